@@ -1,0 +1,195 @@
+// Package jsonx holds tolerant JSON scalars and date helpers shared by the
+// vendor packages: vendors send numbers as strings, strings as numbers, and
+// null or "" where a value is missing.
+package jsonx
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+var null = []byte("null")
+
+// Int is an integer sent as a JSON number, a numeric string, "" or null
+// (both zero). A number with a zero fraction ("12.0", 1e3) is accepted; any
+// other fraction or word is an error, never a silent zero.
+type Int int64
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (n *Int) UnmarshalJSON(b []byte) error {
+	v, err := ParseInt(b)
+	if err != nil {
+		return err
+	}
+	*n = Int(v)
+	return nil
+}
+
+// MarshalJSON writes the value as a JSON number.
+func (n Int) MarshalJSON() ([]byte, error) { return strconv.AppendInt(nil, int64(n), 10), nil }
+
+// ParseInt decodes the raw JSON value b as Int does.
+func ParseInt(b []byte) (int64, error) {
+	b = bytes.TrimSpace(b)
+	if len(b) == 0 || bytes.Equal(b, null) {
+		return 0, nil
+	}
+	if b[0] == '"' {
+		s, err := unquote(b)
+		if err != nil {
+			return 0, err
+		}
+		s = strings.TrimSpace(s)
+		if s == "" {
+			return 0, nil
+		}
+		return parseIntText(s)
+	}
+	return parseIntText(string(b))
+}
+
+func parseIntText(s string) (int64, error) {
+	if v, err := strconv.ParseInt(s, 10, 64); err == nil {
+		return v, nil
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) || f != math.Trunc(f) || math.Abs(f) > 1<<53 {
+		return 0, fmt.Errorf("jsonx: %q is not an integer", truncate(s))
+	}
+	return int64(f), nil
+}
+
+// Float is a number sent as a JSON number, a numeric string ("12.50", or
+// "12,50" with a decimal comma), "" or null (zero).
+type Float float64
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (f *Float) UnmarshalJSON(b []byte) error {
+	v, err := ParseFloat(b)
+	if err != nil {
+		return err
+	}
+	*f = Float(v)
+	return nil
+}
+
+// ParseFloat decodes the raw JSON value b as Float does.
+func ParseFloat(b []byte) (float64, error) {
+	b = bytes.TrimSpace(b)
+	if len(b) == 0 || bytes.Equal(b, null) {
+		return 0, nil
+	}
+	s := string(b)
+	if b[0] == '"' {
+		var err error
+		if s, err = unquote(b); err != nil {
+			return 0, err
+		}
+		s = strings.TrimSpace(s)
+		if s == "" {
+			return 0, nil
+		}
+		if strings.Count(s, ",") == 1 && !strings.Contains(s, ".") {
+			s = strings.Replace(s, ",", ".", 1)
+		}
+	}
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+		return 0, fmt.Errorf("jsonx: %q is not a number", truncate(s))
+	}
+	return v, nil
+}
+
+// String is text sent as a JSON string, a number or a boolean (kept as
+// written), or null ("").
+type String string
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (s *String) UnmarshalJSON(b []byte) error {
+	v, err := ParseString(b)
+	if err != nil {
+		return err
+	}
+	*s = String(v)
+	return nil
+}
+
+// ParseString decodes the raw JSON value b as String does.
+func ParseString(b []byte) (string, error) {
+	b = bytes.TrimSpace(b)
+	if len(b) == 0 || bytes.Equal(b, null) {
+		return "", nil
+	}
+	switch b[0] {
+	case '"':
+		return unquote(b)
+	case '{', '[':
+		return "", errors.New("jsonx: expected a string, got an object or array")
+	}
+	return string(b), nil
+}
+
+// unquote decodes a JSON string, fast when it has no escapes.
+func unquote(b []byte) (string, error) {
+	if len(b) >= 2 && b[len(b)-1] == '"' {
+		inner := b[1 : len(b)-1]
+		if bytes.IndexByte(inner, '\\') < 0 && bytes.IndexByte(inner, '"') < 0 && utf8.Valid(inner) {
+			return string(inner), nil
+		}
+	}
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return "", err
+	}
+	return s, nil
+}
+
+func truncate(s string) string {
+	if len(s) > 40 {
+		return s[:40] + "…"
+	}
+	return s
+}
+
+// Date layouts.
+const (
+	DateLayout     = "2006-01-02"
+	DateTimeLayout = "2006-01-02 15:04:05"
+)
+
+// FormatDate formats t as YYYY-MM-DD in t's own location.
+func FormatDate(t time.Time) string { return t.Format(DateLayout) }
+
+// FormatDateTime formats t as YYYY-MM-DD HH:MM:SS in t's own location.
+func FormatDateTime(t time.Time) string { return t.Format(DateTimeLayout) }
+
+// ParseTime reads "YYYY-MM-DD", "YYYY-MM-DD HH:MM:SS" (also with a T, with
+// fractional seconds, or with an offset) in loc when the text has no offset.
+// "" and the MySQL zero dates give the zero time.
+func ParseTime(s string, loc *time.Location) (time.Time, error) {
+	s = strings.TrimSpace(s)
+	if s == "" || strings.HasPrefix(s, "0000-00-00") {
+		return time.Time{}, nil
+	}
+	if loc == nil {
+		loc = time.UTC
+	}
+	for _, layout := range []string{DateTimeLayout, DateLayout, "2006-01-02T15:04:05", "2006-01-02 15:04", "2006-01-02T15:04:05.999999999"} {
+		if t, err := time.ParseInLocation(layout, s, loc); err == nil {
+			return t, nil
+		}
+	}
+	for _, layout := range []string{time.RFC3339Nano, "2006-01-02 15:04:05Z07:00", "2006-01-02T15:04:05Z0700"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t, nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("jsonx: %q is not a date (want YYYY-MM-DD or YYYY-MM-DD HH:MM:SS)", truncate(s))
+}

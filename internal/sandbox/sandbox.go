@@ -1,0 +1,334 @@
+// Package sandbox is the machinery every vendor sandbox (zentest,
+// salesmantest, ...) shares: a loopback server, a request log with secrets
+// masked, failure injection, latency, random 503s and the admin endpoints
+// GET /_sandbox/requests and POST /_sandbox/reset.
+package sandbox
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/leadkit/leadkit/internal/transport"
+)
+
+// Config holds the behaviour switches common to every vendor sandbox.
+type Config struct {
+	// Seed makes the seeded data and the random failures deterministic.
+	Seed int64
+	// Tidy serves the documented shapes instead of the real servers' quirks.
+	Tidy bool
+	// NoRateLimits turns the vendor's rate limits off.
+	NoRateLimits bool
+	// Latency delays every answer.
+	Latency time.Duration
+	// FailRate is the share of requests (0..1) answered 503 with Retry-After: 1.
+	FailRate float64
+}
+
+// Fault makes the sandbox misbehave for matching requests.
+type Fault struct {
+	// Path limits the fault to requests whose path contains it ("" = all).
+	Path string
+	// Method limits the fault to one method ("" = all).
+	Method string
+	// Times is how many requests the fault applies to; 0 means once, -1 forever.
+	Times int
+	// Status answers this status with Body and Header instead of the vendor.
+	Status int
+	Body   string
+	Header http.Header
+	// Delay waits before answering (the request context ends the wait).
+	Delay time.Duration
+	// Drop closes the connection after reading the request, without answering.
+	Drop bool
+	// DropMidBody lets the vendor answer, sends the headers and half the
+	// body, then closes the connection.
+	DropMidBody bool
+}
+
+// Request is one request the sandbox received, with secrets masked.
+type Request struct {
+	Time   time.Time         `json:"time"`
+	Method string            `json:"method"`
+	Path   string            `json:"path"`
+	Query  string            `json:"query,omitempty"`
+	Header map[string]string `json:"header,omitempty"`
+	Body   string            `json:"body,omitempty"`
+	Status int               `json:"status"`
+}
+
+// Server wraps a vendor handler with the common machinery. It is an
+// http.Handler, so it can be mounted under a prefix; Start serves it on a
+// loopback port.
+type Server struct {
+	// URL is the base URL once started (http://127.0.0.1:port).
+	URL string
+
+	vendor   http.Handler
+	cfg      Config
+	secrets  func() []string
+	onReset  func()
+	mu       sync.Mutex
+	faults   []*Fault
+	requests []Request
+	rng      *rand.Rand
+	hs       *httptest.Server
+}
+
+// maxLogged bounds the request log.
+const maxLogged = 10000
+
+// New wraps vendor. secrets returns the values to mask in the request log
+// (the sandbox's credentials); onReset restores the vendor's seeded state.
+func New(vendor http.Handler, cfg Config, secrets func() []string, onReset func()) *Server {
+	return &Server{
+		vendor:  vendor,
+		cfg:     cfg,
+		secrets: secrets,
+		onReset: onReset,
+		rng:     rand.New(rand.NewPCG(uint64(cfg.Seed), 0x5eed)),
+	}
+}
+
+// Start serves s on a new 127.0.0.1 port and sets URL.
+func (s *Server) Start() {
+	s.hs = httptest.NewServer(s)
+	s.URL = s.hs.URL
+}
+
+// Close stops the server started by Start.
+func (s *Server) Close() {
+	if s.hs != nil {
+		s.hs.Close()
+	}
+}
+
+// Fail queues a fault.
+func (s *Server) Fail(f Fault) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if f.Times == 0 {
+		f.Times = 1
+	}
+	s.faults = append(s.faults, &f)
+}
+
+// ClearFaults removes every queued fault.
+func (s *Server) ClearFaults() {
+	s.mu.Lock()
+	s.faults = nil
+	s.mu.Unlock()
+}
+
+// Requests returns the requests received so far (admin calls excluded).
+func (s *Server) Requests() []Request {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Request(nil), s.requests...)
+}
+
+// Count returns how many received requests have a path containing path
+// and, when method is not empty, that method.
+func (s *Server) Count(method, path string) int {
+	n := 0
+	for _, r := range s.Requests() {
+		if strings.Contains(r.Path, path) && (method == "" || r.Method == method) {
+			n++
+		}
+	}
+	return n
+}
+
+// Reset clears the request log and the faults and restores the seed data.
+func (s *Server) Reset() {
+	s.mu.Lock()
+	s.requests, s.faults = nil, nil
+	s.mu.Unlock()
+	if s.onReset != nil {
+		s.onReset()
+	}
+}
+
+// Config returns the configuration the sandbox runs with.
+func (s *Server) Config() Config { return s.cfg }
+
+func (s *Server) takeFault(r *http.Request) *Fault {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i, f := range s.faults {
+		if (f.Path == "" || strings.Contains(r.URL.Path, f.Path)) && (f.Method == "" || f.Method == r.Method) {
+			if f.Times > 0 {
+				f.Times--
+				if f.Times == 0 {
+					s.faults = append(s.faults[:i], s.faults[i+1:]...)
+				}
+			}
+			return f
+		}
+	}
+	return nil
+}
+
+// ServeHTTP implements http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if strings.HasSuffix(r.URL.Path, "/_sandbox/requests") && r.Method == http.MethodGet {
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(map[string]any{"requests": s.Requests()})
+		return
+	}
+	if strings.HasSuffix(r.URL.Path, "/_sandbox/reset") && r.Method == http.MethodPost {
+		s.Reset()
+		w.WriteHeader(http.StatusNoContent)
+		return
+	}
+	body, _ := io.ReadAll(io.LimitReader(r.Body, 32<<20))
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+	defer func() { s.log(r, body, rec.status) }()
+
+	if s.cfg.Latency > 0 && !sleep(r, s.cfg.Latency) {
+		return
+	}
+	if s.cfg.FailRate > 0 {
+		s.mu.Lock()
+		fail := s.rng.Float64() < s.cfg.FailRate
+		s.mu.Unlock()
+		if fail {
+			rec.Header().Set("Retry-After", "1")
+			rec.Header().Set("Content-Type", "application/json")
+			rec.WriteHeader(http.StatusServiceUnavailable)
+			_, _ = rec.Write([]byte(`{"error":"sandbox: injected failure, retry later"}`))
+			return
+		}
+	}
+	if f := s.takeFault(r); f != nil {
+		if f.Delay > 0 && !sleep(r, f.Delay) {
+			return
+		}
+		switch {
+		case f.Drop:
+			rec.status = 0
+			hijackClose(w)
+			return
+		case f.DropMidBody:
+			buf := httptest.NewRecorder()
+			s.vendor.ServeHTTP(buf, r)
+			out := buf.Body.Bytes()
+			for k, vs := range buf.Header() {
+				rec.Header()[k] = vs
+			}
+			rec.Header().Set("Content-Length", strconv.Itoa(len(out)+1))
+			rec.WriteHeader(buf.Code)
+			_, _ = rec.Write(out[:len(out)/2])
+			if fl, ok := w.(http.Flusher); ok {
+				fl.Flush()
+			}
+			hijackClose(w)
+			return
+		case f.Status != 0:
+			for k, vs := range f.Header {
+				rec.Header()[k] = vs
+			}
+			rec.WriteHeader(f.Status)
+			_, _ = io.WriteString(rec, f.Body)
+			return
+		}
+	}
+	s.vendor.ServeHTTP(rec, r)
+}
+
+func sleep(r *http.Request, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-r.Context().Done():
+		return false
+	}
+}
+
+// hijackClose closes the client connection without a (complete) response.
+func hijackClose(w http.ResponseWriter) {
+	hj, ok := w.(http.Hijacker)
+	if !ok {
+		panic(http.ErrAbortHandler)
+	}
+	conn, _, err := hj.Hijack()
+	if err != nil {
+		panic(http.ErrAbortHandler)
+	}
+	if tc, ok := conn.(*net.TCPConn); ok {
+		_ = tc.SetLinger(0) // a reset, not a clean close
+	}
+	_ = conn.Close()
+}
+
+func (s *Server) log(r *http.Request, body []byte, status int) {
+	red := transport.NewRedactor()
+	if s.secrets != nil {
+		red.Add(s.secrets()...)
+	}
+	hdr := map[string]string{}
+	for k := range r.Header {
+		v := red.Redact(k + ": " + r.Header.Get(k))
+		if strings.HasPrefix(v, k+": ") {
+			hdr[k] = v[len(k)+2:]
+		} else {
+			hdr[k] = transport.Mask
+		}
+	}
+	b := string(body)
+	if len(b) > 4096 {
+		b = b[:4096] + "…"
+	}
+	req := Request{
+		Time: time.Now(), Method: r.Method, Path: r.URL.Path,
+		Query: red.Redact(r.URL.RawQuery), Header: hdr, Body: red.Redact(b), Status: status,
+	}
+	s.mu.Lock()
+	if len(s.requests) < maxLogged {
+		s.requests = append(s.requests, req)
+	}
+	s.mu.Unlock()
+}
+
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (r *statusRecorder) WriteHeader(code int) {
+	r.status = code
+	r.ResponseWriter.WriteHeader(code)
+}
+
+func (r *statusRecorder) Flush() {
+	if f, ok := r.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
+}
+
+// WriteJSON writes v as JSON with status and content type.
+func WriteJSON(w http.ResponseWriter, status int, contentType string, v any) {
+	if contentType == "" {
+		contentType = "application/json; charset=utf-8"
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", contentType)
+	w.WriteHeader(status)
+	_, _ = w.Write(b)
+}

@@ -1,0 +1,216 @@
+package transport
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/url"
+	"sync"
+)
+
+// Auth puts credentials on an outgoing request. Vendor packages compose the
+// values below; each registers its secrets with the client's Redactor.
+type Auth interface {
+	// Apply adds the credentials to req. It may be called once per attempt.
+	Apply(ctx context.Context, req *http.Request) error
+	// Secrets returns the values that must never be printed.
+	Secrets() []string
+}
+
+// HeaderAuth sends Value in header Name, after Scheme and a space when Scheme
+// is set: {"token", "", x} gives "token: x"; {"Authorization", "Bearer", x}
+// gives "Authorization: Bearer x".
+type HeaderAuth struct {
+	Name, Scheme, Value string
+}
+
+// Apply implements Auth.
+func (a HeaderAuth) Apply(_ context.Context, req *http.Request) error {
+	v := a.Value
+	if a.Scheme != "" {
+		v = a.Scheme + " " + v
+	}
+	req.Header.Set(a.Name, v)
+	return nil
+}
+
+// Secrets implements Auth.
+func (a HeaderAuth) Secrets() []string { return []string{a.Value} }
+
+// QueryAuth adds its keys to the query string of every request.
+type QueryAuth struct {
+	Params url.Values
+}
+
+// Apply implements Auth.
+func (a QueryAuth) Apply(_ context.Context, req *http.Request) error {
+	q := req.URL.Query()
+	for k, vs := range a.Params {
+		q[k] = vs
+	}
+	req.URL.RawQuery = q.Encode()
+	return nil
+}
+
+// Secrets implements Auth.
+func (a QueryAuth) Secrets() []string {
+	var out []string
+	for _, vs := range a.Params {
+		out = append(out, vs...)
+	}
+	return out
+}
+
+// BasicAuth sends HTTP basic credentials.
+type BasicAuth struct {
+	User, Password string
+}
+
+// Apply implements Auth.
+func (a BasicAuth) Apply(_ context.Context, req *http.Request) error {
+	req.SetBasicAuth(a.User, a.Password)
+	return nil
+}
+
+// Secrets implements Auth.
+func (a BasicAuth) Secrets() []string {
+	if a.Password == "" {
+		return nil
+	}
+	return []string{a.Password, a.User + ":" + a.Password}
+}
+
+// NoAuth sends no credentials (for token endpoints that carry their own).
+type NoAuth struct{}
+
+// Apply implements Auth.
+func (NoAuth) Apply(context.Context, *http.Request) error { return nil }
+
+// Secrets implements Auth.
+func (NoAuth) Secrets() []string { return nil }
+
+// TokenSource fetches a token with Fetch, caches it, and puts it in header
+// Name (after Scheme). It fetches lazily on first use, makes exactly one
+// fetch however many goroutines wait at once, and is refreshed by the client
+// once when a request answers 401.
+type TokenSource struct {
+	Name, Scheme string
+	Fetch        func(ctx context.Context) (string, error)
+	// OnToken, when set, is called with each new token (the client uses it to
+	// register the token with its Redactor).
+	OnToken func(token string)
+
+	mu     sync.Mutex
+	token  string
+	flight *tokenFlight
+}
+
+type tokenFlight struct {
+	done  chan struct{}
+	token string
+	err   error
+}
+
+// Token returns the cached token, fetching it when there is none.
+func (t *TokenSource) Token(ctx context.Context) (string, error) {
+	return t.get(ctx, "")
+}
+
+// Invalidate drops the cached token if it is still stale, so the next Token
+// fetches a new one. Callers that saw stale refused pass it, so that many
+// goroutines refused at once cause one fetch, not one each.
+func (t *TokenSource) Invalidate(stale string) {
+	t.mu.Lock()
+	if t.token == stale {
+		t.token = ""
+	}
+	t.mu.Unlock()
+}
+
+// get returns a token different from stale (when stale is not empty).
+func (t *TokenSource) get(ctx context.Context, stale string) (string, error) {
+	t.mu.Lock()
+	if t.token != "" && t.token != stale {
+		tok := t.token
+		t.mu.Unlock()
+		return tok, nil
+	}
+	f := t.flight
+	if f == nil {
+		f = &tokenFlight{done: make(chan struct{})}
+		t.flight = f
+		// The fetch outlives the first caller's cancellation: other callers
+		// may be waiting for it.
+		go t.run(context.WithoutCancel(ctx), f)
+	}
+	t.mu.Unlock()
+	select {
+	case <-f.done:
+		return f.token, f.err
+	case <-ctx.Done():
+		return "", ctx.Err()
+	}
+}
+
+func (t *TokenSource) run(ctx context.Context, f *tokenFlight) {
+	tok, err := t.Fetch(ctx)
+	if err == nil && tok == "" {
+		err = errEmptyToken
+	}
+	if err == nil && t.OnToken != nil {
+		t.OnToken(tok)
+	}
+	t.mu.Lock()
+	f.token, f.err = tok, err
+	if err == nil {
+		t.token = tok
+	}
+	t.flight = nil
+	t.mu.Unlock()
+	close(f.done)
+}
+
+// Apply implements Auth.
+func (t *TokenSource) Apply(ctx context.Context, req *http.Request) error {
+	tok, err := t.Token(ctx)
+	if err != nil {
+		return err
+	}
+	t.set(req, tok)
+	return nil
+}
+
+func (t *TokenSource) set(req *http.Request, tok string) {
+	v := tok
+	if t.Scheme != "" {
+		v = t.Scheme + " " + tok
+	}
+	req.Header.Set(t.Name, v)
+}
+
+// Secrets implements Auth; the tokens themselves are registered as they come.
+func (t *TokenSource) Secrets() []string { return nil }
+
+// MultiAuth applies several Auth values in order.
+type MultiAuth []Auth
+
+// Apply implements Auth.
+func (m MultiAuth) Apply(ctx context.Context, req *http.Request) error {
+	for _, a := range m {
+		if err := a.Apply(ctx, req); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Secrets implements Auth.
+func (m MultiAuth) Secrets() []string {
+	var out []string
+	for _, a := range m {
+		out = append(out, a.Secrets()...)
+	}
+	return out
+}
+
+var errEmptyToken = errors.New("leadkit: the token endpoint returned an empty token")

@@ -1,0 +1,596 @@
+// Package transport is leadkit's one HTTP core: request building, auth,
+// retries through go-retryablehttp, response reading with a size cap, typed
+// errors, redaction and logging. Every vendor package uses it and nothing
+// else to talk HTTP.
+package transport
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/google/go-querystring/query"
+	"github.com/hashicorp/go-retryablehttp"
+
+	"github.com/leadkit/leadkit"
+)
+
+// Config describes a vendor client to New.
+type Config struct {
+	// Vendor names the vendor in the User-Agent ("zen", "salesman", ...).
+	Vendor string
+	// Settings are the common options after the caller's options ran.
+	Settings Settings
+	// Auth puts the credentials on every request (nil: none).
+	Auth Auth
+	// Secrets are further values to mask (a password used only to fetch a
+	// token, say). Auth's own secrets are registered automatically.
+	Secrets []string
+	// DecodeError turns a non-2xx response into the vendor's error. base is
+	// the generic error; the vendor error should wrap it. Nil returns base.
+	DecodeError func(resp *Response, base *leadkit.ResponseError) error
+}
+
+// Client sends requests for one vendor client. It is safe for concurrent use.
+type Client struct {
+	vendor      string
+	base        *url.URL
+	rc          *retryablehttp.Client
+	auth        Auth
+	redactor    *Redactor
+	logger      *slog.Logger
+	userAgent   string
+	maxBody     int64
+	decodeError func(*Response, *leadkit.ResponseError) error
+}
+
+// New builds a Client from cfg. A BaseURL is optional when every request
+// carries an absolute URL.
+func New(cfg Config) (*Client, error) {
+	s := cfg.Settings
+	c := &Client{
+		vendor:      cfg.Vendor,
+		auth:        cfg.Auth,
+		redactor:    NewRedactor(cfg.Secrets...),
+		logger:      s.Logger,
+		userAgent:   userAgent(s.UserAgent, cfg.Vendor),
+		maxBody:     s.MaxBodyBytes,
+		decodeError: cfg.DecodeError,
+	}
+	if c.maxBody <= 0 {
+		c.maxBody = DefaultMaxBodyBytes
+	}
+	if s.BaseURL != "" {
+		u, err := ParseBaseURL(s.BaseURL)
+		if err != nil {
+			return nil, err
+		}
+		c.base = u
+	}
+	if c.auth == nil {
+		c.auth = NoAuth{}
+	}
+	c.redactor.Add(c.auth.Secrets()...)
+	if ts, ok := c.auth.(*TokenSource); ok {
+		c.watchTokens(ts)
+	}
+	for _, a := range asMulti(c.auth) {
+		if ts, ok := a.(*TokenSource); ok {
+			c.watchTokens(ts)
+		}
+	}
+
+	hc := s.HTTPClient
+	if hc == nil {
+		hc = &http.Client{Transport: NewDefaultTransport(), Timeout: DefaultTimeout}
+	}
+	wrapped := *hc // keep the caller's timeout, jar and redirect policy
+	base := hc.Transport
+	if base == nil {
+		base = http.DefaultTransport
+	}
+	wrapped.Transport = &attemptTransport{base: base, c: c}
+
+	waitMin, waitMax := s.RetryWaitMin, s.RetryWaitMax
+	if waitMax <= 0 {
+		waitMin, waitMax = DefaultRetryWaitMin, DefaultRetryWaitMax
+	}
+	c.rc = &retryablehttp.Client{
+		HTTPClient:   &wrapped,
+		Logger:       nil, // its log lines print URLs, and ours carry keys
+		RetryWaitMin: waitMin,
+		RetryWaitMax: waitMax,
+		RetryMax:     s.MaxRetries,
+		CheckRetry:   checkRetry,
+		Backoff:      backoff,
+		ErrorHandler: passLastResponse,
+	}
+	return c, nil
+}
+
+func asMulti(a Auth) []Auth {
+	if m, ok := a.(MultiAuth); ok {
+		return m
+	}
+	return nil
+}
+
+func (c *Client) watchTokens(ts *TokenSource) {
+	prev := ts.OnToken
+	ts.OnToken = func(tok string) {
+		c.redactor.Add(tok)
+		if prev != nil {
+			prev(tok)
+		}
+	}
+}
+
+// Redactor returns the client's redactor, for vendor code that builds its
+// own error strings.
+func (c *Client) Redactor() *Redactor { return c.redactor }
+
+// Logger returns the client's logger (nil when silent).
+func (c *Client) Logger() *slog.Logger { return c.logger }
+
+// BaseURL returns the parsed base URL (nil when none was set).
+func (c *Client) BaseURL() *url.URL {
+	if c.base == nil {
+		return nil
+	}
+	u := *c.base
+	return &u
+}
+
+// Request describes one API call.
+type Request struct {
+	Method string
+	// URL, when set, is the absolute URL of the call and replaces BaseURL and
+	// Path (for vendors that hand out one URL per endpoint).
+	URL string
+	// Path holds raw path segments appended to the base URL, each escaped on
+	// its own; "..", "." and control characters are refused.
+	Path []string
+	// Query is url.Values or a struct with `url` tags (go-querystring).
+	Query any
+	// JSON, Form or Body set the request body (at most one).
+	JSON any
+	Form any // url.Values or a struct with `url` tags
+	Body []byte
+	// ContentType goes with Body.
+	ContentType string
+	// Header holds extra request headers.
+	Header http.Header
+	// Auth replaces the client's auth for this request (NoAuth{} for none).
+	Auth Auth
+	// Create marks a request that creates or changes something and must not
+	// be sent twice. Requests whose method is not GET, HEAD, PUT, DELETE or
+	// OPTIONS are treated as creates anyway.
+	Create bool
+}
+
+func (r *Request) idempotent() bool {
+	if r.Create {
+		return false
+	}
+	switch r.Method {
+	case http.MethodGet, http.MethodHead, http.MethodPut, http.MethodDelete, http.MethodOptions:
+		return true
+	}
+	return false
+}
+
+// Response is a read, size-capped response.
+type Response struct {
+	StatusCode int
+	Header     http.Header
+	Body       []byte
+	Method     string // the request's method
+	URL        string // the request's URL, redacted
+	Attempts   int    // how many times the request was sent
+	c          *Client
+	token      string // the token the request carried, for a refresh on 401
+	tooLarge   bool
+	idempotent bool
+}
+
+// ResponseError returns a *leadkit.ResponseError of the given kind for r,
+// with a redacted excerpt of the body.
+func (r *Response) ResponseError(kind, err error) *leadkit.ResponseError {
+	return &leadkit.ResponseError{
+		Kind:       kind,
+		StatusCode: r.StatusCode,
+		Method:     r.Method,
+		URL:        r.URL,
+		Header:     r.Header,
+		Body:       r.c.excerpt(r.Body),
+		Err:        err,
+	}
+}
+
+// DecodeJSON decodes the body into out, turning an empty, HTML, truncated or
+// mis-shaped body into a *leadkit.ResponseError of the matching kind.
+func (r *Response) DecodeJSON(out any) error {
+	kind, err := CheckJSON(r.Body)
+	if kind == nil {
+		err = json.Unmarshal(r.Body, out)
+		kind = classifyJSONError(r.Body, err)
+	}
+	if kind != nil {
+		return r.ResponseError(kind, r.c.redactErr(err))
+	}
+	return nil
+}
+
+// CheckJSON reports whether body can be JSON at all: it returns
+// leadkit.ErrEmptyBody for an empty body and leadkit.ErrNotJSON for a body
+// that does not start like JSON (an HTML page, plain text).
+func CheckJSON(body []byte) (kind, err error) {
+	t := bytes.TrimLeft(body, " \t\r\n\ufeff")
+	if len(t) == 0 {
+		return leadkit.ErrEmptyBody, nil
+	}
+	switch t[0] {
+	case '{', '[', '"', 't', 'f', 'n', '-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9':
+		return nil, nil
+	}
+	return leadkit.ErrNotJSON, nil
+}
+
+func classifyJSONError(body []byte, err error) error {
+	if err == nil {
+		return nil
+	}
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		if se.Offset >= int64(len(bytes.TrimRight(body, " \t\r\n"))) {
+			return leadkit.ErrTruncatedBody
+		}
+		return leadkit.ErrNotJSON
+	}
+	if errors.Is(err, io.ErrUnexpectedEOF) {
+		return leadkit.ErrTruncatedBody
+	}
+	return leadkit.ErrDecode
+}
+
+const excerptLen = 512
+
+func (c *Client) excerpt(body []byte) string {
+	s := string(body)
+	if len(s) > excerptLen {
+		s = s[:excerptLen] + "…"
+	}
+	return c.redactor.Redact(strings.ToValidUTF8(s, "\uFFFD"))
+}
+
+// redactErr returns err with its message redacted (nil stays nil).
+func (c *Client) redactErr(err error) error {
+	if err == nil {
+		return nil
+	}
+	return &redactedError{msg: c.redactor.Redact(err.Error()), err: err}
+}
+
+// redactedError keeps the chain for errors.Is (context.DeadlineExceeded, a
+// syscall error) while its message is redacted. It unwraps to the original
+// only when that cannot print a URL.
+type redactedError struct {
+	msg string
+	err error
+}
+
+func (e *redactedError) Error() string { return e.msg }
+func (e *redactedError) Unwrap() error { return safeUnwrap(e.err) }
+
+// safeUnwrap strips *url.Error, whose URL field carries the query string.
+func safeUnwrap(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err
+	}
+	return err
+}
+
+// BuildURL returns the URL req will be sent to, before auth.
+func (c *Client) BuildURL(req *Request) (*url.URL, error) {
+	var u *url.URL
+	if req.URL != "" {
+		var err error
+		if u, err = ParseBaseURL(req.URL); err != nil {
+			return nil, err
+		}
+	} else {
+		if c.base == nil {
+			return nil, leadkit.Invalid("baseURL", "not set")
+		}
+		b := *c.base
+		u = &b
+	}
+	if len(req.Path) > 0 {
+		p, raw, err := joinPath(u.Path, req.Path)
+		if err != nil {
+			return nil, err
+		}
+		u.Path, u.RawPath = p, raw
+	}
+	if req.Query != nil {
+		q, err := encodeValues(req.Query)
+		if err != nil {
+			return nil, err
+		}
+		merged := u.Query()
+		for k, vs := range q {
+			merged[k] = vs
+		}
+		u.RawQuery = merged.Encode()
+	}
+	return u, nil
+}
+
+// joinPath appends escaped segments to prefix and returns the decoded path
+// and its escaped form.
+func joinPath(prefix string, segs []string) (string, string, error) {
+	dec := strings.TrimRight(prefix, "/")
+	enc := (&url.URL{Path: dec}).EscapedPath()
+	for _, s := range segs {
+		if s == "" || s == "." || s == ".." {
+			return "", "", leadkit.Invalid("path", "segment %q is not allowed", s)
+		}
+		for _, r := range s {
+			if r < 0x20 || r == 0x7f {
+				return "", "", leadkit.Invalid("path", "segment contains a control character")
+			}
+		}
+		dec += "/" + s
+		enc += "/" + url.PathEscape(s)
+	}
+	return dec, enc, nil
+}
+
+func encodeValues(v any) (url.Values, error) {
+	switch q := v.(type) {
+	case url.Values:
+		return q, nil
+	case nil:
+		return url.Values{}, nil
+	}
+	vals, err := query.Values(v)
+	if err != nil {
+		return nil, fmt.Errorf("leadkit: encoding parameters: %w", err)
+	}
+	return vals, nil
+}
+
+func (c *Client) body(req *Request) ([]byte, string, error) {
+	n := 0
+	for _, set := range []bool{req.JSON != nil, req.Form != nil, req.Body != nil} {
+		if set {
+			n++
+		}
+	}
+	if n > 1 {
+		return nil, "", errors.New("leadkit: request has more than one body")
+	}
+	switch {
+	case req.JSON != nil:
+		b, err := json.Marshal(req.JSON)
+		if err != nil {
+			return nil, "", fmt.Errorf("leadkit: encoding JSON body: %w", err)
+		}
+		return b, "application/json", nil
+	case req.Form != nil:
+		v, err := encodeValues(req.Form)
+		if err != nil {
+			return nil, "", err
+		}
+		return []byte(v.Encode()), "application/x-www-form-urlencoded", nil
+	case req.Body != nil:
+		return req.Body, req.ContentType, nil
+	}
+	return nil, "", nil
+}
+
+// Do sends req with retries and returns the read response. A non-2xx status
+// returns the response and the vendor's error (a *leadkit.RateLimitError
+// around it for 429). Transport failures return an error only, wrapping
+// leadkit.ErrOutcomeUnknown when a create may have reached the server.
+func (c *Client) Do(ctx context.Context, req *Request) (*Response, error) {
+	if ctx == nil {
+		return nil, leadkit.Invalid("ctx", "must not be nil")
+	}
+	if req.Method == "" {
+		req.Method = http.MethodGet
+	}
+	u, err := c.BuildURL(req)
+	if err != nil {
+		return nil, err
+	}
+	body, ctype, err := c.body(req)
+	if err != nil {
+		return nil, err
+	}
+	auth := req.Auth
+	if auth == nil {
+		auth = c.auth
+	}
+	resp, err := c.send(ctx, req, u, body, ctype, auth)
+	if err != nil {
+		return nil, err
+	}
+	if resp.StatusCode == http.StatusUnauthorized {
+		if ts := tokenSourceOf(auth); ts != nil {
+			// One refresh: a token refused twice is a credentials problem.
+			resp2, err2, retried := c.retryWithFreshToken(ctx, req, u, body, ctype, auth, ts, resp)
+			if retried {
+				if err2 != nil {
+					return nil, err2
+				}
+				resp = resp2
+			}
+		}
+	}
+	return resp, c.statusError(req, resp)
+}
+
+func tokenSourceOf(a Auth) *TokenSource {
+	if ts, ok := a.(*TokenSource); ok {
+		return ts
+	}
+	for _, x := range asMulti(a) {
+		if ts, ok := x.(*TokenSource); ok {
+			return ts
+		}
+	}
+	return nil
+}
+
+func (c *Client) retryWithFreshToken(ctx context.Context, req *Request, u *url.URL, body []byte, ctype string, auth Auth, ts *TokenSource, first *Response) (*Response, error, bool) {
+	if first.token == "" {
+		return nil, nil, false
+	}
+	ts.Invalidate(first.token)
+	resp, err := c.send(ctx, req, u, body, ctype, auth)
+	return resp, err, true
+}
+
+// send performs one logical call (with retries) and reads the body.
+func (c *Client) send(ctx context.Context, req *Request, u *url.URL, body []byte, ctype string, auth Auth) (*Response, error) {
+	st := &callState{idempotent: req.idempotent(), maxBody: c.maxBody}
+	ctx = context.WithValue(ctx, stateKey{}, st)
+	rreq, err := retryablehttp.NewRequestWithContext(ctx, req.Method, u.String(), body)
+	if err != nil {
+		return nil, fmt.Errorf("leadkit: building request: %w", c.redactErr(err))
+	}
+	h := rreq.Header
+	h.Set("User-Agent", c.userAgent)
+	h.Set("Accept", "application/json")
+	if ctype != "" {
+		h.Set("Content-Type", ctype)
+	}
+	for k, vs := range req.Header {
+		h[http.CanonicalHeaderKey(k)] = vs
+	}
+	if err := auth.Apply(ctx, rreq.Request); err != nil {
+		if ctx.Err() != nil {
+			return nil, c.callError(req.Method, u, ctx.Err(), false)
+		}
+		return nil, fmt.Errorf("leadkit: %s: credentials: %w", c.vendor, c.redactErr(err))
+	}
+	var token string
+	if ts := tokenSourceOf(auth); ts != nil {
+		token = strings.TrimSpace(strings.TrimPrefix(rreq.Header.Get(ts.Name), ts.Scheme))
+	}
+	redURL := c.redactor.RedactURL(rreq.URL)
+	rreq.SetResponseHandler(st.readBody)
+
+	hresp, err := c.rc.Do(rreq)
+	if hresp != nil && hresp.Body != nil {
+		hresp.Body.Close()
+	}
+	if err != nil {
+		unknown := !st.idempotent && st.mayHaveReached()
+		if ctx.Err() != nil {
+			return nil, c.callError(req.Method, rreq.URL, ctx.Err(), unknown)
+		}
+		return nil, c.callError(req.Method, rreq.URL, err, unknown)
+	}
+	return &Response{
+		StatusCode: hresp.StatusCode,
+		Header:     hresp.Header,
+		Body:       st.body,
+		Method:     req.Method,
+		URL:        redURL,
+		Attempts:   st.attempts,
+		c:          c,
+		token:      token,
+		tooLarge:   st.tooLarge,
+		idempotent: st.idempotent,
+	}, nil
+}
+
+// statusError turns a response into the right error (nil for a usable 2xx).
+func (c *Client) statusError(req *Request, r *Response) error {
+	if r.tooLarge {
+		return r.ResponseError(leadkit.ErrBodyTooLarge, fmt.Errorf("body exceeds %d bytes", c.maxBody))
+	}
+	if r.StatusCode >= 200 && r.StatusCode < 300 {
+		return nil
+	}
+	base := r.ResponseError(leadkit.ErrHTTPStatus, nil)
+	var err error = base
+	if c.decodeError != nil {
+		if e := c.decodeError(r, base); e != nil {
+			err = e
+		}
+	}
+	switch r.StatusCode {
+	case http.StatusTooManyRequests:
+		ra, _ := ParseRetryAfter(r.Header.Get("Retry-After"), time.Now())
+		return &leadkit.RateLimitError{RetryAfter: ra, Err: err}
+	case http.StatusBadGateway, http.StatusGatewayTimeout:
+		if !r.idempotent {
+			return &OutcomeUnknownError{Method: r.Method, URL: r.URL, Err: err}
+		}
+	}
+	return err
+}
+
+// OutcomeUnknownError wraps the failure of a create that may have reached
+// the server. It matches leadkit.ErrOutcomeUnknown.
+type OutcomeUnknownError struct {
+	Method, URL string
+	Err         error
+}
+
+// Error implements error.
+func (e *OutcomeUnknownError) Error() string {
+	return fmt.Sprintf("leadkit: %s %s: outcome unknown, the request may have reached the server (not resent): %v", e.Method, e.URL, e.Err)
+}
+
+// Is matches leadkit.ErrOutcomeUnknown.
+func (e *OutcomeUnknownError) Is(target error) bool { return target == leadkit.ErrOutcomeUnknown }
+
+// Unwrap returns the failure.
+func (e *OutcomeUnknownError) Unwrap() error { return e.Err }
+
+// callError builds the error of a call that got no usable response.
+func (c *Client) callError(method string, u *url.URL, err error, unknown bool) error {
+	red := c.redactor.RedactURL(u)
+	inner := c.redactErr(err)
+	if unknown {
+		return &OutcomeUnknownError{Method: method, URL: red, Err: inner}
+	}
+	return &CallError{Method: method, URL: red, Err: inner}
+}
+
+// CallError is a call that got no response (connection refused, reset,
+// timeout, cancelled context). Its message is redacted.
+type CallError struct {
+	Method, URL string
+	Err         error
+}
+
+// Error implements error.
+func (e *CallError) Error() string { return fmt.Sprintf("leadkit: %s %s: %v", e.Method, e.URL, e.Err) }
+
+// Unwrap returns the cause (context.Canceled, a net error, ...).
+func (e *CallError) Unwrap() error { return e.Err }
+
+// passLastResponse hands the last response back so that the vendor's error
+// body reaches the caller instead of retryablehttp's "giving up" error, which
+// prints the URL.
+func passLastResponse(resp *http.Response, err error, _ int) (*http.Response, error) {
+	if err != nil && resp != nil && resp.Body != nil {
+		resp.Body.Close()
+		return nil, err
+	}
+	return resp, err
+}

@@ -1,0 +1,104 @@
+package transport
+
+import (
+	"encoding/base64"
+	"net/url"
+	"regexp"
+	"sort"
+	"strings"
+	"sync"
+)
+
+// Mask replaces every secret in redacted text.
+const Mask = "REDACTED"
+
+var (
+	// key=value in queries, forms and free text.
+	reQuery = regexp.MustCompile(`(?i)\b(token|apikey|api-key|api_key|x-api-key|password|passwd|access_token|secret)(=|%3D)([^&\s"'<>;,]*)`)
+	// "key": "value" in JSON.
+	reJSON = regexp.MustCompile(`(?i)("(?:token|apikey|api-key|api_key|x-api-key|password|access_token|secret)"\s*:\s*")((?:[^"\\]|\\.)*)(")`)
+	// Header lines: "Authorization: Bearer x", "token: x", "x-api-key: x".
+	reHeader = regexp.MustCompile(`(?i)\b(authorization|proxy-authorization|x-api-key|api-key|apikey|token|password)(\s*:\s*)((?:basic|bearer|token)\s+)?([^\s"',;]+)`)
+	// Userinfo in URLs: scheme://user:pass@host.
+	reUserinfo = regexp.MustCompile(`(?i)([a-z][a-z0-9+.-]*://)[^/@\s]+@`)
+)
+
+// Redactor masks secrets in text: the values it was given, in raw, URL-encoded
+// and base64 forms, and any value of a known secret parameter (token, apikey,
+// api-key, password, Authorization, URL userinfo) wherever it appears.
+// Every error string and log line of the core passes through it.
+// The zero value masks the known parameters only.
+type Redactor struct {
+	mu       sync.RWMutex
+	literals []string
+}
+
+// NewRedactor returns a Redactor that also masks the given secret values.
+func NewRedactor(secrets ...string) *Redactor {
+	r := &Redactor{}
+	r.Add(secrets...)
+	return r
+}
+
+// Add registers more secret values (a token fetched at run time, say). It
+// is safe for concurrent use.
+func (r *Redactor) Add(secrets ...string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, s := range secrets {
+		if s == "" {
+			continue
+		}
+		r.literals = append(r.literals, s, url.QueryEscape(s), url.PathEscape(s),
+			base64.StdEncoding.EncodeToString([]byte(s)))
+	}
+	// Longest first, so that a secret containing another is masked whole.
+	sort.Slice(r.literals, func(i, j int) bool { return len(r.literals[i]) > len(r.literals[j]) })
+}
+
+// Redact returns s with every secret masked.
+func (r *Redactor) Redact(s string) string {
+	if s == "" {
+		return s
+	}
+	if r != nil {
+		r.mu.RLock()
+		defer r.mu.RUnlock()
+		for _, lit := range r.literals {
+			if lit != "" && strings.Contains(s, lit) {
+				s = strings.ReplaceAll(s, lit, Mask)
+			}
+		}
+	}
+	return RedactPatterns(s)
+}
+
+// RedactPatterns masks the known secret parameters in s, without knowing any
+// secret value.
+func RedactPatterns(s string) string {
+	s = reUserinfo.ReplaceAllString(s, "${1}"+Mask+"@")
+	s = reJSON.ReplaceAllString(s, "${1}"+Mask+"${3}")
+	s = reQuery.ReplaceAllStringFunc(s, func(m string) string {
+		sub := reQuery.FindStringSubmatch(m)
+		if sub[3] == "" || sub[3] == Mask {
+			return m
+		}
+		return sub[1] + sub[2] + Mask
+	})
+	s = reHeader.ReplaceAllStringFunc(s, func(m string) string {
+		sub := reHeader.FindStringSubmatch(m)
+		if sub[4] == Mask {
+			return m
+		}
+		return sub[1] + sub[2] + sub[3] + Mask
+	})
+	return s
+}
+
+// RedactURL returns u as a string with secrets masked.
+func (r *Redactor) RedactURL(u *url.URL) string {
+	if u == nil {
+		return ""
+	}
+	return r.Redact(u.String())
+}

@@ -1,0 +1,195 @@
+package transport
+
+import (
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/leadkit/leadkit"
+)
+
+// Defaults of the common settings.
+const (
+	DefaultMaxRetries   = 3
+	DefaultRetryWaitMin = 500 * time.Millisecond
+	DefaultRetryWaitMax = 30 * time.Second
+	DefaultMaxBodyBytes = 10 << 20
+	DefaultTimeout      = 60 * time.Second
+)
+
+// Settings are the options every vendor client shares. Vendor packages embed
+// them in their own option handling through Option.
+type Settings struct {
+	HTTPClient   *http.Client
+	BaseURL      string
+	UserAgent    string
+	Logger       *slog.Logger
+	MaxRetries   int
+	RetryWaitMin time.Duration
+	RetryWaitMax time.Duration
+	MaxBodyBytes int64
+}
+
+// DefaultSettings returns the settings a client starts from.
+func DefaultSettings(baseURL string) Settings {
+	return Settings{
+		BaseURL:      baseURL,
+		MaxRetries:   DefaultMaxRetries,
+		RetryWaitMin: DefaultRetryWaitMin,
+		RetryWaitMax: DefaultRetryWaitMax,
+		MaxBodyBytes: DefaultMaxBodyBytes,
+	}
+}
+
+// Option configures a client of a vendor package. T is the vendor's own
+// option struct, so vendor-specific options share one type with the common
+// ones and an option of one vendor cannot be passed to another at compile time.
+type Option[T any] func(s *Settings, vendor *T) error
+
+// Apply runs opts in order and returns the first error.
+func Apply[T any](s *Settings, vendor *T, opts []Option[T]) error {
+	for _, o := range opts {
+		if o == nil {
+			continue
+		}
+		if err := o(s, vendor); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// VendorOption adapts a function over the vendor's own options.
+func VendorOption[T any](f func(*T) error) Option[T] {
+	return func(_ *Settings, v *T) error { return f(v) }
+}
+
+// WithHTTPClient makes the client send its requests through hc: its
+// transport, proxy, TLS settings, timeout and redirect policy are kept (the
+// transport is wrapped for logging and retry bookkeeping, not replaced).
+func WithHTTPClient[T any](hc *http.Client) Option[T] {
+	return func(s *Settings, _ *T) error {
+		if hc == nil {
+			return leadkit.Invalid("HTTPClient", "must not be nil")
+		}
+		s.HTTPClient = hc
+		return nil
+	}
+}
+
+// WithBaseURL replaces the vendor's default base URL (for a sandbox, a
+// proxy or a regional server).
+func WithBaseURL[T any](raw string) Option[T] {
+	return func(s *Settings, _ *T) error {
+		if _, err := ParseBaseURL(raw); err != nil {
+			return err
+		}
+		s.BaseURL = raw
+		return nil
+	}
+}
+
+// WithUserAgent puts ua in front of leadkit's own User-Agent.
+func WithUserAgent[T any](ua string) Option[T] {
+	return func(s *Settings, _ *T) error {
+		if strings.ContainsAny(ua, "\r\n") {
+			return leadkit.Invalid("UserAgent", "must not contain line breaks")
+		}
+		s.UserAgent = ua
+		return nil
+	}
+}
+
+// WithLogger logs one debug line per HTTP attempt (method, redacted URL,
+// status, attempt, duration) and each wait. A nil logger keeps the client
+// silent, which is the default.
+func WithLogger[T any](l *slog.Logger) Option[T] {
+	return func(s *Settings, _ *T) error {
+		s.Logger = l
+		return nil
+	}
+}
+
+// WithMaxRetries sets how many times a failed request may be retried (0
+// disables retries). Requests that create something are retried only when
+// they provably did not reach the server.
+func WithMaxRetries[T any](n int) Option[T] {
+	return func(s *Settings, _ *T) error {
+		if n < 0 {
+			return leadkit.Invalid("MaxRetries", "must not be negative, got %d", n)
+		}
+		s.MaxRetries = n
+		return nil
+	}
+}
+
+// WithRetryWait sets the bounds of the exponential backoff between retries.
+// max also caps a server's Retry-After.
+func WithRetryWait[T any](minWait, maxWait time.Duration) Option[T] {
+	return func(s *Settings, _ *T) error {
+		if minWait < 0 || maxWait < minWait {
+			return leadkit.Invalid("RetryWait", "need 0 <= min <= max, got min %s max %s", minWait, maxWait)
+		}
+		s.RetryWaitMin, s.RetryWaitMax = minWait, maxWait
+		return nil
+	}
+}
+
+// WithMaxBodyBytes caps the size of a response body (default 10 MiB).
+func WithMaxBodyBytes[T any](n int64) Option[T] {
+	return func(s *Settings, _ *T) error {
+		if n <= 0 {
+			return leadkit.Invalid("MaxBodyBytes", "must be positive, got %d", n)
+		}
+		s.MaxBodyBytes = n
+		return nil
+	}
+}
+
+// ParseBaseURL checks that raw is an absolute http or https URL without a
+// query or fragment, and returns it with any trailing slash removed.
+func ParseBaseURL(raw string) (*url.URL, error) {
+	if strings.TrimSpace(raw) == "" {
+		return nil, leadkit.Invalid("baseURL", "must not be empty")
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		// url.Parse errors quote the input, which may hold credentials.
+		return nil, leadkit.Invalid("baseURL", "does not parse as a URL")
+	}
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return nil, leadkit.Invalid("baseURL", "scheme must be http or https, got %q", u.Scheme)
+	}
+	if u.Host == "" {
+		return nil, leadkit.Invalid("baseURL", "has no host")
+	}
+	if u.Fragment != "" {
+		return nil, leadkit.Invalid("baseURL", "must not have a fragment")
+	}
+	u.Path = strings.TrimRight(u.Path, "/")
+	u.RawPath = ""
+	return u, nil
+}
+
+// RequireNonEmpty returns an *leadkit.InputError naming field when value is
+// blank.
+func RequireNonEmpty(field, value string) error {
+	if strings.TrimSpace(value) == "" {
+		return leadkit.Invalid(field, "must not be empty")
+	}
+	if strings.ContainsAny(value, "\r\n\x00") {
+		return leadkit.Invalid(field, "must not contain control characters")
+	}
+	return nil
+}
+
+func userAgent(prefix, vendor string) string {
+	ua := fmt.Sprintf("leadkit/%s (+%s)", leadkit.Version, vendor)
+	if prefix != "" {
+		ua = prefix + " " + ua
+	}
+	return ua
+}
