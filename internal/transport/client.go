@@ -463,7 +463,7 @@ func (c *Client) retryWithFreshToken(ctx context.Context, req *Request, u *url.U
 
 // send performs one logical call (with retries) and reads the body.
 func (c *Client) send(ctx context.Context, req *Request, u *url.URL, body []byte, ctype string, auth Auth) (*Response, error) {
-	st := &callState{idempotent: req.idempotent(), maxBody: c.maxBody}
+	st := &callState{idempotent: req.idempotent(), maxBody: c.maxBody, maxWait: c.rc.RetryWaitMax}
 	ctx = context.WithValue(ctx, stateKey{}, st)
 	rreq, err := retryablehttp.NewRequestWithContext(ctx, req.Method, u.String(), body)
 	if err != nil {

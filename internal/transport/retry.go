@@ -23,6 +23,7 @@ type stateKey struct{}
 type callState struct {
 	idempotent bool
 	maxBody    int64
+	maxWait    time.Duration
 
 	mu       sync.Mutex
 	attempts int
@@ -127,7 +128,13 @@ func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, erro
 	}
 	switch resp.StatusCode {
 	case http.StatusTooManyRequests, http.StatusServiceUnavailable:
-		// The server says it did not process the request.
+		// The server says it did not process the request. When it asks for a
+		// longer wait than we may take, retrying early only earns another
+		// refusal: hand the answer back at once (a *leadkit.RateLimitError
+		// carrying the server's Retry-After for 429).
+		if d, ok := ParseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok && st != nil && d > st.maxWait {
+			return false, nil
+		}
 		return true, nil
 	case http.StatusBadGateway, http.StatusGatewayTimeout:
 		return idempotent, nil
@@ -169,7 +176,8 @@ func isDialError(err error) bool {
 }
 
 // backoff waits with exponential backoff and full jitter, or for the
-// server's Retry-After on 429 and 503, capped at maxWait either way.
+// server's Retry-After on 429 and 503, capped at maxWait either way
+// (checkRetry does not retry at all when Retry-After exceeds maxWait).
 func backoff(minWait, maxWait time.Duration, attempt int, resp *http.Response) time.Duration {
 	if resp != nil && (resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable) {
 		if d, ok := ParseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
