@@ -215,6 +215,9 @@ func (r *Response) ResponseError(kind, err error) *leadkit.ResponseError {
 	}
 }
 
+// Redact masks the client's secrets in s (for messages taken from a body).
+func (r *Response) Redact(s string) string { return r.c.redactor.Redact(s) }
+
 // DecodeJSON decodes the body into out, turning an empty, HTML, truncated or
 // mis-shaped body into a *leadkit.ResponseError of the matching kind.
 func (r *Response) DecodeJSON(out any) error {
