@@ -1,0 +1,482 @@
+package salesman
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"iter"
+	"net/http"
+	"net/netip"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/leadkit/leadkit"
+	"github.com/leadkit/leadkit/internal/jsonx"
+	"github.com/leadkit/leadkit/internal/transport"
+)
+
+// PageSize is the number of leads a list page holds (fixed by the server).
+const PageSize = 200
+
+// LeadsService holds the operations of the vendor's method "leads"
+// ("Заявки"). Reach it as Client.Leads.
+type LeadsService struct{ c *Client }
+
+// NewLead is a lead to add (запрос "add"). Title and at least one of Email
+// or Phone are required.
+type NewLead struct {
+	Title       string // title: the visitor's name (required)
+	Email       string // email
+	Phone       string // phone
+	Company     string // company: the company's name
+	Description string // description: free text
+	IP          string // ip: the visitor's IP address (V2 and V3 do not store it)
+	Country     string // country
+	City        string // city
+	Path        string // path: the client source (sent as clientpath too on V2/V3)
+	Partner     string // partner: the partner's site, registered in the CRM
+	User        string // user: login of the employee made responsible
+	UTMSource   string // utm_source: traffic source
+	UTMMedium   string // utm_medium: traffic type
+	UTMCampaign string // utm_campaign: campaign
+	UTMTerm     string // utm_term: key phrase
+	UTMContent  string // utm_content: content
+}
+
+// addForm is what Add sends, as a form or (WithJSONBody) as JSON.
+type addForm struct {
+	Login       string `url:"login,omitempty" json:"-"`
+	APIKey      string `url:"apikey,omitempty" json:"-"`
+	Action      string `url:"action,omitempty" json:"-"`
+	Title       string `url:"title" json:"title"`
+	Email       string `url:"email,omitempty" json:"email,omitempty"`
+	Phone       string `url:"phone,omitempty" json:"phone,omitempty"`
+	Company     string `url:"company,omitempty" json:"company,omitempty"`
+	Description string `url:"description,omitempty" json:"description,omitempty"`
+	IP          string `url:"ip,omitempty" json:"ip,omitempty"`
+	Country     string `url:"country,omitempty" json:"country,omitempty"`
+	City        string `url:"city,omitempty" json:"city,omitempty"`
+	Path        string `url:"path,omitempty" json:"path,omitempty"`
+	ClientPath  string `url:"clientpath,omitempty" json:"clientpath,omitempty"`
+	Partner     string `url:"partner,omitempty" json:"partner,omitempty"`
+	User        string `url:"user,omitempty" json:"user,omitempty"`
+	UTMSource   string `url:"utm_source,omitempty" json:"utm_source,omitempty"`
+	UTMMedium   string `url:"utm_medium,omitempty" json:"utm_medium,omitempty"`
+	UTMCampaign string `url:"utm_campaign,omitempty" json:"utm_campaign,omitempty"`
+	UTMTerm     string `url:"utm_term,omitempty" json:"utm_term,omitempty"`
+	UTMContent  string `url:"utm_content,omitempty" json:"utm_content,omitempty"`
+}
+
+// validate checks l before anything is sent.
+func (l *NewLead) validate() error {
+	if strings.TrimSpace(l.Title) == "" {
+		return leadkit.Invalid("title", "must not be empty")
+	}
+	if strings.TrimSpace(l.Email) == "" && strings.TrimSpace(l.Phone) == "" {
+		return leadkit.Invalid("email", "an e-mail or a phone is required")
+	}
+	if e := strings.TrimSpace(l.Email); e != "" {
+		at := strings.IndexByte(e, '@')
+		if at <= 0 || at == len(e)-1 || strings.Count(e, "@") != 1 || strings.ContainsAny(e, " \t\r\n<>,;") {
+			return leadkit.Invalid("email", "%q is not an e-mail address", e)
+		}
+	}
+	if p := strings.TrimSpace(l.Phone); p != "" && !strings.ContainsAny(p, "0123456789") {
+		return leadkit.Invalid("phone", "%q has no digits", p)
+	}
+	if ip := strings.TrimSpace(l.IP); ip != "" {
+		if _, err := netip.ParseAddr(ip); err != nil {
+			return leadkit.Invalid("ip", "%q is not an IP address", ip)
+		}
+	}
+	for _, f := range []struct{ name, v string }{
+		{"title", l.Title}, {"email", l.Email}, {"phone", l.Phone}, {"company", l.Company},
+		{"country", l.Country}, {"city", l.City}, {"path", l.Path}, {"partner", l.Partner},
+		{"user", l.User}, {"utm_source", l.UTMSource}, {"utm_medium", l.UTMMedium},
+		{"utm_campaign", l.UTMCampaign}, {"utm_term", l.UTMTerm}, {"utm_content", l.UTMContent},
+	} {
+		if strings.ContainsAny(f.v, "\x00\r\n") {
+			return leadkit.Invalid(f.name, "must not contain line breaks or NUL")
+		}
+	}
+	return nil
+}
+
+// addResult is "result" of an add answer: {"text":"Success","id":940} on V1,
+// "Success" (with the id beside it) on V2 and V3.
+type addResult struct {
+	Text string
+	ID   int64
+}
+
+func (r *addResult) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	if len(b) > 0 && b[0] == '{' {
+		var w struct {
+			Text lstr `json:"text"`
+			ID   lint `json:"id"`
+		}
+		if err := json.Unmarshal(b, &w); err != nil {
+			return err
+		}
+		r.Text, r.ID = string(w.Text), int64(w.ID)
+		return nil
+	}
+	s, _ := jsonx.ParseString(b)
+	r.Text = s
+	return nil
+}
+
+type addWire struct {
+	Result addResult `json:"result"`
+	ID     lint      `json:"id"`
+	Error  *errField `json:"error"`
+}
+
+func (w *addWire) errorField() *errField { return w.Error }
+
+// Add adds a lead from a site to the CRM (запрос "add") and returns its id.
+// The lead goes as a form-encoded POST (or JSON with WithJSONBody), so the
+// apikey and the visitor's data stay out of URLs and access logs.
+//
+// Add is never resent once it may have reached the server: after a dropped
+// connection or a timeout it returns an error matching
+// leadkit.ErrOutcomeUnknown; look the lead up with List before adding it
+// again.
+func (s *LeadsService) Add(ctx context.Context, lead NewLead) (int, error) {
+	if err := lead.validate(); err != nil {
+		return 0, err
+	}
+	c := s.c
+	path, q := c.endpoint("add")
+	f := addForm{
+		Title: lead.Title, Email: lead.Email, Phone: lead.Phone, Company: lead.Company,
+		Description: lead.Description, IP: lead.IP, Country: lead.Country, City: lead.City,
+		Path: lead.Path, Partner: lead.Partner, User: lead.User,
+		UTMSource: lead.UTMSource, UTMMedium: lead.UTMMedium, UTMCampaign: lead.UTMCampaign,
+		UTMTerm: lead.UTMTerm, UTMContent: lead.UTMContent,
+	}
+	if c.version >= V2 {
+		f.ClientPath = lead.Path // V2 and V3 set the source from clientpath only
+	}
+	req := &transport.Request{Method: http.MethodPost, Path: path, Query: q, Create: true}
+	if c.json {
+		req.JSON = f
+		req.Auth = headerAuth{login: c.login, apiKey: c.apiKey}
+	} else {
+		f.Login, f.APIKey = c.login, c.apiKey
+		req.Form = f
+		req.Auth = transport.NoAuth{}
+	}
+	var w addWire
+	resp, err := c.do(ctx, req, &w)
+	if err != nil {
+		return 0, err
+	}
+	id := w.Result.ID
+	if id == 0 {
+		id = int64(w.ID)
+	}
+	if id <= 0 {
+		return 0, resp.ResponseError(leadkit.ErrDecode, errors.New("the answer has no lead id"))
+	}
+	return int(id), nil
+}
+
+// UserStat is one user's line of Stat.
+type UserStat struct {
+	Login     string // the user's login (V1 calls it "title", V2/V3 "login")
+	Open      int    // open leads this month
+	Processed int    // processed leads this month
+}
+
+type statWire struct {
+	Data []struct {
+		Title     lstr `json:"title"`
+		Login     lstr `json:"login"`
+		Open      lint `json:"open"`
+		Processed lint `json:"processed"`
+	} `json:"data"`
+	Error *errField `json:"error"`
+}
+
+func (w *statWire) errorField() *errField { return w.Error }
+
+// Stat returns the open and processed leads of the current month per active
+// user (запрос "stat", formerly "info").
+func (s *LeadsService) Stat(ctx context.Context) ([]UserStat, error) {
+	path, q := s.c.endpoint("stat")
+	var w statWire
+	if _, err := s.c.do(ctx, &transport.Request{Method: http.MethodGet, Path: path, Query: q}, &w); err != nil {
+		return nil, err
+	}
+	out := make([]UserStat, 0, len(w.Data))
+	for _, r := range w.Data {
+		login := string(r.Login)
+		if login == "" {
+			login = string(r.Title)
+		}
+		out = append(out, UserStat{Login: login, Open: int(r.Open), Processed: int(r.Processed)})
+	}
+	return out, nil
+}
+
+// infoData is "data" of an info answer: an object, or a one-element array.
+type infoData struct {
+	lead  wireLead
+	found bool
+}
+
+func (d *infoData) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	if len(b) == 0 {
+		return nil
+	}
+	switch b[0] {
+	case '{':
+		if err := json.Unmarshal(b, &d.lead); err != nil {
+			return err
+		}
+	case '[':
+		var arr []wireLead
+		if err := json.Unmarshal(b, &arr); err != nil {
+			return err
+		}
+		if len(arr) == 0 {
+			return nil
+		}
+		d.lead = arr[0]
+	default:
+		return nil // null, false, "": no lead
+	}
+	d.found = d.lead.ID != 0
+	return nil
+}
+
+type infoWire struct {
+	Data  infoData  `json:"data"`
+	Error *errField `json:"error"`
+}
+
+func (w *infoWire) errorField() *errField { return w.Error }
+
+// Info returns one lead by id (запрос "info"). A missing lead is an error
+// matching ErrNotFound on every version (V2 and V3 answer it with a record
+// that has no id).
+func (s *LeadsService) Info(ctx context.Context, id int) (*Lead, error) {
+	if id <= 0 {
+		return nil, leadkit.Invalid("id", "must be positive, got %d", id)
+	}
+	path, q := s.c.endpoint("info")
+	q.Set("id", strconv.Itoa(id))
+	var w infoWire
+	resp, err := s.c.do(ctx, &transport.Request{Method: http.MethodGet, Path: path, Query: q}, &w)
+	if err != nil {
+		return nil, err
+	}
+	if !w.Data.found {
+		return nil, &Error{StatusCode: resp.StatusCode, Code: 404, Text: "lead " + strconv.Itoa(id) + " not found", Version: s.c.version}
+	}
+	l := w.Data.lead.lead(s.c.loc)
+	return &l, nil
+}
+
+// ListOptions filters and pages List and All. The zero value lists the
+// newest leads first, from page 0.
+type ListOptions struct {
+	// Page is the page index ("offset"), 200 leads a page.
+	Page int
+	// Order is the field to sort by ("order"; the server's default is datum).
+	Order string
+	// Oldest lists the oldest first ("first=old"); the default is newest first.
+	Oldest bool
+	// DateStart and DateEnd bound the creation date ("dateStart", "dateEnd",
+	// whole days in the client's time zone). When one is set both are sent,
+	// the other as a far date, because V2/V3 servers match nothing on one bound.
+	DateStart, DateEnd time.Time
+	// Status keeps the leads with this status only ("status"; V2 and V3).
+	Status *Status
+	// User keeps the leads of this user's login only ("user"; V2 and V3).
+	User string
+}
+
+// listQuery is ListOptions as the server reads it (encoded with go-querystring).
+type listQuery struct {
+	Action    string `url:"action,omitempty"`
+	Offset    int    `url:"offset"`
+	Order     string `url:"order,omitempty"`
+	First     string `url:"first"`
+	DateStart string `url:"dateStart,omitempty"`
+	DateEnd   string `url:"dateEnd,omitempty"`
+	Status    *int   `url:"status,omitempty"`
+	User      string `url:"user,omitempty"`
+}
+
+// The bounds sent for an open side of a date range.
+const (
+	openStart = "2000-01-01"
+	openEnd   = "2099-12-31"
+)
+
+func (c *Client) listQuery(o *ListOptions) (*listQuery, error) {
+	q := &listQuery{First: "new"}
+	if c.version != V3 {
+		q.Action = "list"
+	}
+	if o == nil {
+		return q, nil
+	}
+	if o.Page < 0 {
+		return nil, leadkit.Invalid("offset", "must not be negative, got %d", o.Page)
+	}
+	q.Offset = o.Page
+	if o.Order != "" {
+		for _, r := range o.Order {
+			if !(r == '_' || r == '.' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9') {
+				return nil, leadkit.Invalid("order", "%q is not a field name", o.Order)
+			}
+		}
+		q.Order = o.Order
+	}
+	if o.Oldest {
+		q.First = "old"
+	}
+	if !o.DateStart.IsZero() || !o.DateEnd.IsZero() {
+		q.DateStart, q.DateEnd = openStart, openEnd
+		if !o.DateStart.IsZero() {
+			q.DateStart = jsonx.FormatDate(o.DateStart.In(c.loc))
+		}
+		if !o.DateEnd.IsZero() {
+			q.DateEnd = jsonx.FormatDate(o.DateEnd.In(c.loc))
+		}
+		if q.DateEnd < q.DateStart {
+			return nil, leadkit.Invalid("dateEnd", "%s is before dateStart %s", q.DateEnd, q.DateStart)
+		}
+	}
+	if o.Status != nil {
+		if *o.Status < 0 {
+			return nil, leadkit.Invalid("status", "must not be negative, got %d", int(*o.Status))
+		}
+		st := int(*o.Status)
+		q.Status = &st
+	}
+	if o.User != "" {
+		if strings.ContainsAny(o.User, "\x00\r\n") {
+			return nil, leadkit.Invalid("user", "must not contain line breaks or NUL")
+		}
+		q.User = o.User
+	}
+	return q, nil
+}
+
+type listWire struct {
+	Data  []wireLead `json:"data"`
+	Error *errField  `json:"error"`
+}
+
+func (w *listWire) errorField() *errField { return w.Error }
+
+// List returns one page of leads (запрос "list"), up to 200. A page past the
+// end (the server's error 404) is an empty page, not an error.
+//
+// A V1 server ignores the page and the filters and always answers the
+// newest 200 leads; use V2 or V3 to page (All stops on a repeated page).
+func (s *LeadsService) List(ctx context.Context, opts *ListOptions) ([]Lead, error) {
+	q, err := s.c.listQuery(opts)
+	if err != nil {
+		return nil, err
+	}
+	path, _ := s.c.endpoint("list")
+	var w listWire
+	if _, err := s.c.do(ctx, &transport.Request{Method: http.MethodGet, Path: path, Query: q}, &w); err != nil {
+		if errors.Is(err, ErrNotFound) {
+			return []Lead{}, nil
+		}
+		return nil, err
+	}
+	out := make([]Lead, len(w.Data))
+	for i := range w.Data {
+		out[i] = w.Data[i].lead(s.c.loc)
+	}
+	return out, nil
+}
+
+// All returns every lead matching opts, fetching pages of 200 lazily from
+// opts.Page on. It stops after a short or empty page, and also when the
+// server answers the same page twice (a V1 server ignores paging), so it
+// never loops. Stop early by breaking out of the loop; an error is yielded
+// once, last.
+func (s *LeadsService) All(ctx context.Context, opts *ListOptions) iter.Seq2[Lead, error] {
+	return func(yield func(Lead, error) bool) {
+		var o ListOptions
+		if opts != nil {
+			o = *opts
+		}
+		var prev []int
+		for {
+			page, err := s.List(ctx, &o)
+			if err != nil {
+				yield(Lead{}, err)
+				return
+			}
+			if len(page) == 0 || samePage(prev, page) {
+				return
+			}
+			for i := range page {
+				if !yield(page[i], nil) {
+					return
+				}
+			}
+			if len(page) < PageSize {
+				return
+			}
+			prev = prev[:0]
+			for i := range page {
+				prev = append(prev, page[i].ID)
+			}
+			o.Page++
+		}
+	}
+}
+
+func samePage(prev []int, page []Lead) bool {
+	if len(prev) != len(page) {
+		return false
+	}
+	for i := range page {
+		if prev[i] != page[i].ID {
+			return false
+		}
+	}
+	return true
+}
+
+// errorCarrier is a wire answer with an "error" key.
+type errorCarrier interface{ errorField() *errField }
+
+// do sends req and decodes the answer into out, turning an "error" key into
+// an *Error whatever the HTTP status, also inside a one-element array.
+func (c *Client) do(ctx context.Context, req *transport.Request, out errorCarrier) (*transport.Response, error) {
+	resp, err := c.tc.Do(ctx, req)
+	if err != nil {
+		return resp, err
+	}
+	b := bytes.TrimLeft(resp.Body, " \t\r\n\ufeff")
+	if len(b) > 0 && b[0] == '[' {
+		if e := c.bodyError(resp); e != nil {
+			return resp, e
+		}
+	}
+	if err := resp.DecodeJSON(out); err != nil {
+		if e := c.bodyError(resp); e != nil {
+			return resp, e
+		}
+		return resp, err
+	}
+	if f := out.errorField(); f != nil {
+		return resp, c.newError(resp, f)
+	}
+	return resp, nil
+}
