@@ -1,0 +1,153 @@
+package weclevertest
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"time"
+
+	"github.com/leadkit/leadkit/weclever"
+)
+
+var (
+	firstNames = []string{"Ana", "João", "Maria", "Pedro", "Luísa", "Gabriel", "Beatriz", "Rafael", "Camila", "Lucas",
+		"Fernanda", "Thiago", "Juliana", "Mateus", "Larissa", "Felipe", "Aline", "Gustavo", "Letícia", "Bruno",
+		"Marta", "Javier", "Lucía", "Diego"}
+	lastNames = []string{"Silva", "Santos", "Oliveira", "Souza", "Rodrigues", "Ferreira", "Alves", "Pereira", "Lima",
+		"Gomes", "Costa", "Ribeiro", "Martins", "Carvalho", "Araújo", "Melo", "Barbosa", "Cardoso", "Conceição",
+		"García", "Fernández"}
+	regions = []struct {
+		state, regional, ddd string
+	}{
+		{"SP", "Sudeste", "11"}, {"SP", "Sudeste", "19"}, {"RJ", "Sudeste", "21"}, {"MG", "Sudeste", "31"},
+		{"ES", "Sudeste", "27"}, {"PR", "Sul", "41"}, {"SC", "Sul", "48"}, {"RS", "Sul", "51"},
+		{"BA", "Nordeste", "71"}, {"PE", "Nordeste", "81"}, {"CE", "Nordeste", "85"}, {"GO", "Centro-Oeste", "62"},
+		{"DF", "Centro-Oeste", "61"}, {"AM", "Norte", "92"}, {"PA", "Norte", "91"},
+	}
+	statuses = []struct{ status, mapped string }{
+		{"Venda realizada", "won"}, {"Sem interesse", "lost"}, {"Não respondeu", "no_answer"},
+		{"Agendou visita", "scheduled"}, {"Contato inválido", "invalid"}, {"Encaminhado ao consultor", "forwarded"},
+	}
+	inbound = []string{
+		"Olá, vi o anúncio e gostaria de mais informações.", "Qual o valor?", "Vocês atendem na minha cidade?",
+		"Pode me mandar o catálogo?", "Tem desconto à vista?", "Obrigado pelo retorno!", "Prefiro ser contatado à tarde.",
+		"Ainda está disponível?", "Não tenho interesse no momento.", "Pode me ligar amanhã?",
+	}
+	outbound = []string{
+		"Olá! Sou a assistente virtual da loja. Como posso ajudar?", "Claro! Vou te enviar os detalhes agora.",
+		"Temos condições especiais nesta semana.", "Um consultor vai entrar em contato em breve.",
+		"Qual o melhor horário para falarmos?", "Perfeito, agendado! Até lá.", "Posso ajudar em algo mais?",
+	}
+	csatComments = []string{"Atendimento excelente", "Bom, mas demorou", "Resolveu minha dúvida", "Poderia ser mais rápido", ""}
+)
+
+// seedLeads builds n deterministic leads with ids from firstID. Lead 0
+// has client_lead_id "00123", lead 1 the number 9007199254740993 and lead 2
+// null, so tests can rely on each kind.
+func seedLeads(seed int64, n int, firstID int64) []*Lead {
+	rng := rand.New(rand.NewPCG(uint64(seed), 0x3c1e7e4))
+	from, to := SeedRange()
+	span := int64(to.AddDate(0, 0, 1).Sub(from) / time.Second)
+	out := make([]*Lead, n)
+	chatID := int64(5000000)
+	for i := range out {
+		first := firstNames[rng.IntN(len(firstNames))]
+		last := lastNames[rng.IntN(len(lastNames))]
+		reg := regions[rng.IntN(len(regions))]
+		st := statuses[rng.IntN(len(statuses))]
+		fin := from.Add(time.Duration(rng.Int64N(span)) * time.Second)
+
+		var cid weclever.ClientLeadID
+		switch {
+		case i == 0:
+			cid = weclever.StringClientLeadID("00123")
+		case i == 1:
+			cid, _ = weclever.NumberClientLeadID("9007199254740993")
+		case i == 2:
+		default:
+			switch rng.IntN(10) {
+			case 0, 1, 2, 3:
+				cid = weclever.StringClientLeadID(fmt.Sprintf("%07d", rng.IntN(2000000)))
+			case 4, 5, 6:
+				cid = weclever.IntClientLeadID(int64(300000 + rng.IntN(700000)))
+			case 7:
+				cid = weclever.StringClientLeadID(fmt.Sprintf("CRM-%d", 10000+rng.IntN(90000)))
+			}
+		}
+
+		nmsg := rng.IntN(13)
+		if i == 3 {
+			nmsg = 0 // an empty chat
+		}
+		msgs := make([]weclever.Message, nmsg)
+		start := fin.Add(-time.Duration(30+rng.IntN(600)) * time.Minute).Truncate(time.Second)
+		at := start
+		var pos, neu, neg int
+		for j := range msgs {
+			dir, body, typ := "outbound", outbound[rng.IntN(len(outbound))], "text"
+			if j%2 == 1 {
+				dir, body = "inbound", inbound[rng.IntN(len(inbound))]
+				switch rng.IntN(3) {
+				case 0:
+					pos++
+				case 1:
+					neu++
+				default:
+					neg++
+				}
+			}
+			media, ctype := "", "text/plain"
+			if rng.IntN(12) == 0 {
+				typ, ctype = "image", "image/jpeg"
+				media = fmt.Sprintf("https://media.weclever.co/sandbox/%d.jpg", chatID)
+			}
+			chatID++
+			msgs[j] = weclever.Message{
+				ID: chatID, Body: body, MediaURL: media, ContentType: ctype,
+				SID:  fmt.Sprintf("SM%016x%016x", rng.Uint64(), rng.Uint64()),
+				Type: typ, Direction: dir, Status: []string{"delivered", "read", "received"}[rng.IntN(3)],
+				Created: at,
+			}
+			at = at.Add(time.Duration(20+rng.IntN(900)) * time.Second)
+		}
+		diff := "00:00:00"
+		if nmsg > 0 {
+			d := at.Sub(start)
+			diff = fmt.Sprintf("%02d:%02d:%02d", int(d.Hours()), int(d.Minutes())%60, int(d.Seconds())%60)
+		}
+		rating, comment := "", ""
+		if rng.IntN(3) > 0 {
+			rating = fmt.Sprint(1 + rng.IntN(5))
+			comment = csatComments[rng.IntN(len(csatComments))]
+		}
+		email := strings.ToLower(fold(first) + "." + fold(last) + fmt.Sprint(rng.IntN(100)) + "@exemplo.com.br")
+		out[i] = &Lead{
+			ID:           firstID + int64(i),
+			ClientLeadID: cid,
+			MappedStatus: st.mapped,
+			FinalizedAt:  fin,
+			Details: weclever.Lead{
+				Email:    email,
+				Name:     first + " " + last,
+				Phone:    fmt.Sprintf("+55%s9%04d%04d", reg.ddd, rng.IntN(10000), rng.IntN(10000)),
+				State:    reg.state,
+				Regional: reg.regional,
+				Status:   st.status,
+				Chats: weclever.Chats{
+					Metrics:  weclever.Metrics{DateDifference: diff, TotalMessages: nmsg},
+					Messages: msgs,
+				},
+				Feelings: weclever.Feelings{TotalMessages: pos + neu + neg, Positive: pos, Neutral: neu, Negative: neg},
+				CSAT:     weclever.CSAT{Message: comment, Rating: rating},
+			},
+		}
+	}
+	return out
+}
+
+// fold strips the accents of s for an e-mail address.
+func fold(s string) string {
+	r := strings.NewReplacer("á", "a", "ã", "a", "â", "a", "é", "e", "ê", "e", "í", "i", "ó", "o", "ô", "o",
+		"ú", "u", "ç", "c", "Á", "A", "É", "E")
+	return r.Replace(s)
+}
