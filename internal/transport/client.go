@@ -595,5 +595,15 @@ func passLastResponse(resp *http.Response, err error, _ int) (*http.Response, er
 		resp.Body.Close()
 		return nil, err
 	}
+	if err == nil && resp != nil && resp.Request != nil {
+		// Retries ran out on a retryable status (503, 429, ...): the response
+		// handler did not run, so read the body here or the vendor's error
+		// message is lost.
+		if st, ok := resp.Request.Context().Value(stateKey{}).(*callState); ok {
+			if rerr := st.readBody(resp); rerr != nil {
+				return nil, rerr
+			}
+		}
+	}
 	return resp, err
 }

@@ -85,6 +85,11 @@ func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 	}
 	start := time.Now()
 	resp, err := t.base.RoundTrip(req)
+	if resp != nil && resp.Request == nil {
+		// http.Client does not fill it in and a custom RoundTripper may not:
+		// the retry policy reads it.
+		resp.Request = req
+	}
 	if l := t.c.logger; l != nil && l.Enabled(req.Context(), slog.LevelDebug) {
 		attrs := []slog.Attr{
 			slog.String("vendor", t.c.vendor),
@@ -134,6 +139,13 @@ func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, erro
 		// carrying the server's Retry-After for 429).
 		if d, ok := ParseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok && st != nil && d > st.maxWait {
 			return false, nil
+		}
+		if st != nil {
+			// Nothing was processed: if the context ends during the wait, a
+			// create's outcome is known (not done), not "unknown".
+			st.mu.Lock()
+			st.gotConn = false
+			st.mu.Unlock()
 		}
 		return true, nil
 	case http.StatusBadGateway, http.StatusGatewayTimeout:
