@@ -1,0 +1,136 @@
+// Command zen-totals prints a day's lead distribution totals per user from
+// CRM Zen ("Totais de Distribuição de Leads por usuários"), with the leads
+// that were not distributed, by reason.
+//
+// With no configuration it starts the embedded Zen sandbox and reads it:
+//
+//	go run ./examples/zen-totals
+//	go run ./examples/zen-totals -date 2026-11-20 -json
+//
+// With ZEN_URL (the account's base URL, or the totals endpoint's full URL)
+// and ZEN_TOKEN it reads that server instead. Exit status: 0 on success, 1 on
+// an API error, 2 on bad usage.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"sort"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/leadkit/leadkit/zen"
+	"github.com/leadkit/leadkit/zen/zentest"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	code := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("zen-totals", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	date := fs.String("date", "", "day to read, YYYY-MM-DD (default: today in São Paulo)")
+	asJSON := fs.Bool("json", false, "print JSON instead of a table")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "zen-totals: unexpected arguments: %s\n", strings.Join(fs.Args(), " "))
+		return 2
+	}
+	loc, err := time.LoadLocation("America/Sao_Paulo")
+	if err != nil {
+		loc = time.FixedZone("-03", -3*3600)
+	}
+	day := time.Now().In(loc)
+	if *date != "" {
+		if day, err = time.ParseInLocation("2006-01-02", *date, loc); err != nil {
+			fmt.Fprintf(stderr, "zen-totals: -date must be YYYY-MM-DD, got %q\n", *date)
+			return 2
+		}
+	}
+
+	baseURL, token := getenv("ZEN_URL"), getenv("ZEN_TOKEN")
+	var opts []zen.Option
+	switch {
+	case baseURL == "" && token == "":
+		sb := zentest.NewServer(nil)
+		defer sb.Close()
+		baseURL, token = sb.URL, sb.Token()
+		fmt.Fprintf(stderr, "zen-totals: ZEN_URL and ZEN_TOKEN not set: reading the embedded sandbox at %s\n", sb.URL)
+	case baseURL == "" || token == "":
+		fmt.Fprintln(stderr, "zen-totals: set both ZEN_URL and ZEN_TOKEN, or neither to use the sandbox")
+		return 2
+	case strings.Contains(strings.TrimRight(baseURL, "/"), "/api/"):
+		// A full endpoint URL from Zen's integration screen.
+		opts = append(opts, zen.WithEndpointURL(zen.EndpointTotals, baseURL))
+	}
+	client, err := zen.NewClient(baseURL, token, opts...)
+	if err != nil {
+		fmt.Fprintf(stderr, "zen-totals: %v\n", err)
+		return 2
+	}
+	totals, err := client.Totals(ctx, day)
+	if err != nil {
+		var rl *zen.RateLimitError
+		if errors.As(err, &rl) {
+			fmt.Fprintf(stderr, "zen-totals: rate limited by Zen (one call per 5 minutes); retry in %s\n", rl.RetryAfter.Round(time.Second))
+			return 1
+		}
+		fmt.Fprintf(stderr, "zen-totals: %v\n", err)
+		return 1
+	}
+	if *asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(totals); err != nil {
+			fmt.Fprintf(stderr, "zen-totals: %v\n", err)
+			return 1
+		}
+		return 0
+	}
+	printTable(stdout, totals)
+	return 0
+}
+
+func printTable(w io.Writer, t *zen.Totals) {
+	fmt.Fprintf(w, "Lead distribution totals for %s\n\n", t.Date)
+	users := append([]zen.UserTotals(nil), t.Users...)
+	sort.SliceStable(users, func(i, j int) bool { return users[i].TotalLeads > users[j].TotalLeads })
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "USER\tLEADS\tTOP ORIGIN\tTOP PRODUCT")
+	sum := 0
+	for _, u := range users {
+		sum += u.TotalLeads
+		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\n", u.Name, u.TotalLeads, top(u.Origins), top(u.ProductsAndServices))
+	}
+	fmt.Fprintf(tw, "TOTAL\t%d\t\t\n", sum)
+	tw.Flush()
+	e := t.Errors
+	fmt.Fprintf(w, "\nNot distributed: %d (with error %d, ungrouped %d, over contact limit %d, duplicates %d)\n",
+		e.Total(), e.WithError, e.Ungrouped, e.ContactLimitExceeded, e.Duplicates)
+}
+
+func top(cs []zen.Count) string {
+	if len(cs) == 0 {
+		return "-"
+	}
+	best := cs[0]
+	for _, c := range cs[1:] {
+		if c.Quantity > best.Quantity {
+			best = c
+		}
+	}
+	return fmt.Sprintf("%s (%d)", best.Name, best.Quantity)
+}
