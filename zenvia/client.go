@@ -1,0 +1,160 @@
+// Package zenvia is a client for the Sales API of Zenvia Customer Cloud
+// ("API de Ventas", the former Sirena API): lead intake ("Leads"), prospects
+// ("Prospects"), agents ("Agents"), groups ("Groups") and webhook
+// subscriptions ("Notifications"), plus an http.Handler that receives
+// Zenvia's result webhooks.
+//
+// The API key goes in the api-key query parameter of every request by
+// default, or in a header (WithAPIKeyHeader) for the asynchronous leads
+// service. The key is a secret: it never appears in an error string or a log
+// line.
+//
+// Leads that share a phone or an e-mail are merged by Zenvia into one
+// prospect, but phones written differently ("(51) 98765-4321" and
+// "+55 51 98765 4321") are not recognised as the same. WithPhoneNormalization
+// rewrites every phone to E.164 before a lead is sent, so they merge.
+//
+// Creating a lead is never retried once the request may have reached Zenvia:
+// such a failure matches leadkit.ErrOutcomeUnknown, and the caller should
+// look the prospect up (Prospects.List with PhoneNumber) before resending.
+package zenvia
+
+import (
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/leadkit/leadkit"
+	"github.com/leadkit/leadkit/internal/transport"
+)
+
+// DefaultBaseURL is the base URL of Zenvia's Sales API. Zenvia Conversion
+// serves the same API at https://conversion.zenvia.com/v1.
+const DefaultBaseURL = "https://sales.zenvia.com/api/v1"
+
+// APIKeyParam is the query parameter that carries the API key by default.
+const APIKeyParam = "api-key"
+
+// RateLimitError is returned for HTTP 429. Zenvia documents no rate limit,
+// but a gateway in front of it may still answer 429.
+type RateLimitError = leadkit.RateLimitError
+
+// config holds zenvia's own options.
+type config struct {
+	apiKeyHeader string // "" sends the key in the query
+	phoneRegion  string // "" leaves phones as given
+}
+
+// Option configures a Client. Pass options to NewClient.
+type Option = transport.Option[config]
+
+// WithHTTPClient sends requests through hc (its transport, proxy, TLS and
+// timeout are kept).
+func WithHTTPClient(hc *http.Client) Option { return transport.WithHTTPClient[config](hc) }
+
+// WithBaseURL replaces DefaultBaseURL (for Zenvia Conversion, a proxy or the
+// zenviatest sandbox).
+func WithBaseURL(raw string) Option { return transport.WithBaseURL[config](raw) }
+
+// WithUserAgent puts ua in front of leadkit's User-Agent.
+func WithUserAgent(ua string) Option { return transport.WithUserAgent[config](ua) }
+
+// WithLogger logs one debug line per HTTP attempt, secrets masked. Silent by default.
+func WithLogger(l *slog.Logger) Option { return transport.WithLogger[config](l) }
+
+// WithMaxRetries sets how many times a failed request may be retried (default 3).
+// Lead creation is retried only when it provably did not reach Zenvia.
+func WithMaxRetries(n int) Option { return transport.WithMaxRetries[config](n) }
+
+// WithRetryWait sets the backoff bounds between retries; max also caps Retry-After.
+func WithRetryWait(minWait, maxWait time.Duration) Option {
+	return transport.WithRetryWait[config](minWait, maxWait)
+}
+
+// WithAPIKeyHeader sends the API key in the named header (for example
+// "x-api-key", as the asynchronous leads service
+// https://leads-service.zenvia.io/v2 expects) instead of the api-key query
+// parameter.
+func WithAPIKeyHeader(name string) Option {
+	return transport.VendorOption(func(c *config) error {
+		if name == "" {
+			return leadkit.Invalid("apiKeyHeader", "must not be empty")
+		}
+		for _, r := range name {
+			if r <= ' ' || r >= 0x7f || r == ':' {
+				return leadkit.Invalid("apiKeyHeader", "%q is not a valid header name", name)
+			}
+		}
+		c.apiKeyHeader = name
+		return nil
+	})
+}
+
+// WithPhoneNormalization rewrites every phone of a lead to E.164 with
+// NormalizePhone(phone, region) before Leads.Create sends it, so that leads
+// from forms that write the same phone differently merge into one prospect.
+// region is the ISO 3166-1 alpha-2 code used for numbers written without a
+// country code ("BR", "AR", "MX"). A phone that cannot be normalised makes
+// Create fail with an input error naming it; nothing is sent.
+func WithPhoneNormalization(region string) Option {
+	return transport.VendorOption(func(c *config) error {
+		if err := checkRegion(region); err != nil {
+			return err
+		}
+		c.phoneRegion = region
+		return nil
+	})
+}
+
+// Client is a Zenvia Sales API client. It is safe for concurrent use.
+type Client struct {
+	// Leads creates leads ("Leads").
+	Leads *LeadsService
+	// Prospects reads and changes prospects ("Prospects").
+	Prospects *ProspectsService
+	// Agents lists agents ("Agents").
+	Agents *AgentsService
+	// Groups reads the group tree ("Groups").
+	Groups *GroupsService
+	// Notifications manages webhook subscriptions ("Notifications").
+	Notifications *NotificationsService
+
+	t   *transport.Client
+	cfg config
+}
+
+// NewClient returns a client that authenticates with apiKey, the key of an
+// "API Access" integration (Ventas > Integraciones).
+func NewClient(apiKey string, opts ...Option) (*Client, error) {
+	if err := transport.RequireNonEmpty("apiKey", apiKey); err != nil {
+		return nil, err
+	}
+	s := transport.DefaultSettings(DefaultBaseURL)
+	var cfg config
+	if err := transport.Apply(&s, &cfg, opts); err != nil {
+		return nil, err
+	}
+	var auth transport.Auth = transport.QueryAuth{Params: map[string][]string{APIKeyParam: {apiKey}}}
+	if cfg.apiKeyHeader != "" {
+		auth = transport.HeaderAuth{Name: cfg.apiKeyHeader, Value: apiKey}
+	}
+	var t *transport.Client
+	t, err := transport.New(transport.Config{
+		Vendor:   "zenvia",
+		Settings: s,
+		Auth:     auth,
+		DecodeError: func(resp *transport.Response, base *leadkit.ResponseError) error {
+			return decodeError(resp, base, t.Redactor())
+		},
+	})
+	if err != nil {
+		return nil, err
+	}
+	c := &Client{t: t, cfg: cfg}
+	c.Leads = &LeadsService{c: c}
+	c.Prospects = &ProspectsService{c: c}
+	c.Agents = &AgentsService{c: c}
+	c.Groups = &GroupsService{c: c}
+	c.Notifications = &NotificationsService{c: c}
+	return c, nil
+}

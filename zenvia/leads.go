@@ -1,0 +1,413 @@
+package zenvia
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/mail"
+	"strings"
+	"time"
+
+	"github.com/leadkit/leadkit"
+	"github.com/leadkit/leadkit/internal/jsonx"
+	"github.com/leadkit/leadkit/internal/transport"
+)
+
+// Industry is the industry a lead is created for; it selects the intake URL
+// POST /lead/{industry}.
+type Industry string
+
+// The industries of the lead intake.
+const (
+	IndustryRetail     Industry = "retail"
+	IndustryInsurance  Industry = "insurance"
+	IndustryVehicle    Industry = "vehicle"
+	IndustrySavingPlan Industry = "saving-plan"
+	IndustryRealEstate Industry = "real-estate"
+)
+
+// String returns the industry as the intake URL spells it.
+func (i Industry) String() string { return string(i) }
+
+// Valid reports whether i is one of the documented industries.
+func (i Industry) Valid() bool {
+	switch i {
+	case IndustryRetail, IndustryInsurance, IndustryVehicle, IndustrySavingPlan, IndustryRealEstate:
+		return true
+	}
+	return false
+}
+
+// NINType is the kind of a national identification number.
+type NINType string
+
+// The documented NIN types.
+const (
+	NINCUIT NINType = "CUIT"
+	NINCUIL NINType = "CUIL"
+	NINDNI  NINType = "DNI"
+	NINCPF  NINType = "CPF"
+	NINRUN  NINType = "RUN"
+	NINRUT  NINType = "RUT"
+	NINCURP NINType = "CURP"
+	NINRFC  NINType = "RFC"
+	NINIMSS NINType = "IMSS"
+	NINDNIC NINType = "DNIC"
+	NINRUC  NINType = "RUC"
+	NINCE   NINType = "CE"
+)
+
+// String returns the type as Zenvia spells it (unknown values are kept).
+func (t NINType) String() string { return string(t) }
+
+// NIN is a national identification number ("nin").
+type NIN struct {
+	Type   NINType `json:"type"`
+	Number string  `json:"number"`
+}
+
+// HistoryEventType is the kind of a lead history event.
+type HistoryEventType string
+
+// The history event types of the lead intake.
+const (
+	HistoryNote HistoryEventType = "note"
+	HistoryCall HistoryEventType = "call"
+)
+
+// String returns the type as Zenvia spells it.
+func (t HistoryEventType) String() string { return string(t) }
+
+// HistoryEvent is one event of a lead's "history": a note
+// ({type:"note", content}) or a call ({type:"call", startedAt, duration,
+// recordingUrl}). (It is named HistoryEvent because Event is the webhook
+// event.) Build them with Note and Call.
+type HistoryEvent struct {
+	Type         HistoryEventType
+	Content      string        // note text
+	StartedAt    time.Time     // call start
+	Duration     time.Duration // call length, sent in whole seconds
+	RecordingURL string        // call recording
+}
+
+// Note returns a note history event.
+func Note(content string) HistoryEvent { return HistoryEvent{Type: HistoryNote, Content: content} }
+
+// Call returns a call history event.
+func Call(startedAt time.Time, d time.Duration, recordingURL string) HistoryEvent {
+	return HistoryEvent{Type: HistoryCall, StartedAt: startedAt, Duration: d, RecordingURL: recordingURL}
+}
+
+// MarshalJSON writes only the fields of the event's type.
+func (e HistoryEvent) MarshalJSON() ([]byte, error) {
+	switch e.Type {
+	case HistoryCall:
+		w := struct {
+			Type         HistoryEventType `json:"type"`
+			StartedAt    string           `json:"startedAt,omitempty"`
+			Duration     int64            `json:"duration"`
+			RecordingURL string           `json:"recordingUrl,omitempty"`
+		}{Type: e.Type, Duration: int64(e.Duration / time.Second), RecordingURL: e.RecordingURL}
+		if !e.StartedAt.IsZero() {
+			w.StartedAt = e.StartedAt.UTC().Format(time.RFC3339)
+		}
+		return json.Marshal(w)
+	default:
+		return json.Marshal(struct {
+			Type    HistoryEventType `json:"type"`
+			Content string           `json:"content"`
+		}{e.Type, e.Content})
+	}
+}
+
+// Lead is the body of "Create lead" (POST /lead/{industry}), in Zenvia's
+// camelCase schema. UTMSource and at least one phone or e-mail are required.
+// The deprecated fields (leadId, source, medium, campaign, callIn) are not
+// part of it and are never sent.
+type Lead struct {
+	Priority       int            `json:"priority,omitempty"`
+	Provider       string         `json:"provider,omitempty"`
+	ProviderLeadID string         `json:"providerLeadId,omitempty"`
+	UTMSource      string         `json:"utmSource"`
+	UTMMedium      string         `json:"utmMedium,omitempty"`
+	UTMCampaign    string         `json:"utmCampaign,omitempty"`
+	FirstName      string         `json:"firstName,omitempty"`
+	LastName       string         `json:"lastName,omitempty"`
+	Phones         []string       `json:"phones,omitempty"`
+	Emails         []string       `json:"emails,omitempty"`
+	Category       string         `json:"category,omitempty"`
+	NIN            []NIN          `json:"nin,omitempty"`
+	Address        string         `json:"address,omitempty"`
+	SubLocality    string         `json:"subLocality,omitempty"`
+	Locality       string         `json:"locality,omitempty"`
+	Region         string         `json:"region,omitempty"`
+	Country        string         `json:"country,omitempty"`
+	ZipCode        string         `json:"zipCode,omitempty"`
+	ListingTitle   string         `json:"listingTitle,omitempty"`
+	ListingURL     string         `json:"listingUrl,omitempty"`
+	Comments       string         `json:"comments,omitempty"`
+	Company        string         `json:"company,omitempty"`
+	Store          string         `json:"store,omitempty"`
+	Agent          string         `json:"agent,omitempty"` // an agent's e-mail or id to assign the prospect to
+	History        []HistoryEvent `json:"history,omitempty"`
+	// Product describes the vehicle or property of a vehicle or real-estate
+	// lead (make, model, year, price, ... as the industry defines them).
+	Product map[string]any `json:"product,omitempty"`
+}
+
+// Validate checks the lead for industry as Create does, before anything is
+// sent.
+func (l *Lead) Validate(industry Industry) error {
+	if !industry.Valid() {
+		return leadkit.Invalid("industry", "%q is not one of retail, insurance, vehicle, saving-plan, real-estate", string(industry))
+	}
+	if l == nil {
+		return leadkit.Invalid("lead", "must not be nil")
+	}
+	if strings.TrimSpace(l.UTMSource) == "" {
+		return leadkit.Invalid("utmSource", "is required")
+	}
+	if len(l.Phones) == 0 && len(l.Emails) == 0 {
+		return leadkit.Invalid("phones", "a lead needs at least one phone or e-mail")
+	}
+	for i, p := range l.Phones {
+		if strings.TrimSpace(p) == "" {
+			return leadkit.Invalid(indexed("phones", i), "must not be empty")
+		}
+	}
+	for i, e := range l.Emails {
+		if a, err := mail.ParseAddress(e); err != nil || a.Address != strings.TrimSpace(e) {
+			return leadkit.Invalid(indexed("emails", i), "%q is not an e-mail address", e)
+		}
+	}
+	for i, n := range l.NIN {
+		if n.Type == "" || strings.TrimSpace(n.Number) == "" {
+			return leadkit.Invalid(indexed("nin", i), "needs a type and a number")
+		}
+	}
+	for i, h := range l.History {
+		switch h.Type {
+		case HistoryNote:
+			if strings.TrimSpace(h.Content) == "" {
+				return leadkit.Invalid(indexed("history", i)+".content", "a note needs content")
+			}
+		case HistoryCall:
+			if h.Duration < 0 {
+				return leadkit.Invalid(indexed("history", i)+".duration", "must not be negative")
+			}
+		default:
+			return leadkit.Invalid(indexed("history", i)+".type", "%q is not note or call", string(h.Type))
+		}
+	}
+	if l.Product != nil && industry != IndustryVehicle && industry != IndustryRealEstate {
+		return leadkit.Invalid("product", "only vehicle and real-estate leads carry a product, not %s", industry)
+	}
+	return nil
+}
+
+func indexed(field string, i int) string {
+	return field + "[" + itoa(i) + "]"
+}
+
+func itoa(i int) string {
+	if i == 0 {
+		return "0"
+	}
+	var b [20]byte
+	n := len(b)
+	neg := i < 0
+	if neg {
+		i = -i
+	}
+	for i > 0 {
+		n--
+		b[n] = byte('0' + i%10)
+		i /= 10
+	}
+	if neg {
+		n--
+		b[n] = '-'
+	}
+	return string(b[n:])
+}
+
+// LeadResult is the answer to Create. When Zenvia processes the lead at once
+// it answers with the created or merged prospect (Accepted false, Prospect
+// set, with its interactions). When it queues the lead (HTTP 202) Accepted
+// is true and Prospect is nil: the result arrives by webhook on the
+// "prospects" topic.
+type LeadResult struct {
+	Accepted bool      // queued; the result comes by webhook
+	Prospect *Prospect // the created or merged prospect, when answered synchronously
+	// ID is the queued request's id when Zenvia gives one.
+	ID string
+	// StatusCode is the HTTP status of the answer (200, 201 or 202).
+	StatusCode int
+}
+
+// LeadsService creates leads. Reach it through Client.Leads.
+type LeadsService struct{ c *Client }
+
+// Create sends a lead: Zenvia's "Create lead" for an industry
+// (POST /lead/{industry}, e.g. "New retail lead"). The lead is validated
+// first; with WithPhoneNormalization its phones are rewritten to E.164 (the
+// caller's Lead is not changed).
+//
+// Create is never resent once the request may have reached Zenvia: a
+// timeout, a reset connection or a 502/504 returns an error matching
+// leadkit.ErrOutcomeUnknown. Look the prospect up before sending again.
+func (s *LeadsService) Create(ctx context.Context, industry Industry, lead *Lead) (*LeadResult, error) {
+	if err := lead.Validate(industry); err != nil {
+		return nil, err
+	}
+	body := lead
+	if s.c.cfg.phoneRegion != "" {
+		cp := *lead
+		cp.Phones = make([]string, len(lead.Phones))
+		for i, p := range lead.Phones {
+			n, err := NormalizePhone(p, s.c.cfg.phoneRegion)
+			if err != nil {
+				return nil, leadkit.Invalid(indexed("phones", i), "%v", err)
+			}
+			cp.Phones[i] = n
+		}
+		body = &cp
+	}
+	resp, err := s.c.t.Do(ctx, &transport.Request{
+		Method: http.MethodPost,
+		Path:   []string{"lead", string(industry)},
+		JSON:   body,
+		Create: true,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return decodeLeadResult(resp)
+}
+
+type acceptedWire struct {
+	ID        string `json:"id"`
+	RequestID string `json:"requestId"`
+}
+
+func decodeLeadResult(resp *transport.Response) (*LeadResult, error) {
+	res := &LeadResult{StatusCode: resp.StatusCode}
+	if resp.StatusCode == http.StatusAccepted || resp.StatusCode == http.StatusNoContent {
+		res.Accepted = true
+		if kind, _ := transport.CheckJSON(resp.Body); kind == nil {
+			var w acceptedWire
+			if err := json.Unmarshal(resp.Body, &w); err == nil {
+				res.ID = w.ID
+				if res.ID == "" {
+					res.ID = w.RequestID
+				}
+			}
+		}
+		return res, nil
+	}
+	var w prospectWire
+	if err := resp.DecodeJSON(&w); err != nil {
+		return nil, err
+	}
+	p := w.prospect()
+	res.Prospect = &p
+	return res, nil
+}
+
+// Category is a lead category available for lead creation ("Categories").
+// The default category comes first. Zenvia sends either bare names or
+// objects; both decode.
+type Category struct {
+	ID       string          `json:"id"`
+	Name     string          `json:"name"`
+	Industry string          `json:"industry"`
+	Default  bool            `json:"default"`
+	Raw      json.RawMessage `json:"-"` // the category as Zenvia sent it
+}
+
+// UnmarshalJSON accepts a category object or a bare name.
+func (c *Category) UnmarshalJSON(b []byte) error {
+	type plain Category
+	var p plain
+	if t := trimSpace(b); len(t) > 0 && t[0] == '"' {
+		if err := json.Unmarshal(t, &p.Name); err != nil {
+			return err
+		}
+	} else if err := json.Unmarshal(b, &p); err != nil {
+		return err
+	}
+	p.Raw = append(json.RawMessage(nil), b...)
+	*c = Category(p)
+	return nil
+}
+
+// Categories lists the lead categories of each industry: Zenvia's
+// "Categories" (GET /leads/categories).
+func (s *LeadsService) Categories(ctx context.Context) ([]Category, error) {
+	var out []Category
+	if err := s.c.get(ctx, []string{"leads", "categories"}, nil, &out); err != nil {
+		return nil, err
+	}
+	if out == nil {
+		out = []Category{}
+	}
+	return out, nil
+}
+
+// Defaults are the values Zenvia applies to a lead that does not set them
+// ("Defaults"): the currency and the default category of each industry.
+type Defaults struct {
+	Currency string `json:"currency"`
+	// Category maps an industry ("retail", "vehicle", ...) to the name of its
+	// default category.
+	Category map[string]CategoryName `json:"category"`
+	// Raw is the body as Zenvia sent it, for fields this type does not name.
+	Raw json.RawMessage `json:"-"`
+}
+
+// CategoryName is a category's name, sent as a string or as an object with
+// a "name".
+type CategoryName string
+
+// UnmarshalJSON accepts "name", {"name": "..."} and null.
+func (n *CategoryName) UnmarshalJSON(b []byte) error {
+	t := trimSpace(b)
+	if len(t) > 0 && t[0] == '{' {
+		var o struct {
+			Name string `json:"name"`
+		}
+		if err := json.Unmarshal(t, &o); err != nil {
+			return err
+		}
+		*n = CategoryName(o.Name)
+		return nil
+	}
+	v, err := jsonx.ParseString(t)
+	*n = CategoryName(v)
+	return err
+}
+
+// String returns the name.
+func (n CategoryName) String() string { return string(n) }
+
+// UnmarshalJSON decodes the defaults and keeps the raw body.
+func (d *Defaults) UnmarshalJSON(b []byte) error {
+	type plain Defaults
+	var p plain
+	if err := json.Unmarshal(b, &p); err != nil {
+		return err
+	}
+	p.Raw = append(json.RawMessage(nil), b...)
+	*d = Defaults(p)
+	return nil
+}
+
+// Defaults returns the defaults of lead creation: Zenvia's "Defaults"
+// (GET /leads/defaults).
+func (s *LeadsService) Defaults(ctx context.Context) (*Defaults, error) {
+	d := &Defaults{}
+	if err := s.c.get(ctx, []string{"leads", "defaults"}, nil, d); err != nil {
+		return nil, err
+	}
+	return d, nil
+}

@@ -1,0 +1,371 @@
+package zenvia
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"iter"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/leadkit/leadkit"
+	"github.com/leadkit/leadkit/internal/transport"
+)
+
+// MaxPageSize is the largest page Prospects.List asks for. Zenvia
+// recommends multiples of 100, at most 1000.
+const MaxPageSize = 1000
+
+// DefaultPageSize is the page size All uses when the options set none.
+const DefaultPageSize = 100
+
+// ProspectListOptions are the cursor and the filters of "List prospects".
+type ProspectListOptions struct {
+	// Before and After are prospect ids: the page ends before, or starts
+	// after, that prospect. Set at most one.
+	Before, After string
+	// Limit is the page size (0: Zenvia's default; at most MaxPageSize).
+	Limit int
+	// Search matches a phone, an e-mail or a name.
+	Search      string
+	PhoneNumber string
+	Category    string
+	Status      ProspectStatus
+	Agent       string // agent id
+	Group       string // group id
+	// CreatedAfter and CreatedBefore bound the creation time (zero: unset).
+	CreatedAfter, CreatedBefore time.Time
+}
+
+func (o *ProspectListOptions) values() (url.Values, error) {
+	v := url.Values{}
+	if o == nil {
+		return v, nil
+	}
+	if o.Before != "" && o.After != "" {
+		return nil, leadkit.Invalid("before", "set before or after, not both")
+	}
+	if o.Before != "" {
+		if err := checkID("before", o.Before); err != nil {
+			return nil, err
+		}
+		v.Set("before", o.Before)
+	}
+	if o.After != "" {
+		if err := checkID("after", o.After); err != nil {
+			return nil, err
+		}
+		v.Set("after", o.After)
+	}
+	if o.Limit < 0 || o.Limit > MaxPageSize {
+		return nil, leadkit.Invalid("limit", "must be between 1 and %d, got %d", MaxPageSize, o.Limit)
+	}
+	if o.Limit > 0 {
+		v.Set("limit", strconv.Itoa(o.Limit))
+	}
+	set := func(k, val string) {
+		if val != "" {
+			v.Set(k, val)
+		}
+	}
+	set("search", o.Search)
+	set("phoneNumber", o.PhoneNumber)
+	set("category", o.Category)
+	set("status", string(o.Status))
+	if o.Agent != "" {
+		if err := checkID("agent", o.Agent); err != nil {
+			return nil, err
+		}
+		v.Set("agent", o.Agent)
+	}
+	if o.Group != "" {
+		if err := checkID("group", o.Group); err != nil {
+			return nil, err
+		}
+		v.Set("group", o.Group)
+	}
+	if !o.CreatedAfter.IsZero() {
+		v.Set("createdAfter", o.CreatedAfter.UTC().Format(time.RFC3339))
+	}
+	if !o.CreatedBefore.IsZero() {
+		v.Set("createdBefore", o.CreatedBefore.UTC().Format(time.RFC3339))
+	}
+	if !o.CreatedAfter.IsZero() && !o.CreatedBefore.IsZero() && o.CreatedBefore.Before(o.CreatedAfter) {
+		return nil, leadkit.Invalid("createdBefore", "is before createdAfter")
+	}
+	return v, nil
+}
+
+// ProspectsService reads and changes prospects. Reach it through
+// Client.Prospects.
+type ProspectsService struct{ c *Client }
+
+// Get returns one prospect: Zenvia's "Get prospect" (GET /prospect/{id}).
+// An unknown id matches ErrNotFound.
+func (s *ProspectsService) Get(ctx context.Context, id string) (*Prospect, error) {
+	if err := checkID("id", id); err != nil {
+		return nil, err
+	}
+	var w prospectWire
+	if err := s.c.get(ctx, []string{"prospect", id}, nil, &w); err != nil {
+		return nil, err
+	}
+	p := w.prospect()
+	return &p, nil
+}
+
+// prospectPage decodes a page of prospects: a bare array, or an object
+// holding it under "prospects", "data" or "items".
+type prospectPage []prospectWire
+
+func (p *prospectPage) UnmarshalJSON(b []byte) error {
+	t := trimSpace(b)
+	if len(t) > 0 && t[0] == '{' {
+		var o struct {
+			Prospects []prospectWire `json:"prospects"`
+			Data      []prospectWire `json:"data"`
+			Items     []prospectWire `json:"items"`
+		}
+		if err := json.Unmarshal(t, &o); err != nil {
+			return err
+		}
+		switch {
+		case o.Prospects != nil:
+			*p = o.Prospects
+		case o.Data != nil:
+			*p = o.Data
+		default:
+			*p = o.Items
+		}
+		return nil
+	}
+	return json.Unmarshal(t, (*[]prospectWire)(p))
+}
+
+// List returns one page of prospects: Zenvia's "List prospects"
+// (GET /prospects) with the cursor (before/after), limit and filters of opts
+// (nil: the first page with Zenvia's defaults). An empty page is an empty,
+// non-nil slice.
+func (s *ProspectsService) List(ctx context.Context, opts *ProspectListOptions) ([]Prospect, error) {
+	q, err := opts.values()
+	if err != nil {
+		return nil, err
+	}
+	resp, err := s.c.t.Do(ctx, &transport.Request{Method: http.MethodGet, Path: []string{"prospects"}, Query: q})
+	if err != nil {
+		return nil, err
+	}
+	return decodeProspectPage(resp)
+}
+
+func decodeProspectPage(resp *transport.Response) ([]Prospect, error) {
+	var page []prospectWire
+	var err error
+	if t := bytes.TrimLeft(resp.Body, " \t\r\n"); len(t) > 0 && t[0] == '[' {
+		err = resp.DecodeJSON(&page) // the usual shape: no extra pass
+	} else {
+		err = resp.DecodeJSON((*prospectPage)(&page))
+	}
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Prospect, len(page))
+	for i := range page {
+		out[i] = page[i].prospect()
+	}
+	return out, nil
+}
+
+// ErrPagingIgnored is returned by All when the server answers a page that
+// does not move past the cursor (it ignores "after"): All stops instead of
+// looping forever.
+var ErrPagingIgnored = errors.New("zenvia: the server ignored the paging cursor")
+
+// All iterates over every prospect that matches opts, fetching pages of
+// opts.Limit (DefaultPageSize when 0) lazily with the "after" cursor, and
+// stops when the caller stops. It keeps one page in memory at a time. An
+// error is yielded once, as the last element. opts.Before is not supported
+// (All pages forward) and is an input error.
+func (s *ProspectsService) All(ctx context.Context, opts *ProspectListOptions) iter.Seq2[Prospect, error] {
+	return func(yield func(Prospect, error) bool) {
+		var o ProspectListOptions
+		if opts != nil {
+			o = *opts
+		}
+		if o.Before != "" {
+			yield(Prospect{}, leadkit.Invalid("before", "All pages forward with after; use List to page backward"))
+			return
+		}
+		if o.Limit == 0 {
+			o.Limit = DefaultPageSize
+		}
+		for {
+			page, err := s.List(ctx, &o)
+			if err != nil {
+				yield(Prospect{}, err)
+				return
+			}
+			if len(page) == 0 {
+				return
+			}
+			last := page[len(page)-1].ID
+			if o.After != "" {
+				for i := range page {
+					if page[i].ID == o.After {
+						yield(Prospect{}, ErrPagingIgnored)
+						return
+					}
+				}
+			}
+			if last == "" || last == o.After {
+				yield(Prospect{}, ErrPagingIgnored)
+				return
+			}
+			for i := range page {
+				if !yield(page[i], nil) {
+					return
+				}
+			}
+			o.After = last
+		}
+	}
+}
+
+// ProspectUpdate is the body of "Update prospect": only the fields set are
+// sent.
+type ProspectUpdate struct {
+	FirstName      *string        `json:"firstName,omitempty"`
+	LastName       *string        `json:"lastName,omitempty"`
+	Category       *string        `json:"category,omitempty"`
+	Status         ProspectStatus `json:"status,omitempty"`
+	Phones         []string       `json:"phones,omitempty"`
+	Emails         []string       `json:"emails,omitempty"`
+	NIN            []NIN          `json:"nin,omitempty"`
+	AdditionalData map[string]any `json:"additionalData,omitempty"`
+}
+
+// String returns a pointer to s, for the optional fields of ProspectUpdate.
+func String(s string) *string { return &s }
+
+// Update changes a prospect: Zenvia's "Update prospect"
+// (PATCH /prospect/{id}). It returns the prospect as Zenvia answers it (nil
+// when Zenvia answers without a body).
+func (s *ProspectsService) Update(ctx context.Context, id string, u *ProspectUpdate) (*Prospect, error) {
+	if err := checkID("id", id); err != nil {
+		return nil, err
+	}
+	if u == nil || (u.FirstName == nil && u.LastName == nil && u.Category == nil && u.Status == "" &&
+		u.Phones == nil && u.Emails == nil && u.NIN == nil && u.AdditionalData == nil) {
+		return nil, leadkit.Invalid("update", "sets no field")
+	}
+	var w *prospectWire
+	if err := s.c.send(ctx, http.MethodPatch, []string{"prospect", id}, u, &w); err != nil {
+		return nil, err
+	}
+	if w == nil {
+		return nil, nil
+	}
+	p := w.prospect()
+	return &p, nil
+}
+
+// Delete removes a prospect: Zenvia's "Delete prospect"
+// (DELETE /prospect/{id}).
+func (s *ProspectsService) Delete(ctx context.Context, id string) error {
+	if err := checkID("id", id); err != nil {
+		return err
+	}
+	_, err := s.c.t.Do(ctx, &transport.Request{Method: http.MethodDelete, Path: []string{"prospect", id}})
+	return err
+}
+
+// Transfer names the target of a prospect transfer: a group or a user
+// (agent), not both. Build it with ToGroup or ToUser.
+type Transfer struct {
+	Group string `json:"group,omitempty"`
+	User  string `json:"user,omitempty"`
+}
+
+// ToGroup transfers to a group.
+func ToGroup(groupID string) Transfer { return Transfer{Group: groupID} }
+
+// ToUser transfers to a user (an agent).
+func ToUser(userID string) Transfer { return Transfer{User: userID} }
+
+// Transfer moves a prospect to a group or to a user: Zenvia's "Transfer
+// prospect" (POST /prospect/{id}/transfer). It returns the prospect when
+// Zenvia answers with it.
+func (s *ProspectsService) Transfer(ctx context.Context, id string, to Transfer) (*Prospect, error) {
+	if err := checkID("id", id); err != nil {
+		return nil, err
+	}
+	switch {
+	case to.Group != "" && to.User != "":
+		return nil, leadkit.Invalid("transfer", "set group or user, not both")
+	case to.Group != "":
+		if err := checkID("group", to.Group); err != nil {
+			return nil, err
+		}
+	case to.User != "":
+		if err := checkID("user", to.User); err != nil {
+			return nil, err
+		}
+	default:
+		return nil, leadkit.Invalid("transfer", "needs a group or a user")
+	}
+	var w *prospectWire
+	if err := s.c.send(ctx, http.MethodPost, []string{"prospect", id, "transfer"}, to, &w); err != nil {
+		return nil, err
+	}
+	if w == nil {
+		return nil, nil
+	}
+	p := w.prospect()
+	return &p, nil
+}
+
+// Interactions lists a prospect's interactions: Zenvia's "Get prospect
+// interactions" (GET /prospect/{id}/interactions).
+func (s *ProspectsService) Interactions(ctx context.Context, id string) ([]Interaction, error) {
+	if err := checkID("id", id); err != nil {
+		return nil, err
+	}
+	var ws []interactionWire
+	if err := s.c.get(ctx, []string{"prospect", id, "interactions"}, nil, &ws); err != nil {
+		return nil, err
+	}
+	out := make([]Interaction, len(ws))
+	for i := range ws {
+		out[i] = ws[i].interaction()
+	}
+	return out, nil
+}
+
+// AddNote adds a note to a prospect: Zenvia's "Create prospect interaction"
+// (POST /prospect/{id}/interactions with {"type":"note","content":text}).
+// Like every create, it is not resent once it may have reached Zenvia.
+func (s *ProspectsService) AddNote(ctx context.Context, id, text string) (*Interaction, error) {
+	if err := checkID("id", id); err != nil {
+		return nil, err
+	}
+	if strings.TrimSpace(text) == "" {
+		return nil, leadkit.Invalid("content", "a note needs text")
+	}
+	body := struct {
+		Type    string `json:"type"`
+		Content string `json:"content"`
+	}{"note", text}
+	var w *interactionWire
+	if err := s.c.send(ctx, http.MethodPost, []string{"prospect", id, "interactions"}, body, &w); err != nil {
+		return nil, err
+	}
+	if w == nil {
+		return nil, nil
+	}
+	in := w.interaction()
+	return &in, nil
+}

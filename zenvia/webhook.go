@@ -1,0 +1,384 @@
+package zenvia
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Event is one webhook call from Zenvia, decoded. Zenvia does not document
+// an envelope: the body is a prospect, an interaction or an agent object
+// (or an object under "data", "prospect", "interaction" or "agent" next to a
+// "topic"). The handler tells them apart by the topic, when known, and by
+// their fields. Exactly one of Prospect, Interaction and Agent is set for
+// those topics; for other topics (such as "quotes") only Raw is.
+type Event struct {
+	// Topic is "prospects", "interactions", "agents", another topic named by
+	// the envelope or the callback URL, or "" when it cannot be told.
+	Topic       string
+	Prospect    *Prospect
+	Interaction *Interaction
+	Agent       *Agent
+	// Raw is the body as received.
+	Raw json.RawMessage
+}
+
+// Defaults of the webhook handler.
+const (
+	DefaultWebhookSecretParam = "secret"
+	DefaultWebhookMaxBody     = 1 << 20
+	DefaultDedupWindow        = 10 * time.Minute
+	// dedupMaxEntries bounds the memory of the dedup window.
+	dedupMaxEntries = 100_000
+)
+
+type webhookConfig struct {
+	param   string
+	maxBody int64
+	window  time.Duration
+	now     func() time.Time
+	logger  *slog.Logger
+}
+
+// WebhookOption configures NewWebhookHandler.
+type WebhookOption func(*webhookConfig)
+
+// WithSecretParam names the callback URL's query parameter that carries the
+// secret (default "secret").
+func WithSecretParam(name string) WebhookOption {
+	return func(c *webhookConfig) {
+		if name != "" {
+			c.param = name
+		}
+	}
+}
+
+// WithWebhookMaxBody caps the body size (default 1 MiB); larger bodies are
+// answered 413. Values <= 0 keep the default.
+func WithWebhookMaxBody(n int64) WebhookOption {
+	return func(c *webhookConfig) {
+		if n > 0 {
+			c.maxBody = n
+		}
+	}
+}
+
+// WithDedupWindow sets how long a delivery is remembered, so that the same
+// event delivered again within the window is answered 200 without calling
+// fn again (default 10 minutes; 0 or less turns deduplication off).
+func WithDedupWindow(d time.Duration) WebhookOption {
+	return func(c *webhookConfig) { c.window = max(d, 0) }
+}
+
+// WithClock replaces time.Now for the dedup window (for tests).
+func WithClock(now func() time.Time) WebhookOption {
+	return func(c *webhookConfig) {
+		if now != nil {
+			c.now = now
+		}
+	}
+}
+
+// WithWebhookLogger reports every refused delivery (wrong secret, too
+// large, unparseable, fn failed) as a warning. The secret and the URL's
+// query are never logged.
+func WithWebhookLogger(l *slog.Logger) WebhookOption {
+	return func(c *webhookConfig) { c.logger = l }
+}
+
+// NewWebhookHandler returns an http.Handler for the callback URL of a
+// Zenvia subscription (Notifications.Subscribe). Zenvia does not sign its
+// calls, so subscribe with a callback URL that carries a long random secret
+// of your own, such as https://example.com/zenvia?secret=..., and pass the
+// same secret here. The handler answers:
+//
+//   - 405 to anything but POST;
+//   - 401 when the secret in the query does not match (compared in constant
+//     time; an empty configured secret refuses every call);
+//   - 413 when the body is larger than the cap (WithWebhookMaxBody);
+//   - 400 when the body is not a JSON object it can decode;
+//   - 200 without calling fn for a duplicate delivery within the dedup
+//     window (WithDedupWindow);
+//   - 500 only when fn returns an error, so that Zenvia delivers again;
+//   - 200 otherwise.
+//
+// Bad input never gets a 5xx, so Zenvia does not retry garbage forever.
+// fn runs with the request's context; a nil fn fails every delivery (500).
+//
+// Serve it with timeouts, since webhook senders may be slow or hostile:
+//
+//	srv := &http.Server{
+//		Addr:              ":8443",
+//		Handler:           mux,
+//		ReadHeaderTimeout: 5 * time.Second,  // headers of a slow client
+//		ReadTimeout:       15 * time.Second, // the whole (capped) body
+//		WriteTimeout:      30 * time.Second, // fn's work plus the answer
+//		IdleTimeout:       120 * time.Second,
+//		MaxHeaderBytes:    16 << 10,
+//	}
+func NewWebhookHandler(secret string, fn func(context.Context, Event) error, opts ...WebhookOption) http.Handler {
+	cfg := webhookConfig{
+		param:   DefaultWebhookSecretParam,
+		maxBody: DefaultWebhookMaxBody,
+		window:  DefaultDedupWindow,
+		now:     time.Now,
+	}
+	for _, o := range opts {
+		if o != nil {
+			o(&cfg)
+		}
+	}
+	h := &webhookHandler{cfg: cfg, fn: fn, seen: map[[32]byte]time.Time{}}
+	if secret != "" {
+		sum := sha256.Sum256([]byte(secret))
+		h.secret = sum[:]
+	}
+	return h
+}
+
+type webhookHandler struct {
+	cfg    webhookConfig
+	secret []byte // sha256 of the secret; nil refuses everything
+	fn     func(context.Context, Event) error
+
+	mu    sync.Mutex
+	seen  map[[32]byte]time.Time // key -> expiry
+	order []dedupEntry           // insertion order, for expiry
+}
+
+type dedupEntry struct {
+	key    [32]byte
+	expiry time.Time
+}
+
+func (h *webhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", http.MethodPost)
+		h.refuse(w, r, http.StatusMethodNotAllowed, "method not allowed", nil)
+		return
+	}
+	got := sha256.Sum256([]byte(r.URL.Query().Get(h.cfg.param)))
+	if h.secret == nil || subtle.ConstantTimeCompare(got[:], h.secret) != 1 {
+		h.refuse(w, r, http.StatusUnauthorized, "wrong or missing secret", nil)
+		return
+	}
+	if r.ContentLength > h.cfg.maxBody {
+		h.refuse(w, r, http.StatusRequestEntityTooLarge, "body too large", nil)
+		return
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, h.cfg.maxBody))
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			h.refuse(w, r, http.StatusRequestEntityTooLarge, "body too large", nil)
+			return
+		}
+		h.refuse(w, r, http.StatusBadRequest, "body could not be read", err)
+		return
+	}
+	ev, err := ParseEvent(body, r.URL.Query().Get("topic"))
+	if err != nil {
+		h.refuse(w, r, http.StatusBadRequest, "unparseable payload", err)
+		return
+	}
+	key := sha256.Sum256(append([]byte(ev.Topic+"\x00"), body...))
+	if !h.claim(key) {
+		writeStatus(w, http.StatusOK, "duplicate")
+		return
+	}
+	if h.fn == nil {
+		h.release(key)
+		h.refuse(w, r, http.StatusInternalServerError, "no handler function", nil)
+		return
+	}
+	if err := h.fn(r.Context(), ev); err != nil {
+		h.release(key) // let Zenvia's redelivery through
+		h.refuse(w, r, http.StatusInternalServerError, "handler failed", err)
+		return
+	}
+	writeStatus(w, http.StatusOK, "ok")
+}
+
+// claim records key and reports whether it was new within the window.
+func (h *webhookHandler) claim(key [32]byte) bool {
+	if h.cfg.window <= 0 {
+		return true
+	}
+	now := h.cfg.now()
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	// Expire in insertion order; the window is the same for every entry.
+	for len(h.order) > 0 && (!h.order[0].expiry.After(now) || len(h.order) >= dedupMaxEntries) {
+		e := h.order[0]
+		if exp, ok := h.seen[e.key]; ok && exp.Equal(e.expiry) {
+			delete(h.seen, e.key)
+		}
+		h.order[0] = dedupEntry{}
+		h.order = h.order[1:]
+	}
+	if exp, ok := h.seen[key]; ok && exp.After(now) {
+		return false
+	}
+	exp := now.Add(h.cfg.window)
+	h.seen[key] = exp
+	h.order = append(h.order, dedupEntry{key, exp})
+	return true
+}
+
+// release forgets key after fn failed, so a redelivery is processed.
+func (h *webhookHandler) release(key [32]byte) {
+	if h.cfg.window <= 0 {
+		return
+	}
+	h.mu.Lock()
+	delete(h.seen, key)
+	h.mu.Unlock()
+}
+
+func (h *webhookHandler) refuse(w http.ResponseWriter, r *http.Request, status int, reason string, err error) {
+	if l := h.cfg.logger; l != nil {
+		attrs := []slog.Attr{
+			slog.Int("status", status),
+			slog.String("reason", reason),
+			slog.String("method", r.Method),
+			slog.String("path", r.URL.Path), // never the query: it holds the secret
+			slog.String("remote", r.RemoteAddr),
+		}
+		if err != nil {
+			attrs = append(attrs, slog.String("error", err.Error()))
+		}
+		l.LogAttrs(r.Context(), slog.LevelWarn, "zenvia webhook refused", attrs...)
+	}
+	writeStatus(w, status, reason)
+}
+
+func writeStatus(w http.ResponseWriter, status int, msg string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(status)
+	b, _ := json.Marshal(struct {
+		Status string `json:"status"`
+	}{msg})
+	_, _ = w.Write(b)
+}
+
+// envelopeProbe holds the keys that tell an envelope and the kinds of
+// object apart. Only presence matters, so RawMessage keeps it cheap.
+type envelopeProbe struct {
+	Topic       string          `json:"topic"`
+	Event       string          `json:"event"`
+	Data        json.RawMessage `json:"data"`
+	Prospect    json.RawMessage `json:"prospect"`
+	Interaction json.RawMessage `json:"interaction"`
+	Agent       json.RawMessage `json:"agent"`
+
+	ProspectID json.RawMessage `json:"prospectId"`
+	Via        json.RawMessage `json:"via"`
+	Proactive  json.RawMessage `json:"proactive"`
+	AgentID    json.RawMessage `json:"agentId"`
+	Leads      json.RawMessage `json:"leads"`
+	Phones     json.RawMessage `json:"phones"`
+	Status     json.RawMessage `json:"status"`
+	GroupID    json.RawMessage `json:"groupId"`
+	Email      json.RawMessage `json:"email"`
+	LegacyID   json.RawMessage `json:"legacyId"`
+	AppFields  json.RawMessage `json:"appFields"`
+}
+
+// ParseEvent decodes a webhook body as NewWebhookHandler does. topic is the
+// topic known from elsewhere (the callback URL's "topic" parameter, say), or
+// "". It fails for a body that is not a JSON object, or whose object does
+// not decode as the kind its topic names.
+func ParseEvent(body []byte, topic string) (Event, error) {
+	ev := Event{Topic: topic, Raw: json.RawMessage(body)}
+	t := trimSpace(body)
+	if len(t) == 0 || t[0] != '{' {
+		return Event{}, errors.New("zenvia: webhook body is not a JSON object")
+	}
+	var p envelopeProbe
+	if err := json.Unmarshal(t, &p); err != nil {
+		return Event{}, err
+	}
+	obj := t
+	if p.Topic == "" && p.Event != "" && isObject(p.Data) {
+		p.Topic = p.Event
+	}
+	if p.Topic != "" {
+		if ev.Topic == "" {
+			ev.Topic = p.Topic
+		}
+		switch {
+		case isObject(p.Data):
+			obj = p.Data
+		case isObject(p.Prospect):
+			obj, ev.Topic = p.Prospect, orTopic(ev.Topic, TopicProspects)
+		case isObject(p.Interaction):
+			obj, ev.Topic = p.Interaction, orTopic(ev.Topic, TopicInteractions)
+		case isObject(p.Agent) && p.Leads == nil && p.Phones == nil:
+			obj, ev.Topic = p.Agent, orTopic(ev.Topic, TopicAgents)
+		}
+		if !bytes.Equal(obj, t) {
+			p = envelopeProbe{}
+			if err := json.Unmarshal(obj, &p); err != nil {
+				return Event{}, err
+			}
+		}
+	}
+	kind := strings.ToLower(ev.Topic)
+	if kind == "" {
+		switch {
+		case p.ProspectID != nil || p.Via != nil || p.Proactive != nil || p.AgentID != nil:
+			kind = TopicInteractions
+		case p.Leads != nil || p.Phones != nil || p.Status != nil || p.GroupID != nil:
+			kind = TopicProspects
+		case p.Email != nil || p.LegacyID != nil || p.AppFields != nil:
+			kind = TopicAgents
+		}
+		ev.Topic = kind
+	}
+	switch kind {
+	case TopicProspects, "prospect":
+		var w prospectWire
+		if err := json.Unmarshal(obj, &w); err != nil {
+			return Event{}, err
+		}
+		pr := w.prospect()
+		ev.Prospect = &pr
+	case TopicInteractions, "interaction":
+		var w interactionWire
+		if err := json.Unmarshal(obj, &w); err != nil {
+			return Event{}, err
+		}
+		in := w.interaction()
+		ev.Interaction = &in
+	case TopicAgents, "agent":
+		var w agentWire
+		if err := json.Unmarshal(obj, &w); err != nil {
+			return Event{}, err
+		}
+		a := w.agent()
+		ev.Agent = &a
+	}
+	return ev, nil
+}
+
+func orTopic(t, def string) string {
+	if t == "" {
+		return def
+	}
+	return t
+}
+
+func isObject(r json.RawMessage) bool {
+	t := trimSpace(r)
+	return len(t) > 0 && t[0] == '{'
+}
