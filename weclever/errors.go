@@ -22,7 +22,7 @@ var (
 	ErrNotFound = errors.New("weclever: not found")
 )
 
-var errNoToken = errors.New("weclever: the token endpoint answered without a token")
+var errNoToken = errors.New("weclever: no token in the answer of the token endpoint")
 
 // Error is an error answered by WeClever. WeClever does not document its
 // error bodies; Message comes from {"error": "..."}, {"message": "..."} or a

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"net/http"
 	"strconv"
 	"time"
@@ -51,7 +50,12 @@ type Message struct {
 	Type        string    `json:"message_type"`
 	Direction   string    `json:"direction"`
 	Status      string    `json:"status"`
-	Created     time.Time `json:"date_created"` // zero when WeClever sent none
+	// Created is date_created read as a time (dates without an offset are
+	// read in the client's location, see WithLocation). It is zero when
+	// the date is empty or in a form the client cannot read; CreatedRaw
+	// always keeps the text as WeClever sent it.
+	Created    time.Time `json:"date_created"`
+	CreatedRaw string    `json:"-"`
 }
 
 // Feelings counts the lead's messages per sentiment.
@@ -238,10 +242,7 @@ func convertLead[S ~string, I ~int64](w *wireLead[S, I], loc *time.Location) (*L
 	}
 	for i := range w.Chats.Messages {
 		m := &w.Chats.Messages[i]
-		created, err := parseCreated(string(m.Created), loc)
-		if err != nil {
-			return nil, &decodeError{kind: leadkit.ErrDecode, err: fmt.Errorf("message %d (id_chat %d): date_created: %w", i, int64(m.ID), err)}
-		}
+		created, _ := parseCreated(string(m.Created), loc) // kept raw on failure
 		l.Chats.Messages[i] = Message{
 			ID:          int64(m.ID),
 			Body:        string(m.Body),
@@ -252,17 +253,25 @@ func convertLead[S ~string, I ~int64](w *wireLead[S, I], loc *time.Location) (*L
 			Direction:   string(m.Direction),
 			Status:      string(m.Status),
 			Created:     created,
+			CreatedRaw:  string(m.Created),
 		}
 	}
 	return l, nil
 }
 
-// parseCreated reads a message date: the two common forms directly, any
-// other through jsonx.ParseTime.
+// parseCreated reads a message date: the common forms directly (including
+// Brazil's DD/MM/YYYY HH:MM:SS), any other through jsonx.ParseTime.
 func parseCreated(s string, loc *time.Location) (time.Time, error) {
 	if len(s) == 19 && s[4] == '-' && s[10] == ' ' {
 		if t, err := time.ParseInLocation(time.DateTime, s, loc); err == nil {
 			return t, nil
+		}
+	}
+	if len(s) >= 10 && s[2] == '/' && s[5] == '/' {
+		for _, layout := range []string{"02/01/2006 15:04:05", "02/01/2006 15:04", "02/01/2006"} {
+			if t, err := time.ParseInLocation(layout, s, loc); err == nil {
+				return t, nil
+			}
 		}
 	}
 	if len(s) >= 20 && s[10] == 'T' {

@@ -199,7 +199,10 @@ func (id ClientLeadID) Int64() (n int64, ok bool) {
 		return 0, false
 	}
 	n, err := strconv.ParseInt(id.text, 10, 64)
-	return n, err == nil
+	if err != nil {
+		return 0, false
+	}
+	return n, true
 }
 
 // MarshalJSON writes id back as it came: null, a JSON string or the number's
