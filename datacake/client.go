@@ -1,0 +1,506 @@
+// Package datacake speaks the Datacake ERP contract: the API that an
+// internet provider's ERP exposes so that Datacake's sign-up sites, apps and
+// kiosks ("APP", "TOTEM", "Boleto") can read customers and catalogues and
+// create and follow prospects.
+//
+// It serves both sides of the contract:
+//
+//   - Client calls an ERP that speaks the contract (the front end's side):
+//     customer lookup by CPF/CNPJ, installations and open invoices, the
+//     catalogues (products, resellers, employees, due dates, commercial
+//     origins, cities, prospect statuses), and prospects (create, update,
+//     upload files, read status).
+//   - NewHandler turns any implementation of the ERP interface into an
+//     http.Handler speaking the contract (the ERP's side).
+//
+// The contract names no URL paths, so both sides share a route table
+// (DefaultRoutes, overridden with WithRoutes and WithHandlerRoutes), and it
+// recommends a token in a request header: "Authorization: Bearer <token>"
+// by default (WithAuthHeader, WithHandlerAuthHeader).
+//
+// The page shows GET requests with a JSON payload ({"cnpj_cpf": "..."}).
+// Bodies on GET are legal HTTP but dropped by many proxies, so the client
+// sends such parameters in the query string unless WithJSONBodyOnGet is
+// given; the handler reads both.
+//
+// Lists decode from a bare JSON array (what the page's "{ [ ... ] }"
+// examples mean), from an object holding one array ({"data": [...]}) and
+// from the page's notation taken literally.
+//
+// CPF and CNPJ (numeric, and the alphanumeric CNPJ valid from July 2026)
+// are checked with ValidateCPF, ValidateCNPJ and ValidateDocument before a
+// lookup is sent or handed to the ERP.
+//
+// Creating a prospect and uploading files are never resent once they may
+// have reached the ERP: such a failure matches leadkit.ErrOutcomeUnknown.
+// Updating a prospect is a PUT and is retried like any idempotent request.
+//
+// The token is a secret: it never appears in an error string or a log line.
+package datacake
+
+import (
+	"context"
+	"encoding/json"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/leadkit/leadkit"
+	"github.com/leadkit/leadkit/internal/transport"
+)
+
+// config holds datacake's own client options.
+type config struct {
+	routes     *Routes
+	headerName string
+	scheme     string
+	jsonGET    bool
+	maxFile    int64
+}
+
+// Option configures a Client. Pass options to NewClient.
+type Option = transport.Option[config]
+
+// WithHTTPClient sends requests through hc (its transport, proxy, TLS and
+// timeout are kept).
+func WithHTTPClient(hc *http.Client) Option { return transport.WithHTTPClient[config](hc) }
+
+// WithUserAgent puts ua in front of leadkit's User-Agent.
+func WithUserAgent(ua string) Option { return transport.WithUserAgent[config](ua) }
+
+// WithLogger logs one debug line per HTTP attempt, secrets masked. Silent by default.
+func WithLogger(l *slog.Logger) Option { return transport.WithLogger[config](l) }
+
+// WithMaxRetries sets how many times a failed request may be retried (default 3).
+func WithMaxRetries(n int) Option { return transport.WithMaxRetries[config](n) }
+
+// WithRetryWait sets the backoff bounds between retries; max also caps Retry-After.
+func WithRetryWait(minWait, maxWait time.Duration) Option {
+	return transport.WithRetryWait[config](minWait, maxWait)
+}
+
+// WithMaxBodyBytes caps the size of a response body (default 10 MiB).
+func WithMaxBodyBytes(n int64) Option { return transport.WithMaxBodyBytes[config](n) }
+
+// WithRoutes replaces paths of the route table; empty fields keep
+// DefaultRoutes. Each path starts with "/", is relative to the base URL and
+// may hold one "{id}" segment for the prospect id.
+func WithRoutes(r Routes) Option {
+	return transport.VendorOption(func(c *config) error {
+		if _, err := compileRoutes(&r); err != nil {
+			return err
+		}
+		c.routes = &r
+		return nil
+	})
+}
+
+// WithAuthHeader sends the token in header name, after scheme and a space
+// when scheme is not empty. The default is ("Authorization", "Bearer");
+// ("token", "") sends "token: <token>".
+func WithAuthHeader(name, scheme string) Option {
+	return transport.VendorOption(func(c *config) error {
+		if err := checkHeaderName(name); err != nil {
+			return err
+		}
+		if strings.ContainsAny(scheme, " \r\n\t") {
+			return leadkit.Invalid("AuthHeader", "scheme must be one word")
+		}
+		c.headerName, c.scheme = name, scheme
+		return nil
+	})
+}
+
+func checkHeaderName(name string) error {
+	if name == "" {
+		return leadkit.Invalid("AuthHeader", "header name must not be empty")
+	}
+	for _, r := range name {
+		if r <= ' ' || r >= 0x7f || strings.ContainsRune(`"(),/:;<=>?@[\]{}`, r) {
+			return leadkit.Invalid("AuthHeader", "header name %q is not a valid token", name)
+		}
+	}
+	return nil
+}
+
+// WithJSONBodyOnGet sends the parameters of GET requests (cnpj_cpf,
+// id_cliente, id_prospecto) as a JSON body, as the contract page shows,
+// instead of the query string. Use it only for an ERP that reads nothing
+// else: many proxies drop bodies on GET.
+func WithJSONBodyOnGet() Option {
+	return transport.VendorOption(func(c *config) error {
+		c.jsonGET = true
+		return nil
+	})
+}
+
+// WithMaxFileBytes caps each file UploadFiles sends (default 10 MiB), so an
+// oversized file fails before anything is sent.
+func WithMaxFileBytes(n int64) Option {
+	return transport.VendorOption(func(c *config) error {
+		if n <= 0 {
+			return leadkit.Invalid("MaxFileBytes", "must be positive, got %d", n)
+		}
+		c.maxFile = n
+		return nil
+	})
+}
+
+// Client calls an ERP that speaks the Datacake contract. It is safe for
+// concurrent use, and it implements ERP, so it can stand behind NewHandler
+// (a proxy in front of a remote ERP).
+type Client struct {
+	tc      *transport.Client
+	routes  routeTable
+	jsonGET bool
+	maxFile int64
+}
+
+var _ ERP = (*Client)(nil)
+
+// NewClient returns a client for the ERP at baseURL (scheme, host and an
+// optional path prefix to which the routes are appended), authenticating
+// with token.
+func NewClient(baseURL, token string, opts ...Option) (*Client, error) {
+	if err := transport.RequireNonEmpty("token", token); err != nil {
+		return nil, err
+	}
+	s := transport.DefaultSettings(baseURL)
+	cfg := config{headerName: "Authorization", scheme: "Bearer", maxFile: DefaultMaxFileBytes}
+	if err := transport.Apply(&s, &cfg, opts); err != nil {
+		return nil, err
+	}
+	if _, err := transport.ParseBaseURL(s.BaseURL); err != nil {
+		return nil, err
+	}
+	routes, err := compileRoutes(cfg.routes)
+	if err != nil {
+		return nil, err
+	}
+	red := transport.NewRedactor(token)
+	tc, err := transport.New(transport.Config{
+		Vendor:      "datacake",
+		Settings:    s,
+		Auth:        transport.HeaderAuth{Name: cfg.headerName, Scheme: cfg.scheme, Value: token},
+		Secrets:     []string{token},
+		DecodeError: decodeError(red),
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &Client{tc: tc, routes: routes, jsonGET: cfg.jsonGET, maxFile: cfg.maxFile}, nil
+}
+
+// get sends a GET of operation o with the parameters params (nil: none).
+func (c *Client) get(ctx context.Context, o op, id string, params map[string]string) (*transport.Response, error) {
+	rt := c.routes[o]
+	if o == opProspectStatus && rt.id < 0 {
+		params = map[string]string{"id_prospecto": id}
+	}
+	req := &transport.Request{Method: http.MethodGet, Path: rt.path(id)}
+	if len(params) > 0 {
+		if c.jsonGET {
+			req.JSON = params
+		} else {
+			q := url.Values{}
+			for k, v := range params {
+				q.Set(k, v)
+			}
+			req.Query = q
+		}
+	}
+	return c.tc.Do(ctx, req)
+}
+
+// list fetches a catalogue and decodes it into []W.
+func list[W any](ctx context.Context, c *Client, o op, params map[string]string) ([]W, error) {
+	resp, err := c.get(ctx, o, "", params)
+	if err != nil {
+		return nil, err
+	}
+	arr, err := unwrapList(resp.Body)
+	if err != nil {
+		if kind, _ := transport.CheckJSON(resp.Body); kind != nil {
+			return nil, resp.ResponseError(kind, nil)
+		}
+		return nil, resp.ResponseError(leadkit.ErrDecode, err)
+	}
+	var out []W
+	if arr == nil {
+		return out, nil
+	}
+	r := *resp
+	r.Body = arr
+	if err := r.DecodeJSON(&out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// Customer calls "Pegar infos de clientes (GET)": the customer whose CPF or
+// CNPJ is document (punctuation allowed; the document is checked first and
+// sent as given, trimmed). An unknown customer is an *Error matching
+// ErrNotFound.
+func (c *Client) Customer(ctx context.Context, document string) (*Customer, error) {
+	if err := ValidateDocument(document); err != nil {
+		return nil, err
+	}
+	resp, err := c.get(ctx, opCustomer, "", map[string]string{documentField: strings.TrimSpace(document)})
+	if err != nil {
+		return nil, err
+	}
+	var w customerWire
+	if err := decodeObject(resp, &w); err != nil {
+		return nil, err
+	}
+	cu := w.public()
+	return &cu, nil
+}
+
+// decodeObject decodes an object answer; an ERP that wraps it in a
+// one-element array is read as well.
+func decodeObject(resp *transport.Response, out any) error {
+	body := resp.Body
+	if arr, err := unwrapList(body); err == nil && arr != nil && bodyStartsWith(body, '[') {
+		var items []json.RawMessage
+		if json.Unmarshal(arr, &items) == nil && len(items) == 1 {
+			r := *resp
+			r.Body = items[0]
+			return r.DecodeJSON(out)
+		}
+	}
+	return resp.DecodeJSON(out)
+}
+
+func bodyStartsWith(b []byte, c byte) bool {
+	for _, x := range b {
+		switch x {
+		case ' ', '\t', '\r', '\n':
+			continue
+		}
+		return x == c
+	}
+	return false
+}
+
+func requireID(field, id string) error {
+	if err := transport.RequireNonEmpty(field, id); err != nil {
+		return err
+	}
+	if id == "." || id == ".." || strings.TrimSpace(id) != id {
+		return leadkit.Invalid(field, "%q is not an id", id)
+	}
+	return nil
+}
+
+// Installations calls the installations part of "Pegar boletos
+// abertos/faturas (GET)": the customer's installations with their services.
+func (c *Client) Installations(ctx context.Context, customerID string) ([]Installation, error) {
+	if err := requireID("id_cliente", customerID); err != nil {
+		return nil, err
+	}
+	ws, err := list[installationWire](ctx, c, opInstallations, map[string]string{"id_cliente": customerID})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Installation, len(ws))
+	for i := range ws {
+		out[i] = ws[i].public()
+	}
+	return out, nil
+}
+
+// OpenInvoices calls "Pegar boletos abertos/faturas (GET)": the customer's
+// open invoices (boletos).
+func (c *Client) OpenInvoices(ctx context.Context, customerID string) ([]Invoice, error) {
+	if err := requireID("id_cliente", customerID); err != nil {
+		return nil, err
+	}
+	ws, err := list[invoiceWire](ctx, c, opOpenInvoices, map[string]string{"id_cliente": customerID})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Invoice, len(ws))
+	for i := range ws {
+		out[i] = ws[i].public()
+	}
+	return out, nil
+}
+
+// Products calls "Pegar todos os produtos (GET)".
+func (c *Client) Products(ctx context.Context) ([]Product, error) {
+	ws, err := list[productWire](ctx, c, opProducts, nil)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Product, len(ws))
+	for i := range ws {
+		out[i] = ws[i].public()
+	}
+	return out, nil
+}
+
+// Resellers calls "Pegar todos os revendedores (GET)".
+func (c *Client) Resellers(ctx context.Context) ([]Reseller, error) {
+	ws, err := list[resellerWire](ctx, c, opResellers, nil)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Reseller, len(ws))
+	for i, w := range ws {
+		out[i] = Reseller{string(w.ID), string(w.Name), string(w.Notes)}
+	}
+	return out, nil
+}
+
+// Employees calls "Pegar todos os funcionários (GET)".
+func (c *Client) Employees(ctx context.Context) ([]Employee, error) {
+	ws, err := list[employeeWire](ctx, c, opEmployees, nil)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Employee, len(ws))
+	for i, w := range ws {
+		out[i] = Employee{string(w.DepartmentID), string(w.Name), string(w.Notes)}
+	}
+	return out, nil
+}
+
+// DueDates calls "Pegar todos os vencimentos (GET)".
+func (c *Client) DueDates(ctx context.Context) ([]DueDate, error) {
+	ws, err := list[dueDateWire](ctx, c, opDueDates, nil)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]DueDate, len(ws))
+	for i, w := range ws {
+		out[i] = DueDate{string(w.ID), string(w.Date), string(w.Notes)}
+	}
+	return out, nil
+}
+
+// CommercialOrigins calls "Pegar as origens comerciáis (GET)".
+func (c *Client) CommercialOrigins(ctx context.Context) ([]CommercialOrigin, error) {
+	ws, err := list[originWire](ctx, c, opOrigins, nil)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]CommercialOrigin, len(ws))
+	for i, w := range ws {
+		out[i] = CommercialOrigin{string(w.ID), string(w.Name), string(w.Notes)}
+	}
+	return out, nil
+}
+
+// Cities calls "Pegar todas as cidades (GET)". The id is read from
+// "id_cidade" or, as the page's example keys it, "id_tipo_de_atendimento".
+func (c *Client) Cities(ctx context.Context) ([]City, error) {
+	ws, err := list[cityWire](ctx, c, opCities, nil)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]City, len(ws))
+	for i := range ws {
+		out[i] = ws[i].public()
+	}
+	return out, nil
+}
+
+// ProspectStatuses calls "Pegar todos os status de prospectos (GET)".
+func (c *Client) ProspectStatuses(ctx context.Context) ([]ProspectStatus, error) {
+	ws, err := list[prospectStatusWire](ctx, c, opProspectStatuses, nil)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]ProspectStatus, len(ws))
+	for i, w := range ws {
+		out[i] = ProspectStatus{string(w.ID), string(w.Name), string(w.Notes)}
+	}
+	return out, nil
+}
+
+func decodeStatus(resp *transport.Response) (*Status, error) {
+	var w statusWire
+	if err := resp.DecodeJSON(&w); err != nil {
+		return nil, err
+	}
+	s := w.public()
+	return &s, nil
+}
+
+// CreateProspect calls "Criar prospectos (POST)", the main way new
+// subscriptions enter the ERP. p needs Name and a valid Document. The
+// request is never resent once it may have reached the ERP: such a failure
+// matches leadkit.ErrOutcomeUnknown, and the caller should look for the
+// prospect before sending it again.
+func (c *Client) CreateProspect(ctx context.Context, p *Prospect) (*Status, error) {
+	if err := p.Validate(true); err != nil {
+		return nil, err
+	}
+	resp, err := c.tc.Do(ctx, &transport.Request{
+		Method: http.MethodPost, Path: c.routes[opCreateProspect].path(""), JSON: p.wire(), Create: true,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return decodeStatus(resp)
+}
+
+// UpdateProspect calls "Edição do prospecto (PUT)": it sends the fields of
+// p that are set (not every field each time) for prospect id. As a PUT it
+// is retried on connection failures and gateway errors.
+func (c *Client) UpdateProspect(ctx context.Context, id string, p *Prospect) (*Status, error) {
+	if err := requireID("id_prospecto", id); err != nil {
+		return nil, err
+	}
+	if err := p.Validate(false); err != nil {
+		return nil, err
+	}
+	rt := c.routes[opUpdateProspect]
+	w := p.wire()
+	if rt.id < 0 {
+		w.ProspectID = str(id)
+	}
+	resp, err := c.tc.Do(ctx, &transport.Request{Method: http.MethodPut, Path: rt.path(id), JSON: w})
+	if err != nil {
+		return nil, err
+	}
+	return decodeStatus(resp)
+}
+
+// UploadFiles calls "Envio de arquivos (POST)": it sends files (JPEG, PNG,
+// GIF or PDF, told from their bytes) base64 encoded, linked to the
+// prospect. Each file's ContentType is set from its bytes. Like
+// CreateProspect it is never resent once it may have reached the ERP.
+func (c *Client) UploadFiles(ctx context.Context, prospectID string, files ...File) (*Status, error) {
+	if err := requireID("id_prospecto", prospectID); err != nil {
+		return nil, err
+	}
+	rt := c.routes[opUploadFiles]
+	body, err := uploadBody(prospectID, rt.id < 0, files, c.maxFile)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := c.tc.Do(ctx, &transport.Request{
+		Method: http.MethodPost, Path: rt.path(prospectID), Body: body, ContentType: "application/json", Create: true,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return decodeStatus(resp)
+}
+
+// ProspectStatus calls "Status do Prospecto (GET)": the prospect's current
+// status in the ERP.
+func (c *Client) ProspectStatus(ctx context.Context, id string) (*Status, error) {
+	if err := requireID("id_prospecto", id); err != nil {
+		return nil, err
+	}
+	resp, err := c.get(ctx, opProspectStatus, id, nil)
+	if err != nil {
+		return nil, err
+	}
+	return decodeStatus(resp)
+}

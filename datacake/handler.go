@@ -1,0 +1,565 @@
+package datacake
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/leadkit/leadkit"
+	"github.com/leadkit/leadkit/internal/jsonx"
+)
+
+// ERP is the contract seen from the ERP's side: implement it over your
+// ERP's database or API and serve it with NewHandler. *Client implements it
+// too.
+//
+// The handler validates input before calling a method: document is a valid
+// CPF or CNPJ, normalized (no punctuation, upper case); ids are not empty;
+// a created prospect has a name and a valid document; files are JPEG, PNG,
+// GIF or PDF (ContentType set from the bytes) within the size cap.
+//
+// Return an error matching ErrNotFound for an unknown customer or prospect
+// (answered 404) and a *leadkit.InputError (leadkit.Invalid) for input the
+// ERP refuses (answered 400 with its text). Any other error is answered 500
+// without its text, unless WithHandlerErrorDetails is given.
+type ERP interface {
+	// Customer answers "Pegar infos de clientes (GET)".
+	Customer(ctx context.Context, document string) (*Customer, error)
+	// Installations answers the installations of "Pegar boletos abertos/faturas (GET)".
+	Installations(ctx context.Context, customerID string) ([]Installation, error)
+	// OpenInvoices answers "Pegar boletos abertos/faturas (GET)".
+	OpenInvoices(ctx context.Context, customerID string) ([]Invoice, error)
+	// Products answers "Pegar todos os produtos (GET)".
+	Products(ctx context.Context) ([]Product, error)
+	// Resellers answers "Pegar todos os revendedores (GET)".
+	Resellers(ctx context.Context) ([]Reseller, error)
+	// Employees answers "Pegar todos os funcionários (GET)".
+	Employees(ctx context.Context) ([]Employee, error)
+	// DueDates answers "Pegar todos os vencimentos (GET)".
+	DueDates(ctx context.Context) ([]DueDate, error)
+	// CommercialOrigins answers "Pegar as origens comerciáis (GET)".
+	CommercialOrigins(ctx context.Context) ([]CommercialOrigin, error)
+	// Cities answers "Pegar todas as cidades (GET)".
+	Cities(ctx context.Context) ([]City, error)
+	// ProspectStatuses answers "Pegar todos os status de prospectos (GET)".
+	ProspectStatuses(ctx context.Context) ([]ProspectStatus, error)
+	// CreateProspect answers "Criar prospectos (POST)"; return the new
+	// prospect's id in Status.ProspectID.
+	CreateProspect(ctx context.Context, p *Prospect) (*Status, error)
+	// UpdateProspect answers "Edição do prospecto (PUT)"; p holds only the
+	// fields that change.
+	UpdateProspect(ctx context.Context, id string, p *Prospect) (*Status, error)
+	// UploadFiles answers "Envio de arquivos (POST)".
+	UploadFiles(ctx context.Context, prospectID string, files ...File) (*Status, error)
+	// ProspectStatus answers "Status do Prospecto (GET)".
+	ProspectStatus(ctx context.Context, id string) (*Status, error)
+}
+
+// Default caps of the handler.
+const (
+	// DefaultMaxRequestBytes caps a JSON request body other than an upload.
+	DefaultMaxRequestBytes = 1 << 20
+	// DefaultMaxUploadBytes caps the body of an upload (base64 is 4/3 of
+	// the files' size).
+	DefaultMaxUploadBytes = 64 << 20
+)
+
+type handlerConfig struct {
+	routes     *Routes
+	headerName string
+	scheme     string
+	maxBody    int64
+	maxUpload  int64
+	maxFile    int64
+	logger     *slog.Logger
+	details    bool
+	err        error
+}
+
+// HandlerOption configures NewHandler.
+type HandlerOption func(*handlerConfig)
+
+// WithHandlerRoutes replaces paths of the route table the handler serves;
+// empty fields keep DefaultRoutes.
+func WithHandlerRoutes(r Routes) HandlerOption {
+	return func(c *handlerConfig) {
+		if _, err := compileRoutes(&r); err != nil {
+			c.err = err
+			return
+		}
+		c.routes = &r
+	}
+}
+
+// WithHandlerAuthHeader reads the token from header name, after scheme
+// (matched without regard to case) when scheme is not empty. The default is
+// ("Authorization", "Bearer").
+func WithHandlerAuthHeader(name, scheme string) HandlerOption {
+	return func(c *handlerConfig) {
+		if err := checkHeaderName(name); err != nil {
+			c.err = err
+			return
+		}
+		c.headerName, c.scheme = name, scheme
+	}
+}
+
+// WithHandlerMaxBytes sets the caps: request is a JSON body other than an
+// upload (default 1 MiB), upload the body of an upload (default 64 MiB),
+// file one decoded file (default 10 MiB). Larger requests are answered 413.
+// A value of zero keeps the default.
+func WithHandlerMaxBytes(request, upload, file int64) HandlerOption {
+	return func(c *handlerConfig) {
+		if request < 0 || upload < 0 || file < 0 {
+			c.err = leadkit.Invalid("MaxBytes", "caps must not be negative")
+			return
+		}
+		if request > 0 {
+			c.maxBody = request
+		}
+		if upload > 0 {
+			c.maxUpload = upload
+		}
+		if file > 0 {
+			c.maxFile = file
+		}
+	}
+}
+
+// WithHandlerLogger logs each ERP failure (with its full text) and each
+// refused request at debug level. The token never reaches the log.
+func WithHandlerLogger(l *slog.Logger) HandlerOption {
+	return func(c *handlerConfig) { c.logger = l }
+}
+
+// WithHandlerErrorDetails puts the text of the ERP's errors in 500 answers.
+// Off by default: an ERP's error may hold SQL, hosts or credentials.
+func WithHandlerErrorDetails() HandlerOption {
+	return func(c *handlerConfig) { c.details = true }
+}
+
+type handler struct {
+	erp    ERP
+	digest [sha256.Size]byte
+	cfg    handlerConfig
+	routes routeTable
+}
+
+// NewHandler returns an http.Handler that serves erp on the contract's
+// route table, for Datacake and other front ends to call.
+//
+// Every request must carry token ("Authorization: Bearer <token>" unless
+// WithHandlerAuthHeader says otherwise); it is compared in constant time.
+// An empty token, or an invalid option, makes the handler refuse every
+// request (401, or 500 naming the misconfiguration), never serve openly.
+//
+// GET parameters (cnpj_cpf, id_cliente, id_prospecto) are read from the
+// query string or from a JSON body, as the contract page shows them.
+// Bodies are capped (WithHandlerMaxBytes). Errors are JSON {"error": "..."}:
+// 400 bad input, 401 token missing or wrong, 404 unknown path, customer or
+// prospect, 405 wrong method (with Allow), 413 body or file too large, 500
+// an ERP failure (its text hidden unless WithHandlerErrorDetails). Uploads
+// are base64 decoded, and each file's type is told from its bytes and must
+// be JPEG, PNG, GIF or PDF.
+//
+// Serve it with timeouts, since uploads are large and clients slow:
+//
+//	srv := &http.Server{
+//		Addr:              ":8080",
+//		Handler:           datacake.NewHandler(erp, token),
+//		ReadHeaderTimeout: 10 * time.Second,
+//		ReadTimeout:       2 * time.Minute, // a 64 MiB upload on a slow link
+//		WriteTimeout:      2 * time.Minute,
+//		IdleTimeout:       2 * time.Minute,
+//		MaxHeaderBytes:    64 << 10,
+//	}
+func NewHandler(erp ERP, token string, opts ...HandlerOption) http.Handler {
+	h := &handler{erp: erp, cfg: handlerConfig{
+		headerName: "Authorization", scheme: "Bearer",
+		maxBody: DefaultMaxRequestBytes, maxUpload: DefaultMaxUploadBytes, maxFile: DefaultMaxFileBytes,
+	}}
+	for _, o := range opts {
+		if o != nil {
+			o(&h.cfg)
+		}
+	}
+	if erp == nil && h.cfg.err == nil {
+		h.cfg.err = leadkit.Invalid("erp", "must not be nil")
+	}
+	if h.cfg.err == nil {
+		h.routes, h.cfg.err = compileRoutes(h.cfg.routes)
+	}
+	if token != "" {
+		h.digest = sha256.Sum256([]byte(token))
+	}
+	return h
+}
+
+// httpError is an answer with a status and a message safe to show.
+type httpError struct {
+	status int
+	msg    string
+}
+
+func (e *httpError) Error() string { return e.msg }
+
+func fail(status int, format string, args ...any) error {
+	return &httpError{status: status, msg: fmt.Sprintf(format, args...)}
+}
+
+func (h *handler) writeJSON(w http.ResponseWriter, status int, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		status = http.StatusInternalServerError
+		b = []byte(`{"error":"internal error: encoding the answer"}`)
+		h.log("encoding answer", err)
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(status)
+	_, _ = w.Write(b)
+}
+
+func (h *handler) log(msg string, err error) {
+	if h.cfg.logger != nil {
+		h.cfg.logger.Debug("datacake handler: "+msg, slog.String("error", err.Error()))
+	}
+}
+
+func (h *handler) writeError(w http.ResponseWriter, err error) {
+	var he *httpError
+	var ie *leadkit.InputError
+	var mb *http.MaxBytesError
+	switch {
+	case errors.As(err, &he):
+	case errors.As(err, &mb):
+		he = &httpError{http.StatusRequestEntityTooLarge, fmt.Sprintf("request body is larger than %d bytes", mb.Limit)}
+	case errors.As(err, &ie):
+		he = &httpError{http.StatusBadRequest, ie.Error()}
+	case errors.Is(err, ErrNotFound):
+		he = &httpError{http.StatusNotFound, "not found"}
+	default:
+		h.log("ERP failure", err)
+		msg := "internal error"
+		if h.cfg.details {
+			msg = "internal error: " + err.Error()
+		}
+		he = &httpError{http.StatusInternalServerError, msg}
+	}
+	if he.status == http.StatusUnauthorized {
+		if h.cfg.scheme != "" {
+			w.Header().Set("WWW-Authenticate", h.cfg.scheme+` realm="datacake"`)
+		}
+	}
+	if he.status != http.StatusInternalServerError {
+		h.log("refused", he)
+	}
+	h.writeJSON(w, he.status, map[string]string{"error": he.msg})
+}
+
+func (h *handler) authorized(r *http.Request) bool {
+	v := r.Header.Get(h.cfg.headerName)
+	if h.cfg.scheme != "" {
+		if len(v) <= len(h.cfg.scheme) || !strings.EqualFold(v[:len(h.cfg.scheme)], h.cfg.scheme) || v[len(h.cfg.scheme)] != ' ' {
+			return false
+		}
+		v = v[len(h.cfg.scheme)+1:]
+	}
+	v = strings.TrimSpace(v)
+	var zero [sha256.Size]byte
+	if v == "" || h.digest == zero {
+		return false
+	}
+	got := sha256.Sum256([]byte(v))
+	return subtle.ConstantTimeCompare(got[:], h.digest[:]) == 1
+}
+
+// ServeHTTP implements http.Handler.
+func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	defer func() {
+		if v := recover(); v != nil {
+			if v == http.ErrAbortHandler {
+				panic(v)
+			}
+			h.writeError(w, fmt.Errorf("panic in ERP: %v", v))
+		}
+	}()
+	if h.cfg.err != nil {
+		h.writeJSON(w, http.StatusInternalServerError, map[string]string{"error": "datacake handler misconfigured: " + h.cfg.err.Error()})
+		return
+	}
+	if !h.authorized(r) {
+		h.writeError(w, fail(http.StatusUnauthorized, "missing or invalid token"))
+		return
+	}
+	segs, ok := splitPath(r.URL)
+	if !ok {
+		h.writeError(w, fail(http.StatusNotFound, "no such route"))
+		return
+	}
+	var allow []string
+	for i := range h.routes {
+		id, ok := h.routes[i].match(segs)
+		if !ok {
+			continue
+		}
+		o := op(i)
+		if r.Method != o.method() && !(r.Method == http.MethodHead && o.method() == http.MethodGet) {
+			allow = append(allow, o.method())
+			continue
+		}
+		v, err := h.serve(r, o, id)
+		if err != nil {
+			h.writeError(w, err)
+			return
+		}
+		h.writeJSON(w, http.StatusOK, v)
+		return
+	}
+	if len(allow) > 0 {
+		w.Header().Set("Allow", strings.Join(allow, ", "))
+		h.writeError(w, fail(http.StatusMethodNotAllowed, "method %s not allowed here", r.Method))
+		return
+	}
+	h.writeError(w, fail(http.StatusNotFound, "no such route"))
+}
+
+// splitPath returns the decoded segments of the request path (an escaped
+// "/" inside an id stays in its segment).
+func splitPath(u *url.URL) ([]string, bool) {
+	p := strings.Trim(u.EscapedPath(), "/")
+	if p == "" {
+		return []string{}, true
+	}
+	parts := strings.Split(p, "/")
+	for i, s := range parts {
+		d, err := url.PathUnescape(s)
+		if err != nil {
+			return nil, false
+		}
+		parts[i] = d
+	}
+	return parts, true
+}
+
+// params reads the GET parameters from the query and from a JSON body.
+func (h *handler) params(r *http.Request) (map[string]string, error) {
+	out := map[string]string{}
+	for k, vs := range r.URL.Query() {
+		if len(vs) > 0 {
+			out[k] = vs[0]
+		}
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, h.cfg.maxBody))
+	if err != nil {
+		return nil, err
+	}
+	if len(bytes.TrimSpace(body)) == 0 {
+		return out, nil
+	}
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal(body, &raw); err != nil {
+		return nil, fail(http.StatusBadRequest, "body is not a JSON object")
+	}
+	for k, v := range raw {
+		s, err := jsonx.ParseString(v)
+		if err != nil {
+			return nil, leadkit.Invalid(k, "must be a string")
+		}
+		if _, inQuery := out[k]; !inQuery {
+			out[k] = s
+		}
+	}
+	return out, nil
+}
+
+func (h *handler) param(r *http.Request, name string) (string, error) {
+	ps, err := h.params(r)
+	if err != nil {
+		return "", err
+	}
+	v := strings.TrimSpace(ps[name])
+	if v == "" {
+		return "", leadkit.Invalid(name, "is required")
+	}
+	return v, nil
+}
+
+func (h *handler) decodeBody(r *http.Request, limit int64, out any) error {
+	body, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, limit))
+	if err != nil {
+		return err
+	}
+	if len(bytes.TrimSpace(body)) == 0 {
+		return fail(http.StatusBadRequest, "request body is empty")
+	}
+	if err := json.Unmarshal(body, out); err != nil {
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) && te.Field != "" {
+			return leadkit.Invalid(te.Field, "has the wrong type")
+		}
+		if errors.Is(err, errNotBase64) {
+			return leadkit.Invalid("base64", "file content is not base64")
+		}
+		return fail(http.StatusBadRequest, "request body is not valid JSON for this operation")
+	}
+	return nil
+}
+
+// serve runs operation o and returns the value to answer.
+func (h *handler) serve(r *http.Request, o op, pathID string) (any, error) {
+	ctx := r.Context()
+	switch o {
+	case opCustomer:
+		doc, err := h.param(r, documentField)
+		if err != nil {
+			return nil, err
+		}
+		if err := ValidateDocument(doc); err != nil {
+			return nil, err
+		}
+		c, err := h.erp.Customer(ctx, NormalizeDocument(doc))
+		if err == nil && c == nil {
+			err = ErrNotFound
+		}
+		return c, err
+	case opInstallations, opOpenInvoices:
+		id, err := h.param(r, "id_cliente")
+		if err != nil {
+			return nil, err
+		}
+		if o == opInstallations {
+			return nonNil(h.erp.Installations(ctx, id))
+		}
+		return nonNil(h.erp.OpenInvoices(ctx, id))
+	case opProducts:
+		return nonNil(h.erp.Products(ctx))
+	case opResellers:
+		return nonNil(h.erp.Resellers(ctx))
+	case opEmployees:
+		return nonNil(h.erp.Employees(ctx))
+	case opDueDates:
+		return nonNil(h.erp.DueDates(ctx))
+	case opOrigins:
+		return nonNil(h.erp.CommercialOrigins(ctx))
+	case opCities:
+		return nonNil(h.erp.Cities(ctx))
+	case opProspectStatuses:
+		return nonNil(h.erp.ProspectStatuses(ctx))
+	case opCreateProspect:
+		var w prospectWire
+		if err := h.decodeBody(r, h.cfg.maxBody, &w); err != nil {
+			return nil, err
+		}
+		p := w.public()
+		if err := p.Validate(true); err != nil {
+			return nil, err
+		}
+		return status(h.erp.CreateProspect(ctx, &p))
+	case opUpdateProspect:
+		var w prospectWire
+		if err := h.decodeBody(r, h.cfg.maxBody, &w); err != nil {
+			return nil, err
+		}
+		id, err := prospectID(pathID, string(w.ProspectID))
+		if err != nil {
+			return nil, err
+		}
+		p := w.public()
+		if err := p.Validate(false); err != nil {
+			return nil, err
+		}
+		return status(h.erp.UpdateProspect(ctx, id, &p))
+	case opUploadFiles:
+		var w uploadWire
+		if err := h.decodeBody(r, h.cfg.maxUpload, &w); err != nil {
+			return nil, err
+		}
+		id, err := prospectID(pathID, string(w.ProspectID))
+		if err != nil {
+			return nil, err
+		}
+		files, err := h.files(w.Files)
+		if err != nil {
+			return nil, err
+		}
+		return status(h.erp.UploadFiles(ctx, id, files...))
+	case opProspectStatus:
+		id := pathID
+		if h.routes[o].id < 0 {
+			var err error
+			if id, err = h.param(r, "id_prospecto"); err != nil {
+				return nil, err
+			}
+		}
+		return status(h.erp.ProspectStatus(ctx, id))
+	}
+	return nil, fail(http.StatusNotFound, "no such route")
+}
+
+func prospectID(fromPath, fromBody string) (string, error) {
+	id := fromPath
+	if id == "" {
+		id = strings.TrimSpace(fromBody)
+	}
+	if id == "" {
+		return "", leadkit.Invalid("id_prospecto", "is required")
+	}
+	return id, nil
+}
+
+func (h *handler) files(ws []fileWire) ([]File, error) {
+	if len(ws) == 0 {
+		return nil, leadkit.Invalid("arquivos", "at least one file is needed")
+	}
+	out := make([]File, len(ws))
+	for i, fw := range ws {
+		field := fmt.Sprintf("arquivos[%d]", i)
+		name := strings.TrimSpace(string(fw.Name))
+		if name == "" {
+			return nil, leadkit.Invalid(field+".nome", "must not be empty")
+		}
+		if len(fw.Data) == 0 {
+			return nil, leadkit.Invalid(field+".base64", "file %q is empty", name)
+		}
+		if int64(len(fw.Data)) > h.cfg.maxFile {
+			return nil, fail(http.StatusRequestEntityTooLarge, "%s: file %q has %d bytes, more than %d", field, name, len(fw.Data), h.cfg.maxFile)
+		}
+		ct, err := SniffContentType(fw.Data)
+		if err != nil {
+			return nil, leadkit.Invalid(field, "file %q: %v", name, err)
+		}
+		out[i] = File{Name: name, ContentType: ct, Data: fw.Data}
+	}
+	return out, nil
+}
+
+// nonNil turns a nil list into an empty one, so the answer is [] not null.
+func nonNil[T any](v []T, err error) (any, error) {
+	if err != nil {
+		return nil, err
+	}
+	if v == nil {
+		v = []T{}
+	}
+	return v, nil
+}
+
+func status(s *Status, err error) (any, error) {
+	if err != nil {
+		return nil, err
+	}
+	if s == nil {
+		s = &Status{}
+	}
+	return s, nil
+}
