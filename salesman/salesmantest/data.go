@@ -1,0 +1,173 @@
+package salesmantest
+
+import (
+	"strconv"
+	"time"
+)
+
+// user is a CRM user; the sandbox's account has several.
+type user struct {
+	id    int
+	login string
+	name  string
+}
+
+// users returns the sandbox account's users; the first is DefaultLogin.
+func users(login string) []user {
+	return []user{
+		{1, login, "Иван Админов"},
+		{2, "olga.smirnova@salesman.test", "Ольга Смирнова"},
+		{3, "dmitry.kuznetsov@salesman.test", "Дмитрий Кузнецов"},
+		{4, "anna.volkova@salesman.test", "Анна Волкова"},
+		{5, "oleksii.kovalchuk@salesman.test", "Олексій Ковальчук"},
+	}
+}
+
+// clientPath is a client source ("канал").
+type clientPath struct {
+	id   int
+	name string
+}
+
+func clientPaths() []clientPath {
+	return []clientPath{
+		{1, "Сайт"}, {2, "Яндекс.Директ"}, {3, "Рекомендация"}, {4, "Выставка"}, {5, "Google Ads"},
+	}
+}
+
+// lead is a lead as the sandbox stores it. Seeded leads are generated on
+// demand from (seed, index), so a sandbox of 100,000 leads costs no memory.
+type lead struct {
+	id          int
+	datum       time.Time
+	datumDo     time.Time // zero until processed
+	title       string
+	email       string
+	phone       string
+	site        string
+	company     string
+	city        string
+	country     string
+	content     string
+	description string
+	ip          string
+	partner     string
+	clid        int
+	client      string
+	pid         int
+	person      string
+	did         int
+	deal        string
+	user        int // user id, 0 when nobody is responsible
+	status      int
+	rezult      int
+	clientpath  int
+	utm         [5]string // source, medium, campaign, term, content
+}
+
+// tables holds the words seeded leads are made of (built once per server:
+// the package keeps no mutable state).
+type tables struct {
+	firstNames, lastNames, companies, contents, translit []string
+	cities                                               []struct{ city, country string }
+}
+
+func newTables() *tables {
+	return &tables{
+		firstNames: []string{"Алексей", "Мария", "Сергей", "Екатерина", "Андрей", "Наталья", "Павел", "Юлия", "Михаил", "Татьяна", "Олег", "Ірина", "Тарас", "Світлана"},
+		translit:   []string{"alexey", "maria", "sergey", "ekaterina", "andrey", "natalia", "pavel", "yulia", "mikhail", "tatiana", "oleg", "iryna", "taras", "svitlana"},
+		lastNames:  []string{"Иванов", "Петрова", "Сидоров", "Козлова", "Морозов", "Новикова", "Лебедев", "Соколова", "Попов", "Федорова", "Шевченко", "Їжакевич"},
+		companies:  []string{"ООО Альфа-Трейд", "АО Северсталь-Сервис", "ИП Кузьмин", "ООО Уральские окна", "ООО ТехноПром", "ЗАО Волга-Логистик", "ТОВ Київська пекарня", "ООО Сибирский лес", ""},
+		cities: []struct{ city, country string }{
+			{"Москва", "Россия"}, {"Санкт-Петербург", "Россия"}, {"Пермь", "Россия"}, {"Казань", "Россия"},
+			{"Новосибирск", "Россия"}, {"Екатеринбург", "Россия"}, {"Київ", "Україна"}, {"Львів", "Україна"}, {"Минск", "Беларусь"},
+		},
+		contents: []string{
+			"Хочу демо CRM, перезвоните после 18:00",
+			"Запрос цены на 10 лицензий",
+			"Интересует интеграция с 1С / телефонией",
+			"Нужна консультация по внедрению",
+			"Прошу выставить счёт",
+			"Заявка с формы «Обратный звонок»",
+		},
+	}
+}
+
+// mixer is splitmix64: a tiny deterministic generator with no allocation.
+type mixer struct{ s uint64 }
+
+func (m *mixer) next() uint64 {
+	m.s += 0x9e3779b97f4a7c15
+	z := m.s
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9
+	z = (z ^ (z >> 27)) * 0x94d049bb133111eb
+	return z ^ (z >> 31)
+}
+
+func (m *mixer) intn(n int) int { return int(m.next() % uint64(n)) }
+
+// seedSpan is how far back the seeded leads reach.
+const seedSpan = 90 * 24 * time.Hour
+
+// gen returns seeded lead i (0 is the oldest) of n.
+func (s *Server) gen(i int) lead {
+	t := s.tables
+	m := mixer{s: uint64(s.opts.Seed)*0x2545f4914f6cdd1d + uint64(i)*0xd1b54a32d192ed03}
+	m.s = m.next() // decorrelate neighbouring leads
+	step := seedSpan / time.Duration(s.seeded)
+	datum := s.anchor.Add(-time.Duration(s.seeded-1-i) * step).Add(-time.Duration(m.intn(int(step/time.Second)+1)) * time.Second / 2).Truncate(time.Second)
+	fi, li := m.intn(len(t.firstNames)), m.intn(len(t.lastNames))
+	name := t.lastNames[li] + " " + t.firstNames[fi]
+	c := t.cities[m.intn(len(t.cities))]
+	l := lead{
+		id:          i + 1,
+		datum:       datum,
+		title:       name,
+		email:       t.translit[fi] + strconv.Itoa(i+1) + "@example.ru",
+		phone:       "+7" + strconv.Itoa(9000000000+m.intn(99999999)),
+		site:        "https://example.ru/landing/" + strconv.Itoa(m.intn(9)+1),
+		company:     t.companies[m.intn(len(t.companies))],
+		city:        c.city,
+		country:     c.country,
+		content:     t.contents[m.intn(len(t.contents))],
+		description: "Заявка с сайта",
+		ip:          "10.0." + strconv.Itoa(m.intn(256)) + "." + strconv.Itoa(m.intn(254)+1),
+		clientpath:  m.intn(len(s.paths)) + 1,
+		user:        m.intn(len(s.users) + 1), // 0: nobody yet
+	}
+	if m.intn(4) == 0 {
+		l.utm = [5]string{"yandex", "cpc", "crm-demo", "crm система", "ad" + strconv.Itoa(m.intn(9))}
+	}
+	switch r := m.intn(100); {
+	case r < 40:
+		l.status = 0
+	case r < 55:
+		l.status = 1
+	case r < 85:
+		l.status = 2
+	default:
+		l.status = 3
+		l.rezult = m.intn(4) + 1
+	}
+	if l.status >= 2 {
+		if l.user == 0 {
+			l.user = 1
+		}
+		done := l.datum.Add(time.Duration(m.intn(48*60)+1) * time.Minute)
+		if done.After(s.anchor) {
+			done = s.anchor
+		}
+		l.datumDo = done
+		if l.status == 2 {
+			l.clid, l.client = 1000+i, l.company
+			if l.client == "" {
+				l.client = name
+			}
+			l.pid, l.person = 5000+i, name
+			if m.intn(3) > 0 {
+				l.did, l.deal = 9000+i, "Внедрение CRM: "+l.client
+			}
+		}
+	}
+	return l
+}

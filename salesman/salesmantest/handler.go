@@ -1,0 +1,387 @@
+package salesmantest
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+const pageSize = 200
+
+// call is one API request as the server reads it.
+type call struct {
+	version int
+	action  string
+	params  url.Values
+}
+
+func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	c := call{}
+	p := r.URL.Path
+	switch {
+	case p == "/developer/v1/leads":
+		c.version = 1
+	case p == "/developer/v2/lead":
+		c.version = 2
+	case strings.HasPrefix(p, "/developer/v3/lead/") && !strings.Contains(p[len("/developer/v3/lead/"):], "/"):
+		c.version = 3
+		c.action = p[len("/developer/v3/lead/"):]
+	default:
+		http.Error(w, "404 page not found", http.StatusNotFound)
+		return
+	}
+	c.params = s.readParams(r, c.version)
+	if c.version != 3 {
+		c.action = c.params.Get("action")
+	}
+	if e := s.checkAuth(c); e != nil {
+		s.writeError(w, c.version, e.code, e.text)
+		return
+	}
+	switch c.action {
+	case "add":
+		s.add(w, c)
+	case "stat":
+		s.stat(w, c)
+	case "info":
+		s.info(w, c)
+	case "list":
+		s.list(w, c)
+	default:
+		code := 402
+		if c.version == 3 {
+			code = 404
+		}
+		s.writeError(w, c.version, code, "Неизвестный метод")
+	}
+}
+
+// readParams merges the query and the body the way each version reads
+// them: PHP's $_REQUEST (query and form) everywhere, and on v2/v3 a JSON body
+// with the credentials in the Login and Apikey headers, but only when the
+// Content-Type is exactly application/json.
+func (s *Server) readParams(r *http.Request, version int) url.Values {
+	ct := r.Header.Get("Content-Type")
+	if version >= 2 && strings.HasPrefix(ct, "application/json") {
+		params := r.URL.Query()
+		if ct != "application/json" {
+			return params // the real server ignores the body and the headers
+		}
+		body, _ := io.ReadAll(r.Body)
+		var m map[string]any
+		if json.Unmarshal(body, &m) == nil {
+			for k, v := range m {
+				switch x := v.(type) {
+				case string:
+					params.Set(k, x)
+				case float64:
+					params.Set(k, strconv.FormatFloat(x, 'f', -1, 64))
+				}
+			}
+		}
+		if v := r.Header.Get("Login"); v != "" {
+			params.Set("login", v)
+		}
+		if v := r.Header.Get("Apikey"); v != "" {
+			params.Set("apikey", v)
+		}
+		return params
+	}
+	if mt, _, _ := mime.ParseMediaType(ct); mt == "application/x-www-form-urlencoded" || r.Method == http.MethodGet {
+		_ = r.ParseForm()
+		return r.Form
+	}
+	return r.URL.Query()
+}
+
+type apiError struct {
+	code int
+	text string
+}
+
+func (s *Server) checkAuth(c call) *apiError {
+	if c.params.Get("apikey") != s.opts.APIKey {
+		if c.version == 1 {
+			return &apiError{400, "Не верный API key"}
+		}
+		return &apiError{401, "Неизвестный пользователь или не верный API key"}
+	}
+	if s.userByLogin(c.params.Get("login")) == nil {
+		return &apiError{401, "Неизвестный пользователь"}
+	}
+	return nil
+}
+
+func (s *Server) userByLogin(login string) *user {
+	for i := range s.users {
+		if login != "" && strings.EqualFold(s.users[i].login, login) {
+			return &s.users[i]
+		}
+	}
+	return nil
+}
+
+func (s *Server) userByID(id int) *user {
+	if id >= 1 && id <= len(s.users) {
+		return &s.users[id-1]
+	}
+	return nil
+}
+
+func (s *Server) pathName(id int) string {
+	if id >= 1 && id <= len(s.paths) {
+		return s.paths[id-1].name
+	}
+	return ""
+}
+
+// strip removes what the real server strips from input.
+func strip(v string) string {
+	return strings.NewReplacer("«", "", "»", "", `"`, "", "'", "", "<", "", ">", "").Replace(strings.TrimSpace(v))
+}
+
+func (s *Server) add(w http.ResponseWriter, c call) {
+	p := func(k string) string { return strip(c.params.Get(k)) }
+	l := lead{
+		title: p("title"), email: p("email"), phone: p("phone"), company: p("company"),
+		description: p("description"), country: p("country"), city: p("city"), partner: p("partner"),
+		content: p("description"),
+		utm:     [5]string{p("utm_source"), p("utm_medium"), p("utm_campaign"), p("utm_term"), p("utm_content")},
+	}
+	if l.email == "" && l.phone == "" && l.title == "" {
+		s.writeError(w, c.version, 1, "Не переданы данные заявки (title, email или phone)")
+		return
+	}
+	source := p("path")
+	if c.version >= 2 {
+		source = p("clientpath") // v2/v3 ignore path
+	} else {
+		l.ip = p("ip") // v2/v3 never store ip
+	}
+	if source != "" {
+		for _, cp := range s.paths {
+			if strings.EqualFold(cp.name, source) || strconv.Itoa(cp.id) == source {
+				l.clientpath = cp.id
+			}
+		}
+	}
+	if u := s.userByLogin(p("user")); u != nil {
+		l.user = u.id
+	} else {
+		l.user = 1 // the coordinator
+	}
+	s.mu.Lock()
+	l.id = s.seeded + len(s.added) + 1
+	l.datum = s.now().In(s.loc).Truncate(time.Second)
+	if last := len(s.added); last > 0 && l.datum.Before(s.added[last-1].datum) {
+		l.datum = s.added[last-1].datum
+	}
+	s.added = append(s.added, l)
+	s.mu.Unlock()
+	if c.version == 1 {
+		res := map[string]any{"text": "Success", "id": l.id}
+		if !s.opts.Tidy {
+			res["mailresult"] = "Уведомление отправлено"
+		}
+		s.writeJSON(w, c.version, map[string]any{"result": res})
+		return
+	}
+	s.writeJSON(w, c.version, map[string]any{"result": "Success", "id": l.id})
+}
+
+func (s *Server) stat(w http.ResponseWriter, c call) {
+	now := s.now().In(s.loc)
+	month := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, s.loc)
+	open := make([]int, len(s.users)+1)
+	done := make([]int, len(s.users)+1)
+	added := s.snapshot()
+	total := s.seeded + len(added)
+	// Leads are kept in date order: walk back from the newest.
+	for i := total - 1; i >= 0; i-- {
+		l := s.leadAt(i, added)
+		if l.datum.Before(month) {
+			if i < s.seeded {
+				break
+			}
+			continue
+		}
+		if l.user <= 0 || l.user > len(s.users) {
+			continue
+		}
+		if l.status >= 2 {
+			done[l.user]++
+		} else {
+			open[l.user]++
+		}
+	}
+	rows := make([]any, 0, len(s.users))
+	for _, u := range s.users {
+		if c.version == 1 {
+			rows = append(rows, map[string]string{"title": u.login, "open": strconv.Itoa(open[u.id]), "processed": strconv.Itoa(done[u.id])})
+		} else {
+			rows = append(rows, map[string]any{"login": u.login, "open": open[u.id], "processed": done[u.id]})
+		}
+	}
+	s.writeJSON(w, c.version, map[string]any{"data": rows})
+}
+
+func (s *Server) info(w http.ResponseWriter, c call) {
+	id, err := strconv.Atoi(strings.TrimSpace(c.params.Get("id")))
+	if c.params.Get("id") == "" || err != nil {
+		s.writeError(w, c.version, 405, "Отсутствуют параметры - id")
+		return
+	}
+	added := s.snapshot()
+	if id < 1 || id > s.seeded+len(added) {
+		if c.version == 1 {
+			s.writeError(w, c.version, 404, "Заявка не найдена")
+			return
+		}
+		// v2/v3: no error, a record without an id.
+		s.writeJSON(w, c.version, map[string]any{"data": map[string]any{
+			"datum": nil, "datum_do": nil, "status": nil, "statusName": "Открыт", "rezult": nil, "rezultName": nil,
+			"user": 0, "userName": "Не определен", "clientpath": nil, "clientpathName": nil,
+		}})
+		return
+	}
+	l := s.leadAt(id-1, added)
+	s.writeJSON(w, c.version, map[string]any{"data": s.render(l, c.version, true)})
+}
+
+func (s *Server) list(w http.ResponseWriter, c call) {
+	q := c.params
+	added := s.snapshot()
+	total := s.seeded + len(added)
+	offset, _ := strconv.Atoi(q.Get("offset"))
+	oldest := q.Get("first") == "old"
+	var from, to string // YYYY-MM-DD bounds, inclusive
+	status, user := -1, 0
+	filtered := false
+	if c.version == 1 && !s.opts.Tidy {
+		// The real v1 server ignores paging and filters: always the newest 200.
+		offset, oldest = 0, false
+	} else {
+		from, to = q.Get("dateStart"), q.Get("dateEnd")
+		if (from == "") != (to == "") && !s.opts.Tidy {
+			// v2/v3 compare one bound against a two-digit year: nothing matches.
+			s.writeError(w, c.version, 404, "Записи не найдены")
+			return
+		}
+		if v := q.Get("status"); v != "" {
+			status, _ = strconv.Atoi(v)
+		}
+		if v := q.Get("user"); v != "" {
+			if u := s.userByLogin(v); u != nil {
+				user = u.id
+			} else {
+				user = -1
+			}
+		}
+		filtered = from != "" || to != "" || status >= 0 || user != 0
+	}
+	if offset < 0 {
+		offset = 0
+	}
+	rows := make([]any, 0, pageSize)
+	skip := offset * pageSize
+	if !filtered {
+		for k := skip; k < total && len(rows) < pageSize; k++ {
+			i := total - 1 - k
+			if oldest {
+				i = k
+			}
+			rows = append(rows, s.render(s.leadAt(i, added), c.version, false))
+		}
+	} else {
+		for k := 0; k < total && len(rows) < pageSize; k++ {
+			i := total - 1 - k
+			if oldest {
+				i = k
+			}
+			l := s.leadAt(i, added)
+			day := l.datum.In(s.loc).Format("2006-01-02")
+			if (from != "" && day < from) || (to != "" && day > to) ||
+				(status >= 0 && l.status != status) || (user != 0 && l.user != user) {
+				continue
+			}
+			if skip > 0 {
+				skip--
+				continue
+			}
+			rows = append(rows, s.render(l, c.version, false))
+		}
+	}
+	if len(rows) == 0 {
+		s.writeError(w, c.version, 404, "Записи не найдены")
+		return
+	}
+	s.writeJSON(w, c.version, map[string]any{"data": rows})
+}
+
+// writeError answers an API error the way the vendor does: HTTP 200 and an
+// "error" key, the code a string on v1 and v2 and a number on v3.
+func (s *Server) writeError(w http.ResponseWriter, version, code int, text string) {
+	var c any = strconv.Itoa(code)
+	if version == 3 || (version == 2 && !s.opts.Tidy) {
+		c = code
+	}
+	s.writeJSON(w, version, map[string]any{"result": "Error", "error": map[string]any{"code": c, "text": text}})
+}
+
+// writeJSON answers v with HTTP 200 in the version's Content-Type, escaped
+// as PHP's json_encode does unless Tidy.
+func (s *Server) writeJSON(w http.ResponseWriter, version int, v any) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		http.Error(w, err.Error(), http.StatusInternalServerError)
+		return
+	}
+	b := bytes.TrimRight(buf.Bytes(), "\n")
+	ct := "application/json; charset=utf-8"
+	if !s.opts.Tidy {
+		b = phpEscape(b)
+		if version == 1 {
+			ct = "text/html; charset=utf-8"
+		}
+	}
+	w.Header().Set("Content-Type", ct)
+	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(b)
+}
+
+// phpEscape writes "/" as "\/" and the Cyrillic letters outside Russian
+// (і ї є ґ) as \u escapes, as the vendor's server does; Russian stays raw.
+func phpEscape(b []byte) []byte {
+	out := make([]byte, 0, len(b)+len(b)/16)
+	for i := 0; i < len(b); {
+		c := b[i]
+		if c == '/' {
+			out = append(out, '\\', '/')
+			i++
+			continue
+		}
+		if c == 0xD0 || c == 0xD1 || c == 0xD2 {
+			if i+1 < len(b) {
+				r := rune(c&0x1F)<<6 | rune(b[i+1]&0x3F)
+				if r == 'і' || r == 'ї' || r == 'є' || r == 'ґ' || r == 'І' || r == 'Ї' || r == 'Є' || r == 'Ґ' {
+					out = append(out, `\u0`...)
+					out = strconv.AppendInt(out, int64(r), 16)
+					i += 2
+					continue
+				}
+			}
+		}
+		out = append(out, c)
+		i++
+	}
+	return out
+}

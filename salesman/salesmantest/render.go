@@ -1,0 +1,177 @@
+package salesmantest
+
+import (
+	"strconv"
+	"time"
+)
+
+// v1Lead is a lead as v1 writes it: every number a string.
+type v1Lead struct {
+	ID             string  `json:"id"`
+	Datum          string  `json:"datum"`
+	DatumDo        *string `json:"datum_do"`
+	Title          string  `json:"title"`
+	Email          string  `json:"email"`
+	Phone          string  `json:"phone"`
+	Site           string  `json:"site"`
+	Company        string  `json:"company"`
+	City           string  `json:"city"`
+	Country        string  `json:"country"`
+	Content        string  `json:"content"`
+	Clid           string  `json:"clid"`
+	Client         *string `json:"client"`
+	Pid            string  `json:"pid"`
+	Person         *string `json:"person"`
+	Did            *string `json:"did"`
+	Deal           *string `json:"deal"`
+	User           *string `json:"user"`
+	UserName       *string `json:"userName"`
+	Status         string  `json:"status"`
+	StatusName     string  `json:"statusName"`
+	Rezult         string  `json:"rezult"`
+	RezultName     any     `json:"rezultName"`
+	ClientPath     string  `json:"clientpath"`
+	ClientPathName *string `json:"clientpathName"`
+	*infoFields
+}
+
+// v2Lead is a lead as v2 and v3 write it: numbers as numbers, except
+// clientpath in lists.
+type v2Lead struct {
+	ID             int     `json:"id"`
+	Title          string  `json:"title,omitempty"`
+	Datum          string  `json:"datum"`
+	DatumDo        *string `json:"datum_do"`
+	Email          string  `json:"email"`
+	Phone          string  `json:"phone"`
+	Site           string  `json:"site"`
+	Company        string  `json:"company"`
+	City           string  `json:"city"`
+	Country        string  `json:"country"`
+	Content        string  `json:"content"`
+	Clid           int     `json:"clid"`
+	Client         *string `json:"client"`
+	Pid            int     `json:"pid"`
+	Person         *string `json:"person"`
+	Did            int     `json:"did"`
+	Deal           *string `json:"deal"`
+	User           int     `json:"user"`
+	UserName       string  `json:"userName"`
+	Status         int     `json:"status"`
+	StatusName     string  `json:"statusName"`
+	Rezult         int     `json:"rezult"`
+	RezultName     string  `json:"rezultName"`
+	ClientPath     any     `json:"clientpath"`
+	ClientPathName *string `json:"clientpathName"`
+	*infoFields
+}
+
+// infoFields are what info adds to a list row.
+type infoFields struct {
+	Description string `json:"description"`
+	IP          string `json:"ip"`
+	IDUser      any    `json:"iduser"`
+	Partner     string `json:"partner"`
+	UTMSource   string `json:"utm_source"`
+	UTMMedium   string `json:"utm_medium"`
+	UTMCampaign string `json:"utm_campaign"`
+	UTMTerm     string `json:"utm_term"`
+	UTMContent  string `json:"utm_content"`
+}
+
+func strp(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+// render returns l in the version's shape; info adds the info-only fields.
+func (s *Server) render(l lead, version int, info bool) any {
+	datum := s.date(l.datum)
+	var datumDo *string
+	if !l.datumDo.IsZero() {
+		d := s.date(l.datumDo)
+		datumDo = &d
+	}
+	userName := ""
+	if u := s.userByID(l.user); u != nil {
+		userName = u.name
+	}
+	var inf *infoFields
+	if info {
+		inf = &infoFields{
+			Description: l.description, IP: l.ip, Partner: l.partner,
+			UTMSource: l.utm[0], UTMMedium: l.utm[1], UTMCampaign: l.utm[2], UTMTerm: l.utm[3], UTMContent: l.utm[4],
+		}
+	}
+	if version == 1 {
+		r := &v1Lead{
+			ID: strconv.Itoa(l.id), Datum: datum, DatumDo: datumDo,
+			Email: l.email, Phone: l.phone, Site: l.site, Company: l.company, City: l.city, Country: l.country,
+			Content: l.content, Clid: strconv.Itoa(l.clid), Client: strp(l.client), Pid: strconv.Itoa(l.pid),
+			Person: strp(l.person), Deal: strp(l.deal), UserName: strp(userName),
+			Status: strconv.Itoa(l.status), StatusName: statusName(l.status),
+			Rezult: strconv.Itoa(l.rezult), RezultName: resultName(l.rezult),
+			ClientPath: strconv.Itoa(l.clientpath), ClientPathName: strp(s.pathName(l.clientpath)),
+			infoFields: inf,
+		}
+		r.Title = l.title
+		if inf != nil {
+			inf.IDUser = strconv.Itoa(l.user)
+		}
+		if l.did != 0 || s.opts.Tidy {
+			r.Did = strp(strconv.Itoa(l.did))
+		}
+		if s.opts.Tidy {
+			r.User = strp(strconv.Itoa(l.user))
+		} else {
+			r.User = strp(userName) // the real v1 sends the user's name
+			if l.rezult == 0 {
+				r.RezultName = 0
+			}
+		}
+		return r
+	}
+	r := &v2Lead{
+		ID: l.id, Datum: datum, DatumDo: datumDo,
+		Email: l.email, Phone: l.phone, Site: l.site, Company: l.company, City: l.city, Country: l.country,
+		Content: l.content, Clid: l.clid, Client: strp(l.client), Pid: l.pid, Person: strp(l.person),
+		Did: l.did, Deal: strp(l.deal), User: l.user, UserName: userName,
+		Status: l.status, StatusName: statusName(l.status), Rezult: l.rezult, RezultName: resultName(l.rezult),
+		ClientPath: l.clientpath, ClientPathName: strp(s.pathName(l.clientpath)),
+		infoFields: inf,
+	}
+	if inf != nil {
+		inf.IDUser = l.user
+		r.Title = l.title
+	} else if !s.opts.Tidy {
+		// v2/v3 lists: user always 0, "Не определен", clientpath a string.
+		r.User, r.UserName = 0, "Не определен"
+		r.ClientPath = strconv.Itoa(l.clientpath)
+	}
+	return r
+}
+
+func (s *Server) date(t time.Time) string {
+	if s.opts.Tidy {
+		return t.In(s.loc).Format("2006-01-02")
+	}
+	return t.In(s.loc).Format("2006-01-02 15:04:05")
+}
+
+func statusName(st int) string {
+	names := [...]string{"Открыт", "В работе", "Обработан", "Закрыт"}
+	if st >= 0 && st < len(names) {
+		return names[st]
+	}
+	return ""
+}
+
+func resultName(r int) string {
+	names := [...]string{"", "Спам", "Дубль", "Другое", "Не целевой"}
+	if r >= 0 && r < len(names) {
+		return names[r]
+	}
+	return ""
+}
