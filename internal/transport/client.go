@@ -251,15 +251,17 @@ func classifyJSONError(body []byte, err error) error {
 	if err == nil {
 		return nil
 	}
+	if errors.Is(err, io.ErrUnexpectedEOF) {
+		return leadkit.ErrTruncatedBody
+	}
 	var se *json.SyntaxError
 	if errors.As(err, &se) {
-		if se.Offset >= int64(len(bytes.TrimRight(body, " \t\r\n"))) {
+		// The offset alone cannot tell: an invalid last byte ("{"a":1]")
+		// also fails at the end. Only running out of input is truncation.
+		if se.Offset >= int64(len(bytes.TrimRight(body, " \t\r\n"))) && strings.Contains(se.Error(), "unexpected end of JSON input") {
 			return leadkit.ErrTruncatedBody
 		}
 		return leadkit.ErrNotJSON
-	}
-	if errors.Is(err, io.ErrUnexpectedEOF) {
-		return leadkit.ErrTruncatedBody
 	}
 	return leadkit.ErrDecode
 }
