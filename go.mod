@@ -9,6 +9,7 @@ require (
 	github.com/jarcoal/httpmock v1.4.2 // indirect
 	github.com/nyaruka/phonenumbers v1.8.1 // indirect
 	github.com/stretchr/testify v1.12.1 // indirect
+	go.yaml.in/yaml/v3 v3.0.5 // indirect
 	golang.org/x/text v0.23.0 // indirect
 	golang.org/x/time v0.16.0 // indirect
 	google.golang.org/protobuf v1.36.11 // indirect
