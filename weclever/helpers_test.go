@@ -2,6 +2,7 @@ package weclever_test
 
 import (
 	"bytes"
+	"errors"
 	"log/slog"
 	"net/http"
 	"os"
@@ -113,3 +114,7 @@ func (s *syncBuffer) String() string {
 	defer s.mu.Unlock()
 	return s.b.String()
 }
+
+func errorsIs(err, target error) bool { return errors.Is(err, target) }
+
+func errorsAs(err error, target any) bool { return errors.As(err, target) }
