@@ -78,21 +78,46 @@ func (r *Redactor) Redact(s string) string {
 func RedactPatterns(s string) string {
 	s = reUserinfo.ReplaceAllString(s, "${1}"+Mask+"@")
 	s = reJSON.ReplaceAllString(s, "${1}"+Mask+"${3}")
-	s = reQuery.ReplaceAllStringFunc(s, func(m string) string {
-		sub := reQuery.FindStringSubmatch(m)
-		if sub[3] == "" || sub[3] == Mask {
-			return m
+	s = replaceMatches(reQuery, s, func(g func(int) string) string {
+		if v := g(3); v == "" || v == Mask {
+			return g(0)
 		}
-		return sub[1] + sub[2] + Mask
+		return g(1) + g(2) + Mask
 	})
-	s = reHeader.ReplaceAllStringFunc(s, func(m string) string {
-		sub := reHeader.FindStringSubmatch(m)
-		if sub[4] == Mask {
-			return m
+	s = replaceMatches(reHeader, s, func(g func(int) string) string {
+		if g(4) == Mask {
+			return g(0)
 		}
-		return sub[1] + sub[2] + sub[3] + Mask
+		return g(1) + g(2) + g(3) + Mask
 	})
 	return s
+}
+
+// replaceMatches replaces every match of re in s with repl's result; repl
+// reads the groups of the match (0 is the whole match, "" for a group that
+// did not take part). Unlike ReplaceAllStringFunc followed by a second match
+// on the isolated text, the groups are those of the match in context (\b
+// near a non-ASCII letter can match in context and not alone).
+func replaceMatches(re *regexp.Regexp, s string, repl func(group func(int) string) string) string {
+	all := re.FindAllStringSubmatchIndex(s, -1)
+	if all == nil {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	last := 0
+	for _, m := range all {
+		b.WriteString(s[last:m[0]])
+		b.WriteString(repl(func(i int) string {
+			if 2*i+1 >= len(m) || m[2*i] < 0 {
+				return ""
+			}
+			return s[m[2*i]:m[2*i+1]]
+		}))
+		last = m[1]
+	}
+	b.WriteString(s[last:])
+	return b.String()
 }
 
 // RedactURL returns u as a string with secrets masked.
