@@ -193,7 +193,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(io.LimitReader(r.Body, 32<<20))
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
-	defer func() { s.log(r, body, rec.status) }()
+	// Logged before it is served, so that a client that sees a dropped
+	// connection finds its request already counted.
+	idx := s.log(r, body)
+	defer func() { s.setStatus(idx, rec.status) }()
 
 	if s.cfg.Latency > 0 && !sleep(r, s.cfg.Latency) {
 		return
@@ -273,7 +276,20 @@ func hijackClose(w http.ResponseWriter) {
 	_ = conn.Close()
 }
 
-func (s *Server) log(r *http.Request, body []byte, status int) {
+func (s *Server) setStatus(idx, status int) {
+	if idx < 0 {
+		return
+	}
+	s.mu.Lock()
+	if idx < len(s.requests) {
+		s.requests[idx].Status = status
+	}
+	s.mu.Unlock()
+}
+
+// log records r and returns its index in the log (-1 when the log is full
+// or was reset meanwhile).
+func (s *Server) log(r *http.Request, body []byte) int {
 	red := transport.NewRedactor()
 	if s.secrets != nil {
 		red.Add(s.secrets()...)
@@ -293,13 +309,15 @@ func (s *Server) log(r *http.Request, body []byte, status int) {
 	}
 	req := Request{
 		Time: time.Now(), Method: r.Method, Path: r.URL.Path,
-		Query: red.Redact(r.URL.RawQuery), Header: hdr, Body: red.Redact(b), Status: status,
+		Query: red.Redact(r.URL.RawQuery), Header: hdr, Body: red.Redact(b),
 	}
 	s.mu.Lock()
-	if len(s.requests) < maxLogged {
-		s.requests = append(s.requests, req)
+	defer s.mu.Unlock()
+	if len(s.requests) >= maxLogged {
+		return -1
 	}
-	s.mu.Unlock()
+	s.requests = append(s.requests, req)
+	return len(s.requests) - 1
 }
 
 type statusRecorder struct {
