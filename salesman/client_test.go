@@ -237,8 +237,8 @@ func TestAddErrorsAndNoID(t *testing.T) {
 func TestAddNotResent(t *testing.T) {
 	t.Parallel()
 	for name, fail := range map[string]func() (*http.Response, error){
-		"502":  func() (*http.Response, error) { return answer(502, "text/html", golden(t, "error_502.html")), nil },
-		"500":  func() (*http.Response, error) { return answer(500, "text/html", ""), nil },
+		"502": func() (*http.Response, error) { return answer(502, "text/html", golden(t, "error_502.html")), nil },
+		"500": func() (*http.Response, error) { return answer(500, "text/html", ""), nil },
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()

@@ -28,7 +28,9 @@ func sandboxClient(t testing.TB, s *salesmantest.Server, v salesman.APIVersion, 
 	return c
 }
 
-func allVersions() []salesman.APIVersion { return []salesman.APIVersion{salesman.V1, salesman.V2, salesman.V3} }
+func allVersions() []salesman.APIVersion {
+	return []salesman.APIVersion{salesman.V1, salesman.V2, salesman.V3}
+}
 
 func TestSandboxAddShowsEverywhere(t *testing.T) {
 	t.Parallel()
