@@ -266,14 +266,24 @@ func classifyJSONError(body []byte, err error) error {
 	return leadkit.ErrDecode
 }
 
-const excerptLen = 512
+const (
+	excerptLen = 512
+	// redactMargin is how far past the excerpt the redactor looks, so that a
+	// secret straddling the cut is masked whole instead of leaving its start.
+	redactMargin = 1024
+)
 
 func (c *Client) excerpt(body []byte) string {
-	s := string(body)
-	if len(s) > excerptLen {
-		s = s[:excerptLen] + "…"
+	w := body
+	if len(w) > excerptLen+redactMargin {
+		w = w[:excerptLen+redactMargin]
 	}
-	return c.redactor.Redact(strings.ToValidUTF8(s, "\uFFFD"))
+	// Redact first, cut after.
+	s := c.redactor.Redact(string(w))
+	if len(s) > excerptLen || len(w) < len(body) {
+		s = s[:min(len(s), excerptLen)] + "…"
+	}
+	return strings.ToValidUTF8(s, "\uFFFD")
 }
 
 // redactErr returns err with its message redacted (nil stays nil).

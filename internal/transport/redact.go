@@ -17,8 +17,9 @@ var (
 	reQuery = regexp.MustCompile(`(?i)\b(token|apikey|api-key|api_key|x-api-key|password|passwd|access_token|secret)(=|%3D)([^&\s"'<>;,]*)`)
 	// "key": "value" in JSON.
 	reJSON = regexp.MustCompile(`(?i)("(?:token|apikey|api-key|api_key|x-api-key|password|access_token|secret)"\s*:\s*")((?:[^"\\]|\\.)*)(")`)
-	// Header lines: "Authorization: Bearer x", "token: x", "x-api-key: x".
-	reHeader = regexp.MustCompile(`(?i)\b(authorization|proxy-authorization|x-api-key|api-key|apikey|token|password)(\s*:\s*)((?:basic|bearer|token)\s+)?([^\s"',;]+)`)
+	// Header lines: "Authorization: Bearer x", "token: x", "x-api-key: x",
+	// also as a JSON-encoded http.Header: "Authorization":["Basic x"].
+	reHeader = regexp.MustCompile(`(?i)\b(authorization|proxy-authorization|x-api-key|api-key|apikey|token|password)((?:\\?")?\s*:\s*(?:\[\s*\\?")?)((?:basic|bearer|token)\s+)?([^\s"',;\\\]]+)`)
 	// Userinfo in URLs: scheme://user:pass@host.
 	reUserinfo = regexp.MustCompile(`(?i)([a-z][a-z0-9+.-]*://)[^/@\s]+@`)
 )

@@ -33,6 +33,8 @@ func TestRedactPatterns(t *testing.T) {
 		{"Authorization: tok123", "Authorization: REDACTED"},
 		{"token: abc123", "token: REDACTED"},
 		{"x-api-key: abc", "x-api-key: REDACTED"},
+		{`{"Authorization":["Basic YW5hOnB3"],"Token":["t1"]}`, `{"Authorization":["Basic REDACTED"],"Token":["REDACTED"]}`},
+		{`body "{\"Authorization\":[\"Bearer abc\"]}"`, `body "{\"Authorization\":[\"Bearer REDACTED\"]}"`},
 		{`{"token":"abc","id":1}`, `{"token":"REDACTED","id":1}`},
 		{`{"Password" : "a\"b\\c", "id":1}`, `{"Password" : "REDACTED", "id":1}`},
 		{`{"api_key":"k","apikey":"k2","api-key":"k3","access_token":"k4","secret":"k5"}`,
