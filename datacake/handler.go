@@ -410,7 +410,11 @@ func (h *handler) decodeBody(r *http.Request, limit int64, out any) error {
 		if errors.Is(err, errNotBase64) {
 			return leadkit.Invalid("base64", "file content is not base64")
 		}
-		return fail(http.StatusBadRequest, "request body is not valid JSON for this operation")
+		var se *json.SyntaxError
+		if errors.As(err, &se) {
+			return fail(http.StatusBadRequest, "request body is not valid JSON: %v", err)
+		}
+		return fail(http.StatusBadRequest, "request body does not fit this operation: %s", strings.TrimPrefix(err.Error(), "jsonx: "))
 	}
 	return nil
 }
