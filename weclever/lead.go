@@ -42,14 +42,14 @@ type Metrics struct {
 
 // Message is one chat message.
 type Message struct {
-	ID          int64     `json:"id_chat"`
-	Body        string    `json:"body"`
-	MediaURL    string    `json:"media_url"`
-	ContentType string    `json:"content_type"`
-	SID         string    `json:"sid"`
-	Type        string    `json:"message_type"`
-	Direction   string    `json:"direction"`
-	Status      string    `json:"status"`
+	ID          int64  `json:"id_chat"`
+	Body        string `json:"body"`
+	MediaURL    string `json:"media_url"`
+	ContentType string `json:"content_type"`
+	SID         string `json:"sid"`
+	Type        string `json:"message_type"`
+	Direction   string `json:"direction"`
+	Status      string `json:"status"`
 	// Created is date_created read as a time (dates without an offset are
 	// read in the client's location, see WithLocation). It is zero when
 	// the date is empty or in a form the client cannot read; CreatedRaw
