@@ -1,0 +1,80 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/leadkit/leadkit/salesman/salesmantest"
+)
+
+func noEnv(string) string { return "" }
+
+func envOf(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+
+func TestRunEmbeddedSandbox(t *testing.T) {
+	t.Parallel()
+	var out, errb bytes.Buffer
+	code := run(context.Background(), []string{"-title", "Андреев Владислав", "-email", "v@example.ru", "-n", "3"}, noEnv, &out, &errb)
+	require.Equal(t, 0, code, errb.String())
+	assert.Contains(t, out.String(), "added lead 301")
+	assert.Contains(t, out.String(), "Андреев Владислав")
+	assert.Contains(t, out.String(), "STATUS")
+	assert.Equal(t, 1+2+3, strings.Count(out.String(), "\n"))
+}
+
+func TestRunJSONAgainstServer(t *testing.T) {
+	t.Parallel()
+	s := salesmantest.NewServer(&salesmantest.Options{Leads: 20})
+	defer s.Close()
+	var out, errb bytes.Buffer
+	code := run(context.Background(), []string{"-api", "v3", "-json", "-n", "5"}, envOf(s.Credentials()), &out, &errb)
+	require.Equal(t, 0, code, errb.String())
+	var got output
+	require.NoError(t, json.Unmarshal(out.Bytes(), &got))
+	require.Len(t, got.Leads, 5)
+	assert.Equal(t, 20, got.Leads[0].ID)
+	assert.Zero(t, got.Added)
+	assert.NotEmpty(t, got.Leads[0].Status)
+}
+
+func TestRunUsage(t *testing.T) {
+	t.Parallel()
+	for _, args := range [][]string{{"-nope"}, {"-api", "v9"}, {"extra"}, {"-n", "-1"}, {"-title", "only a title"}, {"-title", "A", "-email", "bad"}} {
+		var out, errb bytes.Buffer
+		assert.Equal(t, 2, run(context.Background(), args, noEnv, &out, &errb), args)
+	}
+	var out, errb bytes.Buffer
+	assert.Equal(t, 2, run(context.Background(), nil, envOf(map[string]string{"SALESMAN_URL": "ftp://x", "SALESMAN_LOGIN": "a", "SALESMAN_APIKEY": "b"}), &out, &errb))
+}
+
+func TestRunAPIErrorHidesKey(t *testing.T) {
+	t.Parallel()
+	const canary = "CANARY-example-91c0"
+	s := salesmantest.NewServer(nil)
+	defer s.Close()
+	env := s.Credentials()
+	env["SALESMAN_APIKEY"] = canary // wrong key: the server answers error 400
+	var out, errb bytes.Buffer
+	code := run(context.Background(), []string{"-title", "A", "-phone", "+7900"}, envOf(env), &out, &errb)
+	assert.Equal(t, 1, code)
+	assert.Contains(t, errb.String(), "Не верный API key")
+	assert.NotContains(t, out.String()+errb.String(), canary)
+
+	// A reset after the server stored the lead: exit 1, say so, no key.
+	env = s.Credentials()
+	s.Fail(salesmantest.Fault{Method: http.MethodPost, DropMidBody: true})
+	out.Reset()
+	errb.Reset()
+	code = run(context.Background(), []string{"-title", "A", "-phone", "+7900"}, envOf(env), &out, &errb)
+	assert.Equal(t, 1, code)
+	assert.Contains(t, errb.String(), "may have been added")
+	assert.NotContains(t, out.String()+errb.String(), env["SALESMAN_APIKEY"])
+	assert.Equal(t, salesmantest.DefaultLeads+1, s.LeadCount())
+}
