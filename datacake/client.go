@@ -179,13 +179,12 @@ func NewClient(baseURL, token string, opts ...Option) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	red := transport.NewRedactor(token)
 	tc, err := transport.New(transport.Config{
 		Vendor:      "datacake",
 		Settings:    s,
 		Auth:        transport.HeaderAuth{Name: cfg.headerName, Scheme: cfg.scheme, Value: token},
 		Secrets:     []string{token},
-		DecodeError: decodeError(red),
+		DecodeError: decodeError,
 	})
 	if err != nil {
 		return nil, err

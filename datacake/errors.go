@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 
 	"github.com/leadkit/leadkit"
 	"github.com/leadkit/leadkit/internal/transport"
@@ -79,21 +80,19 @@ type errorBody struct {
 	Status   str `json:"status"`
 }
 
-func decodeError(red *transport.Redactor) func(*transport.Response, *leadkit.ResponseError) error {
-	return func(resp *transport.Response, base *leadkit.ResponseError) error {
-		e := &Error{StatusCode: resp.StatusCode, Response: base}
-		var b errorBody
-		if kind, _ := transport.CheckJSON(resp.Body); kind == nil && json.Unmarshal(resp.Body, &b) == nil {
-			for _, m := range []str{b.Error, b.Mensagem, b.Message, b.Status} {
-				if m != "" {
-					e.Message = red.Redact(string(m))
-					break
-				}
+func decodeError(resp *transport.Response, base *leadkit.ResponseError) error {
+	e := &Error{StatusCode: resp.StatusCode, Response: base}
+	var b errorBody
+	if kind, _ := transport.CheckJSON(resp.Body); kind == nil && json.Unmarshal(resp.Body, &b) == nil {
+		for _, m := range []str{b.Error, b.Mensagem, b.Message, b.Status} {
+			if m != "" {
+				e.Message = resp.Redact(string(m))
+				break
 			}
 		}
-		if len(e.Message) > 512 {
-			e.Message = e.Message[:512] + "…"
-		}
-		return e
 	}
+	if len(e.Message) > 512 {
+		e.Message = strings.ToValidUTF8(e.Message[:512], "") + "…"
+	}
+	return e
 }
