@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf16"
 	"unicode/utf8"
 )
 
@@ -136,12 +137,18 @@ func ParseString(b []byte) (string, error) {
 	return string(b), nil
 }
 
-// unquote decodes a JSON string, fast when it has no escapes.
+// unquote decodes a JSON string without reflection; anything unusual (a
+// control character, invalid UTF-8, a bad escape) goes to encoding/json for
+// its exact behaviour and error.
 func unquote(b []byte) (string, error) {
-	if len(b) >= 2 && b[len(b)-1] == '"' {
+	if len(b) >= 2 && b[len(b)-1] == '"' && utf8.Valid(b) {
 		inner := b[1 : len(b)-1]
-		if bytes.IndexByte(inner, '\\') < 0 && bytes.IndexByte(inner, '"') < 0 && utf8.Valid(inner) {
-			return string(inner), nil
+		if bytes.IndexByte(inner, '\\') < 0 {
+			if bytes.IndexByte(inner, '"') < 0 && !hasControl(inner) {
+				return string(inner), nil
+			}
+		} else if s, ok := unescape(inner); ok {
+			return s, nil
 		}
 	}
 	var s string
@@ -149,6 +156,92 @@ func unquote(b []byte) (string, error) {
 		return "", err
 	}
 	return s, nil
+}
+
+func hasControl(b []byte) bool {
+	for _, c := range b {
+		if c < 0x20 {
+			return true
+		}
+	}
+	return false
+}
+
+// unescape decodes the inside of a JSON string that holds escapes. It
+// reports false for anything it does not handle exactly like encoding/json.
+func unescape(in []byte) (string, bool) {
+	out := make([]byte, 0, len(in))
+	for i := 0; i < len(in); i++ {
+		c := in[i]
+		switch {
+		case c == '"' || c < 0x20:
+			return "", false
+		case c != '\\':
+			out = append(out, c)
+			continue
+		}
+		i++
+		if i >= len(in) {
+			return "", false
+		}
+		switch in[i] {
+		case '"', '\\', '/':
+			out = append(out, in[i])
+		case 'b':
+			out = append(out, '\b')
+		case 'f':
+			out = append(out, '\f')
+		case 'n':
+			out = append(out, '\n')
+		case 'r':
+			out = append(out, '\r')
+		case 't':
+			out = append(out, '\t')
+		case 'u':
+			r, ok := hex4(in[i+1:])
+			if !ok {
+				return "", false
+			}
+			i += 4
+			if utf16.IsSurrogate(r) {
+				if i+6 < len(in) && in[i+1] == '\\' && in[i+2] == 'u' {
+					if r2, ok := hex4(in[i+3:]); ok {
+						if dec := utf16.DecodeRune(r, r2); dec != utf8.RuneError {
+							out = utf8.AppendRune(out, dec)
+							i += 6
+							continue
+						}
+					}
+				}
+				return "", false // a lone surrogate: let encoding/json decide
+			}
+			out = utf8.AppendRune(out, r)
+		default:
+			return "", false
+		}
+	}
+	return string(out), true
+}
+
+func hex4(b []byte) (rune, bool) {
+	if len(b) < 4 {
+		return 0, false
+	}
+	var r rune
+	for _, c := range b[:4] {
+		switch {
+		case c >= '0' && c <= '9':
+			c -= '0'
+		case c >= 'a' && c <= 'f':
+			c = c - 'a' + 10
+		case c >= 'A' && c <= 'F':
+			c = c - 'A' + 10
+		default:
+			return 0, false
+		}
+		r = r<<4 | rune(c)
+	}
+	return r, true
 }
 
 func truncate(s string) string {
