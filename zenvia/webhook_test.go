@@ -65,8 +65,7 @@ func TestWebhookStatuses(t *testing.T) {
 	for _, tc := range cases {
 		before := calls.Load()
 		rec := httptest.NewRecorder()
-		var body *strings.Reader
-		body = strings.NewReader(tc.body)
+		body := strings.NewReader(tc.body)
 		req := httptest.NewRequest(tc.method, tc.target, body)
 		h.ServeHTTP(rec, req)
 		assert.Equal(t, tc.status, rec.Code, tc.name)
