@@ -341,11 +341,15 @@ func (c *Client) BuildURL(req *Request) (*url.URL, error) {
 		if err != nil {
 			return nil, err
 		}
-		merged := u.Query()
-		for k, vs := range q {
-			merged[k] = vs
+		if u.RawQuery == "" {
+			u.RawQuery = q.Encode()
+		} else {
+			merged := u.Query()
+			for k, vs := range q {
+				merged[k] = vs
+			}
+			u.RawQuery = merged.Encode()
 		}
-		u.RawQuery = merged.Encode()
 	}
 	return u, nil
 }
@@ -480,7 +484,11 @@ func (c *Client) retryWithFreshToken(ctx context.Context, req *Request, u *url.U
 func (c *Client) send(ctx context.Context, req *Request, u *url.URL, body []byte, ctype string, auth Auth) (*Response, error) {
 	st := &callState{idempotent: req.idempotent(), maxBody: c.maxBody, maxWait: c.rc.RetryWaitMax}
 	ctx = context.WithValue(ctx, stateKey{}, st)
-	rreq, err := retryablehttp.NewRequestWithContext(ctx, req.Method, u.String(), body)
+	var raw any      // a nil []byte would still give the request an (empty) body,
+	if body != nil { // which net/http then probes in a goroutine with a timer
+		raw = body
+	}
+	rreq, err := retryablehttp.NewRequestWithContext(ctx, req.Method, u.String(), raw)
 	if err != nil {
 		return nil, fmt.Errorf("leadkit: building request: %w", c.redactErr(err))
 	}

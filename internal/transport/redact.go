@@ -77,6 +77,9 @@ func (r *Redactor) Redact(s string) string {
 // RedactPatterns masks the known secret parameters in s, without knowing any
 // secret value.
 func RedactPatterns(s string) string {
+	if !mayHoldPattern(s) {
+		return s
+	}
 	s = reUserinfo.ReplaceAllString(s, "${1}"+Mask+"@")
 	s = reJSON.ReplaceAllString(s, "${1}"+Mask+"${3}")
 	s = replaceMatches(reQuery, s, func(g func(int) string) string {
@@ -127,4 +130,50 @@ func (r *Redactor) RedactURL(u *url.URL) string {
 		return ""
 	}
 	return r.Redact(u.String())
+}
+
+// mayHoldPattern is a cheap test run before the regular expressions: every
+// pattern needs "@" (userinfo) or one of the words below, in any case. Text
+// with non-ASCII bytes always goes to the regular expressions, whose (?i)
+// also folds letters such as the long s and the Kelvin sign.
+func mayHoldPattern(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 0x80 || c == '@' {
+			return true
+		}
+		var kw string
+		switch c | 0x20 {
+		case 't':
+			kw = "token"
+		case 'k':
+			kw = "key"
+		case 'p':
+			kw = "pass"
+		case 's':
+			kw = "secret"
+		case 'a':
+			kw = "authorization"
+		default:
+			continue
+		}
+		if len(s)-i >= len(kw) && asciiEqualFold(s[i:i+len(kw)], kw) {
+			return true
+		}
+	}
+	return false
+}
+
+// asciiEqualFold compares s with the lower-case ASCII word kw.
+func asciiEqualFold(s, kw string) bool {
+	for j := 0; j < len(kw); j++ {
+		c := s[j]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != kw[j] {
+			return false
+		}
+	}
+	return true
 }

@@ -42,7 +42,12 @@ func (st *callState) mayHaveReached() bool {
 // GET whose connection breaks mid-body is retried like any other failure.
 func (st *callState) readBody(resp *http.Response) error {
 	defer resp.Body.Close()
-	b, err := io.ReadAll(io.LimitReader(resp.Body, st.maxBody+1))
+	var buf []byte
+	if n := resp.ContentLength; n >= 0 && n <= st.maxBody {
+		// One allocation when the size is known (+1 to see EOF without growing).
+		buf = make([]byte, 0, n+1)
+	}
+	b, err := readLimited(resp.Body, buf, st.maxBody+1)
 	if err != nil {
 		return err
 	}
@@ -55,6 +60,29 @@ func (st *callState) readBody(resp *http.Response) error {
 	}
 	st.body = b
 	return nil
+}
+
+// readLimited appends at most limit bytes of r to buf, like io.ReadAll over
+// an io.LimitReader but into a buffer the caller sized.
+func readLimited(r io.Reader, buf []byte, limit int64) ([]byte, error) {
+	if buf == nil {
+		buf = make([]byte, 0, 512)
+	}
+	for int64(len(buf)) < limit {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+		room := buf[len(buf):min(int64(cap(buf)), limit)]
+		n, err := r.Read(room)
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return buf, err
+		}
+	}
+	return buf, nil
 }
 
 // attemptTransport wraps the caller's transport: it counts attempts, notes
@@ -76,12 +104,16 @@ func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 		attempt = st.attempts
 		st.gotConn = false
 		st.mu.Unlock()
-		trace := &httptrace.ClientTrace{GotConn: func(httptrace.GotConnInfo) {
-			st.mu.Lock()
-			st.gotConn = true
-			st.mu.Unlock()
-		}}
-		req = req.WithContext(httptrace.WithClientTrace(req.Context(), trace))
+		if !st.idempotent {
+			// Only a create needs to know whether it may have been sent;
+			// the trace costs a request copy and a context per attempt.
+			trace := &httptrace.ClientTrace{GotConn: func(httptrace.GotConnInfo) {
+				st.mu.Lock()
+				st.gotConn = true
+				st.mu.Unlock()
+			}}
+			req = req.WithContext(httptrace.WithClientTrace(req.Context(), trace))
+		}
 	}
 	start := time.Now()
 	resp, err := t.base.RoundTrip(req)
