@@ -471,8 +471,8 @@ func (c *Client) UpdateProspect(ctx context.Context, id string, p *Prospect) (*S
 
 // UploadFiles calls "Envio de arquivos (POST)": it sends files (JPEG, PNG,
 // GIF or PDF, told from their bytes) base64 encoded, linked to the
-// prospect. Each file's ContentType is set from its bytes. Like
-// CreateProspect it is never resent once it may have reached the ERP.
+// prospect; the caller's files are not modified. Like CreateProspect it is
+// never resent once it may have reached the ERP.
 func (c *Client) UploadFiles(ctx context.Context, prospectID string, files ...File) (*Status, error) {
 	if err := requireID("id_prospecto", prospectID); err != nil {
 		return nil, err

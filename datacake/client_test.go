@@ -481,7 +481,6 @@ func TestClientUploadFiles(t *testing.T) {
 	for i, a := range got.Arquivos {
 		assert.Equal(t, files[i].Name, a.Nome)
 		assert.Equal(t, types[i], a.Tipo)
-		assert.Equal(t, types[i], files[i].ContentType)
 		data, err := base64.StdEncoding.DecodeString(a.Base64)
 		require.NoError(t, err)
 		assert.Equal(t, want[i], data)

@@ -38,8 +38,8 @@ const (
 type File struct {
 	// Name is the file name ("rg-frente.jpg"); required.
 	Name string
-	// ContentType is set from the bytes by the client and the handler; a
-	// value given by the caller is replaced.
+	// ContentType is ignored when sending: the client tells the type from
+	// the bytes. Files the handler hands to an ERP carry the sniffed type.
 	ContentType string
 	// Data holds the content. When nil, Reader is read instead.
 	Data []byte
@@ -110,7 +110,6 @@ func uploadBody(prospectID string, withID bool, files []File, maxFile int64) ([]
 		if err != nil {
 			return nil, leadkit.Invalid(field, "file %q: %v", f.Name, err)
 		}
-		f.ContentType = ct
 		if i > 0 {
 			buf.WriteByte(',')
 		}

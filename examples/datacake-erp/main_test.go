@@ -1,0 +1,86 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"io"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/leadkit/leadkit/datacake"
+	"github.com/leadkit/leadkit/datacake/datacaketest"
+)
+
+// syncBuffer is written by the server goroutine and read by the test.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func TestServe(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithCancel(context.Background())
+	pr, pw := io.Pipe()
+	var errb syncBuffer
+	done := make(chan int, 1)
+	env := map[string]string{"DATACAKE_TOKEN": "erp-token-1"}
+	go func() {
+		done <- run(ctx, []string{"-addr", "127.0.0.1:0", "-customers", "10", "-v"}, func(k string) string { return env[k] }, pw, &errb)
+		pw.Close()
+	}()
+	line, err := bufio.NewReader(pr).ReadString('\n')
+	require.NoError(t, err)
+	go func() { _, _ = io.Copy(io.Discard, pr) }()
+	url := strings.Fields(line)[len(strings.Fields(line))-1]
+	require.True(t, strings.HasPrefix(url, "http://127.0.0.1:"), line)
+	assert.NotContains(t, line, "erp-token-1")
+
+	c, err := datacake.NewClient(url, "erp-token-1")
+	require.NoError(t, err)
+	cu, err := c.Customer(ctx, datacaketest.ExampleCPF)
+	require.NoError(t, err)
+	assert.Equal(t, "1001", cu.ID)
+	bad, _ := datacake.NewClient(url, "other")
+	_, err = bad.Products(ctx)
+	require.ErrorIs(t, err, datacake.ErrUnauthorized)
+	resp, err := http.Get(url + "/produtos")
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, 401, resp.StatusCode)
+
+	cancel()
+	select {
+	case code := <-done:
+		assert.Equal(t, 0, code)
+	case <-time.After(10 * time.Second):
+		t.Fatal("server did not stop")
+	}
+	assert.NotContains(t, errb.String(), "erp-token-1")
+}
+
+func TestBadUsage(t *testing.T) {
+	t.Parallel()
+	var out, errb syncBuffer
+	env := func(string) string { return "" }
+	assert.Equal(t, 2, run(context.Background(), []string{"-nope"}, env, &out, &errb))
+	assert.Equal(t, 2, run(context.Background(), []string{"x"}, env, &out, &errb))
+	assert.Equal(t, 2, run(context.Background(), []string{"-addr", "not-an-address"}, env, &out, &errb))
+}
