@@ -153,7 +153,7 @@ func seedCorpus(f *testing.F) {
 type fuzzBody struct{ body []byte }
 
 func (f *fuzzBody) RoundTrip(r *http.Request) (*http.Response, error) {
-	return &http.Response{StatusCode: 200, Header: http.Header{"Content-Type": {"application/json"}},
+	return &http.Response{StatusCode: 200, Header: http.Header{"Content-Type": {"application/json"}}, ContentLength: int64(len(f.body)),
 		Body: ioNopCloser(bytes.NewReader(f.body)), Request: r}, nil
 }
 

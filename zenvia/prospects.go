@@ -166,7 +166,7 @@ func decodeProspectPage(resp *transport.Response) ([]Prospect, error) {
 	var page []prospectWire
 	var err error
 	if t := bytes.TrimLeft(resp.Body, " \t\r\n"); len(t) > 0 && t[0] == '[' {
-		err = resp.DecodeJSON(&page) // the usual shape: no extra pass
+		err = resp.DecodeJSON(&page) // the usual shape: one pass
 	} else {
 		err = resp.DecodeJSON((*prospectPage)(&page))
 	}
