@@ -1,0 +1,80 @@
+package datacaketest_test
+
+import (
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/leadkit/leadkit/datacake"
+	"github.com/leadkit/leadkit/datacake/datacaketest"
+)
+
+func TestSeedDeterministicAndValid(t *testing.T) {
+	t.Parallel()
+	a := datacaketest.NewMemoryERP(42, 0).Customers()
+	b := datacaketest.NewMemoryERP(42, 0).Customers()
+	c := datacaketest.NewMemoryERP(43, 0).Customers()
+	require.Len(t, a, datacaketest.DefaultCustomers)
+	assert.Equal(t, a, b)
+	assert.NotEqual(t, a[10], c[10])
+	docs := map[string]bool{}
+	var cnpj, alpha int
+	for _, cu := range a {
+		require.NoError(t, datacake.ValidateDocument(cu.Document), cu.Document)
+		n := datacake.NormalizeDocument(cu.Document)
+		require.False(t, docs[n], "duplicate %s", n)
+		docs[n] = true
+		if datacake.KindOf(n) == datacake.DocumentCNPJ {
+			cnpj++
+			if n[2] >= 'A' {
+				alpha++
+			}
+		}
+		assert.NotEmpty(t, cu.Name)
+		assert.NotEmpty(t, cu.City)
+	}
+	assert.Greater(t, cnpj, 10)
+	assert.Greater(t, alpha, 5)
+	assert.False(t, docs[datacaketest.UnknownCPF])
+	assert.Equal(t, "Maria Aparecida da Silva", a[0].Name)
+	assert.Equal(t, datacaketest.ExampleAlphaCNPJ, datacake.NormalizeDocument(a[2].Document))
+}
+
+func TestQuirkyShapes(t *testing.T) {
+	t.Parallel()
+	get := func(tidy bool) string {
+		srv := datacaketest.NewServer(&datacaketest.Options{Tidy: tidy})
+		defer srv.Close()
+		req, _ := http.NewRequest("GET", srv.URL+"/produtos", nil)
+		req.Header.Set("Authorization", "Bearer "+datacaketest.DefaultToken)
+		resp, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return string(b)
+	}
+	tidy, quirky := get(true), get(false)
+	assert.Contains(t, tidy, `[{"id_servico":"101","nome":"Fibra 100 Mega"`)
+	assert.Contains(t, tidy, `"valor":"79.90"`)
+	assert.Contains(t, quirky, `"registros":"10"`)
+	assert.Contains(t, quirky, `"id_servico":101`)
+	assert.Contains(t, quirky, `"valor":79.90`)
+}
+
+func TestUnderPrefixAndAdmin(t *testing.T) {
+	t.Parallel()
+	srv := datacaketest.NewUnstartedServer(nil)
+	mux := http.NewServeMux()
+	mux.Handle("/sandbox/datacake/", http.StripPrefix("/sandbox/datacake", srv))
+	w := httptest.NewRecorder()
+	req := httptest.NewRequest("GET", "/sandbox/datacake/cidades", nil)
+	req.Header.Set("Authorization", "Bearer "+datacaketest.DefaultToken)
+	mux.ServeHTTP(w, req)
+	assert.Equal(t, 200, w.Code)
+	assert.Equal(t, 1, srv.Count("GET", "/cidades"))
+	assert.Equal(t, "REDACTED", srv.Requests()[0].Header["Authorization"][len("Bearer "):])
+}
