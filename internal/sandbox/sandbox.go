@@ -181,8 +181,12 @@ func (s *Server) takeFault(r *http.Request) *Fault {
 // ServeHTTP implements http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if strings.HasSuffix(r.URL.Path, "/_sandbox/requests") && r.Method == http.MethodGet {
+		reqs := s.Requests()
+		if reqs == nil {
+			reqs = []Request{} // "requests": [] rather than null when none came
+		}
 		w.Header().Set("Content-Type", "application/json")
-		_ = json.NewEncoder(w).Encode(map[string]any{"requests": s.Requests()})
+		_ = json.NewEncoder(w).Encode(map[string]any{"requests": reqs})
 		return
 	}
 	if strings.HasSuffix(r.URL.Path, "/_sandbox/reset") && r.Method == http.MethodPost {
