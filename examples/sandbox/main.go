@@ -107,7 +107,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 
 	if cfg.asJSON {
-		printJSON(stdout, boxes)
+		printJSON(stdout, cfg, boxes)
 	} else {
 		printText(stdout, cfg, boxes)
 	}
@@ -348,6 +348,14 @@ func printText(w io.Writer, cfg *config, boxes []*running) {
 		fmt.Fprintf(tw, "%s\t%s\t%s\n", b.name, b.url, strings.Join(creds, " "))
 	}
 	_ = tw.Flush()
+	fmt.Fprintf(w, "\nSeeded data (the same for every run with -seed %d", cfg.seed)
+	if cfg.now == nil {
+		fmt.Fprint(w, "; add -clock for the same dates too")
+	}
+	fmt.Fprintln(w, "):")
+	for _, b := range boxes {
+		fmt.Fprintf(w, "  %-9s %s\n", b.name, b.data(&cfg.settings))
+	}
 	fmt.Fprintln(w, "\nAdmin, per vendor: GET <base URL>/_sandbox/requests (requests received, secrets masked),")
 	fmt.Fprintln(w, "POST <base URL>/_sandbox/reset (seeded state back, log cleared).")
 	fmt.Fprintln(w, "\nTo point the examples at it, run in another shell:")
@@ -369,18 +377,19 @@ type vendorInfo struct {
 	Vendor   string            `json:"vendor"`
 	URL      string            `json:"url"`
 	Env      map[string]string `json:"env"`
+	Data     string            `json:"data"`
 	Requests string            `json:"requests"`
 	Reset    string            `json:"reset"`
 }
 
-func printJSON(w io.Writer, boxes []*running) {
+func printJSON(w io.Writer, cfg *config, boxes []*running) {
 	out := struct {
 		Vendors []vendorInfo `json:"vendors"`
 	}{Vendors: []vendorInfo{}}
 	for _, b := range boxes {
 		_, vals := envOf(b)
 		out.Vendors = append(out.Vendors, vendorInfo{
-			Vendor: b.name, URL: b.url, Env: vals,
+			Vendor: b.name, URL: b.url, Env: vals, Data: b.data(&cfg.settings),
 			Requests: b.url + "/_sandbox/requests", Reset: b.url + "/_sandbox/reset",
 		})
 	}

@@ -264,6 +264,7 @@ func TestEveryVendorOnItsOwnPort(t *testing.T) {
 		ports[p.env[k]] = true
 	}
 	assert.Len(t, ports, 5, "one port per vendor")
+	assert.Contains(t, p.stdout.String(), "300 leads finalized from 2024-03-01 to 2024-05-31")
 	for _, n := range vendorNames() {
 		assert.Contains(t, p.stdout.String(), n+" ")
 	}
@@ -563,6 +564,7 @@ func TestJSONOutput(t *testing.T) {
 	assert.Equal(t, "salesman", v.Vendor)
 	assert.Equal(t, v.URL, v.Env["SALESMAN_URL"])
 	assert.Equal(t, v.URL+"/_sandbox/requests", v.Requests)
+	assert.Contains(t, v.Data, "300 leads")
 	_, reqs := adminLog(t, v.URL)
 	assert.Empty(t, reqs)
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"net/http"
 	"time"
 
@@ -40,7 +41,9 @@ type vendor struct {
 	name string
 	// env lists the credential variables in the order DESIGN.md gives them
 	// (the URL first); any other variable a sandbox returns follows, sorted.
-	env   []string
+	env []string
+	// data says what the sandbox is seeded with, for QA writing assertions.
+	data  func(*settings) string
 	start func(*settings) instance
 }
 
@@ -50,6 +53,9 @@ func allVendors() []vendor {
 	return []vendor{
 		{
 			name: "zen", env: []string{"ZEN_URL", "ZEN_TOKEN"},
+			data: func(*settings) string {
+				return "leads on every day but Sundays (12 to 41 a day, to several users); the leads sent in are kept"
+			},
 			start: func(st *settings) instance {
 				o := &zentest.Options{
 					Seed: st.seed, Tidy: st.tidy, NoRateLimits: st.noRateLimits, Latency: st.latency, FailRate: st.failRate,
@@ -62,6 +68,10 @@ func allVendors() []vendor {
 		},
 		{
 			name: "salesman", env: []string{"SALESMAN_URL", "SALESMAN_LOGIN", "SALESMAN_APIKEY"},
+			data: func(st *settings) string {
+				return fmt.Sprintf("%d leads over the 90 days before the sandbox started, ids 1..%[1]d, Cyrillic names",
+					orDefault(st.leads, salesmantest.DefaultLeads))
+			},
 			start: func(st *settings) instance {
 				s := salesmantest.NewUnstartedServer(&salesmantest.Options{
 					Seed: st.seed, Tidy: st.tidy, NoRateLimits: st.noRateLimits, Latency: st.latency, FailRate: st.failRate,
@@ -72,6 +82,11 @@ func allVendors() []vendor {
 		},
 		{
 			name: "weclever", env: []string{"WECLEVER_URL", "WECLEVER_PLATFORM_ID", "WECLEVER_USER", "WECLEVER_PASSWORD"},
+			data: func(st *settings) string {
+				from, to := weclevertest.SeedRange()
+				return fmt.Sprintf("%d leads finalized from %s to %s (ids from 100001)",
+					orDefault(st.leads, weclevertest.DefaultLeads), from.Format(time.DateOnly), to.Format(time.DateOnly))
+			},
 			start: func(st *settings) instance {
 				s := weclevertest.NewUnstartedServer(&weclevertest.Options{
 					Seed: st.seed, Tidy: st.tidy, NoRateLimits: st.noRateLimits, Latency: st.latency, FailRate: st.failRate,
@@ -82,6 +97,9 @@ func allVendors() []vendor {
 		},
 		{
 			name: "zenvia", env: []string{"ZENVIA_URL", "ZENVIA_API_KEY"},
+			data: func(st *settings) string {
+				return fmt.Sprintf("%d prospects, a tree of groups with agents", orDefault(st.leads, zenviatest.DefaultProspects))
+			},
 			start: func(st *settings) instance {
 				s := zenviatest.NewUnstartedServer(&zenviatest.Options{
 					Seed: st.seed, Tidy: st.tidy, NoRateLimits: st.noRateLimits, Latency: st.latency, FailRate: st.failRate,
@@ -92,6 +110,10 @@ func allVendors() []vendor {
 		},
 		{
 			name: "datacake", env: []string{"DATACAKE_URL", "DATACAKE_TOKEN"},
+			data: func(st *settings) string {
+				return fmt.Sprintf("%d customers, among them CPF %s and CNPJ %s; the catalogues",
+					max(orDefault(st.leads, datacaketest.DefaultCustomers), 3), datacaketest.ExampleCPF, datacaketest.ExampleCNPJ)
+			},
 			start: func(st *settings) instance {
 				s := datacaketest.NewUnstartedServer(&datacaketest.Options{
 					Seed: st.seed, Tidy: st.tidy, NoRateLimits: st.noRateLimits, Latency: st.latency, FailRate: st.failRate,
@@ -111,4 +133,12 @@ func vendorNames() []string {
 		out[i] = v.name
 	}
 	return out
+}
+
+// orDefault returns n, or def when n is 0.
+func orDefault(n, def int) int {
+	if n == 0 {
+		return def
+	}
+	return n
 }
