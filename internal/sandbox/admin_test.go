@@ -45,3 +45,36 @@ func TestAdminRequestsUnderPrefix(t *testing.T) {
 	assert.Equal(t, http.StatusNoContent, resp.StatusCode)
 	assert.JSONEq(t, `{"requests":[]}`, get("/vendor/_sandbox/requests"))
 }
+
+// TestLogKeepsTheLatest checks that a full log drops its oldest requests,
+// not the new ones, and that statuses still land on the right request.
+func TestLogKeepsTheLatest(t *testing.T) {
+	t.Parallel()
+	s := New(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "/teapot") {
+			w.WriteHeader(http.StatusTeapot)
+		}
+	}), Config{}, nil, nil)
+	serve := func(path string) {
+		s.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, path, nil))
+	}
+	for i := 0; i < maxLogged; i++ {
+		serve("/old")
+	}
+	serve("/teapot")
+	serve("/new")
+	reqs := s.Requests()
+	require.Len(t, reqs, maxLogged-maxLogged/10+2)
+	assert.Equal(t, "/teapot", reqs[len(reqs)-2].Path)
+	assert.Equal(t, http.StatusTeapot, reqs[len(reqs)-2].Status)
+	assert.Equal(t, "/new", reqs[len(reqs)-1].Path)
+	assert.Equal(t, http.StatusOK, reqs[len(reqs)-1].Status)
+	assert.Equal(t, 1, s.Count("", "/teapot"))
+
+	s.Reset()
+	assert.Empty(t, s.Requests())
+	serve("/teapot")
+	reqs = s.Requests()
+	require.Len(t, reqs, 1)
+	assert.Equal(t, http.StatusTeapot, reqs[0].Status)
+}

@@ -80,11 +80,13 @@ type Server struct {
 	mu       sync.Mutex
 	faults   []*Fault
 	requests []Request
+	dropped  int // requests dropped from the front of the log, or by Reset
 	rng      *rand.Rand
 	hs       *httptest.Server
 }
 
-// maxLogged bounds the request log.
+// maxLogged bounds the request log: when it is full the oldest tenth is
+// dropped, so a long-running sandbox keeps logging the latest requests.
 const maxLogged = 10000
 
 // New wraps vendor. secrets returns the values to mask in the request log
@@ -151,6 +153,7 @@ func (s *Server) Count(method, path string) int {
 // Reset clears the request log and the faults and restores the seed data.
 func (s *Server) Reset() {
 	s.mu.Lock()
+	s.dropped += len(s.requests) // requests in flight keep their status off the new log
 	s.requests, s.faults = nil, nil
 	s.mu.Unlock()
 	if s.onReset != nil {
@@ -281,18 +284,16 @@ func hijackClose(w http.ResponseWriter) {
 }
 
 func (s *Server) setStatus(idx, status int) {
-	if idx < 0 {
-		return
-	}
 	s.mu.Lock()
-	if idx < len(s.requests) {
-		s.requests[idx].Status = status
+	if i := idx - s.dropped; i >= 0 && i < len(s.requests) {
+		s.requests[i].Status = status
 	}
 	s.mu.Unlock()
 }
 
-// log records r and returns its index in the log (-1 when the log is full
-// or was reset meanwhile).
+// log records r and returns its number: its index in the log plus
+// s.dropped at the time (setStatus finds it again, or not when it was
+// dropped or reset meanwhile).
 func (s *Server) log(r *http.Request, body []byte) int {
 	red := transport.NewRedactor()
 	if s.secrets != nil {
@@ -318,10 +319,12 @@ func (s *Server) log(r *http.Request, body []byte) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if len(s.requests) >= maxLogged {
-		return -1
+		n := maxLogged / 10
+		s.requests = append(make([]Request, 0, maxLogged), s.requests[n:]...)
+		s.dropped += n
 	}
 	s.requests = append(s.requests, req)
-	return len(s.requests) - 1
+	return s.dropped + len(s.requests) - 1
 }
 
 type statusRecorder struct {
