@@ -701,7 +701,7 @@ func TestNilContext(t *testing.T) {
 	t.Parallel()
 	c, mock := mockClient(t, okJSON)
 	//lint:ignore SA1012 the nil context is the point of the test
-	_, err := c.Do(nil, &Request{}) //nolint:staticcheck
+	_, err := c.Do(nil, &Request{})
 	assert.ErrorIs(t, err, leadkit.ErrInvalidInput)
 	assert.Zero(t, mock.GetTotalCallCount())
 }

@@ -51,15 +51,6 @@ func newServer(t *testing.T, h func(n int, w http.ResponseWriter, r *http.Reques
 
 func (ts *testServer) count() int { return int(ts.n.Load()) }
 
-func (ts *testServer) last() *http.Request {
-	ts.mu.Lock()
-	defer ts.mu.Unlock()
-	if len(ts.reqs) == 0 {
-		return nil
-	}
-	return ts.reqs[len(ts.reqs)-1]
-}
-
 func readAll(r *http.Request) []byte {
 	var b bytes.Buffer
 	_, _ = b.ReadFrom(r.Body)
