@@ -106,9 +106,11 @@ type TokenSource struct {
 }
 
 type tokenFlight struct {
-	done  chan struct{}
-	token string
-	err   error
+	done    chan struct{}
+	token   string
+	err     error
+	waiters int                // callers waiting for it (t.mu)
+	cancel  context.CancelFunc // ends the fetch once nobody waits for it
 }
 
 // Token returns the cached token, fetching it when there is none.
@@ -137,22 +139,34 @@ func (t *TokenSource) get(ctx context.Context, stale string) (string, error) {
 	}
 	f := t.flight
 	if f == nil {
-		f = &tokenFlight{done: make(chan struct{})}
-		t.flight = f
 		// The fetch outlives the first caller's cancellation: other callers
-		// may be waiting for it.
-		go t.run(context.WithoutCancel(ctx), f)
+		// may be waiting for it. It ends when the last of them leaves, so a
+		// token endpoint that never answers does not hold a connection (and
+		// every later call) forever.
+		fctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+		f = &tokenFlight{done: make(chan struct{}), cancel: cancel}
+		t.flight = f
+		go t.run(fctx, f)
 	}
+	f.waiters++
 	t.mu.Unlock()
 	select {
 	case <-f.done:
 		return f.token, f.err
 	case <-ctx.Done():
+		t.mu.Lock()
+		f.waiters--
+		if f.waiters == 0 && t.flight == f {
+			t.flight = nil // the next caller starts a fresh fetch
+			f.cancel()
+		}
+		t.mu.Unlock()
 		return "", ctx.Err()
 	}
 }
 
 func (t *TokenSource) run(ctx context.Context, f *tokenFlight) {
+	defer f.cancel()
 	tok, err := t.Fetch(ctx)
 	if err == nil && tok == "" {
 		err = errEmptyToken
@@ -165,7 +179,9 @@ func (t *TokenSource) run(ctx context.Context, f *tokenFlight) {
 	if err == nil {
 		t.token = tok
 	}
-	t.flight = nil
+	if t.flight == f {
+		t.flight = nil
+	}
 	t.mu.Unlock()
 	close(f.done)
 }
