@@ -76,7 +76,9 @@ func WithLogger(l *slog.Logger) Option { return transport.WithLogger[config](l) 
 // WithMaxRetries sets how many times a failed request may be retried (default 3).
 func WithMaxRetries(n int) Option { return transport.WithMaxRetries[config](n) }
 
-// WithRetryWait sets the backoff bounds between retries; max also caps Retry-After.
+// WithRetryWait sets the backoff bounds between retries (default 500ms to 30s). A server's
+// Retry-After up to max is waited out and retried; a longer one is returned at once as the
+// error's RetryAfter, for the caller to schedule.
 func WithRetryWait(minWait, maxWait time.Duration) Option {
 	return transport.WithRetryWait[config](minWait, maxWait)
 }

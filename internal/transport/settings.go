@@ -127,7 +127,10 @@ func WithMaxRetries[T any](n int) Option[T] {
 }
 
 // WithRetryWait sets the bounds of the exponential backoff between retries.
-// max also caps a server's Retry-After.
+// A server's Retry-After (429, 503) up to max is waited out and the request
+// retried; a longer one is not waited at all: the answer is returned at once
+// (429 as a *leadkit.RateLimitError carrying the server's RetryAfter), since
+// asking again before the server's time only earns another refusal.
 func WithRetryWait[T any](minWait, maxWait time.Duration) Option[T] {
 	return func(s *Settings, _ *T) error {
 		if minWait < 0 || maxWait < minWait {
