@@ -153,7 +153,8 @@ func WithMaxBodyBytes[T any](n int64) Option[T] {
 }
 
 // ParseBaseURL checks that raw is an absolute http or https URL without a
-// query or fragment, and returns it with any trailing slash removed.
+// fragment, and returns it with any trailing slash removed. A query is kept
+// and sent with every request (vendors that hand out URLs with parameters).
 func ParseBaseURL(raw string) (*url.URL, error) {
 	if strings.TrimSpace(raw) == "" {
 		return nil, leadkit.Invalid("baseURL", "must not be empty")
