@@ -1,0 +1,137 @@
+package faulttest
+
+import (
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"testing"
+)
+
+// Canary credentials. Each holds characters that change under URL and
+// base64 encoding, so a leak in any of those forms is caught too.
+const (
+	canaryZen          = "zenCANARY+tok/7Qx2=k9"
+	canarySalesmanKey  = "smCANARY+key/Lw83=Pq"
+	canaryWecleverPass = "wcCANARY+pw/Yh41=Zt"
+	canaryZenviaKey    = "zvCANARY+key/Rr92=Mn"
+	canaryDatacake     = "dcCANARY+tok/Ks55=Jb"
+	canaryWebhook      = "whCANARY+secret/Vb07=Xe"
+)
+
+// variants returns the forms in which a secret could leak.
+func variants(secret string) []string {
+	out := []string{secret, url.QueryEscape(secret), url.PathEscape(secret),
+		base64.StdEncoding.EncodeToString([]byte(secret)),
+		base64.URLEncoding.EncodeToString([]byte(secret)),
+		base64.RawStdEncoding.EncodeToString([]byte(secret))}
+	seen := map[string]bool{}
+	uniq := out[:0]
+	for _, v := range out {
+		if !seen[v] {
+			seen[v] = true
+			uniq = append(uniq, v)
+		}
+	}
+	return uniq
+}
+
+// leaks returns, for each text that holds a secret in any form, a short
+// description of the hit.
+func leaks(texts map[string]string, secrets []string) []string {
+	var hits []string
+	for _, s := range secrets {
+		if len(s) < 6 {
+			continue
+		}
+		for _, v := range variants(s) {
+			for where, text := range texts {
+				if i := strings.Index(text, v); i >= 0 {
+					hits = append(hits, fmt.Sprintf("%s holds a secret (as %q) at %d: …%s…", where, v, i, excerpt(text, i, len(v))))
+				}
+			}
+		}
+	}
+	return hits
+}
+
+func excerpt(s string, i, n int) string {
+	lo, hi := max(0, i-60), min(len(s), i+n+60)
+	return s[lo:hi]
+}
+
+// errorTexts returns every way err prints: Error(), %+v and %#v of err and of
+// each error in its unwrap chain (through Unwrap() error and Unwrap() []error).
+func errorTexts(err error) map[string]string {
+	out := map[string]string{}
+	seen := map[error]bool{}
+	depth := 0
+	var visit func(e error)
+	visit = func(e error) {
+		if e == nil || depth > 64 {
+			return
+		}
+		if isComparable(e) {
+			if seen[e] {
+				return
+			}
+			seen[e] = true
+		}
+		depth++
+		key := fmt.Sprintf("error[%d] %T", depth, e)
+		out[key+" Error()"] = e.Error()
+		out[key+" %+v"] = fmt.Sprintf("%+v", e)
+		out[key+" %#v"] = fmt.Sprintf("%#v", e)
+		switch u := e.(type) {
+		case interface{ Unwrap() error }:
+			visit(u.Unwrap())
+		case interface{ Unwrap() []error }:
+			for _, x := range u.Unwrap() {
+				visit(x)
+			}
+		}
+	}
+	visit(err)
+	return out
+}
+
+func isComparable(e error) (ok bool) {
+	defer func() {
+		if recover() != nil {
+			ok = false
+		}
+	}()
+	_ = map[error]bool{e: true}
+	return true
+}
+
+// scanCell asserts that no canary, and no credential the server saw, is in
+// the cell's errors or log lines.
+func scanCell(t *testing.T, c *cell) {
+	t.Helper()
+	texts := errorTexts(c.err)
+	texts["debug log"] = c.logs
+	secrets := append(append([]string(nil), c.v.secrets...), c.creds...)
+	if hits := leaks(texts, secrets); len(hits) > 0 {
+		t.Errorf("secrets leaked:\n%s", strings.Join(hits, "\n"))
+	}
+}
+
+// TestLeakScannerFindsLeaks keeps the scanner honest: it must find a secret
+// in each encoded form, in an error's chain and in a log.
+func TestLeakScannerFindsLeaks(t *testing.T) {
+	t.Parallel()
+	for _, v := range variants(canaryZen) {
+		err := fmt.Errorf("outer: %w", errors.Join(errors.New("a"), fmt.Errorf("b %s", v)))
+		if len(leaks(errorTexts(err), []string{canaryZen})) == 0 {
+			t.Errorf("form %q not found", v)
+		}
+	}
+	if len(leaks(map[string]string{"log": "level=DEBUG url=http://x/?token=" + url.QueryEscape(canaryZen)}, []string{canaryZen})) == 0 {
+		t.Error("query-escaped form not found in a log")
+	}
+	if len(leaks(errorTexts(errors.New("clean")), []string{canaryZen})) != 0 {
+		t.Error("false positive")
+	}
+}

@@ -1,0 +1,448 @@
+package faulttest
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/leadkit/leadkit"
+	"github.com/leadkit/leadkit/internal/transport"
+)
+
+// Retry settings every client of the matrix is built with. The maximum wait
+// (1.1s) is above the one second that "Retry-After: 1" and the HTTP date one
+// second ahead ask for, so those are honoured and the call succeeds after one
+// retry; the date one hour ahead is past it, so that 429 comes back at once
+// as a *leadkit.RateLimitError. The minimum (1ms) keeps the exponential
+// backoff of the other retries short.
+const (
+	maxRetries   = 2
+	retryWaitMin = time.Millisecond
+	retryWaitMax = 1100 * time.Millisecond
+)
+
+// opClass is how the retry rules of DESIGN.md treat an operation.
+type opClass int
+
+const (
+	classRead   opClass = iota // GET: retried on connection errors, 429, 500, 502-504
+	classIdem                  // PUT, DELETE: retried like a GET, except on 500
+	classCreate                // creates: retried only when provably not sent, or on 429/503
+)
+
+func (c opClass) String() string { return [...]string{"read", "idempotent write", "create"}[c] }
+
+// errConnRefused names the connection-refused cause.
+var errConnRefused error = syscall.ECONNREFUSED
+
+// expect is the expected outcome of one cell.
+type expect struct {
+	ok    bool    // the call succeeds (after retries when count > 1)
+	is    []error // errors.Is must hold for each; leadkit.ErrOutcomeUnknown must match exactly when listed
+	rate  bool    // a *leadkit.RateLimitError carrying the server's (one hour) Retry-After
+	vend  bool    // the vendor's own *Error (with the vendor's message)
+	count int     // requests of the operation that reached the server
+	atMost bool   // count is a bound: a request cut off by the deadline may or may not have reached the handler
+	why   string  // for overrides: the reason the cell differs from its class
+}
+
+func ok(n int) expect                    { return expect{ok: true, count: n} }
+func fail(n int, kinds ...error) expect  { return expect{is: kinds, count: n} }
+func slow(kinds ...error) expect        { return expect{is: kinds, count: 1, atMost: true} }
+func (e expect) because(s string) expect { e.why = s; return e }
+
+var (
+	errUnknown  = leadkit.ErrOutcomeUnknown
+	errStatus   = leadkit.ErrHTTPStatus
+	errDeadline = context.DeadlineExceeded
+)
+
+// classExpect is the matrix's expectation for each class of operation and
+// each fault: the retry rules of DESIGN.md written down as data. Vendors and
+// operations override single cells (with a reason) where the vendor's
+// contract differs.
+var classExpect = map[opClass][numFaults]expect{
+	classRead: {
+		fNone:        ok(1),
+		fRefused:     fail(0, errConnRefused),
+		fResetBefore: ok(2),
+		fResetMid:    ok(2),
+		fSlow:        slow(errDeadline),
+		f500:         ok(2),
+		f502HTML:     ok(2),
+		f503:         ok(2),
+		f429Date:     ok(2),
+		f429Far:      {rate: true, is: []error{errStatus}, count: 1},
+		fEcho:        {vend: true, is: []error{errStatus}, count: 1},
+		fEmpty:       fail(1, leadkit.ErrEmptyBody),
+		fTruncated:   fail(1, leadkit.ErrTruncatedBody),
+		fHuge:        fail(1, leadkit.ErrBodyTooLarge),
+		fBadUTF8:     ok(1),
+		fHTMLType:    ok(1),
+	},
+	classIdem: {
+		fNone:        ok(1),
+		fRefused:     fail(0, errConnRefused),
+		fResetBefore: ok(2),
+		fResetMid:    ok(2),
+		fSlow:        slow(errDeadline),
+		f500:         fail(1, errStatus),
+		f502HTML:     ok(2),
+		f503:         ok(2),
+		f429Date:     ok(2),
+		f429Far:      {rate: true, is: []error{errStatus}, count: 1},
+		fEcho:        {vend: true, is: []error{errStatus}, count: 1},
+		fEmpty:       fail(1, leadkit.ErrEmptyBody),
+		fTruncated:   fail(1, leadkit.ErrTruncatedBody),
+		fHuge:        fail(1, leadkit.ErrBodyTooLarge),
+		fBadUTF8:     ok(1),
+		fHTMLType:    ok(1),
+	},
+	classCreate: {
+		fNone:        ok(1),
+		fRefused:     fail(0, errConnRefused),
+		fResetBefore: fail(1, errUnknown),
+		fResetMid:    fail(1, errUnknown),
+		fSlow:        slow(errDeadline, errUnknown),
+		f500:         fail(1, errStatus),
+		f502HTML:     fail(1, errUnknown, errStatus),
+		f503:         ok(2),
+		f429Date:     ok(2),
+		f429Far:      {rate: true, is: []error{errStatus}, count: 1},
+		fEcho:        {vend: true, is: []error{errStatus}, count: 1},
+		fEmpty:       fail(1, leadkit.ErrEmptyBody),
+		fTruncated:   fail(1, leadkit.ErrTruncatedBody),
+		fHuge:        fail(1, leadkit.ErrBodyTooLarge),
+		fBadUTF8:     ok(1),
+		fHTMLType:    ok(1),
+	},
+}
+
+// vendor describes one client for the matrix.
+type vendor struct {
+	name    string
+	backend http.Handler // the vendor's sandbox, accepting the canary credentials
+	// newClient builds a client for baseURL with the canary credentials.
+	newClient func(baseURL string, opts common) (any, error)
+	// secrets are the canary values the client was built with (and
+	// derived forms the scan should look for, such as basic-auth pairs).
+	secrets []string
+	// echo is the vendor's error answer carrying msg.
+	echo func(msg string) (status int, body string)
+	// isVendorErr reports whether err holds the vendor's own *Error.
+	isVendorErr func(err error) bool
+	// override changes a cell for every operation of the vendor.
+	override map[fault]expect
+	ops      []op
+}
+
+// common are the options every client of the matrix gets.
+type common struct {
+	hc     *http.Client
+	logger *slog.Logger
+}
+
+// op is one operation of a client.
+type op struct {
+	name     string
+	class    opClass
+	match    func(*http.Request) bool // the operation's requests (not a token fetch)
+	call     func(ctx context.Context, client any) error
+	override map[fault]expect
+}
+
+func (v *vendor) expect(o *op, f fault) expect {
+	if e, ok := o.override[f]; ok {
+		return e
+	}
+	if e, ok := v.override[f]; ok {
+		return e
+	}
+	return classExpect[o.class][f]
+}
+
+// pathHas matches requests whose path contains s (and method m when not empty).
+func pathHas(m, s string) func(*http.Request) bool {
+	return func(r *http.Request) bool {
+		return (m == "" || r.Method == m) && strings.Contains(r.URL.Path, s)
+	}
+}
+
+// cell is the observed outcome of one operation under one fault.
+type cell struct {
+	v        *vendor
+	op       *op
+	f        fault
+	err      error
+	setupErr error
+	count    int
+	attempts int // "leadkit http attempt" log lines
+	elapsed  time.Duration
+	settled  bool // no handler still running shortly after the call returned
+	logs     string
+	creds    []string
+}
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func runCell(v *vendor, o *op, f fault) (c cell) {
+	c = cell{v: v, op: o, f: f}
+	logs := &syncBuffer{}
+	logger := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	fr := &front{backend: v.backend, match: o.match, fault: f, echo: v.echo}
+	var base string
+	if f == fRefused {
+		u, release, err := closedPort()
+		if err != nil {
+			c.setupErr = err
+			return c
+		}
+		defer release()
+		base = u
+	} else {
+		srv := httptest.NewServer(fr)
+		defer srv.Close()
+		base = srv.URL
+	}
+	tr := transport.NewDefaultTransport()
+	defer tr.CloseIdleConnections()
+	client, err := v.newClient(base, common{hc: &http.Client{Transport: tr}, logger: logger})
+	if err != nil {
+		c.setupErr = err
+		return c
+	}
+	timeout := 20 * time.Second
+	if f == fSlow {
+		timeout = cellDeadline
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	start := time.Now()
+	c.err = o.call(ctx, client)
+	c.elapsed = time.Since(start)
+	cancel()
+	deadline := time.Now().Add(2 * time.Second)
+	for fr.inflight.Load() != 0 && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	c.settled = fr.inflight.Load() == 0
+	c.count = int(fr.hits.Load())
+	c.logs = logs.String()
+	c.attempts = strings.Count(c.logs, "leadkit http attempt")
+	c.creds = fr.seenCreds()
+	return c
+}
+
+// label names an observed outcome for the summary table.
+func (c *cell) label() string {
+	if c.setupErr != nil {
+		return "setup error"
+	}
+	n := fmt.Sprint(c.count)
+	if e := c.v.expect(c.op, c.f); e.atMost {
+		n = "≤" + fmt.Sprint(e.count) // the deadline may cut the request off before the handler counts it
+	}
+	if c.err == nil {
+		return "ok·" + n
+	}
+	var parts []string
+	var rl *leadkit.RateLimitError
+	if errors.As(c.err, &rl) {
+		parts = append(parts, "rate-limited "+rl.RetryAfter.Round(time.Minute).String())
+	}
+	for _, k := range []struct {
+		err  error
+		name string
+	}{
+		{errUnknown, "unknown"}, {errDeadline, "deadline"}, {errConnRefused, "refused"},
+		{leadkit.ErrEmptyBody, "empty"}, {leadkit.ErrTruncatedBody, "truncated"},
+		{leadkit.ErrBodyTooLarge, "too large"}, {leadkit.ErrNotJSON, "not JSON"}, {leadkit.ErrDecode, "decode"},
+	} {
+		if errors.Is(c.err, k.err) {
+			parts = append(parts, k.name)
+		}
+	}
+	if rl == nil && errors.Is(c.err, errStatus) {
+		parts = append(parts, "status")
+	}
+	if len(parts) == 0 && c.v.isVendorErr(c.err) {
+		parts = append(parts, "vendor error")
+	}
+	if len(parts) == 0 {
+		parts = append(parts, "other error")
+	}
+	return strings.Join(parts, "+") + "·" + n
+}
+
+// check asserts one cell against its expectation.
+func check(t *testing.T, c *cell) {
+	t.Helper()
+	require.NoError(t, c.setupErr)
+	e := c.v.expect(c.op, c.f)
+	if e.ok {
+		require.NoError(t, c.err, "expected success")
+	} else {
+		require.Error(t, c.err, "expected an error")
+		for _, k := range e.is {
+			assert.ErrorIs(t, c.err, k)
+		}
+		wantUnknown := false
+		for _, k := range e.is {
+			wantUnknown = wantUnknown || k == errUnknown
+		}
+		assert.Equal(t, wantUnknown, errors.Is(c.err, errUnknown), "outcome unknown only where the request may have reached the server and was not resent: %v", c.err)
+		var rl *leadkit.RateLimitError
+		assert.Equal(t, e.rate, errors.As(c.err, &rl), "rate limit error: %v", c.err)
+		if e.rate {
+			assert.Greater(t, rl.RetryAfter, 50*time.Minute, "the server's Retry-After reaches the caller")
+			assert.False(t, rl.ClientSide)
+		}
+		if e.vend {
+			assert.True(t, c.v.isVendorErr(c.err), "the vendor's *Error: %v", c.err)
+		}
+	}
+	if e.atMost {
+		assert.LessOrEqual(t, c.count, e.count, "requests that reached the server (%s)", c.label())
+	} else {
+		assert.Equal(t, e.count, c.count, "requests that reached the server (%s)", c.label())
+	}
+	assert.True(t, c.settled, "a server handler was still running after the call returned")
+	switch c.f {
+	case fRefused:
+		// Nothing was sent, so every operation, creates too, was retried.
+		assert.Equal(t, 1+maxRetries, c.attempts, "attempts against a closed port")
+	case fSlow:
+		assert.Less(t, c.elapsed, time.Second, "the call ends with the caller's deadline")
+	case f429Far:
+		assert.Less(t, c.elapsed, 500*time.Millisecond, "a Retry-After past the maximum wait is not waited for")
+	}
+	scanCell(t, c)
+}
+
+// vendors returns the clients of the matrix.
+func vendors(t *testing.T) []*vendor {
+	return []*vendor{zenVendor(t), salesmanVendor(t), wecleverVendor(t)}
+}
+
+// TestFaultMatrix drives every operation of every client through every fault.
+func TestFaultMatrix(t *testing.T) {
+	t.Parallel()
+	vs := vendors(t)
+	type job struct {
+		v *vendor
+		o *op
+		f fault
+	}
+	var jobs []job
+	for _, v := range vs {
+		for i := range v.ops {
+			for f := range numFaults {
+				jobs = append(jobs, job{v, &v.ops[i], f})
+			}
+		}
+	}
+	// The cells run concurrently (most of them wait on a loopback socket or
+	// on a one-second Retry-After), the 12 MiB ones a few at a time.
+	results := make([]cell, len(jobs))
+	sem := make(chan struct{}, 64)
+	huge := make(chan struct{}, 3)
+	var wg sync.WaitGroup
+	for i, j := range jobs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			if j.f == fHuge {
+				huge <- struct{}{}
+				defer func() { <-huge }()
+			}
+			results[i] = runCell(j.v, j.o, j.f)
+		}()
+	}
+	wg.Wait()
+	for i := range results {
+		c := &results[i]
+		t.Run(fmt.Sprintf("%s/%s/%s", c.v.name, c.op.name, c.f), func(t *testing.T) { check(t, c) })
+	}
+	table := summary(vs, results)
+	t.Log("\n" + table)
+	if path := os.Getenv("FAULTTEST_SUMMARY"); path != "" {
+		require.NoError(t, os.WriteFile(path, []byte(table), 0o644))
+	}
+}
+
+// summary renders the clients × faults table in Markdown.
+func summary(vs []*vendor, results []cell) string {
+	byKey := map[string]*cell{}
+	for i := range results {
+		c := &results[i]
+		byKey[c.v.name+"/"+c.op.name+"/"+c.f.String()] = c
+	}
+	var b strings.Builder
+	b.WriteString("| client | operation |")
+	for f := range numFaults {
+		fmt.Fprintf(&b, " %s |", f)
+	}
+	b.WriteString("\n|---|---|")
+	for range numFaults {
+		b.WriteString("---|")
+	}
+	b.WriteString("\n")
+	for _, v := range vs {
+		for i := range v.ops {
+			o := &v.ops[i]
+			fmt.Fprintf(&b, "| %s | %s (%s) |", v.name, o.name, o.class)
+			for f := range numFaults {
+				c := byKey[v.name+"/"+o.name+"/"+f.String()]
+				mark := ""
+				if c.v.expect(o, f).why != "" {
+					mark = "*"
+				}
+				fmt.Fprintf(&b, " %s%s |", c.label(), mark)
+			}
+			b.WriteString("\n")
+		}
+	}
+	var notes []string
+	for _, v := range vs {
+		for i := range v.ops {
+			for f := range numFaults {
+				if why := v.expect(&v.ops[i], f).why; why != "" {
+					notes = append(notes, fmt.Sprintf("- %s %s, %s: %s", v.name, v.ops[i].name, f, why))
+				}
+			}
+		}
+	}
+	if len(notes) > 0 {
+		b.WriteString("\n\\* differs from its class:\n\n" + strings.Join(notes, "\n") + "\n")
+	}
+	return b.String()
+}

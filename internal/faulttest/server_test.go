@@ -1,0 +1,319 @@
+package faulttest
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+)
+
+// fault is one column of the matrix.
+type fault int
+
+const (
+	fNone        fault = iota // no fault: the sandbox answers (the success path is genuine)
+	fRefused                  // connection refused: nothing listens on the port
+	fResetBefore              // the server reads the request, then resets (SO_LINGER 0) before answering
+	fResetMid                 // the server sends the headers and half the body, then resets
+	fSlow                     // the answer takes longer than the caller's deadline (100ms)
+	f500                      // 500 with a JSON body
+	f502HTML                  // 502 with nginx's HTML page
+	f503                      // 503 with Retry-After: 1
+	f429Date                  // 429 with Retry-After as an HTTP date one second ahead
+	f429Far                   // 429 with Retry-After as an HTTP date one hour ahead (past the client's max wait)
+	fEcho                     // the vendor's error answer, echoing the whole request (URL, headers, body)
+	fEmpty                    // 200 with an empty body
+	fTruncated                // 200 with the sandbox's JSON cut in half (complete HTTP body)
+	fHuge                     // 200 with the sandbox's JSON followed by 12 MiB of spaces
+	fBadUTF8                  // 200 with invalid UTF-8 bytes inside a string of the sandbox's JSON
+	fHTMLType                 // 200 with the sandbox's valid JSON labelled Content-Type: text/html
+	numFaults
+)
+
+var faultNames = [numFaults]string{
+	"none", "refused", "reset before answer", "reset mid-body", "slower than deadline",
+	"500", "502 HTML", "503 Retry-After: 1", "429 Retry-After: date +1s", "429 Retry-After: date +1h",
+	"error echoing request", "200 empty", "200 truncated JSON", "200 12 MiB", "200 invalid UTF-8",
+	"200 JSON as text/html",
+}
+
+func (f fault) String() string { return faultNames[f] }
+
+// Timing of the matrix.
+const (
+	cellDeadline = 100 * time.Millisecond // the caller's deadline in the slow cells
+	slowDelay    = 10 * time.Second       // how long the slow answer would take
+	hugeSize     = 12 << 20
+)
+
+var hugePad = bytes.Repeat([]byte(" "), hugeSize)
+
+const nginx502 = "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx/1.24.0</center>\r\n</body>\r\n</html>\r\n"
+
+// front is the fault-injecting server of one cell. It stands in front of the
+// vendor's sandbox: requests of the operation under test (match) meet the
+// fault the first time (later ones, the client's retries, reach the sandbox);
+// every other request (a token fetch) reaches the sandbox untouched.
+type front struct {
+	backend http.Handler
+	match   func(*http.Request) bool
+	fault   fault
+	echo    func(msg string) (int, string) // the vendor's error answer around msg
+
+	hits     atomic.Int32 // requests of the operation under test
+	inflight atomic.Int32 // handlers running
+	mu       sync.Mutex
+	creds    map[string]bool // credential values the server saw
+}
+
+func (f *front) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	f.inflight.Add(1)
+	defer f.inflight.Add(-1)
+	body, _ := io.ReadAll(r.Body)
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	f.noteCreds(r, body)
+	if !f.match(r) || f.hits.Add(1) > 1 {
+		f.pass(w, r)
+		return
+	}
+	switch f.fault {
+	case fNone:
+		f.pass(w, r)
+	case fResetBefore:
+		// The worst case for a create: the server did the work, the client
+		// never hears of it.
+		f.backend.ServeHTTP(httptest.NewRecorder(), r)
+		reset(w, nil)
+	case fResetMid:
+		rec := f.record(r)
+		out := rec.Body.Bytes()
+		copyHeader(w.Header(), rec.Header())
+		w.Header().Set("Content-Length", fmt.Sprint(len(out)))
+		w.WriteHeader(rec.Code)
+		_, _ = w.Write(out[:len(out)/2])
+		w.(http.Flusher).Flush()
+		reset(w, func() { time.Sleep(20 * time.Millisecond) })
+	case fSlow:
+		t := time.NewTimer(slowDelay)
+		defer t.Stop()
+		select {
+		case <-t.C:
+			f.pass(w, r)
+		case <-r.Context().Done(): // the client left: end the handler
+		}
+	case f500:
+		writeRaw(w, 500, "application/json", `{"error":"internal server error"}`, nil)
+	case f502HTML:
+		writeRaw(w, 502, "text/html", nginx502, nil)
+	case f503:
+		writeRaw(w, 503, "application/json", `{"error":"service unavailable"}`, http.Header{"Retry-After": {"1"}})
+	case f429Date, f429Far:
+		d := time.Second
+		if f.fault == f429Far {
+			d = time.Hour
+		}
+		ra := time.Now().Add(d).UTC().Format(http.TimeFormat)
+		writeRaw(w, 429, "application/json", `{"error":"too many requests"}`, http.Header{"Retry-After": {ra}})
+	case fEcho:
+		status, b := f.echo(dumpRequest(r, body))
+		writeRaw(w, status, "application/json", b, nil)
+	case fEmpty:
+		writeRaw(w, 200, "application/json", "", nil)
+	case fTruncated, fHuge, fBadUTF8, fHTMLType:
+		rec := f.record(r)
+		out := rec.Body.Bytes()
+		copyHeader(w.Header(), rec.Header())
+		w.Header().Del("Content-Length")
+		switch f.fault {
+		case fTruncated:
+			out = out[:len(out)/2]
+		case fBadUTF8:
+			out = badUTF8(out)
+		case fHTMLType:
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		}
+		w.WriteHeader(rec.Code)
+		_, _ = w.Write(out)
+		if f.fault == fHuge {
+			_, _ = w.Write(hugePad)
+		}
+	default:
+		panic("unknown fault")
+	}
+}
+
+func (f *front) record(r *http.Request) *httptest.ResponseRecorder {
+	rec := httptest.NewRecorder()
+	f.backend.ServeHTTP(rec, r)
+	return rec
+}
+
+func (f *front) pass(w http.ResponseWriter, r *http.Request) {
+	rec := f.record(r)
+	copyHeader(w.Header(), rec.Header())
+	w.WriteHeader(rec.Code)
+	_, _ = w.Write(rec.Body.Bytes())
+}
+
+var credHeaders = []string{"Authorization", "Token", "X-Api-Key", "Api-Key", "Apikey"}
+var credParams = []string{"token", "apikey", "api-key", "api_key", "access_token"}
+
+// noteCreds remembers every credential value the server received (the
+// configured ones, and tokens a token endpoint handed out), so that the
+// canary scan also looks for values the test did not choose.
+func (f *front) noteCreds(r *http.Request, body []byte) {
+	var vals []string
+	for _, h := range credHeaders {
+		for _, v := range r.Header.Values(h) {
+			vals = append(vals, v)
+			if i := strings.IndexByte(v, ' '); i > 0 {
+				vals = append(vals, v[i+1:])
+			}
+		}
+	}
+	q := r.URL.Query()
+	for _, p := range credParams {
+		vals = append(vals, q[p]...)
+	}
+	if r.Header.Get("Content-Type") == "application/x-www-form-urlencoded" {
+		if form, err := url.ParseQuery(string(body)); err == nil {
+			for _, p := range credParams {
+				vals = append(vals, form[p]...)
+			}
+		}
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.creds == nil {
+		f.creds = map[string]bool{}
+	}
+	for _, v := range vals {
+		if len(strings.TrimSpace(v)) >= 8 {
+			f.creds[v] = true
+		}
+	}
+}
+
+func (f *front) seenCreds() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	out := make([]string, 0, len(f.creds))
+	for v := range f.creds {
+		out = append(out, v)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// reset closes the client's connection with an RST (SO_LINGER 0) instead of
+// a FIN, after pause.
+func reset(w http.ResponseWriter, pause func()) {
+	conn, buf, err := w.(http.Hijacker).Hijack()
+	if err != nil {
+		panic(http.ErrAbortHandler)
+	}
+	_ = buf.Flush()
+	if pause != nil {
+		pause()
+	}
+	if tc, ok := conn.(*net.TCPConn); ok {
+		_ = tc.SetLinger(0)
+	}
+	_ = conn.Close()
+}
+
+func writeRaw(w http.ResponseWriter, status int, ctype, body string, h http.Header) {
+	copyHeader(w.Header(), h)
+	w.Header().Set("Content-Type", ctype)
+	w.WriteHeader(status)
+	_, _ = io.WriteString(w, body)
+}
+
+func copyHeader(dst, src http.Header) {
+	for k, vs := range src {
+		dst[k] = append([]string(nil), vs...)
+	}
+}
+
+// dumpRequest writes the request as a careless server would echo it in an
+// error message: request line with the query, every header, the body.
+func dumpRequest(r *http.Request, body []byte) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "bad request: %s %s HTTP/1.1\n", r.Method, r.URL.RequestURI())
+	keys := make([]string, 0, len(r.Header))
+	for k := range r.Header {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		for _, v := range r.Header[k] {
+			fmt.Fprintf(&b, "%s: %s\n", k, v)
+		}
+	}
+	b.WriteString("\n")
+	b.Write(body)
+	return b.String()
+}
+
+// jsonString encodes s as a JSON string.
+func jsonString(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
+}
+
+// badUTF8 makes the body what a server writing Latin-1 sends: every
+// two-byte UTF-8 sequence (é, ã, ç, ...) becomes its single Latin-1 byte,
+// invalid as UTF-8; and the first object gets an unknown field whose name and
+// value are invalid UTF-8, so that bodies without accents carry some too.
+func badUTF8(b []byte) []byte {
+	out := make([]byte, 0, len(b)+16)
+	for i := 0; i < len(b); i++ {
+		c := b[i]
+		if (c == 0xc2 || c == 0xc3) && i+1 < len(b) && b[i+1]&0xc0 == 0x80 {
+			out = append(out, (c&0x03)<<6|b[i+1]&0x3f)
+			i++
+			continue
+		}
+		out = append(out, c)
+	}
+	if i := bytes.IndexByte(out, '{'); i >= 0 {
+		field := "\"x-\xff\xfe\":\"Jo\xe3o \xff\""
+		rest := bytes.TrimSpace(out[i+1:])
+		if len(rest) > 0 && rest[0] != '}' {
+			field += ","
+		}
+		out = append(out[:i+1], append([]byte(field), out[i+1:]...)...)
+	}
+	return out
+}
+
+// closedPort reserves a loopback port that refuses connections: a socket
+// bound to it but not listening, so no other test server can take the port
+// while the cell runs. Close releases it.
+func closedPort() (url string, closeFn func(), err error) {
+	fd, err := syscall.Socket(syscall.AF_INET, syscall.SOCK_STREAM, 0)
+	if err != nil {
+		return "", nil, err
+	}
+	if err := syscall.Bind(fd, &syscall.SockaddrInet4{Addr: [4]byte{127, 0, 0, 1}}); err != nil {
+		syscall.Close(fd)
+		return "", nil, err
+	}
+	sa, err := syscall.Getsockname(fd)
+	if err != nil {
+		syscall.Close(fd)
+		return "", nil, err
+	}
+	port := sa.(*syscall.SockaddrInet4).Port
+	return fmt.Sprintf("http://127.0.0.1:%d", port), func() { syscall.Close(fd) }, nil
+}
