@@ -2,11 +2,13 @@ package zen
 
 import (
 	"context"
+	"net/http"
 	"net/url"
 	"time"
 
 	"github.com/leadkit/leadkit"
 	"github.com/leadkit/leadkit/internal/jsonx"
+	"github.com/leadkit/leadkit/internal/transport"
 )
 
 // Totals is the answer of "Totais de Distribuição de Leads por usuários":
@@ -79,6 +81,15 @@ func convCount(w wireCount) Count {
 // numeric strings, and empty, null or missing breakdowns and buckets as
 // empty lists and zeros.
 func (t *Totals) UnmarshalJSON(b []byte) error {
+	if fast, ok := decodeTotalsFast(b); ok {
+		*t = fast
+		return nil
+	}
+	return t.decodeWire(b)
+}
+
+// decodeWire decodes b through the tolerant wire types (every shape).
+func (t *Totals) decodeWire(b []byte) error {
 	var w wireTotals
 	if err := unmarshalObject(b, &w); err != nil {
 		return err
@@ -109,9 +120,18 @@ func (c *Client) Totals(ctx context.Context, day time.Time) (*Totals, error) {
 	if err := c.acquire(ctx, EndpointTotals, c.wait); err != nil {
 		return nil, err
 	}
-	var out Totals
 	q := url.Values{"data": {jsonx.FormatDate(day)}}
-	if err := c.get(ctx, EndpointTotals, q, &out); err != nil {
+	resp, err := c.tc.Do(ctx, &transport.Request{Method: http.MethodGet, URL: c.urls[EndpointTotals], Query: q})
+	if err != nil {
+		return nil, err
+	}
+	// The usual body in one pass; anything else through DecodeJSON, which
+	// gives the typed errors.
+	if out, ok := decodeTotalsFast(resp.Body); ok {
+		return &out, nil
+	}
+	var out Totals
+	if err := resp.DecodeJSON(&out); err != nil {
 		return nil, err
 	}
 	return &out, nil
