@@ -174,6 +174,18 @@ func DecodeLead(body []byte, loc *time.Location) (*Lead, error) {
 	if loc == nil {
 		loc = time.UTC
 	}
+	if w, found, ok := decodeLeadFast(body); ok {
+		if !found {
+			return nil, nil
+		}
+		return convertLead(w, loc)
+	}
+	return decodeLeadJSON(body, loc)
+}
+
+// decodeLeadJSON is DecodeLead through encoding/json: plain types first,
+// the tolerant scalars when a value has another type.
+func decodeLeadJSON(body []byte, loc *time.Location) (*Lead, error) {
 	var fast wireLeadBody[string, int64]
 	err := json.Unmarshal(body, &fast)
 	if err == nil {
