@@ -223,8 +223,11 @@ func list[W any](ctx context.Context, c *Client, o op, params map[string]string)
 	}
 	arr, err := unwrapList(resp.Body)
 	if err != nil {
-		if kind, _ := transport.CheckJSON(resp.Body); kind != nil {
-			return nil, resp.ResponseError(kind, nil)
+		// The core tells an empty, non-JSON or truncated body (a connection
+		// cut mid-answer) from a body of the wrong shape.
+		var raw json.RawMessage
+		if derr := resp.DecodeJSON(&raw); derr != nil {
+			return nil, derr
 		}
 		return nil, resp.ResponseError(leadkit.ErrDecode, err)
 	}
