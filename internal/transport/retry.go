@@ -264,13 +264,24 @@ func ParseRetryAfter(v string, now time.Time) (time.Duration, bool) {
 	return 0, false
 }
 
+// DefaultMaxConnsPerHost caps the connections the default transport opens
+// to one host (dialing, in use and idle).
+const DefaultMaxConnsPerHost = 64
+
 // NewDefaultTransport returns the transport a client uses when the caller
 // gives none: Go's defaults, but keeping enough idle connections per host for
-// a service's concurrency (Go keeps 2, so 64 goroutines would open thousands).
+// a service's concurrency (Go keeps 2, so 64 goroutines would open thousands),
+// and at most DefaultMaxConnsPerHost connections per host. Without the cap a
+// burst still opens more connections than there are callers: a request that
+// finds no idle connection dials, and the connection another caller frees a
+// moment later goes to a different waiter, so the dial's connection is extra
+// (64 goroutines opened 64 to 82). Past the cap a request waits for a free
+// connection; no vendor API takes more parallel calls than that anyway.
 func NewDefaultTransport() *http.Transport {
 	t := http.DefaultTransport.(*http.Transport).Clone()
 	t.MaxIdleConns = 256
 	t.MaxIdleConnsPerHost = 128
+	t.MaxConnsPerHost = DefaultMaxConnsPerHost
 	t.IdleConnTimeout = 90 * time.Second
 	return t
 }
