@@ -1,0 +1,208 @@
+package faulttest
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/leadkit/leadkit/weclever/weclevertest"
+)
+
+// The client examples (package main, so driven as built binaries). The QA
+// sandbox program (examples/sandbox) is left out on purpose: printing the
+// sandbox's own credentials is its job. examples/datacake-erp, a server, is
+// driven by TestExampleERPOutputHasNoSecret.
+var clientExamples = []string{"zen-leads", "zen-totals", "salesman-leads", "weclever-leads", "zenvia-leads", "datacake-signup"}
+
+const (
+	exPlatform = "plataforma-exemplo"
+	exUser     = "integracao@exemplo.com.br"
+)
+
+// buildExamples builds the named examples into a temporary directory with
+// one go build, and returns that directory.
+func buildExamples(t *testing.T, names ...string) string {
+	t.Helper()
+	gobin := filepath.Join(runtime.GOROOT(), "bin", "go")
+	if _, err := os.Stat(gobin); err != nil {
+		if gobin, err = exec.LookPath("go"); err != nil {
+			t.Skip("no go command to build the examples with")
+		}
+	}
+	dir := t.TempDir()
+	args := []string{"build", "-o", dir + string(os.PathSeparator)}
+	for _, n := range names {
+		args = append(args, "../../examples/"+n)
+	}
+	cmd := exec.Command(gobin, args...)
+	out, err := cmd.CombinedOutput()
+	require.NoError(t, err, "go build: %s", out)
+	return dir
+}
+
+// hostile answers every API call with an error whose message echoes the
+// whole request (query, headers, body), the way a careless server or proxy
+// does; WeClever's token endpoint is served by a sandbox accepting the canary
+// password unless failToken, so that its API calls are reached too.
+type hostile struct {
+	truncated bool // answer 200 with the echo in a truncated JSON body instead of a 400
+	failToken bool
+	weclever  http.Handler
+	front     front // only for its credential log
+}
+
+func (h *hostile) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	body, _ := io.ReadAll(r.Body)
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	h.front.noteCreds(r, body)
+	if strings.Contains(r.URL.Path, "/solution/token/basic/") && !h.failToken {
+		h.weclever.ServeHTTP(w, r)
+		return
+	}
+	echo := jsonString(dumpRequest(r, body))
+	w.Header().Set("Content-Type", "application/json")
+	if h.truncated {
+		w.WriteHeader(http.StatusOK)
+		_, _ = io.WriteString(w, `{"error":`+echo+`,"message":`+echo+`,"dados":[{"nome":"Jo`)
+		return
+	}
+	w.WriteHeader(http.StatusBadRequest)
+	_, _ = io.WriteString(w, `{"Erro":"400","Mensagem":`+echo+`,"error":`+echo+`,"message":`+echo+`,"code":"BAD_REQUEST"}`)
+}
+
+// TestExampleOutputHasNoSecret runs every client example against failing
+// servers with canary credentials and scans what it prints.
+func TestExampleOutputHasNoSecret(t *testing.T) {
+	t.Parallel()
+	dir := buildExamples(t, clientExamples...)
+	wc := weclevertest.NewUnstartedServer(&weclevertest.Options{PlatformID: exPlatform, User: exUser, Password: canaryWecleverPass})
+	type run struct {
+		example string
+		args    []string
+	}
+	runs := []run{
+		{"zen-leads", nil}, {"zen-totals", nil},
+		{"salesman-leads", nil}, {"salesman-leads", []string{"-title", "Пётр", "-email", "petr@example.ru"}},
+		{"weclever-leads", nil}, {"zenvia-leads", nil}, {"datacake-signup", nil},
+	}
+	for _, mode := range []string{"400 echo", "200 truncated echo", "400 echo, token refused"} {
+		for _, rn := range runs {
+			if mode == "400 echo, token refused" && rn.example != "weclever-leads" {
+				continue
+			}
+			t.Run(mode+"/"+rn.example+strings.Join(rn.args, " "), func(t *testing.T) {
+				t.Parallel()
+				h := &hostile{truncated: strings.HasPrefix(mode, "200"), failToken: strings.Contains(mode, "token"), weclever: wc}
+				srv := httptest.NewServer(h)
+				defer srv.Close()
+				env := []string{
+					"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir(),
+					"ZEN_URL=" + srv.URL, "ZEN_TOKEN=" + canaryZen,
+					"SALESMAN_URL=" + srv.URL, "SALESMAN_LOGIN=ivan@example.ru", "SALESMAN_APIKEY=" + canarySalesmanKey,
+					"WECLEVER_URL=" + srv.URL, "WECLEVER_PLATFORM_ID=" + exPlatform, "WECLEVER_USER=" + exUser, "WECLEVER_PASSWORD=" + canaryWecleverPass,
+					"ZENVIA_URL=" + srv.URL, "ZENVIA_API_KEY=" + canaryZenviaKey,
+					"DATACAKE_URL=" + srv.URL, "DATACAKE_TOKEN=" + canaryDatacake,
+				}
+				ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+				defer cancel()
+				cmd := exec.CommandContext(ctx, filepath.Join(dir, rn.example), rn.args...)
+				cmd.Env = env
+				var stdout, stderr bytes.Buffer
+				cmd.Stdout, cmd.Stderr = &stdout, &stderr
+				err := cmd.Run()
+				code := cmd.ProcessState.ExitCode()
+				require.Equal(t, 1, code, "exit status (API error): %v\nstdout:\n%s\nstderr:\n%s", err, stdout.String(), stderr.String())
+				out := stdout.String() + stderr.String()
+				assert.Contains(t, out, "bad request", "the server's echo reached the output, so the scan below means something:\n%s", out)
+				secrets := []string{canaryZen, canarySalesmanKey, canaryWecleverPass, canaryZenviaKey, canaryDatacake,
+					basicPair(exUser, canaryWecleverPass)}
+				secrets = append(secrets, h.front.seenCreds()...)
+				if hits := leaks(map[string]string{"stdout": stdout.String(), "stderr": stderr.String()}, secrets); len(hits) > 0 {
+					t.Errorf("secrets in the example's output:\n%s", strings.Join(hits, "\n"))
+				}
+			})
+		}
+	}
+}
+
+// TestExampleERPOutputHasNoSecret runs the ERP server example verbose, with a
+// canary token, sends it refused and accepted requests, stops it and scans
+// its output.
+func TestExampleERPOutputHasNoSecret(t *testing.T) {
+	t.Parallel()
+	dir := buildExamples(t, "datacake-erp")
+	cmd := exec.Command(filepath.Join(dir, "datacake-erp"), "-addr", "127.0.0.1:0", "-v")
+	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "DATACAKE_TOKEN=" + canaryDatacake}
+	stdout, err := cmd.StdoutPipe()
+	require.NoError(t, err)
+	var stderr syncBuffer
+	cmd.Stderr = &stderr
+	require.NoError(t, cmd.Start())
+	defer func() { _ = cmd.Process.Kill() }()
+
+	lines := bufio.NewScanner(stdout)
+	require.True(t, lines.Scan(), "the server prints its address")
+	first := lines.Text()
+	var out syncBuffer
+	fmt.Fprintln(&out, first)
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for lines.Scan() {
+			fmt.Fprintln(&out, lines.Text())
+		}
+	}()
+	i := strings.Index(first, "http://")
+	require.GreaterOrEqual(t, i, 0, first)
+	base := strings.Fields(first[i:])[0]
+
+	hc := &http.Client{Timeout: 5 * time.Second}
+	send := func(method, path, auth, body string) int {
+		req, err := http.NewRequest(method, base+path, strings.NewReader(body))
+		require.NoError(t, err)
+		if auth != "" {
+			req.Header.Set("Authorization", auth)
+		}
+		resp, err := hc.Do(req)
+		require.NoError(t, err)
+		_, _ = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	wrong := "Bearer " + canaryDatacake[:len(canaryDatacake)-1] + "X"
+	assert.Equal(t, 401, send("GET", "/produtos", wrong, ""))
+	assert.Equal(t, 401, send("GET", "/produtos?token="+canaryDatacake, "", ""))
+	assert.Equal(t, 200, send("GET", "/produtos", "Bearer "+canaryDatacake, ""))
+	assert.Equal(t, 404, send("GET", "/nada?token="+canaryDatacake, "Bearer "+canaryDatacake, ""))
+	assert.Equal(t, 400, send("POST", "/prospectos", "Bearer "+canaryDatacake, `{"nome":"`+canaryDatacake+`"`))
+	assert.Equal(t, 405, send("DELETE", "/produtos", "Bearer "+canaryDatacake, ""))
+
+	require.NoError(t, cmd.Process.Signal(syscall.SIGINT))
+	wg.Wait()
+	require.NoError(t, cmd.Wait(), "clean shutdown:\n%s\n%s", out.String(), stderr.String())
+	assert.Contains(t, out.String(), "stopped")
+	if hits := leaks(map[string]string{"stdout": out.String(), "stderr": stderr.String()}, []string{canaryDatacake}); len(hits) > 0 {
+		t.Errorf("the token in the ERP example's output:\n%s", strings.Join(hits, "\n"))
+	}
+}
+
+func basicPair(user, pass string) string {
+	return user + ":" + pass
+}

@@ -1,0 +1,248 @@
+package faulttest
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/leadkit/leadkit/datacake"
+	"github.com/leadkit/leadkit/datacake/datacaketest"
+	"github.com/leadkit/leadkit/zenvia"
+	"github.com/leadkit/leadkit/zenvia/zenviatest"
+)
+
+// route matches method and a path of the given segments, where "*" matches
+// any one segment.
+func route(method string, segs ...string) func(*http.Request) bool {
+	return func(r *http.Request) bool {
+		if r.Method != method {
+			return false
+		}
+		got := strings.Split(strings.Trim(r.URL.Path, "/"), "/")
+		if len(got) != len(segs) {
+			return false
+		}
+		for i, s := range segs {
+			if s != "*" && s != got[i] {
+				return false
+			}
+		}
+		return true
+	}
+}
+
+// pool hands out one value per call, for operations that consume what they
+// act on (a deleted prospect, a removed subscription).
+type pool struct {
+	vals []string
+	next atomic.Int64
+}
+
+func (p *pool) take() string {
+	i := int(p.next.Add(1) - 1)
+	return p.vals[i%len(p.vals)]
+}
+
+const webhookCallback = "http://127.0.0.1:9/hooks/zenvia?secret=" + canaryWebhook
+
+func zenviaVendor(t *testing.T) *vendor {
+	sb := zenviatest.NewUnstartedServer(&zenviatest.Options{APIKey: canaryZenviaKey, Seed: 8, DeliveryAttempts: 1})
+	ids := sb.ProspectIDs()
+	require.Greater(t, len(ids), 2*int(numFaults)+2)
+	prospect := ids[0]
+	deletable := &pool{vals: ids[1 : 1+numFaults]}
+	group := sb.RootGroupID()
+
+	// Subscriptions for Unsubscribe to remove, one per cell.
+	srv := httptest.NewServer(sb)
+	setup, err := zenvia.NewClient(canaryZenviaKey, zenvia.WithBaseURL(srv.URL))
+	require.NoError(t, err)
+	topics, err := setup.Notifications.Topics(context.Background())
+	require.NoError(t, err)
+	require.NotEmpty(t, topics)
+	subs := &pool{}
+	for range numFaults {
+		s, err := setup.Notifications.Subscribe(context.Background(), topics[:1], webhookCallback)
+		require.NoError(t, err)
+		subs.vals = append(subs.vals, s.ID)
+	}
+	srv.Close()
+
+	var c = func(x any) *zenvia.Client { return x.(*zenvia.Client) }
+	noBody := "the answer is 204 No Content: the operation reads no body, so a 200 with an empty, cut or mislabelled one is still the success"
+	return &vendor{
+		name:    "zenvia",
+		backend: sb,
+		secrets: []string{canaryZenviaKey, canaryWebhook},
+		newClient: func(base string, o common) (any, error) {
+			return zenvia.NewClient(canaryZenviaKey, zenvia.WithBaseURL(base), zenvia.WithHTTPClient(o.hc), zenvia.WithLogger(o.logger),
+				zenvia.WithMaxRetries(maxRetries), zenvia.WithRetryWait(retryWaitMin, retryWaitMax))
+		},
+		echo: func(msg string) (int, string) {
+			return 400, `{"code":"BAD_REQUEST","message":` + jsonString(msg) + `}`
+		},
+		isVendorErr: func(err error) bool {
+			var e *zenvia.Error
+			return errors.As(err, &e)
+		},
+		ops: []op{
+			{name: "Leads.Create", class: classCreate, match: route("POST", "lead", "*"),
+				call: func(ctx context.Context, x any) error {
+					_, err := c(x).Leads.Create(ctx, zenvia.IndustryRetail, &zenvia.Lead{UTMSource: "faulttest", FirstName: "Ana", LastName: "Falhas",
+						Emails: []string{"ana.falhas@example.com.br"}})
+					return err
+				}},
+			{name: "Leads.Categories", class: classRead, match: route("GET", "leads", "categories"),
+				call: func(ctx context.Context, x any) error { _, err := c(x).Leads.Categories(ctx); return err }},
+			{name: "Leads.Defaults", class: classRead, match: route("GET", "leads", "defaults"),
+				call: func(ctx context.Context, x any) error { _, err := c(x).Leads.Defaults(ctx); return err }},
+			{name: "Prospects.Get", class: classRead, match: route("GET", "prospect", "*"),
+				call: func(ctx context.Context, x any) error { _, err := c(x).Prospects.Get(ctx, prospect); return err }},
+			{name: "Prospects.List", class: classRead, match: route("GET", "prospects"),
+				call: func(ctx context.Context, x any) error { _, err := c(x).Prospects.List(ctx, nil); return err }},
+			{name: "Prospects.All", class: classRead, match: route("GET", "prospects"),
+				call: func(ctx context.Context, x any) error { return first(c(x).Prospects.All(ctx, nil)) }},
+			{name: "Prospects.Update", class: classCreate, match: route("PATCH", "prospect", "*"),
+				call: func(ctx context.Context, x any) error {
+					_, err := c(x).Prospects.Update(ctx, prospect, &zenvia.ProspectUpdate{Category: zenvia.String("Default")})
+					return err
+				},
+				override: map[fault]expect{
+					fEmpty: ok(1).because("an update may answer 204 or an empty 200: the prospect in the answer is optional (nil)"),
+				}},
+			{name: "Prospects.Delete", class: classIdem, match: route("DELETE", "prospect", "*"),
+				call: func(ctx context.Context, x any) error { return c(x).Prospects.Delete(ctx, deletable.take()) },
+				override: noBodyOverrides(noBody)},
+			{name: "Prospects.Transfer", class: classCreate, match: route("POST", "prospect", "*", "transfer"),
+				call: func(ctx context.Context, x any) error {
+					_, err := c(x).Prospects.Transfer(ctx, prospect, zenvia.ToGroup(group))
+					return err
+				},
+				override: map[fault]expect{
+					fEmpty: ok(1).because("a transfer may answer 204 or an empty 200: the prospect in the answer is optional (nil)"),
+				}},
+			{name: "Prospects.Interactions", class: classRead, match: route("GET", "prospect", "*", "interactions"),
+				call: func(ctx context.Context, x any) error { _, err := c(x).Prospects.Interactions(ctx, prospect); return err }},
+			{name: "Prospects.AddNote", class: classCreate, match: route("POST", "prospect", "*", "interactions"),
+				call: func(ctx context.Context, x any) error {
+					_, err := c(x).Prospects.AddNote(ctx, prospect, "ligar amanhã às 10h")
+					return err
+				},
+				override: map[fault]expect{
+					fEmpty: ok(1).because("an added note may come back without a body: the interaction in the answer is optional"),
+				}},
+			{name: "Agents.List", class: classRead, match: route("GET", "agents"),
+				call: func(ctx context.Context, x any) error { _, err := c(x).Agents.List(ctx, group, nil); return err }},
+			{name: "Groups.List", class: classRead, match: route("GET", "groups"),
+				call: func(ctx context.Context, x any) error { _, err := c(x).Groups.List(ctx); return err }},
+			{name: "Groups.Get", class: classRead, match: route("GET", "group", "*"),
+				call: func(ctx context.Context, x any) error { _, err := c(x).Groups.Get(ctx, group); return err }},
+			{name: "Groups.OnlineAgents", class: classRead, match: route("GET", "group", "*", "agents", "online"),
+				call: func(ctx context.Context, x any) error { _, err := c(x).Groups.OnlineAgents(ctx, group); return err }},
+			{name: "Notifications.Topics", class: classRead, match: route("GET", "notifications", "topics"),
+				call: func(ctx context.Context, x any) error { _, err := c(x).Notifications.Topics(ctx); return err }},
+			{name: "Notifications.Subscribe", class: classCreate, match: route("POST", "notifications", "subscriptions"),
+				call: func(ctx context.Context, x any) error {
+					_, err := c(x).Notifications.Subscribe(ctx, topics[:1], webhookCallback)
+					return err
+				},
+				override: map[fault]expect{
+					fEmpty: ok(1).because("the subscription in the answer is optional: an empty 200 is the success"),
+				}},
+			{name: "Notifications.Subscriptions", class: classRead, match: route("GET", "notifications", "subscriptions"),
+				call: func(ctx context.Context, x any) error { _, err := c(x).Notifications.Subscriptions(ctx); return err }},
+			{name: "Notifications.Unsubscribe", class: classIdem, match: route("DELETE", "notifications", "subscription", "*"),
+				call:     func(ctx context.Context, x any) error { return c(x).Notifications.Unsubscribe(ctx, subs.take()) },
+				override: noBodyOverrides(noBody)},
+		},
+	}
+}
+
+// noBodyOverrides are the cells of an operation that answers 204 and reads
+// no body.
+func noBodyOverrides(why string) map[fault]expect {
+	return map[fault]expect{
+		fResetMid:  ok(1).because("a 204 has no body to cut: the answer is complete before the reset"),
+		fEmpty:     ok(1).because(why),
+		fTruncated: ok(1).because(why),
+	}
+}
+
+func datacakeVendor(t *testing.T) *vendor {
+	sb := datacaketest.NewUnstartedServer(&datacaketest.Options{Token: canaryDatacake, Seed: 8})
+	srv := httptest.NewServer(sb)
+	setup, err := datacake.NewClient(srv.URL, canaryDatacake)
+	require.NoError(t, err)
+	cust, err := setup.Customer(context.Background(), datacaketest.ExampleCPF)
+	require.NoError(t, err)
+	st, err := setup.CreateProspect(context.Background(), &datacake.Prospect{Name: "Prospecto Base", Document: "11144477735"})
+	require.NoError(t, err)
+	require.NotEmpty(t, st.ProspectID)
+	srv.Close()
+	prospectID, customerID := st.ProspectID, cust.ID
+	// A 1x1 GIF: a file type the contract accepts.
+	gif := []byte("GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00\x00\x00,\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;")
+
+	var c = func(x any) *datacake.Client { return x.(*datacake.Client) }
+	read := func(name, path string, f func(ctx context.Context, c *datacake.Client) error) op {
+		return op{name: name, class: classRead, match: route("GET", path),
+			call: func(ctx context.Context, x any) error { return f(ctx, c(x)) }}
+	}
+	ignore := func(_ any, err error) error { return err }
+	return &vendor{
+		name:    "datacake",
+		backend: sb,
+		secrets: []string{canaryDatacake},
+		newClient: func(base string, o common) (any, error) {
+			return datacake.NewClient(base, canaryDatacake, datacake.WithHTTPClient(o.hc), datacake.WithLogger(o.logger),
+				datacake.WithMaxRetries(maxRetries), datacake.WithRetryWait(retryWaitMin, retryWaitMax))
+		},
+		echo: func(msg string) (int, string) { return 400, `{"error":` + jsonString(msg) + `}` },
+		isVendorErr: func(err error) bool {
+			var e *datacake.Error
+			return errors.As(err, &e)
+		},
+		ops: []op{
+			read("Customer", "cliente", func(ctx context.Context, c *datacake.Client) error {
+				return ignore(c.Customer(ctx, datacaketest.ExampleCPF))
+			}),
+			read("Installations", "instalacoes", func(ctx context.Context, c *datacake.Client) error {
+				return ignore(c.Installations(ctx, customerID))
+			}),
+			read("OpenInvoices", "faturas", func(ctx context.Context, c *datacake.Client) error {
+				return ignore(c.OpenInvoices(ctx, customerID))
+			}),
+			read("Products", "produtos", func(ctx context.Context, c *datacake.Client) error { return ignore(c.Products(ctx)) }),
+			read("Resellers", "revendedores", func(ctx context.Context, c *datacake.Client) error { return ignore(c.Resellers(ctx)) }),
+			read("Employees", "funcionarios", func(ctx context.Context, c *datacake.Client) error { return ignore(c.Employees(ctx)) }),
+			read("DueDates", "vencimentos", func(ctx context.Context, c *datacake.Client) error { return ignore(c.DueDates(ctx)) }),
+			read("CommercialOrigins", "origens", func(ctx context.Context, c *datacake.Client) error {
+				return ignore(c.CommercialOrigins(ctx))
+			}),
+			read("Cities", "cidades", func(ctx context.Context, c *datacake.Client) error { return ignore(c.Cities(ctx)) }),
+			read("ProspectStatuses", "status-prospecto", func(ctx context.Context, c *datacake.Client) error {
+				return ignore(c.ProspectStatuses(ctx))
+			}),
+			{name: "CreateProspect", class: classCreate, match: route("POST", "prospectos"),
+				call: func(ctx context.Context, x any) error {
+					return ignore(c(x).CreateProspect(ctx, &datacake.Prospect{Name: "João da Falha", Document: "529.982.247-25", Email: "joao@example.com.br"}))
+				}},
+			{name: "UpdateProspect", class: classIdem, match: route("PUT", "prospectos", "*"),
+				call: func(ctx context.Context, x any) error {
+					return ignore(c(x).UpdateProspect(ctx, prospectID, &datacake.Prospect{Notes: "ligar depois das 18h"}))
+				}},
+			{name: "UploadFiles", class: classCreate, match: route("POST", "prospectos", "*", "arquivos"),
+				call: func(ctx context.Context, x any) error {
+					return ignore(c(x).UploadFiles(ctx, prospectID, datacake.File{Name: "rg-frente.gif", Data: gif}))
+				}},
+			{name: "ProspectStatus", class: classRead, match: route("GET", "prospectos", "*", "status"),
+				call: func(ctx context.Context, x any) error { return ignore(c(x).ProspectStatus(ctx, prospectID)) }},
+		},
+	}
+}
