@@ -87,19 +87,25 @@ func ParseFloat(b []byte) (float64, error) {
 	if len(b) == 0 || bytes.Equal(b, null) {
 		return 0, nil
 	}
-	s := string(b)
-	if b[0] == '"' {
-		var err error
-		if s, err = unquote(b); err != nil {
-			return 0, err
+	if b[0] != '"' {
+		// A bare number: string(b) does not escape here (strconv copies
+		// what it keeps), so this allocates nothing on success.
+		v, err := strconv.ParseFloat(string(b), 64)
+		if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+			return 0, fmt.Errorf("jsonx: %q is not a number", truncate(string(b)))
 		}
-		s = strings.TrimSpace(s)
-		if s == "" {
-			return 0, nil
-		}
-		if strings.Count(s, ",") == 1 && !strings.Contains(s, ".") {
-			s = strings.Replace(s, ",", ".", 1)
-		}
+		return v, nil
+	}
+	s, err := unquote(b)
+	if err != nil {
+		return 0, err
+	}
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return 0, nil
+	}
+	if strings.Count(s, ",") == 1 && !strings.Contains(s, ".") {
+		s = strings.Replace(s, ",", ".", 1)
 	}
 	v, err := strconv.ParseFloat(s, 64)
 	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
