@@ -221,6 +221,11 @@ func list[W any](ctx context.Context, c *Client, o op, params map[string]string)
 	if err != nil {
 		return nil, err
 	}
+	return decodeList[W](resp)
+}
+
+// decodeList decodes a catalogue answer into []W.
+func decodeList[W any](resp *transport.Response) ([]W, error) {
 	arr, err := unwrapList(resp.Body)
 	if err != nil {
 		// The core tells an empty, non-JSON or truncated body (a connection
@@ -335,7 +340,14 @@ func (c *Client) OpenInvoices(ctx context.Context, customerID string) ([]Invoice
 
 // Products calls "Pegar todos os produtos (GET)".
 func (c *Client) Products(ctx context.Context) ([]Product, error) {
-	ws, err := list[productWire](ctx, c, opProducts, nil)
+	resp, err := c.get(ctx, opProducts, "", nil)
+	if err != nil {
+		return nil, err
+	}
+	if out, ok := decodeProductsFast(resp.Body); ok {
+		return out, nil
+	}
+	ws, err := decodeList[productWire](resp)
 	if err != nil {
 		return nil, err
 	}
