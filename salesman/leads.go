@@ -390,7 +390,15 @@ func (s *LeadsService) List(ctx context.Context, opts *ListOptions) ([]Lead, err
 	}
 	path, _ := s.c.endpoint("list")
 	var w listWire
-	if _, err := s.c.do(ctx, &transport.Request{Method: http.MethodGet, Path: path, Query: q}, &w); err != nil {
+	resp, err := s.c.tc.Do(ctx, &transport.Request{Method: http.MethodGet, Path: path, Query: q})
+	if err == nil {
+		// The usual page in one pass; anything else the general way.
+		if leads, ok := decodeListFast(resp.Body, s.c.loc); ok {
+			return leads, nil
+		}
+		_, err = s.c.decode(resp, &w)
+	}
+	if err != nil {
 		if errors.Is(err, ErrNotFound) {
 			return []Lead{}, nil
 		}
@@ -463,6 +471,12 @@ func (c *Client) do(ctx context.Context, req *transport.Request, out errorCarrie
 	if err != nil {
 		return resp, err
 	}
+	return c.decode(resp, out)
+}
+
+// decode is do after the request: the body into out, or the *Error it
+// carries.
+func (c *Client) decode(resp *transport.Response, out errorCarrier) (*transport.Response, error) {
 	b := bytes.TrimLeft(resp.Body, " \t\r\n\ufeff")
 	if len(b) > 0 && b[0] == '[' {
 		if e := c.bodyError(resp); e != nil {
