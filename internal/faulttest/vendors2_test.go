@@ -117,7 +117,7 @@ func zenviaVendor(t *testing.T) *vendor {
 					fEmpty: ok(1).because("an update may answer 204 or an empty 200: the prospect in the answer is optional (nil)"),
 				}},
 			{name: "Prospects.Delete", class: classIdem, match: route("DELETE", "prospect", "*"),
-				call: func(ctx context.Context, x any) error { return c(x).Prospects.Delete(ctx, deletable.take()) },
+				call:     func(ctx context.Context, x any) error { return c(x).Prospects.Delete(ctx, deletable.take()) },
 				override: noBodyOverrides(noBody)},
 			{name: "Prospects.Transfer", class: classCreate, match: route("POST", "prospect", "*", "transfer"),
 				call: func(ctx context.Context, x any) error {
@@ -128,7 +128,10 @@ func zenviaVendor(t *testing.T) *vendor {
 					fEmpty: ok(1).because("a transfer may answer 204 or an empty 200: the prospect in the answer is optional (nil)"),
 				}},
 			{name: "Prospects.Interactions", class: classRead, match: route("GET", "prospect", "*", "interactions"),
-				call: func(ctx context.Context, x any) error { _, err := c(x).Prospects.Interactions(ctx, prospect); return err }},
+				call: func(ctx context.Context, x any) error {
+					_, err := c(x).Prospects.Interactions(ctx, prospect)
+					return err
+				}},
 			{name: "Prospects.AddNote", class: classCreate, match: route("POST", "prospect", "*", "interactions"),
 				call: func(ctx context.Context, x any) error {
 					_, err := c(x).Prospects.AddNote(ctx, prospect, "ligar amanhã às 10h")
