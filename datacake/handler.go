@@ -359,7 +359,7 @@ func (h *handler) params(r *http.Request) (map[string]string, error) {
 			out[k] = vs[0]
 		}
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, h.cfg.maxBody))
+	body, err := readBody(r, h.cfg.maxBody)
 	if err != nil {
 		return nil, err
 	}
@@ -394,8 +394,23 @@ func (h *handler) param(r *http.Request, name string) (string, error) {
 	return v, nil
 }
 
-func (h *handler) decodeBody(r *http.Request, limit int64, out any) error {
+// readBody reads at most limit bytes of the request body. A body that cannot
+// be read (a client too slow for the server's ReadTimeout, or one that went
+// away) is the client's failure: 400, not a 500 "ERP failure".
+func readBody(r *http.Request, limit int64) ([]byte, error) {
 	body, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, limit))
+	if err != nil {
+		var mb *http.MaxBytesError
+		if errors.As(err, &mb) {
+			return nil, err
+		}
+		return nil, fail(http.StatusBadRequest, "request body could not be read")
+	}
+	return body, nil
+}
+
+func (h *handler) decodeBody(r *http.Request, limit int64, out any) error {
+	body, err := readBody(r, limit)
 	if err != nil {
 		return err
 	}
