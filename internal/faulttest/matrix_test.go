@@ -367,6 +367,15 @@ func check(t *testing.T, c *cell) {
 		// caller's 100ms deadline (the bound leaves room for a loaded machine).
 		assert.Less(t, c.elapsed, 5*time.Second, "the call ends with the caller's deadline")
 	}
+	if c.f == fEcho {
+		// The echo (with the credentials in it, masked) reached the error,
+		// so the scan below has something to find.
+		var all strings.Builder
+		for _, s := range errorTexts(c.err) {
+			all.WriteString(s)
+		}
+		assert.Contains(t, all.String(), "bad request: ", "the vendor's message reaches the error")
+	}
 	scanCell(t, c)
 }
 
