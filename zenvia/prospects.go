@@ -110,8 +110,21 @@ func (s *ProspectsService) Get(ctx context.Context, id string) (*Prospect, error
 	if err := checkID("id", id); err != nil {
 		return nil, err
 	}
+	resp, err := s.c.t.Do(ctx, &transport.Request{Method: http.MethodGet, Path: []string{"prospect", id}})
+	if err != nil {
+		return nil, err
+	}
+	if p, ok := decodeProspectFast(resp.Body); ok {
+		return p, nil // the usual shape, read in one pass
+	}
+	return decodeProspectWire(resp.DecodeJSON)
+}
+
+// decodeProspectWire decodes one prospect with the wire type through decode
+// (resp.DecodeJSON; json.Unmarshal of the same body in tests).
+func decodeProspectWire(decode func(any) error) (*Prospect, error) {
 	var w prospectWire
-	if err := s.c.get(ctx, []string{"prospect", id}, nil, &w); err != nil {
+	if err := decode(&w); err != nil {
 		return nil, err
 	}
 	p := w.prospect()
@@ -159,16 +172,30 @@ func (s *ProspectsService) List(ctx context.Context, opts *ProspectListOptions) 
 	if err != nil {
 		return nil, err
 	}
-	return decodeProspectPage(resp)
+	limit := 0
+	if opts != nil {
+		limit = opts.Limit
+	}
+	return decodeProspectPage(resp, limit)
 }
 
-func decodeProspectPage(resp *transport.Response) ([]Prospect, error) {
+func decodeProspectPage(resp *transport.Response, limit int) ([]Prospect, error) {
+	if out, ok := decodeProspectsFast(resp.Body, limit); ok {
+		return out, nil // the usual shape, read in one pass
+	}
+	return decodeProspectPageWire(resp.Body, resp.DecodeJSON)
+}
+
+// decodeProspectPageWire decodes a page with the wire types through decode
+// (resp.DecodeJSON; json.Unmarshal of the same body in tests): every shape,
+// every tolerated quirk, the exact error.
+func decodeProspectPageWire(body []byte, decode func(any) error) ([]Prospect, error) {
 	var page []prospectWire
 	var err error
-	if t := bytes.TrimLeft(resp.Body, " \t\r\n"); len(t) > 0 && t[0] == '[' {
-		err = resp.DecodeJSON(&page) // the usual shape: one pass
+	if t := bytes.TrimLeft(body, " \t\r\n"); len(t) > 0 && t[0] == '[' {
+		err = decode(&page)
 	} else {
-		err = resp.DecodeJSON((*prospectPage)(&page))
+		err = decode((*prospectPage)(&page))
 	}
 	if err != nil {
 		return nil, err
