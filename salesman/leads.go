@@ -180,7 +180,7 @@ func (s *LeadsService) Add(ctx context.Context, lead NewLead) (int, error) {
 		id = int64(w.ID)
 	}
 	if id <= 0 {
-		return 0, resp.ResponseError(leadkit.ErrDecode, errors.New("the answer has no lead id"))
+		return 0, resp.BodyError(leadkit.ErrDecode, errors.New("the answer has no lead id"))
 	}
 	return int(id), nil
 }

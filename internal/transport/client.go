@@ -227,9 +227,22 @@ func (r *Response) DecodeJSON(out any) error {
 		kind = classifyJSONError(r.Body, err)
 	}
 	if kind != nil {
-		return r.ResponseError(kind, r.c.redactErr(err))
+		return r.BodyError(kind, r.c.redactErr(err))
 	}
 	return nil
+}
+
+// BodyError is the error for a response whose body cannot be used: a
+// *leadkit.ResponseError of the given kind, wrapped in an
+// *OutcomeUnknownError when the request was a create that the server
+// answered with a 2xx (it was most likely processed, but its answer is
+// lost: the caller must look before sending it again).
+func (r *Response) BodyError(kind, err error) error {
+	re := r.ResponseError(kind, err)
+	if !r.idempotent && r.StatusCode >= 200 && r.StatusCode < 300 {
+		return &OutcomeUnknownError{Method: r.Method, URL: r.URL, Err: re}
+	}
+	return re
 }
 
 // CheckJSON reports whether body can be JSON at all: it returns
@@ -542,7 +555,7 @@ func (c *Client) send(ctx context.Context, req *Request, u *url.URL, body []byte
 // statusError turns a response into the right error (nil for a usable 2xx).
 func (c *Client) statusError(req *Request, r *Response) error {
 	if r.tooLarge {
-		return r.ResponseError(leadkit.ErrBodyTooLarge, fmt.Errorf("body exceeds %d bytes", c.maxBody))
+		return r.BodyError(leadkit.ErrBodyTooLarge, fmt.Errorf("body exceeds %d bytes", c.maxBody))
 	}
 	if r.StatusCode >= 200 && r.StatusCode < 300 {
 		return nil

@@ -705,3 +705,48 @@ func TestNilContext(t *testing.T) {
 	assert.ErrorIs(t, err, leadkit.ErrInvalidInput)
 	assert.Zero(t, mock.GetTotalCallCount())
 }
+
+// TestCreateWithUnreadable2xxIsOutcomeUnknown: a create answered 2xx whose
+// body cannot be read was most likely processed; the caller must look
+// before resending, so the error matches ErrOutcomeUnknown beside its kind.
+// A read with the same body is a plain body error.
+func TestCreateWithUnreadable2xxIsOutcomeUnknown(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		body string
+		kind error
+	}{
+		{"", leadkit.ErrEmptyBody},
+		{`{"id": 1, "name": "Ana`, leadkit.ErrTruncatedBody},
+		{"<html>ok</html>", leadkit.ErrNotJSON},
+	} {
+		c, _ := mockClient(t, func(*http.Request) (*http.Response, error) {
+			return httpmock.NewStringResponse(201, tc.body), nil
+		})
+		var out struct{ ID int }
+		resp, err := c.Do(bg, &Request{Method: http.MethodPost, JSON: map[string]string{"a": "b"}})
+		require.NoError(t, err)
+		err = resp.DecodeJSON(&out)
+		assert.ErrorIs(t, err, tc.kind)
+		assert.ErrorIs(t, err, leadkit.ErrOutcomeUnknown, "create %q", tc.body)
+		var re *leadkit.ResponseError
+		require.ErrorAs(t, err, &re)
+		assert.Equal(t, 201, re.StatusCode)
+
+		resp, err = c.Do(bg, &Request{Method: http.MethodGet})
+		require.NoError(t, err)
+		err = resp.DecodeJSON(&out)
+		assert.ErrorIs(t, err, tc.kind)
+		assert.NotErrorIs(t, err, leadkit.ErrOutcomeUnknown, "read %q", tc.body)
+	}
+	// Over the cap: the same rule.
+	c, _ := mockClient(t, func(*http.Request) (*http.Response, error) {
+		return httpmock.NewStringResponse(200, `{"id":1,"pad":"`+strings.Repeat("x", 2048)+`"}`), nil
+	}, func(s *Settings, _ *Config) { s.MaxBodyBytes = 1024 })
+	_, err := c.Do(bg, &Request{Method: http.MethodPost, Form: url.Values{"a": {"b"}}})
+	assert.ErrorIs(t, err, leadkit.ErrBodyTooLarge)
+	assert.ErrorIs(t, err, leadkit.ErrOutcomeUnknown)
+	_, err = c.Do(bg, &Request{Method: http.MethodGet})
+	assert.ErrorIs(t, err, leadkit.ErrBodyTooLarge)
+	assert.NotErrorIs(t, err, leadkit.ErrOutcomeUnknown)
+}
