@@ -70,7 +70,12 @@ func readLimited(r io.Reader, buf []byte, limit int64) ([]byte, error) {
 	}
 	for int64(len(buf)) < limit {
 		if len(buf) == cap(buf) {
-			buf = append(buf, 0)[:len(buf)]
+			// Double (append grows large slices by only 1.25x, which for a
+			// chunked 100 KB body allocates several times its size).
+			n := max(int64(2*cap(buf)), 512)
+			nb := make([]byte, len(buf), min(n, limit))
+			copy(nb, buf)
+			buf = nb
 		}
 		room := buf[len(buf):min(int64(cap(buf)), limit)]
 		n, err := r.Read(room)
