@@ -163,7 +163,7 @@ func (w *wireArchive) archive(loc *time.Location) (*Archive, error) {
 		}{{"data_criacao_lead", l.Created}, {"data_status_lead", l.StatusAt}, {"data_etapa_lead", l.StageAt}, {"data_classificacao_lead", l.ClassifiedAt}} {
 			t, err := jsonx.ParseTime(string(f.v), loc)
 			if err != nil {
-				return nil, fmt.Errorf("zen: lead archive: %s: %w: %v", f.name, leadkit.ErrDecode, err)
+				return nil, leadkit.Invalid(f.name, "%v", err)
 			}
 			times[k] = t
 		}
@@ -219,5 +219,10 @@ func (c *Client) LeadArchive(ctx context.Context, day time.Time) (*Archive, erro
 		}
 		return nil, err
 	}
-	return w.archive(c.loc)
+	a, err := w.archive(c.loc)
+	if err != nil {
+		// The error quotes a value of the body: mask the secrets in it.
+		return nil, fmt.Errorf("zen: lead archive: %w: %s", leadkit.ErrDecode, c.tc.Redactor().Redact(err.Error()))
+	}
+	return a, nil
 }

@@ -179,7 +179,8 @@ func (c *Client) leadsPage(ctx context.Context, from, to time.Time, page int) (*
 	}
 	p, err := w.page(c.loc)
 	if err != nil {
-		return nil, fmt.Errorf("zen: leads per user: %w: %v", leadkit.ErrDecode, err)
+		// The error quotes a value of the body: mask the secrets in it.
+		return nil, fmt.Errorf("zen: leads per user: %w: %s", leadkit.ErrDecode, c.tc.Redactor().Redact(err.Error()))
 	}
 	return p, nil
 }
