@@ -73,6 +73,9 @@ const (
 
 // Form validates the entry and returns the form it is sent as.
 func (e *LeadEntry) Form() (url.Values, error) {
+	if e == nil {
+		return nil, leadkit.Invalid("LeadEntry", "must not be nil")
+	}
 	if !e.Action.valid() {
 		return nil, leadkit.Invalid(FieldAction, "must be Inserir, Editar, Excluir or EditarId, got %q", string(e.Action))
 	}

@@ -109,6 +109,9 @@ func (m *MemoryLimiter) Allow(_ context.Context, key string, interval time.Durat
 		return 0, nil
 	}
 	m.mu.Lock()
+	if m.buckets == nil { // the zero MemoryLimiter is ready to use
+		m.buckets = map[string]*rate.Limiter{}
+	}
 	b, ok := m.buckets[key]
 	if !ok || b.Limit() != rate.Every(interval) {
 		b = rate.NewLimiter(rate.Every(interval), 1)
@@ -132,6 +135,10 @@ func (c *Client) limitKey(e Endpoint) string {
 // acquire passes the client-side limit of e: at once, after waiting (when
 // wait is set), or with a *RateLimitError.
 func (c *Client) acquire(ctx context.Context, e Endpoint, wait bool) error {
+	if ctx == nil {
+		// Checked here, before a window is spent, as the core checks it.
+		return leadkit.Invalid("ctx", "must not be nil")
+	}
 	interval := c.limits.window(e)
 	if interval <= 0 {
 		return nil
