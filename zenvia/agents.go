@@ -69,8 +69,12 @@ func (w *groupWire) group() Group {
 }
 
 // Walk calls fn for g and every subgroup, depth first, with its depth (0 for
-// g), until fn returns false.
+// g), until fn returns false. It reports whether the walk ran to the end;
+// a nil group or a nil fn walks nothing.
 func (g *Group) Walk(fn func(g *Group, depth int) bool) bool {
+	if g == nil || fn == nil {
+		return true
+	}
 	return g.walk(fn, 0)
 }
 

@@ -80,9 +80,11 @@ type Prospect struct {
 	Interactions []Interaction
 }
 
-// Name returns the first and last name joined by a space.
+// Name returns the first and last name joined by a space ("" for nil).
 func (p *Prospect) Name() string {
 	switch {
+	case p == nil:
+		return ""
 	case p.FirstName == "":
 		return p.LastName
 	case p.LastName == "":
@@ -119,9 +121,11 @@ type Agent struct {
 	AppFields  json.RawMessage // as sent
 }
 
-// Name returns the first and last name joined by a space.
+// Name returns the first and last name joined by a space ("" for nil).
 func (a *Agent) Name() string {
 	switch {
+	case a == nil:
+		return ""
 	case a.FirstName == "":
 		return a.LastName
 	case a.LastName == "":
