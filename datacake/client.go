@@ -119,10 +119,8 @@ func checkHeaderName(name string) error {
 	if name == "" {
 		return leadkit.Invalid("AuthHeader", "header name must not be empty")
 	}
-	for _, r := range name {
-		if r <= ' ' || r >= 0x7f || strings.ContainsRune(`"(),/:;<=>?@[\]{}`, r) {
-			return leadkit.Invalid("AuthHeader", "header name %q is not a valid token", name)
-		}
+	if !transport.IsToken(name) {
+		return leadkit.Invalid("AuthHeader", "header name %q is not a valid token", name)
 	}
 	return nil
 }

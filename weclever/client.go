@@ -87,10 +87,10 @@ func WithRetryWait(minWait, maxWait time.Duration) Option {
 // sends "Authorization: Bearer <token>"; ("token", "") sends "token: <token>".
 func WithTokenHeader(name, scheme string) Option {
 	return transport.VendorOption(func(c *config) error {
-		if name == "" || !validToken(name) {
+		if name == "" || !transport.IsToken(name) {
 			return leadkit.Invalid("tokenHeader", "%q is not a valid header name", name)
 		}
-		if scheme != "" && !validToken(scheme) {
+		if scheme != "" && !transport.IsToken(scheme) {
 			return leadkit.Invalid("tokenScheme", "%q is not a valid scheme", scheme)
 		}
 		c.tokenHeader, c.tokenScheme, c.tokenHeaderSet = name, scheme, true
@@ -225,18 +225,4 @@ func (c *Client) Token(ctx context.Context) (string, error) {
 		return "", leadkit.Invalid("ctx", "must not be nil")
 	}
 	return c.ts.Token(ctx)
-}
-
-// validToken reports whether s is an RFC 9110 token (a header name).
-func validToken(s string) bool {
-	for i := 0; i < len(s); i++ {
-		b := s[i]
-		switch {
-		case b >= 'a' && b <= 'z', b >= 'A' && b <= 'Z', b >= '0' && b <= '9':
-		case strings.IndexByte("!#$%&'*+-.^_`|~", b) >= 0:
-		default:
-			return false
-		}
-	}
-	return s != ""
 }

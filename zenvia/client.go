@@ -82,10 +82,8 @@ func WithAPIKeyHeader(name string) Option {
 		if name == "" {
 			return leadkit.Invalid("apiKeyHeader", "must not be empty")
 		}
-		for _, r := range name {
-			if r <= ' ' || r >= 0x7f || r == ':' {
-				return leadkit.Invalid("apiKeyHeader", "%q is not a valid header name", name)
-			}
+		if !transport.IsToken(name) {
+			return leadkit.Invalid("apiKeyHeader", "%q is not a valid header name", name)
 		}
 		c.apiKeyHeader = name
 		return nil

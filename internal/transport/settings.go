@@ -197,3 +197,20 @@ func userAgent(prefix, vendor string) string {
 	}
 	return ua
 }
+
+// IsToken reports whether s is a non-empty RFC 9110 token: what a header
+// name (and an auth scheme) must be. Vendor options that take a header name
+// check it here, so that a bad name fails when the client is built rather
+// than on every request.
+func IsToken(s string) bool {
+	for i := 0; i < len(s); i++ {
+		b := s[i]
+		switch {
+		case b >= 'a' && b <= 'z', b >= 'A' && b <= 'Z', b >= '0' && b <= '9':
+		case strings.IndexByte("!#$%&'*+-.^_`|~", b) >= 0:
+		default:
+			return false
+		}
+	}
+	return s != ""
+}
