@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/leadkit/leadkit"
+	"github.com/leadkit/leadkit/internal/testutil"
 	"github.com/leadkit/leadkit/weclever"
 	"github.com/leadkit/leadkit/weclever/weclevertest"
 )
@@ -297,7 +298,7 @@ func TestCanary(t *testing.T) {
 	const canary = "CANARY-pw-5d1e"
 	srv := weclevertest.NewServer(&weclevertest.Options{Password: canary, Leads: 10})
 	defer srv.Close()
-	log, buf := debugLogger()
+	log, buf := testutil.DebugLogger()
 	c := sandboxClient(t, srv, canary, weclever.WithLogger(log), weclever.WithMaxRetries(1))
 	ctx := context.Background()
 	var errs []error

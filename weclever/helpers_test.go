@@ -1,9 +1,7 @@
 package weclever_test
 
 import (
-	"bytes"
 	"errors"
-	"log/slog"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -90,29 +88,6 @@ func readTestdata(t testing.TB, name string) []byte {
 	b, err := os.ReadFile(filepath.Join("..", "testdata", "weclever", name))
 	require.NoError(t, err)
 	return b
-}
-
-// debugLogger logs everything to a buffer.
-func debugLogger() (*slog.Logger, *syncBuffer) {
-	buf := &syncBuffer{}
-	return slog.New(slog.NewTextHandler(buf, &slog.HandlerOptions{Level: slog.LevelDebug})), buf
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 func errorsIs(err, target error) bool { return errors.Is(err, target) }

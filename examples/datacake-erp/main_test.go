@@ -6,7 +6,6 @@ import (
 	"io"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -15,35 +14,18 @@ import (
 
 	"github.com/leadkit/leadkit/datacake"
 	"github.com/leadkit/leadkit/datacake/datacaketest"
+	"github.com/leadkit/leadkit/internal/testutil"
 )
-
-// syncBuffer is written by the server goroutine and read by the test.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 func TestServe(t *testing.T) {
 	t.Parallel()
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
-	var errb syncBuffer
+	var errb testutil.SyncBuffer
 	done := make(chan int, 1)
 	env := map[string]string{"DATACAKE_TOKEN": "erp-token-1"}
 	go func() {
-		done <- run(ctx, []string{"-addr", "127.0.0.1:0", "-customers", "10", "-v"}, func(k string) string { return env[k] }, pw, &errb)
+		done <- run(ctx, []string{"-addr", "127.0.0.1:0", "-customers", "10", "-v"}, testutil.Env(env), pw, &errb)
 		pw.Close()
 	}()
 	line, err := bufio.NewReader(pr).ReadString('\n')
@@ -78,7 +60,7 @@ func TestServe(t *testing.T) {
 
 func TestBadUsage(t *testing.T) {
 	t.Parallel()
-	var out, errb syncBuffer
+	var out, errb testutil.SyncBuffer
 	env := func(string) string { return "" }
 	assert.Equal(t, 2, run(context.Background(), []string{"-nope"}, env, &out, &errb))
 	assert.Equal(t, 2, run(context.Background(), []string{"x"}, env, &out, &errb))

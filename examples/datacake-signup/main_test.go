@@ -12,12 +12,13 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/leadkit/leadkit/datacake/datacaketest"
+	"github.com/leadkit/leadkit/internal/testutil"
 )
 
 func runIt(t *testing.T, env map[string]string, args ...string) (int, string, string) {
 	t.Helper()
 	var out, errb bytes.Buffer
-	code := run(context.Background(), args, func(k string) string { return env[k] }, &out, &errb)
+	code := run(context.Background(), args, testutil.Env(env), &out, &errb)
 	return code, out.String(), errb.String()
 }
 

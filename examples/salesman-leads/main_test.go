@@ -11,12 +11,11 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/leadkit/leadkit/internal/testutil"
 	"github.com/leadkit/leadkit/salesman/salesmantest"
 )
 
 func noEnv(string) string { return "" }
-
-func envOf(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
 
 func TestRunEmbeddedSandbox(t *testing.T) {
 	t.Parallel()
@@ -34,7 +33,7 @@ func TestRunJSONAgainstServer(t *testing.T) {
 	s := salesmantest.NewServer(&salesmantest.Options{Leads: 20})
 	defer s.Close()
 	var out, errb bytes.Buffer
-	code := run(context.Background(), []string{"-api", "v3", "-json", "-n", "5"}, envOf(s.Credentials()), &out, &errb)
+	code := run(context.Background(), []string{"-api", "v3", "-json", "-n", "5"}, testutil.Env(s.Credentials()), &out, &errb)
 	require.Equal(t, 0, code, errb.String())
 	var got output
 	require.NoError(t, json.Unmarshal(out.Bytes(), &got))
@@ -51,7 +50,7 @@ func TestRunUsage(t *testing.T) {
 		assert.Equal(t, 2, run(context.Background(), args, noEnv, &out, &errb), args)
 	}
 	var out, errb bytes.Buffer
-	assert.Equal(t, 2, run(context.Background(), nil, envOf(map[string]string{"SALESMAN_URL": "ftp://x", "SALESMAN_LOGIN": "a", "SALESMAN_APIKEY": "b"}), &out, &errb))
+	assert.Equal(t, 2, run(context.Background(), nil, testutil.Env(map[string]string{"SALESMAN_URL": "ftp://x", "SALESMAN_LOGIN": "a", "SALESMAN_APIKEY": "b"}), &out, &errb))
 }
 
 func TestRunAPIErrorHidesKey(t *testing.T) {
@@ -62,7 +61,7 @@ func TestRunAPIErrorHidesKey(t *testing.T) {
 	env := s.Credentials()
 	env["SALESMAN_APIKEY"] = canary // wrong key: the server answers error 400
 	var out, errb bytes.Buffer
-	code := run(context.Background(), []string{"-title", "A", "-phone", "+7900"}, envOf(env), &out, &errb)
+	code := run(context.Background(), []string{"-title", "A", "-phone", "+7900"}, testutil.Env(env), &out, &errb)
 	assert.Equal(t, 1, code)
 	assert.Contains(t, errb.String(), "Не верный API key")
 	assert.NotContains(t, out.String()+errb.String(), canary)
@@ -72,7 +71,7 @@ func TestRunAPIErrorHidesKey(t *testing.T) {
 	s.Fail(salesmantest.Fault{Method: http.MethodPost, DropMidBody: true})
 	out.Reset()
 	errb.Reset()
-	code = run(context.Background(), []string{"-title", "A", "-phone", "+7900"}, envOf(env), &out, &errb)
+	code = run(context.Background(), []string{"-title", "A", "-phone", "+7900"}, testutil.Env(env), &out, &errb)
 	assert.Equal(t, 1, code)
 	assert.Contains(t, errb.String(), "may have been added")
 	assert.NotContains(t, out.String()+errb.String(), env["SALESMAN_APIKEY"])

@@ -11,7 +11,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -20,6 +19,7 @@ import (
 
 	"github.com/leadkit/leadkit/datacake"
 	"github.com/leadkit/leadkit/datacake/datacaketest"
+	"github.com/leadkit/leadkit/internal/testutil"
 	"github.com/leadkit/leadkit/salesman"
 	"github.com/leadkit/leadkit/weclever"
 	"github.com/leadkit/leadkit/weclever/weclevertest"
@@ -27,28 +27,9 @@ import (
 	"github.com/leadkit/leadkit/zenvia"
 )
 
-// syncBuffer is a bytes.Buffer safe for the program's goroutine and the
-// test's.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // program is the sandbox program running in the test.
 type program struct {
-	stdout, stderr *syncBuffer
+	stdout, stderr *testutil.SyncBuffer
 	cancel         context.CancelFunc
 	done           chan int
 	env            map[string]string // parsed from the export lines
@@ -59,7 +40,7 @@ type program struct {
 func start(t *testing.T, args ...string) *program {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	p := &program{stdout: &syncBuffer{}, stderr: &syncBuffer{}, cancel: cancel, done: make(chan int, 1)}
+	p := &program{stdout: &testutil.SyncBuffer{}, stderr: &testutil.SyncBuffer{}, cancel: cancel, done: make(chan int, 1)}
 	go func() { p.done <- run(ctx, args, p.stdout, p.stderr) }()
 	t.Cleanup(func() {
 		cancel()
@@ -327,7 +308,7 @@ func TestPortBaseIsFixedPerVendor(t *testing.T) {
 			continue
 		}
 		ctx, cancel := context.WithCancel(context.Background())
-		out, errb := &syncBuffer{}, &syncBuffer{}
+		out, errb := &testutil.SyncBuffer{}, &testutil.SyncBuffer{}
 		done := make(chan int, 1)
 		go func() { done <- run(ctx, []string{"-port-base", strconv.Itoa(base), "-vendor", "zenvia"}, out, errb) }()
 		deadline := time.Now().Add(10 * time.Second)
@@ -547,7 +528,7 @@ func TestFlagsReachTheSandboxes(t *testing.T) {
 func TestJSONOutput(t *testing.T) {
 	t.Parallel()
 	ctx, cancel := context.WithCancel(context.Background())
-	out, errb := &syncBuffer{}, &syncBuffer{}
+	out, errb := &testutil.SyncBuffer{}, &testutil.SyncBuffer{}
 	done := make(chan int, 1)
 	go func() { done <- run(ctx, []string{"-addr", "127.0.0.1:0", "-json", "-vendor", "salesman"}, out, errb) }()
 	defer func() {
@@ -572,7 +553,7 @@ func TestJSONOutput(t *testing.T) {
 func TestShutdownOnCancel(t *testing.T) {
 	t.Parallel()
 	ctx, cancel := context.WithCancel(context.Background())
-	out, errb := &syncBuffer{}, &syncBuffer{}
+	out, errb := &testutil.SyncBuffer{}, &testutil.SyncBuffer{}
 	done := make(chan int, 1)
 	go func() {
 		done <- run(ctx, []string{"-addr", "127.0.0.1:0", "-vendor", "zen", "-latency", "300ms", "-rate-limits=false"}, out, errb)

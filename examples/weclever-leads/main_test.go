@@ -10,15 +10,14 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/leadkit/leadkit/internal/testutil"
 	"github.com/leadkit/leadkit/weclever/weclevertest"
 )
-
-func envOf(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
 
 func TestRunEmbeddedSandbox(t *testing.T) {
 	t.Parallel()
 	var out, errOut bytes.Buffer
-	code := run(context.Background(), []string{"-limit", "3"}, envOf(nil), &out, &errOut)
+	code := run(context.Background(), []string{"-limit", "3"}, testutil.Env(nil), &out, &errOut)
 	require.Equal(t, 0, code, errOut.String())
 	assert.Contains(t, out.String(), "Leads finalized from 2024-03-01 to 2024-05-31: 300")
 	assert.Contains(t, out.String(), "… 297 more")
@@ -32,7 +31,7 @@ func TestRunJSONAgainstServer(t *testing.T) {
 	defer srv.Close()
 	var out, errOut bytes.Buffer
 	code := run(context.Background(), []string{"-json", "-from", "2024-03-01", "-to", "2024-03-10 12:00:00", "-lead", "100004"},
-		envOf(srv.Credentials()), &out, &errOut)
+		testutil.Env(srv.Credentials()), &out, &errOut)
 	require.Equal(t, 0, code, errOut.String())
 	var rep report
 	require.NoError(t, json.Unmarshal(out.Bytes(), &rep))
@@ -52,13 +51,13 @@ func TestRunUsageErrors(t *testing.T) {
 	}
 	for _, args := range cases {
 		var out, errOut bytes.Buffer
-		assert.Equal(t, 2, run(context.Background(), args, envOf(nil), &out, &errOut), "%v", args)
+		assert.Equal(t, 2, run(context.Background(), args, testutil.Env(nil), &out, &errOut), "%v", args)
 	}
 	var out, errOut bytes.Buffer
-	assert.Equal(t, 2, run(context.Background(), nil, envOf(map[string]string{"WECLEVER_USER": "u"}), &out, &errOut))
-	assert.Equal(t, 2, run(context.Background(), []string{"-dev"}, envOf(map[string]string{
+	assert.Equal(t, 2, run(context.Background(), nil, testutil.Env(map[string]string{"WECLEVER_USER": "u"}), &out, &errOut))
+	assert.Equal(t, 2, run(context.Background(), []string{"-dev"}, testutil.Env(map[string]string{
 		"WECLEVER_URL": "http://127.0.0.1:1", "WECLEVER_PLATFORM_ID": "p", "WECLEVER_USER": "u", "WECLEVER_PASSWORD": "x"}), &out, &errOut))
-	assert.Equal(t, 2, run(context.Background(), []string{"-dev"}, envOf(nil), &out, &errOut), "-dev needs credentials")
+	assert.Equal(t, 2, run(context.Background(), []string{"-dev"}, testutil.Env(nil), &out, &errOut), "-dev needs credentials")
 }
 
 func TestRunAPIErrorsHideSecrets(t *testing.T) {
@@ -69,7 +68,7 @@ func TestRunAPIErrorsHideSecrets(t *testing.T) {
 	env := srv.Credentials()
 	env["WECLEVER_PASSWORD"] = canary + "-wrong"
 	var out, errOut bytes.Buffer
-	code := run(context.Background(), nil, envOf(env), &out, &errOut)
+	code := run(context.Background(), nil, testutil.Env(env), &out, &errOut)
 	assert.Equal(t, 1, code)
 	assert.Contains(t, errOut.String(), "Invalid credentials")
 	assert.NotContains(t, out.String()+errOut.String(), canary)
@@ -78,7 +77,7 @@ func TestRunAPIErrorsHideSecrets(t *testing.T) {
 	out.Reset()
 	errOut.Reset()
 	srv.Fail(weclevertest.Fault{Path: "/lead/find/weclever_id/", Status: 500, Times: -1, Body: `{"error":"boom ` + canary + `"}`})
-	code = run(context.Background(), []string{"-from", "2024-01-01", "-to", "2024-12-31"}, envOf(env), &out, &errOut)
+	code = run(context.Background(), []string{"-from", "2024-01-01", "-to", "2024-12-31"}, testutil.Env(env), &out, &errOut)
 	assert.Equal(t, 1, code)
 	assert.Contains(t, errOut.String(), "boom")
 	assert.NotContains(t, out.String()+errOut.String(), canary)

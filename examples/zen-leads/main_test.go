@@ -7,16 +7,15 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/leadkit/leadkit/internal/testutil"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
-func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
-
 func TestEmbeddedSandbox(t *testing.T) {
 	t.Parallel()
 	var out, errOut bytes.Buffer
-	code := run(context.Background(), []string{"-from", "2026-11-16", "-to", "2026-11-20"}, env(nil), &out, &errOut)
+	code := run(context.Background(), []string{"-from", "2026-11-16", "-to", "2026-11-20"}, testutil.Env(nil), &out, &errOut)
 	require.Equal(t, 0, code, errOut.String())
 	assert.Contains(t, out.String(), "ENTERED")
 	assert.Contains(t, out.String(), "leads from 2026-11-16 to 2026-11-20")
@@ -25,7 +24,7 @@ func TestEmbeddedSandbox(t *testing.T) {
 func TestJSONLines(t *testing.T) {
 	t.Parallel()
 	var out, errOut bytes.Buffer
-	require.Equal(t, 0, run(context.Background(), []string{"-json", "-from", "2026-11-19", "-to", "2026-11-20"}, env(nil), &out, &errOut))
+	require.Equal(t, 0, run(context.Background(), []string{"-json", "-from", "2026-11-19", "-to", "2026-11-20"}, testutil.Env(nil), &out, &errOut))
 	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
 	require.Greater(t, len(lines), 50, "more than one page of 50")
 	var l map[string]any
@@ -37,10 +36,10 @@ func TestJSONLines(t *testing.T) {
 func TestBadUsage(t *testing.T) {
 	t.Parallel()
 	var out, errOut bytes.Buffer
-	assert.Equal(t, 2, run(context.Background(), []string{"-from", "x"}, env(nil), &out, &errOut))
-	assert.Equal(t, 2, run(context.Background(), nil, env(map[string]string{"ZEN_TOKEN": "t"}), &out, &errOut))
+	assert.Equal(t, 2, run(context.Background(), []string{"-from", "x"}, testutil.Env(nil), &out, &errOut))
+	assert.Equal(t, 2, run(context.Background(), nil, testutil.Env(map[string]string{"ZEN_TOKEN": "t"}), &out, &errOut))
 	// from after to: refused before sending, with the field named.
 	errOut.Reset()
-	assert.Equal(t, 2, run(context.Background(), []string{"-from", "2026-11-20", "-to", "2026-11-19"}, env(nil), &out, &errOut))
+	assert.Equal(t, 2, run(context.Background(), []string{"-from", "2026-11-20", "-to", "2026-11-19"}, testutil.Env(nil), &out, &errOut))
 	assert.Contains(t, errOut.String(), "data_inicial")
 }

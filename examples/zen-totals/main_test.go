@@ -10,15 +10,14 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/leadkit/leadkit/internal/testutil"
 	"github.com/leadkit/leadkit/zen/zentest"
 )
-
-func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
 
 func TestEmbeddedSandboxTable(t *testing.T) {
 	t.Parallel()
 	var out, errOut bytes.Buffer
-	code := run(context.Background(), []string{"-date", "2026-11-20"}, env(nil), &out, &errOut)
+	code := run(context.Background(), []string{"-date", "2026-11-20"}, testutil.Env(nil), &out, &errOut)
 	require.Equal(t, 0, code, errOut.String())
 	assert.Contains(t, out.String(), "Lead distribution totals for 2026-11-20")
 	assert.Contains(t, out.String(), "USER")
@@ -30,7 +29,7 @@ func TestEmbeddedSandboxTable(t *testing.T) {
 func TestJSON(t *testing.T) {
 	t.Parallel()
 	var out, errOut bytes.Buffer
-	require.Equal(t, 0, run(context.Background(), []string{"-json", "-date", "2026-11-20"}, env(nil), &out, &errOut))
+	require.Equal(t, 0, run(context.Background(), []string{"-json", "-date", "2026-11-20"}, testutil.Env(nil), &out, &errOut))
 	var v struct {
 		Data     string           `json:"data"`
 		Usuarios []map[string]any `json:"usuarios"`
@@ -48,21 +47,21 @@ func TestAgainstServerFromEnv(t *testing.T) {
 	sb := zentest.NewServer(&zentest.Options{Token: canary, Seed: 3, NoRateLimits: true})
 	defer sb.Close()
 	var out, errOut bytes.Buffer
-	code := run(context.Background(), []string{"-date", "2026-11-19"}, env(sb.Credentials()), &out, &errOut)
+	code := run(context.Background(), []string{"-date", "2026-11-19"}, testutil.Env(sb.Credentials()), &out, &errOut)
 	require.Equal(t, 0, code, errOut.String())
 	assert.Equal(t, 1, sb.Count(http.MethodGet, "/api/totais_lead"), "it read the server named by ZEN_URL")
 	assert.NotContains(t, errOut.String(), "embedded sandbox")
 
 	// Full endpoint URL, as Zen's integration screen shows it.
 	out.Reset()
-	code = run(context.Background(), []string{"-date", "2026-11-18"}, env(map[string]string{"ZEN_URL": sb.URL + "/api/totais_lead", "ZEN_TOKEN": canary}), &out, &errOut)
+	code = run(context.Background(), []string{"-date", "2026-11-18"}, testutil.Env(map[string]string{"ZEN_URL": sb.URL + "/api/totais_lead", "ZEN_TOKEN": canary}), &out, &errOut)
 	require.Equal(t, 0, code, errOut.String())
 	assert.Equal(t, 2, sb.Count(http.MethodGet, "/api/totais_lead"))
 
 	// A wrong token: exit 1, a message, and no token in any output.
 	out.Reset()
 	errOut.Reset()
-	code = run(context.Background(), nil, env(map[string]string{"ZEN_URL": sb.URL, "ZEN_TOKEN": canary + "-x"}), &out, &errOut)
+	code = run(context.Background(), nil, testutil.Env(map[string]string{"ZEN_URL": sb.URL, "ZEN_TOKEN": canary + "-x"}), &out, &errOut)
 	assert.Equal(t, 1, code)
 	assert.Contains(t, errOut.String(), "401")
 	assert.NotContains(t, out.String()+errOut.String(), canary)
@@ -70,9 +69,9 @@ func TestAgainstServerFromEnv(t *testing.T) {
 	// The server's window: the second call inside 5 minutes.
 	limited := zentest.NewServer(&zentest.Options{Token: canary})
 	defer limited.Close()
-	require.Equal(t, 0, run(context.Background(), nil, env(limited.Credentials()), &out, &errOut))
+	require.Equal(t, 0, run(context.Background(), nil, testutil.Env(limited.Credentials()), &out, &errOut))
 	errOut.Reset()
-	code = run(context.Background(), []string{"-date", "2026-11-19"}, env(limited.Credentials()), &out, &errOut)
+	code = run(context.Background(), []string{"-date", "2026-11-19"}, testutil.Env(limited.Credentials()), &out, &errOut)
 	assert.Equal(t, 1, code)
 	assert.Contains(t, errOut.String(), "rate limited")
 	assert.NotContains(t, out.String()+errOut.String(), canary)
@@ -91,7 +90,7 @@ func TestBadUsage(t *testing.T) {
 		{nil, map[string]string{"ZEN_URL": "ftp://zen.example", "ZEN_TOKEN": "x"}},
 	} {
 		var out, errOut bytes.Buffer
-		assert.Equal(t, 2, run(context.Background(), tc.args, env(tc.env), &out, &errOut), "%v %v", tc.args, tc.env)
+		assert.Equal(t, 2, run(context.Background(), tc.args, testutil.Env(tc.env), &out, &errOut), "%v %v", tc.args, tc.env)
 		assert.NotEmpty(t, errOut.String())
 	}
 }

@@ -10,15 +10,14 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/leadkit/leadkit/internal/testutil"
 	"github.com/leadkit/leadkit/zenvia/zenviatest"
 )
-
-func envOf(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
 
 func TestRunSandboxTable(t *testing.T) {
 	t.Parallel()
 	var out, errb bytes.Buffer
-	code := run(context.Background(), nil, envOf(nil), &out, &errb)
+	code := run(context.Background(), nil, testutil.Env(nil), &out, &errb)
 	require.Equal(t, 0, code, errb.String())
 	s := out.String()
 	assert.Contains(t, s, `webhook "prospects" received`)
@@ -35,7 +34,7 @@ func TestRunJSONAgainstEnvServer(t *testing.T) {
 	t.Cleanup(sb.Close)
 	var out, errb bytes.Buffer
 	code := run(context.Background(), []string{"-json", "-phone", "+54 9 11 2345-6789", "-email", "", "-first-name", "Sofía", "-last-name", "López", "-industry", "insurance"},
-		envOf(sb.Credentials()), &out, &errb)
+		testutil.Env(sb.Credentials()), &out, &errb)
 	require.Equal(t, 0, code, errb.String())
 	var res struct {
 		Accepted  bool
@@ -85,7 +84,7 @@ func TestRunErrors(t *testing.T) {
 			var out, errb bytes.Buffer
 			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 			defer cancel()
-			code := run(ctx, tc.args, envOf(tc.env), &out, &errb)
+			code := run(ctx, tc.args, testutil.Env(tc.env), &out, &errb)
 			assert.Equal(t, tc.code, code, errb.String())
 			assert.NotContains(t, out.String()+errb.String(), canary)
 			if tc.code == 1 {
@@ -101,7 +100,7 @@ func TestRunNoWebhook(t *testing.T) {
 	sb := zenviatest.NewServer(nil)
 	t.Cleanup(sb.Close)
 	var out, errb bytes.Buffer
-	code := run(context.Background(), []string{"-wait", "200ms", "-callback-url", "http://127.0.0.1:1/zenvia"}, envOf(sb.Credentials()), &out, &errb)
+	code := run(context.Background(), []string{"-wait", "200ms", "-callback-url", "http://127.0.0.1:1/zenvia"}, testutil.Env(sb.Credentials()), &out, &errb)
 	assert.Equal(t, 1, code)
 	assert.Contains(t, errb.String(), "no webhook")
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/leadkit/leadkit/internal/testutil"
 	"github.com/leadkit/leadkit/weclever/weclevertest"
 )
 
@@ -148,7 +149,7 @@ func TestExampleERPOutputHasNoSecret(t *testing.T) {
 	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "DATACAKE_TOKEN=" + canaryDatacake}
 	stdout, err := cmd.StdoutPipe()
 	require.NoError(t, err)
-	var stderr syncBuffer
+	var stderr testutil.SyncBuffer
 	cmd.Stderr = &stderr
 	require.NoError(t, cmd.Start())
 	defer func() { _ = cmd.Process.Kill() }()
@@ -156,7 +157,7 @@ func TestExampleERPOutputHasNoSecret(t *testing.T) {
 	lines := bufio.NewScanner(stdout)
 	require.True(t, lines.Scan(), "the server prints its address")
 	first := lines.Text()
-	var out syncBuffer
+	var out testutil.SyncBuffer
 	fmt.Fprintln(&out, first)
 	var wg sync.WaitGroup
 	wg.Add(1)

@@ -21,6 +21,7 @@ import (
 
 	"github.com/leadkit/leadkit/datacake"
 	"github.com/leadkit/leadkit/datacake/datacaketest"
+	"github.com/leadkit/leadkit/internal/testutil"
 	"github.com/leadkit/leadkit/zenvia"
 )
 
@@ -41,10 +42,10 @@ type served struct {
 	addr     string
 	inflight atomic.Int32
 	calls    atomic.Int32
-	logs     *syncBuffer
+	logs     *testutil.SyncBuffer
 }
 
-func serve(t *testing.T, h http.Handler, logs *syncBuffer) *served {
+func serve(t *testing.T, h http.Handler, logs *testutil.SyncBuffer) *served {
 	t.Helper()
 	s := &served{logs: logs}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -76,7 +77,7 @@ func serve(t *testing.T, h http.Handler, logs *syncBuffer) *served {
 // zenviaHook serves zenvia.NewWebhookHandler with the canary secret.
 func zenviaHook(t *testing.T) (*served, *atomic.Int32) {
 	var events atomic.Int32
-	logs := &syncBuffer{}
+	logs := &testutil.SyncBuffer{}
 	h := zenvia.NewWebhookHandler(canaryWebhook, func(context.Context, zenvia.Event) error {
 		events.Add(1)
 		return nil
@@ -87,7 +88,7 @@ func zenviaHook(t *testing.T) (*served, *atomic.Int32) {
 // datacakeERP serves datacake.NewHandler over the in-memory ERP with the
 // canary token; uploadCap > 0 lowers the upload cap.
 func datacakeERP(t *testing.T, uploadCap int64) *served {
-	logs := &syncBuffer{}
+	logs := &testutil.SyncBuffer{}
 	opts := []datacake.HandlerOption{datacake.WithHandlerLogger(slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})))}
 	if uploadCap > 0 {
 		opts = append(opts, datacake.WithHandlerMaxBytes(0, uploadCap, 0))

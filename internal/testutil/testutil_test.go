@@ -1,0 +1,88 @@
+package testutil
+
+import (
+	"go/parser"
+	"go/token"
+	"io/fs"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestSyncBufferConcurrentWrites(t *testing.T) {
+	t.Parallel()
+	var b SyncBuffer
+	var wg sync.WaitGroup
+	for i := 0; i < 8; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := 0; j < 100; j++ {
+				_, _ = b.Write([]byte("x"))
+				_ = b.String()
+			}
+		}()
+	}
+	wg.Wait()
+	assert.Equal(t, strings.Repeat("x", 800), b.String())
+}
+
+func TestEnv(t *testing.T) {
+	t.Parallel()
+	get := Env(map[string]string{"A": "1"})
+	assert.Equal(t, "1", get("A"))
+	assert.Empty(t, get("B"))
+	assert.Empty(t, Env(nil)("A"), "a nil map sets nothing")
+}
+
+func TestDebugLogger(t *testing.T) {
+	t.Parallel()
+	logger, buf := DebugLogger()
+	logger.Debug("hello", "k", "v")
+	assert.Contains(t, buf.String(), "level=DEBUG")
+	assert.Contains(t, buf.String(), "k=v")
+}
+
+// TestOnlyTestsImport keeps this package out of the SDK: no file but a
+// _test.go file may import it.
+func TestOnlyTestsImport(t *testing.T) {
+	t.Parallel()
+	const self = "github.com/leadkit/leadkit/internal/testutil"
+	root, err := filepath.Abs(filepath.Join("..", ".."))
+	require.NoError(t, err)
+	fset := token.NewFileSet()
+	checked := 0
+	err = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			if name := d.Name(); path != root && (strings.HasPrefix(name, ".") || name == "testdata" || name == "vendor") {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+			return nil
+		}
+		f, err := parser.ParseFile(fset, path, nil, parser.ImportsOnly)
+		if err != nil {
+			return err
+		}
+		checked++
+		for _, imp := range f.Imports {
+			if p, _ := strconv.Unquote(imp.Path.Value); p == self {
+				rel, _ := filepath.Rel(root, path)
+				t.Errorf("%s imports %s: only _test.go files may", rel, self)
+			}
+		}
+		return nil
+	})
+	require.NoError(t, err)
+	assert.Greater(t, checked, 20, "walked the module")
+}
