@@ -25,6 +25,7 @@ import (
 
 	"github.com/leadkit/leadkit/datacake"
 	"github.com/leadkit/leadkit/datacake/datacaketest"
+	"github.com/leadkit/leadkit/internal/cli"
 )
 
 func main() {
@@ -43,11 +44,7 @@ func run(ctx context.Context, args []string, env func(string) string, stdout, st
 	seed := fs.Int64("seed", 1, "seed of the in-memory ERP's data")
 	customers := fs.Int("customers", datacaketest.DefaultCustomers, "customers to seed")
 	verbose := fs.Bool("v", false, "log refused requests and ERP failures")
-	if err := fs.Parse(args); err != nil {
-		return 2
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "datacake-erp: unexpected arguments: %v\n", fs.Args())
+	if !cli.Parse(fs, args) {
 		return 2
 	}
 	tok := *token

@@ -12,7 +12,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -24,6 +23,7 @@ import (
 
 	"github.com/leadkit/leadkit/datacake"
 	"github.com/leadkit/leadkit/datacake/datacaketest"
+	"github.com/leadkit/leadkit/internal/cli"
 )
 
 func main() {
@@ -55,11 +55,7 @@ func run(ctx context.Context, args []string, env func(string) string, stdout, st
 	origin := fs.String("origin", "", "id_origem of the commercial origin (default: the first)")
 	file := fs.String("file", "", "document to upload: JPEG, PNG, GIF or PDF (default: a small generated PDF)")
 	asJSON := fs.Bool("json", false, "print JSON")
-	if err := fs.Parse(args); err != nil {
-		return 2
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "datacake-signup: unexpected arguments: %v\n", fs.Args())
+	if !cli.Parse(fs, args) {
 		return 2
 	}
 	if err := datacake.ValidateDocument(*cpf); err != nil {
@@ -77,11 +73,12 @@ func run(ctx context.Context, args []string, env func(string) string, stdout, st
 		doc = datacake.File{Name: baseName(*file), Reader: f} // encoded as it is read
 	}
 
-	baseURL, token := env("DATACAKE_URL"), env("DATACAKE_TOKEN")
-	if (baseURL == "") != (token == "") {
-		fmt.Fprintln(stderr, "datacake-signup: set both DATACAKE_URL and DATACAKE_TOKEN, or neither to use the sandbox")
+	vars, err := cli.AllOrNone(env, "DATACAKE_URL", "DATACAKE_TOKEN")
+	if err != nil {
+		fmt.Fprintf(stderr, "datacake-signup: %v\n", err)
 		return 2
 	}
+	baseURL, token := vars[0], vars[1]
 	if baseURL == "" {
 		srv := datacaketest.NewServer(&datacaketest.Options{Tidy: true})
 		defer srv.Close()
@@ -98,9 +95,7 @@ func run(ctx context.Context, args []string, env func(string) string, stdout, st
 		return 1
 	}
 	if *asJSON {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		_ = enc.Encode(res)
+		_ = cli.PrintJSON(stdout, res)
 		return 0
 	}
 	printTable(stdout, res)

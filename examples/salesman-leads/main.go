@@ -12,7 +12,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -23,6 +22,7 @@ import (
 	"time"
 
 	"github.com/leadkit/leadkit"
+	"github.com/leadkit/leadkit/internal/cli"
 	"github.com/leadkit/leadkit/salesman"
 	"github.com/leadkit/leadkit/salesman/salesmantest"
 )
@@ -65,11 +65,7 @@ func run(ctx context.Context, args []string, env func(string) string, stdout, st
 	api := fs.String("api", "v1", "API version: v1, v2 or v3")
 	n := fs.Int("n", 10, "how many of the newest leads to list")
 	asJSON := fs.Bool("json", false, "print JSON")
-	if err := fs.Parse(args); err != nil {
-		return 2
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "unexpected argument %q\n", fs.Arg(0))
+	if !cli.Parse(fs, args) {
 		return 2
 	}
 	versions := map[string]salesman.APIVersion{"v1": salesman.V1, "v2": salesman.V2, "v3": salesman.V3}
@@ -80,8 +76,13 @@ func run(ctx context.Context, args []string, env func(string) string, stdout, st
 	}
 	adding := l.Title != "" || l.Email != "" || l.Phone != ""
 
-	base, login, key := env("SALESMAN_URL"), env("SALESMAN_LOGIN"), env("SALESMAN_APIKEY")
-	if base == "" && login == "" && key == "" {
+	vars, err := cli.AllOrNone(env, "SALESMAN_URL", "SALESMAN_LOGIN", "SALESMAN_APIKEY")
+	if err != nil {
+		fmt.Fprintln(stderr, "configuration:", err)
+		return 2
+	}
+	base, login, key := vars[0], vars[1], vars[2]
+	if base == "" {
 		s := salesmantest.NewServer(nil)
 		defer s.Close()
 		cr := s.Credentials()
@@ -125,9 +126,7 @@ func run(ctx context.Context, args []string, env func(string) string, stdout, st
 		})
 	}
 	if *asJSON {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(out); err != nil {
+		if err := cli.PrintJSON(stdout, out); err != nil {
 			fmt.Fprintln(stderr, err)
 			return 1
 		}

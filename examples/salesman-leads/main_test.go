@@ -51,6 +51,12 @@ func TestRunUsage(t *testing.T) {
 	}
 	var out, errb bytes.Buffer
 	assert.Equal(t, 2, run(context.Background(), nil, testutil.Env(map[string]string{"SALESMAN_URL": "ftp://x", "SALESMAN_LOGIN": "a", "SALESMAN_APIKEY": "b"}), &out, &errb))
+
+	// Some variables but not all: refused, naming them, without the key.
+	errb.Reset()
+	assert.Equal(t, 2, run(context.Background(), nil, testutil.Env(map[string]string{"SALESMAN_LOGIN": "a", "SALESMAN_APIKEY": "key-9f1"}), &out, &errb))
+	assert.Contains(t, errb.String(), "set SALESMAN_URL, SALESMAN_LOGIN and SALESMAN_APIKEY, or none of them")
+	assert.NotContains(t, errb.String(), "key-9f1")
 }
 
 func TestRunAPIErrorHidesKey(t *testing.T) {

@@ -15,7 +15,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -25,6 +24,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/leadkit/leadkit/internal/cli"
 	"github.com/leadkit/leadkit/weclever"
 	"github.com/leadkit/leadkit/weclever/weclevertest"
 )
@@ -68,11 +68,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	limit := fs.Int("limit", 20, "table rows to print (0: all)")
 	dev := fs.Bool("dev", false, "use WeClever's development server ("+weclever.DevelopmentURL+")")
 	asJSON := fs.Bool("json", false, "print JSON instead of tables")
-	if err := fs.Parse(args); err != nil {
-		return 2
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "weclever-leads: unexpected arguments: %s\n", strings.Join(fs.Args(), " "))
+	if !cli.Parse(fs, args) {
 		return 2
 	}
 	if *limit < 0 || *leadID < 0 {
@@ -151,9 +147,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 
 	if *asJSON {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(rep); err != nil {
+		if err := cli.PrintJSON(stdout, rep); err != nil {
 			fmt.Fprintf(stderr, "weclever-leads: %v\n", err)
 			return 1
 		}

@@ -25,6 +25,7 @@ import (
 	"time"
 
 	"github.com/leadkit/leadkit"
+	"github.com/leadkit/leadkit/internal/cli"
 	"github.com/leadkit/leadkit/zen"
 	"github.com/leadkit/leadkit/zen/zentest"
 )
@@ -42,18 +43,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	from := fs.String("from", "", "first day, YYYY-MM-DD (default: 6 days before -to)")
 	to := fs.String("to", "", "last day, YYYY-MM-DD (default: today in São Paulo)")
 	asJSON := fs.Bool("json", false, "print JSON lines instead of a table")
-	if err := fs.Parse(args); err != nil {
+	if !cli.Parse(fs, args) {
 		return 2
 	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "zen-leads: unexpected arguments: %s\n", strings.Join(fs.Args(), " "))
-		return 2
-	}
-	loc, err := time.LoadLocation("America/Sao_Paulo")
-	if err != nil {
-		loc = time.FixedZone("-03", -3*3600)
-	}
+	loc := cli.SaoPaulo()
 	last := time.Now().In(loc)
+	var err error
 	if *to != "" {
 		if last, err = time.ParseInLocation("2006-01-02", *to, loc); err != nil {
 			fmt.Fprintf(stderr, "zen-leads: -to must be YYYY-MM-DD, got %q\n", *to)
@@ -68,19 +63,21 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		}
 	}
 
-	baseURL, token := getenv("ZEN_URL"), getenv("ZEN_TOKEN")
+	env, err := cli.AllOrNone(getenv, "ZEN_URL", "ZEN_TOKEN")
+	if err != nil {
+		fmt.Fprintf(stderr, "zen-leads: %v\n", err)
+		return 2
+	}
+	baseURL, token := env[0], env[1]
 	var opts []zen.Option
 	switch {
-	case baseURL == "" && token == "":
+	case baseURL == "":
 		const window = 100 * time.Millisecond
 		sb := zentest.NewServer(&zentest.Options{LeadsByUserWindow: window})
 		defer sb.Close()
 		baseURL, token = sb.URL, sb.Token()
 		opts = append(opts, zen.WithLimits(zen.Limits{LeadsByUser: window}))
 		fmt.Fprintf(stderr, "zen-leads: ZEN_URL and ZEN_TOKEN not set: reading the embedded sandbox at %s\n", sb.URL)
-	case baseURL == "" || token == "":
-		fmt.Fprintln(stderr, "zen-leads: set both ZEN_URL and ZEN_TOKEN, or neither to use the sandbox")
-		return 2
 	default:
 		fmt.Fprintln(stderr, "zen-leads: Zen allows one call a minute: each further page waits for it")
 	}

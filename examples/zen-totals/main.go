@@ -14,7 +14,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -26,6 +25,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/leadkit/leadkit/internal/cli"
 	"github.com/leadkit/leadkit/zen"
 	"github.com/leadkit/leadkit/zen/zentest"
 )
@@ -42,36 +42,32 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	fs.SetOutput(stderr)
 	date := fs.String("date", "", "day to read, YYYY-MM-DD (default: today in São Paulo)")
 	asJSON := fs.Bool("json", false, "print JSON instead of a table")
-	if err := fs.Parse(args); err != nil {
+	if !cli.Parse(fs, args) {
 		return 2
 	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "zen-totals: unexpected arguments: %s\n", strings.Join(fs.Args(), " "))
-		return 2
-	}
-	loc, err := time.LoadLocation("America/Sao_Paulo")
-	if err != nil {
-		loc = time.FixedZone("-03", -3*3600)
-	}
+	loc := cli.SaoPaulo()
 	day := time.Now().In(loc)
 	if *date != "" {
+		var err error
 		if day, err = time.ParseInLocation("2006-01-02", *date, loc); err != nil {
 			fmt.Fprintf(stderr, "zen-totals: -date must be YYYY-MM-DD, got %q\n", *date)
 			return 2
 		}
 	}
 
-	baseURL, token := getenv("ZEN_URL"), getenv("ZEN_TOKEN")
+	env, err := cli.AllOrNone(getenv, "ZEN_URL", "ZEN_TOKEN")
+	if err != nil {
+		fmt.Fprintf(stderr, "zen-totals: %v\n", err)
+		return 2
+	}
+	baseURL, token := env[0], env[1]
 	var opts []zen.Option
 	switch {
-	case baseURL == "" && token == "":
+	case baseURL == "":
 		sb := zentest.NewServer(nil)
 		defer sb.Close()
 		baseURL, token = sb.URL, sb.Token()
 		fmt.Fprintf(stderr, "zen-totals: ZEN_URL and ZEN_TOKEN not set: reading the embedded sandbox at %s\n", sb.URL)
-	case baseURL == "" || token == "":
-		fmt.Fprintln(stderr, "zen-totals: set both ZEN_URL and ZEN_TOKEN, or neither to use the sandbox")
-		return 2
 	case strings.Contains(strings.TrimRight(baseURL, "/"), "/api/"):
 		// A full endpoint URL from Zen's integration screen.
 		opts = append(opts, zen.WithEndpointURL(zen.EndpointTotals, baseURL))
@@ -92,9 +88,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return 1
 	}
 	if *asJSON {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(totals); err != nil {
+		if err := cli.PrintJSON(stdout, totals); err != nil {
 			fmt.Fprintf(stderr, "zen-totals: %v\n", err)
 			return 1
 		}

@@ -18,7 +18,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -31,6 +30,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/leadkit/leadkit/internal/cli"
 	"github.com/leadkit/leadkit/zenvia"
 	"github.com/leadkit/leadkit/zenvia/zenviatest"
 )
@@ -75,11 +75,7 @@ func run(ctx context.Context, args []string, env func(string) string, stdout, st
 	listen := fs.String("listen", "127.0.0.1:0", "address of the local webhook callback")
 	public := fs.String("callback-url", "", "public URL that reaches the callback (default: the local address)")
 	wait := fs.Duration("wait", 30*time.Second, "how long to wait for the webhook")
-	if err := fs.Parse(args); err != nil {
-		return 2
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "zenvia-leads: unexpected arguments %q\n", fs.Args())
+	if !cli.Parse(fs, args) {
 		return 2
 	}
 	ind := zenvia.Industry(*industry)
@@ -93,11 +89,12 @@ func run(ctx context.Context, args []string, env func(string) string, stdout, st
 		return 2
 	}
 
-	baseURL, key := env("ZENVIA_URL"), env("ZENVIA_API_KEY")
-	if (baseURL == "") != (key == "") {
-		fmt.Fprintln(stderr, "zenvia-leads: set both ZENVIA_URL and ZENVIA_API_KEY, or neither to use the sandbox")
+	vars, err := cli.AllOrNone(env, "ZENVIA_URL", "ZENVIA_API_KEY")
+	if err != nil {
+		fmt.Fprintln(stderr, "zenvia-leads:", err)
 		return 2
 	}
+	baseURL, key := vars[0], vars[1]
 	if baseURL == "" {
 		sb := zenviatest.NewServer(&zenviatest.Options{Seed: 1, Async: true})
 		defer sb.Close()
@@ -228,9 +225,7 @@ func run(ctx context.Context, args []string, env func(string) string, stdout, st
 	}
 
 	if *asJSON {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(out); err != nil {
+		if err := cli.PrintJSON(stdout, out); err != nil {
 			return apiErr(err)
 		}
 		return 0
