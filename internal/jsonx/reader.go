@@ -87,18 +87,41 @@ func (r *Reader) Null() bool {
 
 // Object consumes the '{' of an object. It reports false, recording an
 // error, when the next value is not an object.
-func (r *Reader) Object() bool {
-	if r.Peek() != '{' {
+func (r *Reader) Object() bool { return r.open('{', '}') }
+
+// open consumes the opening byte of a container; an empty one is consumed
+// whole, and the next Key or More call reports its end.
+func (r *Reader) open(start, end byte) bool {
+	if r.Peek() != start {
 		r.syntaxOrFail()
 		return false
 	}
 	r.i++
 	r.ws()
-	if r.i < len(r.b) && r.b[r.i] == '}' {
+	if r.i < len(r.b) && r.b[r.i] == end {
 		r.i++
-		r.empty = true // the next Key call returns false
+		r.empty = true
 	}
 	return true
+}
+
+// next ends a member of the container being read: it consumes the comma
+// before the next member and reports true, or the closing end byte and
+// reports false. Anything else is a syntax error.
+func (r *Reader) next(end byte) bool {
+	r.ws()
+	if r.i < len(r.b) {
+		switch r.b[r.i] {
+		case end:
+			r.i++
+			return false
+		case ',':
+			r.i++
+			return true
+		}
+	}
+	r.syntax()
+	return false
 }
 
 // syntaxOrFail records ErrUnsupported for a valid value of another kind.
@@ -123,24 +146,10 @@ func (r *Reader) Key(first bool) ([]byte, bool) {
 		r.empty = false
 		return nil, false
 	}
-	r.ws()
-	if !first {
-		if r.i >= len(r.b) {
-			r.syntax()
-			return nil, false
-		}
-		switch r.b[r.i] {
-		case '}':
-			r.i++
-			return nil, false
-		case ',':
-			r.i++
-			r.ws()
-		default:
-			r.syntax()
-			return nil, false
-		}
+	if !first && !r.next('}') {
+		return nil, false
 	}
+	r.ws()
 	if r.i >= len(r.b) || r.b[r.i] != '"' {
 		r.syntax()
 		return nil, false
@@ -166,19 +175,7 @@ func (r *Reader) Key(first bool) ([]byte, bool) {
 
 // Array consumes the '[' of an array. It reports false, recording an error,
 // when the next value is not an array.
-func (r *Reader) Array() bool {
-	if r.Peek() != '[' {
-		r.syntaxOrFail()
-		return false
-	}
-	r.i++
-	r.ws()
-	if r.i < len(r.b) && r.b[r.i] == ']' {
-		r.i++
-		r.empty = true
-	}
-	return true
-}
+func (r *Reader) Array() bool { return r.open('[', ']') }
 
 // More reports whether the array being read has another element, consuming
 // the comma before it or the closing ']' after the last. first is true
@@ -191,24 +188,7 @@ func (r *Reader) More(first bool) bool {
 		r.empty = false
 		return false
 	}
-	r.ws()
-	if first {
-		return true
-	}
-	if r.i >= len(r.b) {
-		r.syntax()
-		return false
-	}
-	switch r.b[r.i] {
-	case ']':
-		r.i++
-		return false
-	case ',':
-		r.i++
-		return true
-	}
-	r.syntax()
-	return false
+	return first || r.next(']')
 }
 
 // Value consumes the next value and returns its raw bytes (validated), for
@@ -240,6 +220,101 @@ func (r *Reader) SkipUnknown(key []byte, known ...string) {
 		}
 	}
 	r.Skip()
+}
+
+// Fields reads an object value key by key, for a decoder that dispatches
+// on the keys: each iteration gets one key (as Key returns it) and must
+// consume that key's value. null reads as an object without keys (as
+// encoding/json, which then leaves the destination as it is); a value of
+// another kind fails the Reader (ErrUnsupported), and so does leaving the
+// loop early (the rest of the object would be unread).
+func (r *Reader) Fields() func(yield func(key []byte) bool) {
+	return func(yield func([]byte) bool) {
+		if r.Null() || !r.Object() {
+			return
+		}
+		for first := true; ; first = false {
+			k, ok := r.Key(first)
+			if !ok {
+				return
+			}
+			if !yield(k) {
+				r.Fail()
+				return
+			}
+		}
+	}
+}
+
+// Elems reads an array value element by element: each iteration must
+// consume one element. null reads as an empty array (as encoding/json,
+// which then leaves the destination as it is); a value of another kind
+// fails the Reader, and so does leaving the loop early.
+func (r *Reader) Elems() func(yield func() bool) {
+	return func(yield func() bool) {
+		if r.Null() || !r.Array() {
+			return
+		}
+		for first := true; r.More(first); first = false {
+			if !yield() {
+				r.Fail()
+				return
+			}
+		}
+	}
+}
+
+// AppendZero appends a zero element to *s and returns a pointer to it, for
+// a decoder filling an array's elements in place (a local element would
+// escape through the decoder, costing an allocation each):
+//
+//	for range r.Elems() {
+//		decodeItem(r, jsonx.AppendZero(&items))
+//	}
+func AppendZero[T any](s *[]T) *T {
+	*s = append(*s, *new(T))
+	return &(*s)[len(*s)-1]
+}
+
+// Once fails the Reader when bit is already set in seen, and sets it: a
+// decoder numbers the keys of an object and calls Once for each key read,
+// so that a repeated key (which encoding/json would merge into the first
+// value, or ignore when null) goes to the general decoder.
+func (r *Reader) Once(seen *uint64, bit uint) {
+	if *seen&(1<<bit) != 0 {
+		r.Fail()
+	}
+	*seen |= 1 << bit
+}
+
+// ParseString consumes the next value and decodes it as ParseString (and
+// so String) does; a value ParseString refuses fails the Reader.
+func (r *Reader) ParseString() string {
+	s, err := ParseString(r.Value())
+	if err != nil {
+		r.Fail()
+	}
+	return s
+}
+
+// ParseInt consumes the next value and decodes it as ParseInt (and so Int)
+// does; a value ParseInt refuses fails the Reader.
+func (r *Reader) ParseInt() int64 {
+	n, err := ParseInt(r.Value())
+	if err != nil {
+		r.Fail()
+	}
+	return n
+}
+
+// ParseFloat consumes the next value and decodes it as ParseFloat (and so
+// Float) does; a value ParseFloat refuses fails the Reader.
+func (r *Reader) ParseFloat() float64 {
+	v, err := ParseFloat(r.Value())
+	if err != nil {
+		r.Fail()
+	}
+	return v
 }
 
 // End checks that only white space follows the value read.
@@ -289,20 +364,9 @@ func (r *Reader) skipValue(depth int) {
 			}
 			r.i++
 			r.skipValue(depth + 1)
-			r.ws()
-			if r.i >= len(r.b) {
-				r.syntax()
+			if !r.next('}') {
 				return
 			}
-			if r.b[r.i] == '}' {
-				r.i++
-				return
-			}
-			if r.b[r.i] != ',' {
-				r.syntax()
-				return
-			}
-			r.i++
 		}
 	case c == '[':
 		r.i++
@@ -313,20 +377,9 @@ func (r *Reader) skipValue(depth int) {
 		}
 		for r.err == nil {
 			r.skipValue(depth + 1)
-			r.ws()
-			if r.i >= len(r.b) {
-				r.syntax()
+			if !r.next(']') {
 				return
 			}
-			if r.b[r.i] == ']' {
-				r.i++
-				return
-			}
-			if r.b[r.i] != ',' {
-				r.syntax()
-				return
-			}
-			r.i++
 		}
 	case c == 't':
 		r.literal("true")

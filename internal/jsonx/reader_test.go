@@ -18,19 +18,13 @@ func walk(r *Reader) any {
 	switch r.Peek() {
 	case '{':
 		m := map[string]any{}
-		r.Object()
-		for first := true; ; first = false {
-			k, ok := r.Key(first)
-			if !ok {
-				break
-			}
+		for k := range r.Fields() {
 			m[string(k)] = walk(r)
 		}
 		return m
 	case '[':
 		a := []any{}
-		r.Array()
-		for first := true; r.More(first); first = false {
+		for range r.Elems() {
 			a = append(a, walk(r))
 		}
 		return a
@@ -99,6 +93,74 @@ func TestReader(t *testing.T) {
 
 	r = NewReader([]byte(`[1]`))
 	require.False(t, r.Object())
+	require.ErrorIs(t, r.Err(), ErrUnsupported)
+}
+
+func TestReaderHelpers(t *testing.T) {
+	type pair struct {
+		N int64
+		S string
+	}
+	elem := func(r *Reader, p *pair) {
+		var seen uint64
+		for k := range r.Fields() {
+			switch string(k) {
+			case "n":
+				r.Once(&seen, 0)
+				p.N = r.ParseInt()
+			case "s":
+				r.Once(&seen, 1)
+				p.S = r.ParseString()
+			default:
+				r.SkipUnknown(k, "n", "s")
+			}
+		}
+	}
+	elems := func(r *Reader, got []pair) []pair {
+		for range r.Elems() {
+			elem(r, AppendZero(&got))
+		}
+		return got
+	}
+	r := NewReader([]byte(`[{"n":"7","s":5,"x":[1,{}]},null,{},{"s":null}]`))
+	got := elems(r, []pair{{N: 1}})
+	require.NoError(t, r.End())
+	require.Equal(t, []pair{{N: 1}, {N: 7, S: "5"}, {}, {}, {}}, got)
+
+	r = NewReader([]byte(`null`))
+	require.Nil(t, elems(r, nil))
+	require.NoError(t, r.End())
+
+	r = NewReader([]byte(`{"f":"1.5e2","g":"x"}`))
+	var f float64
+	for k := range r.Fields() {
+		if string(k) == "f" {
+			f = r.ParseFloat()
+		} else {
+			r.ParseFloat()
+		}
+	}
+	require.Equal(t, 150.0, f)
+	require.ErrorIs(t, r.End(), ErrUnsupported, "a value ParseFloat refuses")
+
+	for _, in := range []string{`[{"n":1,"n":2}]`, `[{"N":1}]`, `{}`, `[1]`, `[{"n":{}}]`, `[{"n":1}`} {
+		r = NewReader([]byte(in))
+		elems(r, nil)
+		require.Error(t, r.End(), "%s", in)
+	}
+
+	// Leaving a loop early fails the Reader rather than leave it mid-value.
+	r = NewReader([]byte(`{"a":1,"b":2}`))
+	for range r.Fields() {
+		r.Skip()
+		break
+	}
+	require.ErrorIs(t, r.Err(), ErrUnsupported)
+	r = NewReader([]byte(`[1,2]`))
+	for range r.Elems() {
+		r.Skip()
+		break
+	}
 	require.ErrorIs(t, r.Err(), ErrUnsupported)
 }
 
