@@ -10,19 +10,15 @@ import "github.com/leadkit/leadkit/internal/jsonx"
 // accepts, the result is the same as theirs (FuzzTotalsFast checks it).
 func decodeTotalsFast(b []byte) (Totals, bool) {
 	r := jsonx.NewReader(b)
-	var scratch []Count // one buffer for every breakdown, copied out to its exact size
-	t := Totals{Users: []UserTotals{}}
-	if !r.Object() {
+	if r.Peek() != '{' {
 		return Totals{}, false
 	}
-	for first := true; ; first = false {
-		k, ok := r.Key(first)
-		if !ok {
-			break
-		}
+	var scratch []Count // one buffer for every breakdown, copied out to its exact size
+	t := Totals{Users: []UserTotals{}}
+	for k := range r.Fields() {
 		switch string(k) {
 		case "data":
-			t.Date = fastString(r)
+			t.Date = r.ParseString()
 		case "usuarios":
 			t.Users = fastList(r, nil, func(r *jsonx.Reader, u *UserTotals) { fastUser(r, u, &scratch) })
 		case "erros":
@@ -37,32 +33,12 @@ func decodeTotalsFast(b []byte) (Totals, bool) {
 	return t, true
 }
 
-func fastString(r *jsonx.Reader) string {
-	s, err := jsonx.ParseString(r.Value())
-	if err != nil {
-		r.Fail()
-	}
-	return s
-}
-
-func fastInt(r *jsonx.Reader) int {
-	n, err := jsonx.ParseInt(r.Value())
-	if err != nil {
-		r.Fail()
-	}
-	return int(n)
-}
-
 // fastList reads what list[T] accepts, except PHP's keyed object (which
 // fails the Reader): an array, or null or a string for an empty list. The
 // result is never nil. elem decodes one element (null included) into its
 // argument. With a scratch buffer the elements are gathered there and
 // copied into a slice of their exact number (one allocation per list).
 func fastList[T any](r *jsonx.Reader, scratch *[]T, elem func(*jsonx.Reader, *T)) []T {
-	var out []T
-	if scratch != nil {
-		out = (*scratch)[:0]
-	}
 	switch r.Peek() {
 	case 'n', '"':
 		r.Skip()
@@ -72,47 +48,27 @@ func fastList[T any](r *jsonx.Reader, scratch *[]T, elem func(*jsonx.Reader, *T)
 		r.Fail()
 		return []T{}
 	}
-	r.Array()
-	for first := true; r.More(first); first = false {
-		var zero T
-		out = append(out, zero)
-		elem(r, &out[len(out)-1]) // in place: a local would escape through elem
+	if scratch == nil {
+		out := []T{}
+		for range r.Elems() {
+			elem(r, jsonx.AppendZero(&out))
+		}
+		return out
 	}
-	if scratch != nil {
-		*scratch = out
-		return append(make([]T, 0, len(out)), out...)
+	*scratch = (*scratch)[:0]
+	for range r.Elems() {
+		elem(r, jsonx.AppendZero(scratch))
 	}
-	if out == nil {
-		out = []T{}
-	}
-	return out
+	return append(make([]T, 0, len(*scratch)), *scratch...)
 }
 
 func fastUser(r *jsonx.Reader, u *UserTotals, scratch *[]Count) {
-	fastUserFields(r, u, scratch)
-	// The wire decoder gives empty, never nil, breakdowns, also for a null
-	// user.
-	for _, p := range [...]*[]Count{&u.Origins, &u.Segments, &u.Automations, &u.ProductsAndServices} {
-		if *p == nil {
-			*p = []Count{}
-		}
-	}
-}
-
-func fastUserFields(r *jsonx.Reader, u *UserTotals, scratch *[]Count) {
-	if r.Null() || !r.Object() {
-		return
-	}
-	for first := true; ; first = false {
-		k, ok := r.Key(first)
-		if !ok {
-			break
-		}
+	for k := range r.Fields() {
 		switch string(k) {
 		case "nome":
-			u.Name = fastString(r)
+			u.Name = r.ParseString()
 		case "total_lead":
-			u.TotalLeads = fastInt(r)
+			u.TotalLeads = int(r.ParseInt())
 		case "origem":
 			u.Origins = fastList(r, scratch, fastCount)
 		case "segmento":
@@ -125,24 +81,24 @@ func fastUserFields(r *jsonx.Reader, u *UserTotals, scratch *[]Count) {
 			r.SkipUnknown(k, "nome", "total_lead", "origem", "segmento", "automacao", "produtos_e_servicos")
 		}
 	}
+	// The wire decoder gives empty, never nil, breakdowns, also for a null
+	// user.
+	for _, p := range [...]*[]Count{&u.Origins, &u.Segments, &u.Automations, &u.ProductsAndServices} {
+		if *p == nil {
+			*p = []Count{}
+		}
+	}
 }
 
 func fastCount(r *jsonx.Reader, c *Count) {
-	if r.Null() || !r.Object() {
-		return
-	}
-	for first := true; ; first = false {
-		k, ok := r.Key(first)
-		if !ok {
-			break
-		}
+	for k := range r.Fields() {
 		switch string(k) {
 		case "codigo":
-			c.Code = fastString(r)
+			c.Code = r.ParseString()
 		case "nome":
-			c.Name = fastString(r)
+			c.Name = r.ParseString()
 		case "quantidade":
-			c.Quantity = fastInt(r)
+			c.Quantity = int(r.ParseInt())
 		default:
 			r.SkipUnknown(k, "codigo", "nome", "quantidade")
 		}
@@ -152,35 +108,22 @@ func fastCount(r *jsonx.Reader, c *Count) {
 // fastBuckets reads what object[wireErrorBuckets] accepts: an object, or
 // null or an empty array for zeros. Anything else fails the Reader.
 func fastBuckets(r *jsonx.Reader, e *ErrorBuckets) {
-	switch r.Peek() {
-	case 'n':
-		r.Skip()
-		return
-	case '[':
+	if r.Peek() == '[' {
 		if !isEmptyArray(r.Value()) {
 			r.Fail()
 		}
 		return
-	case '{':
-	default:
-		r.Fail()
-		return
 	}
-	r.Object()
-	for first := true; ; first = false {
-		k, ok := r.Key(first)
-		if !ok {
-			break
-		}
+	for k := range r.Fields() {
 		switch string(k) {
 		case "com_erro":
-			e.WithError = fastInt(r)
+			e.WithError = int(r.ParseInt())
 		case "sem_agrupamento":
-			e.Ungrouped = fastInt(r)
+			e.Ungrouped = int(r.ParseInt())
 		case "limite_de_contatos":
-			e.ContactLimitExceeded = fastInt(r)
+			e.ContactLimitExceeded = int(r.ParseInt())
 		case "duplicados":
-			e.Duplicates = fastInt(r)
+			e.Duplicates = int(r.ParseInt())
 		default:
 			r.SkipUnknown(k, "com_erro", "sem_agrupamento", "limite_de_contatos", "duplicados")
 		}
