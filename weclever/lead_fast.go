@@ -11,20 +11,16 @@ import "github.com/leadkit/leadkit/internal/jsonx"
 // found is false when the body has no lead (null or no "lead" key).
 func decodeLeadFast(b []byte) (w *wireLead[string, int64], found, ok bool) {
 	r := jsonx.NewReader(b)
-	if !r.Object() {
+	if r.Peek() != '{' {
 		return nil, false, false
 	}
-	var seen uint
-	for first := true; ; first = false {
-		k, more := r.Key(first)
-		if !more {
-			break
-		}
+	var seen uint64
+	for k := range r.Fields() {
 		if string(k) != "lead" {
 			r.SkipUnknown(k, "lead")
 			continue
 		}
-		once(r, &seen, 0)
+		r.Once(&seen, 0)
 		if r.Null() {
 			w = nil
 			continue
@@ -38,146 +34,75 @@ func decodeLeadFast(b []byte) (w *wireLead[string, int64], found, ok bool) {
 	return w, w != nil, true
 }
 
-// once fails the Reader on a repeated key (encoding/json would merge or
-// overwrite; the general path keeps its exact behaviour).
-func once(r *jsonx.Reader, seen *uint, bit uint) {
-	if *seen&(1<<bit) != 0 {
-		r.Fail()
-	}
-	*seen |= 1 << bit
-}
-
-func fastStr(r *jsonx.Reader) string {
-	s, err := jsonx.ParseString(r.Value())
-	if err != nil {
-		r.Fail()
-	}
-	return s
-}
-
-func fastInt(r *jsonx.Reader) int64 {
-	n, err := jsonx.ParseInt(r.Value())
-	if err != nil {
-		r.Fail()
-	}
-	return n
-}
-
-// object opens an object value; null leaves the destination as it is, as
-// encoding/json does. It reports whether there are keys to read.
-func object(r *jsonx.Reader) bool {
-	if r.Null() {
-		return false
-	}
-	return r.Object()
-}
+// Every key below goes through Once: a repeated key, which encoding/json
+// would merge or overwrite, goes to the general path.
 
 func fastLead(r *jsonx.Reader, w *wireLead[string, int64]) {
-	if !r.Object() {
-		return
-	}
-	var seen uint
-	for first := true; ; first = false {
-		k, more := r.Key(first)
-		if !more {
-			return
-		}
+	var seen uint64
+	for k := range r.Fields() {
 		switch string(k) {
 		case "email":
-			once(r, &seen, 0)
-			w.Email = fastStr(r)
+			r.Once(&seen, 0)
+			w.Email = r.ParseString()
 		case "name":
-			once(r, &seen, 1)
-			w.Name = fastStr(r)
+			r.Once(&seen, 1)
+			w.Name = r.ParseString()
 		case "phone":
-			once(r, &seen, 2)
-			w.Phone = fastStr(r)
+			r.Once(&seen, 2)
+			w.Phone = r.ParseString()
 		case "state":
-			once(r, &seen, 3)
-			w.State = fastStr(r)
+			r.Once(&seen, 3)
+			w.State = r.ParseString()
 		case "regional":
-			once(r, &seen, 4)
-			w.Regional = fastStr(r)
+			r.Once(&seen, 4)
+			w.Regional = r.ParseString()
 		case "status":
-			once(r, &seen, 5)
-			w.Status = fastStr(r)
+			r.Once(&seen, 5)
+			w.Status = r.ParseString()
 		case "chats":
-			once(r, &seen, 6)
+			r.Once(&seen, 6)
 			fastChats(r, w)
 		case "feelings":
-			once(r, &seen, 7)
+			r.Once(&seen, 7)
 			fastFeelings(r, w)
 		case "csat":
-			once(r, &seen, 8)
-			if object(r) {
-				var seen2 uint
-				for first := true; ; first = false {
-					k, more := r.Key(first)
-					if !more {
-						break
-					}
-					switch string(k) {
-					case "message":
-						once(r, &seen2, 0)
-						w.CSAT.Message = fastStr(r)
-					case "rating":
-						once(r, &seen2, 1)
-						w.CSAT.Rating = fastStr(r)
-					default:
-						r.SkipUnknown(k, "message", "rating")
-					}
-				}
-			}
+			r.Once(&seen, 8)
+			fastCSAT(r, w)
 		default:
 			r.SkipUnknown(k, "email", "name", "phone", "state", "regional", "status", "chats", "feelings", "csat")
 		}
 	}
 }
 
-func fastChats(r *jsonx.Reader, w *wireLead[string, int64]) {
-	if !object(r) {
-		return
-	}
-	var seen uint
-	for first := true; ; first = false {
-		k, more := r.Key(first)
-		if !more {
-			return
+func fastCSAT(r *jsonx.Reader, w *wireLead[string, int64]) {
+	var seen uint64
+	for k := range r.Fields() {
+		switch string(k) {
+		case "message":
+			r.Once(&seen, 0)
+			w.CSAT.Message = r.ParseString()
+		case "rating":
+			r.Once(&seen, 1)
+			w.CSAT.Rating = r.ParseString()
+		default:
+			r.SkipUnknown(k, "message", "rating")
 		}
+	}
+}
+
+func fastChats(r *jsonx.Reader, w *wireLead[string, int64]) {
+	var seen uint64
+	for k := range r.Fields() {
 		switch string(k) {
 		case "metrics":
-			once(r, &seen, 0)
-			if object(r) {
-				var seen2 uint
-				for first := true; ; first = false {
-					k, more := r.Key(first)
-					if !more {
-						break
-					}
-					switch string(k) {
-					case "date_difference":
-						once(r, &seen2, 0)
-						w.Chats.Metrics.DateDifference = fastStr(r)
-					case "total_messages":
-						once(r, &seen2, 1)
-						w.Chats.Metrics.TotalMessages = fastInt(r)
-					default:
-						r.SkipUnknown(k, "date_difference", "total_messages")
-					}
-				}
-			}
+			r.Once(&seen, 0)
+			fastMetrics(r, w)
 		case "messages":
-			once(r, &seen, 1)
-			if r.Null() {
-				w.Chats.Messages = nil
-				continue
-			}
-			if !r.Array() {
-				return
-			}
-			for first := true; r.More(first); first = false {
-				w.Chats.Messages = append(w.Chats.Messages, wireMessage[string, int64]{})
-				fastMessage(r, &w.Chats.Messages[len(w.Chats.Messages)-1])
+			r.Once(&seen, 1)
+			// Still nil here (the key is read once): null leaves it nil,
+			// as encoding/json does.
+			for range r.Elems() {
+				fastMessage(r, jsonx.AppendZero(&w.Chats.Messages))
 			}
 		default:
 			r.SkipUnknown(k, "metrics", "messages")
@@ -185,44 +110,53 @@ func fastChats(r *jsonx.Reader, w *wireLead[string, int64]) {
 	}
 }
 
-func fastMessage(r *jsonx.Reader, m *wireMessage[string, int64]) {
-	if !object(r) {
-		return
-	}
-	var seen uint
-	for first := true; ; first = false {
-		k, more := r.Key(first)
-		if !more {
-			return
+func fastMetrics(r *jsonx.Reader, w *wireLead[string, int64]) {
+	var seen uint64
+	for k := range r.Fields() {
+		switch string(k) {
+		case "date_difference":
+			r.Once(&seen, 0)
+			w.Chats.Metrics.DateDifference = r.ParseString()
+		case "total_messages":
+			r.Once(&seen, 1)
+			w.Chats.Metrics.TotalMessages = r.ParseInt()
+		default:
+			r.SkipUnknown(k, "date_difference", "total_messages")
 		}
+	}
+}
+
+func fastMessage(r *jsonx.Reader, m *wireMessage[string, int64]) {
+	var seen uint64
+	for k := range r.Fields() {
 		switch string(k) {
 		case "id_chat":
-			once(r, &seen, 0)
-			m.ID = fastInt(r)
+			r.Once(&seen, 0)
+			m.ID = r.ParseInt()
 		case "body":
-			once(r, &seen, 1)
-			m.Body = fastStr(r)
+			r.Once(&seen, 1)
+			m.Body = r.ParseString()
 		case "media_url":
-			once(r, &seen, 2)
-			m.MediaURL = fastStr(r)
+			r.Once(&seen, 2)
+			m.MediaURL = r.ParseString()
 		case "content_type":
-			once(r, &seen, 3)
-			m.ContentType = fastStr(r)
+			r.Once(&seen, 3)
+			m.ContentType = r.ParseString()
 		case "date_created":
-			once(r, &seen, 4)
-			m.Created = fastStr(r)
+			r.Once(&seen, 4)
+			m.Created = r.ParseString()
 		case "sid":
-			once(r, &seen, 5)
-			m.SID = fastStr(r)
+			r.Once(&seen, 5)
+			m.SID = r.ParseString()
 		case "message_type":
-			once(r, &seen, 6)
-			m.Type = fastStr(r)
+			r.Once(&seen, 6)
+			m.Type = r.ParseString()
 		case "direction":
-			once(r, &seen, 7)
-			m.Direction = fastStr(r)
+			r.Once(&seen, 7)
+			m.Direction = r.ParseString()
 		case "status":
-			once(r, &seen, 8)
-			m.Status = fastStr(r)
+			r.Once(&seen, 8)
+			m.Status = r.ParseString()
 		default:
 			r.SkipUnknown(k, "id_chat", "body", "media_url", "content_type", "date_created", "sid", "message_type", "direction", "status")
 		}
@@ -230,28 +164,21 @@ func fastMessage(r *jsonx.Reader, m *wireMessage[string, int64]) {
 }
 
 func fastFeelings(r *jsonx.Reader, w *wireLead[string, int64]) {
-	if !object(r) {
-		return
-	}
-	var seen uint
-	for first := true; ; first = false {
-		k, more := r.Key(first)
-		if !more {
-			return
-		}
+	var seen uint64
+	for k := range r.Fields() {
 		switch string(k) {
 		case "total_messages":
-			once(r, &seen, 0)
-			w.Feelings.TotalMessages = fastInt(r)
+			r.Once(&seen, 0)
+			w.Feelings.TotalMessages = r.ParseInt()
 		case "positive_feeling":
-			once(r, &seen, 1)
-			w.Feelings.Positive = fastInt(r)
+			r.Once(&seen, 1)
+			w.Feelings.Positive = r.ParseInt()
 		case "neutral_feeling":
-			once(r, &seen, 2)
-			w.Feelings.Neutral = fastInt(r)
+			r.Once(&seen, 2)
+			w.Feelings.Neutral = r.ParseInt()
 		case "negative_feeling":
-			once(r, &seen, 3)
-			w.Feelings.Negative = fastInt(r)
+			r.Once(&seen, 3)
+			w.Feelings.Negative = r.ParseInt()
 		default:
 			r.SkipUnknown(k, "total_messages", "positive_feeling", "neutral_feeling", "negative_feeling")
 		}
