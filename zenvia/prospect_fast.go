@@ -22,13 +22,12 @@ import (
 // limit is the page size asked for (0: Zenvia's default).
 func decodeProspectsFast(b []byte, limit int) ([]Prospect, bool) {
 	r := jsonx.NewReader(b)
-	if !r.Array() {
+	if r.Peek() != '[' {
 		return nil, false
 	}
 	out := make([]Prospect, 0, pageCap(limit, len(b)))
-	for first := true; r.More(first); first = false {
-		out = append(out, Prospect{})
-		fastProspect(r, &out[len(out)-1])
+	for range r.Elems() {
+		fastProspect(r, jsonx.AppendZero(&out))
 	}
 	if r.End() != nil {
 		return nil, false
@@ -65,41 +64,19 @@ func decodeProspectFast(b []byte) (*Prospect, bool) {
 	return p, true
 }
 
-// once fails the Reader on a repeated key (encoding/json would overwrite or
-// merge; the wire path keeps its exact behaviour).
-func once(r *jsonx.Reader, seen *uint64, bit uint) {
-	if *seen&(1<<bit) != 0 {
-		r.Fail()
-	}
-	*seen |= 1 << bit
-}
-
 // plainStr decodes a field of a string kind without a decoder of its own:
 // a string, or null (left as it is: the zero value, keys being unique).
 // Anything else is an encoding/json type error: fall back.
 func plainStr(r *jsonx.Reader) string {
 	switch r.Peek() {
 	case '"':
-		s, err := jsonx.ParseString(r.Value())
-		if err != nil {
-			r.Fail()
-		}
-		return s
+		return r.ParseString()
 	case 'n':
-		r.Value()
+		r.Skip()
 		return ""
 	}
 	r.Fail()
 	return ""
-}
-
-// tolStr decodes a jsonx.String field.
-func tolStr(r *jsonx.Reader) string {
-	s, err := jsonx.ParseString(r.Value())
-	if err != nil {
-		r.Fail()
-	}
-	return s
 }
 
 // tolTime decodes a wireTime field.
@@ -130,138 +107,103 @@ func raw(r *jsonx.Reader) json.RawMessage {
 	return append(json.RawMessage(nil), v...)
 }
 
-// object opens an object value; null leaves the destination as it is, as
-// encoding/json does. It reports whether there are keys to read.
-func object(r *jsonx.Reader) bool {
-	if r.Null() {
-		return false
-	}
-	return r.Object()
-}
-
-// array opens an array value; null leaves the destination as it is. It
-// reports whether to read elements.
-func array(r *jsonx.Reader) bool {
-	if r.Null() {
-		return false
-	}
-	return r.Array()
-}
-
 func fastProspect(r *jsonx.Reader, p *Prospect) {
-	if object(r) {
-		var seen uint64
-		for first := true; ; first = false {
-			k, more := r.Key(first)
-			if !more {
-				break
+	var seen uint64
+	for k := range r.Fields() {
+		switch string(k) {
+		case "id":
+			r.Once(&seen, 0)
+			p.ID = plainStr(r)
+		case "created":
+			r.Once(&seen, 1)
+			p.Created = tolTime(r)
+		case "account":
+			r.Once(&seen, 2)
+			p.Account = r.ParseString()
+		case "accountId":
+			r.Once(&seen, 3)
+			p.AccountID = plainStr(r)
+		case "group":
+			r.Once(&seen, 4)
+			p.Group = r.ParseString()
+		case "groupId":
+			r.Once(&seen, 5)
+			p.GroupID = plainStr(r)
+		case "initialGroup":
+			r.Once(&seen, 6)
+			p.InitialGroup = r.ParseString()
+		case "initialGroupId":
+			r.Once(&seen, 7)
+			p.InitialGroupID = plainStr(r)
+		case "firstName":
+			r.Once(&seen, 8)
+			p.FirstName = plainStr(r)
+		case "lastName":
+			r.Once(&seen, 9)
+			p.LastName = plainStr(r)
+		case "category":
+			r.Once(&seen, 10)
+			p.Category = r.ParseString()
+		case "status":
+			r.Once(&seen, 11)
+			p.Status = ProspectStatus(plainStr(r))
+		case "nin":
+			r.Once(&seen, 12)
+			for range r.Elems() {
+				fastNIN(r, jsonx.AppendZero(&p.NIN))
 			}
-			switch string(k) {
-			case "id":
-				once(r, &seen, 0)
-				p.ID = plainStr(r)
-			case "created":
-				once(r, &seen, 1)
-				p.Created = tolTime(r)
-			case "account":
-				once(r, &seen, 2)
-				p.Account = tolStr(r)
-			case "accountId":
-				once(r, &seen, 3)
-				p.AccountID = plainStr(r)
-			case "group":
-				once(r, &seen, 4)
-				p.Group = tolStr(r)
-			case "groupId":
-				once(r, &seen, 5)
-				p.GroupID = plainStr(r)
-			case "initialGroup":
-				once(r, &seen, 6)
-				p.InitialGroup = tolStr(r)
-			case "initialGroupId":
-				once(r, &seen, 7)
-				p.InitialGroupID = plainStr(r)
-			case "firstName":
-				once(r, &seen, 8)
-				p.FirstName = plainStr(r)
-			case "lastName":
-				once(r, &seen, 9)
-				p.LastName = plainStr(r)
-			case "category":
-				once(r, &seen, 10)
-				p.Category = tolStr(r)
-			case "status":
-				once(r, &seen, 11)
-				p.Status = ProspectStatus(plainStr(r))
-			case "nin":
-				once(r, &seen, 12)
-				if array(r) {
-					for first := true; r.More(first); first = false {
-						p.NIN = append(p.NIN, NIN{})
-						fastNIN(r, &p.NIN[len(p.NIN)-1])
-					}
-				}
-			case "phones":
-				once(r, &seen, 13)
-				if array(r) {
-					for first := true; r.More(first); first = false {
-						p.Phones = append(p.Phones, tolStr(r))
-					}
-				}
-			case "emails":
-				once(r, &seen, 14)
-				if array(r) {
-					for first := true; r.More(first); first = false {
-						p.Emails = append(p.Emails, plainStr(r))
-					}
-				}
-			case "leads":
-				once(r, &seen, 15)
-				if array(r) {
-					for first := true; r.More(first); first = false {
-						p.Leads = append(p.Leads, LeadData{})
-						fastLeadData(r, &p.Leads[len(p.Leads)-1])
-					}
-				}
-			case "agent":
-				once(r, &seen, 16)
-				p.Agent = fastAgent(r)
-			case "assigned":
-				once(r, &seen, 17)
-				p.Assigned = tolTime(r)
-			case "merged":
-				once(r, &seen, 18)
-				p.Merged = tolBool(r)
-			case "userMade":
-				once(r, &seen, 19)
-				p.UserMade = tolBool(r)
-			case "archivingReason":
-				once(r, &seen, 20)
-				p.ArchivingReason = tolStr(r)
-			case "nextReminder":
-				once(r, &seen, 21)
-				p.NextReminder = tolTime(r)
-			case "firstContactedAt":
-				once(r, &seen, 22)
-				p.FirstContactedAt = tolTime(r)
-			case "additionalData":
-				once(r, &seen, 23)
-				p.AdditionalData = raw(r)
-			case "interactions":
-				once(r, &seen, 24)
-				if array(r) {
-					p.Interactions = []Interaction{} // [] is an empty list, not nil
-					for first := true; r.More(first); first = false {
-						p.Interactions = append(p.Interactions, Interaction{})
-						fastInteraction(r, &p.Interactions[len(p.Interactions)-1])
-					}
-				}
-			default:
-				r.SkipUnknown(k, "id", "created", "account", "accountId", "group", "groupId", "initialGroup",
-					"initialGroupId", "firstName", "lastName", "category", "status", "nin", "phones", "emails",
-					"leads", "agent", "assigned", "merged", "userMade", "archivingReason", "nextReminder",
-					"firstContactedAt", "additionalData", "interactions")
+		case "phones":
+			r.Once(&seen, 13)
+			for range r.Elems() {
+				p.Phones = append(p.Phones, r.ParseString())
 			}
+		case "emails":
+			r.Once(&seen, 14)
+			for range r.Elems() {
+				p.Emails = append(p.Emails, plainStr(r))
+			}
+		case "leads":
+			r.Once(&seen, 15)
+			for range r.Elems() {
+				fastLeadData(r, jsonx.AppendZero(&p.Leads))
+			}
+		case "agent":
+			r.Once(&seen, 16)
+			p.Agent = fastAgent(r)
+		case "assigned":
+			r.Once(&seen, 17)
+			p.Assigned = tolTime(r)
+		case "merged":
+			r.Once(&seen, 18)
+			p.Merged = tolBool(r)
+		case "userMade":
+			r.Once(&seen, 19)
+			p.UserMade = tolBool(r)
+		case "archivingReason":
+			r.Once(&seen, 20)
+			p.ArchivingReason = r.ParseString()
+		case "nextReminder":
+			r.Once(&seen, 21)
+			p.NextReminder = tolTime(r)
+		case "firstContactedAt":
+			r.Once(&seen, 22)
+			p.FirstContactedAt = tolTime(r)
+		case "additionalData":
+			r.Once(&seen, 23)
+			p.AdditionalData = raw(r)
+		case "interactions":
+			r.Once(&seen, 24)
+			if r.Peek() == '[' {
+				p.Interactions = []Interaction{} // [] is an empty list, not nil
+			}
+			for range r.Elems() {
+				fastInteraction(r, jsonx.AppendZero(&p.Interactions))
+			}
+		default:
+			r.SkipUnknown(k, "id", "created", "account", "accountId", "group", "groupId", "initialGroup",
+				"initialGroupId", "firstName", "lastName", "category", "status", "nin", "phones", "emails",
+				"leads", "agent", "assigned", "merged", "userMade", "archivingReason", "nextReminder",
+				"firstContactedAt", "additionalData", "interactions")
 		}
 	}
 	// As prospectWire.prospect leaves them: these lists are never nil.
@@ -280,21 +222,14 @@ func fastProspect(r *jsonx.Reader, p *Prospect) {
 }
 
 func fastNIN(r *jsonx.Reader, n *NIN) {
-	if !object(r) {
-		return
-	}
 	var seen uint64
-	for first := true; ; first = false {
-		k, more := r.Key(first)
-		if !more {
-			return
-		}
+	for k := range r.Fields() {
 		switch string(k) {
 		case "type":
-			once(r, &seen, 0)
+			r.Once(&seen, 0)
 			n.Type = NINType(plainStr(r))
 		case "number":
-			once(r, &seen, 1)
+			r.Once(&seen, 1)
 			n.Number = plainStr(r)
 		default:
 			r.SkipUnknown(k, "type", "number")
@@ -303,55 +238,44 @@ func fastNIN(r *jsonx.Reader, n *NIN) {
 }
 
 func fastLeadData(r *jsonx.Reader, l *LeadData) {
-	if !object(r) {
-		return
-	}
 	var seen uint64
-	for first := true; ; first = false {
-		k, more := r.Key(first)
-		if !more {
-			return
-		}
+	for k := range r.Fields() {
 		switch string(k) {
 		case "priority":
-			once(r, &seen, 0)
-			n, err := jsonx.ParseInt(r.Value())
-			if err != nil {
-				r.Fail()
-			}
-			l.Priority = int(n)
+			r.Once(&seen, 0)
+			l.Priority = int(r.ParseInt())
 		case "created":
-			once(r, &seen, 1)
+			r.Once(&seen, 1)
 			l.Created = tolTime(r)
 		case "createdBy":
-			once(r, &seen, 2)
-			l.CreatedBy = tolStr(r)
+			r.Once(&seen, 2)
+			l.CreatedBy = r.ParseString()
 		case "source":
-			once(r, &seen, 3)
-			l.Source = tolStr(r)
+			r.Once(&seen, 3)
+			l.Source = r.ParseString()
 		case "comments":
-			once(r, &seen, 4)
-			l.Comments = tolStr(r)
+			r.Once(&seen, 4)
+			l.Comments = r.ParseString()
 		case "utmSource":
-			once(r, &seen, 5)
-			l.UTMSource = tolStr(r)
+			r.Once(&seen, 5)
+			l.UTMSource = r.ParseString()
 		case "providerKey":
-			once(r, &seen, 6)
-			l.ProviderKey = tolStr(r)
+			r.Once(&seen, 6)
+			l.ProviderKey = r.ParseString()
 		case "company":
-			once(r, &seen, 7)
-			l.Company = tolStr(r)
+			r.Once(&seen, 7)
+			l.Company = r.ParseString()
 		case "store":
-			once(r, &seen, 8)
-			l.Store = tolStr(r)
+			r.Once(&seen, 8)
+			l.Store = r.ParseString()
 		case "agent":
-			once(r, &seen, 9)
-			l.Agent = tolStr(r)
+			r.Once(&seen, 9)
+			l.Agent = r.ParseString()
 		case "type":
-			once(r, &seen, 10)
+			r.Once(&seen, 10)
 			l.Type = LeadType(plainStr(r))
 		case "product":
-			once(r, &seen, 11)
+			r.Once(&seen, 11)
 			l.Product = raw(r)
 		default:
 			r.SkipUnknown(k, "priority", "created", "createdBy", "source", "comments", "utmSource",
@@ -363,40 +287,36 @@ func fastLeadData(r *jsonx.Reader, l *LeadData) {
 // fastAgent decodes an agent object; like the wire path it returns nil for
 // null and for an agent without an id.
 func fastAgent(r *jsonx.Reader) *Agent {
-	if !object(r) {
+	if r.Null() {
 		return nil
 	}
 	a := new(Agent)
 	var seen uint64
-	for first := true; ; first = false {
-		k, more := r.Key(first)
-		if !more {
-			break
-		}
+	for k := range r.Fields() {
 		switch string(k) {
 		case "id":
-			once(r, &seen, 0)
+			r.Once(&seen, 0)
 			a.ID = plainStr(r)
 		case "firstName":
-			once(r, &seen, 1)
+			r.Once(&seen, 1)
 			a.FirstName = plainStr(r)
 		case "lastName":
-			once(r, &seen, 2)
+			r.Once(&seen, 2)
 			a.LastName = plainStr(r)
 		case "email":
-			once(r, &seen, 3)
+			r.Once(&seen, 3)
 			a.Email = plainStr(r)
 		case "phone":
-			once(r, &seen, 4)
-			a.Phone = tolStr(r)
+			r.Once(&seen, 4)
+			a.Phone = r.ParseString()
 		case "legacyId":
-			once(r, &seen, 5)
-			a.LegacyID = tolStr(r)
+			r.Once(&seen, 5)
+			a.LegacyID = r.ParseString()
 		case "externalId":
-			once(r, &seen, 6)
-			a.ExternalID = tolStr(r)
+			r.Once(&seen, 6)
+			a.ExternalID = r.ParseString()
 		case "appFields":
-			once(r, &seen, 7)
+			r.Once(&seen, 7)
 			a.AppFields = raw(r)
 		default:
 			r.SkipUnknown(k, "id", "firstName", "lastName", "email", "phone", "legacyId", "externalId", "appFields")
@@ -409,60 +329,53 @@ func fastAgent(r *jsonx.Reader) *Agent {
 }
 
 func fastInteraction(r *jsonx.Reader, in *Interaction) {
-	if !object(r) {
-		return
-	}
 	var seen uint64
-	for first := true; ; first = false {
-		k, more := r.Key(first)
-		if !more {
-			return
-		}
+	for k := range r.Fields() {
 		switch string(k) {
 		case "id":
-			once(r, &seen, 0)
+			r.Once(&seen, 0)
 			in.ID = plainStr(r)
 		case "agentId":
-			once(r, &seen, 1)
+			r.Once(&seen, 1)
 			in.AgentID = plainStr(r)
 		case "agent":
-			once(r, &seen, 2)
+			r.Once(&seen, 2)
 			in.Agent = fastAgent(r)
 		case "bot":
-			once(r, &seen, 3)
+			r.Once(&seen, 3)
 			in.Bot = tolBool(r)
 		case "prospectId":
-			once(r, &seen, 4)
+			r.Once(&seen, 4)
 			in.ProspectID = plainStr(r)
 		case "createdAt":
-			once(r, &seen, 5)
+			r.Once(&seen, 5)
 			in.CreatedAt = tolTime(r)
 		case "dueAt":
-			once(r, &seen, 6)
+			r.Once(&seen, 6)
 			in.DueAt = tolTime(r)
 		case "startedAt":
-			once(r, &seen, 7)
+			r.Once(&seen, 7)
 			in.StartedAt = tolTime(r)
 		case "finishedAt":
-			once(r, &seen, 8)
+			r.Once(&seen, 8)
 			in.FinishedAt = tolTime(r)
 		case "status":
-			once(r, &seen, 9)
-			in.Status = tolStr(r)
+			r.Once(&seen, 9)
+			in.Status = r.ParseString()
 		case "proactive":
-			once(r, &seen, 10)
+			r.Once(&seen, 10)
 			in.Proactive = tolBool(r)
 		case "via":
-			once(r, &seen, 11)
-			in.Via = tolStr(r)
+			r.Once(&seen, 11)
+			in.Via = r.ParseString()
 		case "type":
-			once(r, &seen, 12)
+			r.Once(&seen, 12)
 			in.Type = plainStr(r)
 		case "content":
-			once(r, &seen, 13)
+			r.Once(&seen, 13)
 			in.Content = plainStr(r)
 		case "output":
-			once(r, &seen, 14)
+			r.Once(&seen, 14)
 			in.Output = raw(r)
 		default:
 			r.SkipUnknown(k, "id", "agentId", "agent", "bot", "prospectId", "createdAt", "dueAt", "startedAt",
