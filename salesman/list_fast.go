@@ -15,37 +15,18 @@ import (
 // error.
 func decodeListFast(b []byte, loc *time.Location) ([]Lead, bool) {
 	r := jsonx.NewReader(b)
-	if !r.Object() {
+	if r.Peek() != '{' {
 		return nil, false
 	}
 	var out []Lead
-	seen := false
-	for first := true; ; first = false {
-		k, more := r.Key(first)
-		if !more {
-			break
-		}
+	var seen uint64
+	for k := range r.Fields() {
 		switch string(k) {
 		case "data":
-			if seen {
-				r.Fail()
-				break
-			}
-			seen = true
-			if r.Null() {
-				continue
-			}
-			if !r.Array() {
-				break
-			}
-			for first := true; r.More(first); first = false {
+			r.Once(&seen, 0)
+			for range r.Elems() {
 				var w wireLead
-				if !r.Null() {
-					if !r.Object() {
-						break
-					}
-					fastLead(r, &w)
-				}
+				fastLead(r, &w) // null: a zero lead, as encoding/json leaves it
 				out = append(out, w.lead(loc))
 			}
 		case "error":
@@ -81,13 +62,9 @@ func fastLStr(r *jsonx.Reader) lstr {
 	return lstr(v)
 }
 
-// fastLead reads the keys of one lead object (its '{' consumed).
+// fastLead reads one lead object (null leaves w as it is).
 func fastLead(r *jsonx.Reader, w *wireLead) {
-	for first := true; ; first = false {
-		k, more := r.Key(first)
-		if !more {
-			return
-		}
+	for k := range r.Fields() {
 		switch string(k) {
 		case "id":
 			w.ID = fastLInt(r)
