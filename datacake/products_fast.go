@@ -11,31 +11,22 @@ import "github.com/leadkit/leadkit/internal/jsonx"
 // the exact error.
 func decodeProductsFast(b []byte) ([]Product, bool) {
 	r := jsonx.NewReader(b)
-	var out []Product
+	var out []Product // never nil once the array is read
 	switch r.Peek() {
 	case '[':
 		out = fastProducts(r)
 	case '{':
-		r.Object()
-		found := false
-		for first := true; ; first = false {
-			k, more := r.Key(first)
-			if !more {
-				break
-			}
-			if r.Peek() != '[' {
+		for range r.Fields() {
+			switch {
+			case r.Peek() != '[':
 				r.Skip()
-				continue
-			}
-			if found {
+			case out != nil: // more than one array
 				r.Fail()
-				break
+			default:
+				out = fastProducts(r)
 			}
-			found = true
-			_ = k
-			out = fastProducts(r)
 		}
-		if !found {
+		if out == nil {
 			r.Fail()
 		}
 	default:
@@ -49,45 +40,27 @@ func decodeProductsFast(b []byte) ([]Product, bool) {
 
 func fastProducts(r *jsonx.Reader) []Product {
 	out := []Product{}
-	r.Array()
-	for first := true; r.More(first); first = false {
-		out = append(out, Product{})
-		p := &out[len(out)-1]
-		if r.Null() || !r.Object() {
-			continue
-		}
-		for first := true; ; first = false {
-			k, more := r.Key(first)
-			if !more {
-				break
-			}
-			switch string(k) {
-			case "id_servico":
-				p.ID = fastStr(r)
-			case "nome":
-				p.Name = fastStr(r)
-			case "descricao":
-				p.Description = fastStr(r)
-			case "valor":
-				v, err := jsonx.ParseFloat(r.Value())
-				if err != nil {
-					r.Fail()
-				}
-				p.Price = v
-			case "obs":
-				p.Notes = fastStr(r)
-			default:
-				r.SkipUnknown(k, "id_servico", "nome", "descricao", "valor", "obs")
-			}
-		}
+	for range r.Elems() {
+		fastProduct(r, jsonx.AppendZero(&out))
 	}
 	return out
 }
 
-func fastStr(r *jsonx.Reader) string {
-	s, err := jsonx.ParseString(r.Value())
-	if err != nil {
-		r.Fail()
+func fastProduct(r *jsonx.Reader, p *Product) {
+	for k := range r.Fields() {
+		switch string(k) {
+		case "id_servico":
+			p.ID = r.ParseString()
+		case "nome":
+			p.Name = r.ParseString()
+		case "descricao":
+			p.Description = r.ParseString()
+		case "valor":
+			p.Price = r.ParseFloat()
+		case "obs":
+			p.Notes = r.ParseString()
+		default:
+			r.SkipUnknown(k, "id_servico", "nome", "descricao", "valor", "obs")
+		}
 	}
-	return s
 }
