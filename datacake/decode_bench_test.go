@@ -32,7 +32,8 @@ type bp struct {
 // BenchmarkDecodeProducts500 decodes 500 products as the client does (tolerant wire, then public types).
 func BenchmarkDecodeProducts500(b *testing.B) {
 	body := body500()
-	for b.Loop() {
+	b.ResetTimer()
+	for range b.N {
 		var ws []productWire
 		_ = json.Unmarshal(body, &ws)
 		out := make([]Product, len(ws))
@@ -45,7 +46,8 @@ func BenchmarkDecodeProducts500(b *testing.B) {
 // BenchmarkDecodeProducts500Bare is the baseline: bare encoding/json into strings.
 func BenchmarkDecodeProducts500Bare(b *testing.B) {
 	body := body500()
-	for b.Loop() {
+	b.ResetTimer()
+	for range b.N {
 		var ws []bp
 		_ = json.Unmarshal(body, &ws)
 	}

@@ -147,7 +147,8 @@ func BenchmarkProducts500(b *testing.B) {
 	require.NoError(b, err)
 	ctx := context.Background()
 	b.ReportAllocs()
-	for b.Loop() {
+	b.ResetTimer()
+	for range b.N {
 		ps, err := c.Products(ctx)
 		if err != nil || len(ps) != 500 {
 			b.Fatal(err, len(ps))
@@ -160,7 +161,8 @@ func BenchmarkProducts500Bare(b *testing.B) {
 	url := benchServer(b, productsBody(500))
 	hc := &http.Client{}
 	b.ReportAllocs()
-	for b.Loop() {
+	b.ResetTimer()
+	for range b.N {
 		req, _ := http.NewRequest("GET", url+"/produtos", nil)
 		req.Header.Set("Authorization", "Bearer "+testToken)
 		resp, err := hc.Do(req)

@@ -68,7 +68,8 @@ func BenchmarkDecodeLead200(b *testing.B) {
 	body := bigLeadBody(200)
 	b.SetBytes(int64(len(body)))
 	b.ReportAllocs()
-	for b.Loop() {
+	b.ResetTimer()
+	for range b.N {
 		if _, err := weclever.DecodeLead(body, time.UTC); err != nil {
 			b.Fatal(err)
 		}
@@ -79,7 +80,8 @@ func BenchmarkDecodeLead200Baseline(b *testing.B) {
 	body := bigLeadBody(200)
 	b.SetBytes(int64(len(body)))
 	b.ReportAllocs()
-	for b.Loop() {
+	b.ResetTimer()
+	for range b.N {
 		var v bareLead
 		if err := json.Unmarshal(body, &v); err != nil {
 			b.Fatal(err)
@@ -107,7 +109,8 @@ func BenchmarkLead200(b *testing.B) {
 	}
 	ctx := context.Background()
 	b.ReportAllocs()
-	for b.Loop() {
+	b.ResetTimer()
+	for range b.N {
 		if _, err := c.Lead(ctx, 42); err != nil {
 			b.Fatal(err)
 		}
@@ -119,7 +122,8 @@ func BenchmarkLead200Baseline(b *testing.B) {
 	defer srv.Close()
 	hc := &http.Client{}
 	b.ReportAllocs()
-	for b.Loop() {
+	b.ResetTimer()
+	for range b.N {
 		req, _ := http.NewRequest("GET", srv.URL+"/lead/find/weclever_id/42", nil)
 		req.Header.Set("Authorization", "Bearer bench")
 		resp, err := hc.Do(req)

@@ -59,7 +59,8 @@ func BenchmarkProspectsList100(b *testing.B) {
 	ctx := context.Background()
 	opts := &zenvia.ProspectListOptions{Limit: 100}
 	b.ReportAllocs()
-	for b.Loop() {
+	b.ResetTimer()
+	for range b.N {
 		page, err := c.Prospects.List(ctx, opts)
 		if err != nil || len(page) != 100 {
 			b.Fatal(err, len(page))
@@ -74,7 +75,8 @@ func BenchmarkProspectsList100Baseline(b *testing.B) {
 	hc := &http.Client{}
 	u := srv.URL + "/prospects?limit=100&api-key=" + srv.APIKey()
 	b.ReportAllocs()
-	for b.Loop() {
+	b.ResetTimer()
+	for range b.N {
 		req, _ := http.NewRequest(http.MethodGet, u, nil)
 		req.Header.Set("Accept", "application/json")
 		resp, err := hc.Do(req)
@@ -114,7 +116,8 @@ func BenchmarkDecodePage100(b *testing.B) {
 	ctx := context.Background()
 	b.SetBytes(int64(len(body)))
 	b.ReportAllocs()
-	for b.Loop() {
+	b.ResetTimer()
+	for range b.N {
 		page, err := c.Prospects.List(ctx, nil)
 		if err != nil || len(page) != 100 {
 			b.Fatal(err, len(page))
@@ -126,7 +129,8 @@ func BenchmarkDecodePage100Baseline(b *testing.B) {
 	body := pageBody(b)
 	b.SetBytes(int64(len(body)))
 	b.ReportAllocs()
-	for b.Loop() {
+	b.ResetTimer()
+	for range b.N {
 		var page []benchProspect
 		if err := json.Unmarshal(body, &page); err != nil || len(page) != 100 {
 			b.Fatal(err, len(page))

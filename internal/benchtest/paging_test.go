@@ -123,7 +123,8 @@ func TestPagingMemoryIsFlat(t *testing.T) {
 // BenchmarkPagingSalesMan100k walks 100,000 leads per op and reports the
 // heap in use at 10,000 and at 100,000 leads and the growth between them.
 func BenchmarkPagingSalesMan100k(b *testing.B) {
-	for b.Loop() {
+	b.ResetTimer()
+	for range b.N {
 		heap := salesmanWalk(b, 100_000, 10_000, 100_000)
 		b.ReportMetric(float64(heap[10_000])/(1<<10), "heap-KB@10k")
 		b.ReportMetric(float64(heap[100_000])/(1<<10), "heap-KB@100k")
@@ -134,7 +135,8 @@ func BenchmarkPagingSalesMan100k(b *testing.B) {
 // BenchmarkPagingZenvia10k walks 10,000 prospects per op and reports the
 // heap in use at 1,000 and at 10,000.
 func BenchmarkPagingZenvia10k(b *testing.B) {
-	for b.Loop() {
+	b.ResetTimer()
+	for range b.N {
 		heap := zenviaWalk(b, 10_000, 1_000, 10_000)
 		b.ReportMetric(float64(heap[1_000])/(1<<10), "heap-KB@1k")
 		b.ReportMetric(float64(heap[10_000])/(1<<10), "heap-KB@10k")

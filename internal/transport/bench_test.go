@@ -72,7 +72,8 @@ func BenchmarkDo(b *testing.B) {
 	}
 	b.ReportAllocs()
 	b.ResetTimer()
-	for b.Loop() {
+	b.ResetTimer()
+	for range b.N {
 		resp, err := c.Do(bg, req())
 		if err != nil {
 			b.Fatal(err)
@@ -96,7 +97,8 @@ func BenchmarkBareNetHTTP(b *testing.B) {
 	hc := &http.Client{Transport: tr}
 	b.ReportAllocs()
 	b.ResetTimer()
-	for b.Loop() {
+	b.ResetTimer()
+	for range b.N {
 		req, err := http.NewRequestWithContext(bg, http.MethodGet, ts.URL+"/api/v1/leads?page=1", nil)
 		if err != nil {
 			b.Fatal(err)

@@ -638,7 +638,7 @@ func TestOptions(t *testing.T) {
 	s := DefaultSettings("https://api.example.com/v2/")
 	var v vendorCfg
 	hc := &http.Client{}
-	l := slog.New(slog.DiscardHandler)
+	l := slog.New(slog.NewTextHandler(io.Discard, nil))
 	err := Apply(&s, &v, []Option[vendorCfg]{
 		WithHTTPClient[vendorCfg](hc),
 		WithBaseURL[vendorCfg]("http://127.0.0.1:9/x"),
