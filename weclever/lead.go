@@ -212,21 +212,7 @@ func classify(body []byte, err error) error {
 	if kind, _ := transport.CheckJSON(body); kind != nil {
 		return &decodeError{kind: kind, err: errors.New("not a JSON body")}
 	}
-	var se *json.SyntaxError
-	if errors.As(err, &se) {
-		if se.Offset >= int64(len(trimRightSpace(body))) {
-			return &decodeError{kind: leadkit.ErrTruncatedBody, err: err}
-		}
-		return &decodeError{kind: leadkit.ErrNotJSON, err: err}
-	}
-	return &decodeError{kind: leadkit.ErrDecode, err: err}
-}
-
-func trimRightSpace(b []byte) []byte {
-	for len(b) > 0 && (b[len(b)-1] == ' ' || b[len(b)-1] == '\n' || b[len(b)-1] == '\r' || b[len(b)-1] == '\t') {
-		b = b[:len(b)-1]
-	}
-	return b
+	return &decodeError{kind: transport.ClassifyJSONError(body, err), err: err}
 }
 
 func convertLead[S ~string, I ~int64](w *wireLead[S, I], loc *time.Location) (*Lead, error) {

@@ -224,7 +224,7 @@ func (r *Response) DecodeJSON(out any) error {
 	kind, err := CheckJSON(r.Body)
 	if kind == nil {
 		err = json.Unmarshal(r.Body, out)
-		kind = classifyJSONError(r.Body, err)
+		kind = ClassifyJSONError(r.Body, err)
 	}
 	if kind != nil {
 		return r.BodyError(kind, r.c.redactErr(err))
@@ -260,7 +260,12 @@ func CheckJSON(body []byte) (kind, err error) {
 	return leadkit.ErrNotJSON, nil
 }
 
-func classifyJSONError(body []byte, err error) error {
+// ClassifyJSONError names the kind of a json.Unmarshal error on body:
+// leadkit.ErrTruncatedBody when the input ran out (the body is a cut-off
+// prefix of a document), leadkit.ErrNotJSON for any other syntax error,
+// leadkit.ErrDecode when the JSON is well formed but does not fit, nil for
+// nil.
+func ClassifyJSONError(body []byte, err error) error {
 	if err == nil {
 		return nil
 	}
@@ -270,9 +275,14 @@ func classifyJSONError(body []byte, err error) error {
 	var se *json.SyntaxError
 	if errors.As(err, &se) {
 		// The offset alone cannot tell: an invalid last byte ("{"a":1]")
-		// also fails at the end. Only running out of input is truncation.
-		if se.Offset >= int64(len(bytes.TrimRight(body, " \t\r\n"))) && strings.Contains(se.Error(), "unexpected end of JSON input") {
-			return leadkit.ErrTruncatedBody
+		// also fails at the end. Running out of input is either "unexpected
+		// end", or, inside a literal or a number cut short ("fa", "1."),
+		// the space encoding/json feeds its scanner at the end of input.
+		if se.Offset >= int64(len(bytes.TrimRight(body, " \t\r\n"))) {
+			msg := se.Error()
+			if strings.Contains(msg, "unexpected end of JSON input") || strings.HasPrefix(msg, "invalid character ' '") {
+				return leadkit.ErrTruncatedBody
+			}
 		}
 		return leadkit.ErrNotJSON
 	}
