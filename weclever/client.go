@@ -82,6 +82,10 @@ func WithRetryWait(minWait, maxWait time.Duration) Option {
 	return transport.WithRetryWait[config](minWait, maxWait)
 }
 
+// WithMaxBodyBytes caps the size of a response body (default 10 MiB); a
+// larger answer is an error matching leadkit.ErrBodyTooLarge.
+func WithMaxBodyBytes(n int64) Option { return transport.WithMaxBodyBytes[config](n) }
+
 // WithTokenHeader sets the header that carries the token on API calls and
 // the scheme written before it: ("Authorization", "Bearer") by default, which
 // sends "Authorization: Bearer <token>"; ("token", "") sends "token: <token>".

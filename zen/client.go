@@ -87,6 +87,10 @@ func WithRetryWait(minWait, maxWait time.Duration) Option {
 	return transport.WithRetryWait[config](minWait, maxWait)
 }
 
+// WithMaxBodyBytes caps the size of a response body (default 10 MiB); a
+// larger answer is an error matching leadkit.ErrBodyTooLarge.
+func WithMaxBodyBytes(n int64) Option { return transport.WithMaxBodyBytes[config](n) }
+
 // WithEndpointURL sets the full URL of one endpoint, as Zen's integration
 // screen hands it out (for example "https://app.crmzen.com.br/api/totais_lead").
 func WithEndpointURL(e Endpoint, rawURL string) Option {

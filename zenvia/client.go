@@ -73,6 +73,10 @@ func WithRetryWait(minWait, maxWait time.Duration) Option {
 	return transport.WithRetryWait[config](minWait, maxWait)
 }
 
+// WithMaxBodyBytes caps the size of a response body (default 10 MiB); a
+// larger answer is an error matching leadkit.ErrBodyTooLarge.
+func WithMaxBodyBytes(n int64) Option { return transport.WithMaxBodyBytes[config](n) }
+
 // WithAPIKeyHeader sends the API key in the named header (for example
 // "x-api-key", as the asynchronous leads service
 // https://leads-service.zenvia.io/v2 expects) instead of the api-key query
