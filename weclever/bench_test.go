@@ -1,18 +1,17 @@
 package weclever_test
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
-	"io"
-	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/leadkit/leadkit/weclever"
 )
+
+// The full call (HTTP + decode) is measured against a bare net/http client
+// in internal/benchtest; these benchmarks isolate the decoding.
 
 // bigLeadBody is a lead with n messages, in the documented shape.
 func bigLeadBody(n int) []byte {
@@ -82,59 +81,6 @@ func BenchmarkDecodeLead200Baseline(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for range b.N {
-		var v bareLead
-		if err := json.Unmarshal(body, &v); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
-
-func leadServer(body []byte) *httptest.Server {
-	return httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		if strings.HasPrefix(r.URL.Path, "/solution/") {
-			_, _ = w.Write([]byte(`{"token":"bench"}`))
-			return
-		}
-		_, _ = w.Write(body)
-	}))
-}
-
-func BenchmarkLead200(b *testing.B) {
-	srv := leadServer(bigLeadBody(200))
-	defer srv.Close()
-	c, err := weclever.NewClient("p", "u", "pw", weclever.WithBaseURL(srv.URL))
-	if err != nil {
-		b.Fatal(err)
-	}
-	ctx := context.Background()
-	b.ReportAllocs()
-	b.ResetTimer()
-	for range b.N {
-		if _, err := c.Lead(ctx, 42); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
-
-func BenchmarkLead200Baseline(b *testing.B) {
-	srv := leadServer(bigLeadBody(200))
-	defer srv.Close()
-	hc := &http.Client{}
-	b.ReportAllocs()
-	b.ResetTimer()
-	for range b.N {
-		req, _ := http.NewRequest("GET", srv.URL+"/lead/find/weclever_id/42", nil)
-		req.Header.Set("Authorization", "Bearer bench")
-		resp, err := hc.Do(req)
-		if err != nil {
-			b.Fatal(err)
-		}
-		body, err := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		if err != nil {
-			b.Fatal(err)
-		}
 		var v bareLead
 		if err := json.Unmarshal(body, &v); err != nil {
 			b.Fatal(err)

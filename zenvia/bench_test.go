@@ -48,53 +48,6 @@ type benchProspect struct {
 	AdditionalData json.RawMessage `json:"additionalData"`
 }
 
-// A page of 100 prospects through the client, against the tidy sandbox.
-func BenchmarkProspectsList100(b *testing.B) {
-	srv := zenviatest.NewServer(&zenviatest.Options{Tidy: true})
-	defer srv.Close()
-	c, err := zenvia.NewClient(srv.APIKey(), zenvia.WithBaseURL(srv.URL))
-	if err != nil {
-		b.Fatal(err)
-	}
-	ctx := context.Background()
-	opts := &zenvia.ProspectListOptions{Limit: 100}
-	b.ReportAllocs()
-	b.ResetTimer()
-	for range b.N {
-		page, err := c.Prospects.List(ctx, opts)
-		if err != nil || len(page) != 100 {
-			b.Fatal(err, len(page))
-		}
-	}
-}
-
-// The same call with bare net/http and encoding/json.
-func BenchmarkProspectsList100Baseline(b *testing.B) {
-	srv := zenviatest.NewServer(&zenviatest.Options{Tidy: true})
-	defer srv.Close()
-	hc := &http.Client{}
-	u := srv.URL + "/prospects?limit=100&api-key=" + srv.APIKey()
-	b.ReportAllocs()
-	b.ResetTimer()
-	for range b.N {
-		req, _ := http.NewRequest(http.MethodGet, u, nil)
-		req.Header.Set("Accept", "application/json")
-		resp, err := hc.Do(req)
-		if err != nil {
-			b.Fatal(err)
-		}
-		body, err := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		if err != nil {
-			b.Fatal(err)
-		}
-		var page []benchProspect
-		if err := json.Unmarshal(body, &page); err != nil || len(page) != 100 {
-			b.Fatal(err, len(page))
-		}
-	}
-}
-
 // pageBody fetches a tidy page of 100 prospects once.
 func pageBody(b *testing.B) []byte {
 	srv := zenviatest.NewServer(&zenviatest.Options{Tidy: true})
