@@ -209,10 +209,33 @@ func (r *Response) ResponseError(kind, err error) *leadkit.ResponseError {
 		StatusCode: r.StatusCode,
 		Method:     r.Method,
 		URL:        r.URL,
-		Header:     r.Header,
+		Header:     r.c.redactHeader(r.Header),
 		Body:       r.c.excerpt(r.Body),
 		Err:        err,
 	}
+}
+
+// redactHeader returns a copy of h with the client's secrets masked in every
+// value (a server or proxy that echoes a credential into a response header
+// must not put it into an error printed with %+v).
+func (c *Client) redactHeader(h http.Header) http.Header {
+	if h == nil {
+		return nil
+	}
+	out := make(http.Header, len(h))
+	for k, vs := range h {
+		red := make([]string, len(vs))
+		for i, v := range vs {
+			red[i] = c.redactor.Redact(k + ": " + v)
+			if p := k + ": "; strings.HasPrefix(red[i], p) {
+				red[i] = red[i][len(p):]
+			} else {
+				red[i] = Mask
+			}
+		}
+		out[k] = red
+	}
+	return out
 }
 
 // Redact masks the client's secrets in s (for messages taken from a body).
