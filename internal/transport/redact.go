@@ -14,10 +14,10 @@ const Mask = "REDACTED"
 
 var (
 	// key=value in queries, forms and free text.
-	reQuery = regexp.MustCompile(`(?i)\b(token|apikey|api-key|api_key|x-api-key|password|passwd|access_token|secret)(=|%3D)([^&\s"'<>;,]*)`)
+	reQuery = regexp.MustCompile(`(?i)\b(token|apikey|api-key|api_key|x-api-key|password|passwd|access_token|refresh_token|id_token|auth_token|accesstoken|refreshtoken|authtoken|client_secret|secret)(=|%3D)([^&\s"'<>;,]*)`)
 	// "key": "value" in JSON; a value whose closing quote never came (a body
 	// cut off mid-secret) is masked to the end of the text.
-	reJSON = regexp.MustCompile(`(?i)("(?:token|apikey|api-key|api_key|x-api-key|password|access_token|secret)"\s*:\s*")((?:[^"\\]|\\.)*\\?)("|$)`)
+	reJSON = regexp.MustCompile(`(?i)("(?:token|apikey|api-key|api_key|x-api-key|password|access_token|refresh_token|id_token|auth_token|accesstoken|refreshtoken|authtoken|client_secret|secret)"\s*:\s*")((?:[^"\\]|\\.)*\\?)("|$)`)
 	// Header lines: "Authorization: Bearer x", "token: x", "x-api-key: x",
 	// also as a JSON-encoded http.Header: "Authorization":["Basic x"].
 	reHeader = regexp.MustCompile(`(?i)\b(authorization|proxy-authorization|x-api-key|api-key|apikey|token|password)((?:\\?")?\s*:\s*(?:\[\s*\\?")?)((?:basic|bearer|token)\s+)?([^\s"',;\\\]]+)`)
