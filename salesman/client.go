@@ -21,7 +21,6 @@
 package salesman
 
 import (
-	"context"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -168,7 +167,7 @@ func NewClient(baseURL, login, apiKey string, opts ...Option) (*Client, error) {
 	tc, err := transport.New(transport.Config{
 		Vendor:   "salesman",
 		Settings: s,
-		Auth:     keyAuth{login: login, apiKey: apiKey},
+		Auth:     queryAuth(login, apiKey),
 		DecodeError: func(resp *transport.Response, base *leadkit.ResponseError) error {
 			if e := c.bodyError(resp); e != nil {
 				e.base = base
@@ -200,31 +199,23 @@ func moscow() *time.Location {
 	return time.FixedZone("MSK", 3*60*60)
 }
 
-// keyAuth puts login and apikey in the query. Only the apikey is a secret:
-// masking the login (an e-mail) would mangle error texts for nothing.
-type keyAuth struct{ login, apiKey string }
-
-func (a keyAuth) Apply(_ context.Context, req *http.Request) error {
-	q := req.URL.Query()
-	q.Set("login", a.login)
-	q.Set("apikey", a.apiKey)
-	req.URL.RawQuery = q.Encode()
-	return nil
+// queryAuth puts login and apikey in the query; headerAuth sends them in the
+// Login and Apikey headers, the way V2 and V3 read them with a JSON body.
+// Only the apikey is a secret: masking the login (an e-mail) would mangle
+// error texts for nothing.
+func queryAuth(login, apiKey string) transport.Auth {
+	return transport.MultiAuth{
+		transport.Public(transport.QueryAuth{Params: url.Values{"login": {login}}}),
+		transport.QueryAuth{Params: url.Values{"apikey": {apiKey}}},
+	}
 }
 
-func (a keyAuth) Secrets() []string { return []string{a.apiKey} }
-
-// headerAuth sends the credentials in the Login and Apikey headers, the way
-// V2 and V3 read them with a JSON body.
-type headerAuth struct{ login, apiKey string }
-
-func (a headerAuth) Apply(_ context.Context, req *http.Request) error {
-	req.Header.Set("Login", a.login)
-	req.Header.Set("Apikey", a.apiKey)
-	return nil
+func headerAuth(login, apiKey string) transport.Auth {
+	return transport.MultiAuth{
+		transport.Public(transport.HeaderAuth{Name: "Login", Value: login}),
+		transport.HeaderAuth{Name: "Apikey", Value: apiKey},
+	}
 }
-
-func (a headerAuth) Secrets() []string { return []string{a.apiKey} }
 
 // endpoint returns the path segments and query of action in the client's
 // API version.

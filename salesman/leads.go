@@ -164,7 +164,7 @@ func (s *LeadsService) Add(ctx context.Context, lead NewLead) (int, error) {
 	req := &transport.Request{Method: http.MethodPost, Path: path, Query: q, Create: true}
 	if c.json {
 		req.JSON = f
-		req.Auth = headerAuth{login: c.login, apiKey: c.apiKey}
+		req.Auth = headerAuth(c.login, c.apiKey)
 	} else {
 		f.Login, f.APIKey = c.login, c.apiKey
 		req.Form = f

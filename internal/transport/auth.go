@@ -230,3 +230,13 @@ func (m MultiAuth) Secrets() []string {
 }
 
 var errEmptyToken = errors.New("leadkit: the token endpoint returned an empty token")
+
+// Public sends a's credentials without registering them as secrets: for
+// identifiers that travel beside a key (a login e-mail, an account id) and
+// would only mangle error texts if masked.
+func Public(a Auth) Auth { return publicAuth{a} }
+
+type publicAuth struct{ Auth }
+
+// Secrets implements Auth: none.
+func (publicAuth) Secrets() []string { return nil }

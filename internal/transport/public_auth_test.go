@@ -1,0 +1,32 @@
+package transport
+
+import (
+	"net/http"
+	"net/url"
+	"testing"
+
+	"github.com/jarcoal/httpmock"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestPublicAuthIsSentButNotMasked: a login beside a key is sent, and stays
+// readable in errors, while the key is masked.
+func TestPublicAuthIsSentButNotMasked(t *testing.T) {
+	t.Parallel()
+	c, _ := mockClient(t, func(r *http.Request) (*http.Response, error) {
+		assert.Equal(t, "ana@example.ru", r.URL.Query().Get("login"))
+		assert.Equal(t, "k-77", r.URL.Query().Get("apikey"))
+		assert.Equal(t, "ana@example.ru", r.Header.Get("Login"))
+		return httpmock.NewStringResponse(400, `{"error":"no"}`), nil
+	}, withAuth(MultiAuth{
+		Public(QueryAuth{Params: url.Values{"login": {"ana@example.ru"}}}),
+		QueryAuth{Params: url.Values{"apikey": {"k-77"}}},
+		Public(HeaderAuth{Name: "Login", Value: "ana@example.ru"}),
+	}))
+	_, err := c.Do(bg, &Request{})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "login=ana%40example.ru")
+	assert.NotContains(t, err.Error(), "k-77")
+	assert.Empty(t, Public(BasicAuth{User: "u", Password: "p"}).Secrets())
+}
