@@ -62,6 +62,13 @@ var (
 	// (an object where a list was expected, a word where a number was).
 	ErrDecode = errors.New("leadkit: response body does not match the expected shape")
 
+	// ErrRedirect is matched by the error of a 3xx answer the client did not
+	// follow: a redirect of a request that creates something (never
+	// followed; its outcome is unknown), a redirect from https to http, one
+	// to another host that would have to carry a body or a credential, or
+	// one past the maximum number of hops.
+	ErrRedirect = errors.New("leadkit: redirect not followed")
+
 	// ErrInvalidInput is matched by every *InputError.
 	ErrInvalidInput = errors.New("leadkit: invalid input")
 )

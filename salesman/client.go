@@ -135,7 +135,7 @@ type Client struct {
 	version APIVersion
 	loc     *time.Location
 	login   string
-	apiKey  string
+	apiKey  transport.Secret
 	json    bool
 }
 
@@ -163,7 +163,7 @@ func NewClient(baseURL, login, apiKey string, opts ...Option) (*Client, error) {
 	if cfg.loc == nil {
 		cfg.loc = moscow()
 	}
-	c := &Client{version: cfg.version, loc: cfg.loc, login: login, apiKey: apiKey, json: cfg.jsonBody}
+	c := &Client{version: cfg.version, loc: cfg.loc, login: login, apiKey: transport.NewSecret(apiKey), json: cfg.jsonBody}
 	tc, err := transport.New(transport.Config{
 		Vendor:   "salesman",
 		Settings: s,

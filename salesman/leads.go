@@ -164,9 +164,9 @@ func (s *LeadsService) Add(ctx context.Context, lead NewLead) (int, error) {
 	req := &transport.Request{Method: http.MethodPost, Path: path, Query: q, Create: true}
 	if c.json {
 		req.JSON = f
-		req.Auth = headerAuth(c.login, c.apiKey)
+		req.Auth = headerAuth(c.login, c.apiKey.Value())
 	} else {
-		f.Login, f.APIKey = c.login, c.apiKey
+		f.Login, f.APIKey = c.login, c.apiKey.Value()
 		req.Form = f
 		req.Auth = transport.NoAuth{}
 	}

@@ -137,7 +137,7 @@ type Client struct {
 	ts         *transport.TokenSource
 	platformID string
 	user       string
-	password   string
+	password   transport.Secret
 	timeParam  string
 	loc        *time.Location
 }
@@ -166,7 +166,7 @@ func NewClient(platformID, username, password string, opts ...Option) (*Client, 
 	c := &Client{
 		platformID: platformID,
 		user:       username,
-		password:   password,
+		password:   transport.NewSecret(password),
 		timeParam:  cfg.timeParam,
 		loc:        cfg.location,
 	}
@@ -196,7 +196,7 @@ func (c *Client) fetchToken(ctx context.Context) (string, error) {
 	req := &transport.Request{
 		Method: http.MethodGet,
 		Path:   []string{"solution", "token", "basic", c.platformID},
-		Auth:   transport.BasicAuth{User: c.user, Password: c.password},
+		Auth:   transport.BasicAuth{User: c.user, Password: c.password.Value()},
 	}
 	if c.timeParam != "" {
 		req.Query = url.Values{"time": {c.timeParam}}

@@ -133,7 +133,7 @@ func WithTimeZone(loc *time.Location) Option {
 // once and share it.
 type Client struct {
 	tc      *transport.Client
-	token   string
+	token   transport.Secret
 	urls    map[Endpoint]string
 	limits  Limits
 	limiter Limiter
@@ -154,7 +154,7 @@ func NewClient(baseURL, token string, opts ...Option) (*Client, error) {
 	if err := transport.Apply(&s, &cfg, opts); err != nil {
 		return nil, err
 	}
-	c := &Client{token: token, urls: map[Endpoint]string{}, limits: DefaultLimits(), wait: cfg.wait, loc: cfg.loc}
+	c := &Client{token: transport.NewSecret(token), urls: map[Endpoint]string{}, limits: DefaultLimits(), wait: cfg.wait, loc: cfg.loc}
 	if c.loc == nil {
 		c.loc = saoPaulo()
 	}

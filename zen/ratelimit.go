@@ -128,7 +128,7 @@ func (m *MemoryLimiter) Allow(_ context.Context, key string, interval time.Durat
 }
 
 func (c *Client) limitKey(e Endpoint) string {
-	sum := sha256.Sum256([]byte(c.token))
+	sum := sha256.Sum256([]byte(c.token.Value()))
 	return string(e) + ":" + hex.EncodeToString(sum[:8])
 }
 

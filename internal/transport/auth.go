@@ -3,8 +3,12 @@ package transport
 import (
 	"context"
 	"errors"
+	"fmt"
+	"log/slog"
 	"net/http"
 	"net/url"
+	"sort"
+	"strings"
 	"sync"
 )
 
@@ -37,6 +41,16 @@ func (a HeaderAuth) Apply(_ context.Context, req *http.Request) error {
 // Secrets implements Auth.
 func (a HeaderAuth) Secrets() []string { return []string{a.Value} }
 
+// Format implements fmt.Formatter: the value is masked in every verb.
+func (a HeaderAuth) Format(f fmt.State, _ rune) {
+	fmt.Fprintf(f, "HeaderAuth{Name:%q Scheme:%q Value:%s}", a.Name, a.Scheme, Mask)
+}
+
+// LogValue implements slog.LogValuer: the value is masked.
+func (a HeaderAuth) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("name", a.Name), slog.String("scheme", a.Scheme), slog.String("value", Mask))
+}
+
 // QueryAuth adds its keys to the query string of every request.
 type QueryAuth struct {
 	Params url.Values
@@ -61,6 +75,24 @@ func (a QueryAuth) Secrets() []string {
 	return out
 }
 
+// Format implements fmt.Formatter: the parameter names show, their values
+// are masked.
+func (a QueryAuth) Format(f fmt.State, _ rune) {
+	fmt.Fprintf(f, "QueryAuth{Params:%s}", strings.Join(a.names(), ","))
+}
+
+// LogValue implements slog.LogValuer: the parameter names only.
+func (a QueryAuth) LogValue() slog.Value { return slog.StringValue(strings.Join(a.names(), ",")) }
+
+func (a QueryAuth) names() []string {
+	out := make([]string, 0, len(a.Params))
+	for k := range a.Params {
+		out = append(out, k+"="+Mask)
+	}
+	sort.Strings(out)
+	return out
+}
+
 // BasicAuth sends HTTP basic credentials.
 type BasicAuth struct {
 	User, Password string
@@ -78,6 +110,16 @@ func (a BasicAuth) Secrets() []string {
 		return nil
 	}
 	return []string{a.Password, a.User + ":" + a.Password}
+}
+
+// Format implements fmt.Formatter: the password is masked.
+func (a BasicAuth) Format(f fmt.State, _ rune) {
+	fmt.Fprintf(f, "BasicAuth{User:%q Password:%s}", a.User, Mask)
+}
+
+// LogValue implements slog.LogValuer: the password is masked.
+func (a BasicAuth) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("user", a.User), slog.String("password", Mask))
 }
 
 // NoAuth sends no credentials (for token endpoints that carry their own).
@@ -111,6 +153,16 @@ type tokenFlight struct {
 	err     error
 	waiters int                // callers waiting for it (t.mu)
 	cancel  context.CancelFunc // ends the fetch once nobody waits for it
+}
+
+// Format implements fmt.Formatter: the cached token never shows.
+func (t *TokenSource) Format(f fmt.State, _ rune) {
+	fmt.Fprintf(f, "TokenSource{Name:%q Scheme:%q}", t.Name, t.Scheme)
+}
+
+// LogValue implements slog.LogValuer: the cached token never shows.
+func (t *TokenSource) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("name", t.Name), slog.String("scheme", t.Scheme))
 }
 
 // Token returns the cached token, fetching it when there is none.
@@ -168,8 +220,15 @@ func (t *TokenSource) get(ctx context.Context, stale string) (string, error) {
 func (t *TokenSource) run(ctx context.Context, f *tokenFlight) {
 	defer f.cancel()
 	tok, err := t.Fetch(ctx)
+	// A token answered with white space around it ("tok\n") is cached and
+	// sent trimmed, so that a refresh after 401 recognises it and no request
+	// fails on an invalid header value.
+	tok = strings.TrimSpace(tok)
 	if err == nil && tok == "" {
 		err = errEmptyToken
+	}
+	if err == nil && strings.ContainsFunc(tok, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
+		err = errBadToken
 	}
 	if err == nil && t.OnToken != nil {
 		t.OnToken(tok)
@@ -229,7 +288,10 @@ func (m MultiAuth) Secrets() []string {
 	return out
 }
 
-var errEmptyToken = errors.New("leadkit: the token endpoint returned an empty token")
+var (
+	errEmptyToken = errors.New("leadkit: the token endpoint returned an empty token")
+	errBadToken   = errors.New("leadkit: the token endpoint returned a token with control characters (it cannot be sent in a header)")
+)
 
 // Public sends a's credentials without registering them as secrets: for
 // identifiers that travel beside a key (a login e-mail, an account id) and

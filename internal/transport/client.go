@@ -92,12 +92,14 @@ func New(cfg Config) (*Client, error) {
 	if hc == nil {
 		hc = &http.Client{Transport: NewDefaultTransport(), Timeout: DefaultTimeout}
 	}
-	wrapped := *hc // keep the caller's timeout, jar and redirect policy
+	wrapped := *hc // keep the caller's timeout and jar
 	base := hc.Transport
 	if base == nil {
 		base = http.DefaultTransport
 	}
 	wrapped.Transport = &attemptTransport{base: base, c: c}
+	// Ours first, then the caller's: see redirect.go.
+	wrapped.CheckRedirect = c.redirectPolicy(hc.CheckRedirect)
 
 	waitMin, waitMax := s.RetryWaitMin, s.RetryWaitMax
 	if waitMax <= 0 {
@@ -126,7 +128,7 @@ func asMulti(a Auth) []Auth {
 func (c *Client) watchTokens(ts *TokenSource) {
 	prev := ts.OnToken
 	ts.OnToken = func(tok string) {
-		c.redactor.Add(tok)
+		c.redactor.AddRotating(tok)
 		if prev != nil {
 			prev(tok)
 		}
@@ -199,6 +201,11 @@ type Response struct {
 	token      string // the token the request carried, for a refresh on 401
 	tooLarge   bool
 	idempotent bool
+	redirect   string // why a redirect was not followed
+	reached    bool   // an earlier attempt may have been processed
+	// Gone is set when a retried DELETE found nothing: an earlier attempt,
+	// whose answer was lost, had deleted it. Do returns no error then.
+	Gone bool
 }
 
 // ResponseError returns a *leadkit.ResponseError of the given kind for r,
@@ -332,33 +339,8 @@ func (c *Client) excerpt(body []byte) string {
 	return strings.ToValidUTF8(s, "\uFFFD")
 }
 
-// redactErr returns err with its message redacted (nil stays nil).
-func (c *Client) redactErr(err error) error {
-	if err == nil {
-		return nil
-	}
-	return &redactedError{msg: c.redactor.Redact(err.Error()), err: err}
-}
-
-// redactedError keeps the chain for errors.Is (context.DeadlineExceeded, a
-// syscall error) while its message is redacted. It unwraps to the original
-// only when that cannot print a URL.
-type redactedError struct {
-	msg string
-	err error
-}
-
-func (e *redactedError) Error() string { return e.msg }
-func (e *redactedError) Unwrap() error { return safeUnwrap(e.err) }
-
-// safeUnwrap strips *url.Error, whose URL field carries the query string.
-func safeUnwrap(err error) error {
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		return ue.Err
-	}
-	return err
-}
+// redactErr returns err masked at every level of its chain (nil stays nil).
+func (c *Client) redactErr(err error) error { return MaskError(c.redactor, err) }
 
 // BuildURL returns the URL req will be sent to, before auth.
 func (c *Client) BuildURL(req *Request) (*url.URL, error) {
@@ -502,6 +484,11 @@ func (c *Client) Do(ctx context.Context, req *Request) (*Response, error) {
 			}
 		}
 	}
+	if resp.StatusCode == http.StatusNotFound && req.Method == http.MethodDelete && resp.reached {
+		// A retried DELETE that finds nothing has done its job.
+		resp.Gone = true
+		return resp, nil
+	}
 	return resp, c.statusError(req, resp)
 }
 
@@ -528,7 +515,11 @@ func (c *Client) retryWithFreshToken(ctx context.Context, req *Request, u *url.U
 
 // send performs one logical call (with retries) and reads the body.
 func (c *Client) send(ctx context.Context, req *Request, u *url.URL, body []byte, ctype string, auth Auth) (*Response, error) {
-	st := &callState{idempotent: req.idempotent(), maxBody: c.maxBody, maxWait: c.rc.RetryWaitMax}
+	if err := ctx.Err(); err != nil {
+		// Nothing was sent: a create's outcome is known.
+		return nil, c.callError(req.Method, u, err, false)
+	}
+	st := &callState{idempotent: req.idempotent(), maxBody: c.maxBody, maxWait: c.rc.RetryWaitMax, auth: auth}
 	ctx = context.WithValue(ctx, stateKey{}, st)
 	var raw any      // a nil []byte would still give the request an (empty) body,
 	if body != nil { // which net/http then probes in a goroutine with a timer
@@ -565,7 +556,9 @@ func (c *Client) send(ctx context.Context, req *Request, u *url.URL, body []byte
 		hresp.Body.Close()
 	}
 	if err != nil {
-		unknown := !st.idempotent && st.mayHaveReached()
+		// A create failed: unknown unless an attempt was made and proved
+		// not to have left.
+		unknown := !st.idempotent && !(st.provedNotSent() || st.attempts == 0)
 		if ctx.Err() != nil {
 			return nil, c.callError(req.Method, rreq.URL, ctx.Err(), unknown)
 		}
@@ -582,6 +575,8 @@ func (c *Client) send(ctx context.Context, req *Request, u *url.URL, body []byte
 		token:      token,
 		tooLarge:   st.tooLarge,
 		idempotent: st.idempotent,
+		redirect:   st.redirectStop,
+		reached:    st.reachedBefore,
 	}, nil
 }
 
@@ -593,21 +588,31 @@ func (c *Client) statusError(req *Request, r *Response) error {
 	if r.StatusCode >= 200 && r.StatusCode < 300 {
 		return nil
 	}
-	base := r.ResponseError(leadkit.ErrHTTPStatus, nil)
+	var cause error
+	if r.StatusCode >= 300 && r.StatusCode < 400 {
+		cause = &RedirectError{Reason: r.redirect, Location: c.redactor.Redact(r.Header.Get("Location"))}
+	}
+	base := r.ResponseError(leadkit.ErrHTTPStatus, cause)
 	var err error = base
 	if c.decodeError != nil {
 		if e := c.decodeError(r, base); e != nil {
 			err = e
 		}
 	}
-	switch r.StatusCode {
-	case http.StatusTooManyRequests:
+	switch {
+	case r.StatusCode == http.StatusTooManyRequests:
 		ra, _ := ParseRetryAfter(r.Header.Get("Retry-After"), time.Now())
 		return &leadkit.RateLimitError{RetryAfter: ra, Err: err}
-	case http.StatusBadGateway, http.StatusGatewayTimeout:
-		if !r.idempotent {
-			return &OutcomeUnknownError{Method: r.Method, URL: r.URL, Err: err}
-		}
+	case r.idempotent:
+		return err
+	case r.StatusCode >= 300 && r.StatusCode < 400:
+		// A create is never followed through a redirect: the 3xx is its
+		// answer, and no vendor documents what one means for a create.
+		return &OutcomeUnknownError{Method: r.Method, URL: r.URL, Err: err}
+	case r.StatusCode >= 500 && r.StatusCode != http.StatusServiceUnavailable:
+		// Only 503 (and 429) say "not processed"; any other 5xx may come
+		// after the create was stored (a server that failed while logging).
+		return &OutcomeUnknownError{Method: r.Method, URL: r.URL, Err: err}
 	}
 	return err
 }

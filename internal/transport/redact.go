@@ -4,9 +4,11 @@ import (
 	"encoding/base64"
 	"net/url"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
+	"unicode/utf16"
 )
 
 // Mask replaces every secret in redacted text.
@@ -25,15 +27,43 @@ var (
 	reUserinfo = regexp.MustCompile(`(?i)([a-z][a-z0-9+.-]*://)[^/@\s]+@`)
 )
 
-// Redactor masks secrets in text: the values it was given, in raw, URL-encoded
-// and base64 forms, and any value of a known secret parameter (token, apikey,
-// api-key, password, Authorization, URL userinfo) wherever it appears.
-// Every error string and log line of the core passes through it.
+// Redactor masks secrets in text: the values it was given, in every form
+// they take on the wire and in echoes (raw, URL-encoded, base64, and
+// JSON-escaped the way Go and PHP write them: "\/" for "/", "\u0026" for
+// "&", \uXXXX for non-ASCII), and any value of a known secret parameter
+// (token, apikey, api-key, password, Authorization, URL userinfo) wherever
+// it appears. Every error string and log line of the core passes through it.
+//
+// A short secret (under MinFreeSecret bytes) is masked where it stands as a
+// value of its own, not inside other text: the token "t" does not turn
+// "http" into "hREDACTEDREDACTEDp", nor the password "2024" the lead id
+// 20240301 into "REDACTED0301". Values of the known parameters are masked
+// whatever their length.
+//
 // The zero value masks the known parameters only.
 type Redactor struct {
 	mu       sync.RWMutex
-	literals []string
+	fixed    []string // secrets given once (Add)
+	rotating []string // the last MaxRotating rotating secrets (AddRotating), oldest first
+	lits     []literal
 }
+
+// literal is one form of one secret.
+type literal struct {
+	s string
+	// bounded: mask only where the text around it cannot continue it (the
+	// secret is short enough to occur inside ordinary words and numbers).
+	bounded bool
+}
+
+// MinFreeSecret is the length from which a secret is masked wherever it
+// occurs; shorter ones only where they stand alone.
+const MinFreeSecret = 8
+
+// MaxRotating is how many rotating secrets (refreshed tokens) a Redactor
+// keeps: enough for every token still in flight, bounded so that a service
+// refreshing a token for months does not slow every log line down.
+const MaxRotating = 8
 
 // NewRedactor returns a Redactor that also masks the given secret values.
 func NewRedactor(secrets ...string) *Redactor {
@@ -42,20 +72,134 @@ func NewRedactor(secrets ...string) *Redactor {
 	return r
 }
 
-// Add registers more secret values (a token fetched at run time, say). It
-// is safe for concurrent use.
+// Add registers more secret values that stay secret for the Redactor's
+// life. It is safe for concurrent use.
 func (r *Redactor) Add(secrets ...string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	n := len(r.fixed)
 	for _, s := range secrets {
-		if s == "" {
-			continue
+		if s != "" && !slices.Contains(r.fixed, s) {
+			r.fixed = append(r.fixed, s)
 		}
-		r.literals = append(r.literals, s, url.QueryEscape(s), url.PathEscape(s),
-			base64.StdEncoding.EncodeToString([]byte(s)))
 	}
-	// Longest first, so that a secret containing another is masked whole.
-	sort.Slice(r.literals, func(i, j int) bool { return len(r.literals[i]) > len(r.literals[j]) })
+	if len(r.fixed) != n {
+		r.rebuild()
+	}
+}
+
+// AddRotating registers a secret that replaces older ones of its kind (a
+// token fetched at run time): the Redactor keeps the last MaxRotating, so
+// that its cost stays bounded however often a token is refreshed.
+func (r *Redactor) AddRotating(secret string) {
+	if secret == "" {
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if slices.Contains(r.rotating, secret) || slices.Contains(r.fixed, secret) {
+		return
+	}
+	r.rotating = append(r.rotating, secret)
+	if len(r.rotating) > MaxRotating {
+		r.rotating = slices.Delete(r.rotating, 0, len(r.rotating)-MaxRotating)
+	}
+	r.rebuild()
+}
+
+// rebuild derives the literal forms of every secret, longest first, so that
+// a secret containing another is masked whole. r.mu is held.
+func (r *Redactor) rebuild() {
+	seen := map[string]bool{}
+	var lits []literal
+	for _, list := range [][]string{r.fixed, r.rotating} {
+		for _, s := range list {
+			bounded := len(s) < MinFreeSecret
+			for _, f := range SecretForms(s) {
+				if f == "" || seen[f] {
+					continue
+				}
+				seen[f] = true
+				lits = append(lits, literal{s: f, bounded: bounded})
+			}
+		}
+	}
+	sort.SliceStable(lits, func(i, j int) bool { return len(lits[i].s) > len(lits[j].s) })
+	r.lits = lits
+}
+
+// SecretForms returns the forms in which s may appear in text: itself,
+// URL-encoded (query and path), base64 (standard and URL alphabets, padded
+// and not), and JSON-escaped as encoding/json and PHP's json_encode write it
+// (with and without "\/", HTML characters and non-ASCII escaped in lower or
+// upper-case hex).
+func SecretForms(s string) []string {
+	forms := []string{s, url.QueryEscape(s), url.PathEscape(s),
+		base64.StdEncoding.EncodeToString([]byte(s)), base64.RawStdEncoding.EncodeToString([]byte(s)),
+		base64.URLEncoding.EncodeToString([]byte(s)), base64.RawURLEncoding.EncodeToString([]byte(s)),
+	}
+	for _, slash := range []bool{false, true} {
+		for _, html := range []bool{false, true} {
+			for _, ascii := range []bool{false, true} {
+				forms = append(forms, jsonEscape(s, slash, html, ascii, false))
+				if html || ascii {
+					forms = append(forms, jsonEscape(s, slash, html, ascii, true))
+				}
+			}
+		}
+	}
+	slices.Sort(forms)
+	return slices.Compact(forms)
+}
+
+// jsonEscape writes s as the inside of a JSON string: slash escapes "/",
+// html escapes <, > and &, ascii escapes every non-ASCII rune (as UTF-16),
+// upper writes hex digits in upper case.
+func jsonEscape(s string, slash, html, ascii, upper bool) string {
+	hex := "0123456789abcdef"
+	if upper {
+		hex = "0123456789ABCDEF"
+	}
+	var b strings.Builder
+	u := func(r rune) {
+		b.WriteString(`\u`)
+		for shift := 12; shift >= 0; shift -= 4 {
+			b.WriteByte(hex[(r>>shift)&0xf])
+		}
+	}
+	for _, c := range s {
+		switch {
+		case c == '"':
+			b.WriteString(`\"`)
+		case c == '\\':
+			b.WriteString(`\\`)
+		case c == '\n':
+			b.WriteString(`\n`)
+		case c == '\r':
+			b.WriteString(`\r`)
+		case c == '\t':
+			b.WriteString(`\t`)
+		case c < 0x20:
+			u(c)
+		case c == '/' && slash:
+			b.WriteString(`\/`)
+		case (c == '<' || c == '>' || c == '&') && html:
+			u(c)
+		case c == 0x2028 || c == 0x2029:
+			u(c) // encoding/json always escapes these
+		case c >= 0x80 && ascii:
+			if c >= 0x10000 {
+				r1, r2 := utf16.EncodeRune(c)
+				u(r1)
+				u(r2)
+			} else {
+				u(c)
+			}
+		default:
+			b.WriteRune(c)
+		}
+	}
+	return b.String()
 }
 
 // Redact returns s with every secret masked.
@@ -65,14 +209,65 @@ func (r *Redactor) Redact(s string) string {
 	}
 	if r != nil {
 		r.mu.RLock()
-		defer r.mu.RUnlock()
-		for _, lit := range r.literals {
-			if lit != "" && strings.Contains(s, lit) {
-				s = strings.ReplaceAll(s, lit, Mask)
+		lits := r.lits
+		r.mu.RUnlock()
+		for _, lit := range lits {
+			if strings.Contains(s, lit.s) {
+				s = replaceLiteral(s, lit)
 			}
 		}
 	}
 	return RedactPatterns(s)
+}
+
+// replaceLiteral masks the occurrences of lit in s; a bounded literal only
+// where the bytes beside it do not continue a word or number it would then
+// be part of.
+func replaceLiteral(s string, lit literal) string {
+	if !lit.bounded {
+		return strings.ReplaceAll(s, lit.s, Mask)
+	}
+	var b strings.Builder
+	last, from := 0, 0
+	for {
+		i := strings.Index(s[from:], lit.s)
+		if i < 0 {
+			break
+		}
+		i += from
+		j := i + len(lit.s)
+		if standsAlone(s, i, j) {
+			b.WriteString(s[last:i])
+			b.WriteString(Mask)
+			last = j
+			from = j
+		} else {
+			from = i + 1
+		}
+	}
+	if last == 0 {
+		return s
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}
+
+// standsAlone reports whether s[i:j] is not glued to word characters: each
+// edge that is itself a word character must meet a non-word one (or the end).
+func standsAlone(s string, i, j int) bool {
+	if isWordByte(s[i]) && i > 0 && isWordByte(s[i-1]) {
+		return false
+	}
+	if isWordByte(s[j-1]) && j < len(s) && isWordByte(s[j]) {
+		return false
+	}
+	return true
+}
+
+// isWordByte: ASCII letters and digits, and every byte of a non-ASCII rune
+// (letters of other scripts continue words too).
+func isWordByte(c byte) bool {
+	return c >= 0x80 || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
 }
 
 // RedactPatterns masks the known secret parameters in s, without knowing any

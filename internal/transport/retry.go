@@ -10,8 +10,7 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/http"
-	"net/http/httptrace"
-	"strconv"
+		"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -19,23 +18,45 @@ import (
 
 type stateKey struct{}
 
-// callState follows one logical call across its attempts.
+// callState follows one logical call across its attempts and redirect hops.
 type callState struct {
 	idempotent bool
 	maxBody    int64
 	maxWait    time.Duration
+	auth       Auth // re-applied on a redirect to the same host
 
 	mu       sync.Mutex
 	attempts int
-	gotConn  bool // the last attempt got a connection, so it may have been sent
-	body     []byte
-	tooLarge bool
+	// notSent is positive proof that the current attempt was not processed:
+	// our dialer failed (DNS, refused, TLS handshake), or the server answered
+	// 429 or 503. Without it a create's failure has an unknown outcome.
+	notSent bool
+	// reachedBefore: an earlier attempt may have been processed (it failed
+	// after a connection, or met a gateway error), so a retried DELETE that
+	// finds nothing has done its job.
+	reachedBefore bool
+	// redirectStop says why a redirect was not followed ("" when none was
+	// refused).
+	redirectStop string
+	body         []byte
+	tooLarge     bool
 }
 
-func (st *callState) mayHaveReached() bool {
+func stateOf(ctx interface{ Value(any) any }) *callState {
+	st, _ := ctx.Value(stateKey{}).(*callState)
+	return st
+}
+
+func (st *callState) provedNotSent() bool {
 	st.mu.Lock()
 	defer st.mu.Unlock()
-	return st.gotConn
+	return st.notSent
+}
+
+func (st *callState) set(f func(st *callState)) {
+	st.mu.Lock()
+	f(st)
+	st.mu.Unlock()
 }
 
 // readBody reads the final response's body inside the retry loop, so that a
@@ -91,33 +112,33 @@ func readLimited(r io.Reader, buf []byte, limit int64) ([]byte, error) {
 }
 
 // attemptTransport wraps the caller's transport: it counts attempts, notes
-// whether each got a connection (a request that never got one provably did
-// not reach the server), and logs one line per attempt. It deliberately has
-// no CloseIdleConnections, so retryablehttp's giving-up path does not empty
-// the caller's connection pool.
+// positive proof that an attempt never left (a dial error), takes GetBody off
+// creates so that no transport below replays them (net/http's HTTP/1 and
+// HTTP/2 clients resend a request that has one after some connection and
+// stream errors), and logs one line per attempt and redirect hop. It
+// deliberately has no CloseIdleConnections, so retryablehttp's giving-up
+// path does not empty the caller's connection pool.
 type attemptTransport struct {
 	base http.RoundTripper
 	c    *Client
 }
 
 func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	st, _ := req.Context().Value(stateKey{}).(*callState)
+	st := stateOf(req.Context())
+	hop := req.Response != nil // a redirect hop of the same attempt
 	attempt := 0
 	if st != nil {
 		st.mu.Lock()
-		st.attempts++
+		if !hop {
+			st.attempts++
+			st.notSent = false
+		}
 		attempt = st.attempts
-		st.gotConn = false
 		st.mu.Unlock()
-		if !st.idempotent {
-			// Only a create needs to know whether it may have been sent;
-			// the trace costs a request copy and a context per attempt.
-			trace := &httptrace.ClientTrace{GotConn: func(httptrace.GotConnInfo) {
-				st.mu.Lock()
-				st.gotConn = true
-				st.mu.Unlock()
-			}}
-			req = req.WithContext(httptrace.WithClientTrace(req.Context(), trace))
+		if !st.idempotent && req.GetBody != nil {
+			r2 := *req
+			r2.GetBody = nil
+			req = &r2
 		}
 	}
 	start := time.Now()
@@ -135,6 +156,9 @@ func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 			slog.Int("attempt", attempt),
 			slog.Duration("duration", time.Since(start)),
 		}
+		if hop {
+			attrs = append(attrs, slog.Bool("redirect", true))
+		}
 		if resp != nil {
 			attrs = append(attrs, slog.Int("status", resp.StatusCode))
 		}
@@ -143,53 +167,52 @@ func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 		}
 		l.LogAttrs(req.Context(), slog.LevelDebug, "leadkit http attempt", attrs...)
 	}
-	if st != nil && err != nil && isDialError(err) {
-		st.mu.Lock()
-		st.gotConn = false
-		st.mu.Unlock()
+	if st != nil && err != nil && !hop && provablyNotSent(err) {
+		st.set(func(st *callState) { st.notSent = true })
 	}
 	return resp, err
 }
 
-// checkRetry is the retry policy of DESIGN.md.
+// checkRetry is the retry policy of ARCHITECTURE.md.
 func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
 	if ctx.Err() != nil {
 		return false, ctx.Err()
 	}
-	st, _ := ctx.Value(stateKey{}).(*callState)
-	idempotent := st == nil || st.idempotent
+	st := stateOf(ctx)
+	if st == nil {
+		st = &callState{idempotent: true}
+	}
 	if err != nil {
 		if !retryableError(err) {
 			return false, nil
 		}
-		if idempotent {
+		if st.idempotent {
+			st.set(func(st *callState) { st.reachedBefore = st.reachedBefore || !st.notSent })
 			return true, nil
 		}
-		// A create is resent only when it provably never left.
-		return !st.mayHaveReached(), nil
+		// A create is resent only on positive proof that it never left.
+		return st.provedNotSent(), nil
 	}
 	switch resp.StatusCode {
 	case http.StatusTooManyRequests, http.StatusServiceUnavailable:
-		// The server says it did not process the request. When it asks for a
-		// longer wait than we may take, retrying early only earns another
-		// refusal: hand the answer back at once (a *leadkit.RateLimitError
-		// carrying the server's Retry-After for 429).
-		if d, ok := ParseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok && st != nil && d > st.maxWait {
+		// The server says it did not process the request: if the context
+		// ends during the wait, a create's outcome is known (not done).
+		st.set(func(st *callState) { st.notSent = true })
+		// When it asks for a longer wait than we may take, retrying early
+		// only earns another refusal: hand the answer back at once (a
+		// *leadkit.RateLimitError carrying the server's Retry-After for 429).
+		if d, ok := ParseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok && st.maxWait > 0 && d > st.maxWait {
 			return false, nil
-		}
-		if st != nil {
-			// Nothing was processed: if the context ends during the wait, a
-			// create's outcome is known (not done), not "unknown".
-			st.mu.Lock()
-			st.gotConn = false
-			st.mu.Unlock()
 		}
 		return true, nil
 	case http.StatusBadGateway, http.StatusGatewayTimeout:
-		return idempotent, nil
+		if st.idempotent {
+			st.set(func(st *callState) { st.reachedBefore = true })
+		}
+		return st.idempotent, nil
 	case http.StatusInternalServerError:
 		m := resp.Request.Method
-		return idempotent && (m == http.MethodGet || m == http.MethodHead), nil
+		return st.idempotent && (m == http.MethodGet || m == http.MethodHead), nil
 	}
 	return false, nil
 }
@@ -211,8 +234,12 @@ func retryableError(err error) bool {
 	return true
 }
 
-// isDialError reports a failure to connect at all: DNS, refused, unreachable.
-func isDialError(err error) bool {
+// provablyNotSent reports positive proof that a request never left the
+// process: our dialer failed (DNS, a refused or unreachable connection, a
+// dial timeout, also to a proxy) or the TLS handshake failed, before any
+// byte of the request was written. Anything else, and the absence of any
+// signal, is no proof.
+func provablyNotSent(err error) bool {
 	var dnsErr *net.DNSError
 	if errors.As(err, &dnsErr) {
 		return true
@@ -221,7 +248,10 @@ func isDialError(err error) bool {
 	if errors.As(err, &op) && op.Op == "dial" {
 		return true
 	}
-	return false
+	var rh tls.RecordHeaderError
+	var alert tls.AlertError
+	var certErr *tls.CertificateVerificationError
+	return errors.As(err, &rh) || errors.As(err, &alert) || errors.As(err, &certErr)
 }
 
 // backoff waits with exponential backoff and full jitter, or for the
@@ -233,7 +263,9 @@ func backoff(minWait, maxWait time.Duration, attempt int, resp *http.Response) t
 			return min(d, maxWait)
 		}
 	}
-	ceil := minWait
+	// A zero minimum would turn backoff off (WithRetryWait refuses it; the
+	// floor guards every other path).
+	ceil := max(minWait, time.Millisecond)
 	for i := 0; i < attempt && ceil < maxWait; i++ {
 		ceil *= 2
 	}

@@ -126,15 +126,17 @@ func WithMaxRetries[T any](n int) Option[T] {
 	}
 }
 
-// WithRetryWait sets the bounds of the exponential backoff between retries.
+// WithRetryWait sets the bounds of the exponential backoff between retries;
+// min must be positive (use WithMaxRetries(0) for no retries).
 // A server's Retry-After (429, 503) up to max is waited out and the request
 // retried; a longer one is not waited at all: the answer is returned at once
 // (429 as a *leadkit.RateLimitError carrying the server's RetryAfter), since
 // asking again before the server's time only earns another refusal.
 func WithRetryWait[T any](minWait, maxWait time.Duration) Option[T] {
 	return func(s *Settings, _ *T) error {
-		if minWait < 0 || maxWait < minWait {
-			return leadkit.Invalid("RetryWait", "need 0 <= min <= max, got min %s max %s", minWait, maxWait)
+		if minWait <= 0 || maxWait < minWait {
+			// A zero minimum would turn backoff off: every retry at once.
+			return leadkit.Invalid("RetryWait", "need 0 < min <= max, got min %s max %s", minWait, maxWait)
 		}
 		s.RetryWaitMin, s.RetryWaitMax = minWait, maxWait
 		return nil
