@@ -2,6 +2,8 @@ package faulttest
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
@@ -61,6 +63,9 @@ type expect struct {
 	// the request; when it did not, the error may say either.
 	unknownIfSent bool
 	why           string // for overrides: the reason the cell differs from its class
+	// other is how many requests the other host of a cross-host redirect
+	// must receive (checked on those cells only).
+	other int
 }
 
 func ok(n int) expect                   { return expect{ok: true, count: n} }
@@ -75,6 +80,7 @@ var (
 	errUnknown  = leadkit.ErrOutcomeUnknown
 	errStatus   = leadkit.ErrHTTPStatus
 	errDeadline = context.DeadlineExceeded
+	errRedirect = leadkit.ErrRedirect
 )
 
 // classExpect is the matrix's expectation for each class of operation and
@@ -172,6 +178,7 @@ type op struct {
 	match    func(*http.Request) bool // the operation's requests (not a token fetch)
 	call     func(ctx context.Context, client any) error
 	override map[fault]expect
+	body     bool // an idempotent write that carries a body (PUT)
 }
 
 func (v *vendor) expect(o *op, f fault) expect {
@@ -181,7 +188,41 @@ func (v *vendor) expect(o *op, f fault) expect {
 	if e, ok := v.override[f]; ok {
 		return e
 	}
+	if status, cross := f.redirectStatus(); status != 0 {
+		return redirectExpect(o, status, cross)
+	}
+	if f == fH2Reset {
+		// The stream was reset after the server read the request: reads
+		// and idempotent writes are retried; a create is never replayed,
+		// neither by the retry layer nor by the HTTP/2 transport below it.
+		if o.class == classCreate {
+			return fail(1, errUnknown)
+		}
+		return ok(2)
+	}
 	return classExpect[o.class][f]
+}
+
+// redirectExpect is the redirect policy of the core written down as data.
+func redirectExpect(o *op, status int, cross bool) expect {
+	changesMethod := status != 307 && status != 308 // net/http turns a non-GET into a GET on 301-303
+	switch {
+	case o.class == classCreate:
+		// Never followed: the 3xx is the create's answer, outcome unknown.
+		return fail(1, errUnknown, errRedirect, errStatus)
+	case o.class == classIdem && changesMethod:
+		// Following would turn the write into a GET that "succeeds".
+		return fail(1, errRedirect, errStatus)
+	case !cross:
+		return ok(2) // followed, the client's credentials applied again
+	case o.body:
+		// A body may hold keys: not sent to another host.
+		return fail(1, errRedirect, errStatus)
+	}
+	// Followed to the other host without any credential; it answers 404.
+	e := fail(1, errStatus)
+	e.other = 1
+	return e
 }
 
 // pathHas matches requests whose path contains s (and method m when not empty).
@@ -204,6 +245,8 @@ type cell struct {
 	settled  bool // no handler still running shortly after the call returned
 	logs     string
 	creds    []string
+	other    int    // requests the other host of a cross-host redirect received
+	otherGot string // everything it received
 }
 
 func runCell(v *vendor, o *op, f fault) (c cell) {
@@ -211,8 +254,28 @@ func runCell(v *vendor, o *op, f fault) (c cell) {
 	logs := &testutil.SyncBuffer{}
 	logger := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	fr := &front{backend: v.backend, match: o.match, fault: f, echo: v.echo}
+	if _, cross := f.redirectStatus(); cross {
+		fr.other = newOtherHost()
+		defer func() {
+			fr.other.Close()
+			c.other = int(fr.other.hits.Load())
+			c.otherGot = fr.other.received()
+		}()
+	}
+	tr := transport.NewDefaultTransport()
+	defer tr.CloseIdleConnections()
 	var base string
-	if f == fRefused {
+	switch f {
+	case fH2Reset:
+		srv := httptest.NewUnstartedServer(fr)
+		srv.EnableHTTP2 = true
+		srv.StartTLS()
+		defer srv.Close()
+		pool := x509.NewCertPool()
+		pool.AddCert(srv.Certificate())
+		tr.TLSClientConfig = &tls.Config{RootCAs: pool}
+		base = srv.URL
+	case fRefused:
 		u, release, err := closedPort()
 		if err != nil {
 			c.setupErr = err
@@ -220,13 +283,11 @@ func runCell(v *vendor, o *op, f fault) (c cell) {
 		}
 		defer release()
 		base = u
-	} else {
+	default:
 		srv := httptest.NewServer(fr)
 		defer srv.Close()
 		base = srv.URL
 	}
-	tr := transport.NewDefaultTransport()
-	defer tr.CloseIdleConnections()
 	hc := &http.Client{Transport: tr}
 	client, err := v.newClient(base, common{hc: hc, logger: logger})
 	if err != nil {
@@ -285,6 +346,7 @@ func (c *cell) label() string {
 		{errUnknown, "unknown"}, {errDeadline, "deadline"}, {errConnRefused, "refused"},
 		{leadkit.ErrEmptyBody, "empty"}, {leadkit.ErrTruncatedBody, "truncated"},
 		{leadkit.ErrBodyTooLarge, "too large"}, {leadkit.ErrNotJSON, "not JSON"}, {leadkit.ErrDecode, "decode"},
+		{errRedirect, "redirect"},
 	} {
 		if errors.Is(c.err, k.err) {
 			parts = append(parts, k.name)
@@ -352,6 +414,13 @@ func check(t *testing.T, c *cell) {
 		// The server would take slowDelay (10s); the call ends with the
 		// caller's 100ms deadline (the bound leaves room for a loaded machine).
 		assert.Less(t, c.elapsed, 5*time.Second, "the call ends with the caller's deadline")
+	}
+	if _, cross := c.f.redirectStatus(); cross {
+		assert.Equal(t, e.other, c.other, "requests that reached the other host")
+		secrets := append(append([]string(nil), c.v.secrets...), c.creds...)
+		if hits := leaks(map[string]string{"the other host": c.otherGot}, secrets); len(hits) > 0 {
+			t.Errorf("credentials reached the other host:\n%s", strings.Join(hits, "\n"))
+		}
 	}
 	if c.f == fEcho {
 		// The echo (with the credentials in it, masked) reached the error,

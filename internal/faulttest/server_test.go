@@ -37,14 +37,40 @@ const (
 	fHuge                     // 200 with the sandbox's JSON followed by 12 MiB of spaces
 	fBadUTF8                  // 200 with invalid UTF-8 bytes inside a string of the sandbox's JSON
 	fHTMLType                 // 200 with the sandbox's valid JSON labelled Content-Type: text/html
+	fSame301                  // 301 to the same URL on the same host (credentials left out of the target)
+	fSame302                  // 302, likewise
+	fSame303                  // 303, likewise
+	fSame307                  // 307, likewise
+	fSame308                  // 308, likewise
+	fCross301                 // 301 to another host, the target carrying the whole request URI (keys in the query too)
+	fCross302                 // 302, likewise
+	fCross303                 // 303, likewise
+	fCross307                 // 307, likewise
+	fCross308                 // 308, likewise
+	fH2Reset                  // HTTP/2 over TLS: the server reads the request, then resets the stream
 	numFaults
 )
+
+// redirectStatus returns the status of a redirect fault and whether it
+// points to another host (status 0 for other faults).
+func (f fault) redirectStatus() (status int, cross bool) {
+	switch {
+	case f >= fSame301 && f <= fSame308:
+		return [...]int{301, 302, 303, 307, 308}[f-fSame301], false
+	case f >= fCross301 && f <= fCross308:
+		return [...]int{301, 302, 303, 307, 308}[f-fCross301], true
+	}
+	return 0, false
+}
 
 var faultNames = [numFaults]string{
 	"none", "refused", "reset before answer", "reset mid-body", "slower than deadline",
 	"500", "502 HTML", "503 Retry-After: 1", "429 Retry-After: date +1s", "429 Retry-After: date +1h",
 	"error echoing request", "200 empty", "200 truncated JSON", "200 12 MiB", "200 invalid UTF-8",
 	"200 JSON as text/html",
+	"301 same host", "302 same host", "303 same host", "307 same host", "308 same host",
+	"301 other host", "302 other host", "303 other host", "307 other host", "308 other host",
+	"HTTP/2 stream reset",
 }
 
 func (f fault) String() string { return faultNames[f] }
@@ -69,6 +95,7 @@ type front struct {
 	match   func(*http.Request) bool
 	fault   fault
 	echo    func(msg string) (int, string) // the vendor's error answer around msg
+	other   *otherHost                     // the target of the cross-host redirects
 
 	hits     atomic.Int32 // requests of the operation under test
 	inflight atomic.Int32 // handlers running
@@ -82,6 +109,9 @@ func (f *front) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(r.Body)
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	f.noteCreds(r, body)
+	if p, ok := strings.CutPrefix(r.URL.Path, redirectedPrefix); ok {
+		r.URL.Path, r.URL.RawPath = p, ""
+	}
 	if !f.match(r) || f.hits.Add(1) > 1 {
 		f.pass(w, r)
 		return
@@ -129,6 +159,26 @@ func (f *front) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeRaw(w, status, "application/json", b, nil)
 	case fEmpty:
 		writeRaw(w, 200, "application/json", "", nil)
+	case fSame301, fSame302, fSame303, fSame307, fSame308:
+		// Back to the same operation on this host, without the credentials
+		// (the client must apply its own again).
+		status, _ := f.fault.redirectStatus()
+		q := r.URL.Query()
+		for _, p := range credParams {
+			q.Del(p)
+		}
+		loc := redirectedPrefix + r.URL.EscapedPath()
+		if len(q) > 0 {
+			loc += "?" + q.Encode()
+		}
+		writeRaw(w, status, "application/json", `{}`, http.Header{"Location": {loc}})
+	case fCross301, fCross302, fCross303, fCross307, fCross308:
+		// A careless or hostile server: to another host, with the whole
+		// request URI, query keys included.
+		status, _ := f.fault.redirectStatus()
+		writeRaw(w, status, "application/json", `{}`, http.Header{"Location": {f.other.URL + r.URL.RequestURI()}})
+	case fH2Reset:
+		panic(http.ErrAbortHandler) // HTTP/2: RST_STREAM after the request was read
 	case fTruncated, fHuge, fBadUTF8, fHTMLType:
 		rec := f.record(r)
 		out := rec.Body.Bytes()
@@ -150,6 +200,38 @@ func (f *front) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	default:
 		panic("unknown fault")
 	}
+}
+
+// redirectedPrefix marks the target of a same-host redirect.
+const redirectedPrefix = "/_redirected"
+
+// otherHost is the target of the cross-host redirects: it records
+// everything it receives (so the cell can search it for credentials) and
+// answers 404.
+type otherHost struct {
+	*httptest.Server
+	hits  atomic.Int32
+	mu    sync.Mutex
+	texts []string
+}
+
+func newOtherHost() *otherHost {
+	o := &otherHost{}
+	o.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		o.hits.Add(1)
+		body, _ := io.ReadAll(r.Body)
+		o.mu.Lock()
+		o.texts = append(o.texts, dumpRequest(r, body))
+		o.mu.Unlock()
+		writeRaw(w, http.StatusNotFound, "application/json", `{"error":"not here"}`, nil)
+	}))
+	return o
+}
+
+func (o *otherHost) received() string {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return strings.Join(o.texts, "\n")
 }
 
 func (f *front) record(r *http.Request) *httptest.ResponseRecorder {

@@ -236,7 +236,7 @@ func datacakeVendor(t *testing.T) *vendor {
 				call: func(ctx context.Context, x any) error {
 					return ignore(c(x).CreateProspect(ctx, &datacake.Prospect{Name: "João da Falha", Document: "529.982.247-25", Email: "joao@example.com.br"}))
 				}},
-			{name: "UpdateProspect", class: classIdem, match: route("PUT", "prospectos", "*"),
+			{name: "UpdateProspect", class: classIdem, body: true, match: route("PUT", "prospectos", "*"),
 				call: func(ctx context.Context, x any) error {
 					return ignore(c(x).UpdateProspect(ctx, prospectID, &datacake.Prospect{Notes: "ligar depois das 18h"}))
 				}},

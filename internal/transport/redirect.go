@@ -17,6 +17,8 @@ const MaxRedirects = 10
 //
 //   - A create (any request that is not idempotent) is never followed: the
 //     3xx is its answer, and its outcome is unknown.
+//   - A redirect that would change the method (net/http turns a PUT or
+//     DELETE into a GET on 301, 302 and 303) is not followed.
 //   - An idempotent request follows up to MaxRedirects hops. To the same
 //     host (an http to https upgrade included) the client's credentials are
 //     applied again, since the target URL lacks query keys.
@@ -41,6 +43,11 @@ func (c *Client) redirectPolicy(next func(*http.Request, []*http.Request) error)
 		req.Header.Del("Referer")
 		if st == nil || !st.idempotent {
 			return stop("a request that creates something is never redirected")
+		}
+		if req.Method != via[0].Method {
+			// net/http turns a PUT, DELETE or POST into a GET on 301-303:
+			// the GET would "succeed" without the write having been done.
+			return stop(fmt.Sprintf("it would turn the %s into a %s", via[0].Method, req.Method))
 		}
 		if len(via) >= MaxRedirects {
 			return stop(fmt.Sprintf("more than %d redirects", MaxRedirects))

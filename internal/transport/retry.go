@@ -10,7 +10,7 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/http"
-		"strconv"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
