@@ -2,6 +2,7 @@ package transport
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -51,6 +52,11 @@ func (a HeaderAuth) LogValue() slog.Value {
 	return slog.GroupValue(slog.String("name", a.Name), slog.String("scheme", a.Scheme), slog.String("value", Mask))
 }
 
+// MarshalJSON implements json.Marshaler: the value is masked.
+func (a HeaderAuth) MarshalJSON() ([]byte, error) {
+	return json.Marshal(map[string]string{"Name": a.Name, "Scheme": a.Scheme, "Value": Mask})
+}
+
 // QueryAuth adds its keys to the query string of every request.
 type QueryAuth struct {
 	Params url.Values
@@ -83,6 +89,9 @@ func (a QueryAuth) Format(f fmt.State, _ rune) {
 
 // LogValue implements slog.LogValuer: the parameter names only.
 func (a QueryAuth) LogValue() slog.Value { return slog.StringValue(strings.Join(a.names(), ",")) }
+
+// MarshalJSON implements json.Marshaler: the values are masked.
+func (a QueryAuth) MarshalJSON() ([]byte, error) { return json.Marshal(a.names()) }
 
 func (a QueryAuth) names() []string {
 	out := make([]string, 0, len(a.Params))
@@ -120,6 +129,11 @@ func (a BasicAuth) Format(f fmt.State, _ rune) {
 // LogValue implements slog.LogValuer: the password is masked.
 func (a BasicAuth) LogValue() slog.Value {
 	return slog.GroupValue(slog.String("user", a.User), slog.String("password", Mask))
+}
+
+// MarshalJSON implements json.Marshaler: the password is masked.
+func (a BasicAuth) MarshalJSON() ([]byte, error) {
+	return json.Marshal(map[string]string{"User": a.User, "Password": Mask})
 }
 
 // NoAuth sends no credentials (for token endpoints that carry their own).
