@@ -182,7 +182,7 @@ func NewClient(baseURL, token string, opts ...Option) (*Client, error) {
 	tc, err := transport.New(transport.Config{
 		Vendor:      "datacake",
 		Settings:    s,
-		Auth:        transport.HeaderAuth{Name: cfg.headerName, Scheme: cfg.scheme, Value: token},
+		Auth:        transport.HeaderAuth{Name: cfg.headerName, Scheme: cfg.scheme, Value: transport.NewSecret(token)},
 		Secrets:     []string{token},
 		DecodeError: decodeError,
 	})

@@ -205,15 +205,15 @@ func moscow() *time.Location {
 // error texts for nothing.
 func queryAuth(login, apiKey string) transport.Auth {
 	return transport.MultiAuth{
-		transport.Public(transport.QueryAuth{Params: url.Values{"login": {login}}}),
-		transport.QueryAuth{Params: url.Values{"apikey": {apiKey}}},
+		transport.Public(transport.QueryKey("login", login)),
+		transport.QueryKey("apikey", apiKey),
 	}
 }
 
 func headerAuth(login, apiKey string) transport.Auth {
 	return transport.MultiAuth{
-		transport.Public(transport.HeaderAuth{Name: "Login", Value: login}),
-		transport.HeaderAuth{Name: "Apikey", Value: apiKey},
+		transport.Public(transport.HeaderAuth{Name: "Login", Value: transport.NewSecret(login)}),
+		transport.HeaderAuth{Name: "Apikey", Value: transport.NewSecret(apiKey)},
 	}
 }
 

@@ -196,7 +196,7 @@ func (c *Client) fetchToken(ctx context.Context) (string, error) {
 	req := &transport.Request{
 		Method: http.MethodGet,
 		Path:   []string{"solution", "token", "basic", c.platformID},
-		Auth:   transport.BasicAuth{User: c.user, Password: c.password.Value()},
+		Auth:   transport.BasicAuth{User: c.user, Password: transport.NewSecret(c.password.Value())},
 	}
 	if c.timeParam != "" {
 		req.Query = url.Values{"time": {c.timeParam}}

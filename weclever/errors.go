@@ -77,7 +77,7 @@ func (e *Error) Unwrap() error {
 func (c *Client) decodeError(resp *transport.Response, base *leadkit.ResponseError) error {
 	return &Error{
 		StatusCode: resp.StatusCode,
-		Message:    c.hc.Redactor().Redact(errorMessage(resp.Body)),
+		Message:    c.message(errorMessage(resp.Body)),
 		Body:       base.Body,
 		base:       base,
 	}
@@ -91,7 +91,7 @@ func (c *Client) bodyError(resp *transport.Response) error {
 		return nil
 	}
 	base := resp.ResponseError(leadkit.ErrDecode, errors.New("error body in a successful answer"))
-	return &Error{StatusCode: resp.StatusCode, Message: c.hc.Redactor().Redact(msg), Body: base.Body, base: base}
+	return &Error{StatusCode: resp.StatusCode, Message: c.message(msg), Body: base.Body, base: base}
 }
 
 const maxMessage = 300
@@ -108,7 +108,7 @@ func errorMessage(body []byte) string {
 	if t[0] == '<' { // an HTML page from a proxy: the excerpt is on Body
 		return ""
 	}
-	return clip(string(t))
+	return string(t)
 }
 
 // jsonMessage reads {"error": ...} or {"message": ...}; error wins. A
@@ -128,7 +128,7 @@ func jsonMessage(body []byte) (string, bool) {
 	}
 	for _, raw := range []json.RawMessage{v.Error, v.Message, v.Detail} {
 		if s := rawText(raw); s != "" {
-			return clip(s), true
+			return s, true
 		}
 	}
 	return "", true
@@ -156,6 +156,10 @@ func rawText(raw json.RawMessage) string {
 	}
 	return ""
 }
+
+// message masks the client's secrets in msg and then clips it: masking
+// always comes first, or a secret straddling the cut would leave its start.
+func (c *Client) message(msg string) string { return clip(c.hc.Redactor().Redact(msg)) }
 
 func clip(s string) string {
 	s = strings.ToValidUTF8(s, "\uFFFD")

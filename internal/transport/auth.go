@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"net/url"
 	"sort"
 	"strings"
 	"sync"
@@ -26,12 +25,13 @@ type Auth interface {
 // is set: {"token", "", x} gives "token: x"; {"Authorization", "Bearer", x}
 // gives "Authorization: Bearer x".
 type HeaderAuth struct {
-	Name, Scheme, Value string
+	Name, Scheme string
+	Value        Secret
 }
 
 // Apply implements Auth.
 func (a HeaderAuth) Apply(_ context.Context, req *http.Request) error {
-	v := a.Value
+	v := a.Value.Value()
 	if a.Scheme != "" {
 		v = a.Scheme + " " + v
 	}
@@ -40,7 +40,7 @@ func (a HeaderAuth) Apply(_ context.Context, req *http.Request) error {
 }
 
 // Secrets implements Auth.
-func (a HeaderAuth) Secrets() []string { return []string{a.Value} }
+func (a HeaderAuth) Secrets() []string { return []string{a.Value.Value()} }
 
 // Format implements fmt.Formatter: the value is masked in every verb.
 func (a HeaderAuth) Format(f fmt.State, _ rune) {
@@ -59,14 +59,19 @@ func (a HeaderAuth) MarshalJSON() ([]byte, error) {
 
 // QueryAuth adds its keys to the query string of every request.
 type QueryAuth struct {
-	Params url.Values
+	Params map[string]Secret
+}
+
+// QueryKey returns a QueryAuth of one parameter.
+func QueryKey(name, value string) QueryAuth {
+	return QueryAuth{Params: map[string]Secret{name: NewSecret(value)}}
 }
 
 // Apply implements Auth.
 func (a QueryAuth) Apply(_ context.Context, req *http.Request) error {
 	q := req.URL.Query()
-	for k, vs := range a.Params {
-		q[k] = vs
+	for k, v := range a.Params {
+		q.Set(k, v.Value())
 	}
 	req.URL.RawQuery = q.Encode()
 	return nil
@@ -75,8 +80,8 @@ func (a QueryAuth) Apply(_ context.Context, req *http.Request) error {
 // Secrets implements Auth.
 func (a QueryAuth) Secrets() []string {
 	var out []string
-	for _, vs := range a.Params {
-		out = append(out, vs...)
+	for _, v := range a.Params {
+		out = append(out, v.Value())
 	}
 	return out
 }
@@ -104,21 +109,22 @@ func (a QueryAuth) names() []string {
 
 // BasicAuth sends HTTP basic credentials.
 type BasicAuth struct {
-	User, Password string
+	User     string
+	Password Secret
 }
 
 // Apply implements Auth.
 func (a BasicAuth) Apply(_ context.Context, req *http.Request) error {
-	req.SetBasicAuth(a.User, a.Password)
+	req.SetBasicAuth(a.User, a.Password.Value())
 	return nil
 }
 
 // Secrets implements Auth.
 func (a BasicAuth) Secrets() []string {
-	if a.Password == "" {
+	if a.Password.IsZero() {
 		return nil
 	}
-	return []string{a.Password, a.User + ":" + a.Password}
+	return []string{a.Password.Value(), a.User + ":" + a.Password.Value()}
 }
 
 // Format implements fmt.Formatter: the password is masked.
@@ -157,7 +163,7 @@ type TokenSource struct {
 	OnToken func(token string)
 
 	mu     sync.Mutex
-	token  string
+	token  Secret
 	flight *tokenFlight
 }
 
@@ -189,8 +195,8 @@ func (t *TokenSource) Token(ctx context.Context) (string, error) {
 // goroutines refused at once cause one fetch, not one each.
 func (t *TokenSource) Invalidate(stale string) {
 	t.mu.Lock()
-	if t.token == stale {
-		t.token = ""
+	if t.token.Value() == stale {
+		t.token = Secret{}
 	}
 	t.mu.Unlock()
 }
@@ -198,8 +204,7 @@ func (t *TokenSource) Invalidate(stale string) {
 // get returns a token different from stale (when stale is not empty).
 func (t *TokenSource) get(ctx context.Context, stale string) (string, error) {
 	t.mu.Lock()
-	if t.token != "" && t.token != stale {
-		tok := t.token
+	if tok := t.token.Value(); tok != "" && tok != stale {
 		t.mu.Unlock()
 		return tok, nil
 	}
@@ -250,7 +255,7 @@ func (t *TokenSource) run(ctx context.Context, f *tokenFlight) {
 	t.mu.Lock()
 	f.token, f.err = tok, err
 	if err == nil {
-		t.token = tok
+		t.token = NewSecret(tok)
 	}
 	if t.flight == f {
 		t.flight = nil

@@ -63,7 +63,7 @@ func BenchmarkDo(b *testing.B) {
 	b.Cleanup(tr.CloseIdleConnections)
 	s := DefaultSettings(ts.URL + "/api/v1")
 	s.HTTPClient = &http.Client{Transport: tr}
-	c, err := New(Config{Vendor: "bench", Settings: s, Auth: HeaderAuth{Name: "token", Value: "bench-token-123"}})
+	c, err := New(Config{Vendor: "bench", Settings: s, Auth: HeaderAuth{Name: "token", Value: NewSecret("bench-token-123")}})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -128,17 +128,19 @@ func canaryServer(t *testing.T) *testServer {
 func TestCanary(t *testing.T) {
 	t.Parallel()
 	auths := map[string]func() Auth{
-		"header":        func() Auth { return HeaderAuth{Name: "token", Value: canary} },
-		"bearer":        func() Auth { return HeaderAuth{Name: "Authorization", Scheme: "Bearer", Value: canary} },
-		"custom header": func() Auth { return HeaderAuth{Name: "X-Vendor-Auth", Value: canary} },
-		"query apikey":  func() Auth { return QueryAuth{Params: url.Values{"apikey": {canary}, "login": {"ana"}}} },
-		"query custom":  func() Auth { return QueryAuth{Params: url.Values{"k": {canary}}} },
-		"basic":         func() Auth { return BasicAuth{User: "ana", Password: canary} },
+		"header":        func() Auth { return HeaderAuth{Name: "token", Value: NewSecret(canary)} },
+		"bearer":        func() Auth { return HeaderAuth{Name: "Authorization", Scheme: "Bearer", Value: NewSecret(canary)} },
+		"custom header": func() Auth { return HeaderAuth{Name: "X-Vendor-Auth", Value: NewSecret(canary)} },
+		"query apikey": func() Auth {
+			return QueryAuth{Params: map[string]Secret{"apikey": NewSecret(canary), "login": NewSecret("ana")}}
+		},
+		"query custom": func() Auth { return QueryKey("k", canary) },
+		"basic":        func() Auth { return BasicAuth{User: "ana", Password: NewSecret(canary)} },
 		"token source": func() Auth {
 			return &TokenSource{Name: "X-Session", Fetch: func(context.Context) (string, error) { return canary, nil }}
 		},
 		"multi": func() Auth {
-			return MultiAuth{QueryAuth{Params: url.Values{"login": {"ana"}}}, HeaderAuth{Name: "X-Key", Value: canary}}
+			return MultiAuth{QueryKey("login", "ana"), HeaderAuth{Name: "X-Key", Value: NewSecret(canary)}}
 		},
 	}
 	paths := []string{"ok", "500", "503", "429", "401", "reset", "half", "html502", "empty", "truncated",

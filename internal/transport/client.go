@@ -198,7 +198,7 @@ type Response struct {
 	URL        string // the request's URL, redacted
 	Attempts   int    // how many times the request was sent
 	c          *Client
-	token      string // the token the request carried, for a refresh on 401
+	token      Secret // the token the request carried, for a refresh on 401
 	tooLarge   bool
 	idempotent bool
 	redirect   string // why a redirect was not followed
@@ -505,10 +505,10 @@ func tokenSourceOf(a Auth) *TokenSource {
 }
 
 func (c *Client) retryWithFreshToken(ctx context.Context, req *Request, u *url.URL, body []byte, ctype string, auth Auth, ts *TokenSource, first *Response) (*Response, error, bool) {
-	if first.token == "" {
+	if first.token.IsZero() {
 		return nil, nil, false
 	}
-	ts.Invalidate(first.token)
+	ts.Invalidate(first.token.Value())
 	resp, err := c.send(ctx, req, u, body, ctype, auth)
 	return resp, err, true
 }
@@ -572,7 +572,7 @@ func (c *Client) send(ctx context.Context, req *Request, u *url.URL, body []byte
 		URL:        redURL,
 		Attempts:   st.attempts,
 		c:          c,
-		token:      token,
+		token:      NewSecret(token),
 		tooLarge:   st.tooLarge,
 		idempotent: st.idempotent,
 		redirect:   st.redirectStop,

@@ -48,27 +48,27 @@ func TestAuthPlacements(t *testing.T) {
 		auth  Auth
 		check func(t *testing.T, r *http.Request)
 	}{
-		{"header without scheme", HeaderAuth{Name: "token", Value: "tk-1"}, func(t *testing.T, r *http.Request) {
+		{"header without scheme", HeaderAuth{Name: "token", Value: NewSecret("tk-1")}, func(t *testing.T, r *http.Request) {
 			assert.Equal(t, []string{"tk-1"}, r.Header.Values("Token"))
 			assert.Empty(t, r.Header.Get("Authorization"))
 		}},
-		{"header with scheme", HeaderAuth{Name: "Authorization", Scheme: "Bearer", Value: "tk-2"}, func(t *testing.T, r *http.Request) {
+		{"header with scheme", HeaderAuth{Name: "Authorization", Scheme: "Bearer", Value: NewSecret("tk-2")}, func(t *testing.T, r *http.Request) {
 			assert.Equal(t, "Bearer tk-2", r.Header.Get("Authorization"))
 		}},
-		{"x-api-key header", HeaderAuth{Name: "x-api-key", Value: "k-3"}, func(t *testing.T, r *http.Request) {
+		{"x-api-key header", HeaderAuth{Name: "x-api-key", Value: NewSecret("k-3")}, func(t *testing.T, r *http.Request) {
 			assert.Equal(t, "k-3", r.Header.Get("X-Api-Key"))
 		}},
-		{"query keys", QueryAuth{Params: url.Values{"login": {"ana@example.com"}, "apikey": {"k/4+="}}}, func(t *testing.T, r *http.Request) {
+		{"query keys", QueryAuth{Params: map[string]Secret{"login": NewSecret("ana@example.com"), "apikey": NewSecret("k/4+=")}}, func(t *testing.T, r *http.Request) {
 			q := r.URL.Query()
 			assert.Equal(t, "ana@example.com", q.Get("login"))
 			assert.Equal(t, "k/4+=", q.Get("apikey"))
 			assert.Equal(t, "2", q.Get("page"), "the request's own query is kept")
 			assert.Empty(t, r.Header.Get("Authorization"))
 		}},
-		{"single query key", QueryAuth{Params: url.Values{"api-key": {"k5"}}}, func(t *testing.T, r *http.Request) {
+		{"single query key", QueryKey("api-key", "k5"), func(t *testing.T, r *http.Request) {
 			assert.Equal(t, "k5", r.URL.Query().Get("api-key"))
 		}},
-		{"basic", BasicAuth{User: "ana", Password: "p:w d"}, func(t *testing.T, r *http.Request) {
+		{"basic", BasicAuth{User: "ana", Password: NewSecret("p:w d")}, func(t *testing.T, r *http.Request) {
 			u, p, ok := r.BasicAuth()
 			require.True(t, ok)
 			assert.Equal(t, "ana", u)
@@ -77,7 +77,7 @@ func TestAuthPlacements(t *testing.T) {
 		{"token source", &TokenSource{Name: "Authorization", Scheme: "Bearer", Fetch: func(context.Context) (string, error) { return "tok-6", nil }}, func(t *testing.T, r *http.Request) {
 			assert.Equal(t, "Bearer tok-6", r.Header.Get("Authorization"))
 		}},
-		{"multi", MultiAuth{QueryAuth{Params: url.Values{"login": {"ana"}}}, HeaderAuth{Name: "token", Value: "t7"}}, func(t *testing.T, r *http.Request) {
+		{"multi", MultiAuth{QueryKey("login", "ana"), HeaderAuth{Name: "token", Value: NewSecret("t7")}}, func(t *testing.T, r *http.Request) {
 			assert.Equal(t, "ana", r.URL.Query().Get("login"))
 			assert.Equal(t, "t7", r.Header.Get("token"))
 		}},
@@ -116,7 +116,7 @@ func TestAuthAppliedOnEveryAttempt(t *testing.T) {
 			return httpmock.NewStringResponse(503, `{}`), nil
 		}
 		return okJSON(r)
-	}, withAuth(QueryAuth{Params: url.Values{"apikey": {"k"}}}))
+	}, withAuth(QueryKey("apikey", "k")))
 	resp, err := c.Do(bg, &Request{})
 	require.NoError(t, err)
 	assert.Equal(t, 3, resp.Attempts)
@@ -318,7 +318,7 @@ func TestQueryStructs(t *testing.T) {
 	c, _ := mockClient(t, func(r *http.Request) (*http.Response, error) {
 		got.Store(r)
 		return okJSON(r)
-	}, withAuth(QueryAuth{Params: url.Values{"apikey": {"k"}}}))
+	}, withAuth(QueryKey("apikey", "k")))
 	q := leadQuery{Page: 3, Status: []string{"new", "won"}, Since: time.Date(2026, 1, 2, 0, 0, 0, 0, time.UTC), Name: "José & Maria", Skip: "no"}
 	_, err := c.Do(bg, &Request{Query: q})
 	require.NoError(t, err)
@@ -583,7 +583,7 @@ func TestLogging(t *testing.T) {
 		jsonStatus(w, 200, `{}`)
 	})
 	l, buf := debugLogger()
-	c := newClient(t, ts.URL, withLogger(l), withAuth(QueryAuth{Params: url.Values{"apikey": {"k-logged"}}}))
+	c := newClient(t, ts.URL, withLogger(l), withAuth(QueryKey("apikey", "k-logged")))
 	_, err := c.Do(bg, &Request{Path: []string{"leads"}, Query: url.Values{"page": {"1"}}})
 	require.NoError(t, err)
 	lines := strings.Split(strings.TrimSpace(buf.String()), "\n")

@@ -24,7 +24,7 @@ func TestResponseErrorHeadersAreRedacted(t *testing.T) {
 		resp.Header.Set("Set-Cookie", "session=abc; token="+canary)
 		resp.Header.Set("X-Request-Id", "req-42")
 		return resp, nil
-	}, withAuth(HeaderAuth{Name: "token", Value: canary}))
+	}, withAuth(HeaderAuth{Name: "token", Value: NewSecret(canary)}))
 	_, err := c.Do(bg, &Request{})
 	require.Error(t, err)
 	var re *leadkit.ResponseError

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"net/url"
 	"regexp"
 	"strings"
 	"testing"
@@ -106,7 +105,7 @@ func TestEchoedSecretMasked(t *testing.T) {
 				srv := newServer(t, func(_ int, w http.ResponseWriter, _ *http.Request) {
 					jsonStatus(w, 400, `{"error":"invalid key `+strings.Trim(enc.f(secret), `"`)+`","key":`+enc.f(secret)+`}`)
 				})
-				c := newClient(t, srv.URL, withAuth(HeaderAuth{Name: "X-Key", Value: secret}))
+				c := newClient(t, srv.URL, withAuth(HeaderAuth{Name: "X-Key", Value: NewSecret(secret)}))
 				_, err := c.Do(context.Background(), &Request{Method: http.MethodGet, Path: []string{"leads"}})
 				require.Error(t, err)
 				assert.Empty(t, leaked(secret, chainTexts(err)))
@@ -117,7 +116,7 @@ func TestEchoedSecretMasked(t *testing.T) {
 			rt := roundTripFunc(func(r *http.Request) (*http.Response, error) {
 				return nil, fmt.Errorf("proxy refused %s (key %s)", r.URL, secret)
 			})
-			c := newClient(t, "http://127.0.0.1:9", withAuth(QueryAuth{Params: url.Values{"apikey": {secret}}}),
+			c := newClient(t, "http://127.0.0.1:9", withAuth(QueryKey("apikey", secret)),
 				withHTTPClient(&http.Client{Transport: rt}), withRetries(0, time.Millisecond, time.Millisecond))
 			_, err := c.Do(context.Background(), &Request{Method: http.MethodGet, Path: []string{"leads"}})
 			require.Error(t, err)
@@ -223,11 +222,11 @@ func TestAuthValuesFormatMasked(t *testing.T) {
 		hidden Secret
 	}
 	values := []any{
-		HeaderAuth{Name: "token", Value: secret}, QueryAuth{Params: url.Values{"apikey": {secret}}},
-		BasicAuth{User: "ana", Password: secret}, ts, NewSecret(secret),
-		MultiAuth{HeaderAuth{Name: "x", Value: secret}, Public(QueryAuth{Params: url.Values{"login": {"ana"}}})},
-		holder{Auth: HeaderAuth{Name: "token", Value: secret}, Secret: NewSecret(secret), hidden: NewSecret(secret)},
-		&holder{Auth: BasicAuth{User: "u", Password: secret}, Secret: NewSecret(secret)},
+		HeaderAuth{Name: "token", Value: NewSecret(secret)}, QueryKey("apikey", secret),
+		BasicAuth{User: "ana", Password: NewSecret(secret)}, ts, NewSecret(secret),
+		MultiAuth{HeaderAuth{Name: "x", Value: NewSecret(secret)}, Public(QueryKey("login", "ana"))},
+		holder{Auth: HeaderAuth{Name: "token", Value: NewSecret(secret)}, Secret: NewSecret(secret), hidden: NewSecret(secret)},
+		&holder{Auth: BasicAuth{User: "u", Password: NewSecret(secret)}, Secret: NewSecret(secret)},
 	}
 	for _, v := range values {
 		var texts []string

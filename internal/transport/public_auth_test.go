@@ -2,7 +2,6 @@ package transport
 
 import (
 	"net/http"
-	"net/url"
 	"testing"
 
 	"github.com/jarcoal/httpmock"
@@ -20,13 +19,13 @@ func TestPublicAuthIsSentButNotMasked(t *testing.T) {
 		assert.Equal(t, "ana@example.ru", r.Header.Get("Login"))
 		return httpmock.NewStringResponse(400, `{"error":"no"}`), nil
 	}, withAuth(MultiAuth{
-		Public(QueryAuth{Params: url.Values{"login": {"ana@example.ru"}}}),
-		QueryAuth{Params: url.Values{"apikey": {"k-77"}}},
-		Public(HeaderAuth{Name: "Login", Value: "ana@example.ru"}),
+		Public(QueryKey("login", "ana@example.ru")),
+		QueryKey("apikey", "k-77"),
+		Public(HeaderAuth{Name: "Login", Value: NewSecret("ana@example.ru")}),
 	}))
 	_, err := c.Do(bg, &Request{})
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "login=ana%40example.ru")
 	assert.NotContains(t, err.Error(), "k-77")
-	assert.Empty(t, Public(BasicAuth{User: "u", Password: "p"}).Secrets())
+	assert.Empty(t, Public(BasicAuth{User: "u", Password: NewSecret("p")}).Secrets())
 }

@@ -106,7 +106,7 @@ func TestRedactorConcurrentAdd(t *testing.T) {
 
 func TestRedactedErrorKeepsChain(t *testing.T) {
 	t.Parallel()
-	c := newClient(t, "http://h", withAuth(QueryAuth{Params: url.Values{"k": {"zzsecretzz"}}}))
+	c := newClient(t, "http://h", withAuth(QueryKey("k", "zzsecretzz")))
 	inner := errors.New("read: connection reset")
 	ue := &url.Error{Op: "Get", URL: "http://h/x?k=zzsecretzz", Err: inner}
 	err := c.redactErr(fmt.Errorf("wrapped: %w", ue))

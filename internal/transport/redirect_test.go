@@ -99,17 +99,17 @@ func TestRedirectedCreateSentOnce(t *testing.T) {
 func TestRedirectToOtherHostCarriesNoCredential(t *testing.T) {
 	t.Parallel()
 	auths := map[string]Auth{
-		"token header":   HeaderAuth{Name: "token", Value: redirectCanary},
-		"x-api-key":      HeaderAuth{Name: "x-api-key", Value: redirectCanary},
-		"Apikey":         HeaderAuth{Name: "Apikey", Value: redirectCanary},
-		"custom header":  HeaderAuth{Name: "X-Erp-Token", Scheme: "Token", Value: redirectCanary},
-		"bearer":         HeaderAuth{Name: "Authorization", Scheme: "Bearer", Value: redirectCanary},
-		"query api-key":  QueryAuth{Params: url.Values{"api-key": {redirectCanary}}},
-		"query apikey":   MultiAuth{Public(QueryAuth{Params: url.Values{"login": {"ana@x.ru"}}}), QueryAuth{Params: url.Values{"apikey": {redirectCanary}}}},
-		"query token":    QueryAuth{Params: url.Values{"token": {redirectCanary}}},
-		"basic":          BasicAuth{User: "ana", Password: redirectCanary},
+		"token header":   HeaderAuth{Name: "token", Value: NewSecret(redirectCanary)},
+		"x-api-key":      HeaderAuth{Name: "x-api-key", Value: NewSecret(redirectCanary)},
+		"Apikey":         HeaderAuth{Name: "Apikey", Value: NewSecret(redirectCanary)},
+		"custom header":  HeaderAuth{Name: "X-Erp-Token", Scheme: "Token", Value: NewSecret(redirectCanary)},
+		"bearer":         HeaderAuth{Name: "Authorization", Scheme: "Bearer", Value: NewSecret(redirectCanary)},
+		"query api-key":  QueryKey("api-key", redirectCanary),
+		"query apikey":   MultiAuth{Public(QueryKey("login", "ana@x.ru")), QueryKey("apikey", redirectCanary)},
+		"query token":    QueryKey("token", redirectCanary),
+		"basic":          BasicAuth{User: "ana", Password: NewSecret(redirectCanary)},
 		"token source":   &TokenSource{Name: "Authorization", Scheme: "Bearer", Fetch: func(context.Context) (string, error) { return redirectCanary, nil }},
-		"unknown header": HeaderAuth{Name: "X-Whatever", Value: redirectCanary},
+		"unknown header": HeaderAuth{Name: "X-Whatever", Value: NewSecret(redirectCanary)},
 	}
 	for name, auth := range auths {
 		for _, status := range []int{301, 302, 303, 307, 308} {
@@ -140,7 +140,7 @@ func TestRedirectToOtherHostCarriesNoCredential(t *testing.T) {
 		t.Parallel()
 		other := newRecorder(t, func(_ int, w http.ResponseWriter, _ *http.Request) { jsonStatus(w, 200, `{}`) })
 		srv := newServer(t, redirectTo(307, other.URL+"/put"))
-		c := newClient(t, srv.URL, withAuth(HeaderAuth{Name: "token", Value: redirectCanary}))
+		c := newClient(t, srv.URL, withAuth(HeaderAuth{Name: "token", Value: NewSecret(redirectCanary)}))
 		_, err := c.Do(context.Background(), &Request{Method: http.MethodPut, Form: url.Values{"apikey": {redirectCanary}, "title": {"x"}}})
 		require.Error(t, err)
 		assert.ErrorIs(t, err, leadkit.ErrRedirect)
@@ -152,7 +152,7 @@ func TestRedirectToOtherHostCarriesNoCredential(t *testing.T) {
 		t.Parallel()
 		other := newRecorder(t, func(_ int, w http.ResponseWriter, _ *http.Request) { jsonStatus(w, 200, `{}`) })
 		srv := newServer(t, redirectTo(302, other.URL+"/k/"+url.PathEscape(redirectCanary)))
-		c := newClient(t, srv.URL, withAuth(HeaderAuth{Name: "token", Value: redirectCanary}))
+		c := newClient(t, srv.URL, withAuth(HeaderAuth{Name: "token", Value: NewSecret(redirectCanary)}))
 		_, err := c.Do(context.Background(), &Request{Method: http.MethodGet})
 		require.Error(t, err)
 		assert.ErrorIs(t, err, leadkit.ErrRedirect)
@@ -180,7 +180,7 @@ func TestRedirectSameHostKeepsCredentials(t *testing.T) {
 		}
 		jsonStatus(w, 200, `{"ok":true}`)
 	})
-	c := newClient(t, srv.URL, withAuth(QueryAuth{Params: url.Values{"apikey": {redirectCanary}}}))
+	c := newClient(t, srv.URL, withAuth(QueryKey("apikey", redirectCanary)))
 	_, err := c.Do(context.Background(), &Request{Method: http.MethodGet, Path: []string{"old"}})
 	require.NoError(t, err)
 	assert.Equal(t, 2, srv.count())
