@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/leadkit/leadkit"
+	"github.com/leadkit/leadkit/internal/jsonx"
 	"github.com/leadkit/leadkit/internal/transport"
 )
 
@@ -73,18 +74,21 @@ func (e *Error) Is(target error) bool {
 	return false
 }
 
+// errorBody reads each message key as text of any JSON type, so that one
+// of an unexpected type (an object where a string was expected) does not
+// lose the others.
 type errorBody struct {
-	Error    str `json:"error"`
-	Mensagem str `json:"mensagem"`
-	Message  str `json:"message"`
-	Status   str `json:"status"`
+	Error    jsonx.Text `json:"error"`
+	Mensagem jsonx.Text `json:"mensagem"`
+	Message  jsonx.Text `json:"message"`
+	Status   jsonx.Text `json:"status"`
 }
 
 func decodeError(resp *transport.Response, base *leadkit.ResponseError) error {
 	e := &Error{StatusCode: resp.StatusCode, Response: base}
 	var b errorBody
 	if kind, _ := transport.CheckJSON(resp.Body); kind == nil && json.Unmarshal(resp.Body, &b) == nil {
-		for _, m := range []str{b.Error, b.Mensagem, b.Message, b.Status} {
+		for _, m := range []jsonx.Text{b.Error, b.Mensagem, b.Message, b.Status} {
 			if m != "" {
 				e.Message = resp.Redact(string(m))
 				break

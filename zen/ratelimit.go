@@ -139,6 +139,10 @@ func (c *Client) acquire(ctx context.Context, e Endpoint, wait bool) error {
 		// Checked here, before a window is spent, as the core checks it.
 		return leadkit.Invalid("ctx", "must not be nil")
 	}
+	if err := ctx.Err(); err != nil {
+		// A call that cannot be sent must not spend the window.
+		return err
+	}
 	interval := c.limits.window(e)
 	if interval <= 0 {
 		return nil

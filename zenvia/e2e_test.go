@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -449,4 +450,32 @@ func TestSandboxWebhookDelivery(t *testing.T) {
 	assert.Equal(t, 200, p.Status)
 	assert.NotContains(t, p.CallbackURL, "cb-secret")
 	assert.Equal(t, 1, byTopic[zenvia.TopicInteractions].Attempts)
+}
+
+// TestSandboxWebhookDoesNotFollowRedirects is issue 13, item 16: the
+// sandbox's "loopback-only" deliveries followed a redirect to any host.
+func TestSandboxWebhookDoesNotFollowRedirects(t *testing.T) {
+	t.Parallel()
+	s, c := sandbox(t, &zenviatest.Options{Async: true})
+	ctx := context.Background()
+	var elsewhere atomic.Int32
+	target := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { elsewhere.Add(1) }))
+	t.Cleanup(target.Close)
+	var redirected atomic.Int32
+	cb := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		redirected.Add(1)
+		http.Redirect(w, r, target.URL+"/stolen", http.StatusTemporaryRedirect)
+	}))
+	t.Cleanup(cb.Close)
+	_, err := c.Notifications.Subscribe(ctx, []string{zenvia.TopicProspects}, cb.URL+"/zenvia?secret=x")
+	require.NoError(t, err)
+	_, err = c.Leads.Create(ctx, zenvia.IndustryInsurance, &zenvia.Lead{UTMSource: "google", Emails: []string{"redir@example.com"}, FirstName: "Rui"})
+	require.NoError(t, err)
+	require.Eventually(t, func() bool { return len(s.Deliveries()) > 0 }, 10*time.Second, 10*time.Millisecond)
+	s.WaitDeliveries()
+	d := s.Deliveries()
+	require.Len(t, d, 1)
+	assert.Equal(t, http.StatusTemporaryRedirect, d[0].Status, "the 3xx is recorded, not followed")
+	assert.EqualValues(t, 1, redirected.Load())
+	assert.EqualValues(t, 0, elsewhere.Load(), "nothing reached the redirect target")
 }

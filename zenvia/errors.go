@@ -87,11 +87,13 @@ func (e *Error) Unwrap() error {
 	return e.base
 }
 
+// errorWire reads each key as text of any JSON type: one of an unexpected
+// type does not lose the others.
 type errorWire struct {
-	Code    jsonx.String `json:"code"`
-	Message jsonx.String `json:"message"`
-	Summary jsonx.String `json:"summary"`
-	Error   jsonx.String `json:"error"`
+	Code    jsonx.Text `json:"code"`
+	Message jsonx.Text `json:"message"`
+	Summary jsonx.Text `json:"summary"`
+	Error   jsonx.Text `json:"error"`
 }
 
 // decodeError builds an *Error from a non-2xx response. Bodies that are

@@ -106,8 +106,11 @@ func WithWebhookLogger(l *slog.Logger) WebhookOption {
 //     time; an empty configured secret refuses every call);
 //   - 413 when the body is larger than the cap (WithWebhookMaxBody);
 //   - 400 when the body is not a JSON object it can decode;
-//   - 200 without calling fn for a duplicate delivery within the dedup
-//     window (WithDedupWindow);
+//   - 200 without calling fn for a duplicate of a delivery that fn handled
+//     within the dedup window (WithDedupWindow);
+//   - 503 with Retry-After for a duplicate that arrives while fn is still
+//     handling the first delivery: an event counts as seen only once fn
+//     succeeded, so if the first run fails, the redelivery is not lost;
 //   - 500 only when fn returns an error, so that Zenvia delivers again;
 //   - 200 otherwise.
 //
@@ -137,7 +140,7 @@ func NewWebhookHandler(secret string, fn func(context.Context, Event) error, opt
 			o(&cfg)
 		}
 	}
-	h := &webhookHandler{cfg: cfg, fn: fn, seen: map[[32]byte]time.Time{}}
+	h := &webhookHandler{cfg: cfg, fn: fn, seen: map[[32]byte]seenEntry{}}
 	if secret != "" {
 		sum := sha256.Sum256([]byte(secret))
 		h.secret = sum[:]
@@ -151,8 +154,8 @@ type webhookHandler struct {
 	fn     func(context.Context, Event) error
 
 	mu    sync.Mutex
-	seen  map[[32]byte]time.Time // key -> expiry
-	order []dedupEntry           // insertion order, for expiry
+	seen  map[[32]byte]seenEntry
+	order []dedupEntry // insertion order, for expiry
 }
 
 type dedupEntry struct {
@@ -191,8 +194,15 @@ func (h *webhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	key := sha256.Sum256(append([]byte(ev.Topic+"\x00"), body...))
-	if !h.claim(key) {
+	switch h.claim(key) {
+	case claimDone:
 		writeStatus(w, http.StatusOK, "duplicate")
+		return
+	case claimInFlight:
+		// Not 2xx: the first delivery may still fail, and Zenvia must then
+		// still have this one to deliver again.
+		w.Header().Set("Retry-After", "10")
+		h.refuse(w, r, http.StatusServiceUnavailable, "the same event is being handled", nil)
 		return
 	}
 	if h.fn == nil {
@@ -205,13 +215,30 @@ func (h *webhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.refuse(w, r, http.StatusInternalServerError, "handler failed", err)
 		return
 	}
+	h.done(key)
 	writeStatus(w, http.StatusOK, "ok")
 }
 
-// claim records key and reports whether it was new within the window.
-func (h *webhookHandler) claim(key [32]byte) bool {
+// claim outcomes.
+type claimResult int
+
+const (
+	claimNew      claimResult = iota // first delivery: run fn
+	claimInFlight                    // fn is running for the same event
+	claimDone                        // fn succeeded for it within the window
+)
+
+// seenEntry is one event the handler met.
+type seenEntry struct {
+	expiry time.Time
+	done   bool // fn succeeded; until then the event is in flight
+}
+
+// claim records key as in flight, unless it is already in flight or done
+// within the window.
+func (h *webhookHandler) claim(key [32]byte) claimResult {
 	if h.cfg.window <= 0 {
-		return true
+		return claimNew
 	}
 	now := h.cfg.now()
 	h.mu.Lock()
@@ -219,19 +246,35 @@ func (h *webhookHandler) claim(key [32]byte) bool {
 	// Expire in insertion order; the window is the same for every entry.
 	for len(h.order) > 0 && (!h.order[0].expiry.After(now) || len(h.order) >= dedupMaxEntries) {
 		e := h.order[0]
-		if exp, ok := h.seen[e.key]; ok && exp.Equal(e.expiry) {
+		if cur, ok := h.seen[e.key]; ok && cur.expiry.Equal(e.expiry) {
 			delete(h.seen, e.key)
 		}
 		h.order[0] = dedupEntry{}
 		h.order = h.order[1:]
 	}
-	if exp, ok := h.seen[key]; ok && exp.After(now) {
-		return false
+	if cur, ok := h.seen[key]; ok && cur.expiry.After(now) {
+		if cur.done {
+			return claimDone
+		}
+		return claimInFlight
 	}
 	exp := now.Add(h.cfg.window)
-	h.seen[key] = exp
+	h.seen[key] = seenEntry{expiry: exp}
 	h.order = append(h.order, dedupEntry{key, exp})
-	return true
+	return claimNew
+}
+
+// done marks key as handled: from now on a redelivery is a duplicate.
+func (h *webhookHandler) done(key [32]byte) {
+	if h.cfg.window <= 0 {
+		return
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if cur, ok := h.seen[key]; ok {
+		cur.done = true
+		h.seen[key] = cur
+	}
 }
 
 // release forgets key after fn failed, so a redelivery is processed.

@@ -25,7 +25,12 @@ func variants(secret string) []string {
 	out := []string{secret, url.QueryEscape(secret), url.PathEscape(secret),
 		base64.StdEncoding.EncodeToString([]byte(secret)),
 		base64.URLEncoding.EncodeToString([]byte(secret)),
-		base64.RawStdEncoding.EncodeToString([]byte(secret))}
+		base64.RawStdEncoding.EncodeToString([]byte(secret)),
+		// JSON-escaped echoes: PHP writes "/" as "\/", Go and PHP's
+		// JSON_HEX_AMP write "&" as "\u0026".
+		strings.ReplaceAll(secret, "/", `\/`),
+		strings.ReplaceAll(strings.ReplaceAll(secret, "/", `\/`), "&", `\u0026`),
+		strings.ReplaceAll(secret, "&", `\u0026`)}
 	seen := map[string]bool{}
 	uniq := out[:0]
 	for _, v := range out {

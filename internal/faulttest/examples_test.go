@@ -60,6 +60,7 @@ func buildExamples(t *testing.T, names ...string) string {
 // password unless failToken, so that its API calls are reached too.
 type hostile struct {
 	truncated bool // answer 200 with the echo in a truncated JSON body instead of a 400
+	php       bool // escape the echo the way PHP's json_encode does ("\/", "\u0026"), Zen's Mensagem an object
 	failToken bool
 	weclever  http.Handler
 	front     front // only for its credential log
@@ -74,6 +75,11 @@ func (h *hostile) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	echo := jsonString(dumpRequest(r, body))
+	mensagem := echo
+	if h.php {
+		echo = phpString(dumpRequest(r, body))
+		mensagem = `{"detalhe":` + echo + `}` // not a string: Zen's error keeps it as raw JSON
+	}
 	w.Header().Set("Content-Type", "application/json")
 	if h.truncated {
 		w.WriteHeader(http.StatusOK)
@@ -81,7 +87,28 @@ func (h *hostile) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.WriteHeader(http.StatusBadRequest)
-	_, _ = io.WriteString(w, `{"Erro":"400","Mensagem":`+echo+`,"error":`+echo+`,"message":`+echo+`,"code":"BAD_REQUEST"}`)
+	_, _ = io.WriteString(w, `{"Erro":"400","Mensagem":`+mensagem+`,"error":`+echo+`,"message":`+echo+`,"code":"BAD_REQUEST"}`)
+}
+
+// phpString encodes s as PHP's json_encode does by default: "/" as "\/",
+// non-ASCII as \uXXXX, and (with JSON_HEX_AMP, common in PHP APIs) "&" as
+// "\u0026".
+func phpString(s string) string {
+	b := []byte(jsonString(s))
+	var out strings.Builder
+	for _, r := range string(b) {
+		switch {
+		case r == '/':
+			out.WriteString(`\/`)
+		case r == '&':
+			out.WriteString(`\u0026`)
+		case r > 0x7f && r < 0x10000:
+			fmt.Fprintf(&out, `\u%04x`, r)
+		default:
+			out.WriteRune(r)
+		}
+	}
+	return out.String()
 }
 
 // TestExampleOutputHasNoSecret runs every client example against failing
@@ -99,14 +126,14 @@ func TestExampleOutputHasNoSecret(t *testing.T) {
 		{"salesman-leads", nil}, {"salesman-leads", []string{"-title", "Пётр", "-email", "petr@example.ru"}},
 		{"weclever-leads", nil}, {"zenvia-leads", nil}, {"datacake-signup", nil},
 	}
-	for _, mode := range []string{"400 echo", "200 truncated echo", "400 echo, token refused"} {
+	for _, mode := range []string{"400 echo", "400 PHP-escaped echo", "200 truncated echo", "400 echo, token refused"} {
 		for _, rn := range runs {
 			if mode == "400 echo, token refused" && rn.example != "weclever-leads" {
 				continue
 			}
 			t.Run(mode+"/"+rn.example+strings.Join(rn.args, " "), func(t *testing.T) {
 				t.Parallel()
-				h := &hostile{truncated: strings.HasPrefix(mode, "200"), failToken: strings.Contains(mode, "token"), weclever: wc}
+				h := &hostile{truncated: strings.HasPrefix(mode, "200"), failToken: strings.Contains(mode, "token"), php: strings.Contains(mode, "PHP"), weclever: wc}
 				srv := httptest.NewServer(h)
 				defer srv.Close()
 				env := []string{

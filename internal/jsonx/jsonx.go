@@ -128,6 +128,32 @@ func (s *String) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
+// Text decodes any JSON value into text, for the message fields of error
+// bodies, where a vendor may send an object where a string was expected: a
+// string or number as String does, an object or array as its compact JSON,
+// null and booleans as "". It never fails on valid JSON, so one odd field
+// does not lose the others of its body.
+type Text string
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (t *Text) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	if len(b) == 0 || b[0] == 't' || b[0] == 'f' || b[0] == 'n' {
+		*t = "" // {"error": true} says nothing
+		return nil
+	}
+	if v, err := ParseString(b); err == nil {
+		*t = Text(v)
+		return nil
+	}
+	var buf bytes.Buffer
+	if err := json.Compact(&buf, b); err != nil {
+		return err
+	}
+	*t = Text(buf.String())
+	return nil
+}
+
 // ParseString decodes the raw JSON value b as String does.
 func ParseString(b []byte) (string, error) {
 	b = bytes.TrimSpace(b)

@@ -265,3 +265,18 @@ func FuzzParseTime(f *testing.F) {
 		}
 	})
 }
+
+func TestText(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{
+		`"a\/b"`: "a/b", `12`: "12", `null`: "", `true`: "", `{"x": [1, "y"]}`: `{"x":[1,"y"]}`, `["a"]`: `["a"]`,
+	} {
+		var v struct {
+			M Text `json:"m"`
+			N Text `json:"n"`
+		}
+		require.NoError(t, json.Unmarshal([]byte(`{"m":`+in+`,"n":"kept"}`), &v), in)
+		assert.Equal(t, want, string(v.M), in)
+		assert.Equal(t, "kept", string(v.N), "one odd field does not lose the others")
+	}
+}

@@ -29,6 +29,7 @@ type Reader struct {
 	i     int
 	err   error
 	empty bool // Object or Array just consumed an empty container
+	depth int  // containers opened by Object and Array and not yet closed
 }
 
 // NewReader returns a Reader over b.
@@ -96,12 +97,18 @@ func (r *Reader) open(start, end byte) bool {
 		r.syntaxOrFail()
 		return false
 	}
+	if r.depth >= maxDepth {
+		r.syntax()
+		return false
+	}
 	r.i++
 	r.ws()
 	if r.i < len(r.b) && r.b[r.i] == end {
 		r.i++
 		r.empty = true
+		return true
 	}
+	r.depth++
 	return true
 }
 
@@ -147,6 +154,7 @@ func (r *Reader) Key(first bool) ([]byte, bool) {
 		return nil, false
 	}
 	if !first && !r.next('}') {
+		r.depth--
 		return nil, false
 	}
 	r.ws()
@@ -188,7 +196,11 @@ func (r *Reader) More(first bool) bool {
 		r.empty = false
 		return false
 	}
-	return first || r.next(']')
+	if first || r.next(']') {
+		return true
+	}
+	r.depth--
+	return false
 }
 
 // Value consumes the next value and returns its raw bytes (validated), for
@@ -199,7 +211,7 @@ func (r *Reader) Value() []byte {
 		return nil
 	}
 	start := r.i
-	r.skipValue(0)
+	r.skipValue(r.depth)
 	if r.err != nil {
 		return nil
 	}
@@ -328,14 +340,17 @@ func (r *Reader) End() error {
 	return r.err
 }
 
-const maxDepth = 10000 // encoding/json's limit too
+// maxDepth is encoding/json's limit: it accepts 10000 nested containers
+// and refuses 10001.
+const maxDepth = 10000
 
+// skipValue consumes one value at depth, the number of containers around it.
 func (r *Reader) skipValue(depth int) {
-	if depth > maxDepth {
+	r.ws()
+	if r.i < len(r.b) && (r.b[r.i] == '{' || r.b[r.i] == '[') && depth >= maxDepth {
 		r.syntax()
 		return
 	}
-	r.ws()
 	if r.i >= len(r.b) {
 		r.syntax()
 		return

@@ -128,9 +128,13 @@ func NewUnstartedServer(opts *Options) *Server {
 		o.DeliveryBackoff = 100 * time.Millisecond
 	}
 	s := &Server{
-		opts:   o,
-		st:     newState(&o),
-		hc:     &http.Client{Timeout: 5 * time.Second},
+		opts: o,
+		st:   newState(&o),
+		// Deliveries never follow a redirect: a loopback-only callback
+		// must not become a delivery to any host (the 3xx is recorded).
+		hc: &http.Client{Timeout: 5 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error {
+			return http.ErrUseLastResponse
+		}},
 		closed: make(chan struct{}),
 	}
 	s.Server = sandbox.New(http.HandlerFunc(s.serve), sandbox.Config{
