@@ -485,6 +485,35 @@ func TestFaultMatrix(t *testing.T) {
 	if path := os.Getenv("FAULTTEST_SUMMARY"); path != "" {
 		require.NoError(t, os.WriteFile(path, []byte(table), 0o644))
 	}
+	if !t.Failed() {
+		checkReliabilityDoc(t, table)
+	}
+}
+
+// reliabilityDoc holds the published copy of the matrix.
+const reliabilityDoc = "../../docs/reliability.md"
+
+// checkReliabilityDoc fails when the table in docs/reliability.md is not the
+// one this run observed, so the published matrix cannot go stale;
+// FAULTTEST_UPDATE=1 rewrites it.
+func checkReliabilityDoc(t *testing.T, table string) {
+	t.Helper()
+	raw, err := os.ReadFile(reliabilityDoc)
+	require.NoError(t, err)
+	doc := string(raw)
+	const endMark = "<!-- faulttest:end -->"
+	begin := strings.Index(doc, "<!-- faulttest:begin")
+	end := strings.Index(doc, endMark)
+	require.True(t, begin >= 0 && end > begin, "%s lacks the faulttest markers", reliabilityDoc)
+	begin += strings.Index(doc[begin:], "-->") + len("-->\n")
+	if doc[begin:end] == table {
+		return
+	}
+	if os.Getenv("FAULTTEST_UPDATE") != "" {
+		require.NoError(t, os.WriteFile(reliabilityDoc, []byte(doc[:begin]+table+doc[end:]), 0o644))
+		return
+	}
+	t.Errorf("%s is stale: regenerate it with FAULTTEST_UPDATE=1 go test -run TestFaultMatrix ./internal/faulttest/", reliabilityDoc)
 }
 
 // summary renders the clients × faults table in Markdown.
