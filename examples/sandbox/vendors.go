@@ -39,7 +39,7 @@ type instance struct {
 // vendor describes one sandbox the program can serve.
 type vendor struct {
 	name string
-	// env lists the credential variables in the order DESIGN.md gives them
+	// env lists the credential variables in the order the README gives them
 	// (the URL first); any other variable a sandbox returns follows, sorted.
 	env []string
 	// data says what the sandbox is seeded with, for QA writing assertions.

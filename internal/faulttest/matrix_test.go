@@ -37,7 +37,7 @@ const (
 	retryWaitMax = 1100 * time.Millisecond
 )
 
-// opClass is how the retry rules of DESIGN.md treat an operation.
+// opClass is how the retry rules of docs/reliability.md treat an operation.
 type opClass int
 
 const (
@@ -84,7 +84,7 @@ var (
 )
 
 // classExpect is the matrix's expectation for each class of operation and
-// each fault: the retry rules of DESIGN.md written down as data. Vendors and
+// each fault: the retry rules of docs/reliability.md written down as data. Vendors and
 // operations override single cells (with a reason) where the vendor's
 // contract differs.
 var classExpect = map[opClass][numFaults]expect{

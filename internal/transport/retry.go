@@ -173,7 +173,7 @@ func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 	return resp, err
 }
 
-// checkRetry is the retry policy of ARCHITECTURE.md.
+// checkRetry is the retry policy of docs/reliability.md.
 func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
 	if ctx.Err() != nil {
 		return false, ctx.Err()
