@@ -397,7 +397,7 @@ func TestListEachVersion(t *testing.T) {
 				require.Len(t, leads, 1)
 				assert.Equal(t, 1585, leads[0].ID)
 				assert.Equal(t, 4, leads[0].ClientPathID, "clientpath as a string")
-				assert.Equal(t, "Не определен", leads[0].UserName)
+				assert.Equal(t, "", leads[0].UserName, "\"Не определен\" is the placeholder for no name")
 			}
 		})
 	}

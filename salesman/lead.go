@@ -2,6 +2,7 @@ package salesman
 
 import (
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/leadkit/leadkit/internal/jsonx"
@@ -141,6 +142,12 @@ type Lead struct {
 	UTMContent  string // utm_content (info only)
 }
 
+// isNotSet reports the servers' placeholder for an unknown name.
+func isNotSet(s string) bool {
+	s = strings.ToLower(strings.TrimSpace(s))
+	return s == "не определен" || s == "не определён"
+}
+
 // lint is a tolerant integer: a number, a numeric string, "" or null; any
 // other value (a name where an id was expected) decodes as 0 instead of
 // failing the whole page.
@@ -247,8 +254,16 @@ func (w *wireLead) lead(loc *time.Location) Lead {
 	if w.DatumDo != "" {
 		l.Processed, _ = jsonx.ParseTime(string(w.DatumDo), loc)
 	}
+	// "Не определен" ("not set") is the servers' placeholder, not a name.
+	if isNotSet(l.UserName) {
+		l.UserName = ""
+	}
+	// An id of 0 means no partner.
+	if strings.TrimSpace(l.Partner) == "0" {
+		l.Partner = ""
+	}
 	// user is an id in V2/V3 and the documents, the user's name in V1 lists.
-	if u := string(w.User); u != "" {
+	if u := string(w.User); u != "" && !isNotSet(u) {
 		if n, err := strconv.Atoi(u); err == nil {
 			if l.UserID == 0 {
 				l.UserID = n

@@ -49,7 +49,7 @@ type NewLead struct {
 type addForm struct {
 	Login       string `url:"login,omitempty" json:"-"`
 	APIKey      string `url:"apikey,omitempty" json:"-"`
-	Action      string `url:"action,omitempty" json:"-"`
+	Action      string `url:"action,omitempty" json:"action,omitempty"` // in a V2 JSON body, which replaces the query
 	Title       string `url:"title" json:"title"`
 	Email       string `url:"email,omitempty" json:"email,omitempty"`
 	Phone       string `url:"phone,omitempty" json:"phone,omitempty"`
@@ -163,6 +163,10 @@ func (s *LeadsService) Add(ctx context.Context, lead NewLead) (int, error) {
 	}
 	req := &transport.Request{Method: http.MethodPost, Path: path, Query: q, Create: true}
 	if c.json {
+		if c.version == V2 {
+			// V2 reads every parameter from a JSON body, the action too.
+			f.Action = "add"
+		}
 		req.JSON = f
 		req.Auth = headerAuth(c.login, c.apiKey.Value())
 	} else {
@@ -256,8 +260,26 @@ func (d *infoData) UnmarshalJSON(b []byte) error {
 }
 
 type infoWire struct {
-	Data  infoData  `json:"data"`
-	Error *errField `json:"error"`
+	Data infoData `json:"data"`
+	// Result holds the lead on hosted V1 installs:
+	// {"result":{"data":{...},"id":"5"}}.
+	Result infoResult `json:"result"`
+	Error  *errField  `json:"error"`
+}
+
+// infoResult is "result" of an info answer: an object holding the lead on
+// hosted V1 installs, the word "Error" beside an error; anything but an
+// object is ignored.
+type infoResult struct {
+	Data infoData `json:"data"`
+}
+
+func (r *infoResult) UnmarshalJSON(b []byte) error {
+	if b = bytes.TrimSpace(b); len(b) == 0 || b[0] != '{' {
+		return nil
+	}
+	type plain infoResult
+	return json.Unmarshal(b, (*plain)(r))
 }
 
 func (w *infoWire) errorField() *errField { return w.Error }
@@ -276,10 +298,14 @@ func (s *LeadsService) Info(ctx context.Context, id int) (*Lead, error) {
 	if err != nil {
 		return nil, err
 	}
-	if !w.Data.found {
+	data := w.Data
+	if !data.found {
+		data = w.Result.Data
+	}
+	if !data.found {
 		return nil, &Error{StatusCode: resp.StatusCode, Code: 404, Text: "lead " + strconv.Itoa(id) + " not found", Version: s.c.version}
 	}
-	l := w.Data.lead.lead(s.c.loc)
+	l := data.lead.lead(s.c.loc)
 	return &l, nil
 }
 
@@ -290,8 +316,11 @@ type ListOptions struct {
 	Page int
 	// Order is the field to sort by ("order"; the server's default is datum).
 	Order string
-	// Oldest lists the oldest first ("first=old"); the default is newest first.
-	Oldest bool
+	// Oldest lists the oldest first ("first=old"). Newest lists the newest
+	// first ("first=new"). Setting neither gives each method's default: List
+	// newest first (the server's default), All oldest first (new leads then
+	// land at the end of the walk instead of shifting its pages).
+	Oldest, Newest bool
 	// DateStart and DateEnd bound the creation date ("dateStart", "dateEnd",
 	// whole days in the client's time zone). When one is set both are sent,
 	// the other as a far date, because V2/V3 servers match nothing on one bound.
@@ -339,6 +368,9 @@ func (c *Client) listQuery(o *ListOptions) (*listQuery, error) {
 			}
 		}
 		q.Order = o.Order
+	}
+	if o.Oldest && o.Newest {
+		return nil, leadkit.Invalid("first", "Oldest and Newest cannot both be set")
 	}
 	if o.Oldest {
 		q.First = "old"
@@ -412,17 +444,26 @@ func (s *LeadsService) List(ctx context.Context, opts *ListOptions) ([]Lead, err
 }
 
 // All returns every lead matching opts, fetching pages of 200 lazily from
-// opts.Page on. It stops after a short or empty page, and also when the
-// server answers the same page twice (a V1 server ignores paging), so it
-// never loops. Stop early by breaking out of the loop; an error is yielded
-// once, last.
+// opts.Page on. Unless opts sets Newest, it walks oldest first, so that leads
+// added during the walk land at its end. It never yields a lead twice (a
+// lead added during a newest-first walk shifts every later page by one; the
+// repeat is skipped), stops after a short or empty page, and also when the
+// server answers the same page twice (a V1 server ignores paging and always
+// answers the newest 200), so it never loops. What offset paging cannot
+// guarantee: a lead deleted during the walk shifts the later pages the other
+// way, and the lead that moves across the page boundary is skipped. Stop early
+// by breaking out of the loop; an error is yielded once, last.
 func (s *LeadsService) All(ctx context.Context, opts *ListOptions) iter.Seq2[Lead, error] {
 	return func(yield func(Lead, error) bool) {
 		var o ListOptions
 		if opts != nil {
 			o = *opts
 		}
+		if !o.Oldest && !o.Newest {
+			o.Oldest = true
+		}
 		var prev []int
+		seen := newRecentIDs(dedupPages * PageSize)
 		for {
 			page, err := s.List(ctx, &o)
 			if err != nil {
@@ -433,6 +474,9 @@ func (s *LeadsService) All(ctx context.Context, opts *ListOptions) iter.Seq2[Lea
 				return
 			}
 			for i := range page {
+				if !seen.add(page[i].ID) {
+					continue // shifted in from the previous page
+				}
 				if !yield(page[i], nil) {
 					return
 				}
@@ -447,6 +491,38 @@ func (s *LeadsService) All(ctx context.Context, opts *ListOptions) iter.Seq2[Lea
 			o.Page++
 		}
 	}
+}
+
+// dedupPages is how many pages of ids All remembers: a lead shifted by up
+// to that many pages' worth of leads added during one page fetch is still
+// recognised, and memory stays flat however long the walk.
+const dedupPages = 5
+
+// recentIDs is a set of the last n ids added.
+type recentIDs struct {
+	set  map[int]struct{}
+	ring []int
+	next int
+}
+
+func newRecentIDs(n int) *recentIDs {
+	return &recentIDs{set: make(map[int]struct{}, n), ring: make([]int, 0, n)}
+}
+
+// add records id and reports whether it was new.
+func (r *recentIDs) add(id int) bool {
+	if _, ok := r.set[id]; ok {
+		return false
+	}
+	if len(r.ring) < cap(r.ring) {
+		r.ring = append(r.ring, id)
+	} else {
+		delete(r.set, r.ring[r.next])
+		r.ring[r.next] = id
+		r.next = (r.next + 1) % len(r.ring)
+	}
+	r.set[id] = struct{}{}
+	return true
 }
 
 func samePage(prev []int, page []Lead) bool {

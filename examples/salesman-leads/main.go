@@ -46,6 +46,7 @@ type jsonRow struct {
 	Email   string    `json:"email,omitempty"`
 	Phone   string    `json:"phone,omitempty"`
 	City    string    `json:"city,omitempty"`
+	User    string    `json:"user,omitempty"`
 	Status  string    `json:"status"`
 	Result  string    `json:"result"`
 }
@@ -112,7 +113,7 @@ func run(ctx context.Context, args []string, env func(string) string, stdout, st
 		out.Added = id
 	}
 	out.Leads = []jsonRow{}
-	for lead, err := range c.Leads.All(ctx, nil) {
+	for lead, err := range c.Leads.All(ctx, &salesman.ListOptions{Newest: true}) {
 		if err != nil {
 			fmt.Fprintln(stderr, "list:", err)
 			return 1
@@ -120,9 +121,19 @@ func run(ctx context.Context, args []string, env func(string) string, stdout, st
 		if len(out.Leads) >= *n {
 			break
 		}
+		if name(lead) == "" || lead.UserName == "" {
+			// V2 and V3 lists carry no title and no responsible user's
+			// name: one info call per row reads them.
+			if full, err := c.Leads.Info(ctx, lead.ID); err == nil {
+				lead.Title = full.Title
+				if full.UserName != "" {
+					lead.UserName = full.UserName
+				}
+			}
+		}
 		out.Leads = append(out.Leads, jsonRow{
 			ID: lead.ID, Created: lead.Created, Title: name(lead), Email: lead.Email, Phone: lead.Phone,
-			City: lead.City, Status: lead.Status.String(), Result: lead.Result.String(),
+			City: lead.City, User: lead.UserName, Status: lead.Status.String(), Result: lead.Result.String(),
 		})
 	}
 	if *asJSON {
@@ -136,13 +147,13 @@ func run(ctx context.Context, args []string, env func(string) string, stdout, st
 		fmt.Fprintf(stdout, "added lead %d\n\n", out.Added)
 	}
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tCREATED\tNAME\tCONTACT\tCITY\tSTATUS\tRESULT")
+	fmt.Fprintln(tw, "ID\tCREATED\tNAME\tCONTACT\tCITY\tRESPONSIBLE\tSTATUS\tRESULT")
 	for _, r := range out.Leads {
 		contact := r.Email
 		if contact == "" {
 			contact = r.Phone
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\n", r.ID, r.Created.Format("2006-01-02 15:04"), r.Title, contact, r.City, r.Status, r.Result)
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.ID, r.Created.Format("2006-01-02 15:04"), r.Title, contact, r.City, r.User, r.Status, r.Result)
 	}
 	if err := tw.Flush(); err != nil {
 		return 1

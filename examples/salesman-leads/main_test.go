@@ -83,3 +83,26 @@ func TestRunAPIErrorHidesKey(t *testing.T) {
 	assert.NotContains(t, out.String()+errb.String(), env["SALESMAN_APIKEY"])
 	assert.Equal(t, salesmantest.DefaultLeads+1, s.LeadCount())
 }
+
+// TestRunShowsResponsibleUser is issue 15: on v1 the responsible user's
+// name (sent in "user", beside the placeholder "Не определен" in "userName")
+// reaches the output; on v2/v3, whose lists carry neither the title nor the
+// name, one info call per row reads them.
+func TestRunShowsResponsibleUser(t *testing.T) {
+	t.Parallel()
+	for _, api := range []string{"v1", "v2", "v3"} {
+		s := salesmantest.NewServer(&salesmantest.Options{Leads: 20, Seed: 5})
+		var out, errb bytes.Buffer
+		code := run(context.Background(), []string{"-api", api, "-json", "-n", "5"}, testutil.Env(s.Credentials()), &out, &errb)
+		s.Close()
+		require.Equal(t, 0, code, errb.String())
+		var got output
+		require.NoError(t, json.Unmarshal(out.Bytes(), &got))
+		require.Len(t, got.Leads, 5)
+		for _, l := range got.Leads {
+			assert.NotEmpty(t, l.User, "%s: lead %d", api, l.ID)
+			assert.NotEqual(t, "Не определен", l.User)
+			assert.NotEmpty(t, l.Title, "%s: lead %d", api, l.ID)
+		}
+	}
+}

@@ -53,6 +53,11 @@ type Fault struct {
 	// DropMidBody lets the vendor answer, sends the headers and half the
 	// body, then closes the connection.
 	DropMidBody bool
+	// AfterVendor lets the vendor handle the request first (a lead is
+	// stored), then answers Status (or drops the connection with Drop) in
+	// place of the vendor's answer: the server that failed after doing the
+	// work, whose client must not take the error as "not done".
+	AfterVendor bool
 }
 
 // Request is one request the sandbox received, with secrets masked.
@@ -223,6 +228,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if f := s.takeFault(r); f != nil {
 		if f.Delay > 0 && !sleep(r, f.Delay) {
 			return
+		}
+		if f.AfterVendor && !f.DropMidBody { // DropMidBody lets the vendor work anyway
+			s.vendor.ServeHTTP(httptest.NewRecorder(), r) // the work is done, its answer lost
 		}
 		switch {
 		case f.Drop:

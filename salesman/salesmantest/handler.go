@@ -64,15 +64,17 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 
 // readParams merges the query and the body the way each version reads
 // them: PHP's $_REQUEST (query and form) everywhere, and on v2/v3 a JSON body
-// with the credentials in the Login and Apikey headers, but only when the
-// Content-Type is exactly application/json.
+// that replaces them all, with the credentials in the Login and Apikey
+// headers, but only when the Content-Type is exactly application/json.
 func (s *Server) readParams(r *http.Request, version int) url.Values {
 	ct := r.Header.Get("Content-Type")
 	if version >= 2 && strings.HasPrefix(ct, "application/json") {
-		params := r.URL.Query()
 		if ct != "application/json" {
-			return params // the real server ignores the body and the headers
+			return r.URL.Query() // the real server ignores the body and the headers
 		}
+		// A JSON body replaces every parameter, the query's included: on
+		// v2 the action must be in the body (v3 takes it from the path).
+		params := url.Values{}
 		body, _ := io.ReadAll(r.Body)
 		var m map[string]any
 		if json.Unmarshal(body, &m) == nil {
@@ -251,6 +253,11 @@ func (s *Server) info(w http.ResponseWriter, c call) {
 		return
 	}
 	l := s.leadAt(id-1, added)
+	if c.version == 1 && !s.opts.Tidy {
+		// Hosted v1 installs answer the lead under "result".
+		s.writeJSON(w, c.version, map[string]any{"result": map[string]any{"data": s.render(l, c.version, true), "id": strconv.Itoa(id)}})
+		return
+	}
 	s.writeJSON(w, c.version, map[string]any{"data": s.render(l, c.version, true)})
 }
 

@@ -71,7 +71,7 @@ type infoFields struct {
 	Description string `json:"description"`
 	IP          string `json:"ip"`
 	IDUser      any    `json:"iduser"`
-	Partner     string `json:"partner"`
+	Partner     any    `json:"partner"` // v1: text; v2/v3: an id, 0 for none
 	UTMSource   string `json:"utm_source"`
 	UTMMedium   string `json:"utm_medium"`
 	UTMCampaign string `json:"utm_campaign"`
@@ -126,7 +126,9 @@ func (s *Server) render(l lead, version int, info bool) any {
 		if s.opts.Tidy {
 			r.User = strp(strconv.Itoa(l.user))
 		} else {
-			r.User = strp(userName) // the real v1 sends the user's name
+			// The real v1 sends the user's name in user, and its placeholder
+			// "not set" in userName.
+			r.User, r.UserName = strp(userName), strp(userNotSet)
 			if l.rezult == 0 {
 				r.RezultName = 0
 			}
@@ -144,14 +146,20 @@ func (s *Server) render(l lead, version int, info bool) any {
 	}
 	if inf != nil {
 		inf.IDUser = l.user
+		if l.partner == "" {
+			inf.Partner = 0
+		}
 		r.Title = l.title
 	} else if !s.opts.Tidy {
 		// v2/v3 lists: user always 0, "Не определен", clientpath a string.
-		r.User, r.UserName = 0, "Не определен"
+		r.User, r.UserName = 0, userNotSet
 		r.ClientPath = strconv.Itoa(l.clientpath)
 	}
 	return r
 }
+
+// userNotSet is the servers' placeholder where a user's name is unknown.
+const userNotSet = "Не определен"
 
 func (s *Server) date(t time.Time) string {
 	if s.opts.Tidy {

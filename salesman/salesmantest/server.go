@@ -5,7 +5,12 @@
 // list, info and stat) and answers with the real servers' quirks: errors with
 // HTTP 200, codes as strings (v1, v2) or numbers (v3), numbers as strings and
 // Content-Type text/html on v1, raw and \u-escaped Cyrillic, "/" as "\/",
-// 200-row pages, v1's ignored paging and v2/v3's stub record for a missing id.
+// 200-row pages, v1's ignored paging and v2/v3's stub record for a missing id,
+// v1 info answered under "result" and v1 lists with the user's name in
+// "user" beside the placeholder "Не определен" in "userName", and on v2/v3 a
+// JSON body that replaces the query (the v2 action must be in it). A fault
+// with AfterVendor stores the lead and then fails, as v1 add does when its
+// logging query fails after the insert.
 // Options.Tidy serves the documented shapes instead.
 //
 // The seeded leads are generated on demand from the seed, so Options.Leads

@@ -106,8 +106,8 @@ func TestJSONBodyQuirk(t *testing.T) {
 	t.Parallel()
 	s := NewServer(nil)
 	defer s.Close()
-	post := func(ct string) string {
-		req, err := http.NewRequest(http.MethodPost, s.URL+"/developer/v2/lead?action=add", strings.NewReader(`{"title":"Ольга","email":"o@x.ru"}`))
+	post := func(ct string, body string) string {
+		req, err := http.NewRequest(http.MethodPost, s.URL+"/developer/v2/lead?action=add", strings.NewReader(body))
 		require.NoError(t, err)
 		req.Header.Set("Content-Type", ct)
 		req.Header.Set("Login", DefaultLogin)
@@ -118,8 +118,11 @@ func TestJSONBodyQuirk(t *testing.T) {
 		b, _ := io.ReadAll(resp.Body)
 		return string(b)
 	}
-	assert.Contains(t, post("application/json"), `"result":"Success"`)
-	assert.Contains(t, post("application/json; charset=utf-8"), `"code":401`, "body and headers ignored")
+	withAction := `{"action":"add","title":"Ольга","email":"o@x.ru"}`
+	assert.Contains(t, post("application/json", withAction), `"result":"Success"`)
+	assert.Contains(t, post("application/json", `{"title":"Ольга","email":"o@x.ru"}`), `"code":402`,
+		"a JSON body replaces the query: the action must be in it")
+	assert.Contains(t, post("application/json; charset=utf-8", withAction), `"code":401`, "body and headers ignored")
 }
 
 func TestCredentialsAndPrefix(t *testing.T) {
