@@ -18,6 +18,14 @@
 // recommends a token in a request header: "Authorization: Bearer <token>"
 // by default (WithAuthHeader, WithHandlerAuthHeader).
 //
+// Two revisions of the contract are in use, the seed's (the original page)
+// and Datacake's current page; the client reads both (the key table is on
+// Revision), and NewHandler writes either (WithHandlerRevision). The current
+// revision looks invoices up by document and contract (InvoiceQuery) and adds
+// fiscal notes (FiscalNotes) and financial statements (FinancialStatements),
+// optional for an ERP (FiscalNoteLister, StatementLister; without them the
+// handler answers 501).
+//
 // The page shows GET requests with a JSON payload ({"cnpj_cpf": "..."}).
 // Bodies on GET are legal HTTP but dropped by many proxies, so the client
 // sends such parameters in the query string unless WithJSONBodyOnGet is
@@ -320,12 +328,15 @@ func (c *Client) Installations(ctx context.Context, customerID string) ([]Instal
 }
 
 // OpenInvoices calls "Pegar boletos abertos/faturas (GET)": the customer's
-// open invoices (boletos).
-func (c *Client) OpenInvoices(ctx context.Context, customerID string) ([]Invoice, error) {
-	if err := requireID("id_cliente", customerID); err != nil {
+// open invoices (boletos), by the customer's id (the seed's revision) or by
+// its document and contract id (the current revision). Invoices of either
+// revision decode without loss.
+func (c *Client) OpenInvoices(ctx context.Context, q *InvoiceQuery) ([]Invoice, error) {
+	params, err := q.params()
+	if err != nil {
 		return nil, err
 	}
-	ws, err := list[invoiceWire](ctx, c, opOpenInvoices, map[string]string{"id_cliente": customerID})
+	ws, err := list[invoiceRead](ctx, c, opOpenInvoices, params)
 	if err != nil {
 		return nil, err
 	}
@@ -334,6 +345,29 @@ func (c *Client) OpenInvoices(ctx context.Context, customerID string) ([]Invoice
 		out[i] = ws[i].public()
 	}
 	return out, nil
+}
+
+// FiscalNotes calls "Pegar notas fiscais (GET)" (current revision): the
+// customer's fiscal notes. An ERP that does not serve it answers an *Error
+// matching ErrNotImplemented (or ErrNotFound).
+func (c *Client) FiscalNotes(ctx context.Context, q *InvoiceQuery) ([]FiscalNote, error) {
+	params, err := q.params()
+	if err != nil {
+		return nil, err
+	}
+	return list[FiscalNote](ctx, c, opFiscalNotes, params)
+}
+
+// FinancialStatements calls "extratos financeiros (GET)" (current
+// revision): the lines of the customer's financial statement. An ERP that
+// does not serve it answers an *Error matching ErrNotImplemented (or
+// ErrNotFound).
+func (c *Client) FinancialStatements(ctx context.Context, q *InvoiceQuery) ([]StatementEntry, error) {
+	params, err := q.params()
+	if err != nil {
+		return nil, err
+	}
+	return list[StatementEntry](ctx, c, opStatements, params)
 }
 
 // Products calls "Pegar todos os produtos (GET)".

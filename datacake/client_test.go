@@ -149,14 +149,14 @@ func TestClientInstallationsAndInvoices(t *testing.T) {
 	assert.Empty(t, ins[1].Services)
 	assert.NotNil(t, ins[1].Services)
 
-	inv, err := c.OpenInvoices(ctx, "1001")
+	inv, err := c.OpenInvoices(ctx, &datacake.InvoiceQuery{CustomerID: "1001"})
 	require.NoError(t, err)
 	require.Len(t, inv, 1)
 	assert.Equal(t, "100101", inv[0].ID)
 	assert.InDelta(t, 102.35, inv[0].CurrentValue, 1e-9)
 	assert.Equal(t, "2026-01-10", inv[0].DueOn)
 
-	_, err = c.OpenInvoices(ctx, "")
+	_, err = c.OpenInvoices(ctx, &datacake.InvoiceQuery{})
 	require.ErrorIs(t, err, leadkit.ErrInvalidInput)
 }
 

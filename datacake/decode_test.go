@@ -69,7 +69,20 @@ func FuzzDecodeLists(f *testing.F) {
 		}
 		_, err = c.Installations(ctx, "1")
 		checkDecodeErr(t, err)
-		_, err = c.OpenInvoices(ctx, "1")
+		_, err = c.OpenInvoices(ctx, &datacake.InvoiceQuery{CustomerID: "1"})
+		checkDecodeErr(t, err)
+		_, err = c.OpenInvoices(ctx, &datacake.InvoiceQuery{Document: "52998224725", ContractID: "70001"})
+		checkDecodeErr(t, err)
+		notes, err := c.FiscalNotes(ctx, &datacake.InvoiceQuery{CustomerID: "1"})
+		checkDecodeErr(t, err)
+		if err == nil {
+			b, err := json.Marshal(notes)
+			require.NoError(t, err)
+			var back []datacake.FiscalNote
+			require.NoError(t, json.Unmarshal(b, &back))
+			require.Equal(t, notes, back)
+		}
+		_, err = c.FinancialStatements(ctx, &datacake.InvoiceQuery{CustomerID: "1"})
 		checkDecodeErr(t, err)
 		_, err = c.Cities(ctx)
 		checkDecodeErr(t, err)

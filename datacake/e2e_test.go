@@ -48,7 +48,7 @@ func signUp(t *testing.T, srv *datacaketest.Server, c *datacake.Client) {
 	require.NotEmpty(t, ins)
 	require.NotEmpty(t, ins[0].Services)
 	assert.Positive(t, ins[0].Services[0].Price)
-	_, err = c.OpenInvoices(ctx, cu.ID)
+	_, err = c.OpenInvoices(ctx, &datacake.InvoiceQuery{CustomerID: cu.ID})
 	require.NoError(t, err)
 
 	ps, err := c.Products(ctx)

@@ -27,6 +27,9 @@ var (
 	ErrBadRequest = errors.New("datacake: bad request")
 	// ErrTooLarge: the request body or a file was over the server's cap (413).
 	ErrTooLarge = errors.New("datacake: request too large")
+	// ErrNotImplemented: the ERP does not serve the operation (501), as
+	// NewHandler answers for an ERP without fiscal notes or statements.
+	ErrNotImplemented = errors.New("datacake: not implemented by this ERP")
 )
 
 // Error is a non-2xx answer of an ERP. Message is the text of its body
@@ -70,6 +73,8 @@ func (e *Error) Is(target error) bool {
 		return e.StatusCode == http.StatusBadRequest || e.StatusCode == http.StatusUnprocessableEntity
 	case ErrTooLarge:
 		return e.StatusCode == http.StatusRequestEntityTooLarge
+	case ErrNotImplemented:
+		return e.StatusCode == http.StatusNotImplemented
 	}
 	return false
 }

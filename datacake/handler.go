@@ -36,8 +36,10 @@ type ERP interface {
 	Customer(ctx context.Context, document string) (*Customer, error)
 	// Installations answers the installations of "Pegar boletos abertos/faturas (GET)".
 	Installations(ctx context.Context, customerID string) ([]Installation, error)
-	// OpenInvoices answers "Pegar boletos abertos/faturas (GET)".
-	OpenInvoices(ctx context.Context, customerID string) ([]Invoice, error)
+	// OpenInvoices answers "Pegar boletos abertos/faturas (GET)", by the
+	// customer's id (q.CustomerID, the seed's revision) or by its document
+	// and contract (q.Document, q.ContractID, the current revision).
+	OpenInvoices(ctx context.Context, q *InvoiceQuery) ([]Invoice, error)
 	// Products answers "Pegar todos os produtos (GET)".
 	Products(ctx context.Context) ([]Product, error)
 	// Resellers answers "Pegar todos os revendedores (GET)".
@@ -82,7 +84,22 @@ type handlerConfig struct {
 	maxFile    int64
 	logger     *slog.Logger
 	details    bool
+	revision   Revision
 	err        error
+}
+
+// WithHandlerRevision makes the handler answer in the keys of revision r of
+// the contract (RevisionSeed by default): the customer and the invoices are
+// written in that revision's keys. Requests of both revisions are read
+// either way.
+func WithHandlerRevision(r Revision) HandlerOption {
+	return func(c *handlerConfig) {
+		if !r.valid() {
+			c.err = leadkit.Invalid("Revision", "unknown revision %d", int(r))
+			return
+		}
+		c.revision = r
+	}
 }
 
 // HandlerOption configures NewHandler.
@@ -382,6 +399,23 @@ func (h *handler) params(r *http.Request) (map[string]string, error) {
 	return out, nil
 }
 
+// invoiceQuery reads id_cliente, or document and id_contrato.
+func (h *handler) invoiceQuery(r *http.Request) (*InvoiceQuery, error) {
+	ps, err := h.params(r)
+	if err != nil {
+		return nil, err
+	}
+	q := &InvoiceQuery{CustomerID: strings.TrimSpace(ps["id_cliente"]), Document: strings.TrimSpace(ps["document"]),
+		ContractID: strings.TrimSpace(ps["id_contrato"])}
+	if _, err := q.params(); err != nil {
+		return nil, err
+	}
+	if q.Document != "" {
+		q.Document = NormalizeDocument(q.Document)
+	}
+	return q, nil
+}
+
 func (h *handler) param(r *http.Request, name string) (string, error) {
 	ps, err := h.params(r)
 	if err != nil {
@@ -450,16 +484,50 @@ func (h *handler) serve(r *http.Request, o op, pathID string) (any, error) {
 		if err == nil && c == nil {
 			err = ErrNotFound
 		}
+		if err == nil && h.cfg.revision == RevisionCurrent {
+			return c.current(), nil
+		}
 		return c, err
-	case opInstallations, opOpenInvoices:
+	case opInstallations:
 		id, err := h.param(r, "id_cliente")
 		if err != nil {
 			return nil, err
 		}
-		if o == opInstallations {
-			return nonNil(h.erp.Installations(ctx, id))
+		return nonNil(h.erp.Installations(ctx, id))
+	case opOpenInvoices:
+		q, err := h.invoiceQuery(r)
+		if err != nil {
+			return nil, err
 		}
-		return nonNil(h.erp.OpenInvoices(ctx, id))
+		inv, err := h.erp.OpenInvoices(ctx, q)
+		if err != nil || h.cfg.revision != RevisionCurrent {
+			return nonNil(inv, err)
+		}
+		out := make([]invoiceCurrent, len(inv))
+		for i := range inv {
+			out[i] = inv[i].current()
+		}
+		return out, nil
+	case opFiscalNotes:
+		l, ok := h.erp.(FiscalNoteLister)
+		if !ok {
+			return nil, fail(http.StatusNotImplemented, "this ERP does not serve fiscal notes")
+		}
+		q, err := h.invoiceQuery(r)
+		if err != nil {
+			return nil, err
+		}
+		return nonNil(l.FiscalNotes(ctx, q))
+	case opStatements:
+		l, ok := h.erp.(StatementLister)
+		if !ok {
+			return nil, fail(http.StatusNotImplemented, "this ERP does not serve financial statements")
+		}
+		q, err := h.invoiceQuery(r)
+		if err != nil {
+			return nil, err
+		}
+		return nonNil(l.FinancialStatements(ctx, q))
 	case opProducts:
 		return nonNil(h.erp.Products(ctx))
 	case opResellers:

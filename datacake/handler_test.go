@@ -342,6 +342,9 @@ func FuzzHandler(f *testing.F) {
 	f.Add("POST", "/prospectos/5001/arquivos", string(golden(f, "upload_data_url.json")))
 	f.Add("GET", "/prospectos/5001/status", "")
 	f.Add("GET", "/faturas?id_cliente=1001", "")
+	f.Add("GET", "/faturas?document=52998224725&id_contrato=70001", "")
+	f.Add("GET", "/notas-fiscais", `{"document":"529.982.247-25","id_contrato":"70001"}`)
+	f.Add("GET", "/extratos-financeiros?id_cliente=1001", "")
 	erp := datacaketest.NewMemoryERP(1, 5)
 	h := datacake.NewHandler(erp, handlerToken, datacake.WithHandlerMaxBytes(1<<16, 1<<16, 1<<14))
 	f.Fuzz(func(t *testing.T, method, target, body string) {

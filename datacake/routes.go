@@ -17,7 +17,7 @@ import (
 type Routes struct {
 	Customer          string // GET, parameter cnpj_cpf: "Pegar infos de clientes"
 	Installations     string // GET, parameter id_cliente: the installations of "Pegar boletos abertos/faturas"
-	OpenInvoices      string // GET, parameter id_cliente: "Pegar boletos abertos/faturas"
+	OpenInvoices      string // GET, parameter id_cliente, or document and id_contrato: "Pegar boletos abertos/faturas"
 	Products          string // GET: "Pegar todos os produtos"
 	Resellers         string // GET: "Pegar todos os revendedores"
 	Employees         string // GET: "Pegar todos os funcionários"
@@ -29,13 +29,15 @@ type Routes struct {
 	UpdateProspect    string // PUT: "Edição do prospecto"
 	UploadFiles       string // POST: "Envio de arquivos"
 	ProspectStatus    string // GET: "Status do Prospecto"
+	FiscalNotes       string // GET, parameters as OpenInvoices: "Pegar notas fiscais" (current revision)
+	Statements        string // GET, parameters as OpenInvoices: "extratos financeiros" (current revision)
 }
 
 // DefaultRoutes returns the route table used when none is given:
 //
 //	GET  /cliente                    ?cnpj_cpf=
 //	GET  /instalacoes                ?id_cliente=
-//	GET  /faturas                    ?id_cliente=
+//	GET  /faturas                    ?id_cliente=  (or ?document=&id_contrato=)
 //	GET  /produtos
 //	GET  /revendedores
 //	GET  /funcionarios
@@ -47,6 +49,8 @@ type Routes struct {
 //	PUT  /prospectos/{id}
 //	POST /prospectos/{id}/arquivos
 //	GET  /prospectos/{id}/status
+//	GET  /notas-fiscais              as /faturas
+//	GET  /extratos-financeiros       as /faturas
 func DefaultRoutes() Routes {
 	return Routes{
 		Customer:          "/cliente",
@@ -63,6 +67,8 @@ func DefaultRoutes() Routes {
 		UpdateProspect:    "/prospectos/{id}",
 		UploadFiles:       "/prospectos/{id}/arquivos",
 		ProspectStatus:    "/prospectos/{id}/status",
+		FiscalNotes:       "/notas-fiscais",
+		Statements:        "/extratos-financeiros",
 	}
 }
 
@@ -84,12 +90,14 @@ const (
 	opUpdateProspect
 	opUploadFiles
 	opProspectStatus
+	opFiscalNotes
+	opStatements
 	numOps
 )
 
 var opNames = [numOps]string{"Customer", "Installations", "OpenInvoices", "Products", "Resellers",
 	"Employees", "DueDates", "CommercialOrigins", "Cities", "ProspectStatuses", "CreateProspect",
-	"UpdateProspect", "UploadFiles", "ProspectStatus"}
+	"UpdateProspect", "UploadFiles", "ProspectStatus", "FiscalNotes", "Statements"}
 
 func (o op) method() string {
 	switch o {
@@ -104,7 +112,7 @@ func (o op) method() string {
 func (r *Routes) paths() [numOps]*string {
 	return [numOps]*string{&r.Customer, &r.Installations, &r.OpenInvoices, &r.Products, &r.Resellers,
 		&r.Employees, &r.DueDates, &r.CommercialOrigins, &r.Cities, &r.ProspectStatuses,
-		&r.CreateProspect, &r.UpdateProspect, &r.UploadFiles, &r.ProspectStatus}
+		&r.CreateProspect, &r.UpdateProspect, &r.UploadFiles, &r.ProspectStatus, &r.FiscalNotes, &r.Statements}
 }
 
 // route is a parsed path: its decoded segments and the index of "{id}"

@@ -80,9 +80,11 @@ func (a *Address) wire() addressWire {
 }
 
 // Customer is the answer of "Pegar infos de clientes (GET)": the ERP's
-// customer found by CPF/CNPJ. Every field is in the seed. The newer revision
-// of the page renamed some keys (nome_completo, aniversario, rua_endereco);
-// those are read as well when the seed's key is missing.
+// customer found by CPF/CNPJ. Both revisions of the contract decode into it
+// without loss (the table of keys is on Revision): ContractID is the only
+// field of the current revision alone, the others are the seed's. It
+// encodes in the seed's keys; NewHandler writes the current revision's when
+// told to.
 type Customer struct {
 	ID                    string     `json:"id_cliente"`
 	Name                  string     `json:"nome"`
@@ -110,6 +112,9 @@ type Customer struct {
 	Email         string `json:"email"`
 	Notes         string `json:"obs"`
 	Alert         string `json:"alerta"` // a warning the ERP shows about the customer
+	// ContractID is the customer's contract ("id_contrato", current
+	// revision), which looks up its invoices there.
+	ContractID string `json:"id_contrato,omitempty"`
 }
 
 type customerWire struct {
@@ -139,10 +144,18 @@ type customerWire struct {
 	Email         str `json:"email"`
 	Notes         str `json:"obs"`
 	Alert         str `json:"alerta"`
-	// Keys of the newer revision of the page, read when the seed's are empty.
+	// Keys of the current revision, read when the seed's are empty (encoding
+	// the seed's shape leaves them out).
 	FullName   str `json:"nome_completo,omitempty"`
 	Birthday   str `json:"aniversario,omitempty"`
+	Registered str `json:"data_registro,omitempty"`
 	StreetNew  str `json:"rua_endereco,omitempty"`
+	NumberNew  str `json:"numero_endereco,omitempty"`
+	ZIPNew     str `json:"cep_endereco,omitempty"`
+	CityNew    str `json:"cidade_endereco,omitempty"`
+	Compl      str `json:"complemento_endereco,omitempty"`
+	DistNew    str `json:"bairro_endereco,omitempty"`
+	StateNew   str `json:"estado_endereco,omitempty"`
 	Document2  str `json:"document,omitempty"`
 	RemoteID   str `json:"id_remoto,omitempty"`
 	ContractID str `json:"id_contrato,omitempty"`
@@ -163,8 +176,16 @@ func (w *customerWire) public() Customer {
 	fill(&c.ID, w.RemoteID)
 	fill(&c.Name, w.FullName)
 	fill(&c.BirthDate, w.Birthday)
+	fill(&c.RegisteredAt, w.Registered)
 	fill(&c.Street, w.StreetNew)
+	fill(&c.Number, w.NumberNew)
+	fill(&c.ZIP, w.ZIPNew)
+	fill(&c.City, w.CityNew)
+	fill(&c.Complement, w.Compl)
+	fill(&c.District, w.DistNew)
+	fill(&c.State, w.StateNew)
 	fill(&c.Document, w.Document2)
+	c.ContractID = string(w.ContractID)
 	return c
 }
 
@@ -273,7 +294,9 @@ func (in *Installation) UnmarshalJSON(b []byte) error {
 }
 
 // Invoice is an open invoice (boleto) of "Pegar boletos abertos/faturas
-// (GET)", as the full page of the seed's revision lists it.
+// (GET)": the seed's keys, and the six the current revision adds (Code to
+// Discount, zero when an ERP of the seed's revision answers). It encodes in
+// the seed's keys; NewHandler writes the current revision's when told to.
 type Invoice struct {
 	ID            string  `json:"id_fatura"`
 	CustomerName  string  `json:"nome_cliente"`
@@ -283,6 +306,13 @@ type Invoice struct {
 	DueOn         string  `json:"data_vencimento"` // as the ERP writes it
 	DigitableLine string  `json:"linha_digitavel"` // the boleto's linha digitável
 	URL           string  `json:"url_boleto"`      // link to the boleto's PDF
+
+	Code           string  `json:"code_fatura,omitempty"`     // current revision: the invoice's code
+	DocumentNumber string  `json:"document_number,omitempty"` // current revision: número do documento
+	RemoteID       string  `json:"remote_id,omitempty"`       // current revision: the ERP's id
+	Interest       float64 `json:"juros,omitempty"`           // current revision: interest
+	Fine           float64 `json:"multa,omitempty"`           // current revision: late fine
+	Discount       float64 `json:"desconto,omitempty"`        // current revision: discount
 }
 
 type invoiceWire struct {
@@ -294,6 +324,24 @@ type invoiceWire struct {
 	DueOn         str   `json:"data_vencimento"`
 	DigitableLine str   `json:"linha_digitavel"`
 	URL           str   `json:"url_boleto"`
+}
+
+// invoiceRead reads an invoice of either revision.
+type invoiceRead struct {
+	invoiceWire
+	Code           str   `json:"code_fatura"`
+	DocumentNumber str   `json:"document_number"`
+	RemoteID       str   `json:"remote_id"`
+	Interest       money `json:"juros"`
+	Fine           money `json:"multa"`
+	Discount       money `json:"desconto"`
+}
+
+func (w *invoiceRead) public() Invoice {
+	v := w.invoiceWire.public()
+	v.Code, v.DocumentNumber, v.RemoteID = string(w.Code), string(w.DocumentNumber), string(w.RemoteID)
+	v.Interest, v.Fine, v.Discount = float64(w.Interest), float64(w.Fine), float64(w.Discount)
+	return v
 }
 
 func (w *invoiceWire) public() Invoice {
@@ -311,9 +359,9 @@ func (v *Invoice) wire() invoiceWire {
 // MarshalJSON writes the contract's shape, every value a string.
 func (v Invoice) MarshalJSON() ([]byte, error) { return json.Marshal(v.wire()) }
 
-// UnmarshalJSON reads the contract's shape, tolerating numbers and nulls.
+// UnmarshalJSON reads either revision's shape, tolerating numbers and nulls.
 func (v *Invoice) UnmarshalJSON(b []byte) error {
-	var w invoiceWire
+	var w invoiceRead
 	if err := json.Unmarshal(b, &w); err != nil {
 		return err
 	}

@@ -13,9 +13,11 @@ import (
 // DefaultCustomers is how many customers a MemoryERP is seeded with.
 const DefaultCustomers = 300
 
-// MemoryERP is an in-memory ERP implementing datacake.ERP, seeded with
-// customers (CPF and CNPJ, numeric and alphanumeric), their installations
-// and open invoices, and the catalogues. Prospects created in it can be
+// MemoryERP is an in-memory ERP implementing datacake.ERP (and the optional
+// FiscalNoteLister and StatementLister), seeded with customers (CPF and
+// CNPJ, numeric and alphanumeric, each with a contract id), their
+// installations, open invoices, fiscal notes and financial statements, and
+// the catalogues. Prospects created in it can be
 // updated, receive files and report their status. It is safe for
 // concurrent use.
 //
@@ -50,7 +52,11 @@ type StoredProspect struct {
 	Updates  int // how many UpdateProspect calls it received
 }
 
-var _ datacake.ERP = (*MemoryERP)(nil)
+var (
+	_ datacake.ERP              = (*MemoryERP)(nil)
+	_ datacake.FiscalNoteLister = (*MemoryERP)(nil)
+	_ datacake.StatementLister  = (*MemoryERP)(nil)
+)
 
 // NewMemoryERP returns an ERP seeded deterministically from seed with
 // customers customers (DefaultCustomers when customers <= 0; at least the
@@ -189,15 +195,53 @@ func (e *MemoryERP) Installations(_ context.Context, customerID string) ([]datac
 	return out, nil
 }
 
+// byQuery returns the customer an invoice query names: by id, or by
+// document and contract. e.mu is held.
+func (e *MemoryERP) byQuery(q *datacake.InvoiceQuery) (*customerData, error) {
+	if q == nil {
+		return nil, fmt.Errorf("no query: %w", datacake.ErrNotFound)
+	}
+	if q.CustomerID != "" {
+		return e.customer(q.CustomerID)
+	}
+	i, ok := e.byDoc[datacake.NormalizeDocument(q.Document)]
+	if !ok || e.customers[i].c.ContractID != q.ContractID {
+		return nil, fmt.Errorf("contract %q of %q: %w", q.ContractID, q.Document, datacake.ErrNotFound)
+	}
+	return &e.customers[i], nil
+}
+
 // OpenInvoices implements datacake.ERP.
-func (e *MemoryERP) OpenInvoices(_ context.Context, customerID string) ([]datacake.Invoice, error) {
+func (e *MemoryERP) OpenInvoices(_ context.Context, q *datacake.InvoiceQuery) ([]datacake.Invoice, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	c, err := e.customer(customerID)
+	c, err := e.byQuery(q)
 	if err != nil {
 		return nil, err
 	}
 	return slices.Clone(c.invoices), nil
+}
+
+// FiscalNotes implements datacake.FiscalNoteLister.
+func (e *MemoryERP) FiscalNotes(_ context.Context, q *datacake.InvoiceQuery) ([]datacake.FiscalNote, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	c, err := e.byQuery(q)
+	if err != nil {
+		return nil, err
+	}
+	return slices.Clone(c.notes), nil
+}
+
+// FinancialStatements implements datacake.StatementLister.
+func (e *MemoryERP) FinancialStatements(_ context.Context, q *datacake.InvoiceQuery) ([]datacake.StatementEntry, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	c, err := e.byQuery(q)
+	if err != nil {
+		return nil, err
+	}
+	return slices.Clone(c.statements), nil
 }
 
 func locked[T any](e *MemoryERP, f func() []T) ([]T, error) {

@@ -194,6 +194,8 @@ type customerData struct {
 	c             datacake.Customer
 	installations []datacake.Installation
 	invoices      []datacake.Invoice
+	notes         []datacake.FiscalNote
+	statements    []datacake.StatementEntry
 }
 
 // seedCustomers builds n customers deterministically from seed.
@@ -246,6 +248,7 @@ func seedCustomers(seed int64, n int, products []datacake.Product) []customerDat
 		}
 		used[datacake.NormalizeDocument(c.Document)] = true
 		c.ID = id
+		c.ContractID = strconv.Itoa(70001 + i)
 		if c.PersonType == datacake.PersonNatural {
 			c.IDDocument = fmt.Sprintf("%d.%03d.%03d-%d", 10+rng.IntN(40), rng.IntN(1000), rng.IntN(1000), rng.IntN(10))
 			c.RGIssuer = "SSP/" + ct.uf
@@ -302,13 +305,39 @@ func seedCustomers(seed int64, n int, products []datacake.Product) []customerDat
 					cur = float64(int((v*(1.02+0.0033*float64(k)))*100+0.5)) / 100
 				}
 				due := fmt.Sprintf("2026-%02d-10", 1+k)
-				cd.invoices = append(cd.invoices, datacake.Invoice{
+				inv := datacake.Invoice{
 					ID: fmt.Sprintf("F%s%02d", id, k+1), CustomerName: c.Name, InitialValue: v, CurrentValue: cur,
 					IssuedOn: fmt.Sprintf("2025-12-%02d", 1+k), DueOn: due,
 					DigitableLine: digitable(rng),
 					URL:           fmt.Sprintf("https://boletos.example.com.br/%s/%02d.pdf", id, k+1),
-				})
+					Code:          fmt.Sprintf("FT-%s-%02d", id, k+1), DocumentNumber: fmt.Sprintf("%s%02d", c.ContractID, k+1),
+					RemoteID: fmt.Sprintf("%d", 900000+100*i+k),
+				}
+				if k > 0 {
+					inv.Fine = round2(v * 0.02)
+					inv.Interest = round2(cur - v - inv.Fine)
+				}
+				cd.invoices = append(cd.invoices, inv)
 			}
+		}
+		// A year of monthly fiscal notes and statement lines: paid ones, and
+		// the open invoices' notes last.
+		for m := 1; m <= 3; m++ {
+			v := cd.installations[0].Services[0].Price
+			nid := fmt.Sprintf("NF%s%02d", id, m)
+			posted := fmt.Sprintf("2025-%02d-01", 8+m)
+			paid := fmt.Sprintf("2025-%02d-08", 8+m)
+			cd.notes = append(cd.notes, datacake.FiscalNote{ID: nid, Status: "Paga", Amount: v, AmountPaid: v,
+				IssuedOn: posted, DueOn: fmt.Sprintf("2025-%02d-10", 8+m), PaidOn: paid,
+				URL: fmt.Sprintf("https://nfe.example.com.br/%s.pdf", nid)})
+			line := datacake.StatementEntry{ID: fmt.Sprintf("EX%s%02d", id, m), PostedOn: posted, DueOn: fmt.Sprintf("2025-%02d-10", 8+m),
+				PaidOn: paid, InvoiceID: fmt.Sprintf("B%s%02d", id, m), NoteID: nid, Amount: v, AmountPaid: v}
+			if m == 2 {
+				line.Discount = round2(v * 0.05)
+				line.AmountPaid = round2(v - line.Discount)
+				line.Notes = "Desconto por pagamento antecipado"
+			}
+			cd.statements = append(cd.statements, line)
 		}
 		out = append(out, cd)
 	}
@@ -333,6 +362,8 @@ func address(rng *rand.Rand, ct city) datacake.Address {
 	}
 	return a
 }
+
+func round2(f float64) float64 { return float64(int64(f*100+0.5)) / 100 }
 
 func round6(f float64) float64 { return float64(int64(f*1e6)) / 1e6 }
 

@@ -52,6 +52,10 @@ type Options struct {
 	// Routes replaces paths of the route table (empty fields keep
 	// datacake.DefaultRoutes).
 	Routes datacake.Routes
+	// Revision is the revision of the contract the sandbox answers in
+	// (datacake.RevisionSeed by default; datacake.RevisionCurrent for the
+	// keys of Datacake's current page). It reads requests of both.
+	Revision datacake.Revision
 }
 
 // Fault makes the sandbox misbehave for matching requests.
@@ -89,7 +93,7 @@ func NewUnstartedServer(opts *Options) *Server {
 		o.Token = DefaultToken
 	}
 	erp := NewMemoryERP(o.Seed, o.Customers)
-	var h http.Handler = datacake.NewHandler(erp, o.Token, datacake.WithHandlerRoutes(o.Routes))
+	var h http.Handler = datacake.NewHandler(erp, o.Token, datacake.WithHandlerRoutes(o.Routes), datacake.WithHandlerRevision(o.Revision))
 	if !o.Tidy {
 		h = quirks(h)
 	}

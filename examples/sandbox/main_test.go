@@ -443,7 +443,7 @@ func snapshot(t *testing.T, env map[string]string) string {
 	require.NoError(t, err)
 	cu, err := dc.Customer(ctx, datacaketest.ExampleCNPJ)
 	require.NoError(t, err)
-	inv, err := dc.OpenInvoices(ctx, cu.ID)
+	inv, err := dc.OpenInvoices(ctx, &datacake.InvoiceQuery{CustomerID: cu.ID})
 	require.NoError(t, err)
 	parts = append(parts, cu, inv)
 

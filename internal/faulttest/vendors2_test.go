@@ -189,6 +189,7 @@ func datacakeVendor(t *testing.T) *vendor {
 	require.NotEmpty(t, st.ProspectID)
 	srv.Close()
 	prospectID, customerID := st.ProspectID, cust.ID
+	contract := &datacake.InvoiceQuery{Document: cust.Document, ContractID: "70001"} // the sandbox's first customer
 	// A 1x1 GIF: a file type the contract accepts.
 	gif := []byte("GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00\x00\x00,\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;")
 
@@ -219,7 +220,16 @@ func datacakeVendor(t *testing.T) *vendor {
 				return ignore(c.Installations(ctx, customerID))
 			}),
 			read("OpenInvoices", "faturas", func(ctx context.Context, c *datacake.Client) error {
-				return ignore(c.OpenInvoices(ctx, customerID))
+				return ignore(c.OpenInvoices(ctx, &datacake.InvoiceQuery{CustomerID: customerID}))
+			}),
+			read("OpenInvoices by contract", "faturas", func(ctx context.Context, c *datacake.Client) error {
+				return ignore(c.OpenInvoices(ctx, contract))
+			}),
+			read("FiscalNotes", "notas-fiscais", func(ctx context.Context, c *datacake.Client) error {
+				return ignore(c.FiscalNotes(ctx, contract))
+			}),
+			read("FinancialStatements", "extratos-financeiros", func(ctx context.Context, c *datacake.Client) error {
+				return ignore(c.FinancialStatements(ctx, contract))
 			}),
 			read("Products", "produtos", func(ctx context.Context, c *datacake.Client) error { return ignore(c.Products(ctx)) }),
 			read("Resellers", "revendedores", func(ctx context.Context, c *datacake.Client) error { return ignore(c.Resellers(ctx)) }),
