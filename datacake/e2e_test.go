@@ -23,7 +23,7 @@ func newSandbox(t *testing.T, opts *datacaketest.Options, copts ...datacake.Opti
 	srv := datacaketest.NewServer(opts)
 	t.Cleanup(srv.Close)
 	copts = append([]datacake.Option{datacake.WithRetryWait(time.Millisecond, 5*time.Millisecond)}, copts...)
-	c, err := datacake.NewClient(srv.URL, srv.Token(), copts...)
+	c, err := datacake.NewClient(srv.URL, srv.Credentials()["DATACAKE_TOKEN"], copts...)
 	require.NoError(t, err)
 	return srv, c
 }
@@ -133,7 +133,7 @@ func TestSandboxCustomRoutesUnderPrefix(t *testing.T) {
 	mux.Handle("/erp/", http.StripPrefix("/erp", srv))
 	hs := httptest.NewServer(mux)
 	t.Cleanup(hs.Close)
-	c, err := datacake.NewClient(hs.URL+"/erp", srv.Token(), datacake.WithRoutes(routes))
+	c, err := datacake.NewClient(hs.URL+"/erp", srv.Credentials()["DATACAKE_TOKEN"], datacake.WithRoutes(routes))
 	require.NoError(t, err)
 	signUp(t, srv, c)
 	assert.Equal(t, 2, srv.Count("PUT", "/prospect")) // one update, one for an unknown id
@@ -184,7 +184,7 @@ func TestSandboxCreateNeverResent(t *testing.T) {
 		t.Parallel()
 		srv := datacaketest.NewServer(nil)
 		t.Cleanup(srv.Close)
-		c, err := datacake.NewClient(srv.URL, srv.Token(), datacake.WithHTTPClient(&http.Client{Timeout: 50 * time.Millisecond}),
+		c, err := datacake.NewClient(srv.URL, srv.Credentials()["DATACAKE_TOKEN"], datacake.WithHTTPClient(&http.Client{Timeout: 50 * time.Millisecond}),
 			datacake.WithRetryWait(time.Millisecond, time.Millisecond))
 		require.NoError(t, err)
 		srv.Fail(datacaketest.Fault{Path: "/prospectos", Method: "POST", Delay: 300 * time.Millisecond})

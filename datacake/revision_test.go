@@ -212,7 +212,7 @@ func TestSandboxEachRevision(t *testing.T) {
 	for _, rev := range []datacake.Revision{datacake.RevisionSeed, datacake.RevisionCurrent} {
 		for _, tidy := range []bool{false, true} {
 			s := datacaketest.NewServer(&datacaketest.Options{Revision: rev, Tidy: tidy})
-			c, err := datacake.NewClient(s.URL, s.Token())
+			c, err := datacake.NewClient(s.URL, s.Credentials()["DATACAKE_TOKEN"])
 			require.NoError(t, err)
 			ctx := context.Background()
 			cu, err := c.Customer(ctx, datacaketest.ExampleCPF)
@@ -244,7 +244,7 @@ func TestSandboxEachRevision(t *testing.T) {
 
 			raw, err := http.NewRequest(http.MethodGet, s.URL+"/cliente?cnpj_cpf="+datacaketest.ExampleCPF, nil)
 			require.NoError(t, err)
-			raw.Header.Set("Authorization", "Bearer "+s.Token())
+			raw.Header.Set("Authorization", "Bearer "+s.Credentials()["DATACAKE_TOKEN"])
 			resp, err := http.DefaultClient.Do(raw)
 			require.NoError(t, err)
 			var keys map[string]json.RawMessage

@@ -16,7 +16,7 @@ func ExampleClient_Totals() {
 	sb := zentest.NewServer(nil)
 	defer sb.Close()
 
-	client, err := zen.NewClient(sb.URL, sb.Token())
+	client, err := zen.NewClient(sb.URL, sb.Credentials()["ZEN_TOKEN"])
 	if err != nil {
 		panic(err)
 	}
@@ -49,7 +49,7 @@ func ExampleClient_AllLeadsByUser() {
 	sb := zentest.NewServer(&zentest.Options{LeadsByUserWindow: 10 * time.Millisecond})
 	defer sb.Close()
 
-	client, err := zen.NewClient(sb.URL, sb.Token(), zen.WithLimits(zen.Limits{LeadsByUser: 10 * time.Millisecond}))
+	client, err := zen.NewClient(sb.URL, sb.Credentials()["ZEN_TOKEN"], zen.WithLimits(zen.Limits{LeadsByUser: 10 * time.Millisecond}))
 	if err != nil {
 		panic(err)
 	}

@@ -30,7 +30,7 @@ func newSandbox(t *testing.T, o *zentest.Options, opts ...zen.Option) (*zen.Clie
 	sb := zentest.NewServer(o)
 	t.Cleanup(sb.Close)
 	opts = append([]zen.Option{zen.WithRetryWait(time.Millisecond, 20*time.Millisecond)}, opts...)
-	c, err := zen.NewClient(sb.URL, sb.Token(), opts...)
+	c, err := zen.NewClient(sb.URL, sb.Credentials()["ZEN_TOKEN"], opts...)
 	require.NoError(t, err)
 	return c, sb
 }

@@ -52,7 +52,7 @@ type benchProspect struct {
 func pageBody(b *testing.B) []byte {
 	srv := zenviatest.NewServer(&zenviatest.Options{Tidy: true})
 	defer srv.Close()
-	resp, err := http.Get(srv.URL + "/prospects?limit=100&api-key=" + srv.APIKey())
+	resp, err := http.Get(srv.URL + "/prospects?limit=100&api-key=" + srv.Credentials()["ZENVIA_API_KEY"])
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -24,7 +24,7 @@ func sandbox(t *testing.T, opts *zenviatest.Options, copts ...zenvia.Option) (*z
 	s := zenviatest.NewServer(opts)
 	t.Cleanup(s.Close)
 	copts = append([]zenvia.Option{zenvia.WithBaseURL(s.URL), zenvia.WithRetryWait(time.Millisecond, 20*time.Millisecond)}, copts...)
-	c, err := zenvia.NewClient(s.APIKey(), copts...)
+	c, err := zenvia.NewClient(s.Credentials()["ZENVIA_API_KEY"], copts...)
 	require.NoError(t, err)
 	return s, c
 }
@@ -85,7 +85,7 @@ func TestSandboxValidationErrorBody(t *testing.T) {
 	t.Parallel()
 	s, c := sandbox(t, nil)
 	// Bypass client-side validation with a raw request, to see Zenvia's error body.
-	resp, err := http.Post(s.URL+"/lead/retail?api-key="+s.APIKey(), "application/json", nil)
+	resp, err := http.Post(s.URL+"/lead/retail?api-key="+s.Credentials()["ZENVIA_API_KEY"], "application/json", nil)
 	require.NoError(t, err)
 	resp.Body.Close()
 	assert.Equal(t, http.StatusBadRequest, resp.StatusCode)

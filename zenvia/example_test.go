@@ -17,7 +17,7 @@ func ExampleLeadsService_Create() {
 	srv := zenviatest.NewServer(&zenviatest.Options{Seed: 1})
 	defer srv.Close()
 
-	c, err := zenvia.NewClient(srv.APIKey(), zenvia.WithBaseURL(srv.URL), zenvia.WithPhoneNormalization("BR"))
+	c, err := zenvia.NewClient(srv.Credentials()["ZENVIA_API_KEY"], zenvia.WithBaseURL(srv.URL), zenvia.WithPhoneNormalization("BR"))
 	if err != nil {
 		panic(err)
 	}
@@ -53,7 +53,7 @@ func ExampleNormalizePhone() {
 func ExampleProspectsService_All() {
 	srv := zenviatest.NewServer(&zenviatest.Options{Prospects: 250})
 	defer srv.Close()
-	c, _ := zenvia.NewClient(srv.APIKey(), zenvia.WithBaseURL(srv.URL))
+	c, _ := zenvia.NewClient(srv.Credentials()["ZENVIA_API_KEY"], zenvia.WithBaseURL(srv.URL))
 
 	n := 0
 	for p, err := range c.Prospects.All(context.Background(), &zenvia.ProspectListOptions{Limit: 100}) {
@@ -71,7 +71,7 @@ func ExampleProspectsService_All() {
 func ExampleNewWebhookHandler() {
 	srv := zenviatest.NewServer(&zenviatest.Options{Async: true})
 	defer srv.Close()
-	c, _ := zenvia.NewClient(srv.APIKey(), zenvia.WithBaseURL(srv.URL))
+	c, _ := zenvia.NewClient(srv.Credentials()["ZENVIA_API_KEY"], zenvia.WithBaseURL(srv.URL))
 	ctx := context.Background()
 
 	got := make(chan *zenvia.Prospect, 1)
@@ -108,7 +108,7 @@ func ExampleNewWebhookHandler() {
 func ExampleGroupsService_OnlineAgents() {
 	srv := zenviatest.NewServer(nil)
 	defer srv.Close()
-	c, _ := zenvia.NewClient(srv.APIKey(), zenvia.WithBaseURL(srv.URL))
+	c, _ := zenvia.NewClient(srv.Credentials()["ZENVIA_API_KEY"], zenvia.WithBaseURL(srv.URL))
 	on, err := c.Groups.OnlineAgents(context.Background(), srv.GroupIDs()[0])
 	if err != nil {
 		panic(err)

@@ -64,7 +64,7 @@ func sandboxBodies(t testing.TB, limit int) (pages, ones [][]byte) {
 		if u, _ := url.Parse(path); u.RawQuery != "" {
 			sep = "&"
 		}
-		s.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path+sep+"api-key="+url.QueryEscape(s.APIKey()), nil))
+		s.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path+sep+"api-key="+url.QueryEscape(s.Credentials()["ZENVIA_API_KEY"]), nil))
 		require.Equal(t, http.StatusOK, rec.Code, "%s: %s", path, rec.Body)
 		return rec.Body.Bytes()
 	}

@@ -24,7 +24,7 @@ import (
 	"time"
 
 	"github.com/leadkit/leadkit/datacake"
-	"github.com/leadkit/leadkit/internal/sandbox"
+	"github.com/leadkit/leadkit/leadkittest"
 )
 
 // DefaultToken is the token the sandbox accepts unless Options.Token is set.
@@ -59,15 +59,15 @@ type Options struct {
 }
 
 // Fault makes the sandbox misbehave for matching requests.
-type Fault = sandbox.Fault
+type Fault = leadkittest.Fault
 
 // Request is one request the sandbox received, with secrets masked.
-type Request = sandbox.Request
+type Request = leadkittest.Request
 
 // Server is the sandbox ERP. Its URL, Start, Close, Fail, Requests, Count
 // and Reset come from the embedded sandbox.
 type Server struct {
-	*sandbox.Server
+	*leadkittest.Server
 	// ERP is the in-memory ERP behind the handler, for tests to inspect
 	// (prospects created, files received) or change (a prospect's status).
 	ERP   *MemoryERP
@@ -98,14 +98,12 @@ func NewUnstartedServer(opts *Options) *Server {
 		h = quirks(h)
 	}
 	s := &Server{ERP: erp, token: o.Token}
-	s.Server = sandbox.New(h, sandbox.Config{
+	s.Server = leadkittest.New(h, leadkittest.Config{
 		Seed: o.Seed, Tidy: o.Tidy, NoRateLimits: o.NoRateLimits, Latency: o.Latency, FailRate: o.FailRate,
 	}, func() []string { return []string{o.Token} }, erp.Reset)
 	return s
 }
 
-// Token returns the token the sandbox accepts.
-func (s *Server) Token() string { return s.token }
 
 // Credentials returns the environment the examples read:
 // DATACAKE_URL and DATACAKE_TOKEN.

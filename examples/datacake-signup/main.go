@@ -82,7 +82,7 @@ func run(ctx context.Context, args []string, env func(string) string, stdout, st
 	if baseURL == "" {
 		srv := datacaketest.NewServer(&datacaketest.Options{Tidy: true})
 		defer srv.Close()
-		baseURL, token = srv.URL, srv.Token()
+		baseURL, token = srv.URL, srv.Credentials()["DATACAKE_TOKEN"]
 	}
 	c, err := datacake.NewClient(baseURL, token)
 	if err != nil {

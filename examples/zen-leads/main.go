@@ -75,7 +75,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		const window = 100 * time.Millisecond
 		sb := zentest.NewServer(&zentest.Options{LeadsByUserWindow: window})
 		defer sb.Close()
-		baseURL, token = sb.URL, sb.Token()
+		baseURL, token = sb.URL, sb.Credentials()["ZEN_TOKEN"]
 		opts = append(opts, zen.WithLimits(zen.Limits{LeadsByUser: window}))
 		fmt.Fprintf(stderr, "zen-leads: ZEN_URL and ZEN_TOKEN not set: reading the embedded sandbox at %s\n", sb.URL)
 	default:

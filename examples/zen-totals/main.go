@@ -66,7 +66,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	case baseURL == "":
 		sb := zentest.NewServer(nil)
 		defer sb.Close()
-		baseURL, token = sb.URL, sb.Token()
+		baseURL, token = sb.URL, sb.Credentials()["ZEN_TOKEN"]
 		fmt.Fprintf(stderr, "zen-totals: ZEN_URL and ZEN_TOKEN not set: reading the embedded sandbox at %s\n", sb.URL)
 	case strings.Contains(strings.TrimRight(baseURL, "/"), "/api/"):
 		// A full endpoint URL from Zen's integration screen.

@@ -98,7 +98,7 @@ func run(ctx context.Context, args []string, env func(string) string, stdout, st
 	if baseURL == "" {
 		sb := zenviatest.NewServer(&zenviatest.Options{Seed: 1, Async: true})
 		defer sb.Close()
-		baseURL, key = sb.URL, sb.APIKey()
+		baseURL, key = sb.URL, sb.Credentials()["ZENVIA_API_KEY"]
 	}
 	c, err := zenvia.NewClient(key, zenvia.WithBaseURL(baseURL), zenvia.WithPhoneNormalization(*region))
 	if err != nil {

@@ -88,7 +88,7 @@ var wecleverLead = sync.OnceValues(func() (fixture, error) {
 var zenviaPage = sync.OnceValues(func() (fixture, error) {
 	s := zenviatest.NewServer(&zenviatest.Options{Prospects: 300})
 	defer s.Close()
-	return rawGet(s.URL+"/prospects?limit=100&api-key="+url.QueryEscape(s.APIKey()), nil)
+	return rawGet(s.URL+"/prospects?limit=100&api-key="+url.QueryEscape(s.Credentials()["ZENVIA_API_KEY"]), nil)
 })
 
 // datacakeProducts is a catalogue of 500 products as the quirky sandbox

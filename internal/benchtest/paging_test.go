@@ -71,7 +71,7 @@ func salesmanWalk(tb testing.TB, total int, marks ...int) map[int]uint64 {
 func zenviaWalk(tb testing.TB, total int, marks ...int) map[int]uint64 {
 	s := zenviatest.NewServer(&zenviatest.Options{Prospects: total})
 	tb.Cleanup(s.Close)
-	c, err := zenvia.NewClient(s.APIKey(), zenvia.WithBaseURL(s.URL))
+	c, err := zenvia.NewClient(s.Credentials()["ZENVIA_API_KEY"], zenvia.WithBaseURL(s.URL))
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -22,7 +22,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/leadkit/leadkit/internal/sandbox"
+	"github.com/leadkit/leadkit/leadkittest"
 )
 
 // Default credentials of a sandbox. DefaultLogin is the account's first user.
@@ -61,15 +61,15 @@ type Options struct {
 }
 
 // Fault makes the sandbox misbehave for matching requests (see Server.Fail).
-type Fault = sandbox.Fault
+type Fault = leadkittest.Fault
 
 // Request is one request the sandbox received, secrets masked.
-type Request = sandbox.Request
+type Request = leadkittest.Request
 
 // Server is a running (or mountable) SalesMan sandbox. URL, Start, Close,
 // Fail, Requests, Count and Reset come from the embedded server.
 type Server struct {
-	*sandbox.Server
+	*leadkittest.Server
 
 	opts   Options
 	loc    *time.Location
@@ -123,8 +123,8 @@ func NewUnstartedServer(opts *Options) *Server {
 	s.users = users(o.Login)
 	s.paths = clientPaths()
 	s.tables = newTables()
-	cfg := sandbox.Config{Seed: o.Seed, Tidy: o.Tidy, NoRateLimits: o.NoRateLimits, Latency: o.Latency, FailRate: o.FailRate}
-	s.Server = sandbox.New(http.HandlerFunc(s.serve), cfg,
+	cfg := leadkittest.Config{Seed: o.Seed, Tidy: o.Tidy, NoRateLimits: o.NoRateLimits, Latency: o.Latency, FailRate: o.FailRate}
+	s.Server = leadkittest.New(http.HandlerFunc(s.serve), cfg,
 		func() []string { return []string{o.APIKey} },
 		func() {
 			s.mu.Lock()

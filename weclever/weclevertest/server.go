@@ -29,7 +29,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/leadkit/leadkit/internal/sandbox"
+	"github.com/leadkit/leadkit/leadkittest"
 	"github.com/leadkit/leadkit/weclever"
 )
 
@@ -70,10 +70,10 @@ type Options struct {
 }
 
 // Fault makes the sandbox misbehave; see Server.Fail.
-type Fault = sandbox.Fault
+type Fault = leadkittest.Fault
 
 // Request is a request the sandbox received, secrets masked.
-type Request = sandbox.Request
+type Request = leadkittest.Request
 
 // Lead is a lead kept by the sandbox.
 type Lead struct {
@@ -91,7 +91,7 @@ type Lead struct {
 
 // Server is a running (or mountable) WeClever sandbox.
 type Server struct {
-	*sandbox.Server
+	*leadkittest.Server
 
 	opts Options
 	loc  *time.Location
@@ -146,7 +146,7 @@ func NewUnstartedServer(opts *Options) *Server {
 	}
 	s := &Server{opts: o, loc: Location()}
 	s.reset()
-	s.Server = sandbox.New(http.HandlerFunc(s.serve), sandbox.Config{
+	s.Server = leadkittest.New(http.HandlerFunc(s.serve), leadkittest.Config{
 		Seed: o.Seed, Tidy: o.Tidy, NoRateLimits: o.NoRateLimits, Latency: o.Latency, FailRate: o.FailRate,
 	}, s.secrets, s.reset)
 	return s
@@ -457,5 +457,5 @@ func (s *Server) leadJSON(d *weclever.Lead) map[string]any {
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
-	sandbox.WriteJSON(w, status, "application/json; charset=utf-8", v)
+	leadkittest.WriteJSON(w, status, "application/json; charset=utf-8", v)
 }

@@ -23,7 +23,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/leadkit/leadkit/internal/sandbox"
+	"github.com/leadkit/leadkit/leadkittest"
 )
 
 // DefaultToken is the token the sandbox accepts when Options.Token is empty.
@@ -51,14 +51,14 @@ type Options struct {
 }
 
 // Fault makes the sandbox misbehave; see Server.Fail.
-type Fault = sandbox.Fault
+type Fault = leadkittest.Fault
 
 // Request is a request the sandbox received, with secrets masked.
-type Request = sandbox.Request
+type Request = leadkittest.Request
 
 // Server is a running (or mountable) Zen sandbox.
 type Server struct {
-	*sandbox.Server
+	*leadkittest.Server
 	opts Options
 
 	mu      sync.Mutex
@@ -103,7 +103,7 @@ func NewUnstartedServer(opts *Options) *Server {
 	}
 	s := &Server{opts: o}
 	s.reset()
-	s.Server = sandbox.New(http.HandlerFunc(s.serve), sandbox.Config{
+	s.Server = leadkittest.New(http.HandlerFunc(s.serve), leadkittest.Config{
 		Seed: o.Seed, Tidy: o.Tidy, NoRateLimits: o.NoRateLimits, Latency: o.Latency, FailRate: o.FailRate,
 	}, func() []string { return []string{o.Token} }, s.reset)
 	return s
@@ -114,8 +114,6 @@ func (s *Server) Credentials() map[string]string {
 	return map[string]string{"ZEN_URL": s.URL, "ZEN_TOKEN": s.opts.Token}
 }
 
-// Token returns the token the sandbox accepts.
-func (s *Server) Token() string { return s.opts.Token }
 
 func (s *Server) reset() {
 	s.mu.Lock()
@@ -136,7 +134,7 @@ func (s *Server) writeJSON(w http.ResponseWriter, status int, v any) {
 	if s.opts.Tidy {
 		ct = "application/json; charset=utf-8"
 	}
-	sandbox.WriteJSON(w, status, ct, v)
+	leadkittest.WriteJSON(w, status, ct, v)
 }
 
 func (s *Server) fail(w http.ResponseWriter, status int, msg string) {

@@ -32,7 +32,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/leadkit/leadkit/internal/sandbox"
+	"github.com/leadkit/leadkit/leadkittest"
 	"github.com/leadkit/leadkit/internal/transport"
 )
 
@@ -72,10 +72,10 @@ type Options struct {
 }
 
 // Fault makes the sandbox misbehave for matching requests.
-type Fault = sandbox.Fault
+type Fault = leadkittest.Fault
 
 // Request is one request the sandbox received, with secrets masked.
-type Request = sandbox.Request
+type Request = leadkittest.Request
 
 // Delivery is one webhook call the sandbox made (after its retries).
 type Delivery struct {
@@ -90,7 +90,7 @@ type Delivery struct {
 // Server is the sandbox. URL, Start, Close, Fail, Requests, Count and Reset
 // come from the shared sandbox machinery.
 type Server struct {
-	*sandbox.Server
+	*leadkittest.Server
 
 	opts   Options
 	mu     sync.Mutex
@@ -137,7 +137,7 @@ func NewUnstartedServer(opts *Options) *Server {
 		}},
 		closed: make(chan struct{}),
 	}
-	s.Server = sandbox.New(http.HandlerFunc(s.serve), sandbox.Config{
+	s.Server = leadkittest.New(http.HandlerFunc(s.serve), leadkittest.Config{
 		Seed: o.Seed, Tidy: o.Tidy, NoRateLimits: o.NoRateLimits, Latency: o.Latency, FailRate: o.FailRate,
 	}, func() []string { return []string{o.APIKey} }, s.reset)
 	return s
@@ -156,8 +156,6 @@ func (s *Server) Credentials() map[string]string {
 	return map[string]string{"ZENVIA_URL": s.URL, "ZENVIA_API_KEY": s.opts.APIKey}
 }
 
-// APIKey returns the key the sandbox accepts.
-func (s *Server) APIKey() string { return s.opts.APIKey }
 
 // Deliveries returns the webhook calls made so far.
 func (s *Server) Deliveries() []Delivery {
@@ -224,7 +222,7 @@ type apiError struct {
 }
 
 func (s *Server) fail(w http.ResponseWriter, status int, code, msg, summary string) {
-	sandbox.WriteJSON(w, status, "", apiError{Code: code, Message: msg, Summary: summary})
+	leadkittest.WriteJSON(w, status, "", apiError{Code: code, Message: msg, Summary: summary})
 }
 
 func (s *Server) notFound(w http.ResponseWriter, what string) {
@@ -240,7 +238,7 @@ func (s *Server) invalid(w http.ResponseWriter, msg string) {
 }
 
 func (s *Server) ok(w http.ResponseWriter, status int, v any) {
-	sandbox.WriteJSON(w, status, "", v)
+	leadkittest.WriteJSON(w, status, "", v)
 }
 
 func (s *Server) authorized(r *http.Request) bool {

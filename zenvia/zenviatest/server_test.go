@@ -34,8 +34,8 @@ func TestSeedIsDeterministic(t *testing.T) {
 	assert.Equal(t, a.ProspectIDs(), b.ProspectIDs())
 	assert.NotEqual(t, a.ProspectIDs(), c.ProspectIDs())
 	assert.Len(t, a.ProspectIDs(), zenviatest.DefaultProspects)
-	_, pa := get(t, a.URL+"/prospects?limit=5&api-key="+a.APIKey())
-	_, pb := get(t, b.URL+"/prospects?limit=5&api-key="+b.APIKey())
+	_, pa := get(t, a.URL+"/prospects?limit=5&api-key="+a.Credentials()["ZENVIA_API_KEY"])
+	_, pb := get(t, b.URL+"/prospects?limit=5&api-key="+b.Credentials()["ZENVIA_API_KEY"])
 	assert.Equal(t, pa, pb)
 	none := zenviatest.NewServer(&zenviatest.Options{Prospects: -1})
 	defer none.Close()
@@ -52,25 +52,25 @@ func TestAuthAndQuirks(t *testing.T) {
 	code, _ = get(t, s.URL+"/groups?api-key=wrong")
 	assert.Equal(t, 401, code)
 	req, _ := http.NewRequest("GET", s.URL+"/api/v1/groups", nil)
-	req.Header.Set("x-api-key", s.APIKey())
+	req.Header.Set("x-api-key", s.Credentials()["ZENVIA_API_KEY"])
 	resp, err := http.DefaultClient.Do(req)
 	require.NoError(t, err)
 	resp.Body.Close()
 	assert.Equal(t, 200, resp.StatusCode, "header key and /api/v1 prefix")
 
-	code, body = get(t, s.URL+"/prospect/ffffffffffffffffffffffff?api-key="+s.APIKey())
+	code, body = get(t, s.URL+"/prospect/ffffffffffffffffffffffff?api-key="+s.Credentials()["ZENVIA_API_KEY"])
 	assert.Equal(t, 404, code)
 	assert.Empty(t, body, "real quirk: 404 without a body")
 
 	tidy := zenviatest.NewServer(&zenviatest.Options{Tidy: true})
 	defer tidy.Close()
-	code, body = get(t, tidy.URL+"/prospect/ffffffffffffffffffffffff?api-key="+tidy.APIKey())
+	code, body = get(t, tidy.URL+"/prospect/ffffffffffffffffffffffff?api-key="+tidy.Credentials()["ZENVIA_API_KEY"])
 	assert.Equal(t, 404, code)
 	assert.Contains(t, body, "NOT_FOUND")
 
 	// The request log masks the key.
 	for _, r := range s.Requests() {
-		assert.NotContains(t, r.Query, s.APIKey())
+		assert.NotContains(t, r.Query, s.Credentials()["ZENVIA_API_KEY"])
 	}
 	assert.Equal(t, map[string]string{"ZENVIA_URL": s.URL, "ZENVIA_API_KEY": zenviatest.DefaultAPIKey}, s.Credentials())
 }
@@ -84,7 +84,7 @@ func TestMountedUnderPrefixAndReset(t *testing.T) {
 	defer hs.Close()
 	defer s.Close()
 	n := s.ProspectCount()
-	resp, err := http.Post(hs.URL+"/zenvia/lead/retail?api-key="+s.APIKey(), "application/json",
+	resp, err := http.Post(hs.URL+"/zenvia/lead/retail?api-key="+s.Credentials()["ZENVIA_API_KEY"], "application/json",
 		strings.NewReader(`{"utmSource":"site","phones":["+5511999998888"],"firstName":"Rita"}`))
 	require.NoError(t, err)
 	var p map[string]any
@@ -106,7 +106,7 @@ func TestDeprecatedFieldsRefused(t *testing.T) {
 	t.Parallel()
 	s := zenviatest.NewServer(nil)
 	defer s.Close()
-	resp, err := http.Post(s.URL+"/lead/retail?api-key="+s.APIKey(), "application/json",
+	resp, err := http.Post(s.URL+"/lead/retail?api-key="+s.Credentials()["ZENVIA_API_KEY"], "application/json",
 		strings.NewReader(`{"utmSource":"site","phones":["1"],"source":"old"}`))
 	require.NoError(t, err)
 	resp.Body.Close()

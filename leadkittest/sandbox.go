@@ -1,8 +1,23 @@
-// Package sandbox is the machinery every vendor sandbox (zentest,
-// salesmantest, ...) shares: a loopback server, a request log with secrets
-// masked, failure injection, latency, random 503s and the admin endpoints
-// GET /_sandbox/requests and POST /_sandbox/reset.
-package sandbox
+// Package leadkittest is the kit every leadkit sandbox (zen/zentest,
+// salesman/salesmantest, weclever/weclevertest, zenvia/zenviatest,
+// datacake/datacaketest) is built on, and the documentation of what they all
+// share: a loopback server like net/http/httptest (Start, Close, URL), a
+// request log with secrets masked (Requests, Count), failure injection
+// (Fail with a Fault, ClearFaults), latency and random 503s (Config), Reset
+// to the seeded state, and the admin endpoints GET /_sandbox/requests and
+// POST /_sandbox/reset for tests that talk HTTP only.
+//
+// Each vendor's sandbox embeds a *Server and declares the same methods, so
+// a test written against one sandbox reads the same against another:
+//
+//	sb := zentest.NewServer(nil)
+//	defer sb.Close()
+//	sb.Fail(zentest.Fault{Path: "/api/lead", Status: 503, Header: http.Header{"Retry-After": {"1"}}})
+//	// ... run the code under test against sb.URL ...
+//	fmt.Println(sb.Count("POST", "/api/lead"))
+//
+// New wraps any http.Handler, for a sandbox of your own.
+package leadkittest
 
 import (
 	"bytes"
@@ -316,13 +331,15 @@ func (s *Server) log(r *http.Request, body []byte) int {
 			hdr[k] = transport.Mask
 		}
 	}
-	b := string(body)
+	// Mask first, cut after: a secret straddling the cut must not leave
+	// its start in the log.
+	b := red.Redact(string(body))
 	if len(b) > 4096 {
-		b = b[:4096] + "…"
+		b = strings.ToValidUTF8(b[:4096], "") + "…"
 	}
 	req := Request{
 		Time: time.Now(), Method: r.Method, Path: r.URL.Path,
-		Query: red.Redact(r.URL.RawQuery), Header: hdr, Body: red.Redact(b),
+		Query: red.Redact(r.URL.RawQuery), Header: hdr, Body: b,
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()

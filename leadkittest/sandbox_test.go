@@ -1,4 +1,4 @@
-package sandbox
+package leadkittest
 
 import (
 	"context"
