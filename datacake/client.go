@@ -69,49 +69,58 @@ type config struct {
 }
 
 // Option configures a Client. Pass options to NewClient.
-type Option = transport.Option[config]
+type Option struct{ apply transport.Option[config] }
+
+// options returns the core's form of opts.
+func options(opts []Option) []transport.Option[config] {
+	out := make([]transport.Option[config], len(opts))
+	for i, o := range opts {
+		out[i] = o.apply
+	}
+	return out
+}
 
 // WithHTTPClient sends requests through hc (its transport, proxy, TLS and
 // timeout are kept).
-func WithHTTPClient(hc *http.Client) Option { return transport.WithHTTPClient[config](hc) }
+func WithHTTPClient(hc *http.Client) Option { return Option{transport.WithHTTPClient[config](hc)} }
 
 // WithUserAgent puts ua in front of leadkit's User-Agent.
-func WithUserAgent(ua string) Option { return transport.WithUserAgent[config](ua) }
+func WithUserAgent(ua string) Option { return Option{transport.WithUserAgent[config](ua)} }
 
 // WithLogger logs one debug line per HTTP attempt, secrets masked. Silent by default.
-func WithLogger(l *slog.Logger) Option { return transport.WithLogger[config](l) }
+func WithLogger(l *slog.Logger) Option { return Option{transport.WithLogger[config](l)} }
 
 // WithMaxRetries sets how many times a failed request may be retried (default 3).
-func WithMaxRetries(n int) Option { return transport.WithMaxRetries[config](n) }
+func WithMaxRetries(n int) Option { return Option{transport.WithMaxRetries[config](n)} }
 
 // WithRetryWait sets the backoff bounds between retries (default 500ms to 30s). A server's
 // Retry-After up to max is waited out and retried; a longer one is returned at once as the
 // error's RetryAfter, for the caller to schedule.
 func WithRetryWait(minWait, maxWait time.Duration) Option {
-	return transport.WithRetryWait[config](minWait, maxWait)
+	return Option{transport.WithRetryWait[config](minWait, maxWait)}
 }
 
 // WithMaxBodyBytes caps the size of a response body (default 10 MiB).
-func WithMaxBodyBytes(n int64) Option { return transport.WithMaxBodyBytes[config](n) }
+func WithMaxBodyBytes(n int64) Option { return Option{transport.WithMaxBodyBytes[config](n)} }
 
 // WithRoutes replaces paths of the route table; empty fields keep
 // DefaultRoutes. Each path starts with "/", is relative to the base URL and
 // may hold one "{id}" segment for the prospect id.
 func WithRoutes(r Routes) Option {
-	return transport.VendorOption(func(c *config) error {
+	return Option{transport.VendorOption(func(c *config) error {
 		if _, err := compileRoutes(&r); err != nil {
 			return err
 		}
 		c.routes = &r
 		return nil
-	})
+	})}
 }
 
 // WithAuthHeader sends the token in header name, after scheme and a space
 // when scheme is not empty. The default is ("Authorization", "Bearer");
 // ("token", "") sends "token: <token>".
 func WithAuthHeader(name, scheme string) Option {
-	return transport.VendorOption(func(c *config) error {
+	return Option{transport.VendorOption(func(c *config) error {
 		if err := checkHeaderName(name); err != nil {
 			return err
 		}
@@ -120,7 +129,7 @@ func WithAuthHeader(name, scheme string) Option {
 		}
 		c.headerName, c.scheme = name, scheme
 		return nil
-	})
+	})}
 }
 
 func checkHeaderName(name string) error {
@@ -138,35 +147,44 @@ func checkHeaderName(name string) error {
 // instead of the query string. Use it only for an ERP that reads nothing
 // else: many proxies drop bodies on GET.
 func WithJSONBodyOnGet() Option {
-	return transport.VendorOption(func(c *config) error {
+	return Option{transport.VendorOption(func(c *config) error {
 		c.jsonGET = true
 		return nil
-	})
+	})}
 }
 
 // WithMaxFileBytes caps each file UploadFiles sends (default 10 MiB), so an
 // oversized file fails before anything is sent.
 func WithMaxFileBytes(n int64) Option {
-	return transport.VendorOption(func(c *config) error {
+	return Option{transport.VendorOption(func(c *config) error {
 		if n <= 0 {
 			return leadkit.Invalid("MaxFileBytes", "must be positive, got %d", n)
 		}
 		c.maxFile = n
 		return nil
-	})
+	})}
 }
 
 // Client calls an ERP that speaks the Datacake contract. It is safe for
 // concurrent use, and it implements ERP, so it can stand behind NewHandler
 // (a proxy in front of a remote ERP).
 type Client struct {
+	// Customers reads a customer and what belongs to it: Get,
+	// Installations, OpenInvoices, FiscalNotes, FinancialStatements.
+	Customers *CustomersService
+	// Catalogues reads the catalogues: Products, Resellers, Employees,
+	// DueDates, CommercialOrigins, Cities, ProspectStatuses.
+	Catalogues *CataloguesService
+	// Prospects creates and follows prospects: Create, Update,
+	// UploadFiles, Status.
+	Prospects *ProspectsService
+
 	tc      *transport.Client
 	routes  routeTable
 	jsonGET bool
 	maxFile int64
 }
 
-var _ ERP = (*Client)(nil)
 
 // NewClient returns a client for the ERP at baseURL (scheme, host and an
 // optional path prefix to which the routes are appended), authenticating
@@ -177,7 +195,7 @@ func NewClient(baseURL, token string, opts ...Option) (*Client, error) {
 	}
 	s := transport.DefaultSettings(baseURL)
 	cfg := config{headerName: "Authorization", scheme: "Bearer", maxFile: DefaultMaxFileBytes}
-	if err := transport.Apply(&s, &cfg, opts); err != nil {
+	if err := transport.Apply(&s, &cfg, options(opts)); err != nil {
 		return nil, err
 	}
 	if _, err := transport.ParseBaseURL(s.BaseURL); err != nil {
@@ -197,7 +215,82 @@ func NewClient(baseURL, token string, opts ...Option) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Client{tc: tc, routes: routes, jsonGET: cfg.jsonGET, maxFile: cfg.maxFile}, nil
+	c := &Client{tc: tc, routes: routes, jsonGET: cfg.jsonGET, maxFile: cfg.maxFile}
+	c.Customers, c.Catalogues, c.Prospects = &CustomersService{c}, &CataloguesService{c}, &ProspectsService{c}
+	return c, nil
+}
+
+// CustomersService reads customers and what belongs to them. Reach it as
+// Client.Customers.
+type CustomersService struct{ c *Client }
+
+// CataloguesService reads the ERP's catalogues. Reach it as
+// Client.Catalogues.
+type CataloguesService struct{ c *Client }
+
+// ProspectsService creates and follows prospects. Reach it as
+// Client.Prospects.
+type ProspectsService struct{ c *Client }
+
+// ERP returns the client as an ERP (the interface NewHandler serves), so
+// that a front end can serve what it reads from one ERP, as a proxy or a
+// cache. Fiscal notes and financial statements are forwarded as well.
+func (c *Client) ERP() ERP { return clientERP{c} }
+
+// clientERP adapts a Client to the ERP interface.
+type clientERP struct{ c *Client }
+
+var (
+	_ ERP              = clientERP{}
+	_ FiscalNoteLister = clientERP{}
+	_ StatementLister  = clientERP{}
+)
+
+func (e clientERP) Customer(ctx context.Context, document string) (*Customer, error) {
+	return e.c.Customers.Get(ctx, document)
+}
+func (e clientERP) Installations(ctx context.Context, id string) ([]Installation, error) {
+	return e.c.Customers.Installations(ctx, id)
+}
+func (e clientERP) OpenInvoices(ctx context.Context, q *InvoiceQuery) ([]Invoice, error) {
+	return e.c.Customers.OpenInvoices(ctx, q)
+}
+func (e clientERP) FiscalNotes(ctx context.Context, q *InvoiceQuery) ([]FiscalNote, error) {
+	return e.c.Customers.FiscalNotes(ctx, q)
+}
+func (e clientERP) FinancialStatements(ctx context.Context, q *InvoiceQuery) ([]StatementEntry, error) {
+	return e.c.Customers.FinancialStatements(ctx, q)
+}
+func (e clientERP) Products(ctx context.Context) ([]Product, error) {
+	return e.c.Catalogues.Products(ctx)
+}
+func (e clientERP) Resellers(ctx context.Context) ([]Reseller, error) {
+	return e.c.Catalogues.Resellers(ctx)
+}
+func (e clientERP) Employees(ctx context.Context) ([]Employee, error) {
+	return e.c.Catalogues.Employees(ctx)
+}
+func (e clientERP) DueDates(ctx context.Context) ([]DueDate, error) {
+	return e.c.Catalogues.DueDates(ctx)
+}
+func (e clientERP) CommercialOrigins(ctx context.Context) ([]CommercialOrigin, error) {
+	return e.c.Catalogues.CommercialOrigins(ctx)
+}
+func (e clientERP) Cities(ctx context.Context) ([]City, error) { return e.c.Catalogues.Cities(ctx) }
+func (e clientERP) ProspectStatuses(ctx context.Context) ([]ProspectStatus, error) {
+	return e.c.Catalogues.ProspectStatuses(ctx)
+}
+func (e clientERP) CreateProspect(ctx context.Context, p *Prospect) (*Status, error) {
+	return e.c.Prospects.Create(ctx, p)
+}
+func (e clientERP) UpdateProspect(ctx context.Context, id string, p *Prospect) (*Status, error) {
+	return e.c.Prospects.Update(ctx, id, p)
+}
+func (e clientERP) UploadFiles(ctx context.Context, id string, files ...File) (*Status, error) {
+	return e.c.Prospects.UploadFiles(ctx, id, files...)
+}
+func (e clientERP) ProspectStatus(ctx context.Context, id string) (*Status, error) {
+	return e.c.Prospects.Status(ctx, id)
 }
 
 // get sends a GET of operation o with the parameters params (nil: none).
@@ -254,11 +347,12 @@ func decodeList[W any](resp *transport.Response) ([]W, error) {
 	return out, nil
 }
 
-// Customer calls "Pegar infos de clientes (GET)": the customer whose CPF or
+// Get calls "Pegar infos de clientes (GET)": the customer whose CPF or
 // CNPJ is document (punctuation allowed; the document is checked first and
 // sent as given, trimmed). An unknown customer is an *Error matching
 // ErrNotFound.
-func (c *Client) Customer(ctx context.Context, document string) (*Customer, error) {
+func (s *CustomersService) Get(ctx context.Context, document string) (*Customer, error) {
+	c := s.c
 	if err := ValidateDocument(document); err != nil {
 		return nil, err
 	}
@@ -312,7 +406,8 @@ func requireID(field, id string) error {
 
 // Installations calls the installations part of "Pegar boletos
 // abertos/faturas (GET)": the customer's installations with their services.
-func (c *Client) Installations(ctx context.Context, customerID string) ([]Installation, error) {
+func (s *CustomersService) Installations(ctx context.Context, customerID string) ([]Installation, error) {
+	c := s.c
 	if err := requireID("id_cliente", customerID); err != nil {
 		return nil, err
 	}
@@ -331,7 +426,8 @@ func (c *Client) Installations(ctx context.Context, customerID string) ([]Instal
 // open invoices (boletos), by the customer's id (the seed's revision) or by
 // its document and contract id (the current revision). Invoices of either
 // revision decode without loss.
-func (c *Client) OpenInvoices(ctx context.Context, q *InvoiceQuery) ([]Invoice, error) {
+func (s *CustomersService) OpenInvoices(ctx context.Context, q *InvoiceQuery) ([]Invoice, error) {
+	c := s.c
 	params, err := q.params()
 	if err != nil {
 		return nil, err
@@ -350,7 +446,8 @@ func (c *Client) OpenInvoices(ctx context.Context, q *InvoiceQuery) ([]Invoice, 
 // FiscalNotes calls "Pegar notas fiscais (GET)" (current revision): the
 // customer's fiscal notes. An ERP that does not serve it answers an *Error
 // matching ErrNotImplemented (or ErrNotFound).
-func (c *Client) FiscalNotes(ctx context.Context, q *InvoiceQuery) ([]FiscalNote, error) {
+func (s *CustomersService) FiscalNotes(ctx context.Context, q *InvoiceQuery) ([]FiscalNote, error) {
+	c := s.c
 	params, err := q.params()
 	if err != nil {
 		return nil, err
@@ -362,7 +459,8 @@ func (c *Client) FiscalNotes(ctx context.Context, q *InvoiceQuery) ([]FiscalNote
 // revision): the lines of the customer's financial statement. An ERP that
 // does not serve it answers an *Error matching ErrNotImplemented (or
 // ErrNotFound).
-func (c *Client) FinancialStatements(ctx context.Context, q *InvoiceQuery) ([]StatementEntry, error) {
+func (s *CustomersService) FinancialStatements(ctx context.Context, q *InvoiceQuery) ([]StatementEntry, error) {
+	c := s.c
 	params, err := q.params()
 	if err != nil {
 		return nil, err
@@ -371,7 +469,8 @@ func (c *Client) FinancialStatements(ctx context.Context, q *InvoiceQuery) ([]St
 }
 
 // Products calls "Pegar todos os produtos (GET)".
-func (c *Client) Products(ctx context.Context) ([]Product, error) {
+func (s *CataloguesService) Products(ctx context.Context) ([]Product, error) {
+	c := s.c
 	resp, err := c.get(ctx, opProducts, "", nil)
 	if err != nil {
 		return nil, err
@@ -391,7 +490,8 @@ func (c *Client) Products(ctx context.Context) ([]Product, error) {
 }
 
 // Resellers calls "Pegar todos os revendedores (GET)".
-func (c *Client) Resellers(ctx context.Context) ([]Reseller, error) {
+func (s *CataloguesService) Resellers(ctx context.Context) ([]Reseller, error) {
+	c := s.c
 	ws, err := list[resellerWire](ctx, c, opResellers, nil)
 	if err != nil {
 		return nil, err
@@ -404,7 +504,8 @@ func (c *Client) Resellers(ctx context.Context) ([]Reseller, error) {
 }
 
 // Employees calls "Pegar todos os funcionários (GET)".
-func (c *Client) Employees(ctx context.Context) ([]Employee, error) {
+func (s *CataloguesService) Employees(ctx context.Context) ([]Employee, error) {
+	c := s.c
 	ws, err := list[employeeWire](ctx, c, opEmployees, nil)
 	if err != nil {
 		return nil, err
@@ -417,7 +518,8 @@ func (c *Client) Employees(ctx context.Context) ([]Employee, error) {
 }
 
 // DueDates calls "Pegar todos os vencimentos (GET)".
-func (c *Client) DueDates(ctx context.Context) ([]DueDate, error) {
+func (s *CataloguesService) DueDates(ctx context.Context) ([]DueDate, error) {
+	c := s.c
 	ws, err := list[dueDateWire](ctx, c, opDueDates, nil)
 	if err != nil {
 		return nil, err
@@ -430,7 +532,8 @@ func (c *Client) DueDates(ctx context.Context) ([]DueDate, error) {
 }
 
 // CommercialOrigins calls "Pegar as origens comerciáis (GET)".
-func (c *Client) CommercialOrigins(ctx context.Context) ([]CommercialOrigin, error) {
+func (s *CataloguesService) CommercialOrigins(ctx context.Context) ([]CommercialOrigin, error) {
+	c := s.c
 	ws, err := list[originWire](ctx, c, opOrigins, nil)
 	if err != nil {
 		return nil, err
@@ -444,7 +547,8 @@ func (c *Client) CommercialOrigins(ctx context.Context) ([]CommercialOrigin, err
 
 // Cities calls "Pegar todas as cidades (GET)". The id is read from
 // "id_cidade" or, as the page's example keys it, "id_tipo_de_atendimento".
-func (c *Client) Cities(ctx context.Context) ([]City, error) {
+func (s *CataloguesService) Cities(ctx context.Context) ([]City, error) {
+	c := s.c
 	ws, err := list[cityWire](ctx, c, opCities, nil)
 	if err != nil {
 		return nil, err
@@ -457,7 +561,8 @@ func (c *Client) Cities(ctx context.Context) ([]City, error) {
 }
 
 // ProspectStatuses calls "Pegar todos os status de prospectos (GET)".
-func (c *Client) ProspectStatuses(ctx context.Context) ([]ProspectStatus, error) {
+func (s *CataloguesService) ProspectStatuses(ctx context.Context) ([]ProspectStatus, error) {
+	c := s.c
 	ws, err := list[prospectStatusWire](ctx, c, opProspectStatuses, nil)
 	if err != nil {
 		return nil, err
@@ -478,12 +583,13 @@ func decodeStatus(resp *transport.Response) (*Status, error) {
 	return &s, nil
 }
 
-// CreateProspect calls "Criar prospectos (POST)", the main way new
+// Create calls "Criar prospectos (POST)", the main way new
 // subscriptions enter the ERP. p needs Name and a valid Document. The
 // request is never resent once it may have reached the ERP: such a failure
 // matches leadkit.ErrOutcomeUnknown, and the caller should look for the
 // prospect before sending it again.
-func (c *Client) CreateProspect(ctx context.Context, p *Prospect) (*Status, error) {
+func (s *ProspectsService) Create(ctx context.Context, p *Prospect) (*Status, error) {
+	c := s.c
 	if err := p.Validate(true); err != nil {
 		return nil, err
 	}
@@ -496,10 +602,11 @@ func (c *Client) CreateProspect(ctx context.Context, p *Prospect) (*Status, erro
 	return decodeStatus(resp)
 }
 
-// UpdateProspect calls "Edição do prospecto (PUT)": it sends the fields of
+// Update calls "Edição do prospecto (PUT)": it sends the fields of
 // p that are set (not every field each time) for prospect id. As a PUT it
 // is retried on connection failures and gateway errors.
-func (c *Client) UpdateProspect(ctx context.Context, id string, p *Prospect) (*Status, error) {
+func (s *ProspectsService) Update(ctx context.Context, id string, p *Prospect) (*Status, error) {
+	c := s.c
 	if err := requireID("id_prospecto", id); err != nil {
 		return nil, err
 	}
@@ -522,7 +629,8 @@ func (c *Client) UpdateProspect(ctx context.Context, id string, p *Prospect) (*S
 // GIF or PDF, told from their bytes) base64 encoded, linked to the
 // prospect; the caller's files are not modified. Like CreateProspect it is
 // never resent once it may have reached the ERP.
-func (c *Client) UploadFiles(ctx context.Context, prospectID string, files ...File) (*Status, error) {
+func (s *ProspectsService) UploadFiles(ctx context.Context, prospectID string, files ...File) (*Status, error) {
+	c := s.c
 	if err := requireID("id_prospecto", prospectID); err != nil {
 		return nil, err
 	}
@@ -540,9 +648,10 @@ func (c *Client) UploadFiles(ctx context.Context, prospectID string, files ...Fi
 	return decodeStatus(resp)
 }
 
-// ProspectStatus calls "Status do Prospecto (GET)": the prospect's current
+// Status calls "Status do Prospecto (GET)": the prospect's current
 // status in the ERP.
-func (c *Client) ProspectStatus(ctx context.Context, id string) (*Status, error) {
+func (s *ProspectsService) Status(ctx context.Context, id string) (*Status, error) {
+	c := s.c
 	if err := requireID("id_prospecto", id); err != nil {
 		return nil, err
 	}

@@ -64,7 +64,7 @@ func TestClientCustomer(t *testing.T) {
 	t.Parallel()
 	c, mock := mockClient(t)
 	mock.RegisterResponderWithQuery("GET", testBase+"/cliente", "cnpj_cpf=529.982.247-25", authed(t, 200, golden(t, "customer.json")))
-	cu, err := c.Customer(context.Background(), " 529.982.247-25 ")
+	cu, err := c.Customers.Get(context.Background(), " 529.982.247-25 ")
 	require.NoError(t, err)
 	assert.Equal(t, "1001", cu.ID)
 	assert.Equal(t, "Maria Aparecida da Silva", cu.Name)
@@ -92,7 +92,7 @@ func TestClientCustomerVariants(t *testing.T) {
 			t.Parallel()
 			c, mock := mockClient(t)
 			mock.RegisterResponder("GET", "=~/cliente", authed(t, 200, golden(t, tc.file)))
-			cu, err := c.Customer(context.Background(), "52998224725")
+			cu, err := c.Customers.Get(context.Background(), "52998224725")
 			require.NoError(t, err)
 			assert.Equal(t, tc.name, cu.Name)
 			assert.Equal(t, tc.id, cu.ID)
@@ -106,7 +106,7 @@ func TestClientCustomerValidatesFirst(t *testing.T) {
 	t.Parallel()
 	c, mock := mockClient(t)
 	for _, doc := range []string{"", "123", "529.982.247-24", "11.222.333/0001-82", "111.111.111-11"} {
-		_, err := c.Customer(context.Background(), doc)
+		_, err := c.Customers.Get(context.Background(), doc)
 		require.ErrorIs(t, err, leadkit.ErrInvalidInput, doc)
 		var ie *leadkit.InputError
 		require.ErrorAs(t, err, &ie)
@@ -128,7 +128,7 @@ func TestClientJSONBodyOnGet(t *testing.T) {
 		}
 		return authed(t, 200, golden(t, "customer.json"))(r)
 	})
-	_, err := c.Customer(context.Background(), "12.ABC.345/01DE-35")
+	_, err := c.Customers.Get(context.Background(), "12.ABC.345/01DE-35")
 	require.NoError(t, err)
 }
 
@@ -138,7 +138,7 @@ func TestClientInstallationsAndInvoices(t *testing.T) {
 	mock.RegisterResponderWithQuery("GET", testBase+"/instalacoes", "id_cliente=1001", authed(t, 200, golden(t, "installations_wrapped.json")))
 	mock.RegisterResponderWithQuery("GET", testBase+"/faturas", "id_cliente=1001", authed(t, 200, golden(t, "invoices_numbers.json")))
 	ctx := context.Background()
-	ins, err := c.Installations(ctx, "1001")
+	ins, err := c.Customers.Installations(ctx, "1001")
 	require.NoError(t, err)
 	require.Len(t, ins, 2)
 	assert.Equal(t, "1001-1", ins[0].ID)
@@ -149,14 +149,14 @@ func TestClientInstallationsAndInvoices(t *testing.T) {
 	assert.Empty(t, ins[1].Services)
 	assert.NotNil(t, ins[1].Services)
 
-	inv, err := c.OpenInvoices(ctx, &datacake.InvoiceQuery{CustomerID: "1001"})
+	inv, err := c.Customers.OpenInvoices(ctx, &datacake.InvoiceQuery{CustomerID: "1001"})
 	require.NoError(t, err)
 	require.Len(t, inv, 1)
 	assert.Equal(t, "100101", inv[0].ID)
 	assert.InDelta(t, 102.35, inv[0].CurrentValue, 1e-9)
 	assert.Equal(t, "2026-01-10", inv[0].DueOn)
 
-	_, err = c.OpenInvoices(ctx, &datacake.InvoiceQuery{})
+	_, err = c.Customers.OpenInvoices(ctx, &datacake.InvoiceQuery{})
 	require.ErrorIs(t, err, leadkit.ErrInvalidInput)
 }
 
@@ -171,29 +171,29 @@ func TestClientCatalogues(t *testing.T) {
 		mock.RegisterResponder("GET", testBase+path, authed(t, 200, golden(t, file)))
 	}
 	ctx := context.Background()
-	ps, err := c.Products(ctx)
+	ps, err := c.Catalogues.Products(ctx)
 	require.NoError(t, err)
 	require.Len(t, ps, 3)
 	assert.Equal(t, datacake.Product{ID: "101", Name: "Fibra 100 Mega", Price: 79.9}, ps[0])
 	assert.InDelta(t, 89.90, ps[2].Price, 1e-9)
 
-	rs, err := c.Resellers(ctx)
+	rs, err := c.Catalogues.Resellers(ctx)
 	require.NoError(t, err)
 	assert.Equal(t, []datacake.Reseller{{ID: "1", Name: "Loja Centro"}, {ID: "2", Name: "Quiosque Shopping Boa Vista"}}, rs)
-	es, err := c.Employees(ctx)
+	es, err := c.Catalogues.Employees(ctx)
 	require.NoError(t, err)
 	assert.Equal(t, "30", es[1].DepartmentID)
-	ds, err := c.DueDates(ctx)
+	ds, err := c.Catalogues.DueDates(ctx)
 	require.NoError(t, err)
 	assert.Equal(t, datacake.DueDate{ID: "1", Date: "5", Notes: "Todo dia 5"}, ds[0])
-	os, err := c.CommercialOrigins(ctx)
+	os, err := c.Catalogues.CommercialOrigins(ctx)
 	require.NoError(t, err)
 	require.Len(t, os, 4)
 	assert.Equal(t, "Indicação de Amigo", os[2].Name)
-	cs, err := c.Cities(ctx)
+	cs, err := c.Catalogues.Cities(ctx)
 	require.NoError(t, err)
 	assert.Equal(t, datacake.City{ID: "3550308", Name: "São Paulo", Notes: "SP"}, cs[0])
-	ss, err := c.ProspectStatuses(ctx)
+	ss, err := c.Catalogues.ProspectStatuses(ctx)
 	require.NoError(t, err)
 	require.Len(t, ss, 6)
 	assert.Equal(t, datacake.ProspectStatus{ID: "2", Name: "Em análise"}, ss[1])
@@ -220,7 +220,7 @@ func TestClientListShapes(t *testing.T) {
 			t.Parallel()
 			c, mock := mockClient(t)
 			mock.RegisterResponder("GET", testBase+"/produtos", authed(t, 200, golden(t, tc.file)))
-			ps, err := c.Products(context.Background())
+			ps, err := c.Catalogues.Products(context.Background())
 			if tc.kind != nil {
 				require.ErrorIs(t, err, tc.kind)
 				return
@@ -239,7 +239,7 @@ func TestClientListShapes(t *testing.T) {
 	} {
 		c, mock := mockClient(t)
 		mock.RegisterResponder("GET", testBase+"/produtos", authed(t, 200, []byte(body)))
-		_, err := c.Products(context.Background())
+		_, err := c.Catalogues.Products(context.Background())
 		require.ErrorIs(t, err, kind, body)
 		var re *leadkit.ResponseError
 		require.ErrorAs(t, err, &re, body)
@@ -261,7 +261,7 @@ func TestClientErrors(t *testing.T) {
 	} {
 		c, mock := mockClient(t)
 		mock.RegisterResponder("GET", "=~/cliente", httpmock.NewBytesResponder(tc.status, golden(t, tc.file)))
-		_, err := c.Customer(context.Background(), "52998224725")
+		_, err := c.Customers.Get(context.Background(), "52998224725")
 		require.ErrorIs(t, err, tc.sentinel)
 		require.ErrorIs(t, err, leadkit.ErrHTTPStatus)
 		var de *datacake.Error
@@ -276,7 +276,7 @@ func TestClientErrors(t *testing.T) {
 	c, mock := mockClient(t, datacake.WithMaxRetries(0))
 	mock.RegisterResponder("GET", testBase+"/produtos", httpmock.NewStringResponder(429, `{"error":"devagar"}`).
 		HeaderSet(http.Header{"Retry-After": {"7"}}))
-	_, err := c.Products(context.Background())
+	_, err := c.Catalogues.Products(context.Background())
 	var rl *datacake.RateLimitError
 	require.ErrorAs(t, err, &rl)
 	assert.Equal(t, 7*time.Second, rl.RetryAfter)
@@ -295,7 +295,7 @@ func TestClientCreateProspect(t *testing.T) {
 		}
 		return authed(t, 200, []byte(`{"status":"1","id_prospecto":5001}`))(r)
 	})
-	st, err := c.CreateProspect(context.Background(), &datacake.Prospect{
+	st, err := c.Prospects.Create(context.Background(), &datacake.Prospect{
 		Name: "João Pereira Lima", Document: "111.444.777-35", Sex: datacake.SexMale,
 		Address:    datacake.Address{ZIP: "80010-000", City: "Curitiba", State: "PR", Latitude: -25.4284},
 		ProductIDs: []string{"102", "201"}, DueDateID: "2", OriginID: "1", CityID: "4106902", StatusID: "1",
@@ -325,18 +325,18 @@ func TestClientCreateProspectValidates(t *testing.T) {
 		"cep":      {Name: "X", Document: "11144477735", Address: datacake.Address{ZIP: "123"}},
 		"servicos": {Name: "X", Document: "11144477735", ProductIDs: []string{""}},
 	} {
-		_, err := c.CreateProspect(ctx, p)
+		_, err := c.Prospects.Create(ctx, p)
 		var ie *leadkit.InputError
 		require.ErrorAs(t, err, &ie, field)
 		assert.Equal(t, field, ie.Field)
 	}
-	_, err := c.UpdateProspect(ctx, "5001", &datacake.Prospect{})
+	_, err := c.Prospects.Update(ctx, "5001", &datacake.Prospect{})
 	require.ErrorIs(t, err, leadkit.ErrInvalidInput)
-	_, err = c.UpdateProspect(ctx, "", &datacake.Prospect{Name: "x"})
+	_, err = c.Prospects.Update(ctx, "", &datacake.Prospect{Name: "x"})
 	require.ErrorIs(t, err, leadkit.ErrInvalidInput)
-	_, err = c.UpdateProspect(ctx, "..", &datacake.Prospect{Name: "x"})
+	_, err = c.Prospects.Update(ctx, "..", &datacake.Prospect{Name: "x"})
 	require.ErrorIs(t, err, leadkit.ErrInvalidInput)
-	_, err = c.ProspectStatus(ctx, " ")
+	_, err = c.Prospects.Status(ctx, " ")
 	require.ErrorIs(t, err, leadkit.ErrInvalidInput)
 	assert.Zero(t, mock.GetTotalCallCount())
 }
@@ -346,12 +346,12 @@ func TestClientCreateNotResentOnGatewayError(t *testing.T) {
 	t.Parallel()
 	c, mock := mockClient(t)
 	mock.RegisterResponder("POST", testBase+"/prospectos", httpmock.NewStringResponder(502, "<html>bad gateway</html>"))
-	_, err := c.CreateProspect(context.Background(), &datacake.Prospect{Name: "X", Document: "11144477735"})
+	_, err := c.Prospects.Create(context.Background(), &datacake.Prospect{Name: "X", Document: "11144477735"})
 	require.ErrorIs(t, err, leadkit.ErrOutcomeUnknown)
 	assert.Equal(t, 1, mock.GetTotalCallCount())
 
 	mock.RegisterResponder("POST", testBase+"/prospectos/5001/arquivos", httpmock.NewStringResponder(504, ""))
-	_, err = c.UploadFiles(context.Background(), "5001", datacake.File{Name: "a.png", Data: pngBytes})
+	_, err = c.Prospects.UploadFiles(context.Background(), "5001", datacake.File{Name: "a.png", Data: pngBytes})
 	require.ErrorIs(t, err, leadkit.ErrOutcomeUnknown)
 	assert.Equal(t, 2, mock.GetTotalCallCount())
 }
@@ -369,7 +369,7 @@ func TestClientUpdateProspectRetried(t *testing.T) {
 		}
 		return authed(t, 200, []byte(`{"status":"2"}`))(r)
 	})
-	st, err := c.UpdateProspect(context.Background(), "5001", &datacake.Prospect{StatusID: "2", Email: "a@b.com.br"})
+	st, err := c.Prospects.Update(context.Background(), "5001", &datacake.Prospect{StatusID: "2", Email: "a@b.com.br"})
 	require.NoError(t, err)
 	assert.Equal(t, "2", st.Status)
 	require.Len(t, bodies, 2)
@@ -403,15 +403,15 @@ func TestClientRoutesAndAuthHeader(t *testing.T) {
 	mock.RegisterResponder("POST", testBase+"/v2/prospect/a%2Fb/docs", check(`{"status":"ok"}`))
 	mock.RegisterResponder("GET", "=~^"+testBase+"/v2/clientes/buscar", check(string(golden(t, "customer.json"))))
 	ctx := context.Background()
-	_, err := c.UpdateProspect(ctx, "77", &datacake.Prospect{Notes: "ligar à tarde"})
+	_, err := c.Prospects.Update(ctx, "77", &datacake.Prospect{Notes: "ligar à tarde"})
 	require.NoError(t, err)
 	assert.JSONEq(t, `{"id_prospecto":"77","obs":"ligar à tarde"}`, putBody)
-	st, err := c.ProspectStatus(ctx, "a/b")
+	st, err := c.Prospects.Status(ctx, "a/b")
 	require.NoError(t, err)
 	assert.Equal(t, "Reprovado", st.Name)
-	_, err = c.UploadFiles(ctx, "a/b", datacake.File{Name: "x.gif", Data: gifBytes})
+	_, err = c.Prospects.UploadFiles(ctx, "a/b", datacake.File{Name: "x.gif", Data: gifBytes})
 	require.NoError(t, err)
-	_, err = c.Customer(ctx, "52998224725")
+	_, err = c.Customers.Get(ctx, "52998224725")
 	require.NoError(t, err)
 	assert.Equal(t, 4, mock.GetTotalCallCount())
 }
@@ -472,7 +472,7 @@ func TestClientUploadFiles(t *testing.T) {
 		{Name: "anim\"ação\".gif", Data: gifBytes},
 		{Name: "comprovante.pdf", Reader: bytes.NewReader(bigPDF)},
 	}
-	_, err := c.UploadFiles(context.Background(), "5001", files...)
+	_, err := c.Prospects.UploadFiles(context.Background(), "5001", files...)
 	require.NoError(t, err)
 	assert.Nil(t, got.ID) // the route carries the id
 	require.Len(t, got.Arquivos, 4)
@@ -497,7 +497,7 @@ func TestClientUploadFilesRefused(t *testing.T) {
 		"arquivos[1]":      {{Name: "a.png", Data: pngBytes}, {Name: "a.exe", Data: []byte("MZ\x90\x00 this is a program")}},
 		"arquivos[0]":      {{Name: "big.pdf", Data: append(pdfBytes, make([]byte, 1000)...)}},
 	} {
-		_, err := c.UploadFiles(ctx, "5001", files...)
+		_, err := c.Prospects.UploadFiles(ctx, "5001", files...)
 		var ie *leadkit.InputError
 		require.ErrorAs(t, err, &ie, name)
 		assert.Equal(t, name, ie.Field)
@@ -508,10 +508,10 @@ func TestClientUploadFilesRefused(t *testing.T) {
 		{Name: "html.png", Data: []byte("<html><body>not an image</body></html>")},
 		{Name: "big.pdf", Reader: io.MultiReader(bytes.NewReader(pdfBytes), bytes.NewReader(make([]byte, 1000)))},
 	} {
-		_, err := c.UploadFiles(ctx, "5001", f)
+		_, err := c.Prospects.UploadFiles(ctx, "5001", f)
 		require.ErrorIs(t, err, leadkit.ErrInvalidInput, f.Name)
 	}
-	_, err := c.UploadFiles(ctx, "5001", datacake.File{Name: "r.pdf", Reader: errReader{}})
+	_, err := c.Prospects.UploadFiles(ctx, "5001", datacake.File{Name: "r.pdf", Reader: errReader{}})
 	require.Error(t, err)
 	assert.Zero(t, mock.GetTotalCallCount())
 }
@@ -529,13 +529,13 @@ func TestClientStatusDecoding(t *testing.T) {
 	} {
 		c, mock := mockClient(t)
 		mock.RegisterResponder("GET", testBase+"/prospectos/5001/status", authed(t, 200, golden(t, file)))
-		st, err := c.ProspectStatus(context.Background(), "5001")
+		st, err := c.Prospects.Status(context.Background(), "5001")
 		require.NoError(t, err, file)
 		assert.Equal(t, want, *st, file)
 	}
 	c, mock := mockClient(t)
 	mock.RegisterResponder("GET", testBase+"/prospectos/5001/status", authed(t, 200, golden(t, "status_seed_literal.txt")))
-	_, err := c.ProspectStatus(context.Background(), "5001")
+	_, err := c.Prospects.Status(context.Background(), "5001")
 	require.ErrorIs(t, err, leadkit.ErrNotJSON) // the page's trailing comma is not JSON
 	assert.True(t, strings.Contains(err.Error(), "status"))
 }

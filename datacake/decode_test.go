@@ -57,7 +57,7 @@ func FuzzDecodeLists(f *testing.F) {
 	f.Fuzz(func(t *testing.T, body []byte) {
 		c := fuzzClient(t, body)
 		ctx := context.Background()
-		ps, err := c.Products(ctx)
+		ps, err := c.Catalogues.Products(ctx)
 		checkDecodeErr(t, err)
 		if err == nil {
 			// What decodes re-encodes and decodes to the same.
@@ -67,13 +67,13 @@ func FuzzDecodeLists(f *testing.F) {
 			require.NoError(t, json.Unmarshal(b, &back))
 			require.Len(t, back, len(ps))
 		}
-		_, err = c.Installations(ctx, "1")
+		_, err = c.Customers.Installations(ctx, "1")
 		checkDecodeErr(t, err)
-		_, err = c.OpenInvoices(ctx, &datacake.InvoiceQuery{CustomerID: "1"})
+		_, err = c.Customers.OpenInvoices(ctx, &datacake.InvoiceQuery{CustomerID: "1"})
 		checkDecodeErr(t, err)
-		_, err = c.OpenInvoices(ctx, &datacake.InvoiceQuery{Document: "52998224725", ContractID: "70001"})
+		_, err = c.Customers.OpenInvoices(ctx, &datacake.InvoiceQuery{Document: "52998224725", ContractID: "70001"})
 		checkDecodeErr(t, err)
-		notes, err := c.FiscalNotes(ctx, &datacake.InvoiceQuery{CustomerID: "1"})
+		notes, err := c.Customers.FiscalNotes(ctx, &datacake.InvoiceQuery{CustomerID: "1"})
 		checkDecodeErr(t, err)
 		if err == nil {
 			b, err := json.Marshal(notes)
@@ -82,11 +82,11 @@ func FuzzDecodeLists(f *testing.F) {
 			require.NoError(t, json.Unmarshal(b, &back))
 			require.Equal(t, notes, back)
 		}
-		_, err = c.FinancialStatements(ctx, &datacake.InvoiceQuery{CustomerID: "1"})
+		_, err = c.Customers.FinancialStatements(ctx, &datacake.InvoiceQuery{CustomerID: "1"})
 		checkDecodeErr(t, err)
-		_, err = c.Cities(ctx)
+		_, err = c.Catalogues.Cities(ctx)
 		checkDecodeErr(t, err)
-		_, err = c.ProspectStatuses(ctx)
+		_, err = c.Catalogues.ProspectStatuses(ctx)
 		checkDecodeErr(t, err)
 	})
 }
@@ -99,7 +99,7 @@ func FuzzDecodeObjects(f *testing.F) {
 	f.Fuzz(func(t *testing.T, body []byte) {
 		c := fuzzClient(t, body)
 		ctx := context.Background()
-		cu, err := c.Customer(ctx, "52998224725")
+		cu, err := c.Customers.Get(ctx, "52998224725")
 		checkDecodeErr(t, err)
 		if err == nil {
 			b, err := json.Marshal(cu)
@@ -108,7 +108,7 @@ func FuzzDecodeObjects(f *testing.F) {
 			require.NoError(t, json.Unmarshal(b, &back))
 			require.Equal(t, cu.Name, back.Name)
 		}
-		_, err = c.ProspectStatus(ctx, "1")
+		_, err = c.Prospects.Status(ctx, "1")
 		checkDecodeErr(t, err)
 		var p datacake.Prospect
 		if json.Unmarshal(body, &p) == nil {
@@ -162,7 +162,7 @@ func BenchmarkProducts500(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for range b.N {
-		ps, err := c.Products(ctx)
+		ps, err := c.Catalogues.Products(ctx)
 		if err != nil || len(ps) != 500 {
 			b.Fatal(err, len(ps))
 		}

@@ -33,39 +33,39 @@ func signUp(t *testing.T, srv *datacaketest.Server, c *datacake.Client) {
 	t.Helper()
 	ctx := context.Background()
 	for _, doc := range []string{"529.982.247-25", datacaketest.ExampleCNPJ, "12.abc.345/01de-35"} {
-		_, err := c.Customer(ctx, doc)
+		_, err := c.Customers.Get(ctx, doc)
 		require.NoError(t, err, doc)
 	}
-	cu, err := c.Customer(ctx, datacaketest.ExampleCPF)
+	cu, err := c.Customers.Get(ctx, datacaketest.ExampleCPF)
 	require.NoError(t, err)
 	assert.Equal(t, "Maria Aparecida da Silva", cu.Name)
 	assert.Equal(t, datacake.SexFemale, cu.Sex)
-	_, err = c.Customer(ctx, datacaketest.UnknownCPF)
+	_, err = c.Customers.Get(ctx, datacaketest.UnknownCPF)
 	require.ErrorIs(t, err, datacake.ErrNotFound)
 
-	ins, err := c.Installations(ctx, cu.ID)
+	ins, err := c.Customers.Installations(ctx, cu.ID)
 	require.NoError(t, err)
 	require.NotEmpty(t, ins)
 	require.NotEmpty(t, ins[0].Services)
 	assert.Positive(t, ins[0].Services[0].Price)
-	_, err = c.OpenInvoices(ctx, &datacake.InvoiceQuery{CustomerID: cu.ID})
+	_, err = c.Customers.OpenInvoices(ctx, &datacake.InvoiceQuery{CustomerID: cu.ID})
 	require.NoError(t, err)
 
-	ps, err := c.Products(ctx)
+	ps, err := c.Catalogues.Products(ctx)
 	require.NoError(t, err)
 	require.Len(t, ps, 10)
 	assert.Equal(t, datacake.Product{ID: "101", Name: "Fibra 100 Mega", Description: "Internet fibra óptica 100 Mbps, Wi-Fi incluso", Price: 79.9}, ps[0])
-	rs, err := c.Resellers(ctx)
+	rs, err := c.Catalogues.Resellers(ctx)
 	require.NoError(t, err)
-	es, err := c.Employees(ctx)
+	es, err := c.Catalogues.Employees(ctx)
 	require.NoError(t, err)
-	ds, err := c.DueDates(ctx)
+	ds, err := c.Catalogues.DueDates(ctx)
 	require.NoError(t, err)
-	os, err := c.CommercialOrigins(ctx)
+	os, err := c.Catalogues.CommercialOrigins(ctx)
 	require.NoError(t, err)
-	cs, err := c.Cities(ctx)
+	cs, err := c.Catalogues.Cities(ctx)
 	require.NoError(t, err)
-	ss, err := c.ProspectStatuses(ctx)
+	ss, err := c.Catalogues.ProspectStatuses(ctx)
 	require.NoError(t, err)
 	assert.Equal(t, "Inicial", ss[0].Name)
 
@@ -75,18 +75,18 @@ func signUp(t *testing.T, srv *datacaketest.Server, c *datacake.Client) {
 		ProductIDs: []string{ps[1].ID}, ResellerID: rs[0].ID, DepartmentID: es[0].DepartmentID,
 		DueDateID: ds[1].ID, OriginID: os[0].ID, CityID: cs[3].ID,
 	}
-	st, err := c.CreateProspect(ctx, p)
+	st, err := c.Prospects.Create(ctx, p)
 	require.NoError(t, err)
 	require.NotEmpty(t, st.ProspectID)
 	assert.Equal(t, datacaketest.StatusInitial, st.Status)
 
-	_, err = c.UploadFiles(ctx, st.ProspectID, datacake.File{Name: "rg.jpg", Data: jpegBytes}, datacake.File{Name: "c.pdf", Reader: bytes.NewReader(pdfBytes)})
+	_, err = c.Prospects.UploadFiles(ctx, st.ProspectID, datacake.File{Name: "rg.jpg", Data: jpegBytes}, datacake.File{Name: "c.pdf", Reader: bytes.NewReader(pdfBytes)})
 	require.NoError(t, err)
-	up, err := c.UpdateProspect(ctx, st.ProspectID, &datacake.Prospect{StatusID: datacaketest.StatusAnalysis, Notes: "docs ok"})
+	up, err := c.Prospects.Update(ctx, st.ProspectID, &datacake.Prospect{StatusID: datacaketest.StatusAnalysis, Notes: "docs ok"})
 	require.NoError(t, err)
 	assert.Equal(t, "Em análise", up.Name)
 	require.NoError(t, srv.ERP.SetProspectStatus(st.ProspectID, datacaketest.StatusApproved))
-	now, err := c.ProspectStatus(ctx, st.ProspectID)
+	now, err := c.Prospects.Status(ctx, st.ProspectID)
 	require.NoError(t, err)
 	assert.Equal(t, datacake.Status{Status: "5", ProspectID: st.ProspectID, Name: "Aprovado"}, *now)
 
@@ -99,9 +99,9 @@ func signUp(t *testing.T, srv *datacaketest.Server, c *datacake.Client) {
 	assert.Equal(t, datacake.TypeJPEG, stored.Files[0].ContentType)
 	assert.Equal(t, pdfBytes, stored.Files[1].Data)
 
-	_, err = c.UpdateProspect(ctx, "999", &datacake.Prospect{Notes: "x"})
+	_, err = c.Prospects.Update(ctx, "999", &datacake.Prospect{Notes: "x"})
 	require.ErrorIs(t, err, datacake.ErrNotFound)
-	_, err = c.CreateProspect(ctx, &datacake.Prospect{Name: "X", Document: datacaketest.UnknownCPF, DueDateID: "99"})
+	_, err = c.Prospects.Create(ctx, &datacake.Prospect{Name: "X", Document: datacaketest.UnknownCPF, DueDateID: "99"})
 	require.ErrorIs(t, err, datacake.ErrBadRequest)
 	assert.Contains(t, err.Error(), "id_vencimento")
 }
@@ -143,7 +143,7 @@ func TestSandboxCredentialsAndReset(t *testing.T) {
 	t.Parallel()
 	srv, c := newSandbox(t, &datacaketest.Options{Token: "my-token"})
 	assert.Equal(t, map[string]string{"DATACAKE_URL": srv.URL, "DATACAKE_TOKEN": "my-token"}, srv.Credentials())
-	_, err := c.CreateProspect(context.Background(), &datacake.Prospect{Name: "X", Document: datacaketest.UnknownCPF})
+	_, err := c.Prospects.Create(context.Background(), &datacake.Prospect{Name: "X", Document: datacaketest.UnknownCPF})
 	require.NoError(t, err)
 	assert.Equal(t, 1, srv.ERP.ProspectCount())
 	srv.Reset()
@@ -152,7 +152,7 @@ func TestSandboxCredentialsAndReset(t *testing.T) {
 
 	bad, err := datacake.NewClient(srv.URL, "wrong")
 	require.NoError(t, err)
-	_, err = bad.Products(context.Background())
+	_, err = bad.Catalogues.Products(context.Background())
 	require.ErrorIs(t, err, datacake.ErrUnauthorized)
 }
 
@@ -167,7 +167,7 @@ func TestSandboxCreateNeverResent(t *testing.T) {
 		t.Parallel()
 		srv, c := newSandbox(t, nil)
 		srv.Fail(datacaketest.Fault{Path: "/prospectos", Method: "POST", Drop: true})
-		_, err := c.CreateProspect(ctx, p)
+		_, err := c.Prospects.Create(ctx, p)
 		require.ErrorIs(t, err, leadkit.ErrOutcomeUnknown)
 		assert.Equal(t, 1, srv.Count("POST", "/prospectos"))
 	})
@@ -175,7 +175,7 @@ func TestSandboxCreateNeverResent(t *testing.T) {
 		t.Parallel()
 		srv, c := newSandbox(t, nil)
 		srv.Fail(datacaketest.Fault{Path: "/prospectos", Method: "POST", DropMidBody: true})
-		_, err := c.CreateProspect(ctx, p)
+		_, err := c.Prospects.Create(ctx, p)
 		require.ErrorIs(t, err, leadkit.ErrOutcomeUnknown)
 		assert.Equal(t, 1, srv.Count("POST", "/prospectos"))
 		assert.Equal(t, 1, srv.ERP.ProspectCount()) // created exactly once
@@ -188,17 +188,17 @@ func TestSandboxCreateNeverResent(t *testing.T) {
 			datacake.WithRetryWait(time.Millisecond, time.Millisecond))
 		require.NoError(t, err)
 		srv.Fail(datacaketest.Fault{Path: "/prospectos", Method: "POST", Delay: 300 * time.Millisecond})
-		_, err = c.CreateProspect(ctx, p)
+		_, err = c.Prospects.Create(ctx, p)
 		require.ErrorIs(t, err, leadkit.ErrOutcomeUnknown)
 		assert.Equal(t, 1, srv.Count("POST", "/prospectos"))
 	})
 	t.Run("upload dropped mid-answer", func(t *testing.T) {
 		t.Parallel()
 		srv, c := newSandbox(t, nil)
-		st, err := c.CreateProspect(ctx, p)
+		st, err := c.Prospects.Create(ctx, p)
 		require.NoError(t, err)
 		srv.Fail(datacaketest.Fault{Path: "/arquivos", Method: "POST", DropMidBody: true})
-		_, err = c.UploadFiles(ctx, st.ProspectID, datacake.File{Name: "a.png", Data: pngBytes})
+		_, err = c.Prospects.UploadFiles(ctx, st.ProspectID, datacake.File{Name: "a.png", Data: pngBytes})
 		require.ErrorIs(t, err, leadkit.ErrOutcomeUnknown)
 		assert.Equal(t, 1, srv.Count("POST", "/arquivos"))
 		stored, _ := srv.ERP.Prospect(st.ProspectID)
@@ -209,7 +209,7 @@ func TestSandboxCreateNeverResent(t *testing.T) {
 		srv, c := newSandbox(t, nil)
 		srv.Fail(datacaketest.Fault{Path: "/prospectos", Method: "POST", Status: 503, Body: `{"error":"manutenção"}`,
 			Header: http.Header{"Retry-After": {"0"}}})
-		_, err := c.CreateProspect(ctx, p)
+		_, err := c.Prospects.Create(ctx, p)
 		require.NoError(t, err)
 		assert.Equal(t, 2, srv.Count("POST", "/prospectos"))
 		assert.Equal(t, 1, srv.ERP.ProspectCount())
@@ -218,7 +218,7 @@ func TestSandboxCreateNeverResent(t *testing.T) {
 		t.Parallel()
 		srv, c := newSandbox(t, nil)
 		srv.Fail(datacaketest.Fault{Path: "/prospectos", Method: "POST", Status: 500, Body: `{"error":"internal error"}`})
-		_, err := c.CreateProspect(ctx, p)
+		_, err := c.Prospects.Create(ctx, p)
 		var de *datacake.Error
 		require.ErrorAs(t, err, &de)
 		assert.Equal(t, 500, de.StatusCode)
@@ -231,14 +231,14 @@ func TestSandboxUpdateRetried(t *testing.T) {
 	t.Parallel()
 	srv, c := newSandbox(t, nil)
 	ctx := context.Background()
-	st, err := c.CreateProspect(ctx, &datacake.Prospect{Name: "X", Document: datacaketest.UnknownCPF})
+	st, err := c.Prospects.Create(ctx, &datacake.Prospect{Name: "X", Document: datacaketest.UnknownCPF})
 	require.NoError(t, err)
 	srv.Fail(datacaketest.Fault{Path: "/prospectos/", Method: "PUT", Drop: true})
-	_, err = c.UpdateProspect(ctx, st.ProspectID, &datacake.Prospect{Notes: "x"})
+	_, err = c.Prospects.Update(ctx, st.ProspectID, &datacake.Prospect{Notes: "x"})
 	require.NoError(t, err)
 	assert.Equal(t, 2, srv.Count("PUT", "/prospectos/"))
 	srv.Fail(datacaketest.Fault{Path: "/produtos", DropMidBody: true})
-	_, err = c.Products(ctx)
+	_, err = c.Catalogues.Products(ctx)
 	require.NoError(t, err)
 	assert.Equal(t, 2, srv.Count("GET", "/produtos"))
 }
@@ -250,7 +250,7 @@ func TestSandboxFailRate(t *testing.T) {
 	srv, c := newSandbox(t, &datacaketest.Options{FailRate: 0.25, Seed: 3}, datacake.WithMaxRetries(10),
 		datacake.WithRetryWait(time.Millisecond, 1500*time.Millisecond))
 	for i := 0; i < 4; i++ {
-		_, err := c.DueDates(context.Background())
+		_, err := c.Catalogues.DueDates(context.Background())
 		require.NoError(t, err)
 	}
 	assert.Greater(t, srv.Count("GET", "/vencimentos"), 4) // some were answered 503 and retried
@@ -271,23 +271,23 @@ func TestTokenCanary(t *testing.T) {
 	ctx := context.Background()
 	var errs []error
 	keep := func(_ any, err error) { errs = append(errs, err) }
-	keep(c.Products(ctx))
-	keep(c.Customer(ctx, datacaketest.UnknownCPF))
-	keep(c.Customer(ctx, "bad"))
+	keep(c.Catalogues.Products(ctx))
+	keep(c.Customers.Get(ctx, datacaketest.UnknownCPF))
+	keep(c.Customers.Get(ctx, "bad"))
 	// An ERP that echoes the token in its error body and headers.
 	srv.Fail(datacaketest.Fault{Path: "/produtos", Times: -1, Status: 400,
 		Body: `{"error":"token ` + canary + ` refused", "Authorization":"Bearer ` + canary + `"}`})
-	keep(c.Products(ctx))
+	keep(c.Catalogues.Products(ctx))
 	srv.ClearFaults()
 	srv.Fail(datacaketest.Fault{Path: "/prospectos", Drop: true})
-	keep(c.CreateProspect(ctx, &datacake.Prospect{Name: "X", Document: datacaketest.UnknownCPF}))
+	keep(c.Prospects.Create(ctx, &datacake.Prospect{Name: "X", Document: datacaketest.UnknownCPF}))
 	srv.Fail(datacaketest.Fault{Path: "/cidades", Status: 200, Body: "<html>" + canary + "</html>"})
-	keep(c.Cities(ctx))
+	keep(c.Catalogues.Cities(ctx))
 	srv.Fail(datacaketest.Fault{Path: "/vencimentos", Times: -1, Status: 502, Body: canary})
-	keep(c.DueDates(ctx))
+	keep(c.Catalogues.DueDates(ctx))
 	bad, err := datacake.NewClient(srv.URL, canary+"x", datacake.WithLogger(logger))
 	require.NoError(t, err)
-	keep(bad.Products(ctx))
+	keep(bad.Catalogues.Products(ctx))
 	n := 0
 	for _, err := range errs {
 		if err != nil {

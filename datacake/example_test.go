@@ -22,13 +22,13 @@ func Example() {
 		return
 	}
 	ctx := context.Background()
-	cu, err := c.Customer(ctx, "529.982.247-25")
+	cu, err := c.Customers.Get(ctx, "529.982.247-25")
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
 	fmt.Println(cu.ID, cu.Name, cu.City)
-	ps, err := c.Products(ctx)
+	ps, err := c.Catalogues.Products(ctx)
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -40,12 +40,12 @@ func Example() {
 }
 
 // Create a prospect, attach a document and read its status.
-func ExampleClient_CreateProspect() {
+func ExampleProspectsService_Create() {
 	srv := datacaketest.NewServer(nil)
 	defer srv.Close()
 	c, _ := datacake.NewClient(srv.URL, datacaketest.DefaultToken)
 	ctx := context.Background()
-	st, err := c.CreateProspect(ctx, &datacake.Prospect{
+	st, err := c.Prospects.Create(ctx, &datacake.Prospect{
 		Name: "João Pereira Lima", Document: "111.444.777-35", ProductIDs: []string{"102"},
 		DueDateID: "2", OriginID: "1",
 	})
@@ -58,11 +58,11 @@ func ExampleClient_CreateProspect() {
 		return
 	}
 	pdf := []byte("%PDF-1.4\n%%EOF\n")
-	if _, err := c.UploadFiles(ctx, st.ProspectID, datacake.File{Name: "rg.pdf", Data: pdf}); err != nil {
+	if _, err := c.Prospects.UploadFiles(ctx, st.ProspectID, datacake.File{Name: "rg.pdf", Data: pdf}); err != nil {
 		fmt.Println(err)
 		return
 	}
-	now, _ := c.ProspectStatus(ctx, st.ProspectID)
+	now, _ := c.Prospects.Status(ctx, st.ProspectID)
 	fmt.Println(now.ProspectID, now.Status, now.Name)
 	// Output: 5001 1 Inicial
 }

@@ -89,12 +89,12 @@ func TestClientReadsEachRevision(t *testing.T) {
 
 	seed, err := datacake.NewClient(revisionERP(t, datacake.RevisionSeed).URL, "tok")
 	require.NoError(t, err)
-	cu, err := seed.Customer(ctx, "52998224725")
+	cu, err := seed.Customers.Get(ctx, "52998224725")
 	require.NoError(t, err)
 	want := maria
 	want.ContractID = "" // the seed's revision has no contract
 	assert.Equal(t, want, *cu)
-	inv, err := seed.OpenInvoices(ctx, &datacake.InvoiceQuery{CustomerID: "1001"})
+	inv, err := seed.Customers.OpenInvoices(ctx, &datacake.InvoiceQuery{CustomerID: "1001"})
 	require.NoError(t, err)
 	wantInv := mariaInvoice
 	wantInv.Code, wantInv.DocumentNumber, wantInv.RemoteID, wantInv.Interest, wantInv.Fine = "", "", "", 0, 0
@@ -102,7 +102,7 @@ func TestClientReadsEachRevision(t *testing.T) {
 
 	cur, err := datacake.NewClient(revisionERP(t, datacake.RevisionCurrent).URL, "tok")
 	require.NoError(t, err)
-	cu, err = cur.Customer(ctx, "52998224725")
+	cu, err = cur.Customers.Get(ctx, "52998224725")
 	require.NoError(t, err)
 	assert.Equal(t, datacake.Customer{
 		ID: "1001", ContractID: "70001", Name: maria.Name, Document: maria.Document, BirthDate: maria.BirthDate,
@@ -111,21 +111,21 @@ func TestClientReadsEachRevision(t *testing.T) {
 			Complement: maria.Complement, District: maria.District, State: maria.State},
 	}, *cu, "every key of the current revision lands in a field")
 	q := &datacake.InvoiceQuery{Document: cu.Document, ContractID: cu.ContractID}
-	inv, err = cur.OpenInvoices(ctx, q)
+	inv, err = cur.Customers.OpenInvoices(ctx, q)
 	require.NoError(t, err)
 	assert.Equal(t, []datacake.Invoice{mariaInvoice}, inv)
-	notes, err := cur.FiscalNotes(ctx, q)
+	notes, err := cur.Customers.FiscalNotes(ctx, q)
 	require.NoError(t, err)
 	assert.Equal(t, []datacake.FiscalNote{mariaNote}, notes)
-	lines, err := cur.FinancialStatements(ctx, q)
+	lines, err := cur.Customers.FinancialStatements(ctx, q)
 	require.NoError(t, err)
 	assert.Equal(t, []datacake.StatementEntry{mariaLine}, lines)
 
-	_, err = cur.OpenInvoices(ctx, &datacake.InvoiceQuery{CustomerID: "1001", ContractID: "70001"})
+	_, err = cur.Customers.OpenInvoices(ctx, &datacake.InvoiceQuery{CustomerID: "1001", ContractID: "70001"})
 	assert.Error(t, err, "one way or the other")
-	_, err = cur.OpenInvoices(ctx, &datacake.InvoiceQuery{Document: "52998224725"})
+	_, err = cur.Customers.OpenInvoices(ctx, &datacake.InvoiceQuery{Document: "52998224725"})
 	assert.Error(t, err, "a contract goes with the document")
-	_, err = cur.OpenInvoices(ctx, nil)
+	_, err = cur.Customers.OpenInvoices(ctx, nil)
 	assert.Error(t, err)
 }
 
@@ -198,11 +198,11 @@ func TestOptionalOperations(t *testing.T) {
 	c, err := datacake.NewClient(srv.URL, "tok")
 	require.NoError(t, err)
 	q := &datacake.InvoiceQuery{CustomerID: "1001"}
-	_, err = c.FiscalNotes(context.Background(), q)
+	_, err = c.Customers.FiscalNotes(context.Background(), q)
 	assert.ErrorIs(t, err, datacake.ErrNotImplemented)
-	_, err = c.FinancialStatements(context.Background(), q)
+	_, err = c.Customers.FinancialStatements(context.Background(), q)
 	assert.ErrorIs(t, err, datacake.ErrNotImplemented)
-	_, err = c.OpenInvoices(context.Background(), q)
+	_, err = c.Customers.OpenInvoices(context.Background(), q)
 	assert.NoError(t, err)
 }
 
@@ -215,7 +215,7 @@ func TestSandboxEachRevision(t *testing.T) {
 			c, err := datacake.NewClient(s.URL, s.Credentials()["DATACAKE_TOKEN"])
 			require.NoError(t, err)
 			ctx := context.Background()
-			cu, err := c.Customer(ctx, datacaketest.ExampleCPF)
+			cu, err := c.Customers.Get(ctx, datacaketest.ExampleCPF)
 			require.NoError(t, err)
 			assert.Equal(t, "1001", cu.ID)
 			assert.NotEmpty(t, cu.Street)
@@ -227,18 +227,18 @@ func TestSandboxEachRevision(t *testing.T) {
 				assert.Empty(t, cu.ContractID)
 				cu.ContractID = "70001" // known from the sandbox's seed
 			}
-			byContract, err := c.OpenInvoices(ctx, &datacake.InvoiceQuery{Document: cu.Document, ContractID: cu.ContractID})
+			byContract, err := c.Customers.OpenInvoices(ctx, &datacake.InvoiceQuery{Document: cu.Document, ContractID: cu.ContractID})
 			require.NoError(t, err)
-			byID, err := c.OpenInvoices(ctx, &datacake.InvoiceQuery{CustomerID: "1001"})
+			byID, err := c.Customers.OpenInvoices(ctx, &datacake.InvoiceQuery{CustomerID: "1001"})
 			require.NoError(t, err)
 			assert.Equal(t, byID, byContract)
 			for _, inv := range byID {
 				assert.Equal(t, rev == datacake.RevisionCurrent, inv.Code != "", "%s: invoice keys of the revision", rev)
 			}
-			notes, err := c.FiscalNotes(ctx, &datacake.InvoiceQuery{CustomerID: "1001"})
+			notes, err := c.Customers.FiscalNotes(ctx, &datacake.InvoiceQuery{CustomerID: "1001"})
 			require.NoError(t, err)
 			assert.Len(t, notes, 3)
-			lines, err := c.FinancialStatements(ctx, &datacake.InvoiceQuery{Document: cu.Document, ContractID: cu.ContractID})
+			lines, err := c.Customers.FinancialStatements(ctx, &datacake.InvoiceQuery{Document: cu.Document, ContractID: cu.ContractID})
 			require.NoError(t, err)
 			assert.Len(t, lines, 3)
 

@@ -39,7 +39,7 @@ func TestListTruncatedBody(t *testing.T) {
 			c, err := datacake.NewClient("https://erp.example.com.br/api", "tok-trunc",
 				datacake.WithHTTPClient(&http.Client{Transport: mock}), datacake.WithMaxRetries(0))
 			require.NoError(t, err)
-			_, err = c.Products(context.Background())
+			_, err = c.Catalogues.Products(context.Background())
 			require.Error(t, err)
 			assert.ErrorIs(t, err, tc.kind)
 		})

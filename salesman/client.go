@@ -62,57 +62,66 @@ type config struct {
 }
 
 // Option configures a Client. Pass options to NewClient.
-type Option = transport.Option[config]
+type Option struct{ apply transport.Option[config] }
+
+// options returns the core's form of opts.
+func options(opts []Option) []transport.Option[config] {
+	out := make([]transport.Option[config], len(opts))
+	for i, o := range opts {
+		out[i] = o.apply
+	}
+	return out
+}
 
 // WithHTTPClient sends requests through hc (its transport, proxy, TLS and
 // timeout are kept).
-func WithHTTPClient(hc *http.Client) Option { return transport.WithHTTPClient[config](hc) }
+func WithHTTPClient(hc *http.Client) Option { return Option{transport.WithHTTPClient[config](hc)} }
 
 // WithUserAgent puts ua in front of leadkit's User-Agent.
-func WithUserAgent(ua string) Option { return transport.WithUserAgent[config](ua) }
+func WithUserAgent(ua string) Option { return Option{transport.WithUserAgent[config](ua)} }
 
 // WithLogger logs one debug line per HTTP attempt, secrets masked. Silent by default.
-func WithLogger(l *slog.Logger) Option { return transport.WithLogger[config](l) }
+func WithLogger(l *slog.Logger) Option { return Option{transport.WithLogger[config](l)} }
 
 // WithMaxRetries sets how many times a failed request may be retried
 // (default 3). Leads.Add is retried only when it provably did not reach the
 // server.
-func WithMaxRetries(n int) Option { return transport.WithMaxRetries[config](n) }
+func WithMaxRetries(n int) Option { return Option{transport.WithMaxRetries[config](n)} }
 
 // WithRetryWait sets the backoff bounds between retries (default 500ms to 30s). A server's
 // Retry-After up to max is waited out and retried; a longer one is returned at once as the
 // error's RetryAfter, for the caller to schedule.
 func WithRetryWait(minWait, maxWait time.Duration) Option {
-	return transport.WithRetryWait[config](minWait, maxWait)
+	return Option{transport.WithRetryWait[config](minWait, maxWait)}
 }
 
 // WithMaxBodyBytes caps the size of a response body (default 10 MiB).
-func WithMaxBodyBytes(n int64) Option { return transport.WithMaxBodyBytes[config](n) }
+func WithMaxBodyBytes(n int64) Option { return Option{transport.WithMaxBodyBytes[config](n)} }
 
 // WithAPIVersion selects the API version: V1 (the default, the documented
 // one), V2 or V3. The Go API and the decoded types are the same for all three.
 func WithAPIVersion(v APIVersion) Option {
-	return transport.VendorOption(func(c *config) error {
+	return Option{transport.VendorOption(func(c *config) error {
 		switch v {
 		case V1, V2, V3:
 			c.version = v
 			return nil
 		}
 		return leadkit.Invalid("APIVersion", "must be V1, V2 or V3, got %d", int(v))
-	})
+	})}
 }
 
 // WithTimeZone sets the account's time zone, in which the server's dates
 // (datum, datum_do: no offset) are read and the list's date filters are
 // written. The default is Europe/Moscow.
 func WithTimeZone(loc *time.Location) Option {
-	return transport.VendorOption(func(c *config) error {
+	return Option{transport.VendorOption(func(c *config) error {
 		if loc == nil {
 			return leadkit.Invalid("TimeZone", "must not be nil")
 		}
 		c.loc = loc
 		return nil
-	})
+	})}
 }
 
 // WithJSONBody makes Leads.Add send a JSON body (Content-Type exactly
@@ -120,10 +129,10 @@ func WithTimeZone(loc *time.Location) Option {
 // of the default form. Only V2 and V3 servers read JSON bodies; NewClient
 // refuses the option with V1.
 func WithJSONBody() Option {
-	return transport.VendorOption(func(c *config) error {
+	return Option{transport.VendorOption(func(c *config) error {
 		c.jsonBody = true
 		return nil
-	})
+	})}
 }
 
 // Client talks to one SalesMan CRM account. It is safe for concurrent use.
@@ -154,7 +163,7 @@ func NewClient(baseURL, login, apiKey string, opts ...Option) (*Client, error) {
 	}
 	s := transport.DefaultSettings(baseURL)
 	cfg := config{version: V1}
-	if err := transport.Apply(&s, &cfg, opts); err != nil {
+	if err := transport.Apply(&s, &cfg, options(opts)); err != nil {
 		return nil, err
 	}
 	if cfg.jsonBody && cfg.version == V1 {

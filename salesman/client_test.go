@@ -153,16 +153,16 @@ func TestAddEachVersion(t *testing.T) {
 				assert.Equal(t, "Test Path", form.Get("clientpath"))
 				return answer(200, "application/json; charset=utf-8", golden(t, "v2_add.json")), nil
 			}, WithAPIVersion(vc.v))
-			id, err := c.Leads.Add(context.Background(), NewLead{
+			id, err := c.Leads.Create(context.Background(), &NewLead{
 				Title: "Андреев Владислав", Email: "vladislav@god.ry", Phone: "+79001234567",
 				Company: "SalesMan", Description: "The best crm practice", IP: "127.0.0.1",
 				Country: "Ruusia", City: "Perm", Path: "Test Path", UTMSource: "yandex", UTMContent: "ad1",
 			})
 			require.NoError(t, err)
 			if vc.v == V1 {
-				assert.Equal(t, 941, id)
+				assert.Equal(t, 941, id.ID)
 			} else {
-				assert.Equal(t, 942, id)
+				assert.Equal(t, 942, id.ID)
 			}
 			assert.Equal(t, 1, calls)
 		})
@@ -174,9 +174,9 @@ func TestAddDocumentedAnswer(t *testing.T) {
 	c := mockClient(t, func(*http.Request) (*http.Response, error) {
 		return answer(200, html, golden(t, "v1_add.json")), nil
 	})
-	id, err := c.Leads.Add(context.Background(), NewLead{Title: "A", Phone: "+7 900"})
+	id, err := c.Leads.Create(context.Background(), &NewLead{Title: "A", Phone: "+7 900"})
 	require.NoError(t, err)
-	assert.Equal(t, 940, id)
+	assert.Equal(t, 940, id.ID)
 }
 
 func TestAddJSONBody(t *testing.T) {
@@ -190,9 +190,9 @@ func TestAddJSONBody(t *testing.T) {
 		assert.JSONEq(t, `{"title":"Ольга","email":"olga@example.ru","clientpath":"Сайт","path":"Сайт"}`, string(b))
 		return answer(200, "application/json", `{"result":"Success","id":7}`), nil
 	}, WithAPIVersion(V3), WithJSONBody())
-	id, err := c.Leads.Add(context.Background(), NewLead{Title: "Ольга", Email: "olga@example.ru", Path: "Сайт"})
+	id, err := c.Leads.Create(context.Background(), &NewLead{Title: "Ольга", Email: "olga@example.ru", Path: "Сайт"})
 	require.NoError(t, err)
-	assert.Equal(t, 7, id)
+	assert.Equal(t, 7, id.ID)
 }
 
 func TestAddValidates(t *testing.T) {
@@ -210,7 +210,7 @@ func TestAddValidates(t *testing.T) {
 		"email@":  {Title: "A", Email: "no-at-sign"},
 		"email@@": {Title: "A", Email: "a@@b"},
 	} {
-		_, err := c.Leads.Add(context.Background(), l)
+		_, err := c.Leads.Create(context.Background(), &l)
 		var ie *leadkit.InputError
 		require.ErrorAs(t, err, &ie, field)
 		assert.Equal(t, strings.TrimRight(field, "@"), ie.Field)
@@ -221,14 +221,14 @@ func TestAddErrorsAndNoID(t *testing.T) {
 	t.Parallel()
 	body := golden(t, "add_error_1.json")
 	c := mockClient(t, func(*http.Request) (*http.Response, error) { return answer(200, html, body), nil })
-	_, err := c.Leads.Add(context.Background(), NewLead{Title: "A", Phone: "1"})
+	_, err := c.Leads.Create(context.Background(), &NewLead{Title: "A", Phone: "1"})
 	var e *Error
 	require.ErrorAs(t, err, &e)
 	assert.Equal(t, 1, e.Code)
 	assert.Equal(t, 200, e.StatusCode)
 
 	body = `{"result":"Success"}`
-	_, err = c.Leads.Add(context.Background(), NewLead{Title: "A", Phone: "1"})
+	_, err = c.Leads.Create(context.Background(), &NewLead{Title: "A", Phone: "1"})
 	require.ErrorIs(t, err, leadkit.ErrDecode)
 }
 
@@ -250,7 +250,7 @@ func TestAddNotResent(t *testing.T) {
 				mu.Unlock()
 				return fail()
 			})
-			_, err := c.Leads.Add(context.Background(), NewLead{Title: "A", Phone: "1"})
+			_, err := c.Leads.Create(context.Background(), &NewLead{Title: "A", Phone: "1"})
 			require.Error(t, err)
 			assert.Equal(t, 1, calls)
 			assert.NotContains(t, err.Error(), testKey)
@@ -270,9 +270,9 @@ func TestAddRetriedOn503(t *testing.T) {
 		}
 		return answer(200, html, golden(t, "v1_add.json")), nil
 	})
-	id, err := c.Leads.Add(context.Background(), NewLead{Title: "A", Phone: "1"})
+	id, err := c.Leads.Create(context.Background(), &NewLead{Title: "A", Phone: "1"})
 	require.NoError(t, err)
-	assert.Equal(t, 940, id)
+	assert.Equal(t, 940, id.ID)
 	assert.Equal(t, 2, calls)
 }
 
@@ -318,7 +318,7 @@ func TestInfoEachVersion(t *testing.T) {
 				}
 				return answer(200, "application/json", golden(t, "v2_info.json")), nil
 			}, WithAPIVersion(vc.v), WithTimeZone(msk))
-			l, err := c.Leads.Info(context.Background(), 940)
+			l, err := c.Leads.Get(context.Background(), 940)
 			require.NoError(t, err)
 			if vc.v == V1 {
 				assert.Equal(t, 940, l.ID)
@@ -339,13 +339,13 @@ func TestInfoEachVersion(t *testing.T) {
 				assert.Equal(t, time.Date(2024, 5, 8, 9, 0, 0, 0, msk), l.Processed)
 				assert.Equal(t, 77, l.ClientID)
 			}
-			_, err = c.Leads.Info(context.Background(), 1)
+			_, err = c.Leads.Get(context.Background(), 1)
 			require.ErrorIs(t, err, ErrNotFound)
 			var e *Error
 			require.ErrorAs(t, err, &e)
 			assert.Equal(t, 404, e.Code)
 
-			_, err = c.Leads.Info(context.Background(), 0)
+			_, err = c.Leads.Get(context.Background(), 0)
 			require.ErrorIs(t, err, leadkit.ErrInvalidInput)
 		})
 	}

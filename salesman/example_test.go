@@ -12,7 +12,7 @@ import (
 )
 
 // Add a lead from a site's form, then read it back.
-func ExampleLeadsService_Add() {
+func ExampleLeadsService_Create() {
 	s := salesmantest.NewServer(nil) // a real CRM: its root URL, your login and apikey
 	defer s.Close()
 	c, err := salesman.NewClient(s.URL, salesmantest.DefaultLogin, salesmantest.DefaultAPIKey,
@@ -21,7 +21,7 @@ func ExampleLeadsService_Add() {
 		log.Fatal(err)
 	}
 	ctx := context.Background()
-	id, err := c.Leads.Add(ctx, salesman.NewLead{
+	id, err := c.Leads.Create(ctx, &salesman.NewLead{
 		Title: "Андреев Владислав", Email: "vladislav@example.ru", Phone: "+79001234567",
 		City: "Пермь", Path: "Сайт", UTMSource: "yandex",
 	})
@@ -31,7 +31,7 @@ func ExampleLeadsService_Add() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	l, err := c.Leads.Info(ctx, id)
+	l, err := c.Leads.Get(ctx, id.ID)
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -137,17 +137,25 @@ type addWire struct {
 
 func (w *addWire) errorField() *errField { return w.Error }
 
-// Add adds a lead from a site to the CRM (запрос "add") and returns its id.
+// CreatedLead is the answer of Create.
+type CreatedLead struct {
+	ID int // the new lead's id
+}
+
+// Create adds a lead from a site to the CRM (запрос "add") and returns its id.
 // The lead goes as a form-encoded POST (or JSON with WithJSONBody), so the
 // apikey and the visitor's data stay out of URLs and access logs.
 //
-// Add is never resent once it may have reached the server: after a dropped
+// Create is never resent once it may have reached the server: after a dropped
 // connection or a timeout it returns an error matching
 // leadkit.ErrOutcomeUnknown; look the lead up with List before adding it
 // again.
-func (s *LeadsService) Add(ctx context.Context, lead NewLead) (int, error) {
+func (s *LeadsService) Create(ctx context.Context, lead *NewLead) (*CreatedLead, error) {
+	if lead == nil {
+		return nil, leadkit.Invalid("lead", "must not be nil")
+	}
 	if err := lead.validate(); err != nil {
-		return 0, err
+		return nil, err
 	}
 	c := s.c
 	path, q := c.endpoint("add")
@@ -177,16 +185,16 @@ func (s *LeadsService) Add(ctx context.Context, lead NewLead) (int, error) {
 	var w addWire
 	resp, err := c.do(ctx, req, &w)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	id := w.Result.ID
 	if id == 0 {
 		id = int64(w.ID)
 	}
 	if id <= 0 {
-		return 0, resp.BodyError(leadkit.ErrDecode, errors.New("the answer has no lead id"))
+		return nil, resp.BodyError(leadkit.ErrDecode, errors.New("the answer has no lead id"))
 	}
-	return int(id), nil
+	return &CreatedLead{ID: int(id)}, nil
 }
 
 // UserStat is one user's line of Stat.
@@ -284,10 +292,10 @@ func (r *infoResult) UnmarshalJSON(b []byte) error {
 
 func (w *infoWire) errorField() *errField { return w.Error }
 
-// Info returns one lead by id (запрос "info"). A missing lead is an error
+// Get returns one lead by id (запрос "info"). A missing lead is an error
 // matching ErrNotFound on every version (V2 and V3 answer it with a record
 // that has no id).
-func (s *LeadsService) Info(ctx context.Context, id int) (*Lead, error) {
+func (s *LeadsService) Get(ctx context.Context, id int) (*Lead, error) {
 	if id <= 0 {
 		return nil, leadkit.Invalid("id", "must be positive, got %d", id)
 	}

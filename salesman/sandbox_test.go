@@ -46,18 +46,18 @@ func TestSandboxAddShowsEverywhere(t *testing.T) {
 			require.Len(t, before, 5)
 			olga := s.Users()[1]
 
-			id, err := c.Leads.Add(ctx, salesman.NewLead{
+			id, err := c.Leads.Create(ctx, &salesman.NewLead{
 				Title: "Смирнова «Ольга»", Email: "olga@example.ru", Phone: "+79161234567",
 				Company: "ООО Ромашка", City: "Київ", IP: "192.0.2.7", Path: "Выставка", User: olga,
 				UTMSource: "yandex", UTMCampaign: "весна/2024",
 			})
 			require.NoError(t, err)
-			assert.Equal(t, salesmantest.DefaultLeads+1, id)
+			assert.Equal(t, salesmantest.DefaultLeads+1, id.ID)
 			assert.Equal(t, salesmantest.DefaultLeads+1, s.LeadCount())
 
-			l, err := c.Leads.Info(ctx, id)
+			l, err := c.Leads.Get(ctx, id.ID)
 			require.NoError(t, err)
-			assert.Equal(t, id, l.ID)
+			assert.Equal(t, id.ID, l.ID)
 			assert.Equal(t, "Смирнова Ольга", l.Title, "the server strips « »")
 			assert.Equal(t, "Київ", l.City)
 			assert.Equal(t, "весна/2024", l.UTMCampaign)
@@ -75,7 +75,7 @@ func TestSandboxAddShowsEverywhere(t *testing.T) {
 			page, err := c.Leads.List(ctx, nil)
 			require.NoError(t, err)
 			require.Len(t, page, salesman.PageSize)
-			assert.Equal(t, id, page[0].ID, "newest first")
+			assert.Equal(t, id.ID, page[0].ID, "newest first")
 			assert.Equal(t, "olga@example.ru", page[0].Email)
 
 			after, err := c.Leads.Stat(ctx)
@@ -104,7 +104,7 @@ func TestSandboxErrors(t *testing.T) {
 		} else {
 			assert.Equal(t, 401, e.Code)
 		}
-		_, err = badKey.Leads.Add(ctx, salesman.NewLead{Title: "A", Phone: "1"})
+		_, err = badKey.Leads.Create(ctx, &salesman.NewLead{Title: "A", Phone: "1"})
 		require.ErrorIs(t, err, salesman.ErrInvalidAPIKey, v)
 
 		badUser, err := salesman.NewClient(s.URL, "nobody@example.ru", salesmantest.DefaultAPIKey, salesman.WithAPIVersion(v))
@@ -113,7 +113,7 @@ func TestSandboxErrors(t *testing.T) {
 		require.ErrorIs(t, err, salesman.ErrUnknownUser, v)
 
 		c := sandboxClient(t, s, v)
-		_, err = c.Leads.Info(ctx, 999999)
+		_, err = c.Leads.Get(ctx, 999999)
 		require.ErrorIs(t, err, salesman.ErrNotFound, v)
 	}
 	assert.Equal(t, salesmantest.DefaultLeads, s.LeadCount())
@@ -134,23 +134,23 @@ func TestSandboxAddSentOnceOnDrop(t *testing.T) {
 
 			// The server stores the lead, answers half the body and resets.
 			s.Fail(salesmantest.Fault{Method: http.MethodPost, DropMidBody: true})
-			_, err := c.Leads.Add(ctx, salesman.NewLead{Title: "Дубль", Email: "once@example.ru"})
+			_, err := c.Leads.Create(ctx, &salesman.NewLead{Title: "Дубль", Email: "once@example.ru"})
 			require.ErrorIs(t, err, leadkit.ErrOutcomeUnknown)
 			postsAre(t, s, 1)
 			assert.Equal(t, salesmantest.DefaultLeads+1, s.LeadCount(), "stored once, not resent")
 
 			// The connection is reset after the server read the request.
 			s.Fail(salesmantest.Fault{Method: http.MethodPost, Drop: true})
-			_, err = c.Leads.Add(ctx, salesman.NewLead{Title: "Дубль", Email: "twice@example.ru"})
+			_, err = c.Leads.Create(ctx, &salesman.NewLead{Title: "Дубль", Email: "twice@example.ru"})
 			require.ErrorIs(t, err, leadkit.ErrOutcomeUnknown)
 			postsAre(t, s, 2)
 			assert.Equal(t, salesmantest.DefaultLeads+1, s.LeadCount())
 
 			// A 503 says the server did not process it: resent once, stored once.
 			s.Fail(salesmantest.Fault{Method: http.MethodPost, Status: 503, Header: http.Header{"Retry-After": {"0"}}})
-			id, err := c.Leads.Add(ctx, salesman.NewLead{Title: "Третий", Email: "third@example.ru"})
+			id, err := c.Leads.Create(ctx, &salesman.NewLead{Title: "Третий", Email: "third@example.ru"})
 			require.NoError(t, err)
-			assert.Equal(t, salesmantest.DefaultLeads+2, id)
+			assert.Equal(t, salesmantest.DefaultLeads+2, id.ID)
 			postsAre(t, s, 4)
 			assert.Equal(t, salesmantest.DefaultLeads+2, s.LeadCount())
 		})
@@ -266,9 +266,9 @@ func TestSandboxJSONBody(t *testing.T) {
 	s := salesmantest.NewServer(nil)
 	defer s.Close()
 	c := sandboxClient(t, s, salesman.V2, salesman.WithJSONBody())
-	id, err := c.Leads.Add(context.Background(), salesman.NewLead{Title: "Попов Павел", Phone: "+79990001122", Path: "Сайт"})
+	id, err := c.Leads.Create(context.Background(), &salesman.NewLead{Title: "Попов Павел", Phone: "+79990001122", Path: "Сайт"})
 	require.NoError(t, err)
-	l, err := sandboxClient(t, s, salesman.V3).Leads.Info(context.Background(), id)
+	l, err := sandboxClient(t, s, salesman.V3).Leads.Get(context.Background(), id.ID)
 	require.NoError(t, err)
 	assert.Equal(t, "Попов Павел", l.Title)
 	assert.Equal(t, 1, l.ClientPathID)
@@ -287,7 +287,7 @@ func TestSandboxUnderPrefix(t *testing.T) {
 	defer hs.Close()
 	c, err := salesman.NewClient(hs.URL+"/crm", salesmantest.DefaultLogin, salesmantest.DefaultAPIKey, salesman.WithAPIVersion(salesman.V3))
 	require.NoError(t, err)
-	l, err := c.Leads.Info(context.Background(), 1)
+	l, err := c.Leads.Get(context.Background(), 1)
 	require.NoError(t, err)
 	assert.Equal(t, 1, l.ID)
 }
@@ -312,26 +312,26 @@ func TestCanaryNeverPrinted(t *testing.T) {
 		}
 		_, err := c.Leads.Stat(ctx)
 		require.NoError(t, err)
-		_, err = c.Leads.Add(ctx, salesman.NewLead{Title: "A", Email: "a@b.ru"})
+		_, err = c.Leads.Create(ctx, &salesman.NewLead{Title: "A", Email: "a@b.ru"})
 		require.NoError(t, err)
-		_, err = c.Leads.Info(ctx, 1)
+		_, err = c.Leads.Get(ctx, 1)
 		require.NoError(t, err)
 		s.Fail(salesmantest.Fault{Status: 500, Body: `{"error":{"code":"500","text":"apikey=` + canary + `"}}`, Times: 2})
 		_, err = c.Leads.List(ctx, nil)
 		collect(err)
 		s.Fail(salesmantest.Fault{Status: 502, Body: "<html>bad gateway " + canary + "</html>"})
-		_, err = c.Leads.Add(ctx, salesman.NewLead{Title: "A", Email: "a@b.ru"})
+		_, err = c.Leads.Create(ctx, &salesman.NewLead{Title: "A", Email: "a@b.ru"})
 		collect(err)
 		s.Fail(salesmantest.Fault{Method: http.MethodPost, Drop: true})
-		_, err = c.Leads.Add(ctx, salesman.NewLead{Title: "A", Email: "a@b.ru"})
+		_, err = c.Leads.Create(ctx, &salesman.NewLead{Title: "A", Email: "a@b.ru"})
 		collect(err)
 		s.Fail(salesmantest.Fault{Drop: true, Times: 2})
-		_, err = c.Leads.Info(ctx, 1)
+		_, err = c.Leads.Get(ctx, 1)
 		collect(err)
 		s.Fail(salesmantest.Fault{Status: 200, Body: "<html>" + canary + "</html>"})
 		_, err = c.Leads.Stat(ctx)
 		collect(err)
-		_, err = c.Leads.Info(ctx, 99999)
+		_, err = c.Leads.Get(ctx, 99999)
 		collect(err)
 		s.Close()
 		_, err = c.Leads.Stat(ctx) // connection refused

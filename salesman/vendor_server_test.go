@@ -29,9 +29,9 @@ func TestV2JSONBodyAdd(t *testing.T) {
 		s := salesmantest.NewServer(nil)
 		defer s.Close()
 		c := sandboxClient(t, s, v, salesman.WithJSONBody())
-		id, err := c.Leads.Add(context.Background(), salesman.NewLead{Title: "Ольга Петрова", Email: "olga@example.ru", Phone: "+7 916 000-11-22"})
+		id, err := c.Leads.Create(context.Background(), &salesman.NewLead{Title: "Ольга Петрова", Email: "olga@example.ru", Phone: "+7 916 000-11-22"})
 		require.NoError(t, err, "%s", v)
-		l, err := c.Leads.Info(context.Background(), id)
+		l, err := c.Leads.Get(context.Background(), id.ID)
 		require.NoError(t, err)
 		assert.Equal(t, "olga@example.ru", l.Email)
 		assert.Equal(t, salesmantest.DefaultLeads+1, s.LeadCount())
@@ -64,11 +64,11 @@ func TestV1InfoUnderResult(t *testing.T) {
 	s := salesmantest.NewServer(nil)
 	defer s.Close()
 	c := sandboxClient(t, s, salesman.V1)
-	l, err := c.Leads.Info(context.Background(), 5)
+	l, err := c.Leads.Get(context.Background(), 5)
 	require.NoError(t, err)
 	assert.Equal(t, 5, l.ID)
 	assert.NotZero(t, l.Created)
-	_, err = c.Leads.Info(context.Background(), 100000)
+	_, err = c.Leads.Get(context.Background(), 100000)
 	assert.ErrorIs(t, err, salesman.ErrNotFound)
 }
 
@@ -81,7 +81,7 @@ func TestAddAnswered500AfterStoring(t *testing.T) {
 		defer s.Close()
 		s.Fail(salesmantest.Fault{Method: http.MethodPost, AfterVendor: true, Status: http.StatusInternalServerError})
 		c := sandboxClient(t, s, v)
-		_, err := c.Leads.Add(context.Background(), salesman.NewLead{Title: "Д'Артаньян", Email: "dart@example.ru"})
+		_, err := c.Leads.Create(context.Background(), &salesman.NewLead{Title: "Д'Артаньян", Email: "dart@example.ru"})
 		require.Error(t, err)
 		assert.ErrorIs(t, err, leadkit.ErrOutcomeUnknown, "%s: %v", v, err)
 		assert.Equal(t, salesmantest.DefaultLeads+1, s.LeadCount(), "the lead was stored")
@@ -105,7 +105,7 @@ func TestAllWithLeadAddedDuringWalk(t *testing.T) {
 				yields++
 				seen[l.ID]++
 				if yields == 100 || yields == 300 {
-					_, err := c.Leads.Add(context.Background(), salesman.NewLead{Title: "Новый", Email: "new@example.ru"})
+					_, err := c.Leads.Create(context.Background(), &salesman.NewLead{Title: "Новый", Email: "new@example.ru"})
 					require.NoError(t, err)
 				}
 			}
@@ -133,9 +133,9 @@ func TestPartnerZeroIsNone(t *testing.T) {
 		s := salesmantest.NewServer(nil)
 		defer s.Close()
 		c := sandboxClient(t, s, v)
-		id, err := c.Leads.Add(context.Background(), salesman.NewLead{Title: "Без партнёра", Email: "np@example.ru"})
+		id, err := c.Leads.Create(context.Background(), &salesman.NewLead{Title: "Без партнёра", Email: "np@example.ru"})
 		require.NoError(t, err)
-		l, err := c.Leads.Info(context.Background(), id)
+		l, err := c.Leads.Get(context.Background(), id.ID)
 		require.NoError(t, err)
 		assert.Equal(t, "", l.Partner, "%s", v)
 	}

@@ -57,40 +57,49 @@ type config struct {
 }
 
 // Option configures a Client. Pass options to NewClient.
-type Option = transport.Option[config]
+type Option struct{ apply transport.Option[config] }
+
+// options returns the core's form of opts.
+func options(opts []Option) []transport.Option[config] {
+	out := make([]transport.Option[config], len(opts))
+	for i, o := range opts {
+		out[i] = o.apply
+	}
+	return out
+}
 
 // WithHTTPClient sends requests through hc (its transport, proxy, TLS and
 // timeout are kept).
-func WithHTTPClient(hc *http.Client) Option { return transport.WithHTTPClient[config](hc) }
+func WithHTTPClient(hc *http.Client) Option { return Option{transport.WithHTTPClient[config](hc)} }
 
 // WithBaseURL replaces ProductionURL (use DevelopmentURL, a sandbox or a proxy).
-func WithBaseURL(rawURL string) Option { return transport.WithBaseURL[config](rawURL) }
+func WithBaseURL(rawURL string) Option { return Option{transport.WithBaseURL[config](rawURL)} }
 
 // WithUserAgent puts ua in front of leadkit's User-Agent.
-func WithUserAgent(ua string) Option { return transport.WithUserAgent[config](ua) }
+func WithUserAgent(ua string) Option { return Option{transport.WithUserAgent[config](ua)} }
 
 // WithLogger logs one debug line per HTTP attempt, secrets masked. Silent by default.
-func WithLogger(l *slog.Logger) Option { return transport.WithLogger[config](l) }
+func WithLogger(l *slog.Logger) Option { return Option{transport.WithLogger[config](l)} }
 
 // WithMaxRetries sets how many times a failed request may be retried (default 3).
-func WithMaxRetries(n int) Option { return transport.WithMaxRetries[config](n) }
+func WithMaxRetries(n int) Option { return Option{transport.WithMaxRetries[config](n)} }
 
 // WithRetryWait sets the backoff bounds between retries (default 500ms to 30s). A server's
 // Retry-After up to max is waited out and retried; a longer one is returned at once as the
 // error's RetryAfter, for the caller to schedule.
 func WithRetryWait(minWait, maxWait time.Duration) Option {
-	return transport.WithRetryWait[config](minWait, maxWait)
+	return Option{transport.WithRetryWait[config](minWait, maxWait)}
 }
 
 // WithMaxBodyBytes caps the size of a response body (default 10 MiB); a
 // larger answer is an error matching leadkit.ErrBodyTooLarge.
-func WithMaxBodyBytes(n int64) Option { return transport.WithMaxBodyBytes[config](n) }
+func WithMaxBodyBytes(n int64) Option { return Option{transport.WithMaxBodyBytes[config](n)} }
 
 // WithTokenHeader sets the header that carries the token on API calls and
 // the scheme written before it: ("Authorization", "Bearer") by default, which
 // sends "Authorization: Bearer <token>"; ("token", "") sends "token: <token>".
 func WithTokenHeader(name, scheme string) Option {
-	return transport.VendorOption(func(c *config) error {
+	return Option{transport.VendorOption(func(c *config) error {
 		if name == "" || !transport.IsToken(name) {
 			return leadkit.Invalid("tokenHeader", "%q is not a valid header name", name)
 		}
@@ -99,33 +108,33 @@ func WithTokenHeader(name, scheme string) Option {
 		}
 		c.tokenHeader, c.tokenScheme, c.tokenHeaderSet = name, scheme, true
 		return nil
-	})
+	})}
 }
 
 // WithTime sets the "time" query parameter of the token request
 // ("Time parameter"). WeClever does not document its meaning; it is sent as
 // given, and left out when empty (the default).
 func WithTime(t string) Option {
-	return transport.VendorOption(func(c *config) error {
+	return Option{transport.VendorOption(func(c *config) error {
 		if strings.ContainsAny(t, "\r\n\x00") {
 			return leadkit.Invalid("time", "must not contain control characters")
 		}
 		c.timeParam = t
 		return nil
-	})
+	})}
 }
 
 // WithLocation sets the time zone in which message dates without an offset
 // are read (default: Brasília time, UTC-03:00, which has had no daylight
 // saving since 2019).
 func WithLocation(loc *time.Location) Option {
-	return transport.VendorOption(func(c *config) error {
+	return Option{transport.VendorOption(func(c *config) error {
 		if loc == nil {
 			return leadkit.Invalid("location", "must not be nil")
 		}
 		c.location = loc
 		return nil
-	})
+	})}
 }
 
 // Brasilia is the default location of dates without an offset: UTC-03:00.
@@ -133,6 +142,9 @@ var brasilia = time.FixedZone("-03", -3*60*60)
 
 // Client calls the WeClever API. It is safe for concurrent use.
 type Client struct {
+	// Leads holds the lead APIs: Finalized and Get.
+	Leads *LeadsService
+
 	hc         *transport.Client
 	ts         *transport.TokenSource
 	platformID string
@@ -160,7 +172,7 @@ func NewClient(platformID, username, password string, opts ...Option) (*Client, 
 	}
 	s := transport.DefaultSettings(ProductionURL)
 	cfg := config{tokenHeader: DefaultTokenHeader, tokenScheme: DefaultTokenScheme, location: brasilia}
-	if err := transport.Apply(&s, &cfg, opts); err != nil {
+	if err := transport.Apply(&s, &cfg, options(opts)); err != nil {
 		return nil, err
 	}
 	c := &Client{
@@ -182,8 +194,12 @@ func NewClient(platformID, username, password string, opts ...Option) (*Client, 
 		return nil, err
 	}
 	c.hc = hc
+	c.Leads = &LeadsService{c: c}
 	return c, nil
 }
+
+// LeadsService holds WeClever's lead APIs. Reach it as Client.Leads.
+type LeadsService struct{ c *Client }
 
 // tokenBody is the answer of the token endpoint.
 type tokenBody struct {

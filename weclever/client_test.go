@@ -63,7 +63,7 @@ func TestTokenIsLazyAndCached(t *testing.T) {
 	assert.Equal(t, 0, mock.GetTotalCallCount(), "NewClient must not fetch a token")
 
 	for range 3 {
-		_, err := c.Lead(context.Background(), 42)
+		_, err := c.Leads.Get(context.Background(), 42)
 		require.NoError(t, err)
 	}
 	tok, err := c.Token(context.Background())
@@ -117,7 +117,7 @@ func TestCustomTokenHeader(t *testing.T) {
 		}
 		return httpmock.NewStringResponse(200, leadBody), nil
 	})
-	l, err := c.Lead(context.Background(), 42)
+	l, err := c.Leads.Get(context.Background(), 42)
 	require.NoError(t, err)
 	assert.Equal(t, "Ana", l.Name)
 }
@@ -141,7 +141,7 @@ func TestOneFetchForFiftyConcurrentCallers(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			<-start
-			_, err := c.Lead(context.Background(), 42)
+			_, err := c.Leads.Get(context.Background(), 42)
 			errs <- err
 		}()
 	}
@@ -170,11 +170,11 @@ func TestRefreshOnceOn401(t *testing.T) {
 		return httpmock.NewStringResponse(200, leadBody), nil
 	})
 	ctx := context.Background()
-	_, err := c.Lead(ctx, 42)
+	_, err := c.Leads.Get(ctx, 42)
 	require.NoError(t, err)
 	expired.Store("tok-1", true) // the server expires the token
 
-	_, err = c.Lead(ctx, 42)
+	_, err = c.Leads.Get(ctx, 42)
 	require.NoError(t, err, "a 401 must refresh the token and retry once")
 	assert.EqualValues(t, 2, ti.n.Load())
 	assert.Equal(t, 3, mock.GetCallCountInfo()["GET "+leadURL])
@@ -190,7 +190,7 @@ func TestNoRefreshLoopWhenNewTokenRefused(t *testing.T) {
 	mock.RegisterResponder("GET", tokenURL, ti.responder)
 	mock.RegisterResponder("GET", leadURL, httpmock.NewStringResponder(401, `{"message":"Token inválido"}`))
 
-	_, err := c.Lead(context.Background(), 42)
+	_, err := c.Leads.Get(context.Background(), 42)
 	require.Error(t, err)
 	assert.ErrorIs(t, err, weclever.ErrUnauthorized)
 	assert.ErrorIs(t, err, leadkit.ErrHTTPStatus)
@@ -202,7 +202,7 @@ func TestNoRefreshLoopWhenNewTokenRefused(t *testing.T) {
 	assert.Equal(t, 2, mock.GetCallCountInfo()["GET "+leadURL])
 
 	// The next call starts over: again at most one refresh.
-	_, err = c.Lead(context.Background(), 42)
+	_, err = c.Leads.Get(context.Background(), 42)
 	require.ErrorIs(t, err, weclever.ErrUnauthorized)
 	assert.LessOrEqual(t, ti.n.Load(), int64(4))
 	assert.LessOrEqual(t, mock.GetCallCountInfo()["GET "+leadURL], 4)
@@ -217,7 +217,7 @@ func TestWrongPasswordIsUnauthorized(t *testing.T) {
 	mock.RegisterResponder("GET", tokenURL, ti.responder)
 	mock.RegisterResponder("GET", leadURL, httpmock.NewStringResponder(200, leadBody))
 
-	_, err = c.Lead(context.Background(), 42)
+	_, err = c.Leads.Get(context.Background(), 42)
 	require.Error(t, err)
 	assert.ErrorIs(t, err, weclever.ErrUnauthorized)
 	var we *weclever.Error
@@ -266,7 +266,7 @@ func TestTokenContextCancelled(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
 	defer cancel()
 	startAt := time.Now()
-	_, err := c.Lead(ctx, 42)
+	_, err := c.Leads.Get(ctx, 42)
 	require.Error(t, err)
 	assert.True(t, errors.Is(err, context.DeadlineExceeded), "got %v", err)
 	assert.Less(t, time.Since(startAt), 500*time.Millisecond)

@@ -36,7 +36,7 @@ func TestSandboxEndToEnd(t *testing.T) {
 	ctx := context.Background()
 	from, to := weclevertest.SeedRange()
 
-	all, err := c.FinalizedLeads(ctx, from, to)
+	all, err := c.Leads.Finalized(ctx, from, to)
 	require.NoError(t, err)
 	assert.Len(t, all, weclevertest.DefaultLeads)
 	kinds := map[weclever.ClientLeadIDKind]int{}
@@ -61,7 +61,7 @@ func TestSandboxEndToEnd(t *testing.T) {
 	day := stored[10].FinalizedAt
 	loc := weclevertest.Location()
 	d0 := time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, loc)
-	dayLeads, err := c.FinalizedLeads(ctx, d0, d0)
+	dayLeads, err := c.Leads.Finalized(ctx, d0, d0)
 	require.NoError(t, err)
 	want := 0
 	for _, l := range stored {
@@ -72,15 +72,15 @@ func TestSandboxEndToEnd(t *testing.T) {
 	assert.Len(t, dayLeads, want, "a date-only lastDate covers the whole day")
 	assert.Contains(t, ids(dayLeads), stored[10].ID)
 
-	exact, err := c.FinalizedLeads(ctx, day, day)
+	exact, err := c.Leads.Finalized(ctx, day, day)
 	require.NoError(t, err)
 	assert.Contains(t, ids(exact), stored[10].ID, "date+time bounds are inclusive")
-	before, err := c.FinalizedLeads(ctx, d0, day.Add(-time.Second))
+	before, err := c.Leads.Finalized(ctx, d0, day.Add(-time.Second))
 	require.NoError(t, err)
 	assert.NotContains(t, ids(before), stored[10].ID)
 
 	// Details.
-	l, err := c.Lead(ctx, stored[10].ID)
+	l, err := c.Leads.Get(ctx, stored[10].ID)
 	require.NoError(t, err)
 	assert.Equal(t, stored[10].Details.Name, l.Name)
 	assert.Len(t, l.Chats.Messages, len(stored[10].Details.Chats.Messages))
@@ -88,11 +88,11 @@ func TestSandboxEndToEnd(t *testing.T) {
 	for i, m := range l.Chats.Messages {
 		assert.True(t, m.Created.Equal(stored[10].Details.Chats.Messages[i].Created))
 	}
-	empty, err := c.Lead(ctx, 100004)
+	empty, err := c.Leads.Get(ctx, 100004)
 	require.NoError(t, err)
 	assert.Empty(t, empty.Chats.Messages)
 
-	_, err = c.Lead(ctx, 1)
+	_, err = c.Leads.Get(ctx, 1)
 	assert.ErrorIs(t, err, weclever.ErrNotFound)
 	assert.Equal(t, 1, srv.TokensIssued(), "one token for the whole session")
 }
@@ -113,9 +113,9 @@ func TestSandboxTidyMatchesQuirky(t *testing.T) {
 	defer quirky.Close()
 	ct, cq := sandboxClient(t, tidy, weclevertest.DefaultPassword), sandboxClient(t, quirky, weclevertest.DefaultPassword)
 	for _, id := range []int64{100001, 100050, 100123} {
-		a, err := ct.Lead(context.Background(), id)
+		a, err := ct.Leads.Get(context.Background(), id)
 		require.NoError(t, err)
-		b, err := cq.Lead(context.Background(), id)
+		b, err := cq.Leads.Get(context.Background(), id)
 		require.NoError(t, err)
 		assert.Equal(t, a, b, "lead %d", id)
 	}
@@ -127,10 +127,10 @@ func TestSandboxTokenExpiry(t *testing.T) {
 	defer srv.Close()
 	c := sandboxClient(t, srv, weclevertest.DefaultPassword)
 	ctx := context.Background()
-	_, err := c.Lead(ctx, 100001)
+	_, err := c.Leads.Get(ctx, 100001)
 	require.NoError(t, err)
 	srv.ExpireTokens()
-	_, err = c.Lead(ctx, 100001)
+	_, err = c.Leads.Get(ctx, 100001)
 	require.NoError(t, err)
 	assert.Equal(t, 2, srv.TokensIssued())
 	assert.Equal(t, 3, srv.Count("GET", "/lead/find/weclever_id/"))
@@ -139,11 +139,11 @@ func TestSandboxTokenExpiry(t *testing.T) {
 	srv2 := weclevertest.NewServer(&weclevertest.Options{Leads: 5, TokenTTL: 30 * time.Millisecond})
 	defer srv2.Close()
 	c2 := sandboxClient(t, srv2, weclevertest.DefaultPassword)
-	_, err = c2.Lead(ctx, 100001)
+	_, err = c2.Leads.Get(ctx, 100001)
 	require.NoError(t, err)
 	issued := srv2.TokensIssued() // 1, or 2 on a machine slow enough to outlive the TTL in the first call
 	time.Sleep(50 * time.Millisecond)
-	_, err = c2.Lead(ctx, 100001)
+	_, err = c2.Leads.Get(ctx, 100001)
 	require.NoError(t, err)
 	assert.Greater(t, srv2.TokensIssued(), issued, "the expired token was replaced")
 }
@@ -154,7 +154,7 @@ func TestSandboxNewTokenRefusedToo(t *testing.T) {
 	defer srv.Close()
 	c := sandboxClient(t, srv, weclevertest.DefaultPassword)
 	srv.Fail(weclevertest.Fault{Path: "/lead/", Status: 401, Body: `{"message":"Unauthorized"}`, Times: -1})
-	_, err := c.Lead(context.Background(), 100001)
+	_, err := c.Leads.Get(context.Background(), 100001)
 	require.ErrorIs(t, err, weclever.ErrUnauthorized)
 	assert.Equal(t, 2, srv.TokensIssued())
 	assert.Equal(t, 2, srv.Count("GET", "/lead/"))
@@ -171,7 +171,7 @@ func TestSandboxConcurrentCallers(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			_, err := c.Lead(context.Background(), 100001+int64(i))
+			_, err := c.Leads.Get(context.Background(), 100001+int64(i))
 			errs <- err
 		}()
 	}
@@ -193,22 +193,22 @@ func TestSandboxFailures(t *testing.T) {
 	require.NoError(t, err)
 
 	srv.Fail(weclevertest.Fault{Path: "/lead/", Status: 503, Times: 2})
-	_, err = c.Lead(ctx, 100001)
+	_, err = c.Leads.Get(ctx, 100001)
 	require.NoError(t, err, "503 is retried")
 
 	srv.Fail(weclevertest.Fault{Path: "/lead/", DropMidBody: true})
-	_, err = c.Lead(ctx, 100001)
+	_, err = c.Leads.Get(ctx, 100001)
 	require.NoError(t, err, "a GET cut mid-body is retried")
 
 	srv.Fail(weclevertest.Fault{Path: "/lead/", Status: 502, Body: "<html>Bad Gateway</html>", Times: -1})
-	_, err = c.Lead(ctx, 100001)
+	_, err = c.Leads.Get(ctx, 100001)
 	var we *weclever.Error
 	require.ErrorAs(t, err, &we)
 	assert.Equal(t, 502, we.StatusCode)
 	srv.ClearFaults()
 
 	wrong := sandboxClient(t, srv, "not-the-password")
-	_, err = wrong.FinalizedLeads(ctx, time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC), time.Date(2024, 3, 2, 0, 0, 0, 0, time.UTC))
+	_, err = wrong.Leads.Finalized(ctx, time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC), time.Date(2024, 3, 2, 0, 0, 0, 0, time.UTC))
 	require.ErrorIs(t, err, weclever.ErrUnauthorized)
 	require.ErrorAs(t, err, &we)
 	assert.Equal(t, "Invalid credentials", we.Message)
@@ -245,7 +245,7 @@ func TestSandboxRefusesEscapedPlus(t *testing.T) {
 
 	// The client's own error for a plain-text 400 carries the text.
 	srv.Fail(weclevertest.Fault{Path: "/finalized/", Status: 400, Body: "Invalid date format", Header: http.Header{"Content-Type": {"text/plain"}}})
-	_, err = c.FinalizedLeads(context.Background(), time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC), time.Date(2024, 3, 2, 0, 0, 0, 0, time.UTC))
+	_, err = c.Leads.Finalized(context.Background(), time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC), time.Date(2024, 3, 2, 0, 0, 0, 0, time.UTC))
 	var we *weclever.Error
 	require.ErrorAs(t, err, &we)
 	assert.Equal(t, "Invalid date format", we.Message)
@@ -262,7 +262,7 @@ func TestSandboxUnderPrefix(t *testing.T) {
 		weclever.WithBaseURL(hs.URL+"/weclever"), fast)
 	require.NoError(t, err)
 	from, to := weclevertest.SeedRange()
-	leads, err := c.FinalizedLeads(context.Background(), from, to.Add(23*time.Hour+59*time.Minute))
+	leads, err := c.Leads.Finalized(context.Background(), from, to.Add(23*time.Hour+59*time.Minute))
 	require.NoError(t, err)
 	assert.Len(t, leads, 20)
 	assert.Equal(t, 1, sb.Count("GET", "/finalized/"))
@@ -278,15 +278,15 @@ func TestSandboxAddLeadAndReset(t *testing.T) {
 		ClientLeadID: weclever.IntClientLeadID(77), MappedStatus: "won", FinalizedAt: at,
 		Details: weclever.Lead{Name: "Lucía García", Status: "Venda realizada"},
 	})
-	leads, err := c.FinalizedLeads(context.Background(), at, at)
+	leads, err := c.Leads.Finalized(context.Background(), at, at)
 	require.NoError(t, err)
 	require.Len(t, leads, 1)
 	assert.Equal(t, weclever.FinalizedLead{ID: id, MappedStatus: "won", ClientLeadID: weclever.IntClientLeadID(77)}, leads[0])
-	l, err := c.Lead(context.Background(), id)
+	l, err := c.Leads.Get(context.Background(), id)
 	require.NoError(t, err)
 	assert.Equal(t, "Lucía García", l.Name)
 	srv.Reset()
-	_, err = c.Lead(context.Background(), id)
+	_, err = c.Leads.Get(context.Background(), id)
 	require.Error(t, err, "reset restores the seed and drops tokens")
 	assert.True(t, errorsIs(err, weclever.ErrNotFound), "%v", err)
 }
@@ -311,25 +311,25 @@ func TestCanary(t *testing.T) {
 	require.NoError(t, err)
 	require.NotEmpty(t, tok)
 	from, to := weclevertest.SeedRange()
-	record(c.FinalizedLeads(ctx, from, to))
-	record(c.Lead(ctx, 100001))
-	record(c.Lead(ctx, 5)) // 404
+	record(c.Leads.Finalized(ctx, from, to))
+	record(c.Leads.Get(ctx, 100001))
+	record(c.Leads.Get(ctx, 5)) // 404
 
 	// The server echoes both secrets back in error bodies.
 	basic := "Basic " + canary
 	srv.Fail(weclevertest.Fault{Path: "/lead/", Status: 400, Times: 1, Body: `{"error":"token ` + tok + ` and password ` + canary + ` refused"}`})
-	record(c.Lead(ctx, 100001))
+	record(c.Leads.Get(ctx, 100001))
 	srv.Fail(weclevertest.Fault{Path: "/lead/", Status: 500, Times: 2, Body: "plain " + tok + " " + canary + " " + basic})
-	record(c.Lead(ctx, 100001))
+	record(c.Leads.Get(ctx, 100001))
 	srv.Fail(weclevertest.Fault{Path: "/lead/", Status: 401, Times: -1, Body: `{"message":"bad ` + tok + `"}`})
-	record(c.Lead(ctx, 100001))
+	record(c.Leads.Get(ctx, 100001))
 	srv.ClearFaults()
 	srv.Fail(weclevertest.Fault{Path: "/token/", Status: 401, Times: -1, Body: `{"error":"wrong password ` + canary + `"}`})
 	srv.ExpireTokens()
-	record(c.Lead(ctx, 100001))
+	record(c.Leads.Get(ctx, 100001))
 	srv.ClearFaults()
 	srv.Fail(weclevertest.Fault{Path: "/lead/", Drop: true, Times: -1})
-	record(c.Lead(ctx, 100001))
+	record(c.Leads.Get(ctx, 100001))
 
 	for _, e := range errs {
 		t.Log(e)

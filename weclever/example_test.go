@@ -10,7 +10,7 @@ import (
 	"github.com/leadkit/leadkit/weclever/weclevertest"
 )
 
-func ExampleClient_FinalizedLeads() {
+func ExampleLeadsService_Finalized() {
 	srv := weclevertest.NewServer(&weclevertest.Options{Seed: 1})
 	defer srv.Close()
 	c, err := weclever.NewClient(weclevertest.DefaultPlatformID, weclevertest.DefaultUser,
@@ -20,7 +20,7 @@ func ExampleClient_FinalizedLeads() {
 		return
 	}
 	from, to := weclevertest.SeedRange() // midnight: sent as YYYY-MM-DD
-	leads, err := c.FinalizedLeads(context.Background(), from, to)
+	leads, err := c.Leads.Finalized(context.Background(), from, to)
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -38,21 +38,21 @@ func ExampleClient_FinalizedLeads() {
 	// 100003 null ""
 }
 
-func ExampleClient_Lead() {
+func ExampleLeadsService_Get() {
 	srv := weclevertest.NewServer(&weclevertest.Options{Seed: 1})
 	defer srv.Close()
 	c, _ := weclever.NewClient(weclevertest.DefaultPlatformID, weclevertest.DefaultUser,
 		weclevertest.DefaultPassword, weclever.WithBaseURL(srv.URL))
 	ctx := context.Background()
 
-	lead, err := c.Lead(ctx, 100004)
+	lead, err := c.Leads.Get(ctx, 100004)
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
 	fmt.Println("messages:", len(lead.Chats.Messages))
 
-	_, err = c.Lead(ctx, 999)
+	_, err = c.Leads.Get(ctx, 999)
 	fmt.Println(errors.Is(err, weclever.ErrNotFound))
 	// Output:
 	// messages: 0

@@ -118,10 +118,11 @@ type wireMessage[S ~string, I ~int64] struct {
 	Status      S `json:"status"`
 }
 
-// Lead calls "Busca por informações do lead" (GET
+// Get calls "Busca por informações do lead" (GET
 // /lead/find/weclever_id/{id}) for the lead with WeClever id id (a
 // FinalizedLead's ID). A lead WeClever does not know matches ErrNotFound.
-func (c *Client) Lead(ctx context.Context, id int64) (*Lead, error) {
+func (s *LeadsService) Get(ctx context.Context, id int64) (*Lead, error) {
+	c := s.c
 	if id <= 0 {
 		return nil, leadkit.Invalid("id", "must be a positive integer, got %d", id)
 	}

@@ -26,7 +26,7 @@ func leadClient(t *testing.T, status int, body []byte, opts ...weclever.Option) 
 func TestLeadRealWorldBody(t *testing.T) {
 	t.Parallel()
 	c, _ := leadClient(t, 200, readTestdata(t, "lead_real.json"))
-	l, err := c.Lead(context.Background(), 42)
+	l, err := c.Leads.Get(context.Background(), 42)
 	require.NoError(t, err)
 	assert.Equal(t, "João Souza", l.Name)
 	assert.Equal(t, "joao.souza42@exemplo.com.br", l.Email)
@@ -61,7 +61,7 @@ func TestLeadRealWorldBody(t *testing.T) {
 func TestLeadWithLocation(t *testing.T) {
 	t.Parallel()
 	c, _ := leadClient(t, 200, readTestdata(t, "lead_real.json"), weclever.WithLocation(time.UTC))
-	l, err := c.Lead(context.Background(), 42)
+	l, err := c.Leads.Get(context.Background(), 42)
 	require.NoError(t, err)
 	assert.True(t, l.Chats.Messages[0].Created.Equal(time.Date(2024, 3, 12, 14, 3, 5, 0, time.UTC)))
 }
@@ -69,7 +69,7 @@ func TestLeadWithLocation(t *testing.T) {
 func TestLeadDocumentedBody(t *testing.T) {
 	t.Parallel()
 	c, _ := leadClient(t, 200, readTestdata(t, "lead.json"))
-	l, err := c.Lead(context.Background(), 42)
+	l, err := c.Leads.Get(context.Background(), 42)
 	require.NoError(t, err)
 	assert.Equal(t, "string", l.Name)
 	require.Len(t, l.Chats.Messages, 1)
@@ -81,14 +81,14 @@ func TestLeadEmptyChatsAndNulls(t *testing.T) {
 	t.Parallel()
 	for _, name := range []string{"lead_empty_chats.json", "lead_nulls.json"} {
 		c, _ := leadClient(t, 200, readTestdata(t, name))
-		l, err := c.Lead(context.Background(), 42)
+		l, err := c.Leads.Get(context.Background(), 42)
 		require.NoError(t, err, name)
 		assert.NotNil(t, l.Chats.Messages, name)
 		assert.Empty(t, l.Chats.Messages, name)
 		assert.Zero(t, l.Feelings, name)
 	}
 	c, _ := leadClient(t, 200, readTestdata(t, "lead_nulls.json"))
-	l, err := c.Lead(context.Background(), 42)
+	l, err := c.Leads.Get(context.Background(), 42)
 	require.NoError(t, err)
 	assert.Equal(t, "Пётр Иванов", l.Name)
 	assert.Equal(t, "", l.Email)
@@ -97,7 +97,7 @@ func TestLeadEmptyChatsAndNulls(t *testing.T) {
 func TestLeadNotFound(t *testing.T) {
 	t.Parallel()
 	c, _ := leadClient(t, 404, []byte(`{"error":"Lead not found"}`))
-	_, err := c.Lead(context.Background(), 42)
+	_, err := c.Leads.Get(context.Background(), 42)
 	require.Error(t, err)
 	assert.ErrorIs(t, err, weclever.ErrNotFound)
 	assert.ErrorIs(t, err, leadkit.ErrHTTPStatus)
@@ -107,7 +107,7 @@ func TestLeadNotFound(t *testing.T) {
 	assert.Equal(t, "GET", re.Method)
 
 	c, _ = leadClient(t, 200, readTestdata(t, "lead_null.json"))
-	_, err = c.Lead(context.Background(), 42)
+	_, err = c.Leads.Get(context.Background(), 42)
 	assert.ErrorIs(t, err, weclever.ErrNotFound, `{"lead":null}`)
 }
 
@@ -115,7 +115,7 @@ func TestLeadRefusesBadID(t *testing.T) {
 	t.Parallel()
 	c, mock := newMock(t)
 	for _, id := range []int64{0, -5} {
-		_, err := c.Lead(context.Background(), id)
+		_, err := c.Leads.Get(context.Background(), id)
 		var ie *leadkit.InputError
 		require.ErrorAs(t, err, &ie)
 		assert.Equal(t, "id", ie.Field)
@@ -139,7 +139,7 @@ func TestLeadBrokenBodies(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			c, _ := leadClient(t, 200, []byte(tc.body))
-			_, err := c.Lead(context.Background(), 42)
+			_, err := c.Leads.Get(context.Background(), 42)
 			require.Error(t, err)
 			assert.ErrorIs(t, err, tc.want)
 			var re *leadkit.ResponseError
@@ -153,7 +153,7 @@ func TestLeadDocumented500IsAServerError(t *testing.T) {
 	// The docs label the lead answer "500 Successful operation": a real 500
 	// is still an error (retried, as for any GET), with its body decoded.
 	c, mock := leadClient(t, 500, readTestdata(t, "lead.json"), weclever.WithMaxRetries(1))
-	_, err := c.Lead(context.Background(), 42)
+	_, err := c.Leads.Get(context.Background(), 42)
 	require.Error(t, err)
 	var we *weclever.Error
 	require.ErrorAs(t, err, &we)
@@ -193,7 +193,7 @@ func TestErrorBodies(t *testing.T) {
 				}
 				return r, nil
 			})
-			_, err := c.Lead(context.Background(), 42)
+			_, err := c.Leads.Get(context.Background(), 42)
 			var we *weclever.Error
 			require.ErrorAs(t, err, &we)
 			assert.Equal(t, tc.status, we.StatusCode)
@@ -218,7 +218,7 @@ func TestRateLimited(t *testing.T) {
 		r.Header.Set("Retry-After", "7")
 		return r, nil
 	})
-	_, err := c.Lead(context.Background(), 42)
+	_, err := c.Leads.Get(context.Background(), 42)
 	var rl *weclever.RateLimitError
 	require.ErrorAs(t, err, &rl)
 	assert.Equal(t, 7*time.Second, rl.RetryAfter)

@@ -35,7 +35,7 @@ type wireFinalizedLead struct {
 	ClientLeadID ClientLeadID `json:"client_lead_id"`
 }
 
-// FinalizedLeads calls "Busca dos leads por data" (GET
+// Finalized calls "Busca dos leads por data" (GET
 // /lead/find/finalized/{firstDate}/{lastDate}): every lead whose attendance
 // was finalized between from and to.
 //
@@ -44,7 +44,8 @@ type wireFinalizedLead struct {
 // YYYY-MM-DD+HH:mm:ss. Build them in the zone the account works in, e.g.
 // time.Date(2024, 3, 1, 0, 0, 0, 0, loc). from after to, a zero time or a
 // year outside 0000-9999 is refused before anything is sent.
-func (c *Client) FinalizedLeads(ctx context.Context, from, to time.Time) ([]FinalizedLead, error) {
+func (s *LeadsService) Finalized(ctx context.Context, from, to time.Time) ([]FinalizedLead, error) {
+	c := s.c
 	first, err := FormatDate(from)
 	if err != nil {
 		return nil, leadkit.Invalid("firstDate", "%s", err)

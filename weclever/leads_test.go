@@ -77,9 +77,9 @@ func TestDatePathReachesServerWithLiteralPlus(t *testing.T) {
 	brt := time.FixedZone("-03", -3*3600)
 	ctx := context.Background()
 
-	_, err = c.FinalizedLeads(ctx, time.Date(2024, 3, 1, 8, 30, 0, 0, brt), time.Date(2024, 3, 2, 18, 0, 5, 0, brt))
+	_, err = c.Leads.Finalized(ctx, time.Date(2024, 3, 1, 8, 30, 0, 0, brt), time.Date(2024, 3, 2, 18, 0, 5, 0, brt))
 	require.NoError(t, err)
-	_, err = c.FinalizedLeads(ctx, time.Date(2024, 3, 1, 0, 0, 0, 0, brt), time.Date(2024, 3, 31, 0, 0, 0, 0, brt))
+	_, err = c.Leads.Finalized(ctx, time.Date(2024, 3, 1, 0, 0, 0, 0, brt), time.Date(2024, 3, 31, 0, 0, 0, 0, brt))
 	require.NoError(t, err)
 
 	mu.Lock()
@@ -99,16 +99,16 @@ func TestFinalizedLeadsRefusesBadRanges(t *testing.T) {
 	ctx := context.Background()
 	d := func(day int) time.Time { return time.Date(2024, 3, day, 0, 0, 0, 0, time.UTC) }
 
-	_, err := c.FinalizedLeads(ctx, d(5), d(4))
+	_, err := c.Leads.Finalized(ctx, d(5), d(4))
 	require.ErrorIs(t, err, leadkit.ErrInvalidInput)
 	var ie *leadkit.InputError
 	require.ErrorAs(t, err, &ie)
 	assert.Equal(t, "firstDate", ie.Field)
 
-	_, err = c.FinalizedLeads(ctx, time.Time{}, d(4))
+	_, err = c.Leads.Finalized(ctx, time.Time{}, d(4))
 	require.ErrorAs(t, err, &ie)
 	assert.Equal(t, "firstDate", ie.Field)
-	_, err = c.FinalizedLeads(ctx, d(4), time.Time{})
+	_, err = c.Leads.Finalized(ctx, d(4), time.Time{})
 	require.ErrorAs(t, err, &ie)
 	assert.Equal(t, "lastDate", ie.Field)
 
@@ -120,7 +120,7 @@ func TestFinalizedLeadsDecodes(t *testing.T) {
 	c, mock := newMock(t)
 	mock.RegisterResponder("GET", tokenURL, (&tokenIssuer{}).responder)
 	mock.RegisterResponder("GET", listURL, httpmock.NewBytesResponder(200, readTestdata(t, "finalized_mixed.json")))
-	leads, err := c.FinalizedLeads(context.Background(), time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC), time.Date(2024, 3, 31, 0, 0, 0, 0, time.UTC))
+	leads, err := c.Leads.Finalized(context.Background(), time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC), time.Date(2024, 3, 31, 0, 0, 0, 0, time.UTC))
 	require.NoError(t, err)
 	require.Len(t, leads, 7)
 
@@ -155,7 +155,7 @@ func TestFinalizedLeadsEmptyAndDocumentedBodies(t *testing.T) {
 		c, mock := newMock(t)
 		mock.RegisterResponder("GET", tokenURL, (&tokenIssuer{}).responder)
 		mock.RegisterResponder("GET", listURL, httpmock.NewBytesResponder(200, readTestdata(t, name)))
-		leads, err := c.FinalizedLeads(context.Background(), time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC), time.Date(2024, 3, 31, 0, 0, 0, 0, time.UTC))
+		leads, err := c.Leads.Finalized(context.Background(), time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC), time.Date(2024, 3, 31, 0, 0, 0, 0, time.UTC))
 		require.NoError(t, err, name)
 		assert.NotNil(t, leads, name)
 		if name == "finalized.json" {
@@ -172,7 +172,7 @@ func TestFinalizedLeadsBadClientLeadID(t *testing.T) {
 	c, mock := newMock(t)
 	mock.RegisterResponder("GET", tokenURL, (&tokenIssuer{}).responder)
 	mock.RegisterResponder("GET", listURL, httpmock.NewStringResponder(200, `{"leads":[{"weclever_lead_id":1,"client_lead_id":true}]}`))
-	_, err := c.FinalizedLeads(context.Background(), time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC), time.Date(2024, 3, 31, 0, 0, 0, 0, time.UTC))
+	_, err := c.Leads.Finalized(context.Background(), time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC), time.Date(2024, 3, 31, 0, 0, 0, 0, time.UTC))
 	assert.ErrorIs(t, err, leadkit.ErrDecode)
 }
 

@@ -194,13 +194,14 @@ func IsNothingChanged(err error) bool {
 	return false
 }
 
-// LeadArchive calls "Arquivo de Lead": the leads created or changed on day
+// Archive calls "Arquivo de Lead": the leads created or changed on day
 // (GET ?data=YYYY-MM-DD; a zero day asks for the server's default,
 // yesterday). Zen answers HTTP 400 when nothing was created or changed that
 // day: that answer becomes an empty archive, while any other 400 stays an
 // error matching ErrBadRequest. Zen allows one call every 5 minutes per
 // token; see the package doc.
-func (c *Client) LeadArchive(ctx context.Context, day time.Time) (*Archive, error) {
+func (s *LeadsService) Archive(ctx context.Context, day time.Time) (*Archive, error) {
+	c := s.c
 	if err := c.acquire(ctx, EndpointArchive, c.wait); err != nil {
 		return nil, err
 	}

@@ -19,23 +19,23 @@ func TestCancelledCallKeepsTheWindow(t *testing.T) {
 	c, sb := newSandbox(t, &zentest.Options{NoRateLimits: true}) // Zen's own client-side windows
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	_, err := c.Totals(ctx, friday)
+	_, err := c.Leads.Totals(ctx, friday)
 	assert.ErrorIs(t, err, context.Canceled)
-	_, err = c.LeadArchive(ctx, friday)
+	_, err = c.Leads.Archive(ctx, friday)
 	assert.ErrorIs(t, err, context.Canceled)
-	for range c.AllLeadsByUser(ctx, friday, friday) {
+	for range c.Leads.AllByUser(ctx, friday, friday) {
 		break
 	}
 	assert.Empty(t, sb.Requests(), "nothing was sent")
 
-	_, err = c.Totals(context.Background(), friday)
+	_, err = c.Leads.Totals(context.Background(), friday)
 	require.NoError(t, err, "the window is still free")
-	_, err = c.LeadArchive(context.Background(), friday)
+	_, err = c.Leads.Archive(context.Background(), friday)
 	require.NoError(t, err)
-	_, err = c.LeadsByUser(context.Background(), friday, friday, 1)
+	_, err = c.Leads.ByUser(context.Background(), friday, friday, 1)
 	require.NoError(t, err)
 
-	_, err = c.Totals(context.Background(), friday)
+	_, err = c.Leads.Totals(context.Background(), friday)
 	var rl *zen.RateLimitError
 	assert.ErrorAs(t, err, &rl, "the real call did spend it")
 }

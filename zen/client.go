@@ -64,37 +64,46 @@ type config struct {
 }
 
 // Option configures a Client. Pass options to NewClient.
-type Option = transport.Option[config]
+type Option struct{ apply transport.Option[config] }
+
+// options returns the core's form of opts.
+func options(opts []Option) []transport.Option[config] {
+	out := make([]transport.Option[config], len(opts))
+	for i, o := range opts {
+		out[i] = o.apply
+	}
+	return out
+}
 
 // WithHTTPClient sends requests through hc (its transport, proxy, TLS and
 // timeout are kept).
-func WithHTTPClient(hc *http.Client) Option { return transport.WithHTTPClient[config](hc) }
+func WithHTTPClient(hc *http.Client) Option { return Option{transport.WithHTTPClient[config](hc)} }
 
 // WithUserAgent puts ua in front of leadkit's User-Agent.
-func WithUserAgent(ua string) Option { return transport.WithUserAgent[config](ua) }
+func WithUserAgent(ua string) Option { return Option{transport.WithUserAgent[config](ua)} }
 
 // WithLogger logs one debug line per HTTP attempt and per rate-limit wait,
 // secrets masked. Silent by default.
-func WithLogger(l *slog.Logger) Option { return transport.WithLogger[config](l) }
+func WithLogger(l *slog.Logger) Option { return Option{transport.WithLogger[config](l)} }
 
 // WithMaxRetries sets how many times a failed request may be retried (default 3).
-func WithMaxRetries(n int) Option { return transport.WithMaxRetries[config](n) }
+func WithMaxRetries(n int) Option { return Option{transport.WithMaxRetries[config](n)} }
 
 // WithRetryWait sets the backoff bounds between retries (default 500ms to 30s). A server's
 // Retry-After up to max is waited out and retried; a longer one is returned at once as the
 // error's RetryAfter, for the caller to schedule.
 func WithRetryWait(minWait, maxWait time.Duration) Option {
-	return transport.WithRetryWait[config](minWait, maxWait)
+	return Option{transport.WithRetryWait[config](minWait, maxWait)}
 }
 
 // WithMaxBodyBytes caps the size of a response body (default 10 MiB); a
 // larger answer is an error matching leadkit.ErrBodyTooLarge.
-func WithMaxBodyBytes(n int64) Option { return transport.WithMaxBodyBytes[config](n) }
+func WithMaxBodyBytes(n int64) Option { return Option{transport.WithMaxBodyBytes[config](n)} }
 
 // WithEndpointURL sets the full URL of one endpoint, as Zen's integration
 // screen hands it out (for example "https://app.crmzen.com.br/api/totais_lead").
 func WithEndpointURL(e Endpoint, rawURL string) Option {
-	return transport.VendorOption(func(c *config) error {
+	return Option{transport.VendorOption(func(c *config) error {
 		if !e.valid() {
 			return leadkit.Invalid("endpoint", "unknown endpoint %q", string(e))
 		}
@@ -114,24 +123,27 @@ func WithEndpointURL(e Endpoint, rawURL string) Option {
 		}
 		c.urls[e] = u.String()
 		return nil
-	})
+	})}
 }
 
 // WithTimeZone sets the zone in which Zen's date-times (without offset) are
 // read and in which days are formatted (default America/Sao_Paulo).
 func WithTimeZone(loc *time.Location) Option {
-	return transport.VendorOption(func(c *config) error {
+	return Option{transport.VendorOption(func(c *config) error {
 		if loc == nil {
 			return leadkit.Invalid("timeZone", "must not be nil")
 		}
 		c.loc = loc
 		return nil
-	})
+	})}
 }
 
 // Client talks to one Zen account. It is safe for concurrent use; create it
 // once and share it.
 type Client struct {
+	// Leads holds the lead APIs: Totals, ByUser, AllByUser, Archive, Send.
+	Leads *LeadsService
+
 	tc      *transport.Client
 	token   transport.Secret
 	urls    map[Endpoint]string
@@ -151,7 +163,7 @@ func NewClient(baseURL, token string, opts ...Option) (*Client, error) {
 	}
 	s := transport.DefaultSettings(baseURL)
 	var cfg config
-	if err := transport.Apply(&s, &cfg, opts); err != nil {
+	if err := transport.Apply(&s, &cfg, options(opts)); err != nil {
 		return nil, err
 	}
 	c := &Client{token: transport.NewSecret(token), urls: map[Endpoint]string{}, limits: DefaultLimits(), wait: cfg.wait, loc: cfg.loc}
@@ -187,8 +199,12 @@ func NewClient(baseURL, token string, opts ...Option) (*Client, error) {
 	}
 	c.tc = tc
 	c.logger = tc.Logger()
+	c.Leads = &LeadsService{c: c}
 	return c, nil
 }
+
+// LeadsService holds Zen's lead APIs. Reach it as Client.Leads.
+type LeadsService struct{ c *Client }
 
 // get sends a GET to endpoint e and decodes the JSON answer into out.
 func (c *Client) get(ctx context.Context, e Endpoint, query any, out any) error {

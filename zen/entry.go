@@ -134,14 +134,15 @@ func isTyped(k string) bool {
 	return false
 }
 
-// SendLead calls "Distribuição de Lead (Entrada)": a form-encoded POST with
+// Send calls "Distribuição de Lead (Entrada)": a form-encoded POST with
 // the token in the query string, as Zen documents. A lead is sent at most
 // once per call: when the outcome is unknown (a timeout or a connection lost
 // after the request may have reached Zen) the error matches
 // leadkit.ErrOutcomeUnknown and nothing is resent; check before sending it
 // again (Zen advises keeping a queue and retrying). Zen's errors
 // ({"Erro", "Mensagem"}) come back as *Error.
-func (c *Client) SendLead(ctx context.Context, lead LeadEntry) error {
+func (s *LeadsService) Send(ctx context.Context, lead *LeadEntry) error {
+	c := s.c
 	form, err := lead.Form()
 	if err != nil {
 		return err

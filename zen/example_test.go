@@ -12,7 +12,7 @@ import (
 
 // Read a day's distribution totals. The sandbox stands in for the account
 // URL and token of Zen's integration screen.
-func ExampleClient_Totals() {
+func ExampleLeadsService_Totals() {
 	sb := zentest.NewServer(nil)
 	defer sb.Close()
 
@@ -21,7 +21,7 @@ func ExampleClient_Totals() {
 		panic(err)
 	}
 	day := time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)
-	totals, err := client.Totals(context.Background(), day)
+	totals, err := client.Leads.Totals(context.Background(), day)
 	if err != nil {
 		panic(err)
 	}
@@ -32,7 +32,7 @@ func ExampleClient_Totals() {
 
 	// A second call inside Zen's 5-minute window is refused before it
 	// leaves the process.
-	_, err = client.Totals(context.Background(), day)
+	_, err = client.Leads.Totals(context.Background(), day)
 	var rl *zen.RateLimitError
 	fmt.Println("rate limited:", errors.As(err, &rl) && rl.ClientSide)
 	// Output:
@@ -45,7 +45,7 @@ func ExampleClient_Totals() {
 
 // Iterate over every lead of a date range; the iterator waits out Zen's
 // one-call-a-minute window between pages (shortened here for the sandbox).
-func ExampleClient_AllLeadsByUser() {
+func ExampleLeadsService_AllByUser() {
 	sb := zentest.NewServer(&zentest.Options{LeadsByUserWindow: 10 * time.Millisecond})
 	defer sb.Close()
 
@@ -56,7 +56,7 @@ func ExampleClient_AllLeadsByUser() {
 	from := time.Date(2026, 11, 16, 0, 0, 0, 0, time.UTC)
 	to := time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)
 	perUser := map[string]int{}
-	for lead, err := range client.AllLeadsByUser(context.Background(), from, to) {
+	for lead, err := range client.Leads.AllByUser(context.Background(), from, to) {
 		if err != nil {
 			panic(err)
 		}

@@ -155,10 +155,11 @@ func checkRange(from, to time.Time) error {
 	return nil
 }
 
-// LeadsByUser calls "Consulta de Leads por Usuário" for the days from..to
+// ByUser calls "Consulta de Leads por Usuário" for the days from..to
 // (calendar days, inclusive) and returns page page (from 1).
 // Zen allows one call a minute per token; see the package doc.
-func (c *Client) LeadsByUser(ctx context.Context, from, to time.Time, page int) (*LeadsByUserPage, error) {
+func (s *LeadsService) ByUser(ctx context.Context, from, to time.Time, page int) (*LeadsByUserPage, error) {
+	c := s.c
 	if err := checkRange(from, to); err != nil {
 		return nil, err
 	}
@@ -185,12 +186,13 @@ func (c *Client) leadsPage(ctx context.Context, from, to time.Time, page int) (*
 	return p, nil
 }
 
-// AllLeadsByUser yields every lead of the days from..to, page after page,
+// AllByUser yields every lead of the days from..to, page after page,
 // each with its user's name and e-mail. It always waits out Zen's one call a
 // minute between pages (honouring ctx, and logging each wait), stops when
 // the caller stops, after the last page, or when the server answers another
 // page than the one asked for (a server that ignores paging).
-func (c *Client) AllLeadsByUser(ctx context.Context, from, to time.Time) iter.Seq2[UserLead, error] {
+func (s *LeadsService) AllByUser(ctx context.Context, from, to time.Time) iter.Seq2[UserLead, error] {
+	c := s.c
 	return func(yield func(UserLead, error) bool) {
 		if err := checkRange(from, to); err != nil {
 			yield(UserLead{}, err)

@@ -17,6 +17,6 @@ func TestWithMaxBodyBytes(t *testing.T) {
 	require.ErrorIs(t, err, leadkit.ErrInvalidInput)
 	c, mock := newMock(t, zen.WithMaxBodyBytes(64))
 	mock.RegisterResponder("GET", base+"/api/totais_lead", jsonResponder(t, 200, `{"data":"`+strings.Repeat("x", 100)+`"}`))
-	_, err = c.Totals(context.Background(), day)
+	_, err = c.Leads.Totals(context.Background(), day)
 	require.ErrorIs(t, err, leadkit.ErrBodyTooLarge)
 }

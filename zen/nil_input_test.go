@@ -31,20 +31,20 @@ func TestNilContextIsInvalidAlsoWhenWaiting(t *testing.T) {
 	mock.RegisterResponder("GET", base+"/api/totais_lead", jsonResponder(t, 200, golden(t, "totals-numbers.json")))
 	var nilCtx context.Context
 	for range 2 {
-		_, err := c.Totals(nilCtx, day) //nolint:staticcheck // a nil context on purpose
+		_, err := c.Leads.Totals(nilCtx, day) //nolint:staticcheck // a nil context on purpose
 		assert.ErrorIs(t, err, leadkit.ErrInvalidInput)
 	}
-	_, err := c.LeadArchive(nilCtx, day) //nolint:staticcheck // a nil context on purpose
+	_, err := c.Leads.Archive(nilCtx, day) //nolint:staticcheck // a nil context on purpose
 	assert.ErrorIs(t, err, leadkit.ErrInvalidInput)
-	_, err = c.LeadsByUser(nilCtx, day, day, 1) //nolint:staticcheck // a nil context on purpose
+	_, err = c.Leads.ByUser(nilCtx, day, day, 1) //nolint:staticcheck // a nil context on purpose
 	assert.ErrorIs(t, err, leadkit.ErrInvalidInput)
-	for _, err := range c.AllLeadsByUser(nilCtx, day, day) { //nolint:staticcheck // a nil context on purpose
+	for _, err := range c.Leads.AllByUser(nilCtx, day, day) { //nolint:staticcheck // a nil context on purpose
 		assert.ErrorIs(t, err, leadkit.ErrInvalidInput)
 	}
 	assert.Equal(t, 0, mock.GetTotalCallCount())
 
 	// The refused calls spent no window: a real call still goes out.
-	_, err = c.Totals(context.Background(), day)
+	_, err = c.Leads.Totals(context.Background(), day)
 	require.NoError(t, err)
 }
 

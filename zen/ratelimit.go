@@ -42,34 +42,34 @@ func (l Limits) window(e Endpoint) time.Duration {
 // WithLimits replaces the client-side windows (for sandboxes and tests, so
 // that nothing waits for minutes; or for an account with other limits).
 func WithLimits(l Limits) Option {
-	return transport.VendorOption(func(c *config) error {
+	return Option{transport.VendorOption(func(c *config) error {
 		if l.Totals < 0 || l.LeadsByUser < 0 || l.Archive < 0 {
 			return leadkit.Invalid("Limits", "intervals must not be negative")
 		}
 		c.limits = &l
 		return nil
-	})
+	})}
 }
 
 // WithWaitOnRateLimit makes a call inside the window wait for it to pass
 // (honouring ctx) instead of failing with a *RateLimitError.
 func WithWaitOnRateLimit() Option {
-	return transport.VendorOption(func(c *config) error {
+	return Option{transport.VendorOption(func(c *config) error {
 		c.wait = true
 		return nil
-	})
+	})}
 }
 
 // WithLimiter shares the client-side limits through l, for example between
 // the replicas of a service (see Limiter).
 func WithLimiter(l Limiter) Option {
-	return transport.VendorOption(func(c *config) error {
+	return Option{transport.VendorOption(func(c *config) error {
 		if l == nil {
 			return leadkit.Invalid("Limiter", "must not be nil")
 		}
 		c.limiter = l
 		return nil
-	})
+	})}
 }
 
 // Limiter decides whether a call may go out now. The client calls Allow

@@ -22,18 +22,18 @@ func TestDateConversionErrorsMaskTheToken(t *testing.T) {
 	mock.RegisterResponder("GET", base+"/api/leads_usuario", jsonResponder(t, 200, leads))
 	mock.RegisterResponder("GET", base+"/api/arquivo-lead", jsonResponder(t, 200, archive))
 
-	_, err := c.LeadsByUser(context.Background(), day, day, 1)
+	_, err := c.Leads.ByUser(context.Background(), day, day, 1)
 	require.Error(t, err)
 	assert.ErrorIs(t, err, leadkit.ErrDecode)
 	assert.Contains(t, err.Error(), "data_entrada")
 	assert.NotContains(t, err.Error(), token)
 
-	for _, err := range c.AllLeadsByUser(context.Background(), day, day) {
+	for _, err := range c.Leads.AllByUser(context.Background(), day, day) {
 		require.Error(t, err)
 		assert.NotContains(t, err.Error(), token)
 	}
 
-	_, err = c.LeadArchive(context.Background(), day)
+	_, err = c.Leads.Archive(context.Background(), day)
 	require.Error(t, err)
 	assert.ErrorIs(t, err, leadkit.ErrDecode)
 	assert.Contains(t, err.Error(), "data_criacao_lead")

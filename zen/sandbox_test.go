@@ -38,7 +38,7 @@ func newSandbox(t *testing.T, o *zentest.Options, opts ...zen.Option) (*zen.Clie
 func TestSandboxTotalsMatchLeads(t *testing.T) {
 	t.Parallel()
 	c, _ := newSandbox(t, &zentest.Options{NoRateLimits: true}, zen.WithLimits(zen.Limits{}))
-	tot, err := c.Totals(context.Background(), friday)
+	tot, err := c.Leads.Totals(context.Background(), friday)
 	require.NoError(t, err)
 	assert.Equal(t, "2026-11-20", tot.Date)
 	require.NotEmpty(t, tot.Users)
@@ -52,7 +52,7 @@ func TestSandboxTotalsMatchLeads(t *testing.T) {
 		assert.Equal(t, u.TotalLeads, n, "origins add up to the user's total")
 	}
 	leads := 0
-	for _, err := range c.AllLeadsByUser(context.Background(), friday, friday) {
+	for _, err := range c.Leads.AllByUser(context.Background(), friday, friday) {
 		require.NoError(t, err)
 		leads++
 	}
@@ -63,14 +63,14 @@ func TestSandboxTidyAndQuirkyAgree(t *testing.T) {
 	t.Parallel()
 	a, _ := newSandbox(t, &zentest.Options{Seed: 7})
 	b, _ := newSandbox(t, &zentest.Options{Seed: 7, Tidy: true})
-	ta, err := a.Totals(context.Background(), friday)
+	ta, err := a.Leads.Totals(context.Background(), friday)
 	require.NoError(t, err)
-	tb, err := b.Totals(context.Background(), friday)
+	tb, err := b.Leads.Totals(context.Background(), friday)
 	require.NoError(t, err)
 	assert.Equal(t, ta, tb, "the quirks change the wire, not the data")
 
 	c, _ := newSandbox(t, &zentest.Options{Seed: 8})
-	tc, err := c.Totals(context.Background(), friday)
+	tc, err := c.Leads.Totals(context.Background(), friday)
 	require.NoError(t, err)
 	assert.NotEqual(t, ta, tc, "another seed gives other data")
 }
@@ -78,11 +78,11 @@ func TestSandboxTidyAndQuirkyAgree(t *testing.T) {
 func TestSandboxQuietDay(t *testing.T) {
 	t.Parallel()
 	c, _ := newSandbox(t, nil)
-	tot, err := c.Totals(context.Background(), sunday)
+	tot, err := c.Leads.Totals(context.Background(), sunday)
 	require.NoError(t, err)
 	assert.Empty(t, tot.Users)
 	assert.Zero(t, tot.Errors.Total(), `"erros": [] decodes as zeros`)
-	a, err := c.LeadArchive(context.Background(), sunday)
+	a, err := c.Leads.Archive(context.Background(), sunday)
 	require.NoError(t, err, "the archive's HTTP 400 for a quiet day is an empty archive")
 	assert.Empty(t, a.Leads)
 }
@@ -91,9 +91,9 @@ func TestSandboxServerWindow(t *testing.T) {
 	t.Parallel()
 	// Client-side limit off, so the server's own 429 shows.
 	c, sb := newSandbox(t, &zentest.Options{TotalsWindow: time.Hour}, zen.WithLimits(zen.Limits{}))
-	_, err := c.Totals(context.Background(), friday)
+	_, err := c.Leads.Totals(context.Background(), friday)
 	require.NoError(t, err)
-	_, err = c.Totals(context.Background(), friday)
+	_, err = c.Leads.Totals(context.Background(), friday)
 	var rl *zen.RateLimitError
 	require.ErrorAs(t, err, &rl)
 	assert.False(t, rl.ClientSide)
@@ -105,18 +105,18 @@ func TestSandboxSendLeadShowsUp(t *testing.T) {
 	t.Parallel()
 	c, _ := newSandbox(t, &zentest.Options{NoRateLimits: true}, zen.WithLimits(zen.Limits{}))
 	today := time.Now().In(mustSaoPaulo())
-	before, err := c.Totals(context.Background(), today)
+	before, err := c.Leads.Totals(context.Background(), today)
 	require.NoError(t, err)
-	err = c.SendLead(context.Background(), zen.LeadEntry{
+	err = c.Leads.Send(context.Background(), &zen.LeadEntry{
 		Action: zen.ActionInsert, IntegrationCode: "SITE-991", Name: "Fernanda Araújo",
 		Email: "fernanda@exemplo.com.br", Origin: "Site", Product: "Terreno",
 	})
 	require.NoError(t, err)
-	after, err := c.Totals(context.Background(), today)
+	after, err := c.Leads.Totals(context.Background(), today)
 	require.NoError(t, err)
 	assert.Equal(t, total(before)+1, total(after))
 
-	a, err := c.LeadArchive(context.Background(), today)
+	a, err := c.Leads.Archive(context.Background(), today)
 	require.NoError(t, err)
 	found := false
 	for _, l := range a.Leads {
@@ -127,12 +127,12 @@ func TestSandboxSendLeadShowsUp(t *testing.T) {
 	}
 	assert.True(t, found, "the lead sent in is in today's archive")
 
-	require.NoError(t, c.SendLead(context.Background(), zen.LeadEntry{Action: zen.ActionDelete, IntegrationCode: "SITE-991"}))
-	gone, err := c.Totals(context.Background(), today)
+	require.NoError(t, c.Leads.Send(context.Background(), &zen.LeadEntry{Action: zen.ActionDelete, IntegrationCode: "SITE-991"}))
+	gone, err := c.Leads.Totals(context.Background(), today)
 	require.NoError(t, err)
 	assert.Equal(t, total(before), total(gone))
 
-	err = c.SendLead(context.Background(), zen.LeadEntry{Action: zen.ActionEdit, IntegrationCode: "NOPE"})
+	err = c.Leads.Send(context.Background(), &zen.LeadEntry{Action: zen.ActionEdit, IntegrationCode: "NOPE"})
 	require.ErrorIs(t, err, zen.ErrBadRequest)
 }
 
@@ -158,9 +158,9 @@ func TestSandboxWrongToken(t *testing.T) {
 	t.Cleanup(sb.Close)
 	c, err := zen.NewClient(sb.URL, "wrong-token")
 	require.NoError(t, err)
-	_, err = c.Totals(context.Background(), friday)
+	_, err = c.Leads.Totals(context.Background(), friday)
 	require.ErrorIs(t, err, zen.ErrUnauthorized)
-	err = c.SendLead(context.Background(), zen.LeadEntry{Action: zen.ActionInsert, Name: "x"})
+	err = c.Leads.Send(context.Background(), &zen.LeadEntry{Action: zen.ActionInsert, Name: "x"})
 	require.ErrorIs(t, err, zen.ErrUnauthorized)
 }
 
@@ -173,7 +173,7 @@ func TestSandboxSendLeadSentOnceWhenConnectionDrops(t *testing.T) {
 	} {
 		c, sb := newSandbox(t, nil)
 		sb.Fail(f)
-		err := c.SendLead(context.Background(), zen.LeadEntry{Action: zen.ActionInsert, Name: "Diego Rocha", Phone: "+55 11 91234-5678"})
+		err := c.Leads.Send(context.Background(), &zen.LeadEntry{Action: zen.ActionInsert, Name: "Diego Rocha", Phone: "+55 11 91234-5678"})
 		require.ErrorIs(t, err, leadkit.ErrOutcomeUnknown, "%+v", f)
 		assert.Equal(t, 1, sb.Count(http.MethodPost, "/api/lead"), "sent once: %+v", f)
 	}
@@ -185,7 +185,7 @@ func TestSandboxGetsAreRetried(t *testing.T) {
 	sb.Fail(zentest.Fault{Path: "/api/totais_lead", Drop: true})
 	sb.Fail(zentest.Fault{Path: "/api/totais_lead", Status: 503, Header: http.Header{"Retry-After": {"0"}}, Body: `{"error":"manutenção"}`})
 	sb.Fail(zentest.Fault{Path: "/api/totais_lead", DropMidBody: true})
-	_, err := c.Totals(context.Background(), friday)
+	_, err := c.Leads.Totals(context.Background(), friday)
 	require.NoError(t, err)
 	assert.Equal(t, 4, sb.Count(http.MethodGet, "/api/totais_lead"))
 }
@@ -197,7 +197,7 @@ func TestSandboxCancelDuringSlowAnswer(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
 	start := time.Now()
-	_, err := c.Totals(ctx, friday)
+	_, err := c.Leads.Totals(ctx, friday)
 	require.ErrorIs(t, err, context.DeadlineExceeded)
 	assert.Less(t, time.Since(start), time.Second)
 }
@@ -225,12 +225,12 @@ func TestTokenNeverLeaks(t *testing.T) {
 			errs = append(errs, err)
 		}
 	}
-	_, err = c.Totals(ctx, friday)
+	_, err = c.Leads.Totals(ctx, friday)
 	collect(err)
-	collect(c.SendLead(ctx, lead))
-	_, err = bad.Totals(ctx, friday)
+	collect(c.Leads.Send(ctx, &lead))
+	_, err = bad.Leads.Totals(ctx, friday)
 	collect(err)
-	collect(bad.SendLead(ctx, lead))
+	collect(bad.Leads.Send(ctx, &lead))
 	for _, f := range []zentest.Fault{
 		{Drop: true, Times: -1},
 		{DropMidBody: true, Times: -1},
@@ -240,12 +240,12 @@ func TestTokenNeverLeaks(t *testing.T) {
 	} {
 		sb.ClearFaults()
 		sb.Fail(f)
-		_, err = c.Totals(ctx, friday)
+		_, err = c.Leads.Totals(ctx, friday)
 		collect(err)
-		collect(c.SendLead(ctx, lead))
-		_, err = c.LeadArchive(ctx, friday)
+		collect(c.Leads.Send(ctx, &lead))
+		_, err = c.Leads.Archive(ctx, friday)
 		collect(err)
-		for _, err := range c.AllLeadsByUser(ctx, friday, friday) {
+		for _, err := range c.Leads.AllByUser(ctx, friday, friday) {
 			collect(err)
 			break
 		}

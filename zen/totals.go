@@ -113,7 +113,8 @@ func (t *Totals) decodeWire(b []byte) error {
 // Totals calls "Totais de Distribuição de Leads por usuários" for day
 // (GET ?data=YYYY-MM-DD: the calendar day of day in its own location).
 // Zen allows one call every 5 minutes per token; see the package doc.
-func (c *Client) Totals(ctx context.Context, day time.Time) (*Totals, error) {
+func (s *LeadsService) Totals(ctx context.Context, day time.Time) (*Totals, error) {
+	c := s.c
 	if day.IsZero() {
 		return nil, leadkit.Invalid("data", "the day must be set")
 	}

@@ -94,7 +94,7 @@ func TestTotalsSendsHeaderTokenAndDate(t *testing.T) {
 		assert.Contains(t, r.Header.Get("User-Agent"), "leadkit/")
 		return jsonResponder(t, 200, golden(t, "totals-documented.json"))(r)
 	})
-	tot, err := c.Totals(context.Background(), day)
+	tot, err := c.Leads.Totals(context.Background(), day)
 	require.NoError(t, err)
 	require.Len(t, tot.Users, 1)
 	u := tot.Users[0]
@@ -108,7 +108,7 @@ func TestTotalsSendsHeaderTokenAndDate(t *testing.T) {
 func TestTotalsRefusesZeroDay(t *testing.T) {
 	t.Parallel()
 	c, mock := newMock(t)
-	_, err := c.Totals(context.Background(), time.Time{})
+	_, err := c.Leads.Totals(context.Background(), time.Time{})
 	var ie *leadkit.InputError
 	require.ErrorAs(t, err, &ie)
 	assert.Equal(t, "data", ie.Field)
@@ -160,7 +160,7 @@ func TestTotalsDecodesVariants(t *testing.T) {
 			t.Parallel()
 			c, mock := newMock(t)
 			mock.RegisterResponder("GET", base+"/api/totais_lead", jsonResponder(t, 200, golden(t, name)))
-			tot, err := c.Totals(context.Background(), day)
+			tot, err := c.Leads.Totals(context.Background(), day)
 			require.NoError(t, err)
 			check(t, tot)
 		})
@@ -173,7 +173,7 @@ func TestTotalsSeedExampleIsRefusedClearly(t *testing.T) {
 	// must fail with a decode error, not invent zeros.
 	c, mock := newMock(t)
 	mock.RegisterResponder("GET", base+"/api/totais_lead", jsonResponder(t, 200, golden(t, "totals-seed-example.json")))
-	_, err := c.Totals(context.Background(), day)
+	_, err := c.Leads.Totals(context.Background(), day)
 	require.ErrorIs(t, err, leadkit.ErrDecode)
 	assert.Contains(t, err.Error(), "Quantidade total de leads")
 }
@@ -196,7 +196,7 @@ func TestTotalsBadBodies(t *testing.T) {
 			t.Parallel()
 			c, mock := newMock(t, zen.WithMaxRetries(0))
 			mock.RegisterResponder("GET", base+"/api/totais_lead", jsonResponder(t, tc.status, tc.body))
-			_, err := c.Totals(context.Background(), day)
+			_, err := c.Leads.Totals(context.Background(), day)
 			require.ErrorIs(t, err, tc.want)
 			var re *leadkit.ResponseError
 			require.ErrorAs(t, err, &re)
@@ -209,7 +209,7 @@ func TestErrorsDecodeAndMatch(t *testing.T) {
 	t.Parallel()
 	c, mock := newMock(t)
 	mock.RegisterResponder("GET", base+"/api/totais_lead", httpmock.NewStringResponder(401, golden(t, "error-read.json")))
-	_, err := c.Totals(context.Background(), day)
+	_, err := c.Leads.Totals(context.Background(), day)
 	require.ErrorIs(t, err, zen.ErrUnauthorized)
 	require.ErrorIs(t, err, leadkit.ErrHTTPStatus)
 	var ze *zen.Error
@@ -224,9 +224,9 @@ func TestClientSideLimitFailsWithoutNetwork(t *testing.T) {
 	t.Parallel()
 	c, mock := newMock(t)
 	mock.RegisterResponder("GET", base+"/api/totais_lead", jsonResponder(t, 200, golden(t, "totals-numbers.json")))
-	_, err := c.Totals(context.Background(), day)
+	_, err := c.Leads.Totals(context.Background(), day)
 	require.NoError(t, err)
-	_, err = c.Totals(context.Background(), day)
+	_, err = c.Leads.Totals(context.Background(), day)
 	var rl *zen.RateLimitError
 	require.ErrorAs(t, err, &rl)
 	assert.True(t, rl.ClientSide)
@@ -235,7 +235,7 @@ func TestClientSideLimitFailsWithoutNetwork(t *testing.T) {
 
 	// Windows are per endpoint: the archive is still free.
 	mock.RegisterResponder("GET", base+"/api/arquivo-lead", jsonResponder(t, 200, golden(t, "archive.json")))
-	_, err = c.LeadArchive(context.Background(), day)
+	_, err = c.Leads.Archive(context.Background(), day)
 	require.NoError(t, err)
 }
 
@@ -247,7 +247,7 @@ func TestWaitOnRateLimitWaitsAndHonoursContext(t *testing.T) {
 	mock.RegisterResponder("GET", base+"/api/totais_lead", jsonResponder(t, 200, golden(t, "totals-numbers.json")))
 	start := time.Now()
 	for range 2 {
-		_, err := c.Totals(context.Background(), day)
+		_, err := c.Leads.Totals(context.Background(), day)
 		require.NoError(t, err)
 	}
 	assert.GreaterOrEqual(t, time.Since(start), 100*time.Millisecond)
@@ -257,7 +257,7 @@ func TestWaitOnRateLimitWaitsAndHonoursContext(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
 	defer cancel()
 	start = time.Now()
-	_, err := c.Totals(ctx, day)
+	_, err := c.Leads.Totals(ctx, day)
 	require.ErrorIs(t, err, context.DeadlineExceeded)
 	assert.Less(t, time.Since(start), 500*time.Millisecond, "the wait ends with the context, not the window")
 	assert.Equal(t, 2, mock.GetTotalCallCount())
@@ -269,9 +269,9 @@ func TestSharedLimiterAcrossClients(t *testing.T) {
 	a, mockA := newMock(t, zen.WithLimiter(shared))
 	b, _ := newMock(t, zen.WithLimiter(shared))
 	mockA.RegisterResponder("GET", base+"/api/totais_lead", jsonResponder(t, 200, golden(t, "totals-numbers.json")))
-	_, err := a.Totals(context.Background(), day)
+	_, err := a.Leads.Totals(context.Background(), day)
 	require.NoError(t, err)
-	_, err = b.Totals(context.Background(), day)
+	_, err = b.Leads.Totals(context.Background(), day)
 	var rl *zen.RateLimitError
 	require.ErrorAs(t, err, &rl, "a second replica with the same token shares the budget")
 }
@@ -284,7 +284,7 @@ func TestServer429IsRateLimitError(t *testing.T) {
 		resp.Header.Set("Retry-After", "240")
 		return resp, nil
 	})
-	_, err := c.Totals(context.Background(), day)
+	_, err := c.Leads.Totals(context.Background(), day)
 	var rl *zen.RateLimitError
 	require.ErrorAs(t, err, &rl)
 	assert.False(t, rl.ClientSide)
@@ -299,7 +299,7 @@ func TestEndpointURLOverride(t *testing.T) {
 	t.Parallel()
 	c, mock := newMock(t, zen.WithEndpointURL(zen.EndpointTotals, "https://other.example/integracao/totais"))
 	mock.RegisterResponder("GET", "https://other.example/integracao/totais", jsonResponder(t, 200, golden(t, "totals-numbers.json")))
-	_, err := c.Totals(context.Background(), day)
+	_, err := c.Leads.Totals(context.Background(), day)
 	require.NoError(t, err)
 	assert.Equal(t, 1, mock.GetTotalCallCount())
 }
@@ -314,7 +314,7 @@ func TestLeadsByUserPage(t *testing.T) {
 		assert.Equal(t, "1", q.Get("pagina"))
 		return jsonResponder(t, 200, golden(t, "leads-page.json"))(r)
 	})
-	p, err := c.LeadsByUser(context.Background(), day.AddDate(0, 0, -4), day, 1)
+	p, err := c.Leads.ByUser(context.Background(), day.AddDate(0, 0, -4), day, 1)
 	require.NoError(t, err)
 	assert.Equal(t, 1, p.Page)
 	assert.Equal(t, 2, p.TotalPages)
@@ -336,13 +336,13 @@ func TestLeadsByUserValidates(t *testing.T) {
 	t.Parallel()
 	c, mock := newMock(t)
 	var ie *leadkit.InputError
-	_, err := c.LeadsByUser(context.Background(), day, day.AddDate(0, 0, -1), 1)
+	_, err := c.Leads.ByUser(context.Background(), day, day.AddDate(0, 0, -1), 1)
 	require.ErrorAs(t, err, &ie)
 	assert.Equal(t, "data_inicial", ie.Field)
-	_, err = c.LeadsByUser(context.Background(), day, day, 0)
+	_, err = c.Leads.ByUser(context.Background(), day, day, 0)
 	require.ErrorAs(t, err, &ie)
 	assert.Equal(t, "pagina", ie.Field)
-	_, err = c.LeadsByUser(context.Background(), time.Time{}, day, 1)
+	_, err = c.Leads.ByUser(context.Background(), time.Time{}, day, 1)
 	require.ErrorAs(t, err, &ie)
 	assert.Zero(t, mock.GetTotalCallCount())
 }
@@ -383,7 +383,7 @@ func TestAllLeadsByUserPagesAndWaits(t *testing.T) {
 	})
 	start := time.Now()
 	var codes []string
-	for l, err := range c.AllLeadsByUser(context.Background(), day, day) {
+	for l, err := range c.Leads.AllByUser(context.Background(), day, day) {
 		require.NoError(t, err)
 		assert.Equal(t, "Ana", l.UserName)
 		assert.Equal(t, "ana@x.example", l.UserEmail)
@@ -400,7 +400,7 @@ func TestAllLeadsByUserStopsEarlyAndOnIgnoredPaging(t *testing.T) {
 	// A server that ignores pagina and always answers page 1 of 5.
 	mock.RegisterResponder("GET", base+"/api/leads_usuario", jsonResponder(t, 200, leadsPageBody(1, 5, "a", "b")))
 	n := 0
-	for _, err := range c.AllLeadsByUser(context.Background(), day, day) {
+	for _, err := range c.Leads.AllByUser(context.Background(), day, day) {
 		require.NoError(t, err)
 		n++
 	}
@@ -409,7 +409,7 @@ func TestAllLeadsByUserStopsEarlyAndOnIgnoredPaging(t *testing.T) {
 
 	// The caller stopping ends it at once.
 	before := mock.GetTotalCallCount()
-	for range c.AllLeadsByUser(context.Background(), day, day) {
+	for range c.Leads.AllByUser(context.Background(), day, day) {
 		break
 	}
 	assert.Equal(t, before+1, mock.GetTotalCallCount())
@@ -420,7 +420,7 @@ func TestAllLeadsByUserYieldsErrors(t *testing.T) {
 	c, mock := newMock(t, zen.WithLimits(zen.Limits{}), zen.WithMaxRetries(0))
 	mock.RegisterResponder("GET", base+"/api/leads_usuario", httpmock.NewStringResponder(500, `{"error":"Erro interno"}`))
 	var errs []error
-	for _, err := range c.AllLeadsByUser(context.Background(), day, day) {
+	for _, err := range c.Leads.AllByUser(context.Background(), day, day) {
 		errs = append(errs, err)
 	}
 	require.Len(t, errs, 1)
@@ -429,7 +429,7 @@ func TestAllLeadsByUserYieldsErrors(t *testing.T) {
 	assert.Equal(t, 500, ze.StatusCode)
 
 	errs = nil
-	for _, err := range c.AllLeadsByUser(context.Background(), day, day.AddDate(0, 0, -1)) {
+	for _, err := range c.Leads.AllByUser(context.Background(), day, day.AddDate(0, 0, -1)) {
 		errs = append(errs, err)
 	}
 	require.Len(t, errs, 1)
@@ -443,7 +443,7 @@ func TestLeadArchive(t *testing.T) {
 		assert.Equal(t, "2026-11-19", r.URL.Query().Get("data"))
 		return jsonResponder(t, 200, golden(t, "archive.json"))(r)
 	})
-	a, err := c.LeadArchive(context.Background(), day.AddDate(0, 0, -1))
+	a, err := c.Leads.Archive(context.Background(), day.AddDate(0, 0, -1))
 	require.NoError(t, err)
 	require.Len(t, a.Leads, 3)
 	assert.Equal(t, zen.StatusInProgress, a.Leads[0].Status)
@@ -466,7 +466,7 @@ func TestLeadArchiveDefaultDaySendsNoDate(t *testing.T) {
 		assert.False(t, r.URL.Query().Has("data"))
 		return jsonResponder(t, 200, golden(t, "archive.json"))(r)
 	})
-	_, err := c.LeadArchive(context.Background(), time.Time{})
+	_, err := c.Leads.Archive(context.Background(), time.Time{})
 	require.NoError(t, err)
 }
 
@@ -479,13 +479,13 @@ func TestLeadArchiveQuietDayIsEmptyButOther400sAreErrors(t *testing.T) {
 		}
 		return jsonResponder(t, 400, `{"error":"Parâmetro data inválido"}`)(r)
 	})
-	a, err := c.LeadArchive(context.Background(), time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC))
+	a, err := c.Leads.Archive(context.Background(), time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC))
 	require.NoError(t, err)
 	assert.Equal(t, "2026-11-22", a.Date)
 	assert.NotNil(t, a.Leads)
 	assert.Empty(t, a.Leads)
 
-	_, err = c.LeadArchive(context.Background(), day)
+	_, err = c.Leads.Archive(context.Background(), day)
 	require.ErrorIs(t, err, zen.ErrBadRequest)
 	assert.False(t, zen.IsNothingChanged(err))
 }
@@ -506,7 +506,7 @@ func TestSendLeadFormAndQueryToken(t *testing.T) {
 		assert.False(t, r.PostForm.Has("telefone"), "empty fields are not sent")
 		return httpmock.NewStringResponse(200, `{"Sucesso":"Lead inserido"}`), nil
 	})
-	err := c.SendLead(context.Background(), zen.LeadEntry{
+	err := c.Leads.Send(context.Background(), &zen.LeadEntry{
 		Action: zen.ActionInsert, Name: "Larissa Ribeiro", Email: "larissa@exemplo.com.br", Origin: "Google Ads",
 		Extra: map[string]string{"interesse": "apartamento"},
 	})
@@ -532,7 +532,7 @@ func TestSendLeadValidation(t *testing.T) {
 		{zen.LeadEntry{Action: zen.ActionInsert, Name: "x", Extra: map[string]string{" ": "y"}}, "Extra"},
 	}
 	for _, tc := range cases {
-		err := c.SendLead(context.Background(), tc.lead)
+		err := c.Leads.Send(context.Background(), &tc.lead)
 		var ie *leadkit.InputError
 		require.ErrorAs(t, err, &ie, "%+v", tc.lead)
 		assert.Equal(t, tc.field, ie.Field, "%+v", tc.lead)
@@ -544,7 +544,7 @@ func TestSendLeadErrorShape(t *testing.T) {
 	t.Parallel()
 	c, mock := newMock(t)
 	mock.RegisterResponder("POST", base+"/api/lead", httpmock.NewStringResponder(400, golden(t, "error-entry.json")))
-	err := c.SendLead(context.Background(), zen.LeadEntry{Action: zen.ActionInsert, Name: "x"})
+	err := c.Leads.Send(context.Background(), &zen.LeadEntry{Action: zen.ActionInsert, Name: "x"})
 	require.ErrorIs(t, err, zen.ErrBadRequest)
 	var ze *zen.Error
 	require.ErrorAs(t, err, &ze)
@@ -553,7 +553,7 @@ func TestSendLeadErrorShape(t *testing.T) {
 
 	// The same shape with HTTP 200 is still an error.
 	mock.RegisterResponder("POST", base+"/api/lead", httpmock.NewStringResponder(200, `{"Erro":"2","Mensagem":"Dados Inválidos (Avisos)"}`))
-	err = c.SendLead(context.Background(), zen.LeadEntry{Action: zen.ActionInsert, Name: "x"})
+	err = c.Leads.Send(context.Background(), &zen.LeadEntry{Action: zen.ActionInsert, Name: "x"})
 	require.ErrorAs(t, err, &ze)
 	assert.Equal(t, "2", ze.Code)
 }
@@ -562,12 +562,12 @@ func TestSendLeadIsNotRetriedAfterA500OrGatewayError(t *testing.T) {
 	t.Parallel()
 	c, mock := newMock(t)
 	mock.RegisterResponder("POST", base+"/api/lead", httpmock.NewStringResponder(502, "<html>bad gateway</html>"))
-	err := c.SendLead(context.Background(), zen.LeadEntry{Action: zen.ActionInsert, Name: "x"})
+	err := c.Leads.Send(context.Background(), &zen.LeadEntry{Action: zen.ActionInsert, Name: "x"})
 	require.ErrorIs(t, err, leadkit.ErrOutcomeUnknown)
 	assert.Equal(t, 1, mock.GetTotalCallCount())
 
 	mock.RegisterResponder("POST", base+"/api/lead", httpmock.NewStringResponder(500, `{"Erro":"500","Mensagem":"Erro interno"}`))
-	err = c.SendLead(context.Background(), zen.LeadEntry{Action: zen.ActionInsert, Name: "x"})
+	err = c.Leads.Send(context.Background(), &zen.LeadEntry{Action: zen.ActionInsert, Name: "x"})
 	require.Error(t, err)
 	assert.Equal(t, 2, mock.GetTotalCallCount())
 
@@ -579,7 +579,7 @@ func TestSendLeadIsNotRetriedAfterA500OrGatewayError(t *testing.T) {
 		}
 		return httpmock.NewStringResponse(200, `{"Sucesso":"ok"}`), nil
 	})
-	require.NoError(t, c.SendLead(context.Background(), zen.LeadEntry{Action: zen.ActionInsert, Name: "x"}))
+	require.NoError(t, c.Leads.Send(context.Background(), &zen.LeadEntry{Action: zen.ActionInsert, Name: "x"}))
 	assert.EqualValues(t, 2, n.Load())
 }
 

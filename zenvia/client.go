@@ -46,43 +46,52 @@ type config struct {
 }
 
 // Option configures a Client. Pass options to NewClient.
-type Option = transport.Option[config]
+type Option struct{ apply transport.Option[config] }
+
+// options returns the core's form of opts.
+func options(opts []Option) []transport.Option[config] {
+	out := make([]transport.Option[config], len(opts))
+	for i, o := range opts {
+		out[i] = o.apply
+	}
+	return out
+}
 
 // WithHTTPClient sends requests through hc (its transport, proxy, TLS and
 // timeout are kept).
-func WithHTTPClient(hc *http.Client) Option { return transport.WithHTTPClient[config](hc) }
+func WithHTTPClient(hc *http.Client) Option { return Option{transport.WithHTTPClient[config](hc)} }
 
 // WithBaseURL replaces DefaultBaseURL (for Zenvia Conversion, a proxy or the
 // zenviatest sandbox).
-func WithBaseURL(raw string) Option { return transport.WithBaseURL[config](raw) }
+func WithBaseURL(raw string) Option { return Option{transport.WithBaseURL[config](raw)} }
 
 // WithUserAgent puts ua in front of leadkit's User-Agent.
-func WithUserAgent(ua string) Option { return transport.WithUserAgent[config](ua) }
+func WithUserAgent(ua string) Option { return Option{transport.WithUserAgent[config](ua)} }
 
 // WithLogger logs one debug line per HTTP attempt, secrets masked. Silent by default.
-func WithLogger(l *slog.Logger) Option { return transport.WithLogger[config](l) }
+func WithLogger(l *slog.Logger) Option { return Option{transport.WithLogger[config](l)} }
 
 // WithMaxRetries sets how many times a failed request may be retried (default 3).
 // Lead creation is retried only when it provably did not reach Zenvia.
-func WithMaxRetries(n int) Option { return transport.WithMaxRetries[config](n) }
+func WithMaxRetries(n int) Option { return Option{transport.WithMaxRetries[config](n)} }
 
 // WithRetryWait sets the backoff bounds between retries (default 500ms to 30s). A server's
 // Retry-After up to max is waited out and retried; a longer one is returned at once as the
 // error's RetryAfter, for the caller to schedule.
 func WithRetryWait(minWait, maxWait time.Duration) Option {
-	return transport.WithRetryWait[config](minWait, maxWait)
+	return Option{transport.WithRetryWait[config](minWait, maxWait)}
 }
 
 // WithMaxBodyBytes caps the size of a response body (default 10 MiB); a
 // larger answer is an error matching leadkit.ErrBodyTooLarge.
-func WithMaxBodyBytes(n int64) Option { return transport.WithMaxBodyBytes[config](n) }
+func WithMaxBodyBytes(n int64) Option { return Option{transport.WithMaxBodyBytes[config](n)} }
 
 // WithAPIKeyHeader sends the API key in the named header (for example
 // "x-api-key", as the asynchronous leads service
 // https://leads-service.zenvia.io/v2 expects) instead of the api-key query
 // parameter.
 func WithAPIKeyHeader(name string) Option {
-	return transport.VendorOption(func(c *config) error {
+	return Option{transport.VendorOption(func(c *config) error {
 		if name == "" {
 			return leadkit.Invalid("apiKeyHeader", "must not be empty")
 		}
@@ -91,7 +100,7 @@ func WithAPIKeyHeader(name string) Option {
 		}
 		c.apiKeyHeader = name
 		return nil
-	})
+	})}
 }
 
 // WithPhoneNormalization rewrites every phone of a lead to E.164 with
@@ -101,13 +110,13 @@ func WithAPIKeyHeader(name string) Option {
 // country code ("BR", "AR", "MX"). A phone that cannot be normalised makes
 // Create fail with an input error naming it; nothing is sent.
 func WithPhoneNormalization(region string) Option {
-	return transport.VendorOption(func(c *config) error {
+	return Option{transport.VendorOption(func(c *config) error {
 		if err := checkRegion(region); err != nil {
 			return err
 		}
 		c.phoneRegion = region
 		return nil
-	})
+	})}
 }
 
 // Client is a Zenvia Sales API client. It is safe for concurrent use.
@@ -135,7 +144,7 @@ func NewClient(apiKey string, opts ...Option) (*Client, error) {
 	}
 	s := transport.DefaultSettings(DefaultBaseURL)
 	var cfg config
-	if err := transport.Apply(&s, &cfg, opts); err != nil {
+	if err := transport.Apply(&s, &cfg, options(opts)); err != nil {
 		return nil, err
 	}
 	var auth transport.Auth = transport.QueryKey(APIKeyParam, apiKey)

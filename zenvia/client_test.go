@@ -242,10 +242,10 @@ func TestProspectsMock(t *testing.T) {
 	_, err = c.Prospects.Transfer(ctx, pid, zenvia.Transfer{})
 	assert.ErrorIs(t, err, leadkit.ErrInvalidInput)
 
-	note, err := c.Prospects.AddNote(ctx, pid, "ligar amanhã")
+	note, err := c.Prospects.CreateNote(ctx, pid, "ligar amanhã")
 	require.NoError(t, err)
 	assert.Equal(t, "ligar amanhã", note.Content)
-	_, err = c.Prospects.AddNote(ctx, pid, "  ")
+	_, err = c.Prospects.CreateNote(ctx, pid, "  ")
 	assert.ErrorIs(t, err, leadkit.ErrInvalidInput)
 
 	require.NoError(t, c.Prospects.Delete(ctx, pid))
@@ -293,7 +293,7 @@ func TestErrorsMock(t *testing.T) {
 	_, err = c.Leads.Categories(ctx)
 	assert.ErrorIs(t, err, leadkit.ErrTruncatedBody)
 
-	_, err = c.Notifications.Subscriptions(ctx)
+	_, err = c.Notifications.List(ctx)
 	var rl *zenvia.RateLimitError
 	require.ErrorAs(t, err, &rl)
 	assert.ErrorIs(t, err, leadkit.ErrHTTPStatus)
@@ -344,14 +344,14 @@ func TestAgentsGroupsNotificationsMock(t *testing.T) {
 	topics, err := c.Notifications.Topics(ctx)
 	require.NoError(t, err)
 	assert.Len(t, topics, 4)
-	subs, err := c.Notifications.Subscriptions(ctx)
+	subs, err := c.Notifications.List(ctx)
 	require.NoError(t, err)
 	assert.Equal(t, []string{"prospects"}, subs[0].Topics)
-	sub, err := c.Notifications.Subscribe(ctx, []string{"prospects", "agents"}, "https://hooks.example.com/z?secret=abc")
+	sub, err := c.Notifications.Create(ctx, []string{"prospects", "agents"}, "https://hooks.example.com/z?secret=abc")
 	require.NoError(t, err)
 	assert.Equal(t, "65f3a1b2c3d4e5f6a7b8c9f0", sub.ID)
-	require.NoError(t, c.Notifications.Unsubscribe(ctx, sub.ID))
-	_, err = c.Notifications.Subscribe(ctx, []string{"prospects"}, "not a url")
+	require.NoError(t, c.Notifications.Delete(ctx, sub.ID))
+	_, err = c.Notifications.Create(ctx, []string{"prospects"}, "not a url")
 	assert.ErrorIs(t, err, leadkit.ErrInvalidInput)
 }
 

@@ -130,7 +130,7 @@ func TestSandboxProspectOperations(t *testing.T) {
 
 	n0, err := c.Prospects.Interactions(ctx, id)
 	require.NoError(t, err)
-	note, err := c.Prospects.AddNote(ctx, id, "Cliente pediu retorno à tarde")
+	note, err := c.Prospects.CreateNote(ctx, id, "Cliente pediu retorno à tarde")
 	require.NoError(t, err)
 	assert.Equal(t, "note", note.Type)
 	assert.Equal(t, id, note.ProspectID)
@@ -210,23 +210,23 @@ func TestSandboxNotifications(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, []string{"prospects", "interactions", "quotes", "agents"}, topics)
 
-	sub, err := c.Notifications.Subscribe(ctx, []string{zenvia.TopicProspects}, "http://127.0.0.1:9/hook?secret=s3cr3t")
+	sub, err := c.Notifications.Create(ctx, []string{zenvia.TopicProspects}, "http://127.0.0.1:9/hook?secret=s3cr3t")
 	require.NoError(t, err)
 	assert.Len(t, sub.ID, 24)
-	subs, err := c.Notifications.Subscriptions(ctx)
+	subs, err := c.Notifications.List(ctx)
 	require.NoError(t, err)
 	require.Len(t, subs, 1)
 	assert.Equal(t, sub.ID, subs[0].ID)
-	require.NoError(t, c.Notifications.Unsubscribe(ctx, sub.ID))
-	subs, err = c.Notifications.Subscriptions(ctx)
+	require.NoError(t, c.Notifications.Delete(ctx, sub.ID))
+	subs, err = c.Notifications.List(ctx)
 	require.NoError(t, err)
 	assert.Empty(t, subs)
-	assert.ErrorIs(t, c.Notifications.Unsubscribe(ctx, sub.ID), zenvia.ErrNotFound)
+	assert.ErrorIs(t, c.Notifications.Delete(ctx, sub.ID), zenvia.ErrNotFound)
 
 	// The sandbox refuses callbacks it would have to deliver off the machine.
-	_, err = c.Notifications.Subscribe(ctx, []string{"prospects"}, "https://example.com/hook")
+	_, err = c.Notifications.Create(ctx, []string{"prospects"}, "https://example.com/hook")
 	assert.ErrorIs(t, err, zenvia.ErrValidation)
-	_, err = c.Notifications.Subscribe(ctx, nil, "http://127.0.0.1/x")
+	_, err = c.Notifications.Create(ctx, nil, "http://127.0.0.1/x")
 	assert.ErrorIs(t, err, leadkit.ErrInvalidInput)
 }
 
@@ -405,7 +405,7 @@ func TestSandboxWebhookDelivery(t *testing.T) {
 	})
 	cb := httptest.NewServer(h)
 	t.Cleanup(cb.Close)
-	_, err := c.Notifications.Subscribe(ctx, []string{zenvia.TopicProspects, zenvia.TopicInteractions}, cb.URL+"/zenvia?secret=cb-secret")
+	_, err := c.Notifications.Create(ctx, []string{zenvia.TopicProspects, zenvia.TopicInteractions}, cb.URL+"/zenvia?secret=cb-secret")
 	require.NoError(t, err)
 
 	res, err := c.Leads.Create(ctx, zenvia.IndustryInsurance, &zenvia.Lead{UTMSource: "google", Emails: []string{"LUCIA.diaz@example.com"}, FirstName: "Lucía"})
@@ -425,7 +425,7 @@ func TestSandboxWebhookDelivery(t *testing.T) {
 	assert.Equal(t, "Lucía", ev.Prospect.FirstName)
 	assert.NotEmpty(t, ev.Raw)
 
-	_, err = c.Prospects.AddNote(ctx, ev.Prospect.ID, "primeiro contato")
+	_, err = c.Prospects.CreateNote(ctx, ev.Prospect.ID, "primeiro contato")
 	require.NoError(t, err)
 	select {
 	case ev = <-events:
@@ -467,7 +467,7 @@ func TestSandboxWebhookDoesNotFollowRedirects(t *testing.T) {
 		http.Redirect(w, r, target.URL+"/stolen", http.StatusTemporaryRedirect)
 	}))
 	t.Cleanup(cb.Close)
-	_, err := c.Notifications.Subscribe(ctx, []string{zenvia.TopicProspects}, cb.URL+"/zenvia?secret=x")
+	_, err := c.Notifications.Create(ctx, []string{zenvia.TopicProspects}, cb.URL+"/zenvia?secret=x")
 	require.NoError(t, err)
 	_, err = c.Leads.Create(ctx, zenvia.IndustryInsurance, &zenvia.Lead{UTMSource: "google", Emails: []string{"redir@example.com"}, FirstName: "Rui"})
 	require.NoError(t, err)

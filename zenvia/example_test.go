@@ -86,7 +86,7 @@ func ExampleNewWebhookHandler() {
 	cb := httptest.NewServer(mux) // in production: an http.Server with timeouts
 	defer cb.Close()
 
-	if _, err := c.Notifications.Subscribe(ctx, []string{zenvia.TopicProspects}, cb.URL+"/zenvia?secret=a-long-random-secret"); err != nil {
+	if _, err := c.Notifications.Create(ctx, []string{zenvia.TopicProspects}, cb.URL+"/zenvia?secret=a-long-random-secret"); err != nil {
 		panic(err)
 	}
 	res, err := c.Leads.Create(ctx, zenvia.IndustryInsurance, &zenvia.Lead{UTMSource: "google", FirstName: "Mateo", Emails: []string{"mateo@example.com"}})

@@ -185,7 +185,7 @@ func FuzzOtherDecoders(f *testing.F) {
 		_, _ = c.Leads.Categories(ctx)
 		_, _ = c.Leads.Defaults(ctx)
 		_, _ = c.Notifications.Topics(ctx)
-		_, _ = c.Notifications.Subscriptions(ctx)
+		_, _ = c.Notifications.List(ctx)
 	})
 }
 

@@ -44,11 +44,11 @@ func (s *NotificationsService) Topics(ctx context.Context) ([]string, error) {
 	return out, nil
 }
 
-// Subscribe asks Zenvia to POST the events of topics to callbackURL:
+// Create asks Zenvia to POST the events of topics to callbackURL:
 // Zenvia's "Create subscription" (POST /notifications/subscriptions).
 // Zenvia does not sign its calls: put a secret of your own in callbackURL's
 // query and check it with NewWebhookHandler.
-func (s *NotificationsService) Subscribe(ctx context.Context, topics []string, callbackURL string) (*Subscription, error) {
+func (s *NotificationsService) Create(ctx context.Context, topics []string, callbackURL string) (*Subscription, error) {
 	if len(topics) == 0 {
 		return nil, leadkit.Invalid("topics", "at least one topic is required")
 	}
@@ -75,9 +75,9 @@ func (s *NotificationsService) Subscribe(ctx context.Context, topics []string, c
 	return &sub, nil
 }
 
-// Subscriptions lists the webhook subscriptions: Zenvia's "List
+// List lists the webhook subscriptions: Zenvia's "List
 // subscriptions" (GET /notifications/subscriptions).
-func (s *NotificationsService) Subscriptions(ctx context.Context) ([]Subscription, error) {
+func (s *NotificationsService) List(ctx context.Context) ([]Subscription, error) {
 	var out []Subscription
 	if err := s.c.get(ctx, []string{"notifications", "subscriptions"}, nil, &out); err != nil {
 		return nil, err
@@ -88,9 +88,9 @@ func (s *NotificationsService) Subscriptions(ctx context.Context) ([]Subscriptio
 	return out, nil
 }
 
-// Unsubscribe removes a subscription: Zenvia's "Delete subscription"
+// Delete removes a subscription: Zenvia's "Delete subscription"
 // (DELETE /notifications/subscription/{id}).
-func (s *NotificationsService) Unsubscribe(ctx context.Context, id string) error {
+func (s *NotificationsService) Delete(ctx context.Context, id string) error {
 	if err := checkID("id", id); err != nil {
 		return err
 	}

@@ -372,10 +372,10 @@ func (s *ProspectsService) Interactions(ctx context.Context, id string) ([]Inter
 	return out, nil
 }
 
-// AddNote adds a note to a prospect: Zenvia's "Create prospect interaction"
+// CreateNote adds a note to a prospect: Zenvia's "Create prospect interaction"
 // (POST /prospect/{id}/interactions with {"type":"note","content":text}).
 // Like every create, it is not resent once it may have reached Zenvia.
-func (s *ProspectsService) AddNote(ctx context.Context, id, text string) (*Interaction, error) {
+func (s *ProspectsService) CreateNote(ctx context.Context, id, text string) (*Interaction, error) {
 	if err := checkID("id", id); err != nil {
 		return nil, err
 	}

@@ -96,7 +96,7 @@ func WithWebhookLogger(l *slog.Logger) WebhookOption {
 }
 
 // NewWebhookHandler returns an http.Handler for the callback URL of a
-// Zenvia subscription (Notifications.Subscribe). Zenvia does not sign its
+// Zenvia subscription (Notifications.Create). Zenvia does not sign its
 // calls, so subscribe with a callback URL that carries a long random secret
 // of your own, such as https://example.com/zenvia?secret=..., and pass the
 // same secret here. The handler answers:

@@ -37,11 +37,11 @@ func TestServe(t *testing.T) {
 
 	c, err := datacake.NewClient(url, "erp-token-1")
 	require.NoError(t, err)
-	cu, err := c.Customer(ctx, datacaketest.ExampleCPF)
+	cu, err := c.Customers.Get(ctx, datacaketest.ExampleCPF)
 	require.NoError(t, err)
 	assert.Equal(t, "1001", cu.ID)
 	bad, _ := datacake.NewClient(url, "other")
-	_, err = bad.Products(ctx)
+	_, err = bad.Catalogues.Products(ctx)
 	require.ErrorIs(t, err, datacake.ErrUnauthorized)
 	resp, err := http.Get(url + "/produtos")
 	require.NoError(t, err)

@@ -111,7 +111,7 @@ func baseName(p string) string {
 
 func signUp(ctx context.Context, c *datacake.Client, cpf, name, productID, dueID, originID string, doc datacake.File) (*result, error) {
 	res := &result{}
-	cu, err := c.Customer(ctx, cpf)
+	cu, err := c.Customers.Get(ctx, cpf)
 	switch {
 	case errors.Is(err, datacake.ErrNotFound):
 		if name == "" {
@@ -123,21 +123,21 @@ func signUp(ctx context.Context, c *datacake.Client, cpf, name, productID, dueID
 	default:
 		res.Customer = cu
 	}
-	products, err := c.Products(ctx)
+	products, err := c.Catalogues.Products(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("products: %w", err)
 	}
 	if res.Product, err = pick(products, productID, func(p datacake.Product) string { return p.ID }, "product"); err != nil {
 		return nil, err
 	}
-	dues, err := c.DueDates(ctx)
+	dues, err := c.Catalogues.DueDates(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("due dates: %w", err)
 	}
 	if res.DueDate, err = pick(dues, dueID, func(d datacake.DueDate) string { return d.ID }, "due date"); err != nil {
 		return nil, err
 	}
-	origins, err := c.CommercialOrigins(ctx)
+	origins, err := c.Catalogues.CommercialOrigins(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("commercial origins: %w", err)
 	}
@@ -155,18 +155,18 @@ func signUp(ctx context.Context, c *datacake.Client, cpf, name, productID, dueID
 	}
 	p.ProductIDs = []string{res.Product.ID}
 	p.DueDateID, p.OriginID = res.DueDate.ID, res.Origin.ID
-	if res.Created, err = c.CreateProspect(ctx, p); err != nil {
+	if res.Created, err = c.Prospects.Create(ctx, p); err != nil {
 		return nil, fmt.Errorf("create prospect: %w", err)
 	}
 	id := res.Created.ProspectID
 	if id == "" {
 		return nil, errors.New("create prospect: the ERP answered no id_prospecto")
 	}
-	if _, err := c.UploadFiles(ctx, id, doc); err != nil {
+	if _, err := c.Prospects.UploadFiles(ctx, id, doc); err != nil {
 		return nil, fmt.Errorf("upload: %w", err)
 	}
 	res.Uploaded = []string{doc.Name}
-	if res.Status, err = c.ProspectStatus(ctx, id); err != nil {
+	if res.Status, err = c.Prospects.Status(ctx, id); err != nil {
 		return nil, fmt.Errorf("prospect status: %w", err)
 	}
 	return res, nil

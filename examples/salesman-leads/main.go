@@ -98,7 +98,7 @@ func run(ctx context.Context, args []string, env func(string) string, stdout, st
 
 	var out output
 	if adding {
-		id, err := c.Leads.Add(ctx, l)
+		id, err := c.Leads.Create(ctx, &l)
 		switch {
 		case errors.Is(err, leadkit.ErrInvalidInput):
 			fmt.Fprintln(stderr, err)
@@ -110,7 +110,7 @@ func run(ctx context.Context, args []string, env func(string) string, stdout, st
 			fmt.Fprintln(stderr, "add:", err)
 			return 1
 		}
-		out.Added = id
+		out.Added = id.ID
 	}
 	out.Leads = []jsonRow{}
 	for lead, err := range c.Leads.All(ctx, &salesman.ListOptions{Newest: true}) {
@@ -124,7 +124,7 @@ func run(ctx context.Context, args []string, env func(string) string, stdout, st
 		if name(lead) == "" || lead.UserName == "" {
 			// V2 and V3 lists carry no title and no responsible user's
 			// name: one info call per row reads them.
-			if full, err := c.Leads.Info(ctx, lead.ID); err == nil {
+			if full, err := c.Leads.Get(ctx, lead.ID); err == nil {
 				lead.Title = full.Title
 				if full.UserName != "" {
 					lead.UserName = full.UserName

@@ -133,7 +133,7 @@ func driveAll(t *testing.T, env map[string]string) {
 		c, err := zen.NewClient(env["ZEN_URL"], env["ZEN_TOKEN"], zen.WithHTTPClient(hc), zen.WithMaxRetries(0))
 		require.NoError(t, err)
 		day := time.Date(2025, 3, 10, 12, 0, 0, 0, time.UTC) // a Monday
-		tot, err := c.Totals(ctx, day)
+		tot, err := c.Leads.Totals(ctx, day)
 		require.NoError(t, err)
 		assert.NotEmpty(t, tot.Users)
 		raw, reqs := adminLog(t, env["ZEN_URL"])
@@ -148,9 +148,9 @@ func driveAll(t *testing.T, env map[string]string) {
 		leads, err := c.Leads.List(ctx, nil)
 		require.NoError(t, err)
 		assert.NotEmpty(t, leads)
-		id, err := c.Leads.Add(ctx, salesman.NewLead{Title: "Светлана Кузнецова", Phone: "+7 912 345-67-89"})
+		id, err := c.Leads.Create(ctx, &salesman.NewLead{Title: "Светлана Кузнецова", Phone: "+7 912 345-67-89"})
 		require.NoError(t, err)
-		got, err := c.Leads.Info(ctx, id)
+		got, err := c.Leads.Get(ctx, id.ID)
 		require.NoError(t, err)
 		assert.Equal(t, "+7 912 345-67-89", got.Phone)
 		raw, reqs := adminLog(t, env["SALESMAN_URL"])
@@ -165,10 +165,10 @@ func driveAll(t *testing.T, env map[string]string) {
 		token, err := c.Token(ctx)
 		require.NoError(t, err)
 		from, to := weclevertest.SeedRange()
-		leads, err := c.FinalizedLeads(ctx, from, to)
+		leads, err := c.Leads.Finalized(ctx, from, to)
 		require.NoError(t, err)
 		require.NotEmpty(t, leads)
-		l, err := c.Lead(ctx, leads[0].ID)
+		l, err := c.Leads.Get(ctx, leads[0].ID)
 		require.NoError(t, err)
 		assert.NotNil(t, l)
 		raw, reqs := adminLog(t, env["WECLEVER_URL"])
@@ -198,10 +198,10 @@ func driveAll(t *testing.T, env map[string]string) {
 	t.Run("datacake", func(t *testing.T) {
 		c, err := datacake.NewClient(env["DATACAKE_URL"], env["DATACAKE_TOKEN"], datacake.WithHTTPClient(hc), datacake.WithMaxRetries(0))
 		require.NoError(t, err)
-		cu, err := c.Customer(ctx, datacaketest.ExampleCPF)
+		cu, err := c.Customers.Get(ctx, datacaketest.ExampleCPF)
 		require.NoError(t, err)
 		assert.Equal(t, "Maria Aparecida da Silva", cu.Name)
-		products, err := c.Products(ctx)
+		products, err := c.Catalogues.Products(ctx)
 		require.NoError(t, err)
 		assert.NotEmpty(t, products)
 		raw, reqs := adminLog(t, env["DATACAKE_URL"])
@@ -293,7 +293,7 @@ func TestVendorSelection(t *testing.T) {
 
 	c, err := zen.NewClient(p.env["ZEN_URL"], p.env["ZEN_TOKEN"], zen.WithHTTPClient(quietClient()))
 	require.NoError(t, err)
-	_, err = c.Totals(context.Background(), time.Date(2025, 3, 11, 0, 0, 0, 0, time.UTC))
+	_, err = c.Leads.Totals(context.Background(), time.Date(2025, 3, 11, 0, 0, 0, 0, time.UTC))
 	require.NoError(t, err)
 }
 
@@ -412,7 +412,7 @@ func snapshot(t *testing.T, env map[string]string) string {
 
 	zc, err := zen.NewClient(env["ZEN_URL"], env["ZEN_TOKEN"], zen.WithHTTPClient(hc))
 	require.NoError(t, err)
-	tot, err := zc.Totals(ctx, time.Date(2025, 3, 12, 0, 0, 0, 0, time.UTC))
+	tot, err := zc.Leads.Totals(ctx, time.Date(2025, 3, 12, 0, 0, 0, 0, time.UTC))
 	require.NoError(t, err)
 	parts = append(parts, tot)
 
@@ -426,10 +426,10 @@ func snapshot(t *testing.T, env map[string]string) string {
 		weclever.WithBaseURL(env["WECLEVER_URL"]), weclever.WithHTTPClient(hc))
 	require.NoError(t, err)
 	from, to := weclevertest.SeedRange()
-	fl, err := wc.FinalizedLeads(ctx, from, to)
+	fl, err := wc.Leads.Finalized(ctx, from, to)
 	require.NoError(t, err)
 	require.NotEmpty(t, fl)
-	detail, err := wc.Lead(ctx, fl[len(fl)/2].ID)
+	detail, err := wc.Leads.Get(ctx, fl[len(fl)/2].ID)
 	require.NoError(t, err)
 	parts = append(parts, fl, detail)
 
@@ -441,9 +441,9 @@ func snapshot(t *testing.T, env map[string]string) string {
 
 	dc, err := datacake.NewClient(env["DATACAKE_URL"], env["DATACAKE_TOKEN"], datacake.WithHTTPClient(hc))
 	require.NoError(t, err)
-	cu, err := dc.Customer(ctx, datacaketest.ExampleCNPJ)
+	cu, err := dc.Customers.Get(ctx, datacaketest.ExampleCNPJ)
 	require.NoError(t, err)
-	inv, err := dc.OpenInvoices(ctx, &datacake.InvoiceQuery{CustomerID: cu.ID})
+	inv, err := dc.Customers.OpenInvoices(ctx, &datacake.InvoiceQuery{CustomerID: cu.ID})
 	require.NoError(t, err)
 	parts = append(parts, cu, inv)
 
@@ -488,7 +488,7 @@ func TestFlagsReachTheSandboxes(t *testing.T) {
 		for i := 0; i < 2; i++ {
 			c, err := zen.NewClient(p.env["ZEN_URL"], p.env["ZEN_TOKEN"], zen.WithHTTPClient(quietClient()), zen.WithMaxRetries(0))
 			require.NoError(t, err)
-			if _, err := c.Totals(context.Background(), day); err != nil {
+			if _, err := c.Leads.Totals(context.Background(), day); err != nil {
 				return err
 			}
 		}
@@ -520,7 +520,7 @@ func TestFlagsReachTheSandboxes(t *testing.T) {
 		weclever.WithBaseURL(p.env["WECLEVER_URL"]), weclever.WithHTTPClient(quietClient()))
 	require.NoError(t, err)
 	from, to := weclevertest.SeedRange()
-	fl, err := wc.FinalizedLeads(context.Background(), from, to)
+	fl, err := wc.Leads.Finalized(context.Background(), from, to)
 	require.NoError(t, err)
 	assert.Len(t, fl, 7)
 }

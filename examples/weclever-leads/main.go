@@ -124,7 +124,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		fmt.Fprintf(stderr, "weclever-leads: %v\n", err)
 		return 2
 	}
-	leads, err := client.FinalizedLeads(ctx, from, to)
+	leads, err := client.Leads.Finalized(ctx, from, to)
 	if err != nil {
 		fmt.Fprintf(stderr, "weclever-leads: %v\n", err)
 		return 1
@@ -138,7 +138,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		id = leads[0].ID
 	}
 	if id != 0 {
-		lead, err := client.Lead(ctx, id)
+		lead, err := client.Leads.Get(ctx, id)
 		if err != nil {
 			fmt.Fprintf(stderr, "weclever-leads: lead %d: %v\n", id, err)
 			return 1

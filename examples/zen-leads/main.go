@@ -93,7 +93,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		fmt.Fprintln(tw, "ENTERED\tUSER\tCODE\tORIGIN\tPRODUCT")
 	}
 	n := 0
-	for l, err := range client.AllLeadsByUser(ctx, first, last) {
+	for l, err := range client.Leads.AllByUser(ctx, first, last) {
 		if err != nil {
 			tw.Flush()
 			fmt.Fprintf(stderr, "zen-leads: %v\n", err)

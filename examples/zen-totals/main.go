@@ -77,7 +77,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		fmt.Fprintf(stderr, "zen-totals: %v\n", err)
 		return 2
 	}
-	totals, err := client.Totals(ctx, day)
+	totals, err := client.Leads.Totals(ctx, day)
 	if err != nil {
 		var rl *zen.RateLimitError
 		if errors.As(err, &rl) {

@@ -165,7 +165,7 @@ func run(ctx context.Context, args []string, env func(string) string, stdout, st
 		fmt.Fprintln(stderr, "zenvia-leads:", err)
 		return 1
 	}
-	sub, err := c.Notifications.Subscribe(ctx, []string{zenvia.TopicProspects}, cbURL.String())
+	sub, err := c.Notifications.Create(ctx, []string{zenvia.TopicProspects}, cbURL.String())
 	if err != nil {
 		return apiErr(err)
 	}
@@ -173,7 +173,7 @@ func run(ctx context.Context, args []string, env func(string) string, stdout, st
 		uctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 		defer cancel()
 		if sub.ID != "" {
-			_ = c.Notifications.Unsubscribe(uctx, sub.ID)
+			_ = c.Notifications.Delete(uctx, sub.ID)
 		}
 	}()
 

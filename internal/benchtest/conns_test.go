@@ -76,7 +76,7 @@ func sharedSDK(tb testing.TB, base string) func() error {
 	}
 	ctx := context.Background()
 	return func() error {
-		ps, err := c.Products(ctx)
+		ps, err := c.Catalogues.Products(ctx)
 		if err == nil && len(ps) != 2 {
 			tb.Errorf("got %d products", len(ps))
 		}

@@ -63,7 +63,7 @@ func pairs() []pair {
 					tb.Fatal(err)
 				}
 				return func(ctx context.Context) (int, error) {
-					t, err := c.Totals(ctx, zenDay)
+					t, err := c.Leads.Totals(ctx, zenDay)
 					if err != nil {
 						return 0, err
 					}
@@ -116,7 +116,7 @@ func pairs() []pair {
 					tb.Fatal(err)
 				}
 				return func(ctx context.Context) (int, error) {
-					l, err := c.Lead(ctx, wecleverLeadID)
+					l, err := c.Leads.Get(ctx, wecleverLeadID)
 					if err != nil {
 						return 0, err
 					}
@@ -169,7 +169,7 @@ func pairs() []pair {
 					tb.Fatal(err)
 				}
 				return func(ctx context.Context) (int, error) {
-					ps, err := c.Products(ctx)
+					ps, err := c.Catalogues.Products(ctx)
 					return len(ps), err
 				}
 			},

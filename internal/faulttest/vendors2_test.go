@@ -68,7 +68,7 @@ func zenviaVendor(t *testing.T) *vendor {
 	require.NotEmpty(t, topics)
 	subs := &pool{}
 	for range numFaults {
-		s, err := setup.Notifications.Subscribe(context.Background(), topics[:1], webhookCallback)
+		s, err := setup.Notifications.Create(context.Background(), topics[:1], webhookCallback)
 		require.NoError(t, err)
 		subs.vals = append(subs.vals, s.ID)
 	}
@@ -134,7 +134,7 @@ func zenviaVendor(t *testing.T) *vendor {
 				}},
 			{name: "Prospects.AddNote", class: classCreate, match: route("POST", "prospect", "*", "interactions"),
 				call: func(ctx context.Context, x any) error {
-					_, err := c(x).Prospects.AddNote(ctx, prospect, "ligar amanhã às 10h")
+					_, err := c(x).Prospects.CreateNote(ctx, prospect, "ligar amanhã às 10h")
 					return err
 				},
 				override: map[fault]expect{
@@ -152,16 +152,16 @@ func zenviaVendor(t *testing.T) *vendor {
 				call: func(ctx context.Context, x any) error { _, err := c(x).Notifications.Topics(ctx); return err }},
 			{name: "Notifications.Subscribe", class: classCreate, match: route("POST", "notifications", "subscriptions"),
 				call: func(ctx context.Context, x any) error {
-					_, err := c(x).Notifications.Subscribe(ctx, topics[:1], webhookCallback)
+					_, err := c(x).Notifications.Create(ctx, topics[:1], webhookCallback)
 					return err
 				},
 				override: map[fault]expect{
 					fEmpty: ok(1).because("the subscription in the answer is optional: an empty 200 is the success"),
 				}},
 			{name: "Notifications.Subscriptions", class: classRead, match: route("GET", "notifications", "subscriptions"),
-				call: func(ctx context.Context, x any) error { _, err := c(x).Notifications.Subscriptions(ctx); return err }},
+				call: func(ctx context.Context, x any) error { _, err := c(x).Notifications.List(ctx); return err }},
 			{name: "Notifications.Unsubscribe", class: classIdem, match: route("DELETE", "notifications", "subscription", "*"),
-				call:     func(ctx context.Context, x any) error { return c(x).Notifications.Unsubscribe(ctx, subs.take()) },
+				call:     func(ctx context.Context, x any) error { return c(x).Notifications.Delete(ctx, subs.take()) },
 				override: noBodyOverrides(noBody)},
 		},
 	}
@@ -182,9 +182,9 @@ func datacakeVendor(t *testing.T) *vendor {
 	srv := httptest.NewServer(sb)
 	setup, err := datacake.NewClient(srv.URL, canaryDatacake)
 	require.NoError(t, err)
-	cust, err := setup.Customer(context.Background(), datacaketest.ExampleCPF)
+	cust, err := setup.Customers.Get(context.Background(), datacaketest.ExampleCPF)
 	require.NoError(t, err)
-	st, err := setup.CreateProspect(context.Background(), &datacake.Prospect{Name: "Prospecto Base", Document: "11144477735"})
+	st, err := setup.Prospects.Create(context.Background(), &datacake.Prospect{Name: "Prospecto Base", Document: "11144477735"})
 	require.NoError(t, err)
 	require.NotEmpty(t, st.ProspectID)
 	srv.Close()
@@ -214,48 +214,48 @@ func datacakeVendor(t *testing.T) *vendor {
 		},
 		ops: []op{
 			read("Customer", "cliente", func(ctx context.Context, c *datacake.Client) error {
-				return ignore(c.Customer(ctx, datacaketest.ExampleCPF))
+				return ignore(c.Customers.Get(ctx, datacaketest.ExampleCPF))
 			}),
 			read("Installations", "instalacoes", func(ctx context.Context, c *datacake.Client) error {
-				return ignore(c.Installations(ctx, customerID))
+				return ignore(c.Customers.Installations(ctx, customerID))
 			}),
 			read("OpenInvoices", "faturas", func(ctx context.Context, c *datacake.Client) error {
-				return ignore(c.OpenInvoices(ctx, &datacake.InvoiceQuery{CustomerID: customerID}))
+				return ignore(c.Customers.OpenInvoices(ctx, &datacake.InvoiceQuery{CustomerID: customerID}))
 			}),
 			read("OpenInvoices by contract", "faturas", func(ctx context.Context, c *datacake.Client) error {
-				return ignore(c.OpenInvoices(ctx, contract))
+				return ignore(c.Customers.OpenInvoices(ctx, contract))
 			}),
 			read("FiscalNotes", "notas-fiscais", func(ctx context.Context, c *datacake.Client) error {
-				return ignore(c.FiscalNotes(ctx, contract))
+				return ignore(c.Customers.FiscalNotes(ctx, contract))
 			}),
 			read("FinancialStatements", "extratos-financeiros", func(ctx context.Context, c *datacake.Client) error {
-				return ignore(c.FinancialStatements(ctx, contract))
+				return ignore(c.Customers.FinancialStatements(ctx, contract))
 			}),
-			read("Products", "produtos", func(ctx context.Context, c *datacake.Client) error { return ignore(c.Products(ctx)) }),
-			read("Resellers", "revendedores", func(ctx context.Context, c *datacake.Client) error { return ignore(c.Resellers(ctx)) }),
-			read("Employees", "funcionarios", func(ctx context.Context, c *datacake.Client) error { return ignore(c.Employees(ctx)) }),
-			read("DueDates", "vencimentos", func(ctx context.Context, c *datacake.Client) error { return ignore(c.DueDates(ctx)) }),
+			read("Products", "produtos", func(ctx context.Context, c *datacake.Client) error { return ignore(c.Catalogues.Products(ctx)) }),
+			read("Resellers", "revendedores", func(ctx context.Context, c *datacake.Client) error { return ignore(c.Catalogues.Resellers(ctx)) }),
+			read("Employees", "funcionarios", func(ctx context.Context, c *datacake.Client) error { return ignore(c.Catalogues.Employees(ctx)) }),
+			read("DueDates", "vencimentos", func(ctx context.Context, c *datacake.Client) error { return ignore(c.Catalogues.DueDates(ctx)) }),
 			read("CommercialOrigins", "origens", func(ctx context.Context, c *datacake.Client) error {
-				return ignore(c.CommercialOrigins(ctx))
+				return ignore(c.Catalogues.CommercialOrigins(ctx))
 			}),
-			read("Cities", "cidades", func(ctx context.Context, c *datacake.Client) error { return ignore(c.Cities(ctx)) }),
+			read("Cities", "cidades", func(ctx context.Context, c *datacake.Client) error { return ignore(c.Catalogues.Cities(ctx)) }),
 			read("ProspectStatuses", "status-prospecto", func(ctx context.Context, c *datacake.Client) error {
-				return ignore(c.ProspectStatuses(ctx))
+				return ignore(c.Catalogues.ProspectStatuses(ctx))
 			}),
 			{name: "CreateProspect", class: classCreate, match: route("POST", "prospectos"),
 				call: func(ctx context.Context, x any) error {
-					return ignore(c(x).CreateProspect(ctx, &datacake.Prospect{Name: "João da Falha", Document: "529.982.247-25", Email: "joao@example.com.br"}))
+					return ignore(c(x).Prospects.Create(ctx, &datacake.Prospect{Name: "João da Falha", Document: "529.982.247-25", Email: "joao@example.com.br"}))
 				}},
 			{name: "UpdateProspect", class: classIdem, body: true, match: route("PUT", "prospectos", "*"),
 				call: func(ctx context.Context, x any) error {
-					return ignore(c(x).UpdateProspect(ctx, prospectID, &datacake.Prospect{Notes: "ligar depois das 18h"}))
+					return ignore(c(x).Prospects.Update(ctx, prospectID, &datacake.Prospect{Notes: "ligar depois das 18h"}))
 				}},
 			{name: "UploadFiles", class: classCreate, match: route("POST", "prospectos", "*", "arquivos"),
 				call: func(ctx context.Context, x any) error {
-					return ignore(c(x).UploadFiles(ctx, prospectID, datacake.File{Name: "rg-frente.gif", Data: gif}))
+					return ignore(c(x).Prospects.UploadFiles(ctx, prospectID, datacake.File{Name: "rg-frente.gif", Data: gif}))
 				}},
 			{name: "ProspectStatus", class: classRead, match: route("GET", "prospectos", "*", "status"),
-				call: func(ctx context.Context, x any) error { return ignore(c(x).ProspectStatus(ctx, prospectID)) }},
+				call: func(ctx context.Context, x any) error { return ignore(c(x).Prospects.Status(ctx, prospectID)) }},
 		},
 	}
 }

@@ -55,16 +55,16 @@ func zenVendor(t *testing.T) *vendor {
 		},
 		ops: []op{
 			{name: "Totals", class: classRead, match: pathHas("GET", "/api/totais_lead"),
-				call: func(ctx context.Context, x any) error { _, err := c(x).Totals(ctx, day); return err }},
+				call: func(ctx context.Context, x any) error { _, err := c(x).Leads.Totals(ctx, day); return err }},
 			{name: "LeadsByUser", class: classRead, match: pathHas("GET", "/api/leads_usuario"),
-				call: func(ctx context.Context, x any) error { _, err := c(x).LeadsByUser(ctx, from, day, 1); return err }},
+				call: func(ctx context.Context, x any) error { _, err := c(x).Leads.ByUser(ctx, from, day, 1); return err }},
 			{name: "AllLeadsByUser", class: classRead, match: pathHas("GET", "/api/leads_usuario"),
-				call: func(ctx context.Context, x any) error { return first(c(x).AllLeadsByUser(ctx, from, day)) }},
+				call: func(ctx context.Context, x any) error { return first(c(x).Leads.AllByUser(ctx, from, day)) }},
 			{name: "LeadArchive", class: classRead, match: pathHas("GET", "/api/arquivo-lead"),
-				call: func(ctx context.Context, x any) error { _, err := c(x).LeadArchive(ctx, day); return err }},
+				call: func(ctx context.Context, x any) error { _, err := c(x).Leads.Archive(ctx, day); return err }},
 			{name: "SendLead", class: classCreate, match: pathHas("POST", "/api/lead"),
 				call: func(ctx context.Context, x any) error {
-					return c(x).SendLead(ctx, zen.LeadEntry{Action: zen.ActionInsert, Name: "Joana Falha", Email: "joana@example.com.br", Phone: "+55 11 91234-5678"})
+					return c(x).Leads.Send(ctx, &zen.LeadEntry{Action: zen.ActionInsert, Name: "Joana Falha", Email: "joana@example.com.br", Phone: "+55 11 91234-5678"})
 				},
 				override: map[fault]expect{
 					fEmpty:     ok(1).because("Zen documents no success body for lead entry: a 200 is the success, and only an error body ({\"Erro\",\"Mensagem\"}) turns it into an error"),
@@ -84,7 +84,7 @@ func zenBusyDay(t *testing.T, sb http.Handler) time.Time {
 	require.NoError(t, err)
 	for back := 1; back < 30; back++ {
 		day := time.Now().AddDate(0, 0, -back)
-		a, err := c.LeadArchive(context.Background(), day)
+		a, err := c.Leads.Archive(context.Background(), day)
 		require.NoError(t, err)
 		if len(a.Leads) > 0 {
 			return day
@@ -126,13 +126,13 @@ func salesmanVendor(t *testing.T) *vendor {
 		ops: []op{
 			{name: "Leads.Add", class: classCreate, match: isAction("add"),
 				call: func(ctx context.Context, x any) error {
-					_, err := c(x).Leads.Add(ctx, salesman.NewLead{Title: "Пётр Сбоев", Email: "petr@example.ru", Phone: "+7 916 123-45-67"})
+					_, err := c(x).Leads.Create(ctx, &salesman.NewLead{Title: "Пётр Сбоев", Email: "petr@example.ru", Phone: "+7 916 123-45-67"})
 					return err
 				}},
 			{name: "Leads.Stat", class: classRead, match: isAction("stat"),
 				call: func(ctx context.Context, x any) error { _, err := c(x).Leads.Stat(ctx); return err }},
 			{name: "Leads.Info", class: classRead, match: isAction("info"),
-				call: func(ctx context.Context, x any) error { _, err := c(x).Leads.Info(ctx, id); return err }},
+				call: func(ctx context.Context, x any) error { _, err := c(x).Leads.Get(ctx, id); return err }},
 			{name: "Leads.List", class: classRead, match: isAction("list"),
 				call: func(ctx context.Context, x any) error { _, err := c(x).Leads.List(ctx, nil); return err }},
 			{name: "Leads.All", class: classRead, match: isAction("list"),
@@ -181,9 +181,9 @@ func wecleverVendor(t *testing.T) *vendor {
 			{name: "Token", class: classRead, match: pathHas("GET", "/solution/token/basic/"),
 				call: func(ctx context.Context, x any) error { _, err := c(x).Token(ctx); return err }},
 			{name: "FinalizedLeads", class: classRead, match: pathHas("GET", "/lead/find/finalized/"),
-				call: func(ctx context.Context, x any) error { _, err := c(x).FinalizedLeads(ctx, from, to); return err }},
+				call: func(ctx context.Context, x any) error { _, err := c(x).Leads.Finalized(ctx, from, to); return err }},
 			{name: "Lead", class: classRead, match: pathHas("GET", "/lead/find/weclever_id/"),
-				call: func(ctx context.Context, x any) error { _, err := c(x).Lead(ctx, id); return err }},
+				call: func(ctx context.Context, x any) error { _, err := c(x).Leads.Get(ctx, id); return err }},
 		},
 	}
 }
