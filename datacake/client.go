@@ -185,7 +185,6 @@ type Client struct {
 	maxFile int64
 }
 
-
 // NewClient returns a client for the ERP at baseURL (scheme, host and an
 // optional path prefix to which the routes are appended), authenticating
 // with token.

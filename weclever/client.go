@@ -38,7 +38,7 @@ const (
 )
 
 // Default placement of the token on API calls. WeClever's documents do not
-// say how the token is sent; change it with WithTokenHeader.
+// say how the token is sent; change it with WithAuthHeader.
 const (
 	DefaultTokenHeader = "Authorization"
 	DefaultTokenScheme = "Bearer"
@@ -95,10 +95,10 @@ func WithRetryWait(minWait, maxWait time.Duration) Option {
 // larger answer is an error matching leadkit.ErrBodyTooLarge.
 func WithMaxBodyBytes(n int64) Option { return Option{transport.WithMaxBodyBytes[config](n)} }
 
-// WithTokenHeader sets the header that carries the token on API calls and
+// WithAuthHeader sets the header that carries the token on API calls and
 // the scheme written before it: ("Authorization", "Bearer") by default, which
 // sends "Authorization: Bearer <token>"; ("token", "") sends "token: <token>".
-func WithTokenHeader(name, scheme string) Option {
+func WithAuthHeader(name, scheme string) Option {
 	return Option{transport.VendorOption(func(c *config) error {
 		if name == "" || !transport.IsToken(name) {
 			return leadkit.Invalid("tokenHeader", "%q is not a valid header name", name)
@@ -124,10 +124,10 @@ func WithTime(t string) Option {
 	})}
 }
 
-// WithLocation sets the time zone in which message dates without an offset
+// WithTimeZone sets the time zone in which message dates without an offset
 // are read (default: Brasília time, UTC-03:00, which has had no daylight
 // saving since 2019).
-func WithLocation(loc *time.Location) Option {
+func WithTimeZone(loc *time.Location) Option {
 	return Option{transport.VendorOption(func(c *config) error {
 		if loc == nil {
 			return leadkit.Invalid("location", "must not be nil")

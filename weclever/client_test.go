@@ -30,9 +30,9 @@ func TestNewClientValidates(t *testing.T) {
 		{"no password", "p1", "u", "", nil, "password"},
 		{"newline in password", "p1", "u", "a\nb", nil, "password"},
 		{"bad base URL", "p1", "u", "p", []weclever.Option{weclever.WithBaseURL("ftp://x")}, "baseURL"},
-		{"bad header", "p1", "u", "p", []weclever.Option{weclever.WithTokenHeader("X Token", "")}, "tokenHeader"},
-		{"bad scheme", "p1", "u", "p", []weclever.Option{weclever.WithTokenHeader("Authorization", "Be arer")}, "tokenScheme"},
-		{"nil location", "p1", "u", "p", []weclever.Option{weclever.WithLocation(nil)}, "location"},
+		{"bad header", "p1", "u", "p", []weclever.Option{weclever.WithAuthHeader("X Token", "")}, "tokenHeader"},
+		{"bad scheme", "p1", "u", "p", []weclever.Option{weclever.WithAuthHeader("Authorization", "Be arer")}, "tokenScheme"},
+		{"nil location", "p1", "u", "p", []weclever.Option{weclever.WithTimeZone(nil)}, "location"},
 		{"bad time", "p1", "u", "p", []weclever.Option{weclever.WithTime("a\r\nb")}, "time"},
 	}
 	for _, tc := range cases {
@@ -108,7 +108,7 @@ func TestTokenTimeOmittedByDefault(t *testing.T) {
 
 func TestCustomTokenHeader(t *testing.T) {
 	t.Parallel()
-	c, mock := newMock(t, weclever.WithTokenHeader("token", ""))
+	c, mock := newMock(t, weclever.WithAuthHeader("token", ""))
 	ti := &tokenIssuer{}
 	mock.RegisterResponder("GET", tokenURL, ti.responder)
 	mock.RegisterResponder("GET", leadURL, func(req *http.Request) (*http.Response, error) {

@@ -51,7 +51,7 @@ type Message struct {
 	Direction   string `json:"direction"`
 	Status      string `json:"status"`
 	// Created is date_created read as a time (dates without an offset are
-	// read in the client's location, see WithLocation). It is zero when
+	// read in the client's location, see WithTimeZone). It is zero when
 	// the date is empty or in a form the client cannot read; CreatedRaw
 	// always keeps the text as WeClever sent it.
 	Created    time.Time `json:"date_created"`

@@ -60,7 +60,7 @@ func TestLeadRealWorldBody(t *testing.T) {
 
 func TestLeadWithLocation(t *testing.T) {
 	t.Parallel()
-	c, _ := leadClient(t, 200, readTestdata(t, "lead_real.json"), weclever.WithLocation(time.UTC))
+	c, _ := leadClient(t, 200, readTestdata(t, "lead_real.json"), weclever.WithTimeZone(time.UTC))
 	l, err := c.Leads.Get(context.Background(), 42)
 	require.NoError(t, err)
 	assert.True(t, l.Chats.Messages[0].Created.Equal(time.Date(2024, 3, 12, 14, 3, 5, 0, time.UTC)))

@@ -42,6 +42,7 @@ type RateLimitError = leadkit.RateLimitError
 // config holds zenvia's own options.
 type config struct {
 	apiKeyHeader string // "" sends the key in the query
+	apiKeyScheme string
 	phoneRegion  string // "" leaves phones as given
 }
 
@@ -86,19 +87,19 @@ func WithRetryWait(minWait, maxWait time.Duration) Option {
 // larger answer is an error matching leadkit.ErrBodyTooLarge.
 func WithMaxBodyBytes(n int64) Option { return Option{transport.WithMaxBodyBytes[config](n)} }
 
-// WithAPIKeyHeader sends the API key in the named header (for example
-// "x-api-key", as the asynchronous leads service
-// https://leads-service.zenvia.io/v2 expects) instead of the api-key query
-// parameter.
-func WithAPIKeyHeader(name string) Option {
+// WithAuthHeader sends the API key in the named header, after scheme and a
+// space when scheme is not empty (for example ("x-api-key", ""), as the
+// asynchronous leads service https://leads-service.zenvia.io/v2 expects),
+// instead of the api-key query parameter.
+func WithAuthHeader(name, scheme string) Option {
 	return Option{transport.VendorOption(func(c *config) error {
-		if name == "" {
-			return leadkit.Invalid("apiKeyHeader", "must not be empty")
+		if name == "" || !transport.IsToken(name) {
+			return leadkit.Invalid("authHeader", "%q is not a valid header name", name)
 		}
-		if !transport.IsToken(name) {
-			return leadkit.Invalid("apiKeyHeader", "%q is not a valid header name", name)
+		if scheme != "" && !transport.IsToken(scheme) {
+			return leadkit.Invalid("authScheme", "%q is not a valid scheme", scheme)
 		}
-		c.apiKeyHeader = name
+		c.apiKeyHeader, c.apiKeyScheme = name, scheme
 		return nil
 	})}
 }
@@ -149,7 +150,7 @@ func NewClient(apiKey string, opts ...Option) (*Client, error) {
 	}
 	var auth transport.Auth = transport.QueryKey(APIKeyParam, apiKey)
 	if cfg.apiKeyHeader != "" {
-		auth = transport.HeaderAuth{Name: cfg.apiKeyHeader, Value: transport.NewSecret(apiKey)}
+		auth = transport.HeaderAuth{Name: cfg.apiKeyHeader, Scheme: cfg.apiKeyScheme, Value: transport.NewSecret(apiKey)}
 	}
 	var t *transport.Client
 	t, err := transport.New(transport.Config{

@@ -73,7 +73,7 @@ func TestNewClientValidates(t *testing.T) {
 	assert.ErrorIs(t, err, leadkit.ErrInvalidInput)
 	_, err = zenvia.NewClient("k", zenvia.WithBaseURL("ftp://x"))
 	assert.ErrorIs(t, err, leadkit.ErrInvalidInput)
-	_, err = zenvia.NewClient("k", zenvia.WithAPIKeyHeader("bad header"))
+	_, err = zenvia.NewClient("k", zenvia.WithAuthHeader("bad header", ""))
 	assert.ErrorIs(t, err, leadkit.ErrInvalidInput)
 	_, err = zenvia.NewClient("k", zenvia.WithPhoneNormalization("XX"))
 	assert.ErrorIs(t, err, leadkit.ErrInvalidInput)
@@ -121,7 +121,7 @@ func TestLeadCreateMock(t *testing.T) {
 
 func TestLeadCreateAcceptedAndHeaderKey(t *testing.T) {
 	t.Parallel()
-	c, mock := mockClient(t, zenvia.WithBaseURL("https://leads-service.zenvia.io/v2"), zenvia.WithAPIKeyHeader("x-api-key"))
+	c, mock := mockClient(t, zenvia.WithBaseURL("https://leads-service.zenvia.io/v2"), zenvia.WithAuthHeader("x-api-key", ""))
 	mock.RegisterResponder("POST", "https://leads-service.zenvia.io/v2/lead/retail", func(req *http.Request) (*http.Response, error) {
 		if req.Header.Get("x-api-key") != testKey || req.URL.Query().Has("api-key") {
 			t.Error("key must be in the header only")

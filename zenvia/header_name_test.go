@@ -15,12 +15,12 @@ import (
 func TestAPIKeyHeaderMustBeAToken(t *testing.T) {
 	t.Parallel()
 	for _, name := range []string{`x"key`, "x(key)", "x/key", "x@key", "chave-é"} {
-		_, err := zenvia.NewClient("k-1", zenvia.WithAPIKeyHeader(name))
+		_, err := zenvia.NewClient("k-1", zenvia.WithAuthHeader(name, ""))
 		require.ErrorIs(t, err, leadkit.ErrInvalidInput, name)
 		var ie *leadkit.InputError
 		require.ErrorAs(t, err, &ie)
-		assert.Equal(t, "apiKeyHeader", ie.Field)
+		assert.Equal(t, "authHeader", ie.Field)
 	}
-	_, err := zenvia.NewClient("k-1", zenvia.WithAPIKeyHeader("x-api-key"))
+	_, err := zenvia.NewClient("k-1", zenvia.WithAuthHeader("x-api-key", ""))
 	require.NoError(t, err)
 }

@@ -67,7 +67,7 @@ func TestCanaryKeyNeverLeaks(t *testing.T) {
 	for _, header := range []bool{false, true} {
 		opts := []zenvia.Option{zenvia.WithBaseURL(s.URL), zenvia.WithLogger(logger), zenvia.WithRetryWait(time.Millisecond, 5*time.Millisecond)}
 		if header {
-			opts = append(opts, zenvia.WithAPIKeyHeader("x-api-key"))
+			opts = append(opts, zenvia.WithAuthHeader("x-api-key", ""))
 		}
 		c, err := zenvia.NewClient(canary, opts...)
 		require.NoError(t, err)
@@ -197,7 +197,7 @@ func FuzzWebhookHandler(f *testing.F) {
 				t.Fatal("event without raw body")
 			}
 			return nil
-		}, zenvia.WithWebhookMaxBody(64<<10))
+		}, zenvia.WithHandlerMaxBytes(64<<10))
 		rec := post(h, "/?secret=k", string(body))
 		if rec.Code != 200 && rec.Code != 400 && rec.Code != 413 {
 			t.Fatalf("status %d for bad input", rec.Code)

@@ -49,12 +49,12 @@ type webhookConfig struct {
 	logger  *slog.Logger
 }
 
-// WebhookOption configures NewWebhookHandler.
-type WebhookOption func(*webhookConfig)
+// HandlerOption configures NewWebhookHandler.
+type HandlerOption func(*webhookConfig)
 
-// WithSecretParam names the callback URL's query parameter that carries the
+// WithHandlerSecretParam names the callback URL's query parameter that carries the
 // secret (default "secret").
-func WithSecretParam(name string) WebhookOption {
+func WithHandlerSecretParam(name string) HandlerOption {
 	return func(c *webhookConfig) {
 		if name != "" {
 			c.param = name
@@ -62,9 +62,9 @@ func WithSecretParam(name string) WebhookOption {
 	}
 }
 
-// WithWebhookMaxBody caps the body size (default 1 MiB); larger bodies are
+// WithHandlerMaxBytes caps the body size (default 1 MiB); larger bodies are
 // answered 413. Values <= 0 keep the default.
-func WithWebhookMaxBody(n int64) WebhookOption {
+func WithHandlerMaxBytes(n int64) HandlerOption {
 	return func(c *webhookConfig) {
 		if n > 0 {
 			c.maxBody = n
@@ -72,15 +72,15 @@ func WithWebhookMaxBody(n int64) WebhookOption {
 	}
 }
 
-// WithDedupWindow sets how long a delivery is remembered, so that the same
+// WithHandlerDedupWindow sets how long a delivery is remembered, so that the same
 // event delivered again within the window is answered 200 without calling
 // fn again (default 10 minutes; 0 or less turns deduplication off).
-func WithDedupWindow(d time.Duration) WebhookOption {
+func WithHandlerDedupWindow(d time.Duration) HandlerOption {
 	return func(c *webhookConfig) { c.window = max(d, 0) }
 }
 
-// WithClock replaces time.Now for the dedup window (for tests).
-func WithClock(now func() time.Time) WebhookOption {
+// WithHandlerClock replaces time.Now for the dedup window (for tests).
+func WithHandlerClock(now func() time.Time) HandlerOption {
 	return func(c *webhookConfig) {
 		if now != nil {
 			c.now = now
@@ -88,10 +88,10 @@ func WithClock(now func() time.Time) WebhookOption {
 	}
 }
 
-// WithWebhookLogger reports every refused delivery (wrong secret, too
+// WithHandlerLogger reports every refused delivery (wrong secret, too
 // large, unparseable, fn failed) as a warning. The secret and the URL's
 // query are never logged.
-func WithWebhookLogger(l *slog.Logger) WebhookOption {
+func WithHandlerLogger(l *slog.Logger) HandlerOption {
 	return func(c *webhookConfig) { c.logger = l }
 }
 
@@ -104,10 +104,10 @@ func WithWebhookLogger(l *slog.Logger) WebhookOption {
 //   - 405 to anything but POST;
 //   - 401 when the secret in the query does not match (compared in constant
 //     time; an empty configured secret refuses every call);
-//   - 413 when the body is larger than the cap (WithWebhookMaxBody);
+//   - 413 when the body is larger than the cap (WithHandlerMaxBytes);
 //   - 400 when the body is not a JSON object it can decode;
 //   - 200 without calling fn for a duplicate of a delivery that fn handled
-//     within the dedup window (WithDedupWindow);
+//     within the dedup window (WithHandlerDedupWindow);
 //   - 503 with Retry-After for a duplicate that arrives while fn is still
 //     handling the first delivery: an event counts as seen only once fn
 //     succeeded, so if the first run fails, the redelivery is not lost;
@@ -128,7 +128,7 @@ func WithWebhookLogger(l *slog.Logger) WebhookOption {
 //		IdleTimeout:       120 * time.Second,
 //		MaxHeaderBytes:    16 << 10,
 //	}
-func NewWebhookHandler(secret string, fn func(context.Context, Event) error, opts ...WebhookOption) http.Handler {
+func NewWebhookHandler(secret string, fn func(context.Context, Event) error, opts ...HandlerOption) http.Handler {
 	cfg := webhookConfig{
 		param:   DefaultWebhookSecretParam,
 		maxBody: DefaultWebhookMaxBody,

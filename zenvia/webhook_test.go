@@ -39,7 +39,7 @@ func TestWebhookStatuses(t *testing.T) {
 			return errors.New("storage unavailable")
 		}
 		return nil
-	}, zenvia.WithWebhookMaxBody(4096), zenvia.WithWebhookLogger(logger))
+	}, zenvia.WithHandlerMaxBytes(4096), zenvia.WithHandlerLogger(logger))
 
 	cases := []struct {
 		name   string
@@ -114,7 +114,7 @@ func TestWebhookDedupWindow(t *testing.T) {
 		}
 		calls.Add(1)
 		return nil
-	}, zenvia.WithDedupWindow(time.Minute), zenvia.WithClock(clock))
+	}, zenvia.WithHandlerDedupWindow(time.Minute), zenvia.WithHandlerClock(clock))
 
 	require.Equal(t, 200, post(h, "/?secret=k", prospectBody).Code)
 	rec := post(h, "/?secret=k", prospectBody)
@@ -143,7 +143,7 @@ func TestWebhookDedupWindow(t *testing.T) {
 
 	// Window off: every delivery reaches fn.
 	var n atomic.Int32
-	off := zenvia.NewWebhookHandler("k", func(context.Context, zenvia.Event) error { n.Add(1); return nil }, zenvia.WithDedupWindow(0))
+	off := zenvia.NewWebhookHandler("k", func(context.Context, zenvia.Event) error { n.Add(1); return nil }, zenvia.WithHandlerDedupWindow(0))
 	post(off, "/?secret=k", prospectBody)
 	post(off, "/?secret=k", prospectBody)
 	assert.EqualValues(t, 2, n.Load())

@@ -104,7 +104,6 @@ func NewUnstartedServer(opts *Options) *Server {
 	return s
 }
 
-
 // Credentials returns the environment the examples read:
 // DATACAKE_URL and DATACAKE_TOKEN.
 func (s *Server) Credentials() map[string]string {

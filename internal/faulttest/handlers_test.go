@@ -81,7 +81,7 @@ func zenviaHook(t *testing.T) (*served, *atomic.Int32) {
 	h := zenvia.NewWebhookHandler(canaryWebhook, func(context.Context, zenvia.Event) error {
 		events.Add(1)
 		return nil
-	}, zenvia.WithWebhookLogger(slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))))
+	}, zenvia.WithHandlerLogger(slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))))
 	return serve(t, h, logs), &events
 }
 

@@ -114,7 +114,6 @@ func (s *Server) Credentials() map[string]string {
 	return map[string]string{"ZEN_URL": s.URL, "ZEN_TOKEN": s.opts.Token}
 }
 
-
 func (s *Server) reset() {
 	s.mu.Lock()
 	defer s.mu.Unlock()

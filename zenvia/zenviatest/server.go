@@ -32,8 +32,8 @@ import (
 	"sync"
 	"time"
 
-	"github.com/leadkit/leadkit/leadkittest"
 	"github.com/leadkit/leadkit/internal/transport"
+	"github.com/leadkit/leadkit/leadkittest"
 )
 
 // DefaultAPIKey is the sandbox's API key when Options.APIKey is empty.
@@ -155,7 +155,6 @@ func (s *Server) Close() {
 func (s *Server) Credentials() map[string]string {
 	return map[string]string{"ZENVIA_URL": s.URL, "ZENVIA_API_KEY": s.opts.APIKey}
 }
-
 
 // Deliveries returns the webhook calls made so far.
 func (s *Server) Deliveries() []Delivery {
