@@ -69,6 +69,10 @@ var (
 	// one past the maximum number of hops.
 	ErrRedirect = errors.New("leadkit: redirect not followed")
 
+	// ErrRateLimited is matched by every *RateLimitError (HTTP 429, or a
+	// client-side limit); errors.As with a *RateLimitError gives RetryAfter.
+	ErrRateLimited = errors.New("leadkit: rate limited")
+
 	// ErrInvalidInput is matched by every *InputError.
 	ErrInvalidInput = errors.New("leadkit: invalid input")
 )
@@ -137,6 +141,9 @@ func (e *RateLimitError) Error() string {
 
 // Unwrap returns the vendor's error for a server 429.
 func (e *RateLimitError) Unwrap() error { return e.Err }
+
+// Is makes every RateLimitError match ErrRateLimited.
+func (e *RateLimitError) Is(target error) bool { return target == ErrRateLimited }
 
 // InputError is returned, before anything is sent, when an argument is not
 // valid. Field names the offending field as the vendor spells it.

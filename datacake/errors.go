@@ -30,6 +30,8 @@ var (
 	// ErrNotImplemented: the ERP does not serve the operation (501), as
 	// NewHandler answers for an ERP without fiscal notes or statements.
 	ErrNotImplemented = errors.New("datacake: not implemented by this ERP")
+	// ErrRateLimited is matched by a *RateLimitError (HTTP 429).
+	ErrRateLimited = leadkit.ErrRateLimited
 )
 
 // Error is a non-2xx answer of an ERP. Message is the text of its body
@@ -37,9 +39,10 @@ var (
 // it), with secrets masked. It wraps a *leadkit.ResponseError, so
 // errors.Is(err, leadkit.ErrHTTPStatus) holds.
 type Error struct {
-	StatusCode int
-	Message    string
-	Response   *leadkit.ResponseError
+	StatusCode int                    // HTTP status
+	Code       string                 // the ERP's error code, when its body has one ("codigo" or "code")
+	Message    string                 // the ERP's message, secrets masked
+	Response   *leadkit.ResponseError // the generic error (status, masked URL, body excerpt)
 }
 
 // Error implements error.
@@ -87,12 +90,18 @@ type errorBody struct {
 	Mensagem jsonx.Text `json:"mensagem"`
 	Message  jsonx.Text `json:"message"`
 	Status   jsonx.Text `json:"status"`
+	Code     jsonx.Text `json:"code"`
+	Codigo   jsonx.Text `json:"codigo"`
 }
 
 func decodeError(resp *transport.Response, base *leadkit.ResponseError) error {
 	e := &Error{StatusCode: resp.StatusCode, Response: base}
 	var b errorBody
 	if kind, _ := transport.CheckJSON(resp.Body); kind == nil && json.Unmarshal(resp.Body, &b) == nil {
+		e.Code = resp.Redact(string(b.Code))
+		if e.Code == "" {
+			e.Code = resp.Redact(string(b.Codigo))
+		}
 		for _, m := range []jsonx.Text{b.Error, b.Mensagem, b.Message, b.Status} {
 			if m != "" {
 				e.Message = resp.Redact(string(m))

@@ -179,7 +179,7 @@ func NewClient(baseURL, login, apiKey string, opts ...Option) (*Client, error) {
 		Auth:     queryAuth(login, apiKey),
 		DecodeError: func(resp *transport.Response, base *leadkit.ResponseError) error {
 			if e := c.bodyError(resp); e != nil {
-				e.base = base
+				e.Response = base
 				return e
 			}
 			return base

@@ -224,7 +224,7 @@ func TestAddErrorsAndNoID(t *testing.T) {
 	_, err := c.Leads.Create(context.Background(), &NewLead{Title: "A", Phone: "1"})
 	var e *Error
 	require.ErrorAs(t, err, &e)
-	assert.Equal(t, 1, e.Code)
+	assert.Equal(t, "1", e.Code)
 	assert.Equal(t, 200, e.StatusCode)
 
 	body = `{"result":"Success"}`
@@ -343,7 +343,7 @@ func TestInfoEachVersion(t *testing.T) {
 			require.ErrorIs(t, err, ErrNotFound)
 			var e *Error
 			require.ErrorAs(t, err, &e)
-			assert.Equal(t, 404, e.Code)
+			assert.Equal(t, "404", e.Code)
 
 			_, err = c.Leads.Get(context.Background(), 0)
 			require.ErrorIs(t, err, leadkit.ErrInvalidInput)
@@ -482,9 +482,9 @@ func TestErrorsWithHTTP200(t *testing.T) {
 			_, err := c.Leads.Stat(context.Background())
 			var e *Error
 			require.ErrorAs(t, err, &e)
-			assert.Equal(t, tc.code, e.Code)
+			assert.Equal(t, tc.code, e.CodeNumber)
 			assert.Equal(t, 200, e.StatusCode)
-			assert.NotEmpty(t, e.Text)
+			assert.NotEmpty(t, e.Message)
 			if tc.sentinel != nil {
 				assert.ErrorIs(t, err, tc.sentinel)
 			}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 
 	"github.com/leadkit/leadkit"
 	"github.com/leadkit/leadkit/internal/jsonx"
@@ -28,9 +29,17 @@ var (
 	// action with 404, which matches ErrNotFound).
 	ErrUnknownMethod = errors.New("salesman: unknown method")
 	// ErrNotFound is code 404: no such lead, or no leads on a list page. On V2
-	// and V3, Leads.Info returns it when the server answers a record without
+	// and V3, Leads.Get returns it when the server answers a record without
 	// an id, which is how those versions say that a lead does not exist.
 	ErrNotFound = errors.New("salesman: not found")
+	// ErrUnauthorized is matched by every credentials error: a wrong API key
+	// (400 on V1, 401 on V2/V3) and an unknown user (401).
+	ErrUnauthorized = errors.New("salesman: unauthorized")
+	// ErrBadRequest is matched by an error about the request's data: 405
+	// missing parameters, 406 duplicate client, and Create's code 1.
+	ErrBadRequest = errors.New("salesman: bad request")
+	// ErrRateLimited is matched by a *RateLimitError (HTTP 429).
+	ErrRateLimited = leadkit.ErrRateLimited
 )
 
 // Error is an error reported by a SalesMan server in the body of its answer,
@@ -40,26 +49,29 @@ var (
 type Error struct {
 	// StatusCode is the HTTP status of the answer (usually 200).
 	StatusCode int
-	// Code is the vendor's error code: 400 wrong API key, 401 unknown user,
-	// 402 unknown method, 403 not in this account, 404 not found, 405 missing
-	// parameters, 406 duplicate client, 500 an exception; Add may answer 1.
-	Code int
-	// Text is the vendor's message, usually in Russian, secrets masked.
-	Text string
+	// Code is the vendor's error code: "400" wrong API key, "401" unknown
+	// user, "402" unknown method, "403" not in this account, "404" not found,
+	// "405" missing parameters, "406" duplicate client, "500" an exception;
+	// Create may answer "1". CodeNumber is the same as a number.
+	Code       string
+	CodeNumber int
+	// Message is the vendor's message, usually in Russian, secrets masked.
+	Message string
 	// Version is the API version that answered.
 	Version APIVersion
-
-	base *leadkit.ResponseError // set for a non-2xx answer
+	// Response is the generic error of a non-2xx answer (status, masked URL,
+	// body excerpt), nil for the usual HTTP-200 error.
+	Response *leadkit.ResponseError
 }
 
 // Error implements error.
 func (e *Error) Error() string {
-	s := fmt.Sprintf("salesman: error %d: %s", e.Code, e.Text)
+	s := fmt.Sprintf("salesman: error %s: %s", e.Code, e.Message)
 	if e.StatusCode != 0 && e.StatusCode != 200 {
 		s += fmt.Sprintf(" (HTTP %d)", e.StatusCode)
 	}
-	if e.base != nil {
-		s += fmt.Sprintf(" (%s %s)", e.base.Method, e.base.URL)
+	if e.Response != nil {
+		s += fmt.Sprintf(" (%s %s)", e.Response.Method, e.Response.URL)
 	}
 	return s
 }
@@ -67,15 +79,19 @@ func (e *Error) Error() string {
 // Is matches the sentinel errors by code (see ErrInvalidAPIKey for the one
 // code that differs between versions).
 func (e *Error) Is(target error) bool {
-	switch target {
+	switch n := e.CodeNumber; target {
 	case ErrInvalidAPIKey:
-		return e.Code == 400 || (e.Code == 401 && e.Version >= V2)
+		return n == 400 || (n == 401 && e.Version >= V2)
 	case ErrUnknownUser:
-		return e.Code == 401
+		return n == 401
+	case ErrUnauthorized:
+		return n == 400 || n == 401
 	case ErrUnknownMethod:
-		return e.Code == 402
+		return n == 402
 	case ErrNotFound:
-		return e.Code == 404
+		return n == 404
+	case ErrBadRequest:
+		return n == 405 || n == 406 || n == 1
 	}
 	return false
 }
@@ -83,10 +99,10 @@ func (e *Error) Is(target error) bool {
 // Unwrap returns the *leadkit.ResponseError of a non-2xx answer (so that
 // errors.Is(err, leadkit.ErrHTTPStatus) holds), or nil.
 func (e *Error) Unwrap() error {
-	if e.base == nil {
+	if e.Response == nil {
 		return nil
 	}
-	return e.base
+	return e.Response
 }
 
 // errField is the value of an "error" key: normally {"code":..,"text":..},
@@ -166,8 +182,9 @@ func (c *Client) bodyError(resp *transport.Response) *Error {
 func (c *Client) newError(resp *transport.Response, f *errField) *Error {
 	return &Error{
 		StatusCode: resp.StatusCode,
-		Code:       int(f.Code),
-		Text:       c.tc.Redactor().Redact(f.Text),
+		Code:       strconv.FormatInt(f.Code, 10),
+		CodeNumber: int(f.Code),
+		Message:    c.tc.Redactor().Redact(f.Text),
 		Version:    c.version,
 	}
 }

@@ -74,7 +74,7 @@ func ExampleError() {
 	_, err = c.Leads.Stat(context.Background())
 	var e *salesman.Error
 	if errors.As(err, &e) {
-		fmt.Println(e.StatusCode, e.Code, e.Text, errors.Is(err, salesman.ErrInvalidAPIKey))
+		fmt.Println(e.StatusCode, e.Code, e.Message, errors.Is(err, salesman.ErrInvalidAPIKey))
 	}
 	// Output: 200 400 Не верный API key true
 }

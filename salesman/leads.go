@@ -311,7 +311,7 @@ func (s *LeadsService) Get(ctx context.Context, id int) (*Lead, error) {
 		data = w.Result.Data
 	}
 	if !data.found {
-		return nil, &Error{StatusCode: resp.StatusCode, Code: 404, Text: "lead " + strconv.Itoa(id) + " not found", Version: s.c.version}
+		return nil, &Error{StatusCode: resp.StatusCode, Code: "404", CodeNumber: 404, Message: "lead " + strconv.Itoa(id) + " not found", Version: s.c.version}
 	}
 	l := data.lead.lead(s.c.loc)
 	return &l, nil

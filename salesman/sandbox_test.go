@@ -100,9 +100,9 @@ func TestSandboxErrors(t *testing.T) {
 		require.ErrorAs(t, err, &e)
 		assert.Equal(t, 200, e.StatusCode)
 		if v == salesman.V1 {
-			assert.Equal(t, 400, e.Code)
+			assert.Equal(t, "400", e.Code)
 		} else {
-			assert.Equal(t, 401, e.Code)
+			assert.Equal(t, "401", e.Code)
 		}
 		_, err = badKey.Leads.Create(ctx, &salesman.NewLead{Title: "A", Phone: "1"})
 		require.ErrorIs(t, err, salesman.ErrInvalidAPIKey, v)

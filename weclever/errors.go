@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/leadkit/leadkit"
+	"github.com/leadkit/leadkit/internal/jsonx"
 	"github.com/leadkit/leadkit/internal/transport"
 )
 
@@ -20,6 +21,10 @@ var (
 	ErrUnauthorized = errors.New("weclever: unauthorized")
 	// ErrNotFound matches a 404: no lead with that id, or an unknown path.
 	ErrNotFound = errors.New("weclever: not found")
+	// ErrBadRequest matches a 400 or 422: WeClever refused the request.
+	ErrBadRequest = errors.New("weclever: bad request")
+	// ErrRateLimited is matched by a *RateLimitError (HTTP 429).
+	ErrRateLimited = leadkit.ErrRateLimited
 )
 
 var errNoToken = errors.New("weclever: no token in the answer of the token endpoint")
@@ -30,12 +35,16 @@ var errNoToken = errors.New("weclever: no token in the answer of the token endpo
 type Error struct {
 	// StatusCode is the HTTP status (a 2xx when an error body came with one).
 	StatusCode int
+	// Code is the server's error code, when its body has one ("code").
+	Code string
 	// Message is the server's message ("" when the body had none).
 	Message string
 	// Body is a bounded excerpt of the raw body, secrets masked.
 	Body string
 
-	base     *leadkit.ResponseError
+	// Response is the generic error (status, masked URL, body excerpt).
+	Response *leadkit.ResponseError
+
 	notFound bool
 }
 
@@ -47,19 +56,22 @@ func (e *Error) Error() string {
 		b.WriteString(": ")
 		b.WriteString(e.Message)
 	}
-	if e.base != nil {
-		fmt.Fprintf(&b, " (%s %s)", e.base.Method, e.base.URL)
+	if e.Response != nil {
+		fmt.Fprintf(&b, " (%s %s)", e.Response.Method, e.Response.URL)
 	}
 	return b.String()
 }
 
-// Is matches ErrUnauthorized for 401 and 403 and ErrNotFound for 404.
+// Is matches ErrUnauthorized for 401 and 403, ErrNotFound for 404 and
+// ErrBadRequest for 400 and 422.
 func (e *Error) Is(target error) bool {
 	switch target {
 	case ErrUnauthorized:
 		return e.StatusCode == http.StatusUnauthorized || e.StatusCode == http.StatusForbidden
 	case ErrNotFound:
 		return e.StatusCode == http.StatusNotFound || e.notFound
+	case ErrBadRequest:
+		return e.StatusCode == http.StatusBadRequest || e.StatusCode == http.StatusUnprocessableEntity
 	}
 	return false
 }
@@ -67,19 +79,20 @@ func (e *Error) Is(target error) bool {
 // Unwrap returns the generic *leadkit.ResponseError (which matches
 // leadkit.ErrHTTPStatus for a non-2xx status).
 func (e *Error) Unwrap() error {
-	if e.base == nil {
+	if e.Response == nil {
 		return nil
 	}
-	return e.base
+	return e.Response
 }
 
 // decodeError is the core's hook for non-2xx answers.
 func (c *Client) decodeError(resp *transport.Response, base *leadkit.ResponseError) error {
 	return &Error{
 		StatusCode: resp.StatusCode,
+		Code:       c.message(errorCode(resp.Body)),
 		Message:    c.message(errorMessage(resp.Body)),
 		Body:       base.Body,
-		base:       base,
+		Response:   base,
 	}
 }
 
@@ -91,7 +104,7 @@ func (c *Client) bodyError(resp *transport.Response) error {
 		return nil
 	}
 	base := resp.ResponseError(leadkit.ErrDecode, errors.New("error body in a successful answer"))
-	return &Error{StatusCode: resp.StatusCode, Message: c.message(msg), Body: base.Body, base: base}
+	return &Error{StatusCode: resp.StatusCode, Message: c.message(msg), Body: base.Body, Response: base}
 }
 
 const maxMessage = 300
@@ -109,6 +122,17 @@ func errorMessage(body []byte) string {
 		return ""
 	}
 	return string(t)
+}
+
+// errorCode reads {"code": ...} of an error body ("" when none).
+func errorCode(body []byte) string {
+	var v struct {
+		Code jsonx.Text `json:"code"`
+	}
+	if json.Unmarshal(body, &v) != nil {
+		return ""
+	}
+	return string(v.Code)
 }
 
 // jsonMessage reads {"error": ...} or {"message": ...}; error wins. A

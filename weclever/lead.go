@@ -149,7 +149,7 @@ func (s *LeadsService) Get(ctx context.Context, id int64) (*Lead, error) {
 			return nil, e
 		}
 		base := resp.ResponseError(leadkit.ErrDecode, errors.New(`no "lead" in the answer`))
-		return nil, &Error{StatusCode: resp.StatusCode, Message: "no lead in the answer", Body: base.Body, base: base, notFound: true}
+		return nil, &Error{StatusCode: resp.StatusCode, Message: "no lead in the answer", Body: base.Body, Response: base, notFound: true}
 	}
 	return lead, nil
 }

@@ -18,6 +18,9 @@ var (
 	ErrBadRequest = errors.New("zen: bad request")
 	// ErrNotFound: HTTP 404.
 	ErrNotFound = errors.New("zen: not found")
+	// ErrRateLimited is matched by a *RateLimitError (HTTP 429 or Zen's
+	// window, enforced client-side).
+	ErrRateLimited = leadkit.ErrRateLimited
 )
 
 // Error is an error answer of Zen. The read APIs answer {"error": "..."};

@@ -97,7 +97,7 @@ func TestSandboxValidationErrorBody(t *testing.T) {
 	assert.Equal(t, 400, ze.StatusCode)
 	assert.Equal(t, "UNEXPECTED_ERROR", ze.Code)
 	assert.Equal(t, "ValidationError", ze.Summary)
-	assert.ErrorIs(t, err, zenvia.ErrValidation)
+	assert.ErrorIs(t, err, zenvia.ErrBadRequest)
 	assert.ErrorIs(t, err, leadkit.ErrHTTPStatus)
 }
 
@@ -225,7 +225,7 @@ func TestSandboxNotifications(t *testing.T) {
 
 	// The sandbox refuses callbacks it would have to deliver off the machine.
 	_, err = c.Notifications.Create(ctx, []string{"prospects"}, "https://example.com/hook")
-	assert.ErrorIs(t, err, zenvia.ErrValidation)
+	assert.ErrorIs(t, err, zenvia.ErrBadRequest)
 	_, err = c.Notifications.Create(ctx, nil, "http://127.0.0.1/x")
 	assert.ErrorIs(t, err, leadkit.ErrInvalidInput)
 }

@@ -23,9 +23,11 @@ var (
 	// ErrConflict matches a 409, which Zenvia answers to an act-as-user
 	// operation when the integration has no user configured.
 	ErrConflict = errors.New("zenvia: conflict")
-	// ErrValidation matches a 400 or 422: Zenvia refused the request's
+	// ErrBadRequest matches a 400 or 422: Zenvia refused the request's
 	// content (summary "ValidationError").
-	ErrValidation = errors.New("zenvia: validation error")
+	ErrBadRequest = errors.New("zenvia: bad request")
+	// ErrRateLimited is matched by a *RateLimitError (HTTP 429).
+	ErrRateLimited = leadkit.ErrRateLimited
 )
 
 // Error is Zenvia's error body, {"code":"...","message":"...","summary":"..."},
@@ -36,16 +38,16 @@ type Error struct {
 	Code       string // Zenvia's code, e.g. "UNEXPECTED_ERROR" ("" for an empty body)
 	Message    string // Zenvia's message
 	Summary    string // Zenvia's summary, e.g. "ValidationError"
-
-	base *leadkit.ResponseError
+	// Response is the generic error (status, masked URL, body excerpt).
+	Response *leadkit.ResponseError
 }
 
 // Error implements error.
 func (e *Error) Error() string {
 	var b strings.Builder
 	b.WriteString("zenvia: ")
-	if e.base != nil {
-		fmt.Fprintf(&b, "%s %s: ", e.base.Method, e.base.URL)
+	if e.Response != nil {
+		fmt.Fprintf(&b, "%s %s: ", e.Response.Method, e.Response.URL)
 	}
 	fmt.Fprintf(&b, "HTTP %d", e.StatusCode)
 	if e.Code != "" {
@@ -57,8 +59,8 @@ func (e *Error) Error() string {
 	if e.Summary != "" {
 		b.WriteString(" (" + e.Summary + ")")
 	}
-	if e.Code == "" && e.Message == "" && e.base != nil && e.base.Body != "" {
-		fmt.Fprintf(&b, ": body %q", e.base.Body)
+	if e.Code == "" && e.Message == "" && e.Response != nil && e.Response.Body != "" {
+		fmt.Fprintf(&b, ": body %q", e.Response.Body)
 	}
 	return b.String()
 }
@@ -72,7 +74,7 @@ func (e *Error) Is(target error) bool {
 		return e.StatusCode == http.StatusUnauthorized || e.StatusCode == http.StatusForbidden
 	case ErrConflict:
 		return e.StatusCode == http.StatusConflict
-	case ErrValidation:
+	case ErrBadRequest:
 		return e.StatusCode == http.StatusBadRequest || e.StatusCode == http.StatusUnprocessableEntity ||
 			strings.EqualFold(e.Summary, "ValidationError")
 	}
@@ -81,10 +83,10 @@ func (e *Error) Is(target error) bool {
 
 // Unwrap returns the generic *leadkit.ResponseError.
 func (e *Error) Unwrap() error {
-	if e.base == nil {
+	if e.Response == nil {
 		return nil
 	}
-	return e.base
+	return e.Response
 }
 
 // errorWire reads each key as text of any JSON type: one of an unexpected
@@ -100,7 +102,7 @@ type errorWire struct {
 // empty, HTML or not Zenvia's shape keep only the status (and the excerpt in
 // the wrapped error).
 func decodeError(resp *transport.Response, base *leadkit.ResponseError, red *transport.Redactor) error {
-	e := &Error{StatusCode: resp.StatusCode, base: base}
+	e := &Error{StatusCode: resp.StatusCode, Response: base}
 	parseErrorBody(resp.Body, e)
 	e.Code, e.Message, e.Summary = red.Redact(e.Code), red.Redact(e.Message), red.Redact(e.Summary)
 	return e
