@@ -39,10 +39,14 @@ func (e *Error) Error() string {
 	if msg == "" {
 		msg = http.StatusText(e.StatusCode)
 	}
-	if e.Code != "" {
-		return fmt.Sprintf("zen: HTTP %d: %s (Erro %s)", e.StatusCode, msg, e.Code)
+	where := ""
+	if e.Response != nil {
+		where = e.Response.Method + " " + e.Response.URL + ": "
 	}
-	return fmt.Sprintf("zen: HTTP %d: %s", e.StatusCode, msg)
+	if e.Code != "" {
+		return fmt.Sprintf("zen: %sHTTP %d: %s (Erro %s)", where, e.StatusCode, msg, e.Code)
+	}
+	return fmt.Sprintf("zen: %sHTTP %d: %s", where, e.StatusCode, msg)
 }
 
 // Is matches the sentinel of the error's status.

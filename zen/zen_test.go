@@ -216,7 +216,7 @@ func TestErrorsDecodeAndMatch(t *testing.T) {
 	require.ErrorAs(t, err, &ze)
 	assert.Equal(t, 401, ze.StatusCode)
 	assert.Equal(t, "Token inválido", ze.Message)
-	assert.Equal(t, "zen: HTTP 401: Token inválido", ze.Error())
+	assert.Equal(t, "zen: GET https://zen.example/api/totais_lead?data=2026-11-20: HTTP 401: Token inválido", ze.Error())
 	assert.NotErrorIs(t, err, zen.ErrBadRequest)
 }
 

@@ -542,7 +542,8 @@ func (c *Client) send(ctx context.Context, req *Request, u *url.URL, body []byte
 		if ctx.Err() != nil {
 			return nil, c.callError(req.Method, u, ctx.Err(), false)
 		}
-		return nil, fmt.Errorf("leadkit: %s: credentials: %w", c.vendor, c.redactErr(err))
+		// The fetch's own error names its request; one prefix is enough.
+		return nil, fmt.Errorf("credentials: %w", c.redactErr(err))
 	}
 	var token string
 	if ts := tokenSourceOf(auth); ts != nil {
@@ -625,8 +626,10 @@ type OutcomeUnknownError struct {
 }
 
 // Error implements error.
+// The method and URL are read once, from the wrapped error, which names
+// them.
 func (e *OutcomeUnknownError) Error() string {
-	return fmt.Sprintf("leadkit: %s %s: outcome unknown, the request may have reached the server (not resent): %v", e.Method, e.URL, e.Err)
+	return fmt.Sprintf("outcome unknown, the request may have reached the server (not resent): %v", e.Err)
 }
 
 // Is matches leadkit.ErrOutcomeUnknown.
@@ -653,7 +656,16 @@ type CallError struct {
 }
 
 // Error implements error.
-func (e *CallError) Error() string { return fmt.Sprintf("leadkit: %s %s: %v", e.Method, e.URL, e.Err) }
+// It names the method and URL once: the cause of a *url.Error is printed
+// without the URL that error repeats.
+func (e *CallError) Error() string {
+	cause := e.Err
+	var ue *url.Error
+	if errors.As(e.Err, &ue) && ue.Err != nil {
+		cause = ue.Err
+	}
+	return fmt.Sprintf("leadkit: %s %s: %v", e.Method, e.URL, cause)
+}
 
 // Unwrap returns the cause (context.Canceled, a net error, ...).
 func (e *CallError) Unwrap() error { return e.Err }
