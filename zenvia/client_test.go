@@ -237,9 +237,9 @@ func TestProspectsMock(t *testing.T) {
 	p, err = c.Prospects.Transfer(ctx, pid, zenvia.ToUser(agentID))
 	require.NoError(t, err)
 	assert.Nil(t, p, "204: no prospect")
-	_, err = c.Prospects.Transfer(ctx, pid, zenvia.Transfer{Group: groupID, User: agentID})
+	_, err = c.Prospects.Transfer(ctx, pid, &zenvia.Transfer{Group: groupID, User: agentID})
 	assert.ErrorIs(t, err, leadkit.ErrInvalidInput)
-	_, err = c.Prospects.Transfer(ctx, pid, zenvia.Transfer{})
+	_, err = c.Prospects.Transfer(ctx, pid, &zenvia.Transfer{})
 	assert.ErrorIs(t, err, leadkit.ErrInvalidInput)
 
 	note, err := c.Prospects.CreateNote(ctx, pid, "ligar amanhã")

@@ -318,17 +318,20 @@ type Transfer struct {
 }
 
 // ToGroup transfers to a group.
-func ToGroup(groupID string) Transfer { return Transfer{Group: groupID} }
+func ToGroup(groupID string) *Transfer { return &Transfer{Group: groupID} }
 
 // ToUser transfers to a user (an agent).
-func ToUser(userID string) Transfer { return Transfer{User: userID} }
+func ToUser(userID string) *Transfer { return &Transfer{User: userID} }
 
 // Transfer moves a prospect to a group or to a user: Zenvia's "Transfer
 // prospect" (POST /prospect/{id}/transfer). It returns the prospect when
 // Zenvia answers with it.
-func (s *ProspectsService) Transfer(ctx context.Context, id string, to Transfer) (*Prospect, error) {
+func (s *ProspectsService) Transfer(ctx context.Context, id string, to *Transfer) (*Prospect, error) {
 	if err := checkID("id", id); err != nil {
 		return nil, err
+	}
+	if to == nil {
+		return nil, leadkit.Invalid("transfer", "needs a group or a user")
 	}
 	switch {
 	case to.Group != "" && to.User != "":
