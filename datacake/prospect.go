@@ -2,11 +2,11 @@ package datacake
 
 import (
 	"encoding/json"
-	"net/mail"
 	"strconv"
 	"strings"
 
 	"github.com/leadkit/leadkit"
+	"github.com/leadkit/leadkit/internal/transport"
 )
 
 // Prospect is the request of "Criar prospectos (POST)" and "Edição do
@@ -187,8 +187,8 @@ func (p *Prospect) Validate(create bool) error {
 		}
 	}
 	if p.Email != "" {
-		if a, err := mail.ParseAddress(p.Email); err != nil || a.Address != strings.TrimSpace(p.Email) {
-			return leadkit.Invalid("email", "is not an e-mail address")
+		if err := transport.CheckEmail("email", p.Email); err != nil {
+			return err
 		}
 	}
 	if p.State != "" && (len(p.State) != 2 || !isLetters(p.State)) {

@@ -77,10 +77,9 @@ func (l *NewLead) validate() error {
 	if strings.TrimSpace(l.Email) == "" && strings.TrimSpace(l.Phone) == "" {
 		return leadkit.Invalid("email", "an e-mail or a phone is required")
 	}
-	if e := strings.TrimSpace(l.Email); e != "" {
-		at := strings.IndexByte(e, '@')
-		if at <= 0 || at == len(e)-1 || strings.Count(e, "@") != 1 || strings.ContainsAny(e, " \t\r\n<>,;") {
-			return leadkit.Invalid("email", "%q is not an e-mail address", e)
+	if strings.TrimSpace(l.Email) != "" {
+		if err := transport.CheckEmail("email", l.Email); err != nil {
+			return err
 		}
 	}
 	if p := strings.TrimSpace(l.Phone); p != "" && !strings.ContainsAny(p, "0123456789") {

@@ -93,8 +93,10 @@ func (e *LeadEntry) Form() (url.Values, error) {
 			return nil, leadkit.Invalid(FieldID, "EditarId needs Zen's id")
 		}
 	}
-	if e.Email != "" && !strings.Contains(e.Email, "@") {
-		return nil, leadkit.Invalid(FieldEmail, "%q is not an e-mail address", e.Email)
+	if e.Email != "" {
+		if err := transport.CheckEmail(FieldEmail, e.Email); err != nil {
+			return nil, err
+		}
 	}
 	v := url.Values{}
 	for _, f := range []struct{ k, v string }{

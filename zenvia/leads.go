@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
-	"net/mail"
 	"strings"
 	"time"
 
@@ -176,8 +175,8 @@ func (l *Lead) Validate(industry Industry) error {
 		}
 	}
 	for i, e := range l.Emails {
-		if a, err := mail.ParseAddress(e); err != nil || a.Address != strings.TrimSpace(e) {
-			return leadkit.Invalid(indexed("emails", i), "%q is not an e-mail address", e)
+		if err := transport.CheckEmail(indexed("emails", i), e); err != nil {
+			return err
 		}
 	}
 	for i, n := range l.NIN {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/mail"
 	"net/url"
 	"strings"
 	"time"
@@ -215,4 +216,16 @@ func IsToken(s string) bool {
 		}
 	}
 	return s != ""
+}
+
+// CheckEmail returns an *leadkit.InputError naming field when value is not
+// one bare e-mail address (net/mail's grammar; no display name, no list).
+// Every vendor package checks e-mail addresses here, the same way.
+func CheckEmail(field, value string) error {
+	v := strings.TrimSpace(value)
+	a, err := mail.ParseAddress(v)
+	if err != nil || a.Address != v {
+		return leadkit.Invalid(field, "%q is not an e-mail address", value)
+	}
+	return nil
 }

@@ -54,14 +54,14 @@ var (
 // NewClient returns a value.
 func NewClient(token string, opts ...Option) (Client, error) { return Client{}, nil }
 
-func WithHTTPClient(hc *http.Client) Option                     { return nil }
-func WithUserAgent(ua string) Option                            { return nil }
-func WithLogger(l *slog.Logger) Option                          { return nil }
-func WithMaxRetries(n int) Option                               { return nil }
-func WithRetryWait(minWait, maxWait time.Duration) Option       { return nil }
-func WithLocation(loc *time.Location) Option                    { return nil }
-func WithTokenHeader(name, scheme string) Option                { return nil }
-func WithWebhookMaxBody(n int64) Option                         { return nil }
+func WithHTTPClient(hc *http.Client) Option                       { return nil }
+func WithUserAgent(ua string) Option                              { return nil }
+func WithLogger(l *slog.Logger) Option                            { return nil }
+func WithMaxRetries(n int) Option                                 { return nil }
+func WithRetryWait(minWait, maxWait time.Duration) Option         { return nil }
+func WithLocation(loc *time.Location) Option                      { return nil }
+func WithTokenHeader(name, scheme string) Option                  { return nil }
+func WithWebhookMaxBody(n int64) Option                           { return nil }
 func (c *Client) SendLead(ctx context.Context, e LeadEntry) error { return nil }
 func (s *LeadsService) Add(ctx context.Context, l NewLead) (int, error) {
 	return 0, nil
