@@ -44,8 +44,8 @@ func run(ctx context.Context, args []string, env func(string) string, stdout, st
 	seed := fs.Int64("seed", 1, "seed of the in-memory ERP's data")
 	customers := fs.Int("customers", datacaketest.DefaultCustomers, "customers to seed")
 	verbose := fs.Bool("v", false, "log refused requests and ERP failures")
-	if !cli.Parse(fs, args) {
-		return 2
+	if ok, code := cli.Parse(fs, args); !ok {
+		return code
 	}
 	tok := *token
 	if tok == "" {
@@ -71,8 +71,8 @@ func run(ctx context.Context, args []string, env func(string) string, stdout, st
 	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
-		fmt.Fprintf(stderr, "datacake-erp: %v\n", err)
-		return 2
+		// Not a usage mistake: the environment failed (a busy port).
+		return cli.Failf(stderr, "datacake-erp", "%v", err)
 	}
 	fmt.Fprintf(stdout, "serving the Datacake ERP contract on http://%s%s\n", ln.Addr(), note)
 	fmt.Fprintf(stdout, "try: GET /cliente?cnpj_cpf=%s with Authorization: Bearer <token>\n", datacaketest.ExampleCPF)

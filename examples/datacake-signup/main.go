@@ -55,8 +55,8 @@ func run(ctx context.Context, args []string, env func(string) string, stdout, st
 	origin := fs.String("origin", "", "id_origem of the commercial origin (default: the first)")
 	file := fs.String("file", "", "document to upload: JPEG, PNG, GIF or PDF (default: a small generated PDF)")
 	asJSON := fs.Bool("json", false, "print JSON")
-	if !cli.Parse(fs, args) {
-		return 2
+	if ok, code := cli.Parse(fs, args); !ok {
+		return code
 	}
 	if err := datacake.ValidateDocument(*cpf); err != nil {
 		fmt.Fprintf(stderr, "datacake-signup: -cpf: %v\n", err)
@@ -83,6 +83,7 @@ func run(ctx context.Context, args []string, env func(string) string, stdout, st
 		srv := datacaketest.NewServer(&datacaketest.Options{Tidy: true})
 		defer srv.Close()
 		baseURL, token = srv.URL, srv.Credentials()["DATACAKE_TOKEN"]
+		cli.SandboxNotice(stderr, "datacake-signup", srv.URL, "DATACAKE_URL", "DATACAKE_TOKEN")
 	}
 	c, err := datacake.NewClient(baseURL, token)
 	if err != nil {
@@ -95,7 +96,7 @@ func run(ctx context.Context, args []string, env func(string) string, stdout, st
 		return 1
 	}
 	if *asJSON {
-		_ = cli.PrintJSON(stdout, res)
+		_ = cli.PrintJSON(stdout, res.json())
 		return 0
 	}
 	printTable(stdout, res)
@@ -188,6 +189,52 @@ func pick[T any](xs []T, id string, idOf func(T) string, what string) (T, error)
 	return zero, fmt.Errorf("no %s with id %q", what, id)
 }
 
+// jsonResult is the -json shape: snake_case English keys, as every
+// example's -json.
+type jsonResult struct {
+	Customer    *jsonCustomer `json:"customer,omitempty"`
+	NewCustomer bool          `json:"new_customer"`
+	Product     jsonItem      `json:"product"`
+	DueDate     jsonItem      `json:"due_date"`
+	Origin      jsonItem      `json:"origin"`
+	ProspectID  string        `json:"prospect_id"`
+	Uploaded    []string      `json:"uploaded"`
+	Status      string        `json:"status"`
+	StatusName  string        `json:"status_name,omitempty"`
+}
+
+type jsonCustomer struct {
+	ID       string `json:"id"`
+	Name     string `json:"name"`
+	Document string `json:"document"`
+	City     string `json:"city"`
+	State    string `json:"state"`
+}
+
+type jsonItem struct {
+	ID    string   `json:"id"`
+	Name  string   `json:"name"`
+	Price *float64 `json:"price_brl,omitempty"`
+}
+
+func (r *result) json() jsonResult {
+	out := jsonResult{NewCustomer: r.NewClient, Uploaded: r.Uploaded,
+		Product: jsonItem{ID: r.Product.ID, Name: r.Product.Name, Price: &r.Product.Price},
+		DueDate: jsonItem{ID: r.DueDate.ID, Name: "day " + r.DueDate.Date},
+		Origin:  jsonItem{ID: r.Origin.ID, Name: r.Origin.Name},
+	}
+	if c := r.Customer; c != nil {
+		out.Customer = &jsonCustomer{ID: c.ID, Name: c.Name, Document: c.Document, City: c.City, State: c.State}
+	}
+	if r.Created != nil {
+		out.ProspectID = r.Created.ProspectID
+	}
+	if r.Status != nil {
+		out.Status, out.StatusName = r.Status.Status, r.Status.Name
+	}
+	return out
+}
+
 func printTable(w io.Writer, r *result) {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	if r.Customer != nil {
@@ -195,7 +242,7 @@ func printTable(w io.Writer, r *result) {
 	} else {
 		fmt.Fprintf(tw, "customer\t-\tnew customer\t\n")
 	}
-	fmt.Fprintf(tw, "product\t%s\t%s\tR$ %.2f\n", r.Product.ID, r.Product.Name, r.Product.Price)
+	fmt.Fprintf(tw, "product\t%s\t%s\t%s\n", r.Product.ID, r.Product.Name, cli.BRL(r.Product.Price))
 	fmt.Fprintf(tw, "due date\t%s\tday %s\t\n", r.DueDate.ID, r.DueDate.Date)
 	fmt.Fprintf(tw, "origin\t%s\t%s\t\n", r.Origin.ID, r.Origin.Name)
 	fmt.Fprintf(tw, "prospect\t%s\tcreated, status %s\t\n", r.Created.ProspectID, r.Created.Status)

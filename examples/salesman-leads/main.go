@@ -66,21 +66,23 @@ func run(ctx context.Context, args []string, env func(string) string, stdout, st
 	api := fs.String("api", "v1", "API version: v1, v2 or v3")
 	n := fs.Int("n", 10, "how many of the newest leads to list")
 	asJSON := fs.Bool("json", false, "print JSON")
-	if !cli.Parse(fs, args) {
-		return 2
+	if ok, code := cli.Parse(fs, args); !ok {
+		return code
 	}
+	const prog = "salesman-leads"
 	versions := map[string]salesman.APIVersion{"v1": salesman.V1, "v2": salesman.V2, "v3": salesman.V3}
 	v, ok := versions[*api]
-	if !ok || *n < 0 {
-		fmt.Fprintln(stderr, "-api must be v1, v2 or v3 and -n not negative")
-		return 2
+	if !ok {
+		return cli.Usagef(stderr, prog, "-api must be v1, v2 or v3, got %q", *api)
+	}
+	if *n < 0 {
+		return cli.Usagef(stderr, prog, "-n must not be negative, got %d", *n)
 	}
 	adding := l.Title != "" || l.Email != "" || l.Phone != ""
 
 	vars, err := cli.AllOrNone(env, "SALESMAN_URL", "SALESMAN_LOGIN", "SALESMAN_APIKEY")
 	if err != nil {
-		fmt.Fprintln(stderr, "configuration:", err)
-		return 2
+		return cli.Usagef(stderr, prog, "%v", err)
 	}
 	base, login, key := vars[0], vars[1], vars[2]
 	if base == "" {
@@ -88,12 +90,11 @@ func run(ctx context.Context, args []string, env func(string) string, stdout, st
 		defer s.Close()
 		cr := s.Credentials()
 		base, login, key = cr["SALESMAN_URL"], cr["SALESMAN_LOGIN"], cr["SALESMAN_APIKEY"]
-		fmt.Fprintln(stderr, "SALESMAN_URL not set: using the in-process sandbox")
+		cli.SandboxNotice(stderr, "salesman-leads", s.URL, "SALESMAN_URL", "SALESMAN_LOGIN", "SALESMAN_APIKEY")
 	}
 	c, err := salesman.NewClient(base, login, key, salesman.WithAPIVersion(v))
 	if err != nil {
-		fmt.Fprintln(stderr, "configuration:", err)
-		return 2
+		return cli.Usagef(stderr, prog, "%v", err)
 	}
 
 	var out output
@@ -101,22 +102,18 @@ func run(ctx context.Context, args []string, env func(string) string, stdout, st
 		id, err := c.Leads.Create(ctx, &l)
 		switch {
 		case errors.Is(err, leadkit.ErrInvalidInput):
-			fmt.Fprintln(stderr, err)
-			return 2
+			return cli.Usagef(stderr, prog, "%v", err)
 		case errors.Is(err, leadkit.ErrOutcomeUnknown):
-			fmt.Fprintln(stderr, "the lead may have been added; check the list before adding it again:", err)
-			return 1
+			return cli.Failf(stderr, prog, "the lead may have been added; check the list before adding it again: %v", err)
 		case err != nil:
-			fmt.Fprintln(stderr, "add:", err)
-			return 1
+			return cli.Failf(stderr, prog, "add: %v", err)
 		}
 		out.Added = id.ID
 	}
 	out.Leads = []jsonRow{}
 	for lead, err := range c.Leads.All(ctx, &salesman.ListOptions{Newest: true}) {
 		if err != nil {
-			fmt.Fprintln(stderr, "list:", err)
-			return 1
+			return cli.Failf(stderr, prog, "list: %v", err)
 		}
 		if len(out.Leads) >= *n {
 			break
@@ -138,8 +135,7 @@ func run(ctx context.Context, args []string, env func(string) string, stdout, st
 	}
 	if *asJSON {
 		if err := cli.PrintJSON(stdout, out); err != nil {
-			fmt.Fprintln(stderr, err)
-			return 1
+			return cli.Failf(stderr, prog, "%v", err)
 		}
 		return 0
 	}

@@ -36,6 +36,8 @@ import (
 	"syscall"
 	"text/tabwriter"
 	"time"
+
+	"github.com/leadkit/leadkit/internal/cli"
 )
 
 const (
@@ -157,18 +159,12 @@ func parseFlags(args []string, stderr io.Writer) (cfg *config, code int) {
 	async := fs.Bool("zenvia-async", false, "Zenvia: answer lead creation 202 Accepted, the result coming by webhook only")
 	remote := fs.Bool("zenvia-remote-callbacks", false, "Zenvia: allow webhook callback URLs that are not loopback")
 	asJSON := fs.Bool("json", false, "print the vendors, URLs and credentials as JSON")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil, 0
-		}
-		return nil, 2
+	if ok, code := cli.Parse(fs, args); !ok {
+		return nil, code
 	}
 	usage := func(format string, a ...any) (*config, int) {
 		fmt.Fprintf(stderr, "sandbox: "+format+"\n", a...)
 		return nil, 2
-	}
-	if fs.NArg() > 0 {
-		return usage("unexpected arguments: %s", strings.Join(fs.Args(), " "))
 	}
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })

@@ -68,8 +68,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	limit := fs.Int("limit", 20, "table rows to print (0: all)")
 	dev := fs.Bool("dev", false, "use WeClever's development server ("+weclever.DevelopmentURL+")")
 	asJSON := fs.Bool("json", false, "print JSON instead of tables")
-	if !cli.Parse(fs, args) {
-		return 2
+	if ok, code := cli.Parse(fs, args); !ok {
+		return code
 	}
 	if *limit < 0 || *leadID < 0 {
 		fmt.Fprintln(stderr, "weclever-leads: -limit and -lead must not be negative")
@@ -89,7 +89,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		env := sb.Credentials()
 		baseURL, platform, user, password = env["WECLEVER_URL"], env["WECLEVER_PLATFORM_ID"], env["WECLEVER_USER"], env["WECLEVER_PASSWORD"]
 		from, to = weclevertest.SeedRange()
-		fmt.Fprintf(stderr, "weclever-leads: WECLEVER_* not set: reading the embedded sandbox at %s\n", sb.URL)
+		cli.SandboxNotice(stderr, "weclever-leads", sb.URL, "WECLEVER_URL", "WECLEVER_PLATFORM_ID", "WECLEVER_USER", "WECLEVER_PASSWORD")
 	case platform == "" || user == "" || password == "":
 		fmt.Fprintln(stderr, "weclever-leads: set WECLEVER_PLATFORM_ID, WECLEVER_USER and WECLEVER_PASSWORD (and WECLEVER_URL or -dev), or none of them to use the sandbox")
 		return 2

@@ -43,8 +43,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	from := fs.String("from", "", "first day, YYYY-MM-DD (default: 6 days before -to)")
 	to := fs.String("to", "", "last day, YYYY-MM-DD (default: today in São Paulo)")
 	asJSON := fs.Bool("json", false, "print JSON lines instead of a table")
-	if !cli.Parse(fs, args) {
-		return 2
+	if ok, code := cli.Parse(fs, args); !ok {
+		return code
 	}
 	loc := cli.SaoPaulo()
 	last := time.Now().In(loc)
@@ -62,6 +62,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			return 2
 		}
 	}
+	if first.After(last) {
+		return cli.Usagef(stderr, "zen-leads", "-from %s is after -to %s", first.Format("2006-01-02"), last.Format("2006-01-02"))
+	}
 
 	env, err := cli.AllOrNone(getenv, "ZEN_URL", "ZEN_TOKEN")
 	if err != nil {
@@ -77,9 +80,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		defer sb.Close()
 		baseURL, token = sb.URL, sb.Credentials()["ZEN_TOKEN"]
 		opts = append(opts, zen.WithLimits(zen.Limits{LeadsByUser: window}))
-		fmt.Fprintf(stderr, "zen-leads: ZEN_URL and ZEN_TOKEN not set: reading the embedded sandbox at %s\n", sb.URL)
+		cli.SandboxNotice(stderr, "zen-leads", sb.URL, "ZEN_URL", "ZEN_TOKEN")
 	default:
 		fmt.Fprintln(stderr, "zen-leads: Zen allows one call a minute: each further page waits for it")
+		// Each wait is announced on stderr, so a long read is not silent.
+		opts = append(opts, zen.WithLogger(cli.WaitLogger(stderr, "zen-leads")))
 	}
 	client, err := zen.NewClient(baseURL, token, opts...)
 	if err != nil {
@@ -104,7 +109,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		}
 		n++
 		if *asJSON {
-			if err := enc.Encode(l); err != nil {
+			if err := enc.Encode(jsonLead{
+				User: l.UserName, UserEmail: l.UserEmail, ID: l.RecordID, Code: l.Code,
+				Entered: cli.TimePtr(l.Entered), Redistributed: cli.TimePtr(l.Redistributed),
+				Origins: names(l.Origins), Segments: names(l.Segments), Products: names(l.ProductsAndServices),
+			}); err != nil {
 				fmt.Fprintf(stderr, "zen-leads: %v\n", err)
 				return 1
 			}
@@ -117,6 +126,20 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		fmt.Fprintf(stdout, "\n%d leads from %s to %s\n", n, first.Format("2006-01-02"), last.Format("2006-01-02"))
 	}
 	return 0
+}
+
+// jsonLead is one line of -json: snake_case keys; a time that never
+// happened (not redistributed) is left out.
+type jsonLead struct {
+	User          string     `json:"user"`
+	UserEmail     string     `json:"user_email,omitempty"`
+	ID            string     `json:"id"`
+	Code          string     `json:"code"`
+	Entered       *time.Time `json:"entered,omitempty"`
+	Redistributed *time.Time `json:"redistributed,omitempty"`
+	Origins       string     `json:"origins"`
+	Segments      string     `json:"segments"`
+	Products      string     `json:"products"`
 }
 
 func names(ts []zen.Tag) string {

@@ -42,8 +42,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	fs.SetOutput(stderr)
 	date := fs.String("date", "", "day to read, YYYY-MM-DD (default: today in São Paulo)")
 	asJSON := fs.Bool("json", false, "print JSON instead of a table")
-	if !cli.Parse(fs, args) {
-		return 2
+	if ok, code := cli.Parse(fs, args); !ok {
+		return code
 	}
 	loc := cli.SaoPaulo()
 	day := time.Now().In(loc)
@@ -67,7 +67,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		sb := zentest.NewServer(nil)
 		defer sb.Close()
 		baseURL, token = sb.URL, sb.Credentials()["ZEN_TOKEN"]
-		fmt.Fprintf(stderr, "zen-totals: ZEN_URL and ZEN_TOKEN not set: reading the embedded sandbox at %s\n", sb.URL)
+		cli.SandboxNotice(stderr, "zen-totals", sb.URL, "ZEN_URL", "ZEN_TOKEN")
 	case strings.Contains(strings.TrimRight(baseURL, "/"), "/api/"):
 		// A full endpoint URL from Zen's integration screen.
 		opts = append(opts, zen.WithEndpointURL(zen.EndpointTotals, baseURL))
@@ -88,7 +88,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return 1
 	}
 	if *asJSON {
-		if err := cli.PrintJSON(stdout, totals); err != nil {
+		if err := cli.PrintJSON(stdout, jsonTotals(totals)); err != nil {
 			fmt.Fprintf(stderr, "zen-totals: %v\n", err)
 			return 1
 		}
@@ -114,6 +114,54 @@ func printTable(w io.Writer, t *zen.Totals) {
 	e := t.Errors
 	fmt.Fprintf(w, "\nNot distributed: %d (with error %d, ungrouped %d, over contact limit %d, duplicates %d)\n",
 		e.Total(), e.WithError, e.Ungrouped, e.ContactLimitExceeded, e.Duplicates)
+}
+
+// The -json shape: snake_case English keys, as every example's -json.
+type (
+	jsonOutput struct {
+		Date           string         `json:"date"`
+		Users          []jsonUser     `json:"users"`
+		NotDistributed jsonNotDistrib `json:"not_distributed"`
+	}
+	jsonUser struct {
+		Name        string      `json:"name"`
+		Leads       int         `json:"leads"`
+		Origins     []jsonCount `json:"origins"`
+		Segments    []jsonCount `json:"segments"`
+		Automations []jsonCount `json:"automations"`
+		Products    []jsonCount `json:"products_and_services"`
+	}
+	jsonCount struct {
+		Code  string `json:"code"`
+		Name  string `json:"name"`
+		Leads int    `json:"leads"`
+	}
+	jsonNotDistrib struct {
+		Total                int `json:"total"`
+		WithError            int `json:"with_error"`
+		Ungrouped            int `json:"ungrouped"`
+		ContactLimitExceeded int `json:"contact_limit_exceeded"`
+		Duplicates           int `json:"duplicates"`
+	}
+)
+
+func jsonTotals(t *zen.Totals) jsonOutput {
+	counts := func(cs []zen.Count) []jsonCount {
+		out := make([]jsonCount, len(cs))
+		for i, c := range cs {
+			out[i] = jsonCount{Code: c.Code, Name: c.Name, Leads: c.Quantity}
+		}
+		return out
+	}
+	out := jsonOutput{Date: t.Date, Users: make([]jsonUser, len(t.Users))}
+	for i, u := range t.Users {
+		out.Users[i] = jsonUser{Name: u.Name, Leads: u.TotalLeads, Origins: counts(u.Origins), Segments: counts(u.Segments),
+			Automations: counts(u.Automations), Products: counts(u.ProductsAndServices)}
+	}
+	e := t.Errors
+	out.NotDistributed = jsonNotDistrib{Total: e.Total(), WithError: e.WithError, Ungrouped: e.Ungrouped,
+		ContactLimitExceeded: e.ContactLimitExceeded, Duplicates: e.Duplicates}
+	return out
 }
 
 func top(cs []zen.Count) string {

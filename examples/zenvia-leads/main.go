@@ -57,8 +57,8 @@ type row struct {
 	Emails     []string `json:"emails"`
 	Group      string   `json:"group"`
 	Leads      int      `json:"leads"`
-	AgentName  string   `json:"agentName"`
-	AgentEmail string   `json:"agentEmail"`
+	AgentName  string   `json:"agent_name"`
+	AgentEmail string   `json:"agent_email"`
 }
 
 func run(ctx context.Context, args []string, env func(string) string, stdout, stderr io.Writer) int {
@@ -75,8 +75,8 @@ func run(ctx context.Context, args []string, env func(string) string, stdout, st
 	listen := fs.String("listen", "127.0.0.1:0", "address of the local webhook callback")
 	public := fs.String("callback-url", "", "public URL that reaches the callback (default: the local address)")
 	wait := fs.Duration("wait", 30*time.Second, "how long to wait for the webhook")
-	if !cli.Parse(fs, args) {
-		return 2
+	if ok, code := cli.Parse(fs, args); !ok {
+		return code
 	}
 	ind := zenvia.Industry(*industry)
 	if !ind.Valid() {
@@ -99,6 +99,7 @@ func run(ctx context.Context, args []string, env func(string) string, stdout, st
 		sb := zenviatest.NewServer(&zenviatest.Options{Seed: 1, Async: true})
 		defer sb.Close()
 		baseURL, key = sb.URL, sb.Credentials()["ZENVIA_API_KEY"]
+		cli.SandboxNotice(stderr, "zenvia-leads", sb.URL, "ZENVIA_URL", "ZENVIA_API_KEY")
 	}
 	c, err := zenvia.NewClient(key, zenvia.WithBaseURL(baseURL), zenvia.WithPhoneNormalization(*region))
 	if err != nil {

@@ -10,27 +10,174 @@
 package cli
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"strings"
+	"sync"
 	"time"
 )
 
-// Parse parses args with fs and refuses positional arguments. On false the
-// reason has been printed to fs.Output() (for an unexpected argument as
-// "<fs name>: unexpected arguments: ...") and the program should exit with
-// status 2, bad usage. fs should be made with flag.ContinueOnError.
-func Parse(fs *flag.FlagSet, args []string) bool {
-	if err := fs.Parse(args); err != nil {
-		return false // the flag package has printed the error and the usage
+// The exit statuses every example uses.
+const (
+	ExitOK       = 0 // done (and -h)
+	ExitAPIError = 1 // the API, the network or the environment failed
+	ExitUsage    = 2 // bad flags or configuration
+)
+
+// Parse parses args with fs and refuses positional arguments. When ok is
+// false the program exits with code: ExitOK after -h (the usage was
+// printed), ExitUsage after a bad flag or an unexpected argument (the
+// reason was printed to fs.Output(), prefixed with the program's name). fs
+// should be made with flag.ContinueOnError.
+func Parse(fs *flag.FlagSet, args []string) (ok bool, code int) {
+	out := fs.Output()
+	var buf strings.Builder
+	fs.SetOutput(&buf) // the flag package's own message, to prefix it
+	err := fs.Parse(args)
+	fs.SetOutput(out)
+	if errors.Is(err, flag.ErrHelp) {
+		fmt.Fprint(out, buf.String())
+		return false, ExitOK
+	}
+	if err != nil {
+		fmt.Fprintf(out, "%s: %v\n", fs.Name(), err)
+		if i := strings.Index(buf.String(), "\n"); i >= 0 {
+			fmt.Fprint(out, buf.String()[i+1:]) // the usage, after the flag package's own line
+		}
+		return false, ExitUsage
 	}
 	if fs.NArg() > 0 {
-		fmt.Fprintf(fs.Output(), "%s: unexpected arguments: %s\n", fs.Name(), strings.Join(fs.Args(), " "))
-		return false
+		fmt.Fprintf(out, "%s: unexpected arguments: %s\n", fs.Name(), strings.Join(fs.Args(), " "))
+		return false, ExitUsage
 	}
-	return true
+	return true, ExitOK
+}
+
+// Usagef prints "<prog>: <message>" for bad usage and returns ExitUsage.
+func Usagef(w io.Writer, prog, format string, args ...any) int {
+	fmt.Fprintf(w, "%s: %s\n", prog, fmt.Sprintf(format, args...))
+	return ExitUsage
+}
+
+// Failf prints "<prog>: <message>" for a failed call and returns
+// ExitAPIError.
+func Failf(w io.Writer, prog, format string, args ...any) int {
+	fmt.Fprintf(w, "%s: %s\n", prog, fmt.Sprintf(format, args...))
+	return ExitAPIError
+}
+
+// SandboxNotice prints the one line every example prints when it uses its
+// embedded sandbox because the variables vars are not set.
+func SandboxNotice(w io.Writer, prog, url string, vars ...string) {
+	fmt.Fprintf(w, "%s: %s not set: using the embedded sandbox at %s\n", prog, strings.Join(vars, ", "), url)
+}
+
+// BRL writes an amount of Brazilian reais the Brazilian way: "R$ 1.234,56".
+func BRL(v float64) string {
+	neg := v < 0
+	if neg {
+		v = -v
+	}
+	cents := int64(v*100 + 0.5)
+	whole, frac := cents/100, cents%100
+	digits := fmt.Sprint(whole)
+	var b strings.Builder
+	for i, d := range digits {
+		if i > 0 && (len(digits)-i)%3 == 0 {
+			b.WriteByte('.')
+		}
+		b.WriteRune(d)
+	}
+	sign := ""
+	if neg {
+		sign = "-"
+	}
+	return fmt.Sprintf("%sR$ %s,%02d", sign, b.String(), frac)
+}
+
+// Time returns t formatted with layout, or "" for the zero time (no date is
+// printed for "never").
+func Time(t time.Time, layout string) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.Format(layout)
+}
+
+// TimePtr returns &t, or nil for the zero time, for JSON output that leaves
+// "never" out instead of printing 0001-01-01.
+func TimePtr(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	return &t
+}
+
+// Progress prints progress lines on stderr for work that takes longer than
+// a second (paging, waits): nothing during the first second, then at most
+// one line a second. It is safe for concurrent use.
+type Progress struct {
+	w     io.Writer
+	prog  string
+	start time.Time
+	mu    sync.Mutex
+	last  time.Time
+}
+
+// NewProgress starts the clock of a Progress.
+func NewProgress(w io.Writer, prog string) *Progress {
+	return &Progress{w: w, prog: prog, start: time.Now()}
+}
+
+// Printf prints "<prog>: <message>" when the work has run over a second
+// and no line was printed in the last second.
+func (p *Progress) Printf(format string, args ...any) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	now := time.Now()
+	if now.Sub(p.start) < time.Second || now.Sub(p.last) < time.Second {
+		return
+	}
+	p.last = now
+	fmt.Fprintf(p.w, "%s: %s\n", p.prog, fmt.Sprintf(format, args...))
+}
+
+// WaitLogger returns a logger for a client's WithLogger that prints a
+// progress line for every wait the client announces (zen's rate-limit
+// waits), and nothing else.
+func WaitLogger(w io.Writer, prog string) *slog.Logger {
+	return slog.New(&waitHandler{w: w, prog: prog})
+}
+
+type waitHandler struct {
+	w    io.Writer
+	prog string
+}
+
+func (h *waitHandler) Enabled(context.Context, slog.Level) bool { return true }
+func (h *waitHandler) WithAttrs([]slog.Attr) slog.Handler       { return h }
+func (h *waitHandler) WithGroup(string) slog.Handler            { return h }
+func (h *waitHandler) Handle(_ context.Context, r slog.Record) error {
+	if !strings.Contains(r.Message, "wait") {
+		return nil
+	}
+	var d time.Duration
+	r.Attrs(func(a slog.Attr) bool {
+		if a.Key == "wait" {
+			d = a.Value.Duration()
+		}
+		return true
+	})
+	if d < time.Second {
+		return nil
+	}
+	fmt.Fprintf(h.w, "%s: waiting %s for the vendor's rate window\n", h.prog, d.Round(time.Second))
+	return nil
 }
 
 // AllOrNone reads the environment variables names through getenv and

@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"flag"
+	"strings"
 	"testing"
 	"time"
 
@@ -22,18 +23,41 @@ func TestParse(t *testing.T) {
 	t.Parallel()
 	var out bytes.Buffer
 	fs, asJSON := newFlags(&out)
-	require.True(t, Parse(fs, []string{"-json"}))
+	ok, code := Parse(fs, []string{"-json"})
+	require.True(t, ok)
+	assert.Equal(t, ExitOK, code)
 	assert.True(t, *asJSON)
 	assert.Empty(t, out.String())
 
 	fs, _ = newFlags(&out)
-	assert.False(t, Parse(fs, []string{"-json", "extra", "more"}))
+	ok, code = Parse(fs, []string{"-json", "extra", "more"})
+	assert.False(t, ok)
+	assert.Equal(t, ExitUsage, code)
 	assert.Equal(t, "prog: unexpected arguments: extra more\n", out.String())
 
 	out.Reset()
 	fs, _ = newFlags(&out)
-	assert.False(t, Parse(fs, []string{"-nope"}))
-	assert.Contains(t, out.String(), "flag provided but not defined: -nope")
+	ok, code = Parse(fs, []string{"-nope"})
+	assert.False(t, ok)
+	assert.Equal(t, ExitUsage, code)
+	assert.True(t, strings.HasPrefix(out.String(), "prog: flag provided but not defined: -nope"), out.String())
+
+	out.Reset()
+	fs, _ = newFlags(&out)
+	ok, code = Parse(fs, []string{"-h"})
+	assert.False(t, ok)
+	assert.Equal(t, ExitOK, code, "-h is not an error")
+	assert.Contains(t, out.String(), "-json")
+}
+
+func TestBRLAndTimes(t *testing.T) {
+	t.Parallel()
+	assert.Equal(t, "R$ 79,90", BRL(79.9))
+	assert.Equal(t, "R$ 1.234.567,05", BRL(1234567.05))
+	assert.Equal(t, "R$ 0,00", BRL(0))
+	assert.Equal(t, "-R$ 10,50", BRL(-10.5))
+	assert.Equal(t, "", Time(time.Time{}, time.DateOnly))
+	assert.Nil(t, TimePtr(time.Time{}))
 }
 
 func TestAllOrNone(t *testing.T) {

@@ -1,0 +1,278 @@
+// Package examples holds the test that drives every example program the
+// way a person does: with no flags, -json, -h, a bad flag, against the QA
+// sandbox (examples/sandbox), and against a server that fails. It is
+// test-only: each example is its own package main below this folder.
+package examples
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// The client examples and the variables that point each at a server.
+var clients = map[string][]string{
+	"zen-totals":      {"ZEN_URL", "ZEN_TOKEN"},
+	"zen-leads":       {"ZEN_URL", "ZEN_TOKEN"},
+	"salesman-leads":  {"SALESMAN_URL", "SALESMAN_LOGIN", "SALESMAN_APIKEY"},
+	"weclever-leads":  {"WECLEVER_URL", "WECLEVER_PLATFORM_ID", "WECLEVER_USER", "WECLEVER_PASSWORD"},
+	"zenvia-leads":    {"ZENVIA_URL", "ZENVIA_API_KEY"},
+	"datacake-signup": {"DATACAKE_URL", "DATACAKE_TOKEN"},
+}
+
+// vendorOf names the QA sandbox vendor an example reads.
+var vendorOf = map[string]string{
+	"zen-totals": "zen", "zen-leads": "zen", "salesman-leads": "salesman", "weclever-leads": "weclever",
+	"zenvia-leads": "zenvia", "datacake-signup": "datacake",
+}
+
+// build compiles every example into one directory, once.
+func build(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	names := []string{"datacake-erp", "sandbox"}
+	for n := range clients {
+		names = append(names, n)
+	}
+	args := []string{"build", "-o", dir + string(os.PathSeparator)}
+	for _, n := range names {
+		args = append(args, "./"+n)
+	}
+	out, err := exec.Command("go", args...).CombinedOutput()
+	require.NoError(t, err, "go build: %s", out)
+	return dir
+}
+
+type runResult struct {
+	code           int
+	stdout, stderr string
+}
+
+func run(t *testing.T, bin string, env []string, args ...string) runResult {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin, args...)
+	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir()}, env...)
+	var o, e bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &o, &e
+	_ = cmd.Run()
+	return runResult{cmd.ProcessState.ExitCode(), o.String(), e.String()}
+}
+
+var snake = regexp.MustCompile(`^[a-z0-9_]+$`)
+
+// checkJSON requires out to be JSON (one document or JSON lines) whose keys
+// are all snake_case and that prints no zero time.
+func checkJSON(t *testing.T, name, out string) {
+	t.Helper()
+	var docs []any
+	var one any
+	if json.Unmarshal([]byte(out), &one) == nil {
+		docs = []any{one}
+	} else {
+		sc := bufio.NewScanner(strings.NewReader(out))
+		sc.Buffer(nil, 1<<20)
+		for sc.Scan() {
+			if strings.TrimSpace(sc.Text()) == "" {
+				continue
+			}
+			var d any
+			require.NoError(t, json.Unmarshal(sc.Bytes(), &d), "%s -json: not JSON: %s", name, sc.Text())
+			docs = append(docs, d)
+		}
+	}
+	require.NotEmpty(t, docs, "%s -json printed nothing", name)
+	var walk func(v any)
+	walk = func(v any) {
+		switch x := v.(type) {
+		case map[string]any:
+			for k, e := range x {
+				assert.Regexp(t, snake, k, "%s -json: key style", name)
+				walk(e)
+			}
+		case []any:
+			for _, e := range x {
+				walk(e)
+			}
+		}
+	}
+	for _, d := range docs {
+		walk(d)
+	}
+	assert.NotContains(t, out, "0001-01-01", "%s -json: a zero time printed as a date", name)
+}
+
+// TestExamplesBehaveAlike: exit 0 with no flags (one notice line for the
+// embedded sandbox) and with -json, 0 for -h, 2 for a bad flag with a message
+// naming it, 1 for an API error, every message prefixed with the program's
+// name; and each example reads the QA sandbox when pointed at it.
+func TestExamplesBehaveAlike(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs every example")
+	}
+	t.Parallel()
+	dir := build(t)
+	notice := regexp.MustCompile(`^[a-z-]+: [A-Z_, ]+ not set: using the embedded sandbox at http://127\.0\.0\.1:\d+$`)
+
+	for name, vars := range clients {
+		bin := filepath.Join(dir, name)
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			r := run(t, bin, nil)
+			require.Equal(t, 0, r.code, "no flags: %s", r.stderr)
+			lines := strings.Split(strings.TrimSpace(r.stderr), "\n")
+			assert.Regexp(t, notice, lines[0], "the sandbox notice")
+			assert.Equal(t, 1, strings.Count(r.stderr, "not set: using the embedded sandbox"))
+			for _, l := range lines {
+				assert.True(t, strings.HasPrefix(l, name+": "), "stderr line without the program's name: %q", l)
+			}
+			assert.NotEmpty(t, r.stdout)
+
+			r = run(t, bin, nil, "-json")
+			require.Equal(t, 0, r.code, "-json: %s", r.stderr)
+			checkJSON(t, name, r.stdout)
+
+			r = run(t, bin, nil, "-h")
+			assert.Equal(t, 0, r.code, "-h")
+			assert.Contains(t, r.stderr+r.stdout, "-json")
+
+			r = run(t, bin, nil, "-no-such-flag")
+			assert.Equal(t, 2, r.code, "bad flag")
+			assert.True(t, strings.HasPrefix(r.stderr, name+": "), "bad flag message: %q", r.stderr)
+			assert.Contains(t, r.stderr, "-no-such-flag")
+
+			// Half the variables: bad configuration, named.
+			r = run(t, bin, []string{vars[0] + "=http://127.0.0.1:1"})
+			assert.Equal(t, 2, r.code, "half the variables: %s", r.stderr)
+			assert.True(t, strings.HasPrefix(r.stderr, name+": "), "%q", r.stderr)
+
+			// A server that refuses connections: an API error, 1.
+			env := []string{}
+			for _, v := range vars {
+				val := "x-" + strings.ToLower(v)
+				if strings.HasSuffix(v, "_URL") {
+					val = "http://" + closedPort(t)
+				}
+				env = append(env, v+"="+val)
+			}
+			if name == "weclever-leads" {
+				env = append(env, "WECLEVER_PLATFORM_ID=p")
+			}
+			r = run(t, bin, env)
+			assert.Equal(t, 1, r.code, "refused connection: %s", r.stderr)
+			assert.True(t, strings.HasPrefix(r.stderr, name+": "), "%q", r.stderr)
+		})
+	}
+
+	t.Run("against examples/sandbox", func(t *testing.T) {
+		t.Parallel()
+		env := startQASandbox(t, filepath.Join(dir, "sandbox"))
+		day := lastWeekday()
+		for name := range clients {
+			args := []string{}
+			if name == "zen-leads" {
+				args = []string{"-from", day, "-to", day} // one page: no wait for Zen's minute
+			}
+			if name == "zen-totals" {
+				args = []string{"-date", day}
+			}
+			r := run(t, filepath.Join(dir, name), env[vendorOf[name]], args...)
+			assert.Equal(t, 0, r.code, "%s against the QA sandbox: %s", name, r.stderr)
+			assert.NotContains(t, r.stderr, "embedded sandbox", name)
+		}
+	})
+
+	t.Run("servers", func(t *testing.T) {
+		t.Parallel()
+		for _, name := range []string{"datacake-erp", "sandbox"} {
+			bin := filepath.Join(dir, name)
+			r := run(t, bin, nil, "-h")
+			assert.Equal(t, 0, r.code, "%s -h", name)
+			r = run(t, bin, nil, "-no-such-flag")
+			assert.Equal(t, 2, r.code, "%s bad flag", name)
+			assert.True(t, strings.HasPrefix(r.stderr, name+": "), "%q", r.stderr)
+		}
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		require.NoError(t, err)
+		defer ln.Close()
+		r := run(t, filepath.Join(dir, "datacake-erp"), nil, "-addr", ln.Addr().String())
+		assert.Equal(t, 1, r.code, "a busy port is not bad usage: %s", r.stderr)
+		assert.True(t, strings.HasPrefix(r.stderr, "datacake-erp: "), "%q", r.stderr)
+
+		cmd := exec.Command(filepath.Join(dir, "datacake-erp"), "-addr", "127.0.0.1:0")
+		out, err := cmd.StdoutPipe()
+		require.NoError(t, err)
+		require.NoError(t, cmd.Start())
+		sc := bufio.NewScanner(out)
+		require.True(t, sc.Scan())
+		assert.Contains(t, sc.Text(), "http://127.0.0.1:")
+		go func() {
+			for sc.Scan() {
+			}
+		}()
+		require.NoError(t, cmd.Process.Signal(syscall.SIGINT))
+		assert.NoError(t, cmd.Wait(), "stops cleanly on an interrupt")
+	})
+}
+
+// startQASandbox runs examples/sandbox on free ports and returns each
+// vendor's environment.
+func startQASandbox(t *testing.T, bin string) map[string][]string {
+	t.Helper()
+	cmd := exec.Command(bin, "-port-base", "0", "-json")
+	out, err := cmd.StdoutPipe()
+	require.NoError(t, err)
+	require.NoError(t, cmd.Start())
+	t.Cleanup(func() { _ = cmd.Process.Signal(syscall.SIGINT); _ = cmd.Wait() })
+	var info struct {
+		Vendors []struct {
+			Vendor string            `json:"vendor"`
+			Env    map[string]string `json:"env"`
+		} `json:"vendors"`
+	}
+	require.NoError(t, json.NewDecoder(out).Decode(&info))
+	env := map[string][]string{}
+	for _, v := range info.Vendors {
+		for k, val := range v.Env {
+			env[v.Vendor] = append(env[v.Vendor], k+"="+val)
+		}
+	}
+	return env
+}
+
+// lastWeekday is the most recent Monday-to-Friday day in São Paulo, as
+// YYYY-MM-DD: the Zen sandbox has leads on it.
+func lastWeekday() string {
+	loc, err := time.LoadLocation("America/Sao_Paulo")
+	if err != nil {
+		loc = time.FixedZone("-03", -3*3600)
+	}
+	d := time.Now().In(loc).AddDate(0, 0, -1)
+	for d.Weekday() == time.Saturday || d.Weekday() == time.Sunday {
+		d = d.AddDate(0, 0, -1)
+	}
+	return d.Format("2006-01-02")
+}
+
+func closedPort(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	addr := l.Addr().String()
+	require.NoError(t, l.Close())
+	return addr
+}
