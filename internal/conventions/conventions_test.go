@@ -351,7 +351,29 @@ func TestConventions(t *testing.T) {
 		for _, viol := range checkSandbox(parseDir(t, filepath.Join("..", "..", v, v+"test"))) {
 			t.Error(viol)
 		}
+		if !hasExample(t, filepath.Join("..", "..", v, v+"test")) {
+			t.Errorf("sandbox-example: %stest has no runnable Example", v)
+		}
 	}
+}
+
+// hasExample reports whether a _test.go file of dir declares an Example
+// function with an Output comment (so go test runs it).
+func hasExample(t *testing.T, dir string) bool {
+	files, err := filepath.Glob(filepath.Join(dir, "*_test.go"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(string(b), "\nfunc Example") && strings.Contains(string(b), "// Output:") {
+			return true
+		}
+	}
+	return false
 }
 
 // TestConventionsCatchDrift runs the checker on a deliberately bad package
