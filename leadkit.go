@@ -30,7 +30,7 @@ import (
 )
 
 // Version is the version of the leadkit module, sent in the User-Agent.
-const Version = "0.1.0"
+const Version = "0.2.0"
 
 // Sentinel errors shared by every vendor package. Match them with errors.Is.
 var (

@@ -69,6 +69,9 @@ func run(ctx context.Context, args []string, env func(string) string, stdout, st
 		IdleTimeout:       2 * time.Minute,
 		MaxHeaderBytes:    64 << 10,
 	}
+	if _, _, err := net.SplitHostPort(*addr); err != nil {
+		return cli.Usagef(stderr, "datacake-erp", "-addr must be host:port, got %q", *addr)
+	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		// Not a usage mistake: the environment failed (a busy port).

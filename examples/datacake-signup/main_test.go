@@ -40,12 +40,12 @@ func TestAgainstServerJSON(t *testing.T) {
 	code, out, errs := runIt(t, srv.Credentials(), "-json", "-cpf", "111.444.777-35", "-name", "Novo Cliente",
 		"-product", "103", "-due", "3", "-origin", "4", "-file", pdf)
 	require.Equal(t, 0, code, errs)
-	var res result
+	var res jsonResult
 	require.NoError(t, json.Unmarshal([]byte(out), &res))
-	assert.True(t, res.NewClient)
+	assert.True(t, res.NewCustomer)
 	assert.Equal(t, "103", res.Product.ID)
 	assert.Equal(t, "Anúncio de Rádio", res.Origin.Name)
-	stored, ok := srv.ERP.Prospect(res.Created.ProspectID)
+	stored, ok := srv.ERP.Prospect(res.ProspectID)
 	require.True(t, ok)
 	assert.Equal(t, "Novo Cliente", stored.Prospect.Name)
 	require.Len(t, stored.Files, 1)

@@ -29,8 +29,8 @@ func TestJSONLines(t *testing.T) {
 	require.Greater(t, len(lines), 50, "more than one page of 50")
 	var l map[string]any
 	require.NoError(t, json.Unmarshal([]byte(lines[0]), &l))
-	assert.NotEmpty(t, l["nome_usuario"])
-	assert.NotEmpty(t, l["codigo"])
+	assert.NotEmpty(t, l["user"])
+	assert.NotEmpty(t, l["code"])
 }
 
 func TestBadUsage(t *testing.T) {
@@ -38,8 +38,10 @@ func TestBadUsage(t *testing.T) {
 	var out, errOut bytes.Buffer
 	assert.Equal(t, 2, run(context.Background(), []string{"-from", "x"}, testutil.Env(nil), &out, &errOut))
 	assert.Equal(t, 2, run(context.Background(), nil, testutil.Env(map[string]string{"ZEN_TOKEN": "t"}), &out, &errOut))
-	// from after to: refused before sending, with the field named.
+	// from after to: refused before anything is printed, naming the flags.
 	errOut.Reset()
+	out.Reset()
 	assert.Equal(t, 2, run(context.Background(), []string{"-from", "2026-11-20", "-to", "2026-11-19"}, testutil.Env(nil), &out, &errOut))
-	assert.Contains(t, errOut.String(), "data_inicial")
+	assert.Contains(t, errOut.String(), "-from 2026-11-20 is after -to 2026-11-19")
+	assert.Empty(t, out.String())
 }

@@ -30,15 +30,11 @@ func TestJSON(t *testing.T) {
 	t.Parallel()
 	var out, errOut bytes.Buffer
 	require.Equal(t, 0, run(context.Background(), []string{"-json", "-date", "2026-11-20"}, testutil.Env(nil), &out, &errOut))
-	var v struct {
-		Data     string           `json:"data"`
-		Usuarios []map[string]any `json:"usuarios"`
-		Erros    map[string]int   `json:"erros"`
-	}
+	var v jsonOutput
 	require.NoError(t, json.Unmarshal(out.Bytes(), &v))
-	assert.Equal(t, "2026-11-20", v.Data)
-	assert.NotEmpty(t, v.Usuarios)
-	assert.Equal(t, 3, v.Erros["com_erro"])
+	assert.Equal(t, "2026-11-20", v.Date)
+	assert.NotEmpty(t, v.Users)
+	assert.Equal(t, 3, v.NotDistributed.WithError)
 }
 
 func TestAgainstServerFromEnv(t *testing.T) {

@@ -40,8 +40,9 @@ func TestRunJSONAgainstEnvServer(t *testing.T) {
 		Accepted  bool
 		Webhook   string
 		Prospects []struct {
-			Name, AgentName string
-			Phones          []string
+			Name      string
+			AgentName string `json:"agent_name"`
+			Phones    []string
 		}
 	}
 	require.NoError(t, json.Unmarshal(out.Bytes(), &res))

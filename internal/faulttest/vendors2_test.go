@@ -132,7 +132,7 @@ func zenviaVendor(t *testing.T) *vendor {
 					_, err := c(x).Prospects.Interactions(ctx, prospect)
 					return err
 				}},
-			{name: "Prospects.AddNote", class: classCreate, match: route("POST", "prospect", "*", "interactions"),
+			{name: "Prospects.CreateNote", class: classCreate, match: route("POST", "prospect", "*", "interactions"),
 				call: func(ctx context.Context, x any) error {
 					_, err := c(x).Prospects.CreateNote(ctx, prospect, "ligar amanhã às 10h")
 					return err
@@ -150,7 +150,7 @@ func zenviaVendor(t *testing.T) *vendor {
 				call: func(ctx context.Context, x any) error { _, err := c(x).Groups.OnlineAgents(ctx, group); return err }},
 			{name: "Notifications.Topics", class: classRead, match: route("GET", "notifications", "topics"),
 				call: func(ctx context.Context, x any) error { _, err := c(x).Notifications.Topics(ctx); return err }},
-			{name: "Notifications.Subscribe", class: classCreate, match: route("POST", "notifications", "subscriptions"),
+			{name: "Notifications.Create", class: classCreate, match: route("POST", "notifications", "subscriptions"),
 				call: func(ctx context.Context, x any) error {
 					_, err := c(x).Notifications.Create(ctx, topics[:1], webhookCallback)
 					return err
@@ -158,9 +158,9 @@ func zenviaVendor(t *testing.T) *vendor {
 				override: map[fault]expect{
 					fEmpty: ok(1).because("the subscription in the answer is optional: an empty 200 is the success"),
 				}},
-			{name: "Notifications.Subscriptions", class: classRead, match: route("GET", "notifications", "subscriptions"),
+			{name: "Notifications.List", class: classRead, match: route("GET", "notifications", "subscriptions"),
 				call: func(ctx context.Context, x any) error { _, err := c(x).Notifications.List(ctx); return err }},
-			{name: "Notifications.Unsubscribe", class: classIdem, match: route("DELETE", "notifications", "subscription", "*"),
+			{name: "Notifications.Delete", class: classIdem, match: route("DELETE", "notifications", "subscription", "*"),
 				call:     func(ctx context.Context, x any) error { return c(x).Notifications.Delete(ctx, subs.take()) },
 				override: noBodyOverrides(noBody)},
 		},
@@ -213,48 +213,48 @@ func datacakeVendor(t *testing.T) *vendor {
 			return errors.As(err, &e)
 		},
 		ops: []op{
-			read("Customer", "cliente", func(ctx context.Context, c *datacake.Client) error {
+			read("Customers.Get", "cliente", func(ctx context.Context, c *datacake.Client) error {
 				return ignore(c.Customers.Get(ctx, datacaketest.ExampleCPF))
 			}),
-			read("Installations", "instalacoes", func(ctx context.Context, c *datacake.Client) error {
+			read("Customers.Installations", "instalacoes", func(ctx context.Context, c *datacake.Client) error {
 				return ignore(c.Customers.Installations(ctx, customerID))
 			}),
-			read("OpenInvoices", "faturas", func(ctx context.Context, c *datacake.Client) error {
+			read("Customers.OpenInvoices", "faturas", func(ctx context.Context, c *datacake.Client) error {
 				return ignore(c.Customers.OpenInvoices(ctx, &datacake.InvoiceQuery{CustomerID: customerID}))
 			}),
-			read("OpenInvoices by contract", "faturas", func(ctx context.Context, c *datacake.Client) error {
+			read("Customers.OpenInvoices by contract", "faturas", func(ctx context.Context, c *datacake.Client) error {
 				return ignore(c.Customers.OpenInvoices(ctx, contract))
 			}),
-			read("FiscalNotes", "notas-fiscais", func(ctx context.Context, c *datacake.Client) error {
+			read("Customers.FiscalNotes", "notas-fiscais", func(ctx context.Context, c *datacake.Client) error {
 				return ignore(c.Customers.FiscalNotes(ctx, contract))
 			}),
-			read("FinancialStatements", "extratos-financeiros", func(ctx context.Context, c *datacake.Client) error {
+			read("Customers.FinancialStatements", "extratos-financeiros", func(ctx context.Context, c *datacake.Client) error {
 				return ignore(c.Customers.FinancialStatements(ctx, contract))
 			}),
-			read("Products", "produtos", func(ctx context.Context, c *datacake.Client) error { return ignore(c.Catalogues.Products(ctx)) }),
-			read("Resellers", "revendedores", func(ctx context.Context, c *datacake.Client) error { return ignore(c.Catalogues.Resellers(ctx)) }),
-			read("Employees", "funcionarios", func(ctx context.Context, c *datacake.Client) error { return ignore(c.Catalogues.Employees(ctx)) }),
-			read("DueDates", "vencimentos", func(ctx context.Context, c *datacake.Client) error { return ignore(c.Catalogues.DueDates(ctx)) }),
-			read("CommercialOrigins", "origens", func(ctx context.Context, c *datacake.Client) error {
+			read("Catalogues.Products", "produtos", func(ctx context.Context, c *datacake.Client) error { return ignore(c.Catalogues.Products(ctx)) }),
+			read("Catalogues.Resellers", "revendedores", func(ctx context.Context, c *datacake.Client) error { return ignore(c.Catalogues.Resellers(ctx)) }),
+			read("Catalogues.Employees", "funcionarios", func(ctx context.Context, c *datacake.Client) error { return ignore(c.Catalogues.Employees(ctx)) }),
+			read("Catalogues.DueDates", "vencimentos", func(ctx context.Context, c *datacake.Client) error { return ignore(c.Catalogues.DueDates(ctx)) }),
+			read("Catalogues.CommercialOrigins", "origens", func(ctx context.Context, c *datacake.Client) error {
 				return ignore(c.Catalogues.CommercialOrigins(ctx))
 			}),
-			read("Cities", "cidades", func(ctx context.Context, c *datacake.Client) error { return ignore(c.Catalogues.Cities(ctx)) }),
-			read("ProspectStatuses", "status-prospecto", func(ctx context.Context, c *datacake.Client) error {
+			read("Catalogues.Cities", "cidades", func(ctx context.Context, c *datacake.Client) error { return ignore(c.Catalogues.Cities(ctx)) }),
+			read("Catalogues.ProspectStatuses", "status-prospecto", func(ctx context.Context, c *datacake.Client) error {
 				return ignore(c.Catalogues.ProspectStatuses(ctx))
 			}),
-			{name: "CreateProspect", class: classCreate, match: route("POST", "prospectos"),
+			{name: "Prospects.Create", class: classCreate, match: route("POST", "prospectos"),
 				call: func(ctx context.Context, x any) error {
 					return ignore(c(x).Prospects.Create(ctx, &datacake.Prospect{Name: "João da Falha", Document: "529.982.247-25", Email: "joao@example.com.br"}))
 				}},
-			{name: "UpdateProspect", class: classIdem, body: true, match: route("PUT", "prospectos", "*"),
+			{name: "Prospects.Update", class: classIdem, body: true, match: route("PUT", "prospectos", "*"),
 				call: func(ctx context.Context, x any) error {
 					return ignore(c(x).Prospects.Update(ctx, prospectID, &datacake.Prospect{Notes: "ligar depois das 18h"}))
 				}},
-			{name: "UploadFiles", class: classCreate, match: route("POST", "prospectos", "*", "arquivos"),
+			{name: "Prospects.UploadFiles", class: classCreate, match: route("POST", "prospectos", "*", "arquivos"),
 				call: func(ctx context.Context, x any) error {
 					return ignore(c(x).Prospects.UploadFiles(ctx, prospectID, datacake.File{Name: "rg-frente.gif", Data: gif}))
 				}},
-			{name: "ProspectStatus", class: classRead, match: route("GET", "prospectos", "*", "status"),
+			{name: "Prospects.Status", class: classRead, match: route("GET", "prospectos", "*", "status"),
 				call: func(ctx context.Context, x any) error { return ignore(c(x).Prospects.Status(ctx, prospectID)) }},
 		},
 	}

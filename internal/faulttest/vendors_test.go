@@ -54,15 +54,15 @@ func zenVendor(t *testing.T) *vendor {
 			return errors.As(err, &e)
 		},
 		ops: []op{
-			{name: "Totals", class: classRead, match: pathHas("GET", "/api/totais_lead"),
+			{name: "Leads.Totals", class: classRead, match: pathHas("GET", "/api/totais_lead"),
 				call: func(ctx context.Context, x any) error { _, err := c(x).Leads.Totals(ctx, day); return err }},
-			{name: "LeadsByUser", class: classRead, match: pathHas("GET", "/api/leads_usuario"),
+			{name: "Leads.ByUser", class: classRead, match: pathHas("GET", "/api/leads_usuario"),
 				call: func(ctx context.Context, x any) error { _, err := c(x).Leads.ByUser(ctx, from, day, 1); return err }},
-			{name: "AllLeadsByUser", class: classRead, match: pathHas("GET", "/api/leads_usuario"),
+			{name: "Leads.AllByUser", class: classRead, match: pathHas("GET", "/api/leads_usuario"),
 				call: func(ctx context.Context, x any) error { return first(c(x).Leads.AllByUser(ctx, from, day)) }},
-			{name: "LeadArchive", class: classRead, match: pathHas("GET", "/api/arquivo-lead"),
+			{name: "Leads.Archive", class: classRead, match: pathHas("GET", "/api/arquivo-lead"),
 				call: func(ctx context.Context, x any) error { _, err := c(x).Leads.Archive(ctx, day); return err }},
-			{name: "SendLead", class: classCreate, match: pathHas("POST", "/api/lead"),
+			{name: "Leads.Send", class: classCreate, match: pathHas("POST", "/api/lead"),
 				call: func(ctx context.Context, x any) error {
 					return c(x).Leads.Send(ctx, &zen.LeadEntry{Action: zen.ActionInsert, Name: "Joana Falha", Email: "joana@example.com.br", Phone: "+55 11 91234-5678"})
 				},
@@ -124,14 +124,14 @@ func salesmanVendor(t *testing.T) *vendor {
 			fEcho: {vend: true, count: 1, why: "SalesMan answers errors with HTTP 200: the vendor's *Error, without ErrHTTPStatus"},
 		},
 		ops: []op{
-			{name: "Leads.Add", class: classCreate, match: isAction("add"),
+			{name: "Leads.Create", class: classCreate, match: isAction("add"),
 				call: func(ctx context.Context, x any) error {
 					_, err := c(x).Leads.Create(ctx, &salesman.NewLead{Title: "Пётр Сбоев", Email: "petr@example.ru", Phone: "+7 916 123-45-67"})
 					return err
 				}},
 			{name: "Leads.Stat", class: classRead, match: isAction("stat"),
 				call: func(ctx context.Context, x any) error { _, err := c(x).Leads.Stat(ctx); return err }},
-			{name: "Leads.Info", class: classRead, match: isAction("info"),
+			{name: "Leads.Get", class: classRead, match: isAction("info"),
 				call: func(ctx context.Context, x any) error { _, err := c(x).Leads.Get(ctx, id); return err }},
 			{name: "Leads.List", class: classRead, match: isAction("list"),
 				call: func(ctx context.Context, x any) error { _, err := c(x).Leads.List(ctx, nil); return err }},
@@ -180,9 +180,9 @@ func wecleverVendor(t *testing.T) *vendor {
 		ops: []op{
 			{name: "Token", class: classRead, match: pathHas("GET", "/solution/token/basic/"),
 				call: func(ctx context.Context, x any) error { _, err := c(x).Token(ctx); return err }},
-			{name: "FinalizedLeads", class: classRead, match: pathHas("GET", "/lead/find/finalized/"),
+			{name: "Leads.Finalized", class: classRead, match: pathHas("GET", "/lead/find/finalized/"),
 				call: func(ctx context.Context, x any) error { _, err := c(x).Leads.Finalized(ctx, from, to); return err }},
-			{name: "Lead", class: classRead, match: pathHas("GET", "/lead/find/weclever_id/"),
+			{name: "Leads.Get", class: classRead, match: pathHas("GET", "/lead/find/weclever_id/"),
 				call: func(ctx context.Context, x any) error { _, err := c(x).Leads.Get(ctx, id); return err }},
 		},
 	}
