@@ -168,8 +168,7 @@ func TestRedirectToOtherHostCarriesNoCredential(t *testing.T) {
 // query keys included, and the Referer is dropped.
 func TestRedirectSameHostKeepsCredentials(t *testing.T) {
 	t.Parallel()
-	var srv *recorder
-	srv = newRecorder(t, func(_ int, w http.ResponseWriter, r *http.Request) {
+	srv := newRecorder(t, func(_ int, w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/old" {
 			redirectTo(301, "/new?x=1")(0, w, r)
 			return
