@@ -212,7 +212,8 @@ func TestProspectsMock(t *testing.T) {
 	assert.Equal(t, zenvia.NINCPF, p.NIN[0].Type)
 
 	page, err := c.Prospects.List(ctx, &zenvia.ProspectListOptions{Limit: 200, After: pid, Status: zenvia.StatusFollowUp,
-		PhoneNumber: "+5551987654321", CreatedAfter: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC), Group: groupID})
+		PhoneNumber: "+5551987654321", CreatedAfter: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC),
+		CreatedBefore: time.Date(2024, 1, 31, 0, 0, 0, 0, time.UTC), Group: groupID})
 	require.NoError(t, err)
 	require.Len(t, page, 2)
 	assert.Equal(t, "Лариса Иванова", page[1].Name())
@@ -377,7 +378,7 @@ func TestAllStopsWhenPagingIgnored(t *testing.T) {
 	mock.RegisterResponder("GET", base+"/prospects", authed(t, jsonResponder(200, golden(t, "prospects_page.json"))))
 	n := 0
 	var last error
-	for _, err := range c.Prospects.All(context.Background(), nil) {
+	for _, err := range c.Prospects.All(context.Background(), &zenvia.ProspectListOptions{Limit: 2}) {
 		if err != nil {
 			last = err
 			break
@@ -398,7 +399,7 @@ func TestAllStopsWhenPagingIgnored(t *testing.T) {
 		errs++
 	}
 	assert.Equal(t, 1, errs)
-	for _, err := range c2.Prospects.All(context.Background(), &zenvia.ProspectListOptions{Before: pid}) {
+	for _, err := range c2.Prospects.All(context.Background(), &zenvia.ProspectListOptions{After: pid}) {
 		assert.ErrorIs(t, err, leadkit.ErrInvalidInput)
 	}
 }

@@ -333,19 +333,20 @@ func TestSandboxCursorPaging(t *testing.T) {
 	ids := s.ProspectIDs()
 	require.Len(t, ids, 250)
 
+	// Newest first, as Zenvia answers; before=<id> walks back.
 	p1, err := c.Prospects.List(ctx, &zenvia.ProspectListOptions{Limit: 100})
 	require.NoError(t, err)
 	require.Len(t, p1, 100)
-	assert.Equal(t, ids[0], p1[0].ID)
-	p2, err := c.Prospects.List(ctx, &zenvia.ProspectListOptions{Limit: 100, After: p1[99].ID})
+	assert.Equal(t, ids[249], p1[0].ID)
+	p2, err := c.Prospects.List(ctx, &zenvia.ProspectListOptions{Limit: 100, Before: p1[99].ID})
 	require.NoError(t, err)
 	require.Len(t, p2, 100)
-	assert.Equal(t, ids[100], p2[0].ID)
-	back, err := c.Prospects.List(ctx, &zenvia.ProspectListOptions{Limit: 100, Before: p2[0].ID})
+	assert.Equal(t, ids[149], p2[0].ID)
+	newer, err := c.Prospects.List(ctx, &zenvia.ProspectListOptions{Limit: 100, After: p2[0].ID})
 	require.NoError(t, err)
-	assert.Equal(t, p1[0].ID, back[0].ID)
-	assert.Equal(t, p1[99].ID, back[99].ID)
-	last, err := c.Prospects.List(ctx, &zenvia.ProspectListOptions{Limit: 100, After: ids[249]})
+	assert.Equal(t, p1[0].ID, newer[0].ID)
+	assert.Equal(t, p1[99].ID, newer[99].ID)
+	last, err := c.Prospects.List(ctx, &zenvia.ProspectListOptions{Limit: 100, Before: ids[0]})
 	require.NoError(t, err)
 	assert.NotNil(t, last)
 	assert.Empty(t, last)
@@ -355,8 +356,11 @@ func TestSandboxCursorPaging(t *testing.T) {
 		require.NoError(t, err)
 		got = append(got, p.ID)
 	}
-	assert.Equal(t, ids, got)
-	assert.Equal(t, 4, s.Count(http.MethodGet, "/prospects")-4, "3 pages and one empty page")
+	require.Len(t, got, 250, "every prospect, older ones included")
+	for i := range got {
+		assert.Equal(t, ids[249-i], got[i])
+	}
+	assert.Equal(t, 3, s.Count(http.MethodGet, "/prospects")-4, "3 pages, the last one short")
 
 	// Stopping early stops fetching.
 	before := s.Count(http.MethodGet, "/prospects")
@@ -376,11 +380,17 @@ func TestSandboxCursorPaging(t *testing.T) {
 	require.NoError(t, err)
 	require.NotEmpty(t, one)
 	assert.Equal(t, p1[5].ID, one[0].ID)
-	recent, err := c.Prospects.List(ctx, &zenvia.ProspectListOptions{CreatedAfter: p2[0].Created.Add(-time.Second), Limit: 1000})
+	from := p2[0].Created.Add(-time.Second)
+	recent, err := c.Prospects.List(ctx, &zenvia.ProspectListOptions{CreatedAfter: from, CreatedBefore: from.Add(30 * 24 * time.Hour), Limit: 1000})
 	require.NoError(t, err)
-	assert.Len(t, recent, 150)
+	require.NotEmpty(t, recent)
+	for _, p := range recent {
+		assert.True(t, p.Created.After(from) && p.Created.Before(from.Add(30*24*time.Hour)), p.Created)
+	}
+	_, err = c.Prospects.List(ctx, &zenvia.ProspectListOptions{CreatedAfter: from, CreatedBefore: from.Add(32 * 24 * time.Hour)})
+	assert.ErrorIs(t, err, leadkit.ErrInvalidInput, "a range over 31 days")
 
-	_, err = c.Prospects.List(ctx, &zenvia.ProspectListOptions{Limit: 1001})
+	_, err = c.Prospects.List(ctx, &zenvia.ProspectListOptions{Limit: 5001})
 	assert.ErrorIs(t, err, leadkit.ErrInvalidInput)
 	_, err = c.Prospects.List(ctx, &zenvia.ProspectListOptions{After: "nope"})
 	assert.ErrorIs(t, err, leadkit.ErrInvalidInput)

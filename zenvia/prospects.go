@@ -16,17 +16,25 @@ import (
 	"github.com/leadkit/leadkit/internal/transport"
 )
 
-// MaxPageSize is the largest page Prospects.List asks for. Zenvia
-// recommends multiples of 100, at most 1000.
-const MaxPageSize = 1000
+// MaxPageSize is the largest page Prospects.List asks for: Zenvia
+// recommends multiples of 100 and at most 1000, and the live API accepts up
+// to 5000.
+const MaxPageSize = 5000
+
+// MaxWindow is the longest creation-date range Zenvia accepts for a list
+// (createdAfter to createdBefore). Without dates the API covers the last 31
+// days.
+const MaxWindow = 31 * 24 * time.Hour
 
 // DefaultPageSize is the page size All uses when the options set none.
 const DefaultPageSize = 100
 
 // ProspectListOptions are the cursor and the filters of "List prospects".
+// Zenvia answers newest first.
 type ProspectListOptions struct {
-	// Before and After are prospect ids: the page ends before, or starts
-	// after, that prospect. Set at most one.
+	// Before and After are prospect ids: the page holds prospects created
+	// before, or after, that prospect (exclusive), newest first. Set at most
+	// one.
 	Before, After string
 	// Limit is the page size (0: Zenvia's default; at most MaxPageSize).
 	Limit int
@@ -38,6 +46,8 @@ type ProspectListOptions struct {
 	Agent       string // agent id
 	Group       string // group id
 	// CreatedAfter and CreatedBefore bound the creation time (zero: unset).
+	// The range they make (an open end meaning now) is at most MaxWindow;
+	// without them Zenvia covers the last 31 days.
 	CreatedAfter, CreatedBefore time.Time
 }
 
@@ -96,6 +106,15 @@ func (o *ProspectListOptions) values() (url.Values, error) {
 	}
 	if !o.CreatedAfter.IsZero() && !o.CreatedBefore.IsZero() && o.CreatedBefore.Before(o.CreatedAfter) {
 		return nil, leadkit.Invalid("createdBefore", "is before createdAfter")
+	}
+	if !o.CreatedAfter.IsZero() {
+		end := o.CreatedBefore
+		if end.IsZero() {
+			end = time.Now()
+		}
+		if end.Sub(o.CreatedAfter) > MaxWindow {
+			return nil, leadkit.Invalid("createdAfter", "the range to %s is longer than Zenvia's 31 days", end.UTC().Format(time.RFC3339))
+		}
 	}
 	return v, nil
 }
@@ -212,19 +231,22 @@ func decodeProspectPageWire(body []byte, decode func(any) error) ([]Prospect, er
 // looping forever.
 var ErrPagingIgnored = errors.New("zenvia: the server ignored the paging cursor")
 
-// All iterates over every prospect that matches opts, fetching pages of
-// opts.Limit (DefaultPageSize when 0) lazily with the "after" cursor, and
-// stops when the caller stops. It keeps one page in memory at a time. An
-// error is yielded once, as the last element. opts.Before is not supported
-// (All pages forward) and is an input error.
+// All iterates over every prospect that matches opts, newest first as
+// Zenvia answers, fetching pages of opts.Limit (DefaultPageSize when 0)
+// lazily and walking back with the "before" cursor (the last id of each
+// page), from opts.Before when it is set. It keeps one page in memory at a
+// time, stops when the caller stops, and yields ErrPagingIgnored instead of
+// looping when the server answers a page that does not move back. An error
+// is yielded once, as the last element. opts.After is an input error (All
+// walks back; List reads the prospects after an id).
 func (s *ProspectsService) All(ctx context.Context, opts *ProspectListOptions) iter.Seq2[Prospect, error] {
 	return func(yield func(Prospect, error) bool) {
 		var o ProspectListOptions
 		if opts != nil {
 			o = *opts
 		}
-		if o.Before != "" {
-			yield(Prospect{}, leadkit.Invalid("before", "All pages forward with after; use List to page backward"))
+		if o.After != "" {
+			yield(Prospect{}, leadkit.Invalid("after", "All walks back from the newest with before; use List for the prospects after an id"))
 			return
 		}
 		if o.Limit == 0 {
@@ -240,15 +262,15 @@ func (s *ProspectsService) All(ctx context.Context, opts *ProspectListOptions) i
 				return
 			}
 			last := page[len(page)-1].ID
-			if o.After != "" {
-				for i := range page {
-					if page[i].ID == o.After {
-						yield(Prospect{}, ErrPagingIgnored)
-						return
-					}
+			for i := range page {
+				if o.Before != "" && page[i].ID >= o.Before {
+					// Ids grow with time: a page that does not move back
+					// means the server ignored the cursor.
+					yield(Prospect{}, ErrPagingIgnored)
+					return
 				}
 			}
-			if last == "" || last == o.After {
+			if last == "" {
 				yield(Prospect{}, ErrPagingIgnored)
 				return
 			}
@@ -257,7 +279,10 @@ func (s *ProspectsService) All(ctx context.Context, opts *ProspectListOptions) i
 					return
 				}
 			}
-			o.After = last
+			if len(page) < o.Limit {
+				return
+			}
+			o.Before = last
 		}
 	}
 }

@@ -588,8 +588,8 @@ func (s *Server) listProspects(w http.ResponseWriter, r *http.Request) {
 	limit := 100
 	if v := q.Get("limit"); v != "" {
 		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > 1000 {
-			s.invalid(w, "limit must be between 1 and 1000")
+		if err != nil || n < 1 || n > 5000 {
+			s.invalid(w, "limit must be between 1 and 5000")
 			return
 		}
 		limit = n
@@ -605,6 +605,16 @@ func (s *Server) listProspects(w http.ResponseWriter, r *http.Request) {
 	if v := q.Get("createdBefore"); v != "" {
 		if before, err = parseTimeParam(v); err != nil {
 			s.invalid(w, "createdBefore: "+err.Error())
+			return
+		}
+	}
+	if !after.IsZero() {
+		end := before
+		if end.IsZero() {
+			end = time.Now()
+		}
+		if end.Sub(after) > 31*24*time.Hour {
+			s.invalid(w, "the createdAfter to createdBefore range must not exceed 31 days")
 			return
 		}
 	}
@@ -650,32 +660,18 @@ func (s *Server) listProspects(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	ps := s.st.prospects
 	page := make([]any, 0, min(limit, 100))
-	switch {
-	case q.Get("after") != "":
-		c := q.Get("after")
-		i := sort.Search(len(ps), func(i int) bool { return ps[i].ID > c })
-		for ; i < len(ps) && len(page) < limit; i++ {
-			if keep(ps[i]) {
-				page = append(page, s.prospectJSON(ps[i]))
-			}
-		}
-	case q.Get("before") != "":
-		c := q.Get("before")
-		i := sort.Search(len(ps), func(i int) bool { return ps[i].ID >= c }) - 1
-		var rev []*prospect
-		for ; i >= 0 && len(rev) < limit; i-- {
-			if keep(ps[i]) {
-				rev = append(rev, ps[i])
-			}
-		}
-		for j := len(rev) - 1; j >= 0; j-- {
-			page = append(page, s.prospectJSON(rev[j]))
-		}
-	default:
-		for i := 0; i < len(ps) && len(page) < limit; i++ {
-			if keep(ps[i]) {
-				page = append(page, s.prospectJSON(ps[i]))
-			}
+	// Newest first, as Zenvia answers: before=<id> and after=<id> keep the
+	// prospects created before or after that one (exclusive).
+	hi, lo := len(ps)-1, 0
+	if c := q.Get("before"); c != "" {
+		hi = sort.Search(len(ps), func(i int) bool { return ps[i].ID >= c }) - 1
+	}
+	if c := q.Get("after"); c != "" {
+		lo = sort.Search(len(ps), func(i int) bool { return ps[i].ID > c })
+	}
+	for i := hi; i >= lo && len(page) < limit; i-- {
+		if keep(ps[i]) {
+			page = append(page, s.prospectJSON(ps[i]))
 		}
 	}
 	s.mu.Unlock()
