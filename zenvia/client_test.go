@@ -325,7 +325,7 @@ func TestAgentsGroupsNotificationsMock(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, ags, 2)
 	assert.Equal(t, "5551999990000", ags[0].Phone)
-	assert.Equal(t, "crm-77", ags[0].ExternalID)
+	assert.JSONEq(t, `"crm-77"`, string(ags[0].ExternalID))
 	assert.Equal(t, "", ags[1].Phone)
 
 	tree, err := c.Groups.List(ctx)

@@ -117,8 +117,8 @@ type Agent struct {
 	Email      string
 	Phone      string
 	LegacyID   string
-	ExternalID string
-	AppFields  json.RawMessage // as sent
+	ExternalID json.RawMessage // an object in Zenvia's spec, as sent
+	AppFields  json.RawMessage // an object, as sent
 }
 
 // Name returns the first and last name joined by a space ("" for nil).
@@ -149,7 +149,8 @@ type Interaction struct {
 	Status     string
 	Proactive  bool
 	Via        string
-	// Type and Content are set for a note.
+	// Type is "note" for a note, whose text is Content (Zenvia's
+	// output.comment).
 	Type    string
 	Content string
 	// Output is the interaction's result, as sent.
@@ -335,14 +336,14 @@ type agentWire struct {
 	Email      string          `json:"email"`
 	Phone      jsonx.String    `json:"phone"`
 	LegacyID   jsonx.String    `json:"legacyId"`
-	ExternalID jsonx.String    `json:"externalId"`
+	ExternalID json.RawMessage `json:"externalId"`
 	AppFields  json.RawMessage `json:"appFields"`
 }
 
 func (w *agentWire) agent() Agent {
 	return Agent{
 		ID: w.ID, FirstName: w.FirstName, LastName: w.LastName, Email: w.Email,
-		Phone: string(w.Phone), LegacyID: string(w.LegacyID), ExternalID: string(w.ExternalID),
+		Phone: string(w.Phone), LegacyID: string(w.LegacyID), ExternalID: nullToNil(w.ExternalID),
 		AppFields: nullToNil(w.AppFields),
 	}
 }
@@ -372,6 +373,17 @@ func (w *interactionWire) interaction() Interaction {
 		StartedAt: time.Time(w.StartedAt), FinishedAt: time.Time(w.FinishedAt),
 		Status: string(w.Status), Proactive: bool(w.Proactive), Via: string(w.Via),
 		Type: w.Type, Content: w.Content, Output: nullToNil(w.Output),
+	}
+	// A note's text is output.comment (the live API); "content" is the
+	// older spelling.
+	var out struct {
+		Comment jsonx.String `json:"comment"`
+	}
+	if len(w.Output) > 0 && w.Output[0] == '{' && json.Unmarshal(w.Output, &out) == nil && out.Comment != "" {
+		in.Content = string(out.Comment)
+		if in.Type == "" {
+			in.Type = "note"
+		}
 	}
 	if w.Agent != nil && w.Agent.ID != "" {
 		a := w.Agent.agent()

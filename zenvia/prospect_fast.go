@@ -314,7 +314,7 @@ func fastAgent(r *jsonx.Reader) *Agent {
 			a.LegacyID = r.ParseString()
 		case "externalId":
 			r.Once(&seen, 6)
-			a.ExternalID = r.ParseString()
+			a.ExternalID = raw(r)
 		case "appFields":
 			r.Once(&seen, 7)
 			a.AppFields = raw(r)

@@ -401,8 +401,10 @@ func (s *ProspectsService) Interactions(ctx context.Context, id string) ([]Inter
 }
 
 // CreateNote adds a note to a prospect: Zenvia's "Create prospect interaction"
-// (POST /prospect/{id}/interactions with {"type":"note","content":text}).
-// Like every create, it is not resent once it may have reached Zenvia.
+// (POST /prospect/{id}/interactions with {"type":"note","content":text}),
+// which answers a list of the interactions created; the first is returned,
+// its text in Content (Zenvia's output.comment). Like every create, it is not
+// resent once it may have reached Zenvia.
 func (s *ProspectsService) CreateNote(ctx context.Context, id, text string) (*Interaction, error) {
 	if err := checkID("id", id); err != nil {
 		return nil, err
@@ -414,13 +416,35 @@ func (s *ProspectsService) CreateNote(ctx context.Context, id, text string) (*In
 		Type    string `json:"type"`
 		Content string `json:"content"`
 	}{"note", text}
-	var w *interactionWire
-	if err := s.c.send(ctx, http.MethodPost, []string{"prospect", id, "interactions"}, body, &w); err != nil {
+	var ws interactionList
+	if err := s.c.send(ctx, http.MethodPost, []string{"prospect", id, "interactions"}, body, &ws); err != nil {
 		return nil, err
 	}
-	if w == nil {
+	if len(ws) == 0 {
 		return nil, nil
 	}
-	in := w.interaction()
+	in := ws[0].interaction()
 	return &in, nil
+}
+
+// interactionList is the answer of "Create prospect interaction": a list,
+// or (older servers) one object.
+type interactionList []interactionWire
+
+func (l *interactionList) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	if len(b) > 0 && b[0] == '{' {
+		var w interactionWire
+		if err := json.Unmarshal(b, &w); err != nil {
+			return err
+		}
+		*l = interactionList{w}
+		return nil
+	}
+	var ws []interactionWire
+	if err := json.Unmarshal(b, &ws); err != nil {
+		return err
+	}
+	*l = ws
+	return nil
 }

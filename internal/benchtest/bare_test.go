@@ -152,7 +152,7 @@ type bareZenviaProspect struct {
 		Email      string          `json:"email"`
 		Phone      json.Number     `json:"phone"`
 		LegacyID   string          `json:"legacyId"`
-		ExternalID string          `json:"externalId"`
+		ExternalID json.RawMessage `json:"externalId"`
 		AppFields  json.RawMessage `json:"appFields"`
 	} `json:"agent"`
 	Assigned         *time.Time      `json:"assigned"`

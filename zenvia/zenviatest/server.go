@@ -358,7 +358,8 @@ func (s *Server) categories(w http.ResponseWriter) {
 
 func (s *Server) agentJSON(a *agent) map[string]any {
 	m := map[string]any{"id": a.ID, "firstName": a.FirstName, "lastName": a.LastName, "email": a.Email,
-		"phone": a.Phone, "legacyId": a.LegacyID, "externalId": nil, "appFields": map[string]any{}}
+		"phone": a.Phone, "legacyId": a.LegacyID, "externalId": map[string]any{"crm": "ext-" + a.ID[len(a.ID)-6:]},
+		"appFields": map[string]any{}}
 	if !s.opts.Tidy {
 		n, _ := strconv.ParseInt(a.Phone, 10, 64)
 		m["phone"] = n // Zenvia sends some phones as numbers
@@ -444,8 +445,9 @@ func (s *Server) interactionJSON(in *interaction) map[string]any {
 	if in.AgentID == "" {
 		m["agentId"] = nil
 	}
-	if in.Type != "" {
-		m["type"], m["content"] = in.Type, in.Content
+	if in.Type == "note" {
+		// As the live API writes a note.
+		m["output"], m["via"] = map[string]any{"comment": in.Content}, "other"
 	}
 	if a := s.st.agentByID[in.AgentID]; a != nil {
 		m["agent"] = s.agentJSON(a)
@@ -856,12 +858,12 @@ func (s *Server) addInteraction(w http.ResponseWriter, r *http.Request, id strin
 	}
 	now := time.Now().UTC()
 	ia := &interaction{ID: s.st.newID(now), ProspectID: id, AgentID: p.AgentID, CreatedAt: now,
-		Status: "finished", Via: "note", Type: "note", Content: in.Content}
+		Status: "created", Via: "other", Type: "note", Content: in.Content}
 	s.st.interactions[id] = append(s.st.interactions[id], ia)
 	out := s.interactionJSON(ia)
 	s.mu.Unlock()
 	s.deliver("interactions", out)
-	s.ok(w, http.StatusCreated, out)
+	s.ok(w, http.StatusCreated, []any{out}) // a list, as the live API answers
 }
 
 // ---- agents and groups ----
