@@ -67,7 +67,7 @@ func TestSandboxCreateLeadAndReadBack(t *testing.T) {
 		require.NotNil(t, p.Agent, "a new prospect is assigned")
 		require.Len(t, p.Leads, 1)
 		assert.Equal(t, zenvia.LeadVehicle, p.Leads[0].Type)
-		assert.Equal(t, 1, p.Leads[0].Priority, "priority sent as a string decodes")
+		assert.Equal(t, 1.0, p.Leads[0].Priority, "priority sent as a string decodes")
 		assert.NotEmpty(t, p.Interactions)
 		assert.Equal(t, before+1, s.ProspectCount())
 

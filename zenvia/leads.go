@@ -70,23 +70,39 @@ type HistoryEventType string
 
 // The history event types of the lead intake.
 const (
-	HistoryNote HistoryEventType = "note"
-	HistoryCall HistoryEventType = "call"
+	HistoryNote     HistoryEventType = "note"
+	HistoryCall     HistoryEventType = "call"
+	HistoryMessage  HistoryEventType = "message"
+	HistoryQuestion HistoryEventType = "question"
 )
 
 // String returns the type as Zenvia spells it.
 func (t HistoryEventType) String() string { return string(t) }
 
-// HistoryEvent is one event of a lead's "history": a note
-// ({type:"note", content}) or a call ({type:"call", startedAt, duration,
-// recordingUrl}). (It is named HistoryEvent because Event is the webhook
-// event.) Build them with Note and Call.
+// HistoryEvent is one event of a lead's "history": a note, a message or a
+// question ({type, content}), or a call ({type:"call", providerId,
+// utmSource, startedAt, duration, recordingUrl}, the duration in
+// milliseconds). (It is named HistoryEvent because Event is the webhook
+// event.) Build them with Note, Message, Question and Call.
 type HistoryEvent struct {
 	Type         HistoryEventType
-	Content      string        // note text
+	Content      string        // the text of a note, a message or a question
+	ProviderID   string        // call: the telephony provider's id of the call
+	UTMSource    string        // call: where the call came from
 	StartedAt    time.Time     // call start
-	Duration     time.Duration // call length, sent in whole seconds
+	Duration     time.Duration // call length, sent in milliseconds
 	RecordingURL string        // call recording
+}
+
+// Message returns a message history event (the spec names the type; its
+// text goes in content like a note's).
+func Message(content string) HistoryEvent {
+	return HistoryEvent{Type: HistoryMessage, Content: content}
+}
+
+// Question returns a question history event (content like a note's).
+func Question(content string) HistoryEvent {
+	return HistoryEvent{Type: HistoryQuestion, Content: content}
 }
 
 // Note returns a note history event.
@@ -103,10 +119,13 @@ func (e HistoryEvent) MarshalJSON() ([]byte, error) {
 	case HistoryCall:
 		w := struct {
 			Type         HistoryEventType `json:"type"`
+			ProviderID   string           `json:"providerId,omitempty"`
+			UTMSource    string           `json:"utmSource,omitempty"`
 			StartedAt    string           `json:"startedAt,omitempty"`
-			Duration     int64            `json:"duration"`
+			Duration     float64          `json:"duration"` // milliseconds
 			RecordingURL string           `json:"recordingUrl,omitempty"`
-		}{Type: e.Type, Duration: int64(e.Duration / time.Second), RecordingURL: e.RecordingURL}
+		}{Type: e.Type, ProviderID: e.ProviderID, UTMSource: e.UTMSource,
+			Duration: float64(e.Duration) / float64(time.Millisecond), RecordingURL: e.RecordingURL}
 		if !e.StartedAt.IsZero() {
 			w.StartedAt = e.StartedAt.UTC().Format(time.RFC3339)
 		}
@@ -124,7 +143,7 @@ func (e HistoryEvent) MarshalJSON() ([]byte, error) {
 // The deprecated fields (leadId, source, medium, campaign, callIn) are not
 // part of it and are never sent.
 type Lead struct {
-	Priority       int            `json:"priority,omitempty"`
+	Priority       float64        `json:"priority,omitempty"`
 	Provider       string         `json:"provider,omitempty"`
 	ProviderLeadID string         `json:"providerLeadId,omitempty"`
 	UTMSource      string         `json:"utmSource"`
@@ -149,8 +168,11 @@ type Lead struct {
 	Store          string         `json:"store,omitempty"`
 	Agent          string         `json:"agent,omitempty"` // an agent's e-mail or id to assign the prospect to
 	History        []HistoryEvent `json:"history,omitempty"`
-	// Product describes the vehicle or property of a vehicle or real-estate
-	// lead (make, model, year, price, ... as the industry defines them).
+	// Product is the lead's product; every industry has one, in its own
+	// shape: retail and insurance {make, model, detail, sku, price{amount,
+	// currency}}, saving-plan {goodType, goodSubType, brand, model,
+	// description, condition, planType, ...}, vehicle, real-estate {title,
+	// type}.
 	Product map[string]any `json:"product,omitempty"`
 }
 
@@ -186,20 +208,17 @@ func (l *Lead) Validate(industry Industry) error {
 	}
 	for i, h := range l.History {
 		switch h.Type {
-		case HistoryNote:
+		case HistoryNote, HistoryMessage, HistoryQuestion:
 			if strings.TrimSpace(h.Content) == "" {
-				return leadkit.Invalid(indexed("history", i)+".content", "a note needs content")
+				return leadkit.Invalid(indexed("history", i)+".content", "a %s needs content", h.Type)
 			}
 		case HistoryCall:
 			if h.Duration < 0 {
 				return leadkit.Invalid(indexed("history", i)+".duration", "must not be negative")
 			}
 		default:
-			return leadkit.Invalid(indexed("history", i)+".type", "%q is not note or call", string(h.Type))
+			return leadkit.Invalid(indexed("history", i)+".type", "%q is not note, call, message or question", string(h.Type))
 		}
-	}
-	if l.Product != nil && industry != IndustryVehicle && industry != IndustryRealEstate {
-		return leadkit.Invalid("product", "only vehicle and real-estate leads carry a product, not %s", industry)
 	}
 	return nil
 }

@@ -95,7 +95,7 @@ func (p *Prospect) Name() string {
 
 // LeadData is one lead of a prospect ("LeadData").
 type LeadData struct {
-	Priority    int
+	Priority    float64
 	Created     time.Time
 	CreatedBy   string
 	Source      string
@@ -298,7 +298,7 @@ func nullToNil(r json.RawMessage) json.RawMessage {
 }
 
 type leadDataWire struct {
-	Priority    jsonx.Int       `json:"priority"`
+	Priority    jsonx.Float     `json:"priority"`
 	Created     wireTime        `json:"created"`
 	CreatedBy   jsonx.String    `json:"createdBy"`
 	Source      jsonx.String    `json:"source"`
@@ -314,7 +314,7 @@ type leadDataWire struct {
 
 func (w *leadDataWire) leadData() LeadData {
 	return LeadData{
-		Priority:    int(w.Priority),
+		Priority:    float64(w.Priority),
 		Created:     time.Time(w.Created),
 		CreatedBy:   string(w.CreatedBy),
 		Source:      string(w.Source),

@@ -243,7 +243,7 @@ func fastLeadData(r *jsonx.Reader, l *LeadData) {
 		switch string(k) {
 		case "priority":
 			r.Once(&seen, 0)
-			l.Priority = int(r.ParseInt())
+			l.Priority = r.ParseFloat()
 		case "created":
 			r.Once(&seen, 1)
 			l.Created = tolTime(r)

@@ -2,10 +2,12 @@ package zenvia_test
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -90,4 +92,36 @@ func TestAgentExternalIDIsAnObject(t *testing.T) {
 		strings.NewReader(`{"id":"65f3a1b2c3d4e5f6a7b8c9e9","prospectId":"`+pid+`","agent":`+specAgent+`,"status":"finished","via":"whatsApp"}`))
 	h.ServeHTTP(rec, req)
 	assert.Equal(t, http.StatusOK, rec.Code, rec.Body.String())
+}
+
+// Breaks 4 and 5: a call's duration is milliseconds (a float); message and
+// question events exist; a call carries providerId and utmSource; every
+// industry has a product.
+func TestLeadHistoryAndProductAsSpecified(t *testing.T) {
+	t.Parallel()
+	var got map[string]any
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		require.NoError(t, json.NewDecoder(r.Body).Decode(&got))
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusAccepted)
+	}))
+	defer srv.Close()
+	c, err := zenvia.NewClient("k", zenvia.WithBaseURL(srv.URL))
+	require.NoError(t, err)
+	call := zenvia.Call(time.Date(2024, 3, 14, 15, 0, 0, 0, time.UTC), 95500*time.Millisecond, "https://rec.example.com/1.mp3")
+	call.ProviderID, call.UTMSource = "tel-991", "google"
+	for _, ind := range []zenvia.Industry{zenvia.IndustryRetail, zenvia.IndustryInsurance, zenvia.IndustrySavingPlan, zenvia.IndustryVehicle, zenvia.IndustryRealEstate} {
+		_, err = c.Leads.Create(context.Background(), ind, &zenvia.Lead{UTMSource: "site", Emails: []string{"a@example.com"}, Priority: 1.5,
+			History: []zenvia.HistoryEvent{zenvia.Note("n"), zenvia.Message("oi"), zenvia.Question("tem 2 quartos?"), call},
+			Product: map[string]any{"make": "Fiat", "price": map[string]any{"amount": 79900, "currency": "BRL"}}})
+		require.NoError(t, err, "%s: a product for every industry", ind)
+		hist := got["history"].([]any)
+		assert.Equal(t, []any{"note", "message", "question", "call"}, []any{hist[0].(map[string]any)["type"], hist[1].(map[string]any)["type"], hist[2].(map[string]any)["type"], hist[3].(map[string]any)["type"]})
+		c := hist[3].(map[string]any)
+		assert.Equal(t, 95500.0, c["duration"], "milliseconds")
+		assert.Equal(t, "tel-991", c["providerId"])
+		assert.Equal(t, "google", c["utmSource"])
+		assert.Equal(t, 1.5, got["priority"])
+		assert.NotNil(t, got["product"])
+	}
 }

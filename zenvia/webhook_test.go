@@ -156,7 +156,7 @@ func TestParseEventKinds(t *testing.T) {
 	assert.Equal(t, "prospects", ev.Topic)
 	require.NotNil(t, ev.Prospect)
 	assert.Equal(t, "5511987654321", ev.Prospect.Agent.Phone)
-	assert.Equal(t, 1, ev.Prospect.Leads[0].Priority)
+	assert.Equal(t, 1.0, ev.Prospect.Leads[0].Priority)
 
 	ev, err = zenvia.ParseEvent([]byte(`{"id":"65f3a1b2c3d4e5f6a7b8c9d3","prospectId":"65f3a1b2c3d4e5f6a7b8c9d0","via":"whatsapp","proactive":"true","createdAt":"2024-03-14 15:40:00"}`), "")
 	require.NoError(t, err)

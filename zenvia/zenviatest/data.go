@@ -122,7 +122,7 @@ func (st *state) seed(opts *Options) {
 		for k := 0; k <= r.IntN(2); k++ {
 			lt := pick(r, leadTypes)
 			ld := leadData{
-				Priority: 1 + r.IntN(3), Created: at.Add(time.Duration(k) * 24 * time.Hour),
+				Priority: float64(1 + r.IntN(3)), Created: at.Add(time.Duration(k) * 24 * time.Hour),
 				Source: "API", UTMSource: pick(r, utmSources), Type: lt,
 				Company: pick(r, companies), Store: pick(r, stores),
 			}

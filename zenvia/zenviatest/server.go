@@ -396,7 +396,7 @@ func (s *Server) prospectJSON(p *prospect) map[string]any {
 	for i, l := range p.Leads {
 		var prio any = l.Priority
 		if !s.opts.Tidy {
-			prio = strconv.Itoa(l.Priority) // sent as a string by the live API
+			prio = strconv.FormatFloat(l.Priority, 'f', -1, 64) // sent as a string by the live API
 		}
 		lm := map[string]any{"priority": prio, "created": jsTime(l.Created), "createdBy": "API", "source": l.Source,
 			"utmSource": l.UTMSource, "comments": l.Comments, "company": l.Company, "store": l.Store, "agent": l.Agent, "type": l.Type}
@@ -503,10 +503,25 @@ func (s *Server) createLead(w http.ResponseWriter, r *http.Request, industry str
 		s.invalid(w, "a lead needs a phone or an email")
 		return
 	}
-	prio := 1
+	prio := 1.0
 	if len(in.Priority) > 0 {
-		if n, err := strconv.Atoi(strings.Trim(string(in.Priority), `"`)); err == nil {
+		if n, err := strconv.ParseFloat(strings.Trim(string(in.Priority), `"`), 64); err == nil {
 			prio = n
+		}
+	}
+	for i, h := range in.History {
+		switch h["type"] {
+		case "note", "message", "question":
+		case "call":
+			if d, ok := h["duration"]; ok {
+				if _, isNum := d.(float64); !isNum {
+					s.invalid(w, fmt.Sprintf("history[%d].duration must be a number of milliseconds", i))
+					return
+				}
+			}
+		default:
+			s.invalid(w, fmt.Sprintf("history[%d].type must be note, call, message or question", i))
+			return
 		}
 	}
 	now := time.Now().UTC()

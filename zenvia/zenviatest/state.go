@@ -27,7 +27,7 @@ type nin struct {
 }
 
 type leadData struct {
-	Priority  int
+	Priority  float64
 	Created   time.Time
 	Source    string
 	UTMSource string
