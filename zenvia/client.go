@@ -28,9 +28,15 @@ import (
 	"github.com/leadkit/leadkit/internal/transport"
 )
 
-// DefaultBaseURL is the base URL of Zenvia's Sales API. Zenvia Conversion
-// serves the same API at https://conversion.zenvia.com/v1.
-const DefaultBaseURL = "https://sales.zenvia.com/api/v1"
+// DefaultBaseURL is the base URL of Zenvia's Sales API: the live-confirmed
+// Zenvia Conversion host (the spec's older hosts no longer resolve).
+const DefaultBaseURL = "https://conversion.zenvia.com/v1"
+
+// LeadsServiceURL is the asynchronous leads service, which takes leads at
+// /v2/leads/{industry} with the key in an x-api-key header: use it with
+// WithBaseURL(LeadsServiceURL) and WithAuthHeader("x-api-key", ""). A base
+// URL whose path ends in /v2 makes Leads.Create post to leads/{industry}.
+const LeadsServiceURL = "https://leads-service.zenvia.io/v2"
 
 // APIKeyParam is the query parameter that carries the API key by default.
 const APIKeyParam = "api-key"

@@ -21,7 +21,7 @@ import (
 
 const (
 	testKey  = "test-key-7f3a9c"
-	base     = "https://sales.zenvia.com/api/v1"
+	base     = "https://conversion.zenvia.com/v1"
 	pid      = "65f3a1b2c3d4e5f6a7b8c9d0"
 	groupID  = "5c0a1b2c3d4e5f6a7b8c9d0f"
 	agentID  = "5d1e2f3a4b5c6d7e8f9a0b1c"
@@ -121,8 +121,8 @@ func TestLeadCreateMock(t *testing.T) {
 
 func TestLeadCreateAcceptedAndHeaderKey(t *testing.T) {
 	t.Parallel()
-	c, mock := mockClient(t, zenvia.WithBaseURL("https://leads-service.zenvia.io/v2"), zenvia.WithAuthHeader("x-api-key", ""))
-	mock.RegisterResponder("POST", "https://leads-service.zenvia.io/v2/lead/retail", func(req *http.Request) (*http.Response, error) {
+	c, mock := mockClient(t, zenvia.WithBaseURL(zenvia.LeadsServiceURL), zenvia.WithAuthHeader("x-api-key", ""))
+	mock.RegisterResponder("POST", "https://leads-service.zenvia.io/v2/leads/retail", func(req *http.Request) (*http.Response, error) {
 		if req.Header.Get("x-api-key") != testKey || req.URL.Query().Has("api-key") {
 			t.Error("key must be in the header only")
 			return httpmock.NewStringResponse(401, ""), nil
@@ -367,7 +367,8 @@ func TestCategoriesDefaultsMock(t *testing.T) {
 	assert.True(t, cats[0].Default)
 	d, err := c.Leads.Defaults(context.Background())
 	require.NoError(t, err)
-	assert.Equal(t, zenvia.CategoryName("Usados"), d.Category["vehicle"])
+	assert.Equal(t, "BRL", d.Currency)
+	assert.Equal(t, "km", d.Distance)
 }
 
 // A server that ignores the cursor must not make All loop forever.

@@ -41,7 +41,7 @@ func TestSandboxLeadsCategoriesDefaults(t *testing.T) {
 	d, err := c.Leads.Defaults(ctx)
 	require.NoError(t, err)
 	assert.Equal(t, "BRL", d.Currency)
-	assert.Equal(t, zenvia.CategoryName("Usados"), d.Category["vehicle"])
+	assert.Equal(t, "km", d.Distance)
 	assert.NotEmpty(t, d.Raw)
 }
 

@@ -291,9 +291,13 @@ func (s *LeadsService) Create(ctx context.Context, industry Industry, lead *Lead
 		}
 		body = &cp
 	}
+	resource := "lead" // the Sales API's POST /lead/{industry}
+	if b := s.c.t.BaseURL(); b != nil && strings.HasSuffix(b.Path, "/v2") {
+		resource = "leads" // the asynchronous service's POST /v2/leads/{industry}
+	}
 	resp, err := s.c.t.Do(ctx, &transport.Request{
 		Method: http.MethodPost,
-		Path:   []string{"lead", string(industry)},
+		Path:   []string{resource, string(industry)},
 		JSON:   body,
 		Create: true,
 	})
@@ -375,10 +379,8 @@ func (s *LeadsService) Categories(ctx context.Context) ([]Category, error) {
 // Defaults are the values Zenvia applies to a lead that does not set them
 // ("Defaults"): the currency and the default category of each industry.
 type Defaults struct {
-	Currency string `json:"currency"`
-	// Category maps an industry ("retail", "vehicle", ...) to the name of its
-	// default category.
-	Category map[string]CategoryName `json:"category"`
+	Currency string `json:"currency"` // ISO 4217, e.g. "BRL"
+	Distance string `json:"distance"` // "km" or "mi"
 	// Raw is the body as Zenvia sent it, for fields this type does not name.
 	Raw json.RawMessage `json:"-"`
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/leadkit/leadkit/zenvia"
+	"github.com/leadkit/leadkit/zenvia/zenviatest"
 )
 
 // The tests of issue 17's breaks, each against a loopback server answering
@@ -123,5 +124,35 @@ func TestLeadHistoryAndProductAsSpecified(t *testing.T) {
 		assert.Equal(t, "google", c["utmSource"])
 		assert.Equal(t, 1.5, got["priority"])
 		assert.NotNil(t, got["product"])
+	}
+}
+
+// Break 7: the asynchronous leads service takes leads at
+// /v2/leads/{industry} (plural); the client posted /lead/{industry}, and the
+// sandbox accepted both, hiding it. Now the sandbox takes each path only
+// where the real service does.
+func TestAsyncLeadsServicePath(t *testing.T) {
+	t.Parallel()
+	sb := zenviatest.NewServer(&zenviatest.Options{Seed: 1, Async: true})
+	defer sb.Close()
+	key := sb.Credentials()["ZENVIA_API_KEY"]
+	lead := &zenvia.Lead{UTMSource: "site", Emails: []string{"async@example.com"}}
+	async, err := zenvia.NewClient(key, zenvia.WithBaseURL(sb.URL+"/v2"), zenvia.WithAuthHeader("x-api-key", ""))
+	require.NoError(t, err)
+	res, err := async.Leads.Create(context.Background(), zenvia.IndustryRetail, lead)
+	require.NoError(t, err)
+	assert.True(t, res.Accepted)
+	assert.Equal(t, 1, sb.Count(http.MethodPost, "/v2/leads/retail"))
+	sales, err := zenvia.NewClient(key, zenvia.WithBaseURL(sb.URL+"/v1"))
+	require.NoError(t, err)
+	_, err = sales.Leads.Create(context.Background(), zenvia.IndustryRetail, lead)
+	require.NoError(t, err)
+	assert.Equal(t, 1, sb.Count(http.MethodPost, "/v1/lead/retail"))
+
+	for _, wrong := range []string{"/v2/lead/retail", "/v1/leads/retail"} {
+		resp, err := http.Post(sb.URL+wrong+"?api-key="+key, "application/json", strings.NewReader(`{"utmSource":"x","emails":["w@example.com"]}`))
+		require.NoError(t, err)
+		resp.Body.Close()
+		assert.Equal(t, http.StatusNotFound, resp.StatusCode, wrong)
 	}
 }

@@ -2,7 +2,7 @@
 // result webhook on a local callback, then lists the prospect with its agent.
 //
 //	go run ./examples/zenvia-leads                      # against the in-process sandbox
-//	ZENVIA_URL=https://sales.zenvia.com/api/v1 ZENVIA_API_KEY=... \
+//	ZENVIA_URL=https://conversion.zenvia.com/v1 ZENVIA_API_KEY=... \
 //	  go run ./examples/zenvia-leads -callback-url https://<tunnel>/zenvia -phone "+55 51 98765-4321"
 //
 // The callback listens on 127.0.0.1. Zenvia itself cannot reach that

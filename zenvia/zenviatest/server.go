@@ -254,22 +254,25 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	path := r.URL.Path
+	v2 := false // the asynchronous leads service: POST /v2/leads/{industry}
 	for _, pre := range []string{"/api/v1", "/v1", "/v2"} {
 		if strings.HasPrefix(path, pre+"/") {
 			path = path[len(pre):]
+			v2 = pre == "/v2"
 			break
 		}
 	}
 	seg := strings.Split(strings.Trim(path, "/"), "/")
 	m := r.Method
 	switch {
-	case len(seg) == 2 && (seg[0] == "lead" || seg[0] == "leads") && seg[1] != "categories" && seg[1] != "defaults" && m == http.MethodPost:
+	case len(seg) == 2 && seg[0] == "lead" && !v2 && m == http.MethodPost:
+		s.createLead(w, r, seg[1]) // the Sales API: POST /lead/{industry}
+	case len(seg) == 2 && seg[0] == "leads" && v2 && m == http.MethodPost:
 		s.createLead(w, r, seg[1])
 	case len(seg) == 2 && seg[0] == "leads" && seg[1] == "categories" && m == http.MethodGet:
 		s.categories(w)
 	case len(seg) == 2 && seg[0] == "leads" && seg[1] == "defaults" && m == http.MethodGet:
-		s.ok(w, http.StatusOK, map[string]any{"currency": "BRL", "category": map[string]string{
-			"retail": "Default", "insurance": "Default", "vehicle": "Usados", "savingPlan": "Default", "realEstate": "Venda"}})
+		s.ok(w, http.StatusOK, map[string]any{"currency": "BRL", "distance": "km"})
 	case len(seg) == 1 && seg[0] == "prospects" && m == http.MethodGet:
 		s.listProspects(w, r)
 	case len(seg) == 2 && seg[0] == "prospect":
