@@ -182,7 +182,7 @@ func TestProspectsMock(t *testing.T) {
 	mock.RegisterResponder("GET", base+"/prospect/"+pid+"/interactions", authed(t, jsonResponder(200, golden(t, "interactions.json"))))
 	mock.RegisterResponder("PATCH", base+"/prospect/"+pid, authed(t, func(req *http.Request) (*http.Response, error) {
 		b, _ := io.ReadAll(req.Body)
-		assert.JSONEq(t, `{"lastName":"Souza","status":"archived"}`, string(b))
+		assert.JSONEq(t, `{"lastName":"Souza","archivingReason":"sem interesse"}`, string(b))
 		return jsonResponder(200, golden(t, "prospect.json"))(req)
 	}))
 	mock.RegisterResponder("DELETE", base+"/prospect/"+pid, authed(t, httpmock.NewStringResponder(204, "")))
@@ -228,7 +228,7 @@ func TestProspectsMock(t *testing.T) {
 	assert.True(t, ins[1].Bot)
 	assert.Equal(t, "Cliente pediu retorno à tarde", ins[2].Content)
 
-	p, err = c.Prospects.Update(ctx, pid, &zenvia.ProspectUpdate{LastName: zenvia.String("Souza"), Status: zenvia.StatusArchived})
+	p, err = c.Prospects.Update(ctx, pid, &zenvia.ProspectUpdate{LastName: zenvia.String("Souza"), ArchivingReason: zenvia.String("sem interesse")})
 	require.NoError(t, err)
 	assert.NotNil(t, p)
 	_, err = c.Prospects.Update(ctx, pid, &zenvia.ProspectUpdate{})

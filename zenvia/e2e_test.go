@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -108,10 +109,30 @@ func TestSandboxProspectOperations(t *testing.T) {
 	ids := s.ProspectIDs()
 	id := ids[len(ids)/2]
 
-	p, err := c.Prospects.Update(ctx, id, &zenvia.ProspectUpdate{FirstName: zenvia.String("Renata"), Status: zenvia.StatusFollowUp})
+	// Break 6: PATCH /prospect/{id} takes basic data and adds a phone and an
+	// e-mail; additional data has its own route.
+	before, err := c.Prospects.Get(ctx, id)
+	require.NoError(t, err)
+	p, err := c.Prospects.Update(ctx, id, &zenvia.ProspectUpdate{FirstName: zenvia.String("Renata"),
+		Phone: zenvia.String("+5511912345678"), Email: zenvia.String("renata@example.com"), Label: zenvia.String("quente")})
 	require.NoError(t, err)
 	assert.Equal(t, "Renata", p.FirstName)
-	assert.Equal(t, zenvia.StatusFollowUp, p.Status)
+	assert.Equal(t, append(append([]string{}, before.Phones...), "+5511912345678"), p.Phones, "the phone is added")
+	assert.Contains(t, p.Emails, "renata@example.com")
+	p, err = c.Prospects.UpdateAdditionalData(ctx, id, map[string]any{"origem": "feirão", "renda": 5000})
+	require.NoError(t, err)
+	assert.JSONEq(t, `{"origem":"feirão","renda":5000}`, string(p.AdditionalData))
+	_, err = c.Prospects.UpdateAdditionalData(ctx, id, map[string]any{"nested": map[string]any{"a": 1}})
+	assert.ErrorIs(t, err, leadkit.ErrInvalidInput)
+	// The old body (phones, status, additionalData in one PATCH) is refused.
+	resp, err := http.DefaultClient.Do(func() *http.Request {
+		r, _ := http.NewRequest(http.MethodPatch, s.URL+"/prospect/"+id+"?api-key="+s.Credentials()["ZENVIA_API_KEY"],
+			strings.NewReader(`{"status":"followUp","phones":["+5511900000000"]}`))
+		return r
+	}())
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusBadRequest, resp.StatusCode)
 
 	groups := s.GroupIDs()
 	p, err = c.Prospects.Transfer(ctx, id, zenvia.ToGroup(groups[2]))

@@ -287,35 +287,68 @@ func (s *ProspectsService) All(ctx context.Context, opts *ProspectListOptions) i
 	}
 }
 
-// ProspectUpdate is the body of "Update prospect": only the fields set are
-// sent.
+// ProspectUpdate is the body of "Update prospect" (PATCH /prospect/{id}):
+// only the fields set are sent. Phone and Email are added to the
+// prospect's phones and e-mails (Zenvia keeps the ones it has). Additional
+// data has its own call, UpdateAdditionalData.
 type ProspectUpdate struct {
-	FirstName      *string        `json:"firstName,omitempty"`
-	LastName       *string        `json:"lastName,omitempty"`
-	Category       *string        `json:"category,omitempty"`
-	Status         ProspectStatus `json:"status,omitempty"`
-	Phones         []string       `json:"phones,omitempty"`
-	Emails         []string       `json:"emails,omitempty"`
-	NIN            []NIN          `json:"nin,omitempty"`
-	AdditionalData map[string]any `json:"additionalData,omitempty"`
+	ArchivingReason *string `json:"archivingReason,omitempty"`
+	FirstName       *string `json:"firstName,omitempty"`
+	LastName        *string `json:"lastName,omitempty"`
+	Phone           *string `json:"phone,omitempty"` // added to the prospect's phones
+	Email           *string `json:"email,omitempty"` // added to the prospect's e-mails
+	Label           *string `json:"label,omitempty"`
 }
 
 // String returns a pointer to s, for the optional fields of ProspectUpdate.
 func String(s string) *string { return &s }
 
-// Update changes a prospect: Zenvia's "Update prospect"
-// (PATCH /prospect/{id}). It returns the prospect as Zenvia answers it (nil
-// when Zenvia answers without a body).
+// Update changes a prospect's basic data: Zenvia's "Update prospect"
+// (PATCH /prospect/{id} with {archivingReason, firstName, lastName, phone,
+// email, label}). It returns the prospect as Zenvia answers it (nil when
+// Zenvia answers without a body).
 func (s *ProspectsService) Update(ctx context.Context, id string, u *ProspectUpdate) (*Prospect, error) {
 	if err := checkID("id", id); err != nil {
 		return nil, err
 	}
-	if u == nil || (u.FirstName == nil && u.LastName == nil && u.Category == nil && u.Status == "" &&
-		u.Phones == nil && u.Emails == nil && u.NIN == nil && u.AdditionalData == nil) {
+	if u == nil || (u.ArchivingReason == nil && u.FirstName == nil && u.LastName == nil && u.Phone == nil &&
+		u.Email == nil && u.Label == nil) {
 		return nil, leadkit.Invalid("update", "sets no field")
 	}
+	if u.Email != nil {
+		if err := transport.CheckEmail("email", *u.Email); err != nil {
+			return nil, err
+		}
+	}
+	if u.Phone != nil && strings.TrimSpace(*u.Phone) == "" {
+		return nil, leadkit.Invalid("phone", "must not be empty")
+	}
+	return s.patch(ctx, []string{"prospect", id}, u)
+}
+
+// UpdateAdditionalData sets fields of a prospect's additional data:
+// Zenvia's "Update prospect additional data" (PATCH
+// /prospect/{id}/additionalData with a flat {key: value} object). It returns
+// the prospect as Zenvia answers it.
+func (s *ProspectsService) UpdateAdditionalData(ctx context.Context, id string, data map[string]any) (*Prospect, error) {
+	if err := checkID("id", id); err != nil {
+		return nil, err
+	}
+	if len(data) == 0 {
+		return nil, leadkit.Invalid("additionalData", "sets no field")
+	}
+	for k, v := range data {
+		switch v.(type) {
+		case map[string]any, []any:
+			return nil, leadkit.Invalid("additionalData."+k, "must be a plain value (the object is flat)")
+		}
+	}
+	return s.patch(ctx, []string{"prospect", id, "additionalData"}, data)
+}
+
+func (s *ProspectsService) patch(ctx context.Context, path []string, body any) (*Prospect, error) {
 	var w *prospectWire
-	if err := s.c.send(ctx, http.MethodPatch, []string{"prospect", id}, u, &w); err != nil {
+	if err := s.c.send(ctx, http.MethodPatch, path, body, &w); err != nil {
 		return nil, err
 	}
 	if w == nil {

@@ -110,7 +110,15 @@ func zenviaVendor(t *testing.T) *vendor {
 				call: func(ctx context.Context, x any) error { return first(c(x).Prospects.All(ctx, nil)) }},
 			{name: "Prospects.Update", class: classCreate, match: route("PATCH", "prospect", "*"),
 				call: func(ctx context.Context, x any) error {
-					_, err := c(x).Prospects.Update(ctx, prospect, &zenvia.ProspectUpdate{Category: zenvia.String("Default")})
+					_, err := c(x).Prospects.Update(ctx, prospect, &zenvia.ProspectUpdate{FirstName: zenvia.String("Ana")})
+					return err
+				},
+				override: map[fault]expect{
+					fEmpty: ok(1).because("an update may answer 204 or an empty 200: the prospect in the answer is optional (nil)"),
+				}},
+			{name: "Prospects.UpdateAdditionalData", class: classCreate, match: route("PATCH", "prospect", "*", "additionalData"),
+				call: func(ctx context.Context, x any) error {
+					_, err := c(x).Prospects.UpdateAdditionalData(ctx, prospect, map[string]any{"origem": "feirão"})
 					return err
 				},
 				override: map[fault]expect{

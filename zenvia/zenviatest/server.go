@@ -286,6 +286,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		default:
 			s.methodNotAllowed(w)
 		}
+	case len(seg) == 3 && seg[0] == "prospect" && seg[2] == "additionalData" && m == http.MethodPatch:
+		s.updateAdditionalData(w, r, seg[1])
 	case len(seg) == 3 && seg[0] == "prospect" && seg[2] == "transfer" && m == http.MethodPost:
 		s.transfer(w, r, seg[1])
 	case len(seg) == 3 && seg[0] == "prospect" && seg[2] == "interactions":
@@ -415,7 +417,7 @@ func (s *Server) prospectJSON(p *prospect) map[string]any {
 	m := map[string]any{
 		"id": p.ID, "created": jsTime(p.Created), "account": "Sandbox", "accountId": "000000000000000000000001",
 		"group": gname, "groupId": p.GroupID, "initialGroup": gname, "initialGroupId": p.GroupID,
-		"firstName": p.FirstName, "lastName": p.LastName, "category": p.Category, "status": p.Status,
+		"firstName": p.FirstName, "lastName": p.LastName, "category": p.Category, "status": p.Status, "archivingReason": nilIfEmpty(p.ArchivingReason), "label": nilIfEmpty(p.Label),
 		"phones": nonNil(p.Phones), "emails": nonNil(p.Emails), "nin": p.NIN, "leads": leads, "agent": ag,
 		"assigned": jsTime(p.Assigned), "merged": p.Merged, "userMade": false, "additionalData": p.AdditionalData,
 	}
@@ -723,27 +725,23 @@ func (s *Server) getProspect(w http.ResponseWriter, id string) {
 }
 
 func (s *Server) updateProspect(w http.ResponseWriter, r *http.Request, id string) {
+	// The real body: {archivingReason, firstName, lastName, phone, email,
+	// label}; a phone and an e-mail are added. Anything else (the phones,
+	// emails, status or additionalData a client might send) is refused, so
+	// a test meets the mistake the real API would not report.
 	var in struct {
-		FirstName      *string        `json:"firstName"`
-		LastName       *string        `json:"lastName"`
-		Category       *string        `json:"category"`
-		Status         *string        `json:"status"`
-		Phones         []string       `json:"phones"`
-		Emails         []string       `json:"emails"`
-		NIN            []nin          `json:"nin"`
-		AdditionalData map[string]any `json:"additionalData"`
+		ArchivingReason *string `json:"archivingReason"`
+		FirstName       *string `json:"firstName"`
+		LastName        *string `json:"lastName"`
+		Phone           *string `json:"phone"`
+		Email           *string `json:"email"`
+		Label           *string `json:"label"`
 	}
-	if err := json.NewDecoder(r.Body).Decode(&in); err != nil {
-		s.invalid(w, "body is not valid: "+err.Error())
+	dec := json.NewDecoder(r.Body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&in); err != nil {
+		s.invalid(w, "the body takes archivingReason, firstName, lastName, phone, email and label: "+err.Error())
 		return
-	}
-	if in.Status != nil {
-		switch *in.Status {
-		case "unclaimed", "new", "followUp", "processing", "archived":
-		default:
-			s.invalid(w, "status "+strconv.Quote(*in.Status)+" is not valid")
-			return
-		}
 	}
 	s.mu.Lock()
 	p := s.st.byID[id]
@@ -759,27 +757,49 @@ func (s *Server) updateProspect(w http.ResponseWriter, r *http.Request, id strin
 	}
 	set(&p.FirstName, in.FirstName)
 	set(&p.LastName, in.LastName)
-	set(&p.Category, in.Category)
-	set(&p.Status, in.Status)
-	if in.Phones != nil || in.Emails != nil {
+	set(&p.Label, in.Label)
+	set(&p.ArchivingReason, in.ArchivingReason)
+	if in.Phone != nil || in.Email != nil {
 		s.st.unindex(p)
-		if in.Phones != nil {
-			p.Phones = in.Phones
+		if in.Phone != nil && !contains(p.Phones, *in.Phone, phoneKey) {
+			p.Phones = append(p.Phones, *in.Phone)
 		}
-		if in.Emails != nil {
-			p.Emails = in.Emails
+		if in.Email != nil && !contains(p.Emails, *in.Email, emailKey) {
+			p.Emails = append(p.Emails, *in.Email)
 		}
 		s.st.index(p)
-	}
-	if in.NIN != nil {
-		p.NIN = in.NIN
-	}
-	for k, v := range in.AdditionalData {
-		p.AdditionalData[k] = v
 	}
 	out := s.prospectJSON(p)
 	s.mu.Unlock()
 	s.deliver("prospects", out)
+	s.ok(w, http.StatusOK, out)
+}
+
+func (s *Server) updateAdditionalData(w http.ResponseWriter, r *http.Request, id string) {
+	var in map[string]any
+	if err := json.NewDecoder(r.Body).Decode(&in); err != nil || len(in) == 0 {
+		s.invalid(w, "the body is a flat object of additional data")
+		return
+	}
+	for k, v := range in {
+		switch v.(type) {
+		case map[string]any, []any:
+			s.invalid(w, "additionalData."+k+" must be a plain value")
+			return
+		}
+	}
+	s.mu.Lock()
+	p := s.st.byID[id]
+	if p == nil {
+		s.mu.Unlock()
+		s.notFound(w, "Prospect")
+		return
+	}
+	for k, v := range in {
+		p.AdditionalData[k] = v
+	}
+	out := s.prospectJSON(p)
+	s.mu.Unlock()
 	s.ok(w, http.StatusOK, out)
 }
 
@@ -1087,4 +1107,11 @@ func (s *Server) record(d Delivery) {
 		s.dlv = append(s.dlv, d)
 	}
 	s.dmu.Unlock()
+}
+
+func nilIfEmpty(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
 }

@@ -40,21 +40,23 @@ type leadData struct {
 }
 
 type prospect struct {
-	ID             string
-	Created        time.Time
-	GroupID        string
-	FirstName      string
-	LastName       string
-	Category       string
-	Status         string
-	Phones         []string
-	Emails         []string
-	NIN            []nin
-	Leads          []leadData
-	AgentID        string
-	Assigned       time.Time
-	Merged         bool
-	AdditionalData map[string]any
+	ID              string
+	Created         time.Time
+	GroupID         string
+	FirstName       string
+	LastName        string
+	Category        string
+	Status          string
+	Phones          []string
+	Emails          []string
+	NIN             []nin
+	Leads           []leadData
+	AgentID         string
+	Assigned        time.Time
+	Merged          bool
+	AdditionalData  map[string]any
+	Label           string
+	ArchivingReason string
 }
 
 type interaction struct {
