@@ -7,12 +7,15 @@ import (
 	"crypto/subtle"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/leadkit/leadkit/internal/transport"
 )
 
 // Event is one webhook call from Zenvia, decoded. Zenvia does not document
@@ -47,6 +50,25 @@ type webhookConfig struct {
 	window  time.Duration
 	now     func() time.Time
 	logger  *slog.Logger
+	async   int // queue size of the asynchronous mode; 0: synchronous
+}
+
+// WithHandlerAsync makes the handler acknowledge a delivery at once (200
+// "accepted") and run fn afterwards on one goroutine, with at most queue
+// deliveries waiting; a full queue answers 503 with Retry-After, so Zenvia
+// delivers again. Zenvia closes slow deliveries and sends them again,
+// sometimes with stale payloads, so this mode suits an fn that is slow; but
+// an event acknowledged is not delivered again: if fn fails it is logged and
+// lost, so fn should hand the event to a durable queue (the relay module's,
+// or your own) and return. Every delivery may be stale: re-read the
+// prospect before acting on it.
+func WithHandlerAsync(queue int) HandlerOption {
+	return func(c *webhookConfig) {
+		if queue < 1 {
+			queue = 1
+		}
+		c.async = queue
+	}
 }
 
 // HandlerOption configures NewWebhookHandler.
@@ -141,6 +163,10 @@ func NewWebhookHandler(secret string, fn func(context.Context, Event) error, opt
 		}
 	}
 	h := &webhookHandler{cfg: cfg, fn: fn, seen: map[[32]byte]seenEntry{}}
+	if cfg.async > 0 && fn != nil {
+		h.queue = make(chan queued, cfg.async)
+		go h.work()
+	}
 	if secret != "" {
 		sum := sha256.Sum256([]byte(secret))
 		h.secret = sum[:]
@@ -152,6 +178,7 @@ type webhookHandler struct {
 	cfg    webhookConfig
 	secret []byte // sha256 of the secret; nil refuses everything
 	fn     func(context.Context, Event) error
+	queue  chan queued // asynchronous mode
 
 	mu    sync.Mutex
 	seen  map[[32]byte]seenEntry
@@ -188,12 +215,18 @@ func (h *webhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.refuse(w, r, http.StatusBadRequest, "body could not be read", err)
 		return
 	}
-	ev, err := ParseEvent(body, r.URL.Query().Get("topic"))
+	evs, err := ParseEvents(body, r.URL.Query().Get("topic"))
 	if err != nil {
-		h.refuse(w, r, http.StatusBadRequest, "unparseable payload", err)
+		// Logged with the body (masked and bounded), so a shape nobody
+		// foresaw is seen, not silently dropped.
+		h.refuseBody(w, r, http.StatusBadRequest, "unparseable payload", err, body)
 		return
 	}
-	key := sha256.Sum256(append([]byte(ev.Topic+"\x00"), body...))
+	topic := ""
+	if len(evs) > 0 {
+		topic = evs[0].Topic
+	}
+	key := sha256.Sum256(append([]byte(topic+"\x00"), body...))
 	switch h.claim(key) {
 	case claimDone:
 		writeStatus(w, http.StatusOK, "duplicate")
@@ -210,13 +243,67 @@ func (h *webhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.refuse(w, r, http.StatusInternalServerError, "no handler function", nil)
 		return
 	}
-	if err := h.fn(r.Context(), ev); err != nil {
-		h.release(key) // let Zenvia's redelivery through
-		h.refuse(w, r, http.StatusInternalServerError, "handler failed", err)
+	if h.queue != nil {
+		// Acknowledge at once, run fn later: Zenvia closes slow deliveries
+		// and sends them again.
+		select {
+		case h.queue <- queued{key: key, evs: evs}:
+			writeStatus(w, http.StatusOK, "accepted")
+		default:
+			h.release(key)
+			w.Header().Set("Retry-After", "10")
+			h.refuse(w, r, http.StatusServiceUnavailable, "queue full", nil)
+		}
 		return
+	}
+	for _, ev := range evs {
+		if err := h.fn(r.Context(), ev); err != nil {
+			h.release(key) // let Zenvia's redelivery through
+			h.refuse(w, r, http.StatusInternalServerError, "handler failed", err)
+			return
+		}
 	}
 	h.done(key)
 	writeStatus(w, http.StatusOK, "ok")
+}
+
+// queued is a delivery accepted in asynchronous mode.
+type queued struct {
+	key [32]byte
+	evs []Event
+}
+
+// work runs fn for the queued deliveries (asynchronous mode).
+func (h *webhookHandler) work() {
+	for q := range h.queue {
+		ok := true
+		for _, ev := range q.evs {
+			if err := h.fn(context.Background(), ev); err != nil {
+				ok = false
+				if l := h.cfg.logger; l != nil {
+					l.LogAttrs(context.Background(), slog.LevelError, "zenvia webhook event failed after it was acknowledged",
+						slog.String("topic", ev.Topic), slog.String("error", err.Error()))
+				}
+			}
+		}
+		if ok {
+			h.done(q.key)
+		} else {
+			h.release(q.key)
+		}
+	}
+}
+
+// refuseBody is refuse with an excerpt of the body in the log line.
+func (h *webhookHandler) refuseBody(w http.ResponseWriter, r *http.Request, status int, reason string, err error, body []byte) {
+	if l := h.cfg.logger; l != nil {
+		b := transport.RedactPatterns(string(body))
+		if len(b) > 1024 {
+			b = strings.ToValidUTF8(b[:1024], "") + "…"
+		}
+		l.LogAttrs(r.Context(), slog.LevelWarn, "zenvia webhook body not understood", slog.String("body", b))
+	}
+	h.refuse(w, r, status, reason, err)
 }
 
 // claim outcomes.
@@ -337,6 +424,35 @@ type envelopeProbe struct {
 	AppFields  json.RawMessage `json:"appFields"`
 }
 
+// ParseEvents decodes a webhook body that may carry several events: the
+// topic's bare object, an array of them, or an envelope ({"data": …},
+// {"interaction": …}, {"topic": …, "data": …}), as production receivers of
+// Zenvia's webhooks meet them (the body shape is not documented). Each
+// element of an array is read as ParseEvent reads an object.
+func ParseEvents(body []byte, topic string) ([]Event, error) {
+	t := trimSpace(body)
+	if len(t) > 0 && t[0] == '[' {
+		var items []json.RawMessage
+		if err := json.Unmarshal(t, &items); err != nil {
+			return nil, err
+		}
+		out := make([]Event, 0, len(items))
+		for i, it := range items {
+			ev, err := ParseEvent(it, topic)
+			if err != nil {
+				return nil, fmt.Errorf("zenvia: webhook element %d: %w", i, err)
+			}
+			out = append(out, ev)
+		}
+		return out, nil
+	}
+	ev, err := ParseEvent(body, topic)
+	if err != nil {
+		return nil, err
+	}
+	return []Event{ev}, nil
+}
+
 // ParseEvent decodes a webhook body as NewWebhookHandler does. topic is the
 // topic known from elsewhere (the callback URL's "topic" parameter, say), or
 // "". It fails for a body that is not a JSON object, or whose object does
@@ -355,8 +471,15 @@ func ParseEvent(body []byte, topic string) (Event, error) {
 	if p.Topic == "" && p.Event != "" && isObject(p.Data) {
 		p.Topic = p.Event
 	}
+	// An envelope with no topic of its own, {"data": …} or {"interaction":
+	// …}: the object it wraps is the event.
+	bare := p.ProspectID == nil && p.Via == nil && p.Proactive == nil && p.AgentID == nil && p.Leads == nil &&
+		p.Phones == nil && p.Status == nil && p.GroupID == nil && p.Email == nil && p.LegacyID == nil
+	if p.Topic == "" && bare && (isObject(p.Data) || isObject(p.Interaction) || isObject(p.Prospect)) {
+		p.Topic = "-" // unwrap below; the kind is told from the wrapped object
+	}
 	if p.Topic != "" {
-		if ev.Topic == "" {
+		if ev.Topic == "" && p.Topic != "-" {
 			ev.Topic = p.Topic
 		}
 		switch {
