@@ -350,7 +350,8 @@ func TestAgentsGroupsNotificationsMock(t *testing.T) {
 	sub, err := c.Notifications.Create(ctx, []string{"prospects", "agents"}, "https://hooks.example.com/z?secret=abc")
 	require.NoError(t, err)
 	assert.Equal(t, "65f3a1b2c3d4e5f6a7b8c9f0", sub.ID)
-	require.NoError(t, c.Notifications.Delete(ctx, sub.ID))
+	_, err = c.Notifications.Delete(ctx, sub.ID)
+	require.NoError(t, err)
 	_, err = c.Notifications.Create(ctx, []string{"prospects"}, "not a url")
 	assert.ErrorIs(t, err, leadkit.ErrInvalidInput)
 }

@@ -229,7 +229,12 @@ func TestSandboxNotifications(t *testing.T) {
 	ctx := context.Background()
 	topics, err := c.Notifications.Topics(ctx)
 	require.NoError(t, err)
-	assert.Equal(t, []string{"prospects", "interactions", "quotes", "agents"}, topics)
+	names := make([]string, len(topics))
+	for i, tp := range topics {
+		names[i] = tp.Name
+		assert.NotEmpty(t, tp.Description)
+	}
+	assert.Equal(t, []string{"prospects", "interactions", "quotes", "agents"}, names)
 
 	sub, err := c.Notifications.Create(ctx, []string{zenvia.TopicProspects}, "http://127.0.0.1:9/hook?secret=s3cr3t")
 	require.NoError(t, err)
@@ -238,11 +243,33 @@ func TestSandboxNotifications(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, subs, 1)
 	assert.Equal(t, sub.ID, subs[0].ID)
-	require.NoError(t, c.Notifications.Delete(ctx, sub.ID))
+	got, err := c.Notifications.Get(ctx, sub.ID)
+	require.NoError(t, err)
+	assert.Equal(t, sub.ID, got.ID)
+	deleted, err := c.Notifications.Delete(ctx, sub.ID)
+	require.NoError(t, err)
+	require.NotNil(t, deleted, "DELETE answers the deleted subscription")
+	assert.Equal(t, sub.ID, deleted.ID)
 	subs, err = c.Notifications.List(ctx)
 	require.NoError(t, err)
 	assert.Empty(t, subs)
-	assert.ErrorIs(t, c.Notifications.Delete(ctx, sub.ID), zenvia.ErrNotFound)
+	_, err = c.Notifications.Delete(ctx, sub.ID)
+	assert.ErrorIs(t, err, zenvia.ErrNotFound)
+
+	// One subscription per group: a second deactivates the first.
+	first, err := c.Notifications.Create(ctx, []string{zenvia.TopicProspects}, "http://127.0.0.1:9/a?secret=s")
+	require.NoError(t, err)
+	second, err := c.Notifications.Create(ctx, []string{zenvia.TopicInteractions}, "http://127.0.0.1:9/b?secret=s")
+	require.NoError(t, err)
+	subs, err = c.Notifications.List(ctx)
+	require.NoError(t, err)
+	require.Len(t, subs, 1)
+	assert.Equal(t, second.ID, subs[0].ID)
+	_, err = c.Notifications.Get(ctx, first.ID)
+	assert.ErrorIs(t, err, zenvia.ErrNotFound)
+	n, err := c.Notifications.DeleteAll(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, 1, n)
 
 	// The sandbox refuses callbacks it would have to deliver off the machine.
 	_, err = c.Notifications.Create(ctx, []string{"prospects"}, "https://example.com/hook")

@@ -2,11 +2,13 @@ package zenvia
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"strings"
 
 	"github.com/leadkit/leadkit"
+	"github.com/leadkit/leadkit/internal/jsonx"
 	"github.com/leadkit/leadkit/internal/transport"
 )
 
@@ -29,25 +31,38 @@ type Subscription struct {
 // Client.Notifications.
 type NotificationsService struct{ c *Client }
 
-// Topics lists the topics one can subscribe to: Zenvia's "List topics"
-// (GET /notifications/topics). Zenvia answers a list of names or of
-// {"name": ...} objects; both decode.
-func (s *NotificationsService) Topics(ctx context.Context) ([]string, error) {
-	var raw []CategoryName
-	if err := s.c.get(ctx, []string{"notifications", "topics"}, nil, &raw); err != nil {
-		return nil, err
+// Topic is a notification topic, {name, description}.
+type Topic struct {
+	Name        string `json:"name"`
+	Description string `json:"description,omitempty"`
+}
+
+// UnmarshalJSON reads {"name", "description"}, and a bare name as older
+// servers send it.
+func (t *Topic) UnmarshalJSON(b []byte) error {
+	if b = trimSpace(b); len(b) > 0 && b[0] == '"' {
+		return json.Unmarshal(b, &t.Name)
 	}
-	out := make([]string, len(raw))
-	for i, t := range raw {
-		out[i] = string(t)
+	type plain Topic
+	return json.Unmarshal(b, (*plain)(t))
+}
+
+// Topics lists the topics one can subscribe to: Zenvia's "List topics"
+// (GET /notifications/topics), [{name, description}].
+func (s *NotificationsService) Topics(ctx context.Context) ([]Topic, error) {
+	var out []Topic
+	if err := s.c.get(ctx, []string{"notifications", "topics"}, nil, &out); err != nil {
+		return nil, err
 	}
 	return out, nil
 }
 
 // Create asks Zenvia to POST the events of topics to callbackURL:
 // Zenvia's "Create subscription" (POST /notifications/subscriptions).
-// Zenvia does not sign its calls: put a secret of your own in callbackURL's
-// query and check it with NewWebhookHandler.
+// Zenvia keeps one subscription per group: creating one deactivates the
+// previous one (put every topic in one subscription). Zenvia does not sign
+// its calls: put a secret of your own in callbackURL's query and check it
+// with NewWebhookHandler.
 func (s *NotificationsService) Create(ctx context.Context, topics []string, callbackURL string) (*Subscription, error) {
 	if len(topics) == 0 {
 		return nil, leadkit.Invalid("topics", "at least one topic is required")
@@ -88,12 +103,52 @@ func (s *NotificationsService) List(ctx context.Context) ([]Subscription, error)
 	return out, nil
 }
 
-// Delete removes a subscription: Zenvia's "Delete subscription"
-// (DELETE /notifications/subscription/{id}).
-func (s *NotificationsService) Delete(ctx context.Context, id string) error {
+// Get returns one subscription: Zenvia's "Get subscription"
+// (GET /notifications/subscription/{id}).
+func (s *NotificationsService) Get(ctx context.Context, id string) (*Subscription, error) {
 	if err := checkID("id", id); err != nil {
-		return err
+		return nil, err
 	}
-	_, err := s.c.t.Do(ctx, &transport.Request{Method: http.MethodDelete, Path: []string{"notifications", "subscription", id}})
-	return err
+	var sub Subscription
+	if err := s.c.get(ctx, []string{"notifications", "subscription", id}, nil, &sub); err != nil {
+		return nil, err
+	}
+	return &sub, nil
+}
+
+// Delete removes a subscription: Zenvia's "Delete subscription"
+// (DELETE /notifications/subscription/{id}), which answers the deleted
+// subscription (nil when Zenvia answers without a body).
+func (s *NotificationsService) Delete(ctx context.Context, id string) (*Subscription, error) {
+	if err := checkID("id", id); err != nil {
+		return nil, err
+	}
+	resp, err := s.c.t.Do(ctx, &transport.Request{Method: http.MethodDelete, Path: []string{"notifications", "subscription", id}})
+	if err != nil || resp.Gone || len(trimSpace(resp.Body)) == 0 {
+		return nil, err
+	}
+	var sub Subscription
+	if json.Unmarshal(resp.Body, &sub) != nil || sub.ID == "" {
+		return nil, nil // the deletion is done; an answer we cannot read is not an error
+	}
+	return &sub, nil
+}
+
+// DeleteAll deactivates every subscription: Zenvia's "Delete
+// subscriptions" (DELETE /notifications/subscriptions), which answers how
+// many it changed.
+func (s *NotificationsService) DeleteAll(ctx context.Context) (int, error) {
+	resp, err := s.c.t.Do(ctx, &transport.Request{Method: http.MethodDelete, Path: []string{"notifications", "subscriptions"}})
+	if err != nil || resp.Gone {
+		return 0, err
+	}
+	var out struct {
+		Modified jsonx.Int `json:"modified"`
+	}
+	if len(trimSpace(resp.Body)) > 0 {
+		if err := resp.DecodeJSON(&out); err != nil {
+			return 0, err
+		}
+	}
+	return int(out.Modified), nil
 }

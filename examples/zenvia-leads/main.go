@@ -174,7 +174,7 @@ func run(ctx context.Context, args []string, env func(string) string, stdout, st
 		uctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 		defer cancel()
 		if sub.ID != "" {
-			_ = c.Notifications.Delete(uctx, sub.ID)
+			_, _ = c.Notifications.Delete(uctx, sub.ID)
 		}
 	}()
 

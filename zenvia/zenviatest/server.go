@@ -62,6 +62,10 @@ type Options struct {
 	// Async answers lead creation with 202 Accepted, as the asynchronous
 	// leads service does; the result then comes only by webhook.
 	Async bool
+	// MaxSubscriptions is how many subscriptions stay active at once (0:
+	// one, Zenvia's rule: a new subscription deactivates the previous one).
+	// Tests that hold many at a time raise it.
+	MaxSubscriptions int
 	// AllowRemoteCallbacks lets subscriptions use non-loopback callback URLs.
 	AllowRemoteCallbacks bool
 	// DeliveryAttempts is how many times a webhook is sent while the
@@ -325,7 +329,12 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	case len(seg) == 4 && seg[0] == "group" && seg[2] == "agents" && seg[3] == "online" && m == http.MethodGet:
 		s.onlineAgents(w, seg[1])
 	case len(seg) == 2 && seg[0] == "notifications" && seg[1] == "topics" && m == http.MethodGet:
-		s.ok(w, http.StatusOK, []string{"prospects", "interactions", "quotes", "agents"})
+		s.ok(w, http.StatusOK, []map[string]string{
+			{"name": "prospects", "description": "A prospect was created or changed"},
+			{"name": "interactions", "description": "An interaction was created or changed"},
+			{"name": "quotes", "description": "A quote was created or changed"},
+			{"name": "agents", "description": "An agent was created or changed"},
+		})
 	case len(seg) == 2 && seg[0] == "notifications" && seg[1] == "subscriptions":
 		switch m {
 		case http.MethodGet:
@@ -335,9 +344,30 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 			s.ok(w, http.StatusOK, out)
 		case http.MethodPost:
 			s.subscribe(w, r)
+		case http.MethodDelete:
+			s.mu.Lock()
+			n := len(s.st.subs)
+			s.st.subs = nil
+			s.mu.Unlock()
+			s.ok(w, http.StatusOK, map[string]int{"modified": n})
 		default:
 			s.methodNotAllowed(w)
 		}
+	case len(seg) == 3 && seg[0] == "notifications" && seg[1] == "subscription" && m == http.MethodGet:
+		s.mu.Lock()
+		var found *subscription
+		for _, sub := range s.st.subs {
+			if sub.ID == seg[2] {
+				cp := *sub
+				found = &cp
+			}
+		}
+		s.mu.Unlock()
+		if found == nil {
+			s.notFound(w, "Subscription")
+			return
+		}
+		s.ok(w, http.StatusOK, found)
 	case len(seg) == 3 && seg[0] == "notifications" && seg[1] == "subscription" && m == http.MethodDelete:
 		s.unsubscribe(w, seg[2])
 	default:
@@ -1006,27 +1036,32 @@ func (s *Server) subscribe(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Lock()
 	in.ID = s.st.newID(time.Now())
+	// One subscription per group (the sandbox's key is one group): a new
+	// one deactivates the previous one (unless MaxSubscriptions allows more).
 	s.st.subs = append(s.st.subs, &in)
+	if limit := max(s.opts.MaxSubscriptions, 1); len(s.st.subs) > limit {
+		s.st.subs = append([]*subscription(nil), s.st.subs[len(s.st.subs)-limit:]...)
+	}
 	s.mu.Unlock()
 	s.ok(w, http.StatusCreated, in)
 }
 
 func (s *Server) unsubscribe(w http.ResponseWriter, id string) {
 	s.mu.Lock()
-	found := false
+	var found *subscription
 	for i, sub := range s.st.subs {
 		if sub.ID == id {
+			found = sub
 			s.st.subs = append(s.st.subs[:i], s.st.subs[i+1:]...)
-			found = true
 			break
 		}
 	}
 	s.mu.Unlock()
-	if !found {
+	if found == nil {
 		s.notFound(w, "Subscription")
 		return
 	}
-	w.WriteHeader(http.StatusNoContent)
+	s.ok(w, http.StatusOK, found) // the deleted subscription, as Zenvia answers
 }
 
 // deliver POSTs v to every subscription of topic, in the background, with
