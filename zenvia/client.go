@@ -138,6 +138,10 @@ type Client struct {
 	Groups *GroupsService
 	// Notifications manages webhook subscriptions ("Notifications").
 	Notifications *NotificationsService
+	// Interactions reads and changes interactions across the account.
+	Interactions *InteractionsService
+	// AsUser acts on prospects as the integration's user ("as-user").
+	AsUser *AsUserService
 
 	t   *transport.Client
 	cfg config
@@ -176,5 +180,7 @@ func NewClient(apiKey string, opts ...Option) (*Client, error) {
 	c.Agents = &AgentsService{c: c}
 	c.Groups = &GroupsService{c: c}
 	c.Notifications = &NotificationsService{c: c}
+	c.Interactions = &InteractionsService{c: c}
+	c.AsUser = &AsUserService{c: c}
 	return c, nil
 }

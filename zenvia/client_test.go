@@ -221,7 +221,7 @@ func TestProspectsMock(t *testing.T) {
 	assert.Equal(t, []string{"5491155550000"}, page[1].Phones)
 	assert.Nil(t, page[1].Agent)
 
-	ins, err := c.Prospects.Interactions(ctx, pid)
+	ins, err := c.Prospects.Interactions(ctx, pid, nil)
 	require.NoError(t, err)
 	require.Len(t, ins, 3)
 	assert.Equal(t, "Ana", ins[0].Agent.FirstName)

@@ -149,13 +149,13 @@ func TestSandboxProspectOperations(t *testing.T) {
 	assert.Equal(t, agents[0].ID, p.Agent.ID)
 	assert.NotEmpty(t, p.Agent.Phone, "phone sent as a number decodes")
 
-	n0, err := c.Prospects.Interactions(ctx, id)
+	n0, err := c.Prospects.Interactions(ctx, id, nil)
 	require.NoError(t, err)
 	note, err := c.Prospects.CreateNote(ctx, id, "Cliente pediu retorno à tarde")
 	require.NoError(t, err)
 	assert.Equal(t, "note", note.Type)
 	assert.Equal(t, id, note.ProspectID)
-	n1, err := c.Prospects.Interactions(ctx, id)
+	n1, err := c.Prospects.Interactions(ctx, id, nil)
 	require.NoError(t, err)
 	assert.Len(t, n1, len(n0)+1)
 

@@ -166,7 +166,7 @@ func FuzzProspectDecoders(f *testing.F) {
 		ctx := context.Background()
 		_, _ = c.Prospects.Get(ctx, pid)
 		_, _ = c.Prospects.List(ctx, nil)
-		_, _ = c.Prospects.Interactions(ctx, pid)
+		_, _ = c.Prospects.Interactions(ctx, pid, nil)
 		_, _ = c.Leads.Create(ctx, zenvia.IndustryRetail, &zenvia.Lead{UTMSource: "x", Phones: []string{"1"}})
 	})
 }

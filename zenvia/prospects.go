@@ -8,6 +8,7 @@ import (
 	"iter"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -20,6 +21,9 @@ import (
 // recommends multiples of 100 and at most 1000, and the live API accepts up
 // to 5000.
 const MaxPageSize = 5000
+
+// additionalFilter is "[FIELD][OP][VALUE]".
+var additionalFilter = regexp.MustCompile(`^\[[^\]]+\]\[(=|>=|>|<=|<|~)\]\[[^\]]*\]$`)
 
 // MaxWindow is the longest creation-date range Zenvia accepts for a list
 // (createdAfter to createdBefore). Without dates the API covers the last 31
@@ -49,6 +53,16 @@ type ProspectListOptions struct {
 	// The range they make (an open end meaning now) is at most MaxWindow;
 	// without them Zenvia covers the last 31 days.
 	CreatedAfter, CreatedBefore time.Time
+	// ClaimedAfter/Before and TransferredAfter/Before bound when the
+	// prospect was claimed or transferred (zero: unset).
+	ClaimedAfter, ClaimedBefore         time.Time
+	TransferredAfter, TransferredBefore time.Time
+	// WithAgent keeps the prospects that have (true) or lack (false) an
+	// agent (nil: unset).
+	WithAgent *bool
+	// AdditionalData filters on additional data, each "[FIELD][OP][VALUE]"
+	// with OP one of = >= > <= < ~ (sent as additionalData[]).
+	AdditionalData []string
 }
 
 func (o *ProspectListOptions) values() (url.Values, error) {
@@ -106,6 +120,23 @@ func (o *ProspectListOptions) values() (url.Values, error) {
 	}
 	if !o.CreatedAfter.IsZero() && !o.CreatedBefore.IsZero() && o.CreatedBefore.Before(o.CreatedAfter) {
 		return nil, leadkit.Invalid("createdBefore", "is before createdAfter")
+	}
+	for _, t := range []struct {
+		k string
+		v time.Time
+	}{{"claimedAfter", o.ClaimedAfter}, {"claimedBefore", o.ClaimedBefore}, {"transferredAfter", o.TransferredAfter}, {"transferredBefore", o.TransferredBefore}} {
+		if !t.v.IsZero() {
+			v.Set(t.k, t.v.UTC().Format(time.RFC3339))
+		}
+	}
+	if o.WithAgent != nil {
+		v.Set("withAgent", strconv.FormatBool(*o.WithAgent))
+	}
+	for i, f := range o.AdditionalData {
+		if !additionalFilter.MatchString(f) {
+			return nil, leadkit.Invalid(indexed("additionalData", i), "%q is not [FIELD][OP][VALUE] with OP one of = >= > <= < ~", f)
+		}
+		v.Add("additionalData[]", f)
 	}
 	if !o.CreatedAfter.IsZero() {
 		end := o.CreatedBefore
@@ -347,8 +378,14 @@ func (s *ProspectsService) UpdateAdditionalData(ctx context.Context, id string, 
 }
 
 func (s *ProspectsService) patch(ctx context.Context, path []string, body any) (*Prospect, error) {
+	return s.patchLike(ctx, http.MethodPatch, path, body)
+}
+
+// patchLike sends body with method and reads the prospect Zenvia may answer
+// (nil for no body, or a body that is not a prospect).
+func (s *ProspectsService) patchLike(ctx context.Context, method string, path []string, body any) (*Prospect, error) {
 	var w *prospectWire
-	if err := s.c.send(ctx, http.MethodPatch, path, body, &w); err != nil {
+	if err := s.c.send(ctx, method, path, body, &w); err != nil {
 		return nil, err
 	}
 	if w == nil {
@@ -388,49 +425,42 @@ func (s *ProspectsService) Transfer(ctx context.Context, id string, to *Transfer
 	if err := checkID("id", id); err != nil {
 		return nil, err
 	}
+	if err := to.check(); err != nil {
+		return nil, err
+	}
+	return s.patchLike(ctx, http.MethodPost, []string{"prospect", id, "transfer"}, to.body())
+}
+
+// check validates a transfer's target.
+func (to *Transfer) check() error {
 	if to == nil {
-		return nil, leadkit.Invalid("transfer", "needs a group or a user")
+		return leadkit.Invalid("transfer", "needs a group or a user")
 	}
 	switch {
 	case to.Group != "" && to.User != "":
-		return nil, leadkit.Invalid("transfer", "set group or user, not both")
+		return leadkit.Invalid("transfer", "set group or user, not both")
 	case to.Group != "":
-		if err := checkID("group", to.Group); err != nil {
-			return nil, err
-		}
+		return checkID("group", to.Group)
 	case to.User != "":
-		if err := checkID("user", to.User); err != nil {
-			return nil, err
-		}
-	default:
-		return nil, leadkit.Invalid("transfer", "needs a group or a user")
+		return checkID("user", to.User)
 	}
-	var w *prospectWire
-	if err := s.c.send(ctx, http.MethodPost, []string{"prospect", id, "transfer"}, to, &w); err != nil {
-		return nil, err
-	}
-	if w == nil {
-		return nil, nil
-	}
-	p := w.prospect()
-	return &p, nil
+	return leadkit.Invalid("transfer", "needs a group or a user")
 }
+
+// body is the transfer as Zenvia reads it.
+func (to *Transfer) body() any { return to }
 
 // Interactions lists a prospect's interactions: Zenvia's "Get prospect
 // interactions" (GET /prospect/{id}/interactions).
-func (s *ProspectsService) Interactions(ctx context.Context, id string) ([]Interaction, error) {
+func (s *ProspectsService) Interactions(ctx context.Context, id string, opts *InteractionListOptions) ([]Interaction, error) {
 	if err := checkID("id", id); err != nil {
 		return nil, err
 	}
-	var ws []interactionWire
-	if err := s.c.get(ctx, []string{"prospect", id, "interactions"}, nil, &ws); err != nil {
+	q, err := opts.values(false)
+	if err != nil {
 		return nil, err
 	}
-	out := make([]Interaction, len(ws))
-	for i := range ws {
-		out[i] = ws[i].interaction()
-	}
-	return out, nil
+	return s.c.interactions(ctx, []string{"prospect", id, "interactions"}, q)
 }
 
 // CreateNote adds a note to a prospect: Zenvia's "Create prospect interaction"

@@ -80,7 +80,7 @@ func TestAgentExternalIDIsAnObject(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, ags, 1)
 	assert.JSONEq(t, `{"crm":"A-17","erp":42}`, string(ags[0].ExternalID))
-	ins, err := c.Prospects.Interactions(ctx, pid)
+	ins, err := c.Prospects.Interactions(ctx, pid, nil)
 	require.NoError(t, err)
 	require.Len(t, ins, 1)
 	assert.JSONEq(t, `{"crm":"A-17","erp":42}`, string(ins[0].Agent.ExternalID))

@@ -75,6 +75,13 @@ func zenviaVendor(t *testing.T) *vendor {
 	keptSub, err := setup.Notifications.Create(context.Background(), []string{topics[0].Name}, webhookCallback)
 	require.NoError(t, err)
 	kept := keptSub.ID // read by the Get cells, deleted by none
+	ins, err := setup.Prospects.Interactions(context.Background(), prospect, nil)
+	require.NoError(t, err)
+	require.NotEmpty(t, ins)
+	interaction := ins[0].ID
+	agents, err := setup.Agents.List(context.Background(), sb.GroupIDs()[1], nil)
+	require.NoError(t, err)
+	agent := agents[0].ID
 	srv.Close()
 
 	var c = func(x any) *zenvia.Client { return x.(*zenvia.Client) }
@@ -140,7 +147,7 @@ func zenviaVendor(t *testing.T) *vendor {
 				}},
 			{name: "Prospects.Interactions", class: classRead, match: route("GET", "prospect", "*", "interactions"),
 				call: func(ctx context.Context, x any) error {
-					_, err := c(x).Prospects.Interactions(ctx, prospect)
+					_, err := c(x).Prospects.Interactions(ctx, prospect, nil)
 					return err
 				}},
 			{name: "Prospects.CreateNote", class: classCreate, match: route("POST", "prospect", "*", "interactions"),
@@ -155,6 +162,62 @@ func zenviaVendor(t *testing.T) *vendor {
 				call: func(ctx context.Context, x any) error { _, err := c(x).Agents.List(ctx, group, nil); return err }},
 			{name: "Groups.List", class: classRead, match: route("GET", "groups"),
 				call: func(ctx context.Context, x any) error { _, err := c(x).Groups.List(ctx); return err }},
+			{name: "AsUser.Transfer", class: classCreate, match: route("POST", "prospect", "*", "as-user", "transfer"),
+				call: func(ctx context.Context, x any) error {
+					_, err := c(x).AsUser.Transfer(ctx, prospect, zenvia.ToGroup(group))
+					return err
+				}, override: map[fault]expect{
+					fEmpty: ok(1).because("the prospect in the answer is optional: an empty 200 is the success"),
+				}},
+			{name: "AsUser.Archive", class: classCreate, match: route("POST", "prospect", "*", "as-user", "archive"),
+				call: func(ctx context.Context, x any) error {
+					_, err := c(x).AsUser.Archive(ctx, prospect, "sem interesse")
+					return err
+				}, override: map[fault]expect{
+					fEmpty: ok(1).because("the prospect in the answer is optional: an empty 200 is the success"),
+				}},
+			{name: "AsUser.Label", class: classCreate, match: route("POST", "prospect", "*", "as-user", "label"),
+				call: func(ctx context.Context, x any) error {
+					_, err := c(x).AsUser.Label(ctx, prospect, "quente")
+					return err
+				}, override: map[fault]expect{
+					fEmpty: ok(1).because("the prospect in the answer is optional: an empty 200 is the success"),
+				}},
+			{name: "AsUser.Labels", class: classRead, match: route("GET", "as-user", "labels"),
+				call: func(ctx context.Context, x any) error { _, err := c(x).AsUser.Labels(ctx); return err }},
+			{name: "AsUser.ArchivingReasons", class: classRead, match: route("GET", "as-user", "archiving-reasons"),
+				call: func(ctx context.Context, x any) error { _, err := c(x).AsUser.ArchivingReasons(ctx); return err }},
+			{name: "Interactions.List", class: classRead, match: route("GET", "prospects", "interactions"),
+				call: func(ctx context.Context, x any) error { _, err := c(x).Interactions.List(ctx, nil); return err }},
+			{name: "Interactions.All", class: classRead, match: route("GET", "prospects", "interactions"),
+				call: func(ctx context.Context, x any) error { return first(c(x).Interactions.All(ctx, nil)) }},
+			{name: "Interactions.Get", class: classRead, match: route("GET", "prospect", "*", "interaction", "*"),
+				call: func(ctx context.Context, x any) error {
+					_, err := c(x).Interactions.Get(ctx, prospect, interaction)
+					return err
+				}},
+			{name: "Interactions.Update", class: classIdem, body: true, match: route("PUT", "prospect", "*", "interaction", "*"),
+				call: func(ctx context.Context, x any) error {
+					_, err := c(x).Interactions.Update(ctx, prospect, interaction, map[string]any{"status": "finished"})
+					return err
+				},
+				override: map[fault]expect{
+					fEmpty: ok(1).because("the interaction in the answer is optional: an empty 200 is the success"),
+				}},
+			{name: "Agents.IsWorking", class: classRead, match: route("GET", "agents", "*", "is-working"),
+				call: func(ctx context.Context, x any) error { _, err := c(x).Agents.IsWorking(ctx, agent); return err }},
+			{name: "Groups.IsWorking", class: classRead, match: route("GET", "groups", "*", "is-working"),
+				call: func(ctx context.Context, x any) error { _, err := c(x).Groups.IsWorking(ctx, group); return err }},
+			{name: "Agents.ResponseTime", class: classCreate, match: route("POST", "agents", "*", "response-time"),
+				call: func(ctx context.Context, x any) error { _, err := c(x).Agents.ResponseTime(ctx, agent, nil); return err },
+				override: map[fault]expect{
+					fEmpty: ok(1).because("the answer's shape is not published: an empty one is returned as it is"),
+				}},
+			{name: "Groups.ResponseTime", class: classCreate, match: route("POST", "groups", "*", "response-time"),
+				call: func(ctx context.Context, x any) error { _, err := c(x).Groups.ResponseTime(ctx, group, nil); return err },
+				override: map[fault]expect{
+					fEmpty: ok(1).because("the answer's shape is not published: an empty one is returned as it is"),
+				}},
 			{name: "Groups.Get", class: classRead, match: route("GET", "group", "*"),
 				call: func(ctx context.Context, x any) error { _, err := c(x).Groups.Get(ctx, group); return err }},
 			{name: "Groups.OnlineAgents", class: classRead, match: route("GET", "group", "*", "agents", "online"),

@@ -26,6 +26,8 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -62,6 +64,9 @@ type Options struct {
 	// Async answers lead creation with 202 Accepted, as the asynchronous
 	// leads service does; the result then comes only by webhook.
 	Async bool
+	// NoIntegrationUser makes the as-user routes answer 409, as Zenvia does
+	// when the integration has no user configured.
+	NoIntegrationUser bool
 	// MaxSubscriptions is how many subscriptions stay active at once (0:
 	// one, Zenvia's rule: a new subscription deactivates the previous one).
 	// Tests that hold many at a time raise it.
@@ -294,10 +299,46 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.updateAdditionalData(w, r, seg[1])
 	case len(seg) == 3 && seg[0] == "prospect" && seg[2] == "transfer" && m == http.MethodPost:
 		s.transfer(w, r, seg[1])
+	case len(seg) == 4 && seg[0] == "prospect" && seg[2] == "as-user" && m == http.MethodPost:
+		if s.opts.NoIntegrationUser {
+			s.fail(w, http.StatusConflict, "CONFLICT", "The integration has no user configured", "ConflictError")
+			return
+		}
+		switch seg[3] {
+		case "transfer":
+			s.transfer(w, r, seg[1])
+		case "archive", "label":
+			s.asUserSet(w, r, seg[1], seg[3])
+		default:
+			s.notFound(w, "Route")
+		}
+	case len(seg) == 2 && seg[0] == "as-user" && (seg[1] == "labels" || seg[1] == "archiving-reasons") && m == http.MethodGet:
+		if s.opts.NoIntegrationUser {
+			s.fail(w, http.StatusConflict, "CONFLICT", "The integration has no user configured", "ConflictError")
+			return
+		}
+		if seg[1] == "labels" {
+			s.ok(w, http.StatusOK, asUserLabels)
+		} else {
+			s.ok(w, http.StatusOK, archivingReasons)
+		}
+	case len(seg) == 2 && seg[0] == "prospects" && seg[1] == "interactions" && m == http.MethodGet:
+		s.accountInteractions(w, r)
+	case len(seg) == 4 && seg[0] == "prospect" && seg[2] == "interaction":
+		switch m {
+		case http.MethodGet, http.MethodPut:
+			s.oneInteraction(w, r, seg[1], seg[3])
+		default:
+			s.methodNotAllowed(w)
+		}
+	case len(seg) == 3 && (seg[0] == "agents" || seg[0] == "groups") && seg[2] == "is-working" && m == http.MethodGet:
+		s.isWorking(w, seg[0], seg[1])
+	case len(seg) == 3 && (seg[0] == "agents" || seg[0] == "groups") && seg[2] == "response-time" && m == http.MethodPost:
+		s.responseTime(w, seg[0], seg[1])
 	case len(seg) == 3 && seg[0] == "prospect" && seg[2] == "interactions":
 		switch m {
 		case http.MethodGet:
-			s.listInteractions(w, seg[1])
+			s.listInteractions(w, r, seg[1])
 		case http.MethodPost:
 			s.addInteraction(w, r, seg[1])
 		default:
@@ -676,9 +717,50 @@ func (s *Server) listProspects(w http.ResponseWriter, r *http.Request) {
 		s.invalid(w, "phoneNumber has no digits")
 		return
 	}
+	times := map[string]time.Time{}
+	for _, k := range []string{"claimedAfter", "claimedBefore", "transferredAfter", "transferredBefore"} {
+		if v := q.Get(k); v != "" {
+			t, err := parseTimeParam(v)
+			if err != nil {
+				s.invalid(w, k+": "+err.Error())
+				return
+			}
+			times[k] = t
+		}
+	}
+	type adFilter struct{ field, op, value string }
+	var ads []adFilter
+	for _, f := range q["additionalData[]"] {
+		m := additionalFilterRE.FindStringSubmatch(f)
+		if m == nil {
+			s.invalid(w, "additionalData[] must be [FIELD][OP][VALUE], got "+strconv.Quote(f))
+			return
+		}
+		ads = append(ads, adFilter{m[1], m[2], m[3]})
+	}
+	inRange := func(t time.Time, after, before string) bool {
+		if a, ok := times[after]; ok && (t.IsZero() || !t.After(a)) {
+			return false
+		}
+		if b, ok := times[before]; ok && (t.IsZero() || !t.Before(b)) {
+			return false
+		}
+		return true
+	}
 	keep := func(p *prospect) bool {
 		if c := q.Get("category"); c != "" && p.Category != c {
 			return false
+		}
+		if v := q.Get("withAgent"); v != "" && (p.AgentID != "") != (v == "true") {
+			return false
+		}
+		if !inRange(p.Assigned, "claimedAfter", "claimedBefore") || !inRange(p.Transferred, "transferredAfter", "transferredBefore") {
+			return false
+		}
+		for _, f := range ads {
+			if !matchAdditional(p.AdditionalData[f.field], f.op, f.value) {
+				return false
+			}
 		}
 		if v := q.Get("status"); v != "" && p.Status != v {
 			return false
@@ -872,6 +954,7 @@ func (s *Server) transfer(w http.ResponseWriter, r *http.Request, id string) {
 			return
 		}
 		p.GroupID, p.AgentID, p.Assigned, p.Status = g.ID, "", time.Time{}, "unclaimed"
+		p.Transferred = now
 	} else {
 		a := s.st.agentByID[in.User]
 		if a == nil {
@@ -879,7 +962,7 @@ func (s *Server) transfer(w http.ResponseWriter, r *http.Request, id string) {
 			s.invalid(w, "user "+in.User+" does not exist")
 			return
 		}
-		p.GroupID, p.AgentID, p.Assigned = a.GroupID, a.ID, now
+		p.GroupID, p.AgentID, p.Assigned, p.Transferred = a.GroupID, a.ID, now, now
 		if p.Status == "unclaimed" {
 			p.Status = "new"
 		}
@@ -890,14 +973,20 @@ func (s *Server) transfer(w http.ResponseWriter, r *http.Request, id string) {
 	s.ok(w, http.StatusOK, out)
 }
 
-func (s *Server) listInteractions(w http.ResponseWriter, id string) {
+func (s *Server) listInteractions(w http.ResponseWriter, r *http.Request, id string) {
+	keep, ok := s.interactionFilter(w, r.URL.Query())
+	if !ok {
+		return
+	}
 	s.mu.Lock()
 	p := s.st.byID[id]
 	var out []any
 	if p != nil {
 		out = []any{}
 		for _, in := range s.st.interactions[id] {
-			out = append(out, s.interactionJSON(in))
+			if keep(in) {
+				out = append(out, s.interactionJSON(in))
+			}
 		}
 	}
 	s.mu.Unlock()
@@ -907,6 +996,186 @@ func (s *Server) listInteractions(w http.ResponseWriter, id string) {
 	}
 	s.ok(w, http.StatusOK, out)
 }
+
+// interactionFilter reads status, createdAfter, createdBefore, via[] and
+// agent; false when it answered a bad parameter.
+func (s *Server) interactionFilter(w http.ResponseWriter, q url.Values) (func(*interaction) bool, bool) {
+	var after, before time.Time
+	var err error
+	if v := q.Get("createdAfter"); v != "" {
+		if after, err = parseTimeParam(v); err != nil {
+			s.invalid(w, "createdAfter: "+err.Error())
+			return nil, false
+		}
+	}
+	if v := q.Get("createdBefore"); v != "" {
+		if before, err = parseTimeParam(v); err != nil {
+			s.invalid(w, "createdBefore: "+err.Error())
+			return nil, false
+		}
+	}
+	status, agent, vias := q.Get("status"), q.Get("agent"), q["via[]"]
+	return func(in *interaction) bool {
+		switch {
+		case status != "" && in.Status != status, agent != "" && in.AgentID != agent:
+			return false
+		case !after.IsZero() && !in.CreatedAt.After(after), !before.IsZero() && !in.CreatedAt.Before(before):
+			return false
+		case len(vias) > 0 && !slices.Contains(vias, in.Via):
+			return false
+		}
+		return true
+	}, true
+}
+
+// accountInteractions is GET /prospects/interactions: every prospect's
+// interactions, newest first, with before/after/limit and the filters.
+func (s *Server) accountInteractions(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	limit := 100
+	if v := q.Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 5000 {
+			s.invalid(w, "limit must be between 1 and 5000")
+			return
+		}
+		limit = n
+	}
+	keep, ok := s.interactionFilter(w, q)
+	if !ok {
+		return
+	}
+	before, after := q.Get("before"), q.Get("after")
+	s.mu.Lock()
+	var all []*interaction
+	for _, ins := range s.st.interactions {
+		all = append(all, ins...)
+	}
+	sort.Slice(all, func(i, j int) bool { return all[i].ID > all[j].ID })
+	out := []any{}
+	for _, in := range all {
+		if len(out) == limit {
+			break
+		}
+		if (before != "" && in.ID >= before) || (after != "" && in.ID <= after) || !keep(in) {
+			continue
+		}
+		out = append(out, s.interactionJSON(in))
+	}
+	s.mu.Unlock()
+	s.ok(w, http.StatusOK, out)
+}
+
+// oneInteraction is GET and PUT /prospect/{id}/interaction/{iid}.
+func (s *Server) oneInteraction(w http.ResponseWriter, r *http.Request, id, iid string) {
+	var upd map[string]any
+	if r.Method == http.MethodPut {
+		if err := json.NewDecoder(r.Body).Decode(&upd); err != nil || len(upd) == 0 {
+			s.invalid(w, "the body is an object of the fields to change")
+			return
+		}
+	}
+	s.mu.Lock()
+	var found *interaction
+	for _, in := range s.st.interactions[id] {
+		if in.ID == iid {
+			found = in
+		}
+	}
+	if found != nil {
+		if v, ok := upd["status"].(string); ok {
+			found.Status = v
+		}
+		if o, ok := upd["output"].(map[string]any); ok {
+			if c, ok := o["comment"].(string); ok {
+				found.Content = c
+			}
+		}
+	}
+	var out map[string]any
+	if found != nil {
+		out = s.interactionJSON(found)
+	}
+	s.mu.Unlock()
+	if found == nil {
+		s.notFound(w, "Interaction")
+		return
+	}
+	s.ok(w, http.StatusOK, out)
+}
+
+// asUserSet is POST /prospect/{id}/as-user/archive and /label.
+func (s *Server) asUserSet(w http.ResponseWriter, r *http.Request, id, what string) {
+	var in map[string]string
+	_ = json.NewDecoder(r.Body).Decode(&in)
+	key, allowed := "archivingReason", archivingReasons
+	if what == "label" {
+		key, allowed = "label", asUserLabels
+	}
+	v := in[key]
+	if !slices.Contains(allowed, v) {
+		s.invalid(w, key+" must be one of "+strings.Join(allowed, ", "))
+		return
+	}
+	s.mu.Lock()
+	p := s.st.byID[id]
+	if p == nil {
+		s.mu.Unlock()
+		s.notFound(w, "Prospect")
+		return
+	}
+	if what == "label" {
+		p.Label = v
+	} else {
+		p.ArchivingReason, p.Status = v, "archived"
+	}
+	out := s.prospectJSON(p)
+	s.mu.Unlock()
+	s.deliver("prospects", out)
+	s.ok(w, http.StatusOK, out)
+}
+
+// isWorking answers whether an agent or a group works now: the sandbox's
+// office hours are 08:00 to 20:00 UTC-3 on weekdays; an inactive agent is
+// never working.
+func (s *Server) isWorking(w http.ResponseWriter, kind, id string) {
+	s.mu.Lock()
+	exists, active := false, true
+	if kind == "agents" {
+		if a := s.st.agentByID[id]; a != nil {
+			exists, active = true, a.Active
+		}
+	} else {
+		exists = s.st.groupByID[id] != nil
+	}
+	s.mu.Unlock()
+	if !exists {
+		s.notFound(w, strings.TrimSuffix(strings.ToUpper(kind[:1])+kind[1:], "s"))
+		return
+	}
+	now := time.Now().In(time.FixedZone("-03", -3*3600))
+	hours := now.Weekday() != time.Saturday && now.Weekday() != time.Sunday && now.Hour() >= 8 && now.Hour() < 20
+	s.ok(w, http.StatusOK, map[string]bool{"isWorking": active && hours})
+}
+
+// responseTime answers an agent's or a group's average first-response time
+// over its interactions.
+func (s *Server) responseTime(w http.ResponseWriter, kind, id string) {
+	s.mu.Lock()
+	exists := (kind == "agents" && s.st.agentByID[id] != nil) || (kind == "groups" && s.st.groupByID[id] != nil)
+	s.mu.Unlock()
+	if !exists {
+		s.notFound(w, "Resource")
+		return
+	}
+	s.ok(w, http.StatusOK, map[string]any{"id": id, "averageSeconds": 540})
+}
+
+// The sandbox's as-user labels and archiving reasons.
+var (
+	asUserLabels     = []string{"quente", "morno", "frio"}
+	archivingReasons = []string{"sem interesse", "sem contato", "comprou com outro", "duplicado"}
+)
 
 func (s *Server) addInteraction(w http.ResponseWriter, r *http.Request, id string) {
 	var in struct {
@@ -1149,4 +1418,35 @@ func nilIfEmpty(s string) any {
 		return nil
 	}
 	return s
+}
+
+// additionalFilterRE is "[FIELD][OP][VALUE]".
+var additionalFilterRE = regexp.MustCompile(`^\[([^\]]+)\]\[(=|>=|>|<=|<|~)\]\[([^\]]*)\]$`)
+
+// matchAdditional applies one additionalData filter to a value: numbers
+// compare as numbers, "~" is a case-insensitive substring.
+func matchAdditional(v any, op, want string) bool {
+	if v == nil {
+		return false
+	}
+	got := fmt.Sprint(v)
+	if op == "~" {
+		return strings.Contains(strings.ToLower(got), strings.ToLower(want))
+	}
+	gf, e1 := strconv.ParseFloat(got, 64)
+	wf, e2 := strconv.ParseFloat(want, 64)
+	if e1 != nil || e2 != nil {
+		return op == "=" && got == want
+	}
+	switch op {
+	case "=":
+		return gf == wf
+	case ">=":
+		return gf >= wf
+	case ">":
+		return gf > wf
+	case "<=":
+		return gf <= wf
+	}
+	return gf < wf
 }

@@ -57,6 +57,7 @@ type prospect struct {
 	AdditionalData  map[string]any
 	Label           string
 	ArchivingReason string
+	Transferred     time.Time
 }
 
 type interaction struct {

@@ -1,0 +1,245 @@
+package zenvia
+
+import (
+	"context"
+	"encoding/json"
+	"iter"
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/leadkit/leadkit"
+)
+
+// InteractionListOptions filter a prospect's interactions
+// (Prospects.Interactions) and the account's (Interactions.List, All).
+// Before, After, Limit and Agent apply to the account-wide list only.
+type InteractionListOptions struct {
+	Before, After string // interaction ids: created before or after it (exclusive), newest first
+	Limit         int    // page size (0: Zenvia's default; at most MaxPageSize)
+	Agent         string // agent id
+	Status        string
+	Via           []string // InteractionMedium values: whatsApp, sms, email, other, facebook, ...
+	// CreatedAfter and CreatedBefore bound the creation time (zero: unset).
+	CreatedAfter, CreatedBefore time.Time
+}
+
+func (o *InteractionListOptions) values(accountWide bool) (url.Values, error) {
+	v := url.Values{}
+	if o == nil {
+		return v, nil
+	}
+	if !accountWide && (o.Before != "" || o.After != "" || o.Limit != 0 || o.Agent != "") {
+		return nil, leadkit.Invalid("before", "before, after, limit and agent filter the account-wide list only")
+	}
+	if o.Before != "" && o.After != "" {
+		return nil, leadkit.Invalid("before", "set before or after, not both")
+	}
+	for _, c := range []struct{ k, id string }{{"before", o.Before}, {"after", o.After}, {"agent", o.Agent}} {
+		if c.id != "" {
+			if err := checkID(c.k, c.id); err != nil {
+				return nil, err
+			}
+			v.Set(c.k, c.id)
+		}
+	}
+	if o.Limit < 0 || o.Limit > MaxPageSize {
+		return nil, leadkit.Invalid("limit", "must be between 1 and %d, got %d", MaxPageSize, o.Limit)
+	}
+	if o.Limit > 0 {
+		v.Set("limit", strconv.Itoa(o.Limit))
+	}
+	if o.Status != "" {
+		v.Set("status", o.Status)
+	}
+	for _, via := range o.Via {
+		v.Add("via[]", via)
+	}
+	if !o.CreatedAfter.IsZero() {
+		v.Set("createdAfter", o.CreatedAfter.UTC().Format(time.RFC3339))
+	}
+	if !o.CreatedBefore.IsZero() {
+		v.Set("createdBefore", o.CreatedBefore.UTC().Format(time.RFC3339))
+	}
+	if !o.CreatedAfter.IsZero() && !o.CreatedBefore.IsZero() && o.CreatedBefore.Before(o.CreatedAfter) {
+		return nil, leadkit.Invalid("createdBefore", "is before createdAfter")
+	}
+	return v, nil
+}
+
+// InteractionsService reads and changes interactions across the account.
+// Reach it through Client.Interactions.
+type InteractionsService struct{ c *Client }
+
+// List returns one page of the account's interactions, newest first:
+// GET /prospects/interactions.
+func (s *InteractionsService) List(ctx context.Context, opts *InteractionListOptions) ([]Interaction, error) {
+	q, err := opts.values(true)
+	if err != nil {
+		return nil, err
+	}
+	return s.c.interactions(ctx, []string{"prospects", "interactions"}, q)
+}
+
+// All iterates over the account's interactions matching opts, newest
+// first, walking back with the "before" cursor; it stops when the caller
+// stops, and yields ErrPagingIgnored instead of looping on a server that
+// ignores the cursor. opts.After is an input error.
+func (s *InteractionsService) All(ctx context.Context, opts *InteractionListOptions) iter.Seq2[Interaction, error] {
+	return func(yield func(Interaction, error) bool) {
+		var o InteractionListOptions
+		if opts != nil {
+			o = *opts
+		}
+		if o.After != "" {
+			yield(Interaction{}, leadkit.Invalid("after", "All walks back from the newest with before"))
+			return
+		}
+		if o.Limit == 0 {
+			o.Limit = DefaultPageSize
+		}
+		for {
+			page, err := s.List(ctx, &o)
+			if err != nil {
+				yield(Interaction{}, err)
+				return
+			}
+			if len(page) == 0 {
+				return
+			}
+			for i := range page {
+				if o.Before != "" && page[i].ID >= o.Before {
+					yield(Interaction{}, ErrPagingIgnored)
+					return
+				}
+			}
+			for i := range page {
+				if !yield(page[i], nil) {
+					return
+				}
+			}
+			if len(page) < o.Limit {
+				return
+			}
+			o.Before = page[len(page)-1].ID
+		}
+	}
+}
+
+// Get returns one interaction of a prospect:
+// GET /prospect/{id}/interaction/{interactionId}.
+func (s *InteractionsService) Get(ctx context.Context, prospectID, interactionID string) (*Interaction, error) {
+	if err := checkID("id", prospectID); err != nil {
+		return nil, err
+	}
+	if err := checkID("interactionId", interactionID); err != nil {
+		return nil, err
+	}
+	var w interactionWire
+	if err := s.c.get(ctx, []string{"prospect", prospectID, "interaction", interactionID}, nil, &w); err != nil {
+		return nil, err
+	}
+	in := w.interaction()
+	return &in, nil
+}
+
+// Update changes an interaction of a prospect:
+// PUT /prospect/{id}/interaction/{interactionId}, with the fields to change
+// as Zenvia names them (status, dueAt, output, ...). It returns the
+// interaction as Zenvia answers it (nil without a body).
+func (s *InteractionsService) Update(ctx context.Context, prospectID, interactionID string, fields map[string]any) (*Interaction, error) {
+	if err := checkID("id", prospectID); err != nil {
+		return nil, err
+	}
+	if err := checkID("interactionId", interactionID); err != nil {
+		return nil, err
+	}
+	if len(fields) == 0 {
+		return nil, leadkit.Invalid("interaction", "sets no field")
+	}
+	var w *interactionWire
+	if err := s.c.send(ctx, http.MethodPut, []string{"prospect", prospectID, "interaction", interactionID}, fields, &w); err != nil {
+		return nil, err
+	}
+	if w == nil {
+		return nil, nil
+	}
+	in := w.interaction()
+	return &in, nil
+}
+
+func (c *Client) interactions(ctx context.Context, path []string, q url.Values) ([]Interaction, error) {
+	var ws []interactionWire
+	if err := c.get(ctx, path, q, &ws); err != nil {
+		return nil, err
+	}
+	out := make([]Interaction, len(ws))
+	for i := range ws {
+		out[i] = ws[i].interaction()
+	}
+	return out, nil
+}
+
+// IsWorking reports whether an agent is working now:
+// GET /agents/{id}/is-working. Zenvia answers a boolean, or an object with
+// one; both decode.
+func (s *AgentsService) IsWorking(ctx context.Context, id string) (bool, error) {
+	return isWorking(ctx, s.c, "agents", id)
+}
+
+// IsWorking reports whether a group is working now (within its office
+// hours): GET /groups/{id}/is-working.
+func (s *GroupsService) IsWorking(ctx context.Context, id string) (bool, error) {
+	return isWorking(ctx, s.c, "groups", id)
+}
+
+// ResponseTime asks Zenvia for an agent's response time with the query
+// fields params (as Zenvia names them): POST /agents/{id}/response-time. The
+// answer's shape is not published: it is returned as sent.
+func (s *AgentsService) ResponseTime(ctx context.Context, id string, params map[string]any) (json.RawMessage, error) {
+	return responseTime(ctx, s.c, "agents", id, params)
+}
+
+// ResponseTime is AgentsService.ResponseTime for a group:
+// POST /groups/{id}/response-time.
+func (s *GroupsService) ResponseTime(ctx context.Context, id string, params map[string]any) (json.RawMessage, error) {
+	return responseTime(ctx, s.c, "groups", id, params)
+}
+
+func isWorking(ctx context.Context, c *Client, kind, id string) (bool, error) {
+	if err := checkID("id", id); err != nil {
+		return false, err
+	}
+	var raw json.RawMessage
+	if err := c.get(ctx, []string{kind, id, "is-working"}, nil, &raw); err != nil {
+		return false, err
+	}
+	var b bool
+	if json.Unmarshal(raw, &b) == nil {
+		return b, nil
+	}
+	var m map[string]json.RawMessage
+	if json.Unmarshal(raw, &m) == nil {
+		for _, v := range m {
+			if json.Unmarshal(v, &b) == nil {
+				return b, nil
+			}
+		}
+	}
+	return false, leadkit.ErrDecode
+}
+
+func responseTime(ctx context.Context, c *Client, kind, id string, params map[string]any) (json.RawMessage, error) {
+	if err := checkID("id", id); err != nil {
+		return nil, err
+	}
+	if params == nil {
+		params = map[string]any{}
+	}
+	var out json.RawMessage
+	if err := c.send(ctx, http.MethodPost, []string{kind, id, "response-time"}, params, &out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
