@@ -168,6 +168,12 @@ func FuzzProspectDecoders(f *testing.F) {
 		_, _ = c.Prospects.List(ctx, nil)
 		_, _ = c.Prospects.Interactions(ctx, pid, nil)
 		_, _ = c.Leads.Create(ctx, zenvia.IndustryRetail, &zenvia.Lead{UTMSource: "x", Phones: []string{"1"}})
+		_, _ = c.Prospects.CreateNote(ctx, pid, "n")
+		_, _ = c.Prospects.UpdateAdditionalData(ctx, pid, map[string]any{"a": 1})
+		_, _ = c.AsUser.Transfer(ctx, pid, zenvia.ToGroup(groupID))
+		_, _ = c.AsUser.Labels(ctx)
+		_, _ = c.Interactions.List(ctx, nil)
+		_, _ = c.Interactions.Get(ctx, pid, pid)
 	})
 }
 
@@ -186,6 +192,11 @@ func FuzzOtherDecoders(f *testing.F) {
 		_, _ = c.Leads.Defaults(ctx)
 		_, _ = c.Notifications.Topics(ctx)
 		_, _ = c.Notifications.List(ctx)
+		_, _ = c.Notifications.Get(ctx, pid)
+		_, _ = c.Notifications.Delete(ctx, pid)
+		_, _ = c.Notifications.DeleteAll(ctx)
+		_, _ = c.Agents.IsWorking(ctx, groupID)
+		_, _ = c.Groups.ResponseTime(ctx, groupID, nil)
 	})
 }
 
@@ -205,6 +216,10 @@ func FuzzWebhookHandler(f *testing.F) {
 		ev, err := zenvia.ParseEvent(body, "")
 		if err == nil && strings.TrimSpace(string(body)) == "" {
 			t.Fatalf("empty body parsed: %+v", ev)
+		}
+		evs, err := zenvia.ParseEvents(body, "")
+		if err == nil && len(evs) == 0 && !strings.HasPrefix(strings.TrimSpace(string(body)), "[") {
+			t.Fatalf("an object body gave no event")
 		}
 	})
 }

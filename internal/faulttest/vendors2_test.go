@@ -209,12 +209,18 @@ func zenviaVendor(t *testing.T) *vendor {
 			{name: "Groups.IsWorking", class: classRead, match: route("GET", "groups", "*", "is-working"),
 				call: func(ctx context.Context, x any) error { _, err := c(x).Groups.IsWorking(ctx, group); return err }},
 			{name: "Agents.ResponseTime", class: classCreate, match: route("POST", "agents", "*", "response-time"),
-				call: func(ctx context.Context, x any) error { _, err := c(x).Agents.ResponseTime(ctx, agent, nil); return err },
+				call: func(ctx context.Context, x any) error {
+					_, err := c(x).Agents.ResponseTime(ctx, agent, nil)
+					return err
+				},
 				override: map[fault]expect{
 					fEmpty: ok(1).because("the answer's shape is not published: an empty one is returned as it is"),
 				}},
 			{name: "Groups.ResponseTime", class: classCreate, match: route("POST", "groups", "*", "response-time"),
-				call: func(ctx context.Context, x any) error { _, err := c(x).Groups.ResponseTime(ctx, group, nil); return err },
+				call: func(ctx context.Context, x any) error {
+					_, err := c(x).Groups.ResponseTime(ctx, group, nil)
+					return err
+				},
 				override: map[fault]expect{
 					fEmpty: ok(1).because("the answer's shape is not published: an empty one is returned as it is"),
 				}},
