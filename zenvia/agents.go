@@ -2,6 +2,7 @@ package zenvia
 
 import (
 	"context"
+	"encoding/json"
 	"net/url"
 	"strconv"
 
@@ -46,17 +47,63 @@ type Group struct {
 	ID     string
 	Name   string
 	Groups []Group // subgroups
+	// The GroupNode fields of GET /group/{id} (empty in the tree of
+	// GET /groups when Zenvia leaves them out).
+	DisplayName string
+	Parent      string   // the parent group's id
+	Ancestors   []string // ids, root first
+	Descendants []string // ids
+	Type        []string
+	Timezone    string
+	CountryCode string
 }
 
 type groupWire struct {
-	ID       string       `json:"id"`
-	Name     jsonx.String `json:"name"`
-	Children []groupWire  `json:"children"`
-	Groups   []groupWire  `json:"groups"`
+	ID          string            `json:"id"`
+	Name        jsonx.String      `json:"name"`
+	Children    []groupWire       `json:"children"`
+	Groups      []groupWire       `json:"groups"`
+	DisplayName jsonx.String      `json:"displayName"`
+	Parent      json.RawMessage   `json:"parent"`
+	Ancestors   []json.RawMessage `json:"ancestors"`
+	Descendants []json.RawMessage `json:"descendants"`
+	Type        []jsonx.String    `json:"type"`
+	Timezone    jsonx.String      `json:"timezone"`
+	CountryCode jsonx.String      `json:"countryCode"`
+}
+
+// refID reads a group reference: an id string, or an object with "id".
+func refID(raw json.RawMessage) string {
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		return s
+	}
+	var o struct {
+		ID string `json:"id"`
+	}
+	if json.Unmarshal(raw, &o) == nil {
+		return o.ID
+	}
+	return ""
+}
+
+func refIDs(raws []json.RawMessage) []string {
+	out := make([]string, 0, len(raws))
+	for _, r := range raws {
+		if id := refID(r); id != "" {
+			out = append(out, id)
+		}
+	}
+	return out
 }
 
 func (w *groupWire) group() Group {
-	g := Group{ID: w.ID, Name: string(w.Name)}
+	g := Group{ID: w.ID, Name: string(w.Name), DisplayName: string(w.DisplayName), Parent: refID(w.Parent),
+		Ancestors: refIDs(w.Ancestors), Descendants: refIDs(w.Descendants), Timezone: string(w.Timezone),
+		CountryCode: string(w.CountryCode)}
+	for _, t := range w.Type {
+		g.Type = append(g.Type, string(t))
+	}
 	kids := w.Children
 	if len(kids) == 0 {
 		kids = w.Groups

@@ -115,3 +115,32 @@ func TestMissingOperations(t *testing.T) {
 	assert.True(t, json.Valid(rt))
 	assert.Equal(t, 1, s.Count(http.MethodPost, "/agents/"+ags[0].ID+"/response-time"))
 }
+
+// TestSpecFields: the GroupNode of GET /group/{id} and the prospect fields
+// the spec adds (absenceMessage, sentWorkingHourMessage, *DueAt) decode.
+func TestSpecFields(t *testing.T) {
+	t.Parallel()
+	s, c := sandbox(t, &zenviatest.Options{Seed: 5})
+	ctx := context.Background()
+	groups := s.GroupIDs()
+	g, err := c.Groups.Get(ctx, groups[2])
+	require.NoError(t, err)
+	assert.NotEmpty(t, g.DisplayName)
+	assert.Equal(t, s.RootGroupID(), g.Parent)
+	assert.Equal(t, []string{s.RootGroupID()}, g.Ancestors)
+	assert.NotEmpty(t, g.Timezone)
+	assert.Len(t, g.CountryCode, 2)
+	root, err := c.Groups.Get(ctx, s.RootGroupID())
+	require.NoError(t, err)
+	assert.Empty(t, root.Parent)
+	assert.NotEmpty(t, root.Descendants)
+
+	c2 := specServer(t, map[string]string{"GET /prospect/65f3a1b2c3d4e5f6a7b8c9d0": `{"id":"65f3a1b2c3d4e5f6a7b8c9d0","status":"new",
+		"absenceMessage":true,"sentWorkingHourMessage":"true","whatsAppDueAt":"2026-11-24T15:00:00.000Z","facebookDueAt":null}`})
+	p, err := c2.Prospects.Get(ctx, "65f3a1b2c3d4e5f6a7b8c9d0")
+	require.NoError(t, err)
+	assert.True(t, p.AbsenceMessage)
+	assert.True(t, p.SentWorkingHourMessage)
+	assert.Equal(t, 2026, p.WhatsAppDueAt.Year())
+	assert.True(t, p.FacebookDueAt.IsZero())
+}

@@ -74,6 +74,13 @@ type Prospect struct {
 	ArchivingReason  string
 	NextReminder     time.Time
 	FirstContactedAt time.Time
+	// AbsenceMessage and SentWorkingHourMessage say whether the away and
+	// the working-hours messages went out.
+	AbsenceMessage         bool
+	SentWorkingHourMessage bool
+	// FacebookDueAt, InstagramDueAt and WhatsAppDueAt are when each
+	// channel's answer window closes (zero: none).
+	FacebookDueAt, InstagramDueAt, WhatsAppDueAt time.Time
 	// AdditionalData is the prospect's free-form data, as sent.
 	AdditionalData json.RawMessage
 	// Interactions come with a prospect just created by a lead ("ProspectCreated").
@@ -235,6 +242,11 @@ type prospectWire struct {
 	ArchivingReason  jsonx.String      `json:"archivingReason"`
 	NextReminder     wireTime          `json:"nextReminder"`
 	FirstContactedAt wireTime          `json:"firstContactedAt"`
+	AbsenceMessage   wireBool          `json:"absenceMessage"`
+	SentWorkingHour  wireBool          `json:"sentWorkingHourMessage"`
+	FacebookDueAt    wireTime          `json:"facebookDueAt"`
+	InstagramDueAt   wireTime          `json:"instagramDueAt"`
+	WhatsAppDueAt    wireTime          `json:"whatsAppDueAt"`
 	AdditionalData   json.RawMessage   `json:"additionalData"`
 	Interactions     []interactionWire `json:"interactions"`
 }
@@ -262,6 +274,8 @@ func (w *prospectWire) prospect() Prospect {
 		NextReminder:     time.Time(w.NextReminder),
 		FirstContactedAt: time.Time(w.FirstContactedAt),
 		AdditionalData:   nullToNil(w.AdditionalData),
+		AbsenceMessage:   bool(w.AbsenceMessage), SentWorkingHourMessage: bool(w.SentWorkingHour),
+		FacebookDueAt: time.Time(w.FacebookDueAt), InstagramDueAt: time.Time(w.InstagramDueAt), WhatsAppDueAt: time.Time(w.WhatsAppDueAt),
 	}
 	if p.NIN == nil {
 		p.NIN = []NIN{}

@@ -191,6 +191,21 @@ func fastProspect(r *jsonx.Reader, p *Prospect) {
 		case "additionalData":
 			r.Once(&seen, 23)
 			p.AdditionalData = raw(r)
+		case "absenceMessage":
+			r.Once(&seen, 25)
+			p.AbsenceMessage = tolBool(r)
+		case "sentWorkingHourMessage":
+			r.Once(&seen, 26)
+			p.SentWorkingHourMessage = tolBool(r)
+		case "facebookDueAt":
+			r.Once(&seen, 27)
+			p.FacebookDueAt = tolTime(r)
+		case "instagramDueAt":
+			r.Once(&seen, 28)
+			p.InstagramDueAt = tolTime(r)
+		case "whatsAppDueAt":
+			r.Once(&seen, 29)
+			p.WhatsAppDueAt = tolTime(r)
 		case "interactions":
 			r.Once(&seen, 24)
 			if r.Peek() == '[' {
@@ -203,7 +218,8 @@ func fastProspect(r *jsonx.Reader, p *Prospect) {
 			r.SkipUnknown(k, "id", "created", "account", "accountId", "group", "groupId", "initialGroup",
 				"initialGroupId", "firstName", "lastName", "category", "status", "nin", "phones", "emails",
 				"leads", "agent", "assigned", "merged", "userMade", "archivingReason", "nextReminder",
-				"firstContactedAt", "additionalData", "interactions")
+				"firstContactedAt", "additionalData", "interactions", "absenceMessage", "sentWorkingHourMessage",
+				"facebookDueAt", "instagramDueAt", "whatsAppDueAt")
 		}
 	}
 	// As prospectWire.prospect leaves them: these lists are never nil.

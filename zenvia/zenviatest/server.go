@@ -359,7 +359,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		g := s.st.groupByID[seg[1]]
 		var out any
 		if g != nil {
-			out = groupJSON(g)
+			out = groupNodeJSON(g)
 		}
 		s.mu.Unlock()
 		if g == nil {
@@ -452,6 +452,40 @@ func groupJSON(g *group) map[string]any {
 	return map[string]any{"id": g.ID, "name": g.Name, "children": kids}
 }
 
+// groupNodeJSON is GET /group/{id}: the spec's GroupNode, {id, displayName,
+// name, parent, ancestors, descendants, type, timezone, countryCode}.
+func groupNodeJSON(g *group) map[string]any {
+	var parent any
+	var ancestors []string
+	for a := g.parent; a != nil; a = a.parent {
+		ancestors = append([]string{a.ID}, ancestors...)
+	}
+	if g.parent != nil {
+		parent = g.parent.ID
+	}
+	descendants := []string{}
+	var walk func(*group)
+	walk = func(x *group) {
+		for _, c := range x.Children {
+			descendants = append(descendants, c.ID)
+			walk(c)
+		}
+	}
+	walk(g)
+	typ, tz, cc := []string{"sales"}, "America/Sao_Paulo", "BR"
+	switch {
+	case strings.Contains(g.Name, "Buenos Aires"):
+		tz, cc = "America/Argentina/Buenos_Aires", "AR"
+	case strings.Contains(g.Name, "México"):
+		tz, cc = "America/Mexico_City", "MX"
+	}
+	if ancestors == nil {
+		ancestors = []string{}
+	}
+	return map[string]any{"id": g.ID, "displayName": g.Name, "name": g.Name, "parent": parent,
+		"ancestors": ancestors, "descendants": descendants, "type": typ, "timezone": tz, "countryCode": cc}
+}
+
 const timeLayout = "2006-01-02T15:04:05.000Z07:00"
 
 func jsTime(t time.Time) any {
@@ -488,6 +522,7 @@ func (s *Server) prospectJSON(p *prospect) map[string]any {
 	m := map[string]any{
 		"id": p.ID, "created": jsTime(p.Created), "account": "Sandbox", "accountId": "000000000000000000000001",
 		"group": gname, "groupId": p.GroupID, "initialGroup": gname, "initialGroupId": p.GroupID,
+		"absenceMessage": false, "sentWorkingHourMessage": p.AgentID != "", "facebookDueAt": nil, "instagramDueAt": nil, "whatsAppDueAt": nil,
 		"firstName": p.FirstName, "lastName": p.LastName, "category": p.Category, "status": p.Status, "archivingReason": nilIfEmpty(p.ArchivingReason), "label": nilIfEmpty(p.Label),
 		"phones": nonNil(p.Phones), "emails": nonNil(p.Emails), "nin": p.NIN, "leads": leads, "agent": ag,
 		"assigned": jsTime(p.Assigned), "merged": p.Merged, "userMade": false, "additionalData": p.AdditionalData,
