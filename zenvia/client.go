@@ -5,9 +5,47 @@
 // Zenvia's result webhooks.
 //
 // The API key goes in the api-key query parameter of every request by
-// default, or in a header (WithAPIKeyHeader) for the asynchronous leads
+// default, or in a header (WithAuthHeader) for the asynchronous leads
 // service. The key is a secret: it never appears in an error string or a log
 // line.
+//
+// Operations, with the source of each (S: the clients generated from
+// "Sirena API 1.10.0"; N: the Sirena team's Node module; L: answers observed
+// against the live API in 2026; H: Zenvia's help-centre articles):
+//
+//	operation                        method                               path                                              source
+//	create a lead                    Leads.Create                         POST /lead/{industry} (/v2/leads/{industry})      S, H
+//	lead categories                  Leads.Categories                     GET /leads/categories                             S
+//	lead defaults                    Leads.Defaults                       GET /leads/defaults                               S
+//	one prospect                     Prospects.Get                        GET /prospect/{id}                                S, L
+//	list prospects                   Prospects.List, Prospects.All        GET /prospects (newest first, before/after)       S, L
+//	update a prospect                Prospects.Update                     PATCH /prospect/{id}                              S
+//	update additional data           Prospects.UpdateAdditionalData       PATCH /prospect/{id}/additionalData               S
+//	delete a prospect                Prospects.Delete                     DELETE /prospect/{id}                             S
+//	transfer a prospect              Prospects.Transfer                   POST /prospect/{id}/transfer                      S
+//	a prospect's interactions        Prospects.Interactions               GET /prospect/{id}/interactions                   S
+//	add a note                       Prospects.CreateNote                 POST /prospect/{id}/interactions (answers a list) S, L
+//	the account's interactions       Interactions.List, Interactions.All  GET /prospects/interactions                       S
+//	one interaction                  Interactions.Get, Interactions.Update GET, PUT /prospect/{id}/interaction/{iid}        S
+//	transfer as the user             AsUser.Transfer                      POST /prospect/{id}/as-user/transfer              S
+//	archive as the user              AsUser.Archive                       POST /prospect/{id}/as-user/archive               S
+//	label as the user                AsUser.Label                         POST /prospect/{id}/as-user/label                 S
+//	labels, archiving reasons        AsUser.Labels, AsUser.ArchivingReasons GET /as-user/labels, /as-user/archiving-reasons S
+//	agents                           Agents.List                          GET /agents                                       S, L
+//	agent working now                Agents.IsWorking                     GET /agents/{id}/is-working                       S
+//	agent response time              Agents.ResponseTime                  POST /agents/{id}/response-time                   S
+//	groups                           Groups.List, Groups.Get              GET /groups, GET /group/{id}                      S
+//	group working now, response time Groups.IsWorking, Groups.ResponseTime GET /groups/{id}/is-working, POST …/response-time S
+//	online agents of a group         Groups.OnlineAgents                  GET /group/{id}/agents/online                     S
+//	topics                           Notifications.Topics                 GET /notifications/topics                         S, L
+//	subscribe                        Notifications.Create                 POST /notifications/subscriptions (one per group) S, H
+//	subscriptions                    Notifications.List, Notifications.Get GET /notifications/subscriptions, …/subscription/{id} S
+//	unsubscribe                      Notifications.Delete, DeleteAll      DELETE /notifications/subscription/{id}, …/subscriptions S
+//	receive webhooks                 NewWebhookHandler, ParseEvents       (your callback URL; bare, array or envelope)      N, L, H
+//
+// The shapes of the answers of is-working and response-time, and of
+// interaction updates, are not published: they are read tolerantly and
+// handed over as sent where no shape can be assumed.
 //
 // Leads that share a phone or an e-mail are merged by Zenvia into one
 // prospect, but phones written differently ("(51) 98765-4321" and
