@@ -248,7 +248,8 @@ func TestProspectsMock(t *testing.T) {
 	_, err = c.Prospects.CreateNote(ctx, pid, "  ")
 	assert.ErrorIs(t, err, leadkit.ErrInvalidInput)
 
-	require.NoError(t, c.Prospects.Delete(ctx, pid))
+	_, err = c.Prospects.Delete(ctx, pid)
+	require.NoError(t, err)
 }
 
 func TestErrorsMock(t *testing.T) {

@@ -159,14 +159,17 @@ func TestSandboxProspectOperations(t *testing.T) {
 	require.NoError(t, err)
 	assert.Len(t, n1, len(n0)+1)
 
-	require.NoError(t, c.Prospects.Delete(ctx, id))
+	deleted, err := c.Prospects.Delete(ctx, id)
+	require.NoError(t, err)
+	require.NotNil(t, deleted, "DELETE answers the deleted prospect")
+	assert.Equal(t, id, deleted.ID)
 	_, err = c.Prospects.Get(ctx, id)
 	assert.ErrorIs(t, err, zenvia.ErrNotFound, "404 with an empty body")
 	var ze *zenvia.Error
 	require.ErrorAs(t, err, &ze)
 	assert.Equal(t, 404, ze.StatusCode)
 	assert.Empty(t, ze.Code)
-	err = c.Prospects.Delete(ctx, id)
+	_, err = c.Prospects.Delete(ctx, id)
 	assert.ErrorIs(t, err, zenvia.ErrNotFound)
 
 	// Ids are checked before any URL is built.

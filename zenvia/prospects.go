@@ -396,13 +396,23 @@ func (s *ProspectsService) patchLike(ctx context.Context, method string, path []
 }
 
 // Delete removes a prospect: Zenvia's "Delete prospect"
-// (DELETE /prospect/{id}).
-func (s *ProspectsService) Delete(ctx context.Context, id string) error {
+// (DELETE /prospect/{id}), which answers the deleted prospect (nil when
+// Zenvia answers without a body, or when a retried DELETE found it already
+// gone, or the answer cannot be read: the deletion is done either way).
+func (s *ProspectsService) Delete(ctx context.Context, id string) (*Prospect, error) {
 	if err := checkID("id", id); err != nil {
-		return err
+		return nil, err
 	}
-	_, err := s.c.t.Do(ctx, &transport.Request{Method: http.MethodDelete, Path: []string{"prospect", id}})
-	return err
+	resp, err := s.c.t.Do(ctx, &transport.Request{Method: http.MethodDelete, Path: []string{"prospect", id}})
+	if err != nil || resp.Gone || len(trimSpace(resp.Body)) == 0 {
+		return nil, err
+	}
+	var w prospectWire
+	if json.Unmarshal(resp.Body, &w) != nil || w.ID == "" {
+		return nil, nil
+	}
+	p := w.prospect()
+	return &p, nil
 }
 
 // Transfer names the target of a prospect transfer: a group or a user

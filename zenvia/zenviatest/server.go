@@ -953,7 +953,9 @@ func (s *Server) updateAdditionalData(w http.ResponseWriter, r *http.Request, id
 func (s *Server) deleteProspect(w http.ResponseWriter, id string) {
 	s.mu.Lock()
 	p := s.st.byID[id]
+	var out map[string]any
 	if p != nil {
+		out = s.prospectJSON(p)
 		s.st.remove(p)
 	}
 	s.mu.Unlock()
@@ -961,7 +963,7 @@ func (s *Server) deleteProspect(w http.ResponseWriter, id string) {
 		s.notFound(w, "Prospect")
 		return
 	}
-	w.WriteHeader(http.StatusNoContent)
+	s.ok(w, http.StatusOK, out) // the deleted prospect, as Zenvia answers
 }
 
 func (s *Server) transfer(w http.ResponseWriter, r *http.Request, id string) {
