@@ -260,7 +260,6 @@ func zenviaVendor(t *testing.T) *vendor {
 	}
 }
 
-
 func datacakeVendor(t *testing.T) *vendor {
 	sb := datacaketest.NewUnstartedServer(&datacaketest.Options{Token: canaryDatacake, Seed: 8})
 	srv := httptest.NewServer(sb)
