@@ -99,31 +99,10 @@ func (s *InteractionsService) All(ctx context.Context, opts *InteractionListOpti
 		if o.Limit == 0 {
 			o.Limit = DefaultPageSize
 		}
-		for {
-			page, err := s.List(ctx, &o)
-			if err != nil {
-				yield(Interaction{}, err)
-				return
-			}
-			if len(page) == 0 {
-				return
-			}
-			for i := range page {
-				if o.Before != "" && page[i].ID >= o.Before {
-					yield(Interaction{}, ErrPagingIgnored)
-					return
-				}
-			}
-			for i := range page {
-				if !yield(page[i], nil) {
-					return
-				}
-			}
-			if len(page) < o.Limit {
-				return
-			}
-			o.Before = page[len(page)-1].ID
-		}
+		walkBack(o.Before, o.Limit, func(before string) ([]Interaction, error) {
+			o.Before = before
+			return s.List(ctx, &o)
+		}, func(in *Interaction) string { return in.ID }, yield)
 	}
 }
 

@@ -283,38 +283,10 @@ func (s *ProspectsService) All(ctx context.Context, opts *ProspectListOptions) i
 		if o.Limit == 0 {
 			o.Limit = DefaultPageSize
 		}
-		for {
-			page, err := s.List(ctx, &o)
-			if err != nil {
-				yield(Prospect{}, err)
-				return
-			}
-			if len(page) == 0 {
-				return
-			}
-			last := page[len(page)-1].ID
-			for i := range page {
-				if o.Before != "" && page[i].ID >= o.Before {
-					// Ids grow with time: a page that does not move back
-					// means the server ignored the cursor.
-					yield(Prospect{}, ErrPagingIgnored)
-					return
-				}
-			}
-			if last == "" {
-				yield(Prospect{}, ErrPagingIgnored)
-				return
-			}
-			for i := range page {
-				if !yield(page[i], nil) {
-					return
-				}
-			}
-			if len(page) < o.Limit {
-				return
-			}
-			o.Before = last
-		}
+		walkBack(o.Before, o.Limit, func(before string) ([]Prospect, error) {
+			o.Before = before
+			return s.List(ctx, &o)
+		}, func(p *Prospect) string { return p.ID }, yield)
 	}
 }
 
@@ -520,4 +492,43 @@ func (l *interactionList) UnmarshalJSON(b []byte) error {
 	}
 	*l = ws
 	return nil
+}
+
+// walkBack yields every item of the pages list returns, newest first,
+// asking each next page with before=<the last id of the previous one>
+// (from before). It stops after a short or empty page, when yield stops,
+// after yielding an error once, and with ErrPagingIgnored when a page does
+// not move back (ids grow with time), so it never loops.
+func walkBack[T any](before string, limit int, list func(before string) ([]T, error), id func(*T) string, yield func(T, error) bool) {
+	var zero T
+	for {
+		page, err := list(before)
+		if err != nil {
+			yield(zero, err)
+			return
+		}
+		if len(page) == 0 {
+			return
+		}
+		for i := range page {
+			if before != "" && id(&page[i]) >= before {
+				yield(zero, ErrPagingIgnored)
+				return
+			}
+		}
+		last := id(&page[len(page)-1])
+		if last == "" {
+			yield(zero, ErrPagingIgnored)
+			return
+		}
+		for i := range page {
+			if !yield(page[i], nil) {
+				return
+			}
+		}
+		if len(page) < limit {
+			return
+		}
+		before = last
+	}
 }

@@ -713,14 +713,9 @@ func parseTimeParam(v string) (time.Time, error) {
 
 func (s *Server) listProspects(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	limit := 100
-	if v := q.Get("limit"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > 5000 {
-			s.invalid(w, "limit must be between 1 and 5000")
-			return
-		}
-		limit = n
+	limit, ok := s.limit(w, q)
+	if !ok {
+		return
 	}
 	var after, before time.Time
 	var err error
@@ -1069,14 +1064,9 @@ func (s *Server) interactionFilter(w http.ResponseWriter, q url.Values) (func(*i
 // interactions, newest first, with before/after/limit and the filters.
 func (s *Server) accountInteractions(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	limit := 100
-	if v := q.Get("limit"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > 5000 {
-			s.invalid(w, "limit must be between 1 and 5000")
-			return
-		}
-		limit = n
+	limit, ok := s.limit(w, q)
+	if !ok {
+		return
 	}
 	keep, ok := s.interactionFilter(w, q)
 	if !ok {
@@ -1486,4 +1476,19 @@ func matchAdditional(v any, op, want string) bool {
 		return gf <= wf
 	}
 	return gf < wf
+}
+
+// limit reads a list's limit (100 by default, 1 to 5000); false when it
+// answered a bad one.
+func (s *Server) limit(w http.ResponseWriter, q url.Values) (int, bool) {
+	v := q.Get("limit")
+	if v == "" {
+		return 100, true
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 || n > 5000 {
+		s.invalid(w, "limit must be between 1 and 5000")
+		return 0, false
+	}
+	return n, true
 }
