@@ -1,0 +1,33 @@
+package zen_test
+
+import (
+	"context"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/leadkit/leadkit"
+	"github.com/leadkit/leadkit/zen"
+	"github.com/leadkit/leadkit/zen/zentest"
+)
+
+// TestFindByIntegrationCode: a lead sent with an integration code whose
+// answer was lost is found in the day's archive.
+func TestFindByIntegrationCode(t *testing.T) {
+	t.Parallel()
+	c, sb := newSandbox(t, &zentest.Options{NoRateLimits: true}, zen.WithLimits(zen.Limits{}))
+	ctx := context.Background()
+	sb.Fail(zentest.Fault{Method: http.MethodPost, Path: "/api/lead", AfterVendor: true, Status: http.StatusBadGateway})
+	err := c.Leads.Send(ctx, &zen.LeadEntry{Action: zen.ActionInsert, IntegrationCode: "CRM-991", Name: "Ana Find", Email: "ana.find@example.com"})
+	require.ErrorIs(t, err, leadkit.ErrOutcomeUnknown)
+	got, err := c.Leads.Find(ctx, "CRM-991", time.Now())
+	require.NoError(t, err)
+	assert.Equal(t, "CRM-991", got.IntegrationCode)
+	_, err = c.Leads.Find(ctx, "CRM-000", time.Now())
+	assert.ErrorIs(t, err, zen.ErrNotFound)
+	_, err = c.Leads.Find(ctx, " ", time.Now())
+	assert.ErrorIs(t, err, leadkit.ErrInvalidInput)
+}
