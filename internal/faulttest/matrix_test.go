@@ -436,7 +436,7 @@ func check(t *testing.T, c *cell) {
 
 // vendors returns the clients of the matrix.
 func vendors(t *testing.T) []*vendor {
-	return []*vendor{zenVendor(t), salesmanVendor(t), wecleverVendor(t), zenviaVendor(t), datacakeVendor(t)}
+	return []*vendor{zenVendor(t), salesmanVendor(t), wecleverVendor(t), zenviaVendor(t), zenviaSubscriptionsVendor(t), datacakeVendor(t)}
 }
 
 // TestFaultMatrix drives every operation of every client through every fault.

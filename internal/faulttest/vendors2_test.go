@@ -342,3 +342,21 @@ func datacakeVendor(t *testing.T) *vendor {
 		},
 	}
 }
+
+// zenviaSubscriptionsVendor is Zenvia on a sandbox of its own, for the
+// operation that would wipe the subscriptions the other cells read and
+// delete (Notifications.DeleteAll).
+func zenviaSubscriptionsVendor(t *testing.T) *vendor {
+	v := zenviaVendor(t)
+	v.name = "zenvia"
+	v.backend = zenviatest.NewUnstartedServer(&zenviatest.Options{APIKey: canaryZenviaKey, Seed: 9, DeliveryAttempts: 1})
+	var c = func(x any) *zenvia.Client { return x.(*zenvia.Client) }
+	v.ops = []op{
+		{name: "Notifications.DeleteAll", class: classIdem, match: route("DELETE", "notifications", "subscriptions"),
+			call: func(ctx context.Context, x any) error { _, err := c(x).Notifications.DeleteAll(ctx); return err },
+			override: map[fault]expect{
+				fEmpty: ok(1).because("an empty answer counts nothing changed: the call is done"),
+			}},
+	}
+	return v
+}
