@@ -23,6 +23,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net"
 	"net/http"
 	"net/url"
@@ -495,6 +496,9 @@ func jsTime(t time.Time) any {
 	return t.UTC().Format(timeLayout)
 }
 
+// prospectJSON is a snapshot of p taken under s.mu: it owns its collections,
+// so it can be encoded after the lock is released while another request
+// changes p (UpdateAdditionalData writes p.AdditionalData in place).
 func (s *Server) prospectJSON(p *prospect) map[string]any {
 	st := s.st
 	g := st.groupByID[p.GroupID]
@@ -524,8 +528,8 @@ func (s *Server) prospectJSON(p *prospect) map[string]any {
 		"group": gname, "groupId": p.GroupID, "initialGroup": gname, "initialGroupId": p.GroupID,
 		"absenceMessage": false, "sentWorkingHourMessage": p.AgentID != "", "facebookDueAt": nil, "instagramDueAt": nil, "whatsAppDueAt": nil,
 		"firstName": p.FirstName, "lastName": p.LastName, "category": p.Category, "status": p.Status, "archivingReason": nilIfEmpty(p.ArchivingReason), "label": nilIfEmpty(p.Label),
-		"phones": nonNil(p.Phones), "emails": nonNil(p.Emails), "nin": p.NIN, "leads": leads, "agent": ag,
-		"assigned": jsTime(p.Assigned), "merged": p.Merged, "userMade": false, "additionalData": p.AdditionalData,
+		"phones": nonNil(slices.Clone(p.Phones)), "emails": nonNil(slices.Clone(p.Emails)), "nin": p.NIN, "leads": leads, "agent": ag,
+		"assigned": jsTime(p.Assigned), "merged": p.Merged, "userMade": false, "additionalData": maps.Clone(p.AdditionalData),
 	}
 	if s.opts.Tidy {
 		if p.NIN == nil {

@@ -2,6 +2,7 @@ package zenviatest_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -111,4 +112,54 @@ func TestDeprecatedFieldsRefused(t *testing.T) {
 	require.NoError(t, err)
 	resp.Body.Close()
 	assert.Equal(t, 400, resp.StatusCode)
+}
+
+// TestConcurrentWritesAndReadsOfOneProspect is the race detector's case: an
+// answer is encoded after the sandbox lock is released, so it must not share
+// a map or slice with the stored prospect that another request is changing.
+func TestConcurrentWritesAndReadsOfOneProspect(t *testing.T) {
+	t.Parallel()
+	s := zenviatest.NewServer(&zenviatest.Options{Seed: 7})
+	defer s.Close()
+	key := s.Credentials()["ZENVIA_API_KEY"]
+	id := s.ProspectIDs()[0]
+	u := s.URL + "/prospect/" + id
+	do := func(method, url, body string) {
+		req, err := http.NewRequest(method, url, strings.NewReader(body))
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		req.Header.Set("x-api-key", key)
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		_, _ = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			t.Errorf("%s %s: %d", method, url, resp.StatusCode)
+		}
+	}
+	done := make(chan struct{})
+	for g := 0; g < 4; g++ {
+		go func(g int) {
+			defer func() { done <- struct{}{} }()
+			for i := 0; i < 25; i++ {
+				switch g {
+				case 0:
+					do(http.MethodPatch, u+"/additionalData", fmt.Sprintf(`{"k%d":%d}`, i, i))
+				case 1:
+					do(http.MethodPatch, u, fmt.Sprintf(`{"phone":"+55119999%05d","email":"r%d@example.com"}`, i, i))
+				default:
+					do(http.MethodGet, u, "")
+				}
+			}
+		}(g)
+	}
+	for g := 0; g < 4; g++ {
+		<-done
+	}
 }
