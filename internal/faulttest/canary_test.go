@@ -20,6 +20,16 @@ const (
 	canaryWebhook      = "whCANARY+secret/Vb07=Xe"
 )
 
+// Short canary credentials (1–3 characters, with "/ + = & %" and non-ASCII):
+// the SDK masks them where they stand alone, and leaks looks for them there.
+const (
+	shortZen          = "Ж"
+	shortSalesmanKey  = "k&"
+	shortWecleverPass = "p/%"
+	shortZenviaKey    = "+q"
+	shortDatacake     = "é=J"
+)
+
 // variants returns the forms in which a secret could leak.
 func variants(secret string) []string {
 	out := []string{secret, url.QueryEscape(secret), url.PathEscape(secret),
@@ -30,7 +40,9 @@ func variants(secret string) []string {
 		// JSON_HEX_AMP write "&" as "\u0026".
 		strings.ReplaceAll(secret, "/", `\/`),
 		strings.ReplaceAll(strings.ReplaceAll(secret, "/", `\/`), "&", `\u0026`),
-		strings.ReplaceAll(secret, "&", `\u0026`)}
+		strings.ReplaceAll(secret, "&", `\u0026`),
+		// PHP's default json_encode: non-ASCII as \uXXXX as well.
+		strings.Trim(phpString(secret), `"`)}
 	seen := map[string]bool{}
 	uniq := out[:0]
 	for _, v := range out {
@@ -43,22 +55,51 @@ func variants(secret string) []string {
 }
 
 // leaks returns, for each text that holds a secret in any form, a short
-// description of the hit.
+// description of the hit. A secret shorter than 8 bytes (1–3 character keys
+// exist) is a hit only where it stands alone: where each edge that is a
+// letter or digit meets a non-word byte or the end of the text. Inside a
+// longer word ("t" in "http") it is ordinary text, not a leak, and the SDK
+// does not mask it there either.
 func leaks(texts map[string]string, secrets []string) []string {
 	var hits []string
 	for _, s := range secrets {
-		if len(s) < 6 {
+		if s == "" {
 			continue
 		}
 		for _, v := range variants(s) {
 			for where, text := range texts {
-				if i := strings.Index(text, v); i >= 0 {
+				if i := indexLeak(text, v, len(s) < 8); i >= 0 {
 					hits = append(hits, fmt.Sprintf("%s holds a secret (as %q) at %d: …%s…", where, v, i, excerpt(text, i, len(v))))
 				}
 			}
 		}
 	}
 	return hits
+}
+
+// indexLeak returns where v occurs in text (only where it stands alone when
+// bounded), or -1.
+func indexLeak(text, v string, bounded bool) int {
+	for from := 0; from <= len(text); {
+		i := strings.Index(text[from:], v)
+		if i < 0 {
+			return -1
+		}
+		i += from
+		j := i + len(v)
+		glued := bounded && (wordByte(v[0]) && i > 0 && wordByte(text[i-1]) ||
+			wordByte(v[len(v)-1]) && j < len(text) && wordByte(text[j]))
+		if !glued {
+			return i
+		}
+		from = i + 1
+	}
+	return -1
+}
+
+// wordByte: ASCII letters and digits, and every byte of a non-ASCII rune.
+func wordByte(c byte) bool {
+	return c >= 0x80 || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
 }
 
 func excerpt(s string, i, n int) string {

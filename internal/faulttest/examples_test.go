@@ -117,6 +117,7 @@ func TestExampleOutputHasNoSecret(t *testing.T) {
 	t.Parallel()
 	dir := buildExamples(t, clientExamples...)
 	wc := weclevertest.NewUnstartedServer(&weclevertest.Options{PlatformID: exPlatform, User: exUser, Password: canaryWecleverPass})
+	wcShort := weclevertest.NewUnstartedServer(&weclevertest.Options{PlatformID: exPlatform, User: exUser, Password: shortWecleverPass})
 	type run struct {
 		example string
 		args    []string
@@ -126,7 +127,7 @@ func TestExampleOutputHasNoSecret(t *testing.T) {
 		{"salesman-leads", nil}, {"salesman-leads", []string{"-title", "Пётр", "-email", "petr@example.ru"}},
 		{"weclever-leads", nil}, {"zenvia-leads", nil}, {"datacake-signup", nil},
 	}
-	for _, mode := range []string{"400 echo", "400 PHP-escaped echo", "200 truncated echo", "400 echo, token refused"} {
+	for _, mode := range []string{"400 echo", "400 PHP-escaped echo", "200 truncated echo", "400 echo, token refused", "400 PHP-escaped echo, short keys"} {
 		for _, rn := range runs {
 			if mode == "400 echo, token refused" && rn.example != "weclever-leads" {
 				continue
@@ -134,15 +135,20 @@ func TestExampleOutputHasNoSecret(t *testing.T) {
 			t.Run(mode+"/"+rn.example+strings.Join(rn.args, " "), func(t *testing.T) {
 				t.Parallel()
 				h := &hostile{truncated: strings.HasPrefix(mode, "200"), failToken: strings.Contains(mode, "token"), php: strings.Contains(mode, "PHP"), weclever: wc}
+				zenKey, smKey, wcPass, zvKey, dcKey := canaryZen, canarySalesmanKey, canaryWecleverPass, canaryZenviaKey, canaryDatacake
+				if strings.Contains(mode, "short") {
+					h.weclever = wcShort
+					zenKey, smKey, wcPass, zvKey, dcKey = shortZen, shortSalesmanKey, shortWecleverPass, shortZenviaKey, shortDatacake
+				}
 				srv := httptest.NewServer(h)
 				defer srv.Close()
 				env := []string{
 					"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir(),
-					"ZEN_URL=" + srv.URL, "ZEN_TOKEN=" + canaryZen,
-					"SALESMAN_URL=" + srv.URL, "SALESMAN_LOGIN=ivan@example.ru", "SALESMAN_APIKEY=" + canarySalesmanKey,
-					"WECLEVER_URL=" + srv.URL, "WECLEVER_PLATFORM_ID=" + exPlatform, "WECLEVER_USER=" + exUser, "WECLEVER_PASSWORD=" + canaryWecleverPass,
-					"ZENVIA_URL=" + srv.URL, "ZENVIA_API_KEY=" + canaryZenviaKey,
-					"DATACAKE_URL=" + srv.URL, "DATACAKE_TOKEN=" + canaryDatacake,
+					"ZEN_URL=" + srv.URL, "ZEN_TOKEN=" + zenKey,
+					"SALESMAN_URL=" + srv.URL, "SALESMAN_LOGIN=ivan@example.ru", "SALESMAN_APIKEY=" + smKey,
+					"WECLEVER_URL=" + srv.URL, "WECLEVER_PLATFORM_ID=" + exPlatform, "WECLEVER_USER=" + exUser, "WECLEVER_PASSWORD=" + wcPass,
+					"ZENVIA_URL=" + srv.URL, "ZENVIA_API_KEY=" + zvKey,
+					"DATACAKE_URL=" + srv.URL, "DATACAKE_TOKEN=" + dcKey,
 				}
 				ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 				defer cancel()
@@ -155,8 +161,7 @@ func TestExampleOutputHasNoSecret(t *testing.T) {
 				require.Equal(t, 1, code, "exit status (API error): %v\nstdout:\n%s\nstderr:\n%s", err, stdout.String(), stderr.String())
 				out := stdout.String() + stderr.String()
 				assert.Contains(t, out, "bad request", "the server's echo reached the output, so the scan below means something:\n%s", out)
-				secrets := []string{canaryZen, canarySalesmanKey, canaryWecleverPass, canaryZenviaKey, canaryDatacake,
-					basicPair(exUser, canaryWecleverPass)}
+				secrets := []string{zenKey, smKey, wcPass, zvKey, dcKey, basicPair(exUser, wcPass)}
 				secrets = append(secrets, h.front.seenCreds()...)
 				if hits := leaks(map[string]string{"stdout": stdout.String(), "stderr": stderr.String()}, secrets); len(hits) > 0 {
 					t.Errorf("secrets in the example's output:\n%s", strings.Join(hits, "\n"))
