@@ -242,6 +242,15 @@ func (s *Server) notFound(w http.ResponseWriter, what string) {
 	s.fail(w, http.StatusNotFound, "NOT_FOUND", what+" not found", "NotFoundError")
 }
 
+// answer writes out with 200 when found, else the 404 for what.
+func (s *Server) answer(w http.ResponseWriter, what string, found bool, out any) {
+	if !found {
+		s.notFound(w, what)
+		return
+	}
+	s.ok(w, http.StatusOK, out)
+}
+
 func (s *Server) invalid(w http.ResponseWriter, msg string) {
 	s.fail(w, http.StatusBadRequest, "UNEXPECTED_ERROR", msg, "ValidationError")
 }
@@ -363,11 +372,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 			out = groupNodeJSON(g)
 		}
 		s.mu.Unlock()
-		if g == nil {
-			s.notFound(w, "Group")
-			return
-		}
-		s.ok(w, http.StatusOK, out)
+		s.answer(w, "Group", g != nil, out)
 	case len(seg) == 4 && seg[0] == "group" && seg[2] == "agents" && seg[3] == "online" && m == http.MethodGet:
 		s.onlineAgents(w, seg[1])
 	case len(seg) == 2 && seg[0] == "notifications" && seg[1] == "topics" && m == http.MethodGet:
@@ -405,11 +410,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 		s.mu.Unlock()
-		if found == nil {
-			s.notFound(w, "Subscription")
-			return
-		}
-		s.ok(w, http.StatusOK, found)
+		s.answer(w, "Subscription", found != nil, found)
 	case len(seg) == 3 && seg[0] == "notifications" && seg[1] == "subscription" && m == http.MethodDelete:
 		s.unsubscribe(w, seg[2])
 	default:
@@ -863,11 +864,7 @@ func (s *Server) getProspect(w http.ResponseWriter, id string) {
 		out = s.prospectJSON(p)
 	}
 	s.mu.Unlock()
-	if p == nil {
-		s.notFound(w, "Prospect")
-		return
-	}
-	s.ok(w, http.StatusOK, out)
+	s.answer(w, "Prospect", p != nil, out)
 }
 
 func (s *Server) updateProspect(w http.ResponseWriter, r *http.Request, id string) {
@@ -958,11 +955,7 @@ func (s *Server) deleteProspect(w http.ResponseWriter, id string) {
 		s.st.remove(p)
 	}
 	s.mu.Unlock()
-	if p == nil {
-		s.notFound(w, "Prospect")
-		return
-	}
-	s.ok(w, http.StatusOK, out) // the deleted prospect, as Zenvia answers
+	s.answer(w, "Prospect", p != nil, out) // the deleted prospect, as Zenvia answers
 }
 
 func (s *Server) transfer(w http.ResponseWriter, r *http.Request, id string) {
@@ -1026,11 +1019,7 @@ func (s *Server) listInteractions(w http.ResponseWriter, r *http.Request, id str
 		}
 	}
 	s.mu.Unlock()
-	if p == nil {
-		s.notFound(w, "Prospect")
-		return
-	}
-	s.ok(w, http.StatusOK, out)
+	s.answer(w, "Prospect", p != nil, out)
 }
 
 // interactionFilter reads status, createdAfter, createdBefore, via[] and
@@ -1128,11 +1117,7 @@ func (s *Server) oneInteraction(w http.ResponseWriter, r *http.Request, id, iid 
 		out = s.interactionJSON(found)
 	}
 	s.mu.Unlock()
-	if found == nil {
-		s.notFound(w, "Interaction")
-		return
-	}
-	s.ok(w, http.StatusOK, out)
+	s.answer(w, "Interaction", found != nil, out)
 }
 
 // asUserSet is POST /prospect/{id}/as-user/archive and /label.
@@ -1357,11 +1342,7 @@ func (s *Server) unsubscribe(w http.ResponseWriter, id string) {
 		}
 	}
 	s.mu.Unlock()
-	if found == nil {
-		s.notFound(w, "Subscription")
-		return
-	}
-	s.ok(w, http.StatusOK, found) // the deleted subscription, as Zenvia answers
+	s.answer(w, "Subscription", found != nil, found) // the deleted subscription, as Zenvia answers
 }
 
 // deliver POSTs v to every subscription of topic, in the background, with
