@@ -7,6 +7,7 @@ import (
 	"net/http"
 
 	"github.com/leadkit/leadkit"
+	"github.com/leadkit/leadkit/internal/jsonx"
 	"github.com/leadkit/leadkit/internal/transport"
 )
 
@@ -72,10 +73,10 @@ func (e *Error) Unwrap() error {
 
 // errorBody covers both error shapes.
 type errorBody struct {
-	Error    json.RawMessage `json:"error"`
-	Erro     json.RawMessage `json:"Erro"`
-	Mensagem json.RawMessage `json:"Mensagem"`
-	Message  json.RawMessage `json:"message"`
+	Error    jsonx.Text `json:"error"`
+	Erro     jsonx.Text `json:"Erro"`
+	Mensagem jsonx.Text `json:"Mensagem"` // an object in some PHP answers: kept as its JSON
+	Message  jsonx.Text `json:"message"`
 }
 
 // parseErrorBody returns the code and message of a Zen error body, and
@@ -85,26 +86,15 @@ func parseErrorBody(body []byte) (code, msg string, ok bool) {
 	if json.Unmarshal(body, &eb) != nil {
 		return "", "", false
 	}
-	code = rawText(eb.Erro)
-	msg = rawText(eb.Mensagem)
+	code = string(eb.Erro)
+	msg = string(eb.Mensagem)
 	if msg == "" {
-		msg = rawText(eb.Error)
+		msg = string(eb.Error)
 	}
 	if msg == "" {
-		msg = rawText(eb.Message)
+		msg = string(eb.Message)
 	}
 	return code, msg, code != "" || msg != ""
-}
-
-func rawText(raw json.RawMessage) string {
-	if len(raw) == 0 {
-		return ""
-	}
-	var s string
-	if json.Unmarshal(raw, &s) == nil {
-		return s
-	}
-	return string(raw)
 }
 
 func decodeError(resp *transport.Response, base *leadkit.ResponseError) error {
