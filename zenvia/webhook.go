@@ -162,7 +162,7 @@ func NewWebhookHandler(secret string, fn func(context.Context, Event) error, opt
 			o(&cfg)
 		}
 	}
-	h := &webhookHandler{cfg: cfg, fn: fn, seen: map[[32]byte]seenEntry{}}
+	h := &webhookHandler{cfg: cfg, fn: fn, seen: map[[32]byte]seenEntry{}, red: transport.NewRedactor(secret)}
 	if cfg.async > 0 && fn != nil {
 		h.queue = make(chan queued, cfg.async)
 		go h.work()
@@ -177,6 +177,9 @@ func NewWebhookHandler(secret string, fn func(context.Context, Event) error, opt
 type webhookHandler struct {
 	cfg    webhookConfig
 	secret []byte // sha256 of the secret; nil refuses everything
+	// red masks the secret (in every form, under any parameter name) and
+	// the known credential patterns in what the handler logs.
+	red *transport.Redactor
 	fn     func(context.Context, Event) error
 	queue  chan queued // asynchronous mode
 
@@ -282,7 +285,7 @@ func (h *webhookHandler) work() {
 				ok = false
 				if l := h.cfg.logger; l != nil {
 					l.LogAttrs(context.Background(), slog.LevelError, "zenvia webhook event failed after it was acknowledged",
-						slog.String("topic", ev.Topic), slog.String("error", err.Error()))
+						slog.String("topic", ev.Topic), slog.String("error", h.red.Redact(err.Error())))
 				}
 			}
 		}
@@ -297,7 +300,7 @@ func (h *webhookHandler) work() {
 // refuseBody is refuse with an excerpt of the body in the log line.
 func (h *webhookHandler) refuseBody(w http.ResponseWriter, r *http.Request, status int, reason string, err error, body []byte) {
 	if l := h.cfg.logger; l != nil {
-		b := transport.RedactPatterns(string(body))
+		b := h.red.Redact(string(body))
 		if len(b) > 1024 {
 			b = strings.ToValidUTF8(b[:1024], "") + "…"
 		}
@@ -384,7 +387,7 @@ func (h *webhookHandler) refuse(w http.ResponseWriter, r *http.Request, status i
 			slog.String("remote", r.RemoteAddr),
 		}
 		if err != nil {
-			attrs = append(attrs, slog.String("error", err.Error()))
+			attrs = append(attrs, slog.String("error", h.red.Redact(err.Error())))
 		}
 		l.LogAttrs(r.Context(), slog.LevelWarn, "zenvia webhook refused", attrs...)
 	}
