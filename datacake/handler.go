@@ -16,6 +16,7 @@ import (
 
 	"github.com/leadkit/leadkit"
 	"github.com/leadkit/leadkit/internal/jsonx"
+	"github.com/leadkit/leadkit/internal/transport"
 )
 
 // ERP is the contract seen from the ERP's side: implement it over your
@@ -167,6 +168,9 @@ func WithHandlerErrorDetails() HandlerOption {
 type handler struct {
 	erp    ERP
 	digest [sha256.Size]byte
+	// red masks the token (in every form) and the known credential
+	// patterns in what the handler logs and answers.
+	red    *transport.Redactor
 	cfg    handlerConfig
 	routes routeTable
 }
@@ -200,7 +204,7 @@ type handler struct {
 //		MaxHeaderBytes:    64 << 10,
 //	}
 func NewHandler(erp ERP, token string, opts ...HandlerOption) http.Handler {
-	h := &handler{erp: erp, cfg: handlerConfig{
+	h := &handler{erp: erp, red: transport.NewRedactor(token), cfg: handlerConfig{
 		headerName: "Authorization", scheme: "Bearer",
 		maxBody: DefaultMaxRequestBytes, maxUpload: DefaultMaxUploadBytes, maxFile: DefaultMaxFileBytes,
 	}}
@@ -248,7 +252,7 @@ func (h *handler) writeJSON(w http.ResponseWriter, status int, v any) {
 
 func (h *handler) log(msg string, err error) {
 	if h.cfg.logger != nil {
-		h.cfg.logger.Debug("datacake handler: "+msg, slog.String("error", err.Error()))
+		h.cfg.logger.Debug("datacake handler: "+msg, slog.String("error", h.red.Redact(err.Error())))
 	}
 }
 
@@ -280,7 +284,7 @@ func (h *handler) writeError(w http.ResponseWriter, err error) {
 	if he.status != http.StatusInternalServerError {
 		h.log("refused", he)
 	}
-	h.writeJSON(w, he.status, map[string]string{"error": he.msg})
+	h.writeJSON(w, he.status, map[string]string{"error": h.red.Redact(he.msg)})
 }
 
 func (h *handler) authorized(r *http.Request) bool {

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -212,6 +213,26 @@ func TestHandlerERPFailures(t *testing.T) {
 	w = do(datacake.NewHandler(erp, handlerToken), call{"GET", "/produtos", "", nil})
 	require.Equal(t, 500, w.Code)
 	assert.Equal(t, "internal error", errorText(t, w))
+}
+
+// TestHandlerERPErrorQuotingTheToken: an ERP that proxies to another
+// service can fail with an error that quotes the request, token included.
+// The handler masks its own token in the log and in a detailed 500.
+func TestHandlerERPErrorQuotingTheToken(t *testing.T) {
+	t.Parallel()
+	var logs bytes.Buffer
+	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	erp := &failingERP{MemoryERP: datacaketest.NewMemoryERP(1, 5),
+		err: errors.New("upstream refused GET /produtos with Authorization=Bearer " + handlerToken + " (" + url.QueryEscape(handlerToken) + ")")}
+	h := datacake.NewHandler(erp, handlerToken, datacake.WithHandlerLogger(logger), datacake.WithHandlerErrorDetails())
+	w := do(h, call{"GET", "/produtos", "", nil})
+	require.Equal(t, 500, w.Code)
+	require.Contains(t, errorText(t, w), "upstream refused", "the detail is shown, so the scan means something")
+	require.Contains(t, logs.String(), "upstream refused")
+	for _, text := range []string{w.Body.String(), logs.String()} {
+		assert.NotContains(t, text, handlerToken)
+		assert.NotContains(t, text, "3b1f")
+	}
 }
 
 func TestHandlerNilAnswers(t *testing.T) {

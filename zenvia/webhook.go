@@ -179,9 +179,9 @@ type webhookHandler struct {
 	secret []byte // sha256 of the secret; nil refuses everything
 	// red masks the secret (in every form, under any parameter name) and
 	// the known credential patterns in what the handler logs.
-	red *transport.Redactor
-	fn     func(context.Context, Event) error
-	queue  chan queued // asynchronous mode
+	red   *transport.Redactor
+	fn    func(context.Context, Event) error
+	queue chan queued // asynchronous mode
 
 	mu    sync.Mutex
 	seen  map[[32]byte]seenEntry
