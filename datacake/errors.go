@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strings"
 
 	"github.com/leadkit/leadkit"
 	"github.com/leadkit/leadkit/internal/jsonx"
@@ -109,8 +108,6 @@ func decodeError(resp *transport.Response, base *leadkit.ResponseError) error {
 			}
 		}
 	}
-	if len(e.Message) > 512 {
-		e.Message = strings.ToValidUTF8(e.Message[:512], "") + "…"
-	}
+	e.Message = transport.Clip(e.Message, 512)
 	return e
 }

@@ -333,10 +333,7 @@ func (s *Server) log(r *http.Request, body []byte) int {
 	}
 	// Mask first, cut after: a secret straddling the cut must not leave
 	// its start in the log.
-	b := red.Redact(string(body))
-	if len(b) > 4096 {
-		b = strings.ToValidUTF8(b[:4096], "") + "…"
-	}
+	b := red.Excerpt(string(body), 4096)
 	req := Request{
 		Time: time.Now(), Method: r.Method, Path: r.URL.Path,
 		Query: red.Redact(r.URL.RawQuery), Header: hdr, Body: b,

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/leadkit/leadkit"
 	"github.com/leadkit/leadkit/internal/jsonx"
@@ -181,18 +180,5 @@ func rawText(raw json.RawMessage) string {
 	return ""
 }
 
-// message masks the client's secrets in msg and then clips it: masking
-// always comes first, or a secret straddling the cut would leave its start.
-func (c *Client) message(msg string) string { return clip(c.hc.Redactor().Redact(msg)) }
-
-func clip(s string) string {
-	s = strings.ToValidUTF8(s, "\uFFFD")
-	if len(s) <= maxMessage {
-		return s
-	}
-	cut := maxMessage
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
-	}
-	return s[:cut] + "…"
-}
+// message masks the client's secrets in msg and then clips it.
+func (c *Client) message(msg string) string { return c.hc.Redactor().Excerpt(msg, maxMessage) }

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/leadkit/leadkit/internal/transport"
 )
 
 func addTestdata(f *testing.F) {
@@ -78,7 +80,7 @@ func FuzzClientLeadID(f *testing.F) {
 func FuzzErrorMessage(f *testing.F) {
 	addTestdata(f)
 	f.Fuzz(func(t *testing.T, body []byte) {
-		msg := clip(errorMessage(body))
+		msg := transport.Clip(errorMessage(body), maxMessage)
 		if len(msg) > maxMessage+len("…") {
 			t.Fatalf("message of %d bytes", len(msg))
 		}

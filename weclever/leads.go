@@ -177,7 +177,7 @@ func IntClientLeadID(n int64) ClientLeadID {
 // not a JSON number is an error.
 func NumberClientLeadID(literal string) (ClientLeadID, error) {
 	if !isJSONNumber(literal) {
-		return ClientLeadID{}, leadkit.Invalid("client_lead_id", "%q is not a JSON number", clip(literal))
+		return ClientLeadID{}, leadkit.Invalid("client_lead_id", "%q is not a JSON number", transport.Clip(literal, maxMessage))
 	}
 	return ClientLeadID{kind: ClientLeadIDNumber, text: literal}, nil
 }
@@ -242,7 +242,7 @@ func (id *ClientLeadID) UnmarshalJSON(b []byte) error {
 		*id = ClientLeadID{kind: ClientLeadIDNumber, text: string(b)}
 		return nil
 	}
-	return errors.New("weclever: client_lead_id must be a string, a number or null, got " + strconv.Quote(clip(string(b))))
+	return errors.New("weclever: client_lead_id must be a string, a number or null, got " + strconv.Quote(transport.Clip(string(b), maxMessage)))
 }
 
 // isJSONNumber reports whether s is exactly one JSON number literal.

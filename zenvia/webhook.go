@@ -300,10 +300,7 @@ func (h *webhookHandler) work() {
 // refuseBody is refuse with an excerpt of the body in the log line.
 func (h *webhookHandler) refuseBody(w http.ResponseWriter, r *http.Request, status int, reason string, err error, body []byte) {
 	if l := h.cfg.logger; l != nil {
-		b := h.red.Redact(string(body))
-		if len(b) > 1024 {
-			b = strings.ToValidUTF8(b[:1024], "") + "…"
-		}
+		b := h.red.Excerpt(string(body), 1024)
 		l.LogAttrs(r.Context(), slog.LevelWarn, "zenvia webhook body not understood", slog.String("body", b))
 	}
 	h.refuse(w, r, status, reason, err)

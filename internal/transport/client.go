@@ -331,12 +331,11 @@ func (c *Client) excerpt(body []byte) string {
 	if len(w) > excerptLen+redactMargin {
 		w = w[:excerptLen+redactMargin]
 	}
-	// Redact first, cut after.
-	s := c.redactor.Redact(string(w))
-	if len(s) > excerptLen || len(w) < len(body) {
-		s = s[:min(len(s), excerptLen)] + "…"
+	s := c.redactor.Excerpt(string(w), excerptLen)
+	if len(w) < len(body) && !strings.HasSuffix(s, "…") {
+		s += "…"
 	}
-	return strings.ToValidUTF8(s, "\uFFFD")
+	return s
 }
 
 // redactErr returns err masked at every level of its chain (nil stays nil).

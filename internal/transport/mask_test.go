@@ -277,3 +277,20 @@ func TestTokenWithWhiteSpace(t *testing.T) {
 	_, err := ts.Token(context.Background())
 	assert.ErrorIs(t, err, errBadToken)
 }
+
+// TestExcerptMasksBeforeItClips: the one place that cuts outside text. A
+// secret straddling the cut is masked whole (no start left behind), the cut
+// falls on a rune boundary, and invalid UTF-8 is replaced.
+func TestExcerptMasksBeforeItClips(t *testing.T) {
+	const secret = "clipCANARY+9/Zq=&x"
+	r := NewRedactor(secret)
+	text := strings.Repeat("a", 10) + secret + strings.Repeat("b", 40)
+	got := r.Excerpt(text, 15) // the cut falls inside the secret
+	assert.NotContains(t, got, "clipCA")
+	assert.Equal(t, strings.Repeat("a", 10)+"REDAC…", got)
+
+	assert.Equal(t, "ab…", Clip("abж", 3), "no half rune")
+	assert.Equal(t, "abж", Clip("abж", 4))
+	assert.Equal(t, "a\uFFFDb", Clip("a\xffb", 10))
+	assert.Equal(t, "…", Clip("abc", 0))
+}

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"unicode/utf16"
+	"unicode/utf8"
 )
 
 // Mask replaces every secret in redacted text.
@@ -200,6 +201,27 @@ func jsonEscape(s string, slash, html, ascii, upper bool) string {
 		}
 	}
 	return b.String()
+}
+
+// Excerpt returns s masked and then clipped to at most n bytes (see Clip).
+// Every excerpt of outside text (error bodies, logged requests and payloads)
+// goes through it: masking must come first, or a secret straddling the cut
+// would leave its start behind.
+func (r *Redactor) Excerpt(s string, n int) string { return Clip(r.Redact(s), n) }
+
+// Clip returns s as valid UTF-8, cut to at most n bytes on a rune boundary
+// with "…" appended when it was longer. It does not mask: clip text that is
+// already masked, or use Redactor.Excerpt.
+func Clip(s string, n int) string {
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	if len(s) <= n {
+		return s
+	}
+	cut := max(n, 0)
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
 }
 
 // Redact returns s with every secret masked.
