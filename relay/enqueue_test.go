@@ -1,0 +1,280 @@
+package relay_test
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/leadkit/leadkit"
+	"github.com/leadkit/leadkit/datacake"
+	"github.com/leadkit/leadkit/leadkittest"
+	"github.com/leadkit/leadkit/relay"
+	"github.com/leadkit/leadkit/salesman"
+	"github.com/leadkit/leadkit/zen"
+)
+
+func TestUniqueKeys(t *testing.T) {
+	eachBackend(t, func(t *testing.T, b backend) {
+		r := open(t, b)
+		ctx := context.Background()
+		k, err := r.Enqueue(ctx, salesmanLead(1))
+		require.NoError(t, err)
+		assert.True(t, strings.HasPrefix(k, "salesman:"), k)
+		_, err = r.Enqueue(ctx, salesmanLead(1))
+		assert.ErrorIs(t, err, relay.ErrDuplicate, "same content, same derived key")
+
+		j := salesmanLead(2)
+		j.Key = "order-42"
+		k, err = r.Enqueue(ctx, j)
+		require.NoError(t, err)
+		assert.Equal(t, "order-42", k)
+		j2 := zenLead(3)
+		j2.Key = "order-42"
+		_, err = r.Enqueue(ctx, j2)
+		assert.ErrorIs(t, err, relay.ErrDuplicate, "a caller's key is one key whatever the vendor")
+
+		// Concurrent enqueues of one key: exactly one wins.
+		var wg sync.WaitGroup
+		var mu sync.Mutex
+		wins := 0
+		for range 8 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				_, err := r.Enqueue(ctx, salesmanLead(99))
+				mu.Lock()
+				defer mu.Unlock()
+				if err == nil {
+					wins++
+				} else {
+					assert.ErrorIs(t, err, relay.ErrDuplicate)
+				}
+			}()
+		}
+		wg.Wait()
+		assert.Equal(t, 1, wins)
+		s, err := r.Stats(ctx, "")
+		require.NoError(t, err)
+		assert.Equal(t, 3, s.Queued)
+	})
+}
+
+// A bad job is refused at Enqueue with the field named; nothing is stored.
+func TestEnqueueRefusesBadInput(t *testing.T) {
+	r := open(t, sqliteBackend(t))
+	ctx := context.Background()
+	for name, c := range map[string]struct {
+		job   relay.Job
+		field string
+	}{
+		"nil lead":           {relay.SalesmanLead{}, "Lead"},
+		"no title":           {relay.SalesmanLead{Lead: &salesman.NewLead{Email: "a@b.ru"}}, "Lead.Title"},
+		"nothing to find by": {relay.SalesmanLead{Lead: &salesman.NewLead{Title: "x"}}, "Lead.Email"},
+		"zen edit":           {relay.ZenLead{Lead: &zen.LeadEntry{Action: zen.ActionEdit, IntegrationCode: "x"}}, "Lead.Action"},
+		"zen bad e-mail":     {relay.ZenLead{Lead: &zen.LeadEntry{Name: "a", Email: "not-an-email"}}, "email"},
+		"zenvia industry":    {relay.ZenviaLead{Lead: zenviaLead(1).Lead}, "Industry"},
+		"datacake file":      {relay.DatacakeProspect{Prospect: datacakeProspect(1).Prospect, Files: []datacake.File{{Name: "x.exe", Data: []byte("MZ\x90")}}}, "Files[0].Data"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, err := r.Enqueue(ctx, c.job)
+			var ie *leadkit.InputError
+			require.ErrorAs(t, err, &ie)
+			assert.Equal(t, c.field, ie.Field)
+		})
+	}
+	_, err := r.Enqueue(ctx, nil)
+	assert.ErrorIs(t, err, leadkit.ErrInvalidInput)
+	s, err := r.Stats(ctx, "")
+	require.NoError(t, err)
+	assert.Equal(t, 0, s.Total())
+}
+
+// EnqueueTx: the lead is delivered if and only if the caller's transaction
+// commits.
+func TestEnqueueTxOutbox(t *testing.T) {
+	eachBackend(t, func(t *testing.T, b backend) {
+		sb := startSandboxes(t, nil)
+		r := open(t, b)
+		ctx := context.Background()
+		var rolled, committed string
+		var err error
+		switch b.name {
+		case "sqlite":
+			db := r.DB()
+			_, err = db.ExecContext(ctx, `CREATE TABLE orders (id INTEGER PRIMARY KEY, lead TEXT)`)
+			require.NoError(t, err)
+			for _, commit := range []bool{false, true} {
+				tx, err := db.BeginTx(ctx, nil)
+				require.NoError(t, err)
+				_, err = tx.ExecContext(ctx, `INSERT INTO orders (lead) VALUES ('x')`)
+				require.NoError(t, err)
+				k, err := r.EnqueueTx(ctx, tx, salesmanLead(map[bool]int{false: 1, true: 2}[commit]))
+				require.NoError(t, err)
+				if commit {
+					committed = k
+					require.NoError(t, tx.Commit())
+				} else {
+					rolled = k
+					require.NoError(t, tx.Rollback())
+				}
+			}
+			_, err = r.EnqueueTx(ctx, &pgxTxStandIn{}, salesmanLead(3))
+			assert.ErrorIs(t, err, leadkit.ErrInvalidInput, "a transaction of the other database")
+		case "postgres":
+			pool := r.Pool()
+			for _, commit := range []bool{false, true} {
+				tx, err := pool.Begin(ctx)
+				require.NoError(t, err)
+				k, err := r.EnqueueTx(ctx, tx, salesmanLead(map[bool]int{false: 1, true: 2}[commit]))
+				require.NoError(t, err)
+				if commit {
+					committed = k
+					require.NoError(t, tx.Commit(ctx))
+				} else {
+					rolled = k
+					require.NoError(t, tx.Rollback(ctx))
+				}
+			}
+			_, err = r.EnqueueTx(ctx, &sql.Tx{}, salesmanLead(3))
+			assert.ErrorIs(t, err, leadkit.ErrInvalidInput, "a transaction of the other database")
+		}
+		_, err = r.Status(ctx, rolled)
+		assert.ErrorIs(t, err, relay.ErrUnknownKey)
+		require.NoError(t, r.Start(ctx, clientsFor(t, sb.urls, nil, nil)))
+		waitFor(t, r, 30*time.Second, settled(1))
+		d, err := r.Status(ctx, committed)
+		require.NoError(t, err)
+		assert.Equal(t, relay.StateDelivered, d.State)
+		assert.Equal(t, 1, sb.salesman.Count(http.MethodPost, ""), "the rolled-back lead was never sent")
+		// The rolled-back key is free again.
+		_, err = r.Enqueue(ctx, salesmanLead(1))
+		assert.NoError(t, err)
+	})
+}
+
+type pgxTxStandIn struct{ pgx.Tx }
+
+// Failures the vendor proves: a refusal is recorded and not retried; 503
+// and 429 are retried (429 after its Retry-After).
+func TestFailuresTheVendorProves(t *testing.T) {
+	eachBackend(t, func(t *testing.T, b backend) {
+		sb := startSandboxes(t, nil)
+		r := open(t, b)
+		ctx := context.Background()
+		sb.zenvia.Fail(leadkittest.Fault{Method: http.MethodPost, Path: "/lead", Status: http.StatusUnprocessableEntity,
+			Body: `{"code":"INVALID","message":"phone rejected by the vendor"}`, Header: http.Header{"Content-Type": {"application/json"}}})
+		refused, err := r.Enqueue(ctx, zenviaLead(1))
+		require.NoError(t, err)
+		require.NoError(t, r.Start(ctx, clientsFor(t, sb.urls, nil, nil)))
+		waitFor(t, r, 30*time.Second, settled(1))
+		d, err := r.Status(ctx, refused)
+		require.NoError(t, err)
+		assert.Equal(t, relay.StateFailed, d.State)
+		assert.Contains(t, d.LastError, "phone rejected by the vendor")
+		assert.Equal(t, 1, sb.zenvia.Count(http.MethodPost, "/lead"))
+
+		sb.salesman.Fail(leadkittest.Fault{Method: http.MethodPost, Status: http.StatusServiceUnavailable, Times: 4})
+		sb.salesman.Fail(leadkittest.Fault{Method: http.MethodPost, Status: http.StatusTooManyRequests, Header: http.Header{"Retry-After": {"1"}}})
+		start := time.Now()
+		k, err := r.Enqueue(ctx, salesmanLead(5))
+		require.NoError(t, err)
+		waitFor(t, r, 30*time.Second, settled(2))
+		d, err = r.Status(ctx, k)
+		require.NoError(t, err)
+		assert.Equal(t, relay.StateDelivered, d.State, "%+v", d)
+		assert.False(t, d.Reconciled)
+		assert.GreaterOrEqual(t, time.Since(start), time.Second, "429's Retry-After honoured")
+		assert.Equal(t, 6, sb.salesman.Count(http.MethodPost, ""), "4×503, 429, then the lead")
+		// Resend a refused lead once the cause is fixed.
+		require.NoError(t, r.Resend(ctx, refused))
+		waitFor(t, r, 30*time.Second, func(s relay.Stats) bool { return s.Delivered == 2 })
+	})
+}
+
+// Zen's window is shared through the database: two relays (two replicas)
+// get one call per window between them.
+func TestZenLimiterShared(t *testing.T) {
+	eachBackend(t, func(t *testing.T, b backend) {
+		r1 := open(t, b)
+		r2 := r1
+		if b.name == "postgres" { // a second replica on the same schema
+			r2 = open(t, b)
+		}
+		ctx := context.Background()
+		l1, l2 := r1.ZenLimiter(), r2.ZenLimiter()
+		var allowed int
+		var mu sync.Mutex
+		var wg sync.WaitGroup
+		for i := range 20 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				l := l1
+				if i%2 == 1 {
+					l = l2
+				}
+				d, err := l.Allow(ctx, "archive:abc", time.Hour)
+				assert.NoError(t, err)
+				if d == 0 {
+					mu.Lock()
+					allowed++
+					mu.Unlock()
+				} else {
+					assert.InDelta(t, time.Hour.Seconds(), d.Seconds(), 60)
+				}
+			}()
+		}
+		wg.Wait()
+		assert.Equal(t, 1, allowed)
+		d, err := l1.Allow(ctx, "other", 50*time.Millisecond)
+		require.NoError(t, err)
+		assert.Zero(t, d)
+		time.Sleep(80 * time.Millisecond)
+		d, err = l2.Allow(ctx, "other", 50*time.Millisecond)
+		require.NoError(t, err)
+		assert.Zero(t, d, "the window passed")
+	})
+}
+
+// No credential reaches the relay's log lines or its records, even when the
+// vendor's answers quote it.
+func TestNoSecretInLogsOrRecords(t *testing.T) {
+	sb := startSandboxes(t, nil)
+	var logs bytes.Buffer
+	lg := slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	r := open(t, sqliteBackend(t), relay.WithLogger(lg))
+	ctx := context.Background()
+	echo := `{"error":"bad key ` + sbSalesmanKey + `","token":"` + sbZenToken + `"}`
+	sb.salesman.Fail(leadkittest.Fault{Method: http.MethodPost, Status: http.StatusBadGateway, Body: echo, AfterVendor: true})
+	sb.zen.Fail(leadkittest.Fault{Method: http.MethodPost, Status: http.StatusBadRequest, Body: `{"message":"token ` + sbZenToken + ` refused"}`})
+	sb.datacake.Fail(leadkittest.Fault{Method: http.MethodPost, Status: http.StatusInternalServerError, Body: `{"erro":"` + sbDatacakeToken + `"}`, AfterVendor: true})
+	keys := []string{}
+	for _, j := range []relay.Job{salesmanLead(1), zenLead(1), datacakeProspect(1)} {
+		k, err := r.Enqueue(ctx, j)
+		require.NoError(t, err)
+		keys = append(keys, k)
+	}
+	require.NoError(t, r.Start(ctx, clientsFor(t, sb.urls, nil, lg)))
+	waitFor(t, r, 30*time.Second, settled(3))
+	var records strings.Builder
+	for _, k := range keys {
+		d, err := r.Status(ctx, k)
+		require.NoError(t, err)
+		records.WriteString(d.LastError + d.Review + string(d.Job))
+	}
+	require.Contains(t, logs.String(), "relay: attempt")
+	for _, secret := range []string{sbSalesmanKey, sbZenToken, sbZenviaKey, sbDatacakeToken} {
+		assert.NotContains(t, logs.String(), secret)
+		assert.NotContains(t, records.String(), secret)
+	}
+}

@@ -1,0 +1,187 @@
+package relay
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/leadkit/leadkit"
+)
+
+// Option configures Open.
+type Option func(*config) error
+
+type config struct {
+	schema      string
+	logger      *slog.Logger
+	workers     int
+	poolSize    int
+	jobTimeout  time.Duration
+	rescueAfter time.Duration
+	maxAttempts int
+	maxBackoff  time.Duration
+	poll        time.Duration
+	settle      map[Vendor]time.Duration
+}
+
+func defaults() config {
+	return config{
+		logger:      slog.New(slog.DiscardHandler),
+		workers:     4,
+		jobTimeout:  2 * time.Minute,
+		maxAttempts: 500,
+		maxBackoff:  10 * time.Minute,
+		poll:        time.Second,
+		settle: map[Vendor]time.Duration{
+			VendorSalesman: time.Minute, VendorZenvia: 2 * time.Minute, VendorZen: 10 * time.Minute, VendorDatacake: 0,
+		},
+	}
+}
+
+func invalid(field, format string, args ...any) error { return leadkit.Invalid(field, format, args...) }
+
+// WithSchema puts River's tables and the relay's in this PostgreSQL schema
+// (created when missing), so several relays, or a relay and tests, share one
+// database. Lower-case letters, digits and underscores.
+func WithSchema(name string) Option {
+	return func(c *config) error {
+		if !schemaName.MatchString(name) {
+			return invalid("Schema", "must be lower-case letters, digits and underscores, starting with a letter")
+		}
+		c.schema = name
+		return nil
+	}
+}
+
+// WithLogger receives one line per delivery attempt (key, vendor, attempt,
+// outcome) and River's warnings. Leads' contents and credentials are never
+// logged. The default discards.
+func WithLogger(l *slog.Logger) Option {
+	return func(c *config) error {
+		if l == nil {
+			return invalid("Logger", "must not be nil")
+		}
+		c.logger = l
+		return nil
+	}
+}
+
+// WithWorkers sets how many jobs one process works at once (default 4).
+func WithWorkers(n int) Option {
+	return func(c *config) error {
+		if n < 1 || n > 10000 {
+			return invalid("Workers", "must be between 1 and 10000")
+		}
+		c.workers = n
+		return nil
+	}
+}
+
+// WithPoolSize caps the PostgreSQL connections of this process (pgx's
+// default: the larger of 4 and the number of CPUs).
+func WithPoolSize(n int) Option {
+	return func(c *config) error {
+		if n < 1 {
+			return invalid("PoolSize", "must be at least 1")
+		}
+		c.poolSize = n
+		return nil
+	}
+}
+
+// WithJobTimeout bounds one delivery attempt, lookups included (default 2
+// minutes). A process that dies mid-attempt leaves its jobs to be rescued
+// by another after WithRescueAfter.
+func WithJobTimeout(d time.Duration) Option {
+	return func(c *config) error {
+		if d < time.Second {
+			return invalid("JobTimeout", "must be at least a second")
+		}
+		c.jobTimeout = d
+		return nil
+	}
+}
+
+// WithRescueAfter sets how long a job may stay "running" before another
+// process takes it over, for when the process working it died (default: the
+// job timeout plus a minute). It must exceed the job timeout: a job still
+// worked by a live process is never taken over.
+func WithRescueAfter(d time.Duration) Option {
+	return func(c *config) error {
+		if d <= 0 {
+			return invalid("RescueAfter", "must be positive")
+		}
+		c.rescueAfter = d
+		return nil
+	}
+}
+
+// WithRetries sets how many attempts a lead gets while the vendor fails in
+// ways that prove it was not delivered (503, connection refused), and the
+// longest wait between two (defaults: 500 attempts, 10 minutes apart at
+// most: about three days). Rate limits and reconciliation waits do not
+// count. A lead out of attempts is kept as Failed; Resend starts it again.
+func WithRetries(maxAttempts int, maxBackoff time.Duration) Option {
+	return func(c *config) error {
+		if maxAttempts < 1 {
+			return invalid("MaxAttempts", "must be at least 1")
+		}
+		if maxBackoff < 10*time.Millisecond {
+			return invalid("MaxBackoff", "must be at least 10ms")
+		}
+		c.maxAttempts, c.maxBackoff = maxAttempts, maxBackoff
+		return nil
+	}
+}
+
+// WithPollInterval sets how often an idle worker looks for new jobs
+// (default 1s; PostgreSQL workers are also woken by LISTEN/NOTIFY).
+func WithPollInterval(d time.Duration) Option {
+	return func(c *config) error {
+		if d < time.Millisecond {
+			return invalid("PollInterval", "must be at least 1ms")
+		}
+		c.poll = d
+		return nil
+	}
+}
+
+// WithSettle sets how long after an attempt whose outcome is unknown the
+// relay waits before asking the vendor whether the lead arrived, so that a
+// lead still in the vendor's pipeline is not taken for absent. Defaults:
+// SalesMan 1 minute, Zenvia 2 minutes (leads may be queued, 202), Zen 10
+// minutes (its archive lists a lead once it is distributed).
+func WithSettle(v Vendor, d time.Duration) Option {
+	return func(c *config) error {
+		if _, ok := c.settle[v]; !ok {
+			return invalid("Vendor", "unknown vendor %q", string(v))
+		}
+		if d < 0 {
+			return invalid("Settle", "must not be negative")
+		}
+		c.settle[v] = d
+		return nil
+	}
+}
+
+// riverLogger passes River's warnings and errors on, not its chatter.
+func riverLogger(l *slog.Logger) *slog.Logger {
+	return slog.New(levelFloor{l.Handler(), slog.LevelWarn})
+}
+
+type levelFloor struct {
+	slog.Handler
+	min slog.Level
+}
+
+func (h levelFloor) Enabled(ctx context.Context, l slog.Level) bool {
+	return l >= h.min && h.Handler.Enabled(ctx, l)
+}
+
+func (h levelFloor) WithAttrs(a []slog.Attr) slog.Handler {
+	return levelFloor{h.Handler.WithAttrs(a), h.min}
+}
+
+func (h levelFloor) WithGroup(name string) slog.Handler {
+	return levelFloor{h.Handler.WithGroup(name), h.min}
+}

@@ -1,0 +1,343 @@
+package relay
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+	"github.com/riverqueue/river/riverdriver/riversqlite"
+	"github.com/riverqueue/river/rivermigrate"
+	"github.com/riverqueue/river/rivertype"
+	_ "modernc.org/sqlite" // the pure-Go SQLite driver, registered as "sqlite"
+)
+
+// Queue is the River queue the relay's jobs go to, so that a relay can share
+// a River schema with the application's own jobs.
+const Queue = "leadkit_relay"
+
+// Relay is a durable queue of leads in front of the vendor clients. Open it
+// on every process that enqueues; call Start on the processes that deliver.
+// A Relay is safe for concurrent use.
+type Relay struct {
+	cfg    config
+	dial   dialect
+	eng    engine
+	sqlDB  *sql.DB
+	pool   *pgxpool.Pool
+	log    *slog.Logger
+	closed bool
+}
+
+// Open opens (creating it when needed) the relay's database and brings its
+// schema up to date with River's migrator and the relay's own tables.
+//
+// dsn is either a SQLite file, "sqlite:///var/lib/app/relay.db" (absolute),
+// "sqlite://relay.db" (relative) or "sqlite::memory:" (one process, gone on
+// Close), or a PostgreSQL URL, "postgres://user@host:5432/db?sslmode=disable",
+// which any number of replicas can share.
+func Open(ctx context.Context, dsn string, opts ...Option) (*Relay, error) {
+	if ctx == nil {
+		return nil, invalid("ctx", "must not be nil")
+	}
+	cfg := defaults()
+	for i, o := range opts {
+		if o == nil {
+			return nil, invalid(fmt.Sprintf("opts[%d]", i), "must not be nil")
+		}
+		if err := o(&cfg); err != nil {
+			return nil, err
+		}
+	}
+	r := &Relay{cfg: cfg, log: cfg.logger}
+	var err error
+	switch {
+	case strings.HasPrefix(dsn, "sqlite:"):
+		err = r.openSQLite(ctx, strings.TrimPrefix(strings.TrimPrefix(dsn, "sqlite:"), "//"))
+	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
+		err = r.openPostgres(ctx, dsn)
+	default:
+		return nil, invalid("dsn", "must start with sqlite: or postgres://")
+	}
+	if err != nil {
+		r.Close()
+		return nil, err
+	}
+	return r, nil
+}
+
+func (r *Relay) openSQLite(ctx context.Context, path string) error {
+	if path == "" {
+		return invalid("dsn", "names no SQLite file (use sqlite::memory: for a database of one process)")
+	}
+	if r.cfg.schema != "" {
+		return invalid("Schema", "is for PostgreSQL; a SQLite relay has its own file")
+	}
+	q := url.Values{}
+	q.Add("_pragma", "busy_timeout(30000)")
+	q.Add("_pragma", "foreign_keys(1)")
+	if path != ":memory:" {
+		q.Add("_pragma", "journal_mode(WAL)")
+		q.Add("_pragma", "synchronous(NORMAL)")
+	}
+	q.Add("_txlock", "immediate")
+	db, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+	if err != nil {
+		return fmt.Errorf("relay: open SQLite %s: %w", path, err)
+	}
+	// SQLite allows one writer at a time; River's own advice is one
+	// connection per process, which also serialises the relay's writes.
+	db.SetMaxOpenConns(1)
+	r.sqlDB = db
+	r.dial = dialect{sqlite: true}
+	drv := riversqlite.New(db)
+	r.eng = &riverEngine[*sql.Tx]{
+		drv:   drv,
+		begin: func(ctx context.Context) (*sql.Tx, error) { return db.BeginTx(ctx, nil) },
+		wrap:  func(tx *sql.Tx) store { return sqlStore{tx} },
+		commit: func(ctx context.Context, tx *sql.Tx) error {
+			return tx.Commit()
+		},
+		rollback: func(ctx context.Context, tx *sql.Tx) { _ = tx.Rollback() },
+		cast: func(tx any) (*sql.Tx, bool) {
+			t, ok := tx.(*sql.Tx)
+			return t, ok && t != nil
+		},
+		txName: "*sql.Tx (from Relay.DB)",
+	}
+	r.dial.db = sqlStore{db}
+	return r.migrate(ctx)
+}
+
+var schemaName = regexp.MustCompile(`^[a-z_][a-z0-9_]{0,62}$`)
+
+func (r *Relay) openPostgres(ctx context.Context, dsn string) error {
+	pc, err := pgxpool.ParseConfig(dsn)
+	if err != nil {
+		// pgx's parse errors can quote the DSN, password included.
+		return fmt.Errorf("relay: the PostgreSQL DSN does not parse (check its form; it is not quoted here, as it may hold a password)")
+	}
+	if r.cfg.poolSize > 0 {
+		pc.MaxConns = int32(r.cfg.poolSize)
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, pc)
+	if err != nil {
+		return fmt.Errorf("relay: connect to PostgreSQL: %w", scrubDSN(err, dsn))
+	}
+	r.pool = pool
+	if err := pool.Ping(ctx); err != nil {
+		return fmt.Errorf("relay: connect to PostgreSQL at %s: %w", pc.ConnConfig.Host, scrubDSN(err, dsn))
+	}
+	r.dial = dialect{schema: r.cfg.schema}
+	if r.cfg.schema != "" {
+		if _, err := pool.Exec(ctx, `CREATE SCHEMA IF NOT EXISTS "`+r.cfg.schema+`"`); err != nil {
+			return fmt.Errorf("relay: create schema %s: %w", r.cfg.schema, err)
+		}
+	}
+	drv := riverpgxv5.New(pool)
+	r.eng = &riverEngine[pgx.Tx]{
+		drv:      drv,
+		begin:    func(ctx context.Context) (pgx.Tx, error) { return pool.Begin(ctx) },
+		wrap:     func(tx pgx.Tx) store { return pgStore{tx} },
+		commit:   func(ctx context.Context, tx pgx.Tx) error { return tx.Commit(ctx) },
+		rollback: func(ctx context.Context, tx pgx.Tx) { _ = tx.Rollback(context.WithoutCancel(ctx)) },
+		cast: func(tx any) (pgx.Tx, bool) {
+			t, ok := tx.(pgx.Tx)
+			return t, ok && t != nil
+		},
+		txName: "pgx.Tx",
+	}
+	r.dial.db = pgStore{pool}
+	return r.migrate(ctx)
+}
+
+// scrubDSN keeps a PostgreSQL error from carrying the DSN's password.
+func scrubDSN(err error, dsn string) error {
+	u, perr := url.Parse(dsn)
+	if perr != nil || u.User == nil {
+		return err
+	}
+	pw, ok := u.User.Password()
+	if !ok || pw == "" || !strings.Contains(err.Error(), pw) {
+		return err
+	}
+	return errors.New(strings.ReplaceAll(err.Error(), pw, "***"))
+}
+
+func (r *Relay) migrate(ctx context.Context) error {
+	if err := r.eng.init(ctx, r.cfg); err != nil {
+		return err
+	}
+	for _, stmt := range r.dial.ddl() {
+		if _, err := r.dial.db.exec(ctx, stmt); err != nil {
+			return fmt.Errorf("relay: create the relay's tables: %w", err)
+		}
+	}
+	return nil
+}
+
+// DB is the SQLite database of a relay opened on SQLite (nil on
+// PostgreSQL). Begin the transactions given to EnqueueTx on it: SQLite has
+// one writer, and the relay holds its only connection.
+func (r *Relay) DB() *sql.DB { return r.sqlDB }
+
+// Pool is the PostgreSQL pool of a relay opened on PostgreSQL (nil on
+// SQLite). EnqueueTx takes a pgx.Tx begun on it or on any pool of the same
+// database.
+func (r *Relay) Pool() *pgxpool.Pool { return r.pool }
+
+// Close stops the workers (see Stop) and closes the database.
+func (r *Relay) Close() error {
+	if r.closed {
+		return nil
+	}
+	r.closed = true
+	var err error
+	if r.eng != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), r.cfg.jobTimeout+5*time.Second)
+		err = r.eng.stop(ctx)
+		cancel()
+	}
+	if r.pool != nil {
+		r.pool.Close()
+	}
+	if r.sqlDB != nil {
+		if cerr := r.sqlDB.Close(); err == nil {
+			err = cerr
+		}
+	}
+	return err
+}
+
+// riverEngine is the part of the relay that depends on River's transaction
+// type: pgx.Tx on PostgreSQL, *sql.Tx on SQLite.
+type riverEngine[TTx any] struct {
+	drv      riverdriver.Driver[TTx]
+	begin    func(context.Context) (TTx, error)
+	wrap     func(TTx) store
+	commit   func(context.Context, TTx) error
+	rollback func(context.Context, TTx)
+	cast     func(any) (TTx, bool)
+	txName   string
+
+	inserter *river.Client[TTx]
+	worker   *river.Client[TTx]
+}
+
+type engine interface {
+	init(ctx context.Context, cfg config) error
+	// inTx runs fn in a new transaction, or in the caller's tx when tx is not nil.
+	inTx(ctx context.Context, tx any, fn func(st store, insert func(river.JobArgs, *river.InsertOpts) (*rivertype.JobInsertResult, error)) error) error
+	start(ctx context.Context, cfg *river.Config) error
+	stop(ctx context.Context) error
+	jobGet(ctx context.Context, id int64) (*rivertype.JobRow, error)
+	jobRetry(ctx context.Context, id int64) error
+}
+
+func (e *riverEngine[TTx]) init(ctx context.Context, cfg config) error {
+	m, err := rivermigrate.New(e.drv, &rivermigrate.Config{Schema: cfg.schema, Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		return fmt.Errorf("relay: River migrator: %w", err)
+	}
+	if _, err := m.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
+		return fmt.Errorf("relay: River migrations: %w", err)
+	}
+	c, err := river.NewClient(e.drv, &river.Config{Schema: cfg.schema, Logger: riverLogger(cfg.logger)})
+	if err != nil {
+		return fmt.Errorf("relay: River client: %w", err)
+	}
+	e.inserter = c
+	return nil
+}
+
+func (e *riverEngine[TTx]) inTx(ctx context.Context, tx any, fn func(store, func(river.JobArgs, *river.InsertOpts) (*rivertype.JobInsertResult, error)) error) error {
+	if tx != nil {
+		t, ok := e.cast(tx)
+		if !ok {
+			return invalid("tx", "must be a %s, not %T", e.txName, tx)
+		}
+		return fn(e.wrap(t), func(a river.JobArgs, o *river.InsertOpts) (*rivertype.JobInsertResult, error) {
+			return e.inserter.InsertTx(ctx, t, a, o)
+		})
+	}
+	t, err := e.begin(ctx)
+	if err != nil {
+		return fmt.Errorf("relay: begin: %w", err)
+	}
+	defer e.rollback(ctx, t)
+	err = fn(e.wrap(t), func(a river.JobArgs, o *river.InsertOpts) (*rivertype.JobInsertResult, error) {
+		return e.inserter.InsertTx(ctx, t, a, o)
+	})
+	if err != nil {
+		return err
+	}
+	if err := e.commit(ctx, t); err != nil {
+		return fmt.Errorf("relay: commit: %w", err)
+	}
+	return nil
+}
+
+func (e *riverEngine[TTx]) start(ctx context.Context, cfg *river.Config) error {
+	if e.worker != nil {
+		return errors.New("relay: already started")
+	}
+	c, err := river.NewClient(e.drv, cfg)
+	if err != nil {
+		return fmt.Errorf("relay: River client: %w", err)
+	}
+	if err := c.Start(ctx); err != nil {
+		return fmt.Errorf("relay: start River: %w", err)
+	}
+	e.worker = c
+	return nil
+}
+
+func (e *riverEngine[TTx]) stop(ctx context.Context) error {
+	if e.worker == nil {
+		return nil
+	}
+	err := e.worker.Stop(ctx)
+	if errors.Is(err, context.DeadlineExceeded) {
+		err = e.worker.StopAndCancel(context.Background())
+	}
+	e.worker = nil
+	return err
+}
+
+func (e *riverEngine[TTx]) jobGet(ctx context.Context, id int64) (*rivertype.JobRow, error) {
+	return e.inserter.JobGet(ctx, id)
+}
+
+// jobRetry makes the job of id available again. A job whose attempt just
+// parked it may still read "running" until River records the end of the
+// attempt: retry is asked again until the job is available.
+func (e *riverEngine[TTx]) jobRetry(ctx context.Context, id int64) error {
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		j, err := e.inserter.JobRetry(ctx, id)
+		if err != nil {
+			return err
+		}
+		if j.State != rivertype.JobStateRunning {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("relay: job %d is still running", id)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+}
