@@ -1,7 +1,6 @@
 package relay_test
 
 import (
-	"bytes"
 	"context"
 	"database/sql"
 	"log/slog"
@@ -250,7 +249,7 @@ func TestZenLimiterShared(t *testing.T) {
 // vendor's answers quote it.
 func TestNoSecretInLogsOrRecords(t *testing.T) {
 	sb := startSandboxes(t, nil)
-	var logs bytes.Buffer
+	var logs lockedBuffer
 	lg := slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	r := open(t, sqliteBackend(t), relay.WithLogger(lg))
 	ctx := context.Background()

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"sync"
@@ -56,6 +57,9 @@ func needPostgres(t testing.TB) {
 		pgErr = c.Ping(ctx)
 		c.Close(ctx)
 	})
+	if pgErr != nil && os.Getenv("LEADKIT_REQUIRE_POSTGRES") != "" {
+		t.Fatalf("LEADKIT_REQUIRE_POSTGRES is set and PostgreSQL is not reachable at %s: %v", redactURL(pgURL()), pgErr)
+	}
 	if pgErr != nil {
 		t.Skipf("PostgreSQL is not reachable at LEADKIT_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/test): %v; "+
 			"start one (trust auth) or set LEADKIT_POSTGRES_URL to run the relay's PostgreSQL tests", pgErr)
@@ -264,4 +268,13 @@ func waitFor(t testing.TB, r *relay.Relay, d time.Duration, done func(relay.Stat
 // settled: nothing left queued or retrying.
 func settled(total int) func(relay.Stats) bool {
 	return func(s relay.Stats) bool { return s.Total() == total && s.Queued == 0 && s.Retrying == 0 }
+}
+
+// redactURL hides a password in a PostgreSQL URL.
+func redactURL(s string) string {
+	u, err := url.Parse(s)
+	if err != nil {
+		return "(unparsable URL)"
+	}
+	return u.Redacted()
 }

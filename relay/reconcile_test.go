@@ -1,7 +1,6 @@
 package relay_test
 
 import (
-	"bytes"
 	"context"
 	"log/slog"
 	"net/http"
@@ -97,7 +96,7 @@ func TestReconcileLookupFailsThenSucceeds(t *testing.T) {
 func TestUndecidableNeedsReview(t *testing.T) {
 	eachBackend(t, func(t *testing.T, b backend) {
 		sb := startSandboxes(t, nil)
-		var logs bytes.Buffer
+		var logs lockedBuffer
 		r := open(t, b, relay.WithLogger(slog.New(slog.NewTextHandler(&logs, nil))))
 		ctx := context.Background()
 		for range 2 {
@@ -149,4 +148,26 @@ func TestDatacakeFilesInDoubt(t *testing.T) {
 	assert.True(t, strings.Contains(d.Review, "prospect "+d.VendorID+" was created"), d.Review)
 	assert.Equal(t, 1, sb.datacake.Count(http.MethodPost, "prospecto")-sb.datacake.Count(http.MethodPost, "arquivos"), "one prospect")
 	assert.Equal(t, 1, sb.datacake.Count(http.MethodPost, "arquivos"), "one upload")
+}
+
+// A delivery leased by a live attempt elsewhere (a process River took for
+// dead that is still working) is not worked twice: the second attempt
+// waits for the lease.
+func TestLeaseKeepsTwoAttemptsApart(t *testing.T) {
+	sb := startSandboxes(t, nil)
+	r := open(t, sqliteBackend(t))
+	ctx := context.Background()
+	key, err := r.Enqueue(ctx, salesmanLead(8))
+	require.NoError(t, err)
+	until := time.Now().Add(1500 * time.Millisecond).UnixMilli()
+	_, err = r.DB().ExecContext(ctx, `UPDATE leadkit_relay_delivery SET lease_ms = ? WHERE key = ?`, until, key)
+	require.NoError(t, err)
+	require.NoError(t, r.Start(ctx, clientsFor(t, sb.urls, nil, nil)))
+	time.Sleep(time.Second)
+	assert.Zero(t, sb.salesman.Count(http.MethodPost, ""), "nothing sent while another attempt holds the lease")
+	waitFor(t, r, 30*time.Second, settled(1))
+	d, err := r.Status(ctx, key)
+	require.NoError(t, err)
+	assert.Equal(t, relay.StateDelivered, d.State)
+	assert.Equal(t, 1, sb.salesman.Count(http.MethodPost, ""))
 }

@@ -207,11 +207,14 @@ func (d dialect) setJob(ctx context.Context, st store, key string, id int64) err
 	return err
 }
 
-// claim takes the delivery's lease until leaseMS unless a live lease is
-// held by another attempt.
-func (d dialect) claim(ctx context.Context, key string, now, leaseMS int64) (bool, error) {
-	n, err := d.db.exec(ctx, d.t(`UPDATE {d} SET lease_ms = $2 WHERE key = $1 AND lease_ms < $3`), key, leaseMS, now)
-	return n == 1, err
+// claim takes the delivery's lease until leaseMS and returns the delivery,
+// or nil when a live lease is held by another attempt.
+func (d dialect) claim(ctx context.Context, key string, now, leaseMS int64) (*row, error) {
+	r, err := scanRow(d.db.queryRow(ctx, d.t(`UPDATE {d} SET lease_ms = $2 WHERE key = $1 AND lease_ms < $3 RETURNING `+rowCols), key, leaseMS, now))
+	if errors.Is(err, errNoRows) {
+		return nil, nil
+	}
+	return r, err
 }
 
 // save writes the mutable fields of r (and releases the lease when

@@ -130,19 +130,22 @@ func (r *Relay) work(ctx context.Context, c *Clients, job Job, jr *rivertype.Job
 	key, v := job.IdempotencyKey(), job.vendor()
 	now := time.Now()
 	lease := now.Add(r.cfg.lease()).UnixMilli()
-	ok, err := r.dial.claim(ctx, key, now.UnixMilli(), lease)
+	row, err := r.dial.claim(ctx, key, now.UnixMilli(), lease)
 	if err != nil {
 		return fmt.Errorf("relay: claim %s: %w", key, err)
 	}
-	if !ok {
+	if row == nil {
+		held, err := r.dial.load(ctx, r.dial.db, key)
+		if errors.Is(err, errNoRows) {
+			return river.JobCancel(fmt.Errorf("relay: %s has no delivery record (was the relay's table emptied?)", key))
+		}
+		if err != nil {
+			return fmt.Errorf("relay: load %s: %w", key, err)
+		}
 		// Another attempt holds the delivery (its process may be slow, not
 		// dead): wait for its lease instead of racing it.
 		r.logAttempt(ctx, key, v, jr.Attempt, outBusy, "", nil)
-		return river.JobSnooze(r.cfg.lease())
-	}
-	row, err := r.dial.load(ctx, r.dial.db, key)
-	if err != nil {
-		return fmt.Errorf("relay: load %s: %w", key, err)
+		return river.JobSnooze(max(time.Until(time.UnixMilli(held.LeaseMS)), 10*time.Millisecond))
 	}
 	row.LeaseMS = lease
 	// Outcomes are recorded even when the attempt's ctx ended.

@@ -1,0 +1,48 @@
+// Package relay delivers leads to the vendors durably: a lead enqueued is
+// delivered exactly once, through vendor outages, rate limits, crashes of
+// the delivering process and answers that never arrived.
+//
+// It is a module of its own (github.com/leadkit/leadkit/relay), built on
+// River (github.com/riverqueue/river), so the client packages keep their
+// small dependency set. One relay runs on one database:
+//
+//   - SQLite ("sqlite:///var/lib/app/relay.db"): embedded, pure Go, one file;
+//     one delivering process.
+//   - PostgreSQL ("postgres://…"): any number of replicas share one queue,
+//     and River gives each job to one of them.
+//
+// Producers call Enqueue (or EnqueueTx inside their own transaction: the
+// outbox pattern); delivering processes call Start with the vendor clients.
+//
+//	r, err := relay.Open(ctx, "sqlite:///var/lib/app/relay.db", relay.WithLogger(logger))
+//	key, err := r.Enqueue(ctx, relay.SalesmanLead{Key: "order-42", Lead: &salesman.NewLead{...}})
+//	err = r.Start(ctx, relay.Clients{Salesman: sc, Zen: zc})
+//	d, err := r.Status(ctx, key) // d.State, d.VendorID
+//
+// What a delivery attempt does with each outcome:
+//
+//   - success: the vendor's id is recorded (Status) and the job completes.
+//   - a failure that proves the lead was not processed (connection refused,
+//     503, a 4xx): 429 and Zen's client-side window snooze until RetryAfter;
+//     503 and connection errors are retried with capped exponential backoff;
+//     a refusal (validation, other 4xx) is recorded as StateFailed with the
+//     vendor's message, never retried (Resend after fixing it).
+//   - leadkit.ErrOutcomeUnknown, or a process that died mid-attempt: before
+//     anything else is sent, the relay waits the vendor's settle time and
+//     asks the vendor whether the lead arrived (salesman Leads.Find, zen
+//     Leads.Find by integration code, zenvia Prospects.Find). Present: it is
+//     recorded as delivered (Reconciled). Proved absent: it is sent again. The
+//     lookup failed: the lookup is retried. The vendor cannot tell (Datacake's
+//     contract has no search; a SalesMan V1 server lists only its newest 200
+//     leads): the job is parked as StateNeedsReview with what to check, never
+//     resent blindly; MarkDelivered or Resend resolve it.
+//
+// Every attempt is recorded before the request goes out, so a process killed
+// at any point leaves a delivery that the next process reconciles; a lease
+// keeps two processes from working one delivery at once. Each job has an
+// idempotency key (the caller's, or one derived from the vendor and the
+// content); a key is enqueued once (ErrDuplicate).
+//
+// Zen allows one archive call per window per token; ZenLimiter keeps that
+// window in the relay's database so that every replica shares it.
+package relay

@@ -1,0 +1,293 @@
+// Command relay delivers leads to the four vendors' sandboxes through a
+// relay: it enqueues -leads leads per vendor, delivers them with faults on
+// (503s, and creates that succeed but answer 500, so that the relay must
+// reconcile), shows progress on stderr, and prints the final counts.
+//
+//	go -C relay run ./examples/relay
+//	go -C relay run ./examples/relay -leads 200 -db postgres://postgres@127.0.0.1:5432/test?sslmode=disable
+//
+// The database is a new SQLite file in a temporary directory unless -db
+// names one (sqlite:///path/relay.db or a PostgreSQL URL). Exit status: 0
+// when every lead is delivered or parked for review, 1 otherwise, 2 on bad
+// usage.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/leadkit/leadkit/datacake"
+	"github.com/leadkit/leadkit/datacake/datacaketest"
+	"github.com/leadkit/leadkit/internal/cli"
+	"github.com/leadkit/leadkit/leadkittest"
+	"github.com/leadkit/leadkit/relay"
+	"github.com/leadkit/leadkit/salesman"
+	"github.com/leadkit/leadkit/salesman/salesmantest"
+	"github.com/leadkit/leadkit/zen"
+	"github.com/leadkit/leadkit/zen/zentest"
+	"github.com/leadkit/leadkit/zenvia"
+	"github.com/leadkit/leadkit/zenvia/zenviatest"
+)
+
+const prog = "relay"
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet(prog, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	db := fs.String("db", "", "the relay's database: sqlite:///path/relay.db or postgres://… (default: a new SQLite file)")
+	schema := fs.String("schema", "", "PostgreSQL schema for the relay's tables (default: public)")
+	leads := fs.Int("leads", 50, "leads to enqueue per vendor")
+	failRate := fs.Float64("fail-rate", 0.1, "share of sandbox answers that are 503")
+	timeout := fs.Duration("timeout", 2*time.Minute, "give up after this long")
+	verbose := fs.Bool("v", false, "log every delivery attempt (key, vendor, outcome) to stderr")
+	if ok, code := cli.Parse(fs, args); !ok {
+		return code
+	}
+	if *leads < 1 || *leads > 100000 {
+		return cli.Usagef(stderr, prog, "-leads must be between 1 and 100000, got %d", *leads)
+	}
+	if *failRate < 0 || *failRate >= 1 {
+		return cli.Usagef(stderr, prog, "-fail-rate must be in [0, 1), got %g", *failRate)
+	}
+	dsn := *db
+	if dsn == "" {
+		dir, err := os.MkdirTemp("", "leadkit-relay-")
+		if err != nil {
+			return cli.Failf(stderr, prog, "%v", err)
+		}
+		defer os.RemoveAll(dir)
+		dsn = "sqlite://" + filepath.Join(dir, "relay.db")
+	}
+	opts := []relay.Option{
+		relay.WithPollInterval(50 * time.Millisecond),
+		relay.WithRetries(100, 500*time.Millisecond),
+		relay.WithJobTimeout(10 * time.Second),
+		relay.WithSettle(relay.VendorSalesman, time.Second), relay.WithSettle(relay.VendorZenvia, time.Second),
+		relay.WithSettle(relay.VendorZen, time.Second),
+	}
+	if *verbose {
+		opts = append(opts, relay.WithLogger(slog.New(slog.NewTextHandler(stderr, nil))))
+	}
+	if *schema != "" {
+		opts = append(opts, relay.WithSchema(*schema))
+	}
+	ctx, cancel := context.WithTimeout(ctx, *timeout)
+	defer cancel()
+	r, err := relay.Open(ctx, dsn, opts...)
+	if err != nil {
+		return cli.Failf(stderr, prog, "%v", err)
+	}
+	defer r.Close()
+
+	sb := startSandboxes(*failRate)
+	defer sb.close()
+	fmt.Fprintf(stderr, "%s: delivering to the embedded sandboxes (salesman %s, zen %s, zenvia %s, datacake %s)\n",
+		prog, sb.salesman.URL, sb.zen.URL, sb.zenvia.URL, sb.datacake.URL)
+	clients, err := sb.clients(r)
+	if err != nil {
+		return cli.Failf(stderr, prog, "%v", err)
+	}
+
+	run := time.Now().Format("150405")
+	for i := range *leads {
+		for _, j := range jobs(run, i) {
+			if _, err := r.Enqueue(ctx, j); err != nil {
+				return cli.Failf(stderr, prog, "enqueue: %v", err)
+			}
+		}
+	}
+	total := 4 * *leads
+	if err := r.Start(ctx, clients); err != nil {
+		return cli.Failf(stderr, prog, "%v", err)
+	}
+	var s relay.Stats
+	live := isTerminal(stderr) // redraw one line; otherwise a line when the counts change, at most each second
+	var last string
+	var lastAt time.Time
+	tick := time.NewTicker(200 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		s, err = r.Stats(ctx, "")
+		if err != nil {
+			return cli.Failf(stderr, prog, "%v", err)
+		}
+		line := fmt.Sprintf("%s: enqueued %d | queued %d | delivered %d | retrying %d | reconciled %d | needs review %d | failed %d",
+			prog, s.Total(), s.Queued, s.Delivered, s.Retrying, s.Reconciled, s.NeedsReview, s.Failed)
+		done := s.Total() == total && s.Queued == 0 && s.Retrying == 0
+		switch {
+		case live:
+			fmt.Fprintf(stderr, "\r%s ", line)
+		case line != last && (done || time.Since(lastAt) >= time.Second):
+			fmt.Fprintln(stderr, line)
+			last, lastAt = line, time.Now()
+		}
+		if done {
+			break
+		}
+		select {
+		case <-ctx.Done():
+			if live {
+				fmt.Fprintln(stderr)
+			}
+			return cli.Failf(stderr, prog, "stopped before every lead was delivered: %v", ctx.Err())
+		case <-tick.C:
+		}
+	}
+	if live {
+		fmt.Fprintln(stderr)
+	}
+	if err := r.Stop(ctx); err != nil && !errors.Is(err, context.Canceled) {
+		return cli.Failf(stderr, prog, "stop: %v", err)
+	}
+
+	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "VENDOR\tDELIVERED\tRECONCILED\tNEEDS REVIEW\tFAILED\tCREATE REQUESTS (503s INCLUDED)")
+	for _, v := range []relay.Vendor{relay.VendorSalesman, relay.VendorZen, relay.VendorZenvia, relay.VendorDatacake} {
+		vs, err := r.Stats(ctx, v)
+		if err != nil {
+			return cli.Failf(stderr, prog, "%v", err)
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\n", v, vs.Delivered, vs.Reconciled, vs.NeedsReview, vs.Failed, sb.creates(v))
+	}
+	tw.Flush()
+	if s.Failed > 0 {
+		return cli.Failf(stderr, prog, "%d leads failed; relay.Status(ctx, key) says why", s.Failed)
+	}
+	if s.NeedsReview > 0 {
+		fmt.Fprintf(stdout, "%d Datacake prospects need review: the contract has no prospect search, so a create whose answer was lost is never resent blindly (relay.Status shows what to check; MarkDelivered or Resend resolve it)\n", s.NeedsReview)
+	}
+	return 0
+}
+
+// jobs are lead i of each vendor.
+func jobs(run string, i int) []relay.Job {
+	name := fmt.Sprintf("Lead %s-%04d", run, i)
+	return []relay.Job{
+		relay.SalesmanLead{Lead: &salesman.NewLead{Title: name, Email: fmt.Sprintf("s%s%04d@example.ru", run, i)}},
+		relay.ZenLead{Lead: &zen.LeadEntry{Name: name, Email: fmt.Sprintf("z%s%04d@example.com.br", run, i)}},
+		relay.ZenviaLead{Industry: zenvia.IndustryRetail, Lead: &zenvia.Lead{UTMSource: "site", FirstName: name,
+			Emails: []string{fmt.Sprintf("v%s%04d@example.com.br", run, i)}}},
+		relay.DatacakeProspect{Prospect: &datacake.Prospect{Name: name, PersonType: datacake.PersonNatural, Document: cpf(i)}},
+	}
+}
+
+type sandboxes struct {
+	salesman *salesmantest.Server
+	zen      *zentest.Server
+	zenvia   *zenviatest.Server
+	datacake *datacaketest.Server
+}
+
+func startSandboxes(failRate float64) *sandboxes {
+	s := &sandboxes{
+		salesman: salesmantest.NewServer(&salesmantest.Options{FailRate: failRate, NoRateLimits: true, Leads: 10}),
+		zen:      zentest.NewServer(&zentest.Options{FailRate: failRate, NoRateLimits: true}),
+		zenvia:   zenviatest.NewServer(&zenviatest.Options{FailRate: failRate, NoRateLimits: true, Prospects: 5}),
+		datacake: datacaketest.NewServer(&datacaketest.Options{FailRate: failRate, NoRateLimits: true, Customers: 5}),
+	}
+	// A few creates that store the lead and then answer 500: the relay
+	// must look them up instead of sending them again.
+	stored := leadkittest.Fault{Method: http.MethodPost, Status: http.StatusInternalServerError, AfterVendor: true, Times: 3}
+	s.salesman.Fail(stored)
+	s.zen.Fail(stored)
+	s.zenvia.Fail(stored)
+	s.datacake.Fail(leadkittest.Fault{Method: http.MethodPost, Status: http.StatusInternalServerError, AfterVendor: true, Times: 1})
+	return s
+}
+
+func (s *sandboxes) close() {
+	s.salesman.Close()
+	s.zen.Close()
+	s.zenvia.Close()
+	s.datacake.Close()
+}
+
+// creates counts the create requests each sandbox received.
+func (s *sandboxes) creates(v relay.Vendor) int {
+	switch v {
+	case relay.VendorSalesman:
+		return s.salesman.Count(http.MethodPost, "")
+	case relay.VendorZen:
+		return s.zen.Count(http.MethodPost, "")
+	case relay.VendorZenvia:
+		return s.zenvia.Count(http.MethodPost, "/lead")
+	}
+	return s.datacake.Count(http.MethodPost, "prospecto")
+}
+
+func (s *sandboxes) clients(r *relay.Relay) (relay.Clients, error) {
+	quiet := slog.New(slog.DiscardHandler)
+	cr := s.salesman.Credentials()
+	sc, err := salesman.NewClient(cr["SALESMAN_URL"], cr["SALESMAN_LOGIN"], cr["SALESMAN_APIKEY"], salesman.WithAPIVersion(salesman.V3), salesman.WithLogger(quiet))
+	if err != nil {
+		return relay.Clients{}, err
+	}
+	cz := s.zen.Credentials()
+	zc, err := zen.NewClient(cz["ZEN_URL"], cz["ZEN_TOKEN"], zen.WithLimiter(r.ZenLimiter()),
+		zen.WithLimits(zen.Limits{Archive: 100 * time.Millisecond}), zen.WithLogger(quiet))
+	if err != nil {
+		return relay.Clients{}, err
+	}
+	cv := s.zenvia.Credentials()
+	vc, err := zenvia.NewClient(cv["ZENVIA_API_KEY"], zenvia.WithBaseURL(cv["ZENVIA_URL"]), zenvia.WithLogger(quiet))
+	if err != nil {
+		return relay.Clients{}, err
+	}
+	cd := s.datacake.Credentials()
+	dc, err := datacake.NewClient(cd["DATACAKE_URL"], cd["DATACAKE_TOKEN"], datacake.WithLogger(quiet))
+	if err != nil {
+		return relay.Clients{}, err
+	}
+	return relay.Clients{Salesman: sc, Zen: zc, Zenvia: vc, Datacake: dc}, nil
+}
+
+// cpf returns a valid CPF built from i.
+func cpf(i int) string {
+	d := make([]int, 11)
+	n := 200000000 + i
+	for k := 8; k >= 0; k-- {
+		d[k] = n % 10
+		n /= 10
+	}
+	for _, pos := range []int{9, 10} {
+		sum := 0
+		for k := 0; k < pos; k++ {
+			sum += d[k] * (pos + 1 - k)
+		}
+		d[pos] = sum * 10 % 11 % 10
+	}
+	var b strings.Builder
+	for _, v := range d {
+		b.WriteByte(byte('0' + v))
+	}
+	return b.String()
+}
+
+// isTerminal reports whether w is a terminal, where the progress line is
+// redrawn in place.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
