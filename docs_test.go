@@ -4,12 +4,10 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
-	"os"
-	"os/exec"
 	"path/filepath"
-	"regexp"
-	"strings"
 	"testing"
+
+	"github.com/leadkit/leadkit/internal/testutil"
 )
 
 // snippetHeader wraps a Go snippet of the docs: the snippet is the body of
@@ -72,37 +70,11 @@ func TestDocSnippetsCompile(t *testing.T) {
 		t.Fatal(err)
 	}
 	files = append(files, "README.md", "ARCHITECTURE.md")
-	block := regexp.MustCompile("(?s)```go\n(.*?)\n```")
-	dir, err := os.MkdirTemp(".", "snippets-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { os.RemoveAll(dir) })
-	n := 0
-	for _, f := range files {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for i, m := range block.FindAllStringSubmatch(string(b), -1) {
-			n++
-			src := snippetHeader + m[1] + "\n}\n"
-			src = useDeclared(t, src)
-			sub := filepath.Join(dir, strings.NewReplacer("/", "_", ".", "_").Replace(f)+"_"+string(rune('a'+i)))
-			if err := os.MkdirAll(sub, 0o755); err != nil {
-				t.Fatal(err)
-			}
-			if err := os.WriteFile(filepath.Join(sub, "snippet.go"), []byte(src), 0o644); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
+	n := testutil.CompileSnippets(t, files, "go", func(body string) string {
+		return useDeclared(t, snippetHeader+body+"\n}\n")
+	})
 	if n == 0 {
 		t.Fatal("no Go snippets found")
-	}
-	out, err := exec.Command("go", "vet", "./"+filepath.Base(dir)+"/...").CombinedOutput()
-	if err != nil {
-		t.Fatalf("a documentation snippet does not compile:\n%s", out)
 	}
 }
 

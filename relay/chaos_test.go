@@ -22,6 +22,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/leadkit/leadkit/internal/testutil"
 	"github.com/leadkit/leadkit/relay"
 )
 
@@ -234,7 +235,7 @@ func runChaos(t *testing.T, b backend, procs int) {
 
 	schema := b.schema
 	urls, _ := json.Marshal(sb.urls)
-	var logs lockedBuffer
+	var logs testutil.SyncBuffer
 	start := func() *exec.Cmd {
 		exe, err := os.Executable()
 		require.NoError(t, err)
@@ -332,20 +333,3 @@ func runChaos(t *testing.T, b backend, procs int) {
 // storedBy counts the creates of one vendor's sandbox for a token; the
 // chaos wrappers share one map, so tokens are told apart by vendor.
 func (c *chaos) storedBy(vendor, tok string) int { return c.stored[vendor+"/"+tok] }
-
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}

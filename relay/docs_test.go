@@ -1,12 +1,9 @@
 package relay_test
 
 import (
-	"os"
-	"os/exec"
-	"path/filepath"
-	"regexp"
-	"strings"
 	"testing"
+
+	"github.com/leadkit/leadkit/internal/testutil"
 )
 
 // relaySnippetHeader wraps a "go relay" snippet of the docs: the body of a
@@ -47,35 +44,10 @@ func TestDocSnippetsCompile(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds every snippet")
 	}
-	block := regexp.MustCompile("(?s)```go relay\n(.*?)\n```")
-	dir, err := os.MkdirTemp(".", "snippets-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { os.RemoveAll(dir) })
-	n := 0
-	for _, f := range []string{"../README.md", "../docs/relay.md"} {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for i, m := range block.FindAllStringSubmatch(string(b), -1) {
-			n++
-			src := relaySnippetHeader + m[1] + "\n}\n\ntype relayPool = interface{}\n"
-			sub := filepath.Join(dir, strings.NewReplacer("/", "_", ".", "_").Replace(f)+"_"+string(rune('a'+i)))
-			if err := os.MkdirAll(sub, 0o755); err != nil {
-				t.Fatal(err)
-			}
-			if err := os.WriteFile(filepath.Join(sub, "snippet.go"), []byte(src), 0o644); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
+	n := testutil.CompileSnippets(t, []string{"../README.md", "../docs/relay.md"}, "go relay", func(body string) string {
+		return relaySnippetHeader + body + "\n}\n\ntype relayPool = interface{}\n"
+	})
 	if n < 2 {
 		t.Fatalf("found %d relay snippets; the README and docs/relay.md each have at least one", n)
-	}
-	out, err := exec.Command("go", "vet", "./"+filepath.Base(dir)+"/...").CombinedOutput()
-	if err != nil {
-		t.Fatalf("a documentation snippet does not compile:\n%s", out)
 	}
 }

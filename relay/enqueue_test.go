@@ -3,6 +3,8 @@ package relay_test
 import (
 	"context"
 	"database/sql"
+	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -16,6 +18,7 @@ import (
 
 	"github.com/leadkit/leadkit"
 	"github.com/leadkit/leadkit/datacake"
+	"github.com/leadkit/leadkit/internal/testutil"
 	"github.com/leadkit/leadkit/leadkittest"
 	"github.com/leadkit/leadkit/relay"
 	"github.com/leadkit/leadkit/salesman"
@@ -249,7 +252,7 @@ func TestZenLimiterShared(t *testing.T) {
 // vendor's answers quote it.
 func TestNoSecretInLogsOrRecords(t *testing.T) {
 	sb := startSandboxes(t, nil)
-	var logs lockedBuffer
+	var logs testutil.SyncBuffer
 	lg := slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	r := open(t, sqliteBackend(t), relay.WithLogger(lg))
 	ctx := context.Background()
@@ -276,4 +279,27 @@ func TestNoSecretInLogsOrRecords(t *testing.T) {
 		assert.NotContains(t, logs.String(), secret)
 		assert.NotContains(t, records.String(), secret)
 	}
+}
+
+// A PostgreSQL password never reaches Open's error, whatever failed.
+func TestOpenErrorHidesThePassword(t *testing.T) {
+	const pw = "pw-CANARY-93be1f"
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	for _, dsn := range []string{
+		"postgres://app:" + pw + "@127.0.0.1:1/test?sslmode=disable&connect_timeout=2", // nothing listens
+		"postgres://app:" + pw + "@127.0.0.1:5432/test?sslmode=bogus",                  // does not parse
+		"postgres://app:" + pw + "@[::1:5432/test",                                     // does not parse
+	} {
+		_, err := relay.Open(ctx, dsn)
+		require.Error(t, err)
+		assert.NotContains(t, fmt.Sprintf("%v %+v %#v", err, err, err), pw)
+		for e := err; e != nil; e = errors.Unwrap(e) {
+			assert.NotContains(t, e.Error(), pw)
+		}
+	}
+	_, err := relay.Open(ctx, "mysql://root@127.0.0.1/test")
+	var ie *leadkit.InputError
+	require.ErrorAs(t, err, &ie)
+	assert.Equal(t, "dsn", ie.Field)
 }

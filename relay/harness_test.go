@@ -217,35 +217,9 @@ func zenviaLead(i int) relay.ZenviaLead {
 
 func datacakeProspect(i int) relay.DatacakeProspect {
 	return relay.DatacakeProspect{Prospect: &datacake.Prospect{
-		Name: fmt.Sprintf("chaos%06d Maria", i), PersonType: datacake.PersonNatural, Document: cpf(i),
+		Name: fmt.Sprintf("chaos%06d Maria", i), PersonType: datacake.PersonNatural, Document: datacaketest.CPF(100000000 + i),
 		Email: fmt.Sprintf("d%06d@example.com.br", i),
 	}}
-}
-
-// cpf returns a valid CPF built from i.
-func cpf(i int) string {
-	d := make([]int, 11)
-	n := 100000000 + i
-	for k := 8; k >= 0; k-- {
-		d[k] = n % 10
-		n /= 10
-	}
-	for _, pos := range []int{9, 10} {
-		sum := 0
-		for k := 0; k < pos; k++ {
-			sum += d[k] * (pos + 1 - k)
-		}
-		r := sum * 10 % 11
-		if r == 10 {
-			r = 0
-		}
-		d[pos] = r
-	}
-	b := make([]byte, 11)
-	for k, v := range d {
-		b[k] = byte('0' + v)
-	}
-	return string(b)
 }
 
 // waitFor polls the relay's stats until done says so or the time is up.

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/leadkit/leadkit/internal/testutil"
 	"github.com/leadkit/leadkit/leadkittest"
 	"github.com/leadkit/leadkit/relay"
 )
@@ -96,7 +97,7 @@ func TestReconcileLookupFailsThenSucceeds(t *testing.T) {
 func TestUndecidableNeedsReview(t *testing.T) {
 	eachBackend(t, func(t *testing.T, b backend) {
 		sb := startSandboxes(t, nil)
-		var logs lockedBuffer
+		var logs testutil.SyncBuffer
 		r := open(t, b, relay.WithLogger(slog.New(slog.NewTextHandler(&logs, nil))))
 		ctx := context.Background()
 		for range 2 {

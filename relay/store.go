@@ -65,6 +65,15 @@ func (s sqlStore) query(ctx context.Context, q string, each func(scanner) error,
 		return err
 	}
 	defer rows.Close()
+	return eachRow(rows, each)
+}
+
+// eachRow calls each for every row of rows, on either database.
+func eachRow(rows interface {
+	scanner
+	Next() bool
+	Err() error
+}, each func(scanner) error) error {
 	for rows.Next() {
 		if err := each(rows); err != nil {
 			return err
@@ -106,12 +115,7 @@ func (s pgStore) query(ctx context.Context, q string, each func(scanner) error, 
 		return err
 	}
 	defer rows.Close()
-	for rows.Next() {
-		if err := each(rows); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
+	return eachRow(rows, each)
 }
 
 // dialect names the relay's tables and holds the pool-level store.

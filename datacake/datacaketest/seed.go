@@ -165,6 +165,21 @@ func cpfCheck(d string) string {
 	return d
 }
 
+// CPF returns a valid CPF (11 digits, check digits computed) whose first
+// nine digits are n modulo 10⁹, zero-padded: distinct documents for the
+// prospects of a test. Nine equal digits (000000000, 111111111, ...), which
+// no CPF may have, get their last digit raised by one.
+func CPF(n int) string {
+	if n < 0 {
+		n = -n
+	}
+	d := []byte(fmt.Sprintf("%09d", n%1_000_000_000))
+	if strings.Count(string(d), string(d[0])) == len(d) {
+		d[8] = '0' + (d[8]-'0'+1)%10
+	}
+	return cpfCheck(string(d))
+}
+
 // cnpjCheck appends a CNPJ's two check digits to 12 characters.
 func cnpjCheck(d string) string {
 	for len(d) < 14 {

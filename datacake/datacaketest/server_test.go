@@ -78,3 +78,10 @@ func TestUnderPrefixAndAdmin(t *testing.T) {
 	assert.Equal(t, 1, srv.Count("GET", "/cidades"))
 	assert.Equal(t, "REDACTED", srv.Requests()[0].Header["Authorization"][len("Bearer "):])
 }
+
+func TestCPFIsValid(t *testing.T) {
+	for _, n := range []int{0, 1, 100000007, 999999999, 1234567890, -5} {
+		assert.NoError(t, datacake.ValidateCPF(datacaketest.CPF(n)), n)
+	}
+	assert.NotEqual(t, datacaketest.CPF(1), datacaketest.CPF(2))
+}

@@ -23,7 +23,6 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
-	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -185,7 +184,7 @@ func jobs(run string, i int) []relay.Job {
 		relay.ZenLead{Lead: &zen.LeadEntry{Name: name, Email: fmt.Sprintf("z%s%04d@example.com.br", run, i)}},
 		relay.ZenviaLead{Industry: zenvia.IndustryRetail, Lead: &zenvia.Lead{UTMSource: "site", FirstName: name,
 			Emails: []string{fmt.Sprintf("v%s%04d@example.com.br", run, i)}}},
-		relay.DatacakeProspect{Prospect: &datacake.Prospect{Name: name, PersonType: datacake.PersonNatural, Document: cpf(i)}},
+		relay.DatacakeProspect{Prospect: &datacake.Prospect{Name: name, PersonType: datacake.PersonNatural, Document: datacaketest.CPF(200000000 + i)}},
 	}
 }
 
@@ -257,28 +256,6 @@ func (s *sandboxes) clients(r *relay.Relay) (relay.Clients, error) {
 		return relay.Clients{}, err
 	}
 	return relay.Clients{Salesman: sc, Zen: zc, Zenvia: vc, Datacake: dc}, nil
-}
-
-// cpf returns a valid CPF built from i.
-func cpf(i int) string {
-	d := make([]int, 11)
-	n := 200000000 + i
-	for k := 8; k >= 0; k-- {
-		d[k] = n % 10
-		n /= 10
-	}
-	for _, pos := range []int{9, 10} {
-		sum := 0
-		for k := 0; k < pos; k++ {
-			sum += d[k] * (pos + 1 - k)
-		}
-		d[pos] = sum * 10 % 11 % 10
-	}
-	var b strings.Builder
-	for _, v := range d {
-		b.WriteByte(byte('0' + v))
-	}
-	return b.String()
 }
 
 // isTerminal reports whether w is a terminal, where the progress line is
