@@ -2,6 +2,7 @@ package relay
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -55,19 +56,19 @@ func (r *Relay) enqueue(ctx context.Context, tx any, job Job) (string, error) {
 		return "", err
 	}
 	key := j.IdempotencyKey()
+	body, err := json.Marshal(j)
+	if err != nil {
+		return "", fmt.Errorf("relay: encode %s: %w", key, err)
+	}
 	err = r.eng.inTx(ctx, tx, func(st store, insert func(river.JobArgs, *river.InsertOpts) (*rivertype.JobInsertResult, error)) error {
-		ok, err := r.dial.insert(ctx, st, key, j.vendor(), time.Now().UnixMilli())
+		ok, err := r.dial.insert(ctx, st, key, j.vendor(), j.Kind(), string(body), time.Now().UnixMilli())
 		if err != nil {
 			return fmt.Errorf("relay: store %s: %w", key, err)
 		}
 		if !ok {
 			return fmt.Errorf("%w: %s", ErrDuplicate, key)
 		}
-		res, err := insert(j, &river.InsertOpts{
-			Queue:       Queue,
-			MaxAttempts: r.cfg.maxAttempts,
-			UniqueOpts:  river.UniqueOpts{ByArgs: true, ByState: allStates},
-		})
+		res, err := insert(j, r.insertOpts())
 		if err != nil {
 			return fmt.Errorf("relay: enqueue %s: %w", key, err)
 		}
@@ -80,4 +81,42 @@ func (r *Relay) enqueue(ctx context.Context, tx any, job Job) (string, error) {
 		return "", err
 	}
 	return key, nil
+}
+
+func (r *Relay) insertOpts() *river.InsertOpts {
+	return &river.InsertOpts{
+		Queue:       Queue,
+		MaxAttempts: r.cfg.maxAttempts,
+		UniqueOpts:  river.UniqueOpts{ByArgs: true, ByState: allStates},
+	}
+}
+
+// decodeJob rebuilds a job from its kind and JSON as stored.
+func decodeJob(kind, body string) (Job, error) {
+	var j Job
+	var err error
+	switch kind {
+	case SalesmanLead{}.Kind():
+		var v SalesmanLead
+		err = json.Unmarshal([]byte(body), &v)
+		j = v
+	case ZenLead{}.Kind():
+		var v ZenLead
+		err = json.Unmarshal([]byte(body), &v)
+		j = v
+	case ZenviaLead{}.Kind():
+		var v ZenviaLead
+		err = json.Unmarshal([]byte(body), &v)
+		j = v
+	case DatacakeProspect{}.Kind():
+		var v DatacakeProspect
+		err = json.Unmarshal([]byte(body), &v)
+		j = v
+	default:
+		return nil, fmt.Errorf("relay: unknown job kind %q", kind)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("relay: decode a %s job: %w", kind, err)
+	}
+	return j, nil
 }

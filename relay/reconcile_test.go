@@ -172,3 +172,30 @@ func TestLeaseKeepsTwoAttemptsApart(t *testing.T) {
 	assert.Equal(t, relay.StateDelivered, d.State)
 	assert.Equal(t, 1, sb.salesman.Count(http.MethodPost, ""))
 }
+
+// River deletes finished jobs after its retention period (24 hours by
+// default); a delivery parked for review keeps its lead, and Resend
+// enqueues it again from the relay's own copy.
+func TestResendAfterRiverForgotTheJob(t *testing.T) {
+	sb := startSandboxes(t, nil)
+	r := open(t, sqliteBackend(t))
+	ctx := context.Background()
+	sb.datacake.Fail(leadkittest.Fault{Method: http.MethodPost, Path: "prospecto", Status: http.StatusBadGateway, AfterVendor: true})
+	key, err := r.Enqueue(ctx, datacakeProspect(4))
+	require.NoError(t, err)
+	require.NoError(t, r.Start(ctx, clientsFor(t, sb.urls, nil, nil)))
+	waitFor(t, r, 30*time.Second, settled(1))
+	require.NoError(t, r.Stop(ctx)) // River records the cancelled job
+	res, err := r.DB().ExecContext(ctx, `DELETE FROM river_job WHERE id = (SELECT job_id FROM leadkit_relay_delivery WHERE key = ?)`, key)
+	require.NoError(t, err)
+	n, _ := res.RowsAffected()
+	require.Equal(t, int64(1), n)
+
+	d, err := r.Status(ctx, key)
+	require.NoError(t, err)
+	assert.Contains(t, string(d.Job), datacakeProspect(4).Prospect.Document, "the lead is still there")
+	require.NoError(t, r.Resend(ctx, key))
+	require.NoError(t, r.Start(ctx, clientsFor(t, sb.urls, nil, nil)))
+	waitFor(t, r, 30*time.Second, func(s relay.Stats) bool { return s.Delivered == 1 })
+	assert.Equal(t, 2, sb.datacake.Count(http.MethodPost, "prospecto"))
+}

@@ -6,6 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
 )
 
 // State is where a delivery stands.
@@ -37,12 +40,12 @@ type Delivery struct {
 	Key        string
 	Vendor     Vendor
 	State      State
-	VendorID   string // the vendor's id of the delivered lead (Zen: its integration code or id)
-	Reconciled bool   // delivered, proved by a lookup after an attempt whose outcome was unknown
-	Attempts   int    // requests sent to the vendor's create
-	LastError  string // the last failure, as the client reported it (secrets masked)
-	Review     string // for StateNeedsReview: what could not be proved and what to check
-	Job        json.RawMessage
+	VendorID   string          // the vendor's id of the delivered lead (Zen: its integration code or id)
+	Reconciled bool            // delivered, proved by a lookup after an attempt whose outcome was unknown
+	Attempts   int             // requests sent to the vendor's create
+	LastError  string          // the last failure, as the client reported it (secrets masked)
+	Review     string          // for StateNeedsReview: what could not be proved and what to check
+	Job        json.RawMessage // the job as enqueued (its lead), kept as long as the delivery
 	Enqueued   time.Time
 	Updated    time.Time
 }
@@ -69,10 +72,8 @@ func (r *Relay) Status(ctx context.Context, key string) (*Delivery, error) {
 	if d.State == stateSending {
 		d.State = StateRetrying
 	}
-	if row.JobID != 0 {
-		if j, err := r.eng.jobGet(ctx, row.JobID); err == nil {
-			d.Job = json.RawMessage(j.EncodedArgs)
-		}
+	if row.Job != "" {
+		d.Job = json.RawMessage(row.Job)
 	}
 	return d, nil
 }
@@ -156,10 +157,34 @@ func (r *Relay) resolve(ctx context.Context, key string, change func(*row), retr
 	if err := r.dial.save(ctx, row, time.Now().UnixMilli(), true); err != nil {
 		return fmt.Errorf("relay: record %s: %w", key, err)
 	}
-	if retry {
-		if err := r.eng.jobRetry(ctx, row.JobID); err != nil {
-			return fmt.Errorf("relay: retry the job of %s: %w", key, err)
-		}
+	if !retry {
+		return nil
+	}
+	err = r.eng.jobRetry(ctx, row.JobID)
+	if errors.Is(err, rivertype.ErrNotFound) {
+		// River deleted the finished job (its retention, 24 hours by
+		// default): enqueue it again from the relay's own copy.
+		err = r.reinsert(ctx, row)
+	}
+	if err != nil {
+		return fmt.Errorf("relay: retry the job of %s: %w", key, err)
 	}
 	return nil
+}
+
+func (r *Relay) reinsert(ctx context.Context, row *row) error {
+	j, err := decodeJob(row.Kind, row.Job)
+	if err != nil {
+		return err
+	}
+	return r.eng.inTx(ctx, nil, func(st store, insert func(river.JobArgs, *river.InsertOpts) (*rivertype.JobInsertResult, error)) error {
+		res, err := insert(j, r.insertOpts())
+		if err != nil {
+			return err
+		}
+		if res.UniqueSkippedAsDuplicate {
+			return fmt.Errorf("%w: %s (River still holds a job of this key)", ErrDuplicate, row.Key)
+		}
+		return r.dial.setJob(ctx, st, row.Key, res.Job.ID)
+	})
 }
