@@ -162,9 +162,24 @@ type TokenSource struct {
 	// register the token with its Redactor).
 	OnToken func(token string)
 
-	mu     sync.Mutex
-	token  Secret
-	flight *tokenFlight
+	mu       sync.Mutex
+	token    Secret
+	flight   *tokenFlight
+	watchers []func(token string) // Watch's, called after OnToken
+}
+
+// Watch registers fn to be called with each new token, and at once with
+// the cached one if there is one. Each client built on the source watches
+// it (to mask its tokens); it is safe to call while other clients use or
+// watch the same source.
+func (t *TokenSource) Watch(fn func(token string)) {
+	t.mu.Lock()
+	t.watchers = append(t.watchers, fn)
+	cached := t.token.Value()
+	t.mu.Unlock()
+	if cached != "" {
+		fn(cached)
+	}
 }
 
 type tokenFlight struct {
@@ -249,8 +264,16 @@ func (t *TokenSource) run(ctx context.Context, f *tokenFlight) {
 	if err == nil && strings.ContainsFunc(tok, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
 		err = errBadToken
 	}
-	if err == nil && t.OnToken != nil {
-		t.OnToken(tok)
+	if err == nil {
+		if t.OnToken != nil {
+			t.OnToken(tok)
+		}
+		t.mu.Lock()
+		ws := t.watchers
+		t.mu.Unlock()
+		for _, w := range ws {
+			w(tok)
+		}
 	}
 	t.mu.Lock()
 	f.token, f.err = tok, err

@@ -125,15 +125,9 @@ func asMulti(a Auth) []Auth {
 	return nil
 }
 
-func (c *Client) watchTokens(ts *TokenSource) {
-	prev := ts.OnToken
-	ts.OnToken = func(tok string) {
-		c.redactor.AddRotating(tok)
-		if prev != nil {
-			prev(tok)
-		}
-	}
-}
+// watchTokens has the client's redactor learn every token of ts. A source
+// may be shared by clients built concurrently: Watch is safe for that.
+func (c *Client) watchTokens(ts *TokenSource) { ts.Watch(c.redactor.AddRotating) }
 
 // Redactor returns the client's redactor, for vendor code that builds its
 // own error strings.
