@@ -188,7 +188,10 @@ func (r *Relay) migrate(ctx context.Context) error {
 
 // DB is the SQLite database of a relay opened on SQLite (nil on
 // PostgreSQL). Begin the transactions given to EnqueueTx on it: SQLite has
-// one writer, and the relay holds its only connection.
+// one writer, and the relay holds its only connection, so while such a
+// transaction is open the relay's own work waits for it (keep it short,
+// and do not call Enqueue, Status or Stats inside it: they would wait for
+// it too).
 func (r *Relay) DB() *sql.DB { return r.sqlDB }
 
 // Pool is the PostgreSQL pool of a relay opened on PostgreSQL (nil on
