@@ -10,6 +10,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -68,6 +69,8 @@ const (
 type attempt struct {
 	row      *row
 	inDoubt  time.Time          // when the attempt in doubt began
+	settled  time.Time          // inDoubt plus the vendor's settle time: evidence must be newer
+	zen      *zenArchives       // the process's Zen archive reads
 	progress func(string) error // records a finished step (datacake) and marks the next in doubt
 }
 
@@ -129,11 +132,12 @@ func (j SalesmanLead) lookup(ctx context.Context, c *Clients, a *attempt) (strin
 
 // ZenLead delivers a lead entry with zen's Leads.Send (action Inserir; the
 // only create). When IntegrationCode is empty the relay sets one derived
-// from the key ("lk" and 22 hex digits), so that Leads.Find can look the
-// lead up by it in the day's archive. That lookup spends the archive's
-// 5-minute window (share it between replicas with ZenLimiter), and a lead
-// Zen has not distributed yet is not in the archive: the settle time
-// (WithSettle, 10 minutes by default) comes first.
+// from the key ("lk" and 22 hex digits), so that the lead can be looked up
+// by it in the day's archive ("Arquivo de Lead", as Leads.Find does). An
+// archive read spends Zen's 5-minute window (share it between replicas with
+// ZenLimiter); one read answers every lookup of that day whose attempt had
+// settled before it. A lead Zen has not distributed yet is not in the
+// archive: the settle time (WithSettle, 10 minutes by default) comes first.
 type ZenLead struct {
 	Key  string         `json:"key" river:"unique"`
 	Lead *zen.LeadEntry `json:"lead"`
@@ -181,20 +185,88 @@ func (j ZenLead) send(ctx context.Context, c *Clients, _ *attempt) (string, erro
 }
 
 func (j ZenLead) lookup(ctx context.Context, c *Clients, a *attempt) (string, finding, string, error) {
-	days := []time.Time{a.inDoubt}
-	if now := time.Now(); now.YearDay() != a.inDoubt.YearDay() || now.Year() != a.inDoubt.Year() {
-		days = append(days, now)
-	}
-	for _, d := range days {
-		_, err := c.Zen.Leads.Find(ctx, j.Lead.IntegrationCode, d)
-		if err == nil {
-			return j.Lead.IntegrationCode, found, "found in the archive of " + d.Format(time.DateOnly) + " by integration code", nil
-		}
-		if !errors.Is(err, zen.ErrNotFound) {
+	code := strings.TrimSpace(j.Lead.IntegrationCode)
+	// Zen's days are São Paulo's; the process may run in another zone, and
+	// the lead may have crossed midnight: every day it can be filed under.
+	for _, d := range zenDays(a.inDoubt, time.Now()) {
+		ok, err := a.zen.has(ctx, c.Zen, d, code, a.settled)
+		if err != nil {
 			return "", 0, "", err
+		}
+		if ok {
+			return code, found, "found in the archive of " + d.Format(time.DateOnly) + " by integration code", nil
 		}
 	}
 	return "", absent, "", nil
+}
+
+// saoPaulo is Zen's zone (Brazil has kept UTC-3 all year since 2019).
+var saoPaulo = func() *time.Location {
+	if l, err := time.LoadLocation("America/Sao_Paulo"); err == nil {
+		return l
+	}
+	return time.FixedZone("BRT", -3*60*60)
+}()
+
+// zenDays returns the distinct dates of the attempt and of now, in São
+// Paulo and in the process's own zone, each as a time whose Format gives it.
+func zenDays(inDoubt, now time.Time) []time.Time {
+	var out []time.Time
+	seen := map[string]bool{}
+	for _, t := range []time.Time{inDoubt.In(saoPaulo), inDoubt, now.In(saoPaulo), now} {
+		if k := t.Format(time.DateOnly); !seen[k] {
+			seen[k] = true
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// zenArchives keeps the day archives this process read, so that one read
+// (one of Zen's 5-minute windows) answers every lookup whose attempt had
+// settled before the read began: many leads in doubt cost one archive call
+// per day, not one each. A read older than an attempt's settle point is
+// never used for it: absence must be proved by a read made after.
+type zenArchives struct {
+	mu   sync.Mutex
+	days map[string]zenArchive
+}
+
+type zenArchive struct {
+	at    time.Time // when the read began
+	codes map[string]bool
+}
+
+func (z *zenArchives) has(ctx context.Context, c *zen.Client, day time.Time, code string, notBefore time.Time) (bool, error) {
+	key := day.Format(time.DateOnly)
+	z.mu.Lock()
+	a, ok := z.days[key]
+	z.mu.Unlock()
+	if !ok || a.at.Before(notBefore) {
+		at := time.Now()
+		arc, err := c.Leads.Archive(ctx, day)
+		if err != nil {
+			return false, err
+		}
+		a = zenArchive{at: at, codes: make(map[string]bool, len(arc.Leads))}
+		for _, l := range arc.Leads {
+			a.codes[strings.TrimSpace(l.IntegrationCode)] = true
+		}
+		z.mu.Lock()
+		if z.days == nil {
+			z.days = map[string]zenArchive{}
+		}
+		if old, ok := z.days[key]; !ok || old.at.Before(at) {
+			z.days[key] = a
+		}
+		for k, v := range z.days { // keep the last few days only
+			if time.Since(v.at) > 48*time.Hour {
+				delete(z.days, k)
+			}
+		}
+		z.mu.Unlock()
+	}
+	return a.codes[code], nil
 }
 
 // ZenviaLead delivers a lead with zenvia's Leads.Create for Industry;

@@ -199,3 +199,25 @@ func TestResendAfterRiverForgotTheJob(t *testing.T) {
 	waitFor(t, r, 30*time.Second, func(s relay.Stats) bool { return s.Delivered == 1 })
 	assert.Equal(t, 2, sb.datacake.Count(http.MethodPost, "prospecto"))
 }
+
+// Zen allows one archive read per window: one read answers every lookup
+// of the day whose attempt had settled before it, so a dozen leads in
+// doubt cost a few reads, not a dozen windows.
+func TestZenLookupsShareArchiveReads(t *testing.T) {
+	sb := startSandboxes(t, nil)
+	r := open(t, sqliteBackend(t), relay.WithSettle(relay.VendorZen, 300*time.Millisecond))
+	ctx := context.Background()
+	const n = 12
+	sb.zen.Fail(leadkittest.Fault{Method: http.MethodPost, Status: http.StatusInternalServerError, AfterVendor: true, Times: n})
+	for i := range n {
+		_, err := r.Enqueue(ctx, zenLead(100+i))
+		require.NoError(t, err)
+	}
+	require.NoError(t, r.Start(ctx, clientsFor(t, sb.urls, r.ZenLimiter(), nil)))
+	s := waitFor(t, r, 60*time.Second, settled(n))
+	assert.Equal(t, n, s.Reconciled, "%+v", s)
+	assert.Equal(t, n, sb.zen.Count(http.MethodPost, ""), "nothing resent")
+	reads := sb.zen.Count(http.MethodGet, "arquivo")
+	t.Logf("%d leads in doubt reconciled with %d archive reads", n, reads)
+	assert.Less(t, reads, n/2)
+}

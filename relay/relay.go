@@ -37,6 +37,8 @@ type Relay struct {
 	pool   *pgxpool.Pool
 	log    *slog.Logger
 	closed bool
+
+	zenCache zenArchives
 }
 
 // Open opens (creating it when needed) the relay's database and brings its

@@ -172,10 +172,11 @@ func (r *Relay) work(ctx context.Context, c *Clients, job Job, jr *rivertype.Job
 		return finish(State(row.State), outcome(row.State), nil, river.JobCancel(fmt.Errorf("relay: %s is %s", key, row.State)))
 	}
 
-	a := &attempt{row: row}
+	a := &attempt{row: row, zen: &r.zenCache}
 	if row.InDoubtMS != 0 {
 		a.inDoubt = time.UnixMilli(row.InDoubtMS)
-		if wait := time.Until(a.inDoubt.Add(r.cfg.settle[v])); wait > 0 {
+		a.settled = a.inDoubt.Add(r.cfg.settle[v])
+		if wait := time.Until(a.settled); wait > 0 {
 			return finish(StateRetrying, outSettling, nil, river.JobSnooze(wait))
 		}
 		id, f, note, err := job.lookup(ctx, c, a)
