@@ -127,7 +127,11 @@ func WithEndpointURL(e Endpoint, rawURL string) Option {
 }
 
 // WithTimeZone sets the zone in which Zen's date-times (without offset) are
-// read and in which days are formatted (default America/Sao_Paulo).
+// read (default America/Sao_Paulo). A day you pass (Leads.Totals, ByUser,
+// Archive, Find) is sent as the date it carries in its own location:
+// time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC) asks for 2026-11-20. For
+// "today" as Zen counts days, pass time.Now().In(loc) with Zen's zone: a
+// process in UTC at 01:00 is still on the previous day in São Paulo.
 func WithTimeZone(loc *time.Location) Option {
 	return Option{transport.VendorOption(func(c *config) error {
 		if loc == nil {
