@@ -16,10 +16,10 @@ import (
 // It spends the archive's 5-minute window. day is the date it carries in
 // its own location (see WithTimeZone): pass the send time in Zen's zone,
 // and the next day too when the send was near midnight there. What it
-// cannot prove: a lead sent without an integration code (Zen's read APIs carry no contact data to
-// match on), and a lead Zen has not distributed yet (the archive lists it
-// once it exists): an absence is evidence, not proof, for a lead sent
-// moments ago.
+// cannot prove: a lead sent without an integration code (Zen's read APIs
+// carry no contact data to match on), and a lead Zen has not distributed
+// yet (the archive lists it once it exists): an absence is evidence, not
+// proof, for a lead sent moments ago.
 func (s *LeadsService) Find(ctx context.Context, integrationCode string, day time.Time) (*ArchivedLead, error) {
 	code := strings.TrimSpace(integrationCode)
 	if code == "" {
