@@ -48,7 +48,7 @@ func (r *Relay) enqueue(ctx context.Context, tx any, job Job) (string, error) {
 	if job == nil {
 		return "", invalid("job", "must not be nil")
 	}
-	if r.closed {
+	if r.closed.Load() {
 		return "", errors.New("relay: closed")
 	}
 	j, err := job.prepare()

@@ -9,6 +9,8 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -36,7 +38,7 @@ type Relay struct {
 	sqlDB  *sql.DB
 	pool   *pgxpool.Pool
 	log    *slog.Logger
-	closed bool
+	closed atomic.Bool
 
 	zenCache zenArchives
 }
@@ -201,12 +203,12 @@ func (r *Relay) DB() *sql.DB { return r.sqlDB }
 // database.
 func (r *Relay) Pool() *pgxpool.Pool { return r.pool }
 
-// Close stops the workers (see Stop) and closes the database.
+// Close stops the workers (see Stop) and closes the database. Calls after
+// the first do nothing; Enqueue and Start after Close fail.
 func (r *Relay) Close() error {
-	if r.closed {
+	if r.closed.Swap(true) {
 		return nil
 	}
-	r.closed = true
 	var err error
 	if r.eng != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), r.cfg.jobTimeout+5*time.Second)
@@ -236,6 +238,7 @@ type riverEngine[TTx any] struct {
 	txName   string
 
 	inserter *river.Client[TTx]
+	mu       sync.Mutex // guards worker
 	worker   *river.Client[TTx]
 }
 
@@ -293,6 +296,8 @@ func (e *riverEngine[TTx]) inTx(ctx context.Context, tx any, fn func(store, func
 }
 
 func (e *riverEngine[TTx]) start(ctx context.Context, cfg *river.Config) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
 	if e.worker != nil {
 		return errors.New("relay: already started")
 	}
@@ -308,6 +313,8 @@ func (e *riverEngine[TTx]) start(ctx context.Context, cfg *river.Config) error {
 }
 
 func (e *riverEngine[TTx]) stop(ctx context.Context) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
 	if e.worker == nil {
 		return nil
 	}

@@ -32,7 +32,7 @@ func (r *Relay) Start(ctx context.Context, c Clients) error {
 	if ctx == nil {
 		return invalid("ctx", "must not be nil")
 	}
-	if r.closed {
+	if r.closed.Load() {
 		return errors.New("relay: closed")
 	}
 	workers := river.NewWorkers()
