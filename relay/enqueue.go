@@ -97,21 +97,13 @@ func decodeJob(kind, body string) (Job, error) {
 	var err error
 	switch kind {
 	case SalesmanLead{}.Kind():
-		var v SalesmanLead
-		err = json.Unmarshal([]byte(body), &v)
-		j = v
+		j, err = decodeAs[SalesmanLead](body)
 	case ZenLead{}.Kind():
-		var v ZenLead
-		err = json.Unmarshal([]byte(body), &v)
-		j = v
+		j, err = decodeAs[ZenLead](body)
 	case ZenviaLead{}.Kind():
-		var v ZenviaLead
-		err = json.Unmarshal([]byte(body), &v)
-		j = v
+		j, err = decodeAs[ZenviaLead](body)
 	case DatacakeProspect{}.Kind():
-		var v DatacakeProspect
-		err = json.Unmarshal([]byte(body), &v)
-		j = v
+		j, err = decodeAs[DatacakeProspect](body)
 	default:
 		return nil, fmt.Errorf("relay: unknown job kind %q", kind)
 	}
@@ -119,4 +111,10 @@ func decodeJob(kind, body string) (Job, error) {
 		return nil, fmt.Errorf("relay: decode a %s job: %w", kind, err)
 	}
 	return j, nil
+}
+
+func decodeAs[T Job](body string) (Job, error) {
+	var v T
+	err := json.Unmarshal([]byte(body), &v)
+	return v, err
 }
