@@ -1,0 +1,65 @@
+package relay
+
+import (
+	"encoding/json"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/leadkit/leadkit/datacake"
+	"github.com/leadkit/leadkit/salesman"
+	"github.com/leadkit/leadkit/zen"
+	"github.com/leadkit/leadkit/zenvia"
+)
+
+// A lead sent at 01:00 UTC is filed under the previous day in São Paulo,
+// where Zen's archive keeps its days: the lookup asks both.
+func TestZenDaysCoverSaoPaulo(t *testing.T) {
+	at := time.Date(2026, 11, 25, 1, 0, 0, 0, time.UTC)
+	var got []string
+	for _, d := range zenDays(at, at.Add(time.Minute)) {
+		got = append(got, d.Format(time.DateOnly))
+	}
+	if len(got) != 2 || got[0] != "2026-11-24" || got[1] != "2026-11-25" {
+		t.Fatalf("days asked: %v, want São Paulo's 2026-11-24 and the process's 2026-11-25", got)
+	}
+	noon := time.Date(2026, 11, 25, 15, 0, 0, 0, time.UTC)
+	if days := zenDays(noon, noon.Add(time.Hour)); len(days) != 1 {
+		t.Fatalf("one day when every zone agrees, got %d", len(days))
+	}
+}
+
+// Every job kind survives the relay's own copy (the JSON kept in the
+// delivery row, from which Resend re-enqueues after River's retention).
+func TestJobsRoundTrip(t *testing.T) {
+	jobs := []Job{
+		SalesmanLead{Key: "s", Lead: &salesman.NewLead{Title: "Иван", Email: "i@example.ru", UTMSource: "ya"}},
+		ZenLead{Lead: &zen.LeadEntry{Name: "Ana", Phone: "+5511999990000", Extra: map[string]string{"campo": "x"}}},
+		ZenviaLead{Industry: zenvia.IndustryRetail, Lead: &zenvia.Lead{UTMSource: "site", Emails: []string{"a@example.com"}, Priority: 2}},
+		DatacakeProspect{Prospect: &datacake.Prospect{Name: "Maria", PersonType: datacake.PersonNatural, Document: "52998224725"},
+			Files: []datacake.File{{Name: "a.pdf", Data: []byte("%PDF-1.4\n%%EOF\n")}}},
+	}
+	for _, j := range jobs {
+		p, err := j.prepare()
+		if err != nil {
+			t.Fatalf("%s: %v", j.Kind(), err)
+		}
+		body, err := json.Marshal(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		back, err := decodeJob(p.Kind(), string(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(p, back) {
+			t.Errorf("%s changed on its way through JSON:\n%#v\n%#v", p.Kind(), p, back)
+		}
+		if p.IdempotencyKey() == "" {
+			t.Errorf("%s has no key", p.Kind())
+		}
+	}
+	if _, err := decodeJob("other", "{}"); err == nil {
+		t.Error("an unknown kind decoded")
+	}
+}
