@@ -332,7 +332,9 @@ func (e *riverEngine[TTx]) jobGet(ctx context.Context, id int64) (*rivertype.Job
 
 // jobRetry makes the job of id available again. A job whose attempt just
 // parked it may still read "running" until River records the end of the
-// attempt: retry is asked again until the job is available.
+// attempt; and River's JobRetry, meeting that record being written, can
+// answer with the finished state without retrying the job. So retry is
+// asked again until the job reads available.
 func (e *riverEngine[TTx]) jobRetry(ctx context.Context, id int64) error {
 	deadline := time.Now().Add(30 * time.Second)
 	for {
@@ -340,11 +342,11 @@ func (e *riverEngine[TTx]) jobRetry(ctx context.Context, id int64) error {
 		if err != nil {
 			return err
 		}
-		if j.State != rivertype.JobStateRunning {
+		if j.State == rivertype.JobStateAvailable {
 			return nil
 		}
 		if time.Now().After(deadline) {
-			return fmt.Errorf("relay: job %d is still running", id)
+			return fmt.Errorf("relay: job %d did not become available (it reads %s)", id, j.State)
 		}
 		select {
 		case <-ctx.Done():
