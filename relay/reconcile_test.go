@@ -14,6 +14,7 @@ import (
 	"github.com/leadkit/leadkit/internal/testutil"
 	"github.com/leadkit/leadkit/leadkittest"
 	"github.com/leadkit/leadkit/relay"
+	"github.com/leadkit/leadkit/zen"
 )
 
 // faulter is the sandbox kit's fault API.
@@ -160,7 +161,7 @@ func TestLeaseKeepsTwoAttemptsApart(t *testing.T) {
 	ctx := context.Background()
 	key, err := r.Enqueue(ctx, salesmanLead(8))
 	require.NoError(t, err)
-	until := time.Now().Add(1500 * time.Millisecond).UnixMilli()
+	until := time.Now().Add(3 * time.Second).UnixMilli()
 	_, err = r.DB().ExecContext(ctx, `UPDATE leadkit_relay_delivery SET lease_ms = ? WHERE key = ?`, until, key)
 	require.NoError(t, err)
 	require.NoError(t, r.Start(ctx, clientsFor(t, sb.urls, nil, nil)))
@@ -213,7 +214,13 @@ func TestZenLookupsShareArchiveReads(t *testing.T) {
 		_, err := r.Enqueue(ctx, zenLead(100+i))
 		require.NoError(t, err)
 	}
-	require.NoError(t, r.Start(ctx, clientsFor(t, sb.urls, r.ZenLimiter(), nil)))
+	cs := clientsFor(t, sb.urls, r.ZenLimiter(), nil)
+	// One archive read per half second at most, so that the count below
+	// does not depend on how fast this machine is.
+	zc, err := zen.NewClient(sb.urls["zen"], sbZenToken, zen.WithLimits(zen.Limits{Archive: 500 * time.Millisecond}), zen.WithLimiter(r.ZenLimiter()))
+	require.NoError(t, err)
+	cs.Zen = zc
+	require.NoError(t, r.Start(ctx, cs))
 	s := waitFor(t, r, 60*time.Second, settled(n))
 	assert.Equal(t, n, s.Reconciled, "%+v", s)
 	assert.Equal(t, n, sb.zen.Count(http.MethodPost, ""), "nothing resent")
