@@ -23,8 +23,9 @@
 //
 //   - success: the vendor's id is recorded (Status) and the job completes.
 //   - a failure that proves the lead was not processed (connection refused,
-//     503, a 4xx): 429 and Zen's client-side window snooze until RetryAfter;
-//     503 and connection errors are retried with capped exponential backoff;
+//     503, a 4xx): 429, Zen's client-side window and a 503 with Retry-After
+//     snooze until then; other 503s and connection errors are retried with
+//     capped exponential backoff;
 //     a refusal (validation, other 4xx) is recorded as StateFailed with the
 //     vendor's message, never retried (Resend after fixing it).
 //   - leadkit.ErrOutcomeUnknown, or a process that died mid-attempt: before

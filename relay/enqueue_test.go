@@ -303,3 +303,26 @@ func TestOpenErrorHidesThePassword(t *testing.T) {
 	require.ErrorAs(t, err, &ie)
 	assert.Equal(t, "dsn", ie.Field)
 }
+
+// A vendor that stays unavailable past the client's own retries and says
+// when to come back (503 Retry-After) is waited for that long, without
+// spending the lead's attempts.
+func TestUnavailableWithRetryAfter(t *testing.T) {
+	sb := startSandboxes(t, nil)
+	// One attempt, 10ms of backoff: only the snooze keeps the lead.
+	r := open(t, sqliteBackend(t), relay.WithRetries(1, 10*time.Millisecond))
+	ctx := context.Background()
+	// The client tries 3 times (WithMaxRetries(2)) within one attempt.
+	sb.zenvia.Fail(leadkittest.Fault{Method: http.MethodPost, Path: "/lead", Status: http.StatusServiceUnavailable,
+		Header: http.Header{"Retry-After": {"1"}}, Times: 3})
+	start := time.Now()
+	key, err := r.Enqueue(ctx, zenviaLead(9))
+	require.NoError(t, err)
+	require.NoError(t, r.Start(ctx, clientsFor(t, sb.urls, nil, nil)))
+	waitFor(t, r, 30*time.Second, settled(1))
+	d, err := r.Status(ctx, key)
+	require.NoError(t, err)
+	assert.Equal(t, relay.StateDelivered, d.State, "%+v", d)
+	assert.Equal(t, 4, sb.zenvia.Count(http.MethodPost, "/lead"), "three 503s, then the lead")
+	assert.GreaterOrEqual(t, time.Since(start), time.Second, "Retry-After honoured")
+}

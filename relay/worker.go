@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"net/http"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/leadkit/leadkit"
 	"github.com/leadkit/leadkit/datacake"
+	"github.com/leadkit/leadkit/internal/transport"
 	"github.com/leadkit/leadkit/salesman"
 	"github.com/leadkit/leadkit/zen"
 	"github.com/leadkit/leadkit/zenvia"
@@ -225,6 +227,12 @@ func (r *Relay) work(ctx context.Context, c *Clients, job Job, jr *rivertype.Job
 	if d, ok := rateLimited(err); ok {
 		return finish(StateRetrying, outRateLimited, err, river.JobSnooze(d))
 	}
+	if d, ok := unavailableFor(err); ok {
+		// The vendor said when to come back (503 Retry-After): wait that
+		// long (an hour at most) instead of guessing, without spending an
+		// attempt: the vendor is down, not refusing the lead.
+		return finish(StateRetrying, outRetry, err, river.JobSnooze(min(d, time.Hour)))
+	}
 	if permanent(err) {
 		return finish(StateFailed, outPermanent, err, river.JobCancel(err))
 	}
@@ -247,6 +255,16 @@ func rateLimited(err error) (time.Duration, bool) {
 		return 0, false
 	}
 	return max(rl.RetryAfter, 100*time.Millisecond), true
+}
+
+// unavailableFor reports a 503 whose Retry-After says when to come back.
+func unavailableFor(err error) (time.Duration, bool) {
+	var re *leadkit.ResponseError
+	if !errors.As(err, &re) || re.StatusCode != http.StatusServiceUnavailable {
+		return 0, false
+	}
+	d, ok := transport.ParseRetryAfter(re.Header.Get("Retry-After"), time.Now())
+	return max(d, 100*time.Millisecond), ok
 }
 
 // permanent reports a failure that another attempt would meet again: an
