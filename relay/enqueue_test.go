@@ -175,14 +175,9 @@ func TestFailuresTheVendorProves(t *testing.T) {
 		ctx := context.Background()
 		sb.zenvia.Fail(leadkittest.Fault{Method: http.MethodPost, Path: "/lead", Status: http.StatusUnprocessableEntity,
 			Body: `{"code":"INVALID","message":"phone rejected by the vendor"}`, Header: http.Header{"Content-Type": {"application/json"}}})
-		refused, err := r.Enqueue(ctx, zenviaLead(1))
-		require.NoError(t, err)
-		require.NoError(t, r.Start(ctx, clientsFor(t, sb.urls, nil, nil)))
-		waitFor(t, r, 30*time.Second, settled(1))
-		d, err := r.Status(ctx, refused)
-		require.NoError(t, err)
-		assert.Equal(t, relay.StateFailed, d.State)
-		assert.Contains(t, d.LastError, "phone rejected by the vendor")
+		d1 := deliverOne(t, r, sb, zenviaLead(1))
+		assert.Equal(t, relay.StateFailed, d1.State)
+		assert.Contains(t, d1.LastError, "phone rejected by the vendor")
 		assert.Equal(t, 1, sb.zenvia.Count(http.MethodPost, "/lead"))
 
 		sb.salesman.Fail(leadkittest.Fault{Method: http.MethodPost, Status: http.StatusServiceUnavailable, Times: 4})
@@ -191,14 +186,14 @@ func TestFailuresTheVendorProves(t *testing.T) {
 		k, err := r.Enqueue(ctx, salesmanLead(5))
 		require.NoError(t, err)
 		waitFor(t, r, 30*time.Second, settled(2))
-		d, err = r.Status(ctx, k)
+		d, err := r.Status(ctx, k)
 		require.NoError(t, err)
 		assert.Equal(t, relay.StateDelivered, d.State, "%+v", d)
 		assert.False(t, d.Reconciled)
 		assert.GreaterOrEqual(t, time.Since(start), time.Second, "429's Retry-After honoured")
 		assert.Equal(t, 6, sb.salesman.Count(http.MethodPost, ""), "4×503, 429, then the lead")
 		// Resend a refused lead once the cause is fixed.
-		require.NoError(t, r.Resend(ctx, refused))
+		require.NoError(t, r.Resend(ctx, d1.Key))
 		waitFor(t, r, 30*time.Second, func(s relay.Stats) bool { return s.Delivered == 2 })
 	})
 }
@@ -311,17 +306,11 @@ func TestUnavailableWithRetryAfter(t *testing.T) {
 	sb := startSandboxes(t, nil)
 	// One attempt, 10ms of backoff: only the snooze keeps the lead.
 	r := open(t, sqliteBackend(t), relay.WithRetries(1, 10*time.Millisecond))
-	ctx := context.Background()
 	// The client tries 3 times (WithMaxRetries(2)) within one attempt.
 	sb.zenvia.Fail(leadkittest.Fault{Method: http.MethodPost, Path: "/lead", Status: http.StatusServiceUnavailable,
 		Header: http.Header{"Retry-After": {"1"}}, Times: 3})
 	start := time.Now()
-	key, err := r.Enqueue(ctx, zenviaLead(9))
-	require.NoError(t, err)
-	require.NoError(t, r.Start(ctx, clientsFor(t, sb.urls, nil, nil)))
-	waitFor(t, r, 30*time.Second, settled(1))
-	d, err := r.Status(ctx, key)
-	require.NoError(t, err)
+	d := deliverOne(t, r, sb, zenviaLead(9))
 	assert.Equal(t, relay.StateDelivered, d.State, "%+v", d)
 	assert.Equal(t, 4, sb.zenvia.Count(http.MethodPost, "/lead"), "three 503s, then the lead")
 	assert.GreaterOrEqual(t, time.Since(start), time.Second, "Retry-After honoured")

@@ -252,3 +252,17 @@ func redactURL(s string) string {
 	}
 	return u.Redacted()
 }
+
+// deliverOne enqueues job, starts r's workers on the sandboxes, waits until
+// nothing is left to do and returns the job's delivery.
+func deliverOne(t testing.TB, r *relay.Relay, sb *sandboxes, job relay.Job) *relay.Delivery {
+	t.Helper()
+	ctx := context.Background()
+	key, err := r.Enqueue(ctx, job)
+	require.NoError(t, err)
+	require.NoError(t, r.Start(ctx, clientsFor(t, sb.urls, nil, nil)))
+	waitFor(t, r, 30*time.Second, settled(1))
+	d, err := r.Status(ctx, key)
+	require.NoError(t, err)
+	return d
+}
