@@ -61,7 +61,7 @@ func (r *Relay) enqueue(ctx context.Context, tx any, job Job) (string, error) {
 		return "", fmt.Errorf("relay: encode %s: %w", key, err)
 	}
 	err = r.eng.inTx(ctx, tx, func(st store, insert func(river.JobArgs, *river.InsertOpts) (*rivertype.JobInsertResult, error)) error {
-		ok, err := r.dial.insert(ctx, st, key, j.vendor(), j.Kind(), string(body), time.Now().UnixMilli())
+		ok, err := r.dial.insert(ctx, st, key, j.vendor(), string(body), time.Now().UnixMilli())
 		if err != nil {
 			return fmt.Errorf("relay: store %s: %w", key, err)
 		}
@@ -91,24 +91,25 @@ func (r *Relay) insertOpts() *river.InsertOpts {
 	}
 }
 
-// decodeJob rebuilds a job from its kind and JSON as stored.
-func decodeJob(kind, body string) (Job, error) {
+// decodeJob rebuilds a job of vendor v from its JSON as stored (each
+// vendor has one job kind).
+func decodeJob(v Vendor, body string) (Job, error) {
 	var j Job
 	var err error
-	switch kind {
-	case SalesmanLead{}.Kind():
+	switch v {
+	case VendorSalesman:
 		j, err = decodeAs[SalesmanLead](body)
-	case ZenLead{}.Kind():
+	case VendorZen:
 		j, err = decodeAs[ZenLead](body)
-	case ZenviaLead{}.Kind():
+	case VendorZenvia:
 		j, err = decodeAs[ZenviaLead](body)
-	case DatacakeProspect{}.Kind():
+	case VendorDatacake:
 		j, err = decodeAs[DatacakeProspect](body)
 	default:
-		return nil, fmt.Errorf("relay: unknown job kind %q", kind)
+		return nil, fmt.Errorf("relay: unknown vendor %q", v)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("relay: decode a %s job: %w", kind, err)
+		return nil, fmt.Errorf("relay: decode a %s job: %w", v, err)
 	}
 	return j, nil
 }

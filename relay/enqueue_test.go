@@ -3,10 +3,14 @@ package relay_test
 import (
 	"context"
 	"database/sql"
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
+	"net"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -276,27 +280,75 @@ func TestNoSecretInLogsOrRecords(t *testing.T) {
 	}
 }
 
-// A PostgreSQL password never reaches Open's error, whatever failed.
+// A PostgreSQL password never reaches Open's error, whatever failed: not
+// even when the server's answer quotes it (a fake server below answers the
+// connection with an error message holding the password, raw and
+// URL-encoded).
 func TestOpenErrorHidesThePassword(t *testing.T) {
-	const pw = "pw-CANARY-93be1f"
+	const pw = "pw/CANARY@93be1f"
+	echo := fakePostgres(t, "password authentication failed for "+pw+" ("+url.QueryEscape(pw)+")")
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
+	enc := url.QueryEscape(pw)
 	for _, dsn := range []string{
-		"postgres://app:" + pw + "@127.0.0.1:1/test?sslmode=disable&connect_timeout=2", // nothing listens
-		"postgres://app:" + pw + "@127.0.0.1:5432/test?sslmode=bogus",                  // does not parse
-		"postgres://app:" + pw + "@[::1:5432/test",                                     // does not parse
+		"postgres://app:" + enc + "@" + echo + "/test?sslmode=disable",                  // the server quotes it
+		"postgres://app:" + enc + "@127.0.0.1:1/test?sslmode=disable&connect_timeout=2", // nothing listens
+		"postgres://app:" + enc + "@127.0.0.1:5432/test?sslmode=bogus",                  // does not parse
+		"postgres://app:" + enc + "@[::1:5432/test",                                     // does not parse
 	} {
 		_, err := relay.Open(ctx, dsn)
 		require.Error(t, err)
-		assert.NotContains(t, fmt.Sprintf("%v %+v %#v", err, err, err), pw)
-		for e := err; e != nil; e = errors.Unwrap(e) {
-			assert.NotContains(t, e.Error(), pw)
+		for _, form := range []string{pw, enc} {
+			assert.NotContains(t, fmt.Sprintf("%v %+v %#v", err, err, err), form)
+			for e := err; e != nil; e = errors.Unwrap(e) {
+				assert.NotContains(t, e.Error(), form)
+			}
 		}
 	}
 	_, err := relay.Open(ctx, "mysql://root@127.0.0.1/test")
 	var ie *leadkit.InputError
 	require.ErrorAs(t, err, &ie)
 	assert.Equal(t, "dsn", ie.Field)
+}
+
+// fakePostgres listens on loopback and answers every connection's startup
+// with a FATAL ErrorResponse carrying msg; it returns its host:port.
+func fakePostgres(t *testing.T, msg string) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer c.Close()
+				for {
+					var n uint32
+					if binary.Read(c, binary.BigEndian, &n) != nil || n < 8 {
+						return
+					}
+					body := make([]byte, n-4)
+					if _, err := io.ReadFull(c, body); err != nil {
+						return
+					}
+					if code := binary.BigEndian.Uint32(body); code == 80877103 || code == 80877104 {
+						_, _ = c.Write([]byte{'N'}) // no SSL, no GSS encryption
+						continue
+					}
+					fields := "SFATAL\x00C28P01\x00M" + msg + "\x00\x00"
+					out := []byte{'E', 0, 0, 0, 0}
+					binary.BigEndian.PutUint32(out[1:], uint32(4+len(fields)))
+					_, _ = c.Write(append(out, fields...))
+					return
+				}
+			}()
+		}
+	}()
+	return ln.Addr().String()
 }
 
 // A vendor that stays unavailable past the client's own retries and says
@@ -314,4 +366,46 @@ func TestUnavailableWithRetryAfter(t *testing.T) {
 	assert.Equal(t, relay.StateDelivered, d.State, "%+v", d)
 	assert.Equal(t, 4, sb.zenvia.Count(http.MethodPost, "/lead"), "three 503s, then the lead")
 	assert.GreaterOrEqual(t, time.Since(start), time.Second, "Retry-After honoured")
+}
+
+// A vendor nobody answers for (connection refused: proof that nothing was
+// sent) is retried with backoff, never taken for an unknown outcome, and the
+// lead is kept as failed with the error once its attempts run out.
+func TestConnectionRefusedIsRetried(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	closed := "http://" + ln.Addr().String()
+	require.NoError(t, ln.Close())
+	r := open(t, sqliteBackend(t), relay.WithRetries(3, 10*time.Millisecond))
+	ctx := context.Background()
+	key, err := r.Enqueue(ctx, salesmanLead(1))
+	require.NoError(t, err)
+	cs := clientsFor(t, map[string]string{"salesman": closed, "zen": closed, "zenvia": closed, "datacake": closed}, nil, nil)
+	require.NoError(t, r.Start(ctx, relay.Clients{Salesman: cs.Salesman}))
+	waitFor(t, r, 30*time.Second, settled(1))
+	d, err := r.Status(ctx, key)
+	require.NoError(t, err)
+	assert.Equal(t, relay.StateFailed, d.State, "%+v", d)
+	assert.Equal(t, 3, d.Attempts, "every attempt of WithRetries(3, ...) was made")
+	assert.Contains(t, d.LastError, "refused")
+	assert.Empty(t, d.Review)
+}
+
+// Start checks its knobs: a rescue sooner than the lease would let a second
+// process work a job a live one still holds.
+func TestStartRefusesBadKnobs(t *testing.T) {
+	nowhere := "http://127.0.0.1:1"
+	zc := clientsFor(t, map[string]string{"salesman": nowhere, "zen": nowhere, "zenvia": nowhere, "datacake": nowhere}, nil, nil).Zen
+	r := open(t, sqliteBackend(t), relay.WithJobTimeout(10*time.Second), relay.WithRescueAfter(5*time.Second))
+	err := r.Start(context.Background(), relay.Clients{Zen: zc})
+	var ie *leadkit.InputError
+	require.ErrorAs(t, err, &ie)
+	assert.Equal(t, "RescueAfter", ie.Field)
+	r2 := open(t, sqliteBackend(t))
+	require.ErrorAs(t, r2.Start(context.Background(), relay.Clients{}), &ie)
+	assert.Equal(t, "Clients", ie.Field)
+	require.NoError(t, r2.Close())
+	assert.Error(t, r2.Start(context.Background(), relay.Clients{Zen: zc}), "closed")
+	_, err = r2.Enqueue(context.Background(), zenLead(1))
+	assert.Error(t, err, "closed")
 }

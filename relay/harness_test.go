@@ -20,6 +20,7 @@ import (
 
 	"github.com/leadkit/leadkit/datacake"
 	"github.com/leadkit/leadkit/datacake/datacaketest"
+	"github.com/leadkit/leadkit/internal/transport"
 	"github.com/leadkit/leadkit/relay"
 	"github.com/leadkit/leadkit/salesman"
 	"github.com/leadkit/leadkit/salesman/salesmantest"
@@ -50,12 +51,19 @@ func needPostgres(t testing.TB) {
 		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 		defer cancel()
 		c, err := pgx.Connect(ctx, pgURL())
-		if err != nil {
-			pgErr = err
-			return
+		if err == nil {
+			err = c.Ping(ctx)
+			c.Close(ctx)
 		}
-		pgErr = c.Ping(ctx)
-		c.Close(ctx)
+		if err != nil { // the skip message must not show the URL's password
+			red := transport.NewRedactor()
+			if u, perr := url.Parse(pgURL()); perr == nil {
+				if pw, ok := u.User.Password(); ok && pw != "" {
+					red.Add(pw)
+				}
+			}
+			pgErr = transport.MaskError(red, err)
+		}
 	})
 	if pgErr != nil && os.Getenv("LEADKIT_REQUIRE_POSTGRES") != "" {
 		t.Fatalf("LEADKIT_REQUIRE_POSTGRES is set and PostgreSQL is not reachable at %s: %v", redactURL(pgURL()), pgErr)

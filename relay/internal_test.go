@@ -48,7 +48,7 @@ func TestJobsRoundTrip(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		back, err := decodeJob(p.Kind(), string(body))
+		back, err := decodeJob(p.vendor(), string(body))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -60,6 +60,6 @@ func TestJobsRoundTrip(t *testing.T) {
 		}
 	}
 	if _, err := decodeJob("other", "{}"); err == nil {
-		t.Error("an unknown kind decoded")
+		t.Error("an unknown vendor decoded")
 	}
 }

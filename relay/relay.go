@@ -21,6 +21,8 @@ import (
 	"github.com/riverqueue/river/riverdriver/riversqlite"
 	"github.com/riverqueue/river/rivermigrate"
 	"github.com/riverqueue/river/rivertype"
+
+	"github.com/leadkit/leadkit/internal/transport"
 	_ "modernc.org/sqlite" // the pure-Go SQLite driver, registered as "sqlite"
 )
 
@@ -134,13 +136,19 @@ func (r *Relay) openPostgres(ctx context.Context, dsn string) error {
 	if r.cfg.poolSize > 0 {
 		pc.MaxConns = int32(r.cfg.poolSize)
 	}
+	// The server's answers can quote what it was sent: the password goes
+	// through the SDK's one masking function (raw, URL-encoded, JSON-escaped).
+	red := transport.NewRedactor()
+	if pw := pc.ConnConfig.Password; pw != "" {
+		red.Add(pw)
+	}
 	pool, err := pgxpool.NewWithConfig(ctx, pc)
 	if err != nil {
-		return fmt.Errorf("relay: connect to PostgreSQL: %w", scrubDSN(err, dsn))
+		return transport.MaskError(red, fmt.Errorf("relay: connect to PostgreSQL: %w", err))
 	}
 	r.pool = pool
 	if err := pool.Ping(ctx); err != nil {
-		return fmt.Errorf("relay: connect to PostgreSQL at %s: %w", pc.ConnConfig.Host, scrubDSN(err, dsn))
+		return transport.MaskError(red, fmt.Errorf("relay: connect to PostgreSQL at %s: %w", pc.ConnConfig.Host, err))
 	}
 	r.dial = dialect{schema: r.cfg.schema}
 	if r.cfg.schema != "" {
@@ -163,19 +171,6 @@ func (r *Relay) openPostgres(ctx context.Context, dsn string) error {
 	}
 	r.dial.db = pgStore{pool}
 	return r.migrate(ctx)
-}
-
-// scrubDSN keeps a PostgreSQL error from carrying the DSN's password.
-func scrubDSN(err error, dsn string) error {
-	u, perr := url.Parse(dsn)
-	if perr != nil || u.User == nil {
-		return err
-	}
-	pw, ok := u.User.Password()
-	if !ok || pw == "" || !strings.Contains(err.Error(), pw) {
-		return err
-	}
-	return errors.New(strings.ReplaceAll(err.Error(), pw, "***"))
 }
 
 func (r *Relay) migrate(ctx context.Context) error {
@@ -248,7 +243,6 @@ type engine interface {
 	inTx(ctx context.Context, tx any, fn func(st store, insert func(river.JobArgs, *river.InsertOpts) (*rivertype.JobInsertResult, error)) error) error
 	start(ctx context.Context, cfg *river.Config) error
 	stop(ctx context.Context) error
-	jobGet(ctx context.Context, id int64) (*rivertype.JobRow, error)
 	jobRetry(ctx context.Context, id int64) error
 }
 
@@ -324,10 +318,6 @@ func (e *riverEngine[TTx]) stop(ctx context.Context) error {
 	}
 	e.worker = nil
 	return err
-}
-
-func (e *riverEngine[TTx]) jobGet(ctx context.Context, id int64) (*rivertype.JobRow, error) {
-	return e.inserter.JobGet(ctx, id)
 }
 
 // jobRetry makes the job of id available again. A job whose attempt just

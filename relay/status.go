@@ -173,7 +173,7 @@ func (r *Relay) resolve(ctx context.Context, key string, change func(*row), retr
 }
 
 func (r *Relay) reinsert(ctx context.Context, row *row) error {
-	j, err := decodeJob(row.Kind, row.Job)
+	j, err := decodeJob(Vendor(row.Vendor), row.Job)
 	if err != nil {
 		return err
 	}

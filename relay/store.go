@@ -149,7 +149,6 @@ func (d dialect) ddl() []string {
 	step        INTEGER NOT NULL DEFAULT 0,
 	last_error  TEXT NOT NULL DEFAULT '',
 	review      TEXT NOT NULL DEFAULT '',
-	kind        TEXT NOT NULL DEFAULT '',
 	job         TEXT NOT NULL DEFAULT '',
 	created_ms  BIGINT NOT NULL,
 	updated_ms  BIGINT NOT NULL
@@ -181,17 +180,17 @@ type row struct {
 	VendorID             string
 	Step                 int
 	LastError, Review    string
-	Kind, Job            string // the job's River kind and JSON, kept past River's retention
+	Job                  string // the job's JSON, kept past River's retention
 	CreatedMS, UpdatedMS int64
 }
 
-const rowCols = `key, vendor, state, job_id, attempts, in_doubt_ms, lease_ms, reconciled, vendor_id, step, last_error, review, kind, job, created_ms, updated_ms`
+const rowCols = `key, vendor, state, job_id, attempts, in_doubt_ms, lease_ms, reconciled, vendor_id, step, last_error, review, job, created_ms, updated_ms`
 
 func scanRow(s scanner) (*row, error) {
 	var r row
 	var rec int
 	if err := s.Scan(&r.Key, &r.Vendor, &r.State, &r.JobID, &r.Attempts, &r.InDoubtMS, &r.LeaseMS, &rec,
-		&r.VendorID, &r.Step, &r.LastError, &r.Review, &r.Kind, &r.Job, &r.CreatedMS, &r.UpdatedMS); err != nil {
+		&r.VendorID, &r.Step, &r.LastError, &r.Review, &r.Job, &r.CreatedMS, &r.UpdatedMS); err != nil {
 		return nil, err
 	}
 	r.Reconciled = rec != 0
@@ -202,11 +201,11 @@ func (d dialect) load(ctx context.Context, st store, key string) (*row, error) {
 	return scanRow(st.queryRow(ctx, d.t(`SELECT `+rowCols+` FROM {d} WHERE key = $1`), key))
 }
 
-// insert adds a queued delivery of job (its kind and JSON); false when the
-// key is taken.
-func (d dialect) insert(ctx context.Context, st store, key string, v Vendor, kind, job string, now int64) (bool, error) {
-	n, err := st.exec(ctx, d.t(`INSERT INTO {d} (key, vendor, state, kind, job, created_ms, updated_ms) VALUES ($1, $2, $3, $4, $5, $6, $6)
-ON CONFLICT (key) DO NOTHING`), key, string(v), string(StateQueued), kind, job, now)
+// insert adds a queued delivery of job (its JSON); false when the key is
+// taken.
+func (d dialect) insert(ctx context.Context, st store, key string, v Vendor, job string, now int64) (bool, error) {
+	n, err := st.exec(ctx, d.t(`INSERT INTO {d} (key, vendor, state, job, created_ms, updated_ms) VALUES ($1, $2, $3, $4, $5, $5)
+ON CONFLICT (key) DO NOTHING`), key, string(v), string(StateQueued), job, now)
 	return n == 1, err
 }
 

@@ -13,11 +13,8 @@ import (
 	"github.com/riverqueue/river/rivertype"
 
 	"github.com/leadkit/leadkit"
-	"github.com/leadkit/leadkit/datacake"
 	"github.com/leadkit/leadkit/internal/transport"
 	"github.com/leadkit/leadkit/salesman"
-	"github.com/leadkit/leadkit/zen"
-	"github.com/leadkit/leadkit/zenvia"
 )
 
 // lease is how long a delivery stays claimed by the attempt working it:
@@ -156,7 +153,7 @@ func (r *Relay) work(ctx context.Context, c *Clients, job Job, jr *rivertype.Job
 	finish := func(state State, out outcome, lastErr error, ret error) error {
 		row.State = string(state)
 		if lastErr != nil {
-			row.LastError = clip(lastErr.Error())
+			row.LastError = transport.Clip(lastErr.Error(), maxErrorText)
 		}
 		if err := r.dial.save(bg, row, time.Now().UnixMilli(), true); err != nil {
 			r.log.ErrorContext(bg, "relay: record outcome", "key", key, "error", err)
@@ -268,50 +265,26 @@ func unavailableFor(err error) (time.Duration, bool) {
 }
 
 // permanent reports a failure that another attempt would meet again: an
-// input the client refused, or a 4xx answer other than 408, 425 and 429
-// (SalesMan answers its errors with HTTP 200 and a code).
+// input the client refused, a 4xx answer other than 408, 425 and 429 (every
+// vendor's *Error unwraps to the *leadkit.ResponseError of a non-2xx
+// answer), or a SalesMan error code (answered with HTTP 200).
 func permanent(err error) bool {
 	if errors.Is(err, leadkit.ErrInvalidInput) {
 		return true
-	}
-	var sm *salesman.Error
-	if errors.As(err, &sm) {
-		return sm.StatusCode == 0 || sm.StatusCode == 200 || clientStatus(sm.StatusCode)
-	}
-	var ze *zen.Error
-	if errors.As(err, &ze) {
-		return clientStatus(ze.StatusCode)
-	}
-	var zv *zenvia.Error
-	if errors.As(err, &zv) {
-		return clientStatus(zv.StatusCode)
-	}
-	var dc *datacake.Error
-	if errors.As(err, &dc) {
-		return clientStatus(dc.StatusCode)
 	}
 	var re *leadkit.ResponseError
 	if errors.As(err, &re) {
 		return clientStatus(re.StatusCode)
 	}
-	return false
+	var sm *salesman.Error
+	return errors.As(err, &sm)
 }
+
+// maxErrorText bounds the error text a delivery records and logs.
+const maxErrorText = 2000
 
 func clientStatus(s int) bool {
 	return s >= 400 && s < 500 && s != 408 && s != 425 && s != 429
-}
-
-func clip(s string) string {
-	const n = 2000
-	if len(s) <= n {
-		return s
-	}
-	for i := n; i > n-4; i-- {
-		if s[i]&0xC0 != 0x80 {
-			return s[:i] + "…"
-		}
-	}
-	return s[:n] + "…"
 }
 
 func (r *Relay) logAttempt(ctx context.Context, key string, v Vendor, n int, out outcome, vendorID string, err error) {
@@ -327,7 +300,7 @@ func (r *Relay) logAttempt(ctx context.Context, key string, v Vendor, n int, out
 		attrs = append(attrs, slog.String("vendor_id", vendorID))
 	}
 	if err != nil {
-		attrs = append(attrs, slog.String("error", clip(err.Error())))
+		attrs = append(attrs, slog.String("error", transport.Clip(err.Error(), maxErrorText)))
 	}
 	r.log.LogAttrs(ctx, level, "relay: attempt", attrs...)
 }
