@@ -2,9 +2,9 @@ package zenvia
 
 import (
 	"context"
-	"strings"
 
 	"github.com/leadkit/leadkit"
+	"github.com/leadkit/leadkit/internal/transport"
 )
 
 // Find looks for the prospect a lead was merged into: by each of its phones
@@ -16,9 +16,9 @@ import (
 //
 // Zenvia's filters are loose (phoneNumber matches by suffix, search is free
 // text that also matches digits inside phones), so each candidate is checked
-// here: a phone matches when its digits equal the lead's (or one ends with
-// the other's last 10 digits, for country and area prefixes), an e-mail when
-// it is equal case aside. What it cannot prove: whether that prospect holds
+// here, as every lookup compares them (transport.SamePhone, SameEmail):
+// phones by their digits, the last 10 when both have as many; e-mails case
+// and spaces aside. What it cannot prove: whether that prospect holds
 // this lead or an earlier one of the same person (compare Prospect.Leads'
 // created times and utmSource), and anything older than Zenvia's 31-day
 // window.
@@ -41,14 +41,14 @@ func (s *ProspectsService) Find(ctx context.Context, lead *Lead) (*Prospect, err
 	holds := func(p *Prospect) bool {
 		for _, want := range phones {
 			for _, got := range p.Phones {
-				if samePhone(want, got) {
+				if transport.SamePhone(want, got) {
 					return true
 				}
 			}
 		}
 		for _, want := range lead.Emails {
 			for _, got := range p.Emails {
-				if strings.EqualFold(strings.TrimSpace(want), strings.TrimSpace(got)) {
+				if transport.SameEmail(want, got) {
 					return true
 				}
 			}
@@ -82,30 +82,3 @@ func (s *ProspectsService) Find(ctx context.Context, lead *Lead) (*Prospect, err
 
 // findCandidates is how many prospects of a loose match Find checks.
 const findCandidates = 100
-
-// samePhone compares two phones by their digits: equal, or, when both have
-// at least 10, equal in their last 10 (one written with the country code,
-// the other without).
-func samePhone(a, b string) bool {
-	da, db := digits(a), digits(b)
-	if da == "" || db == "" {
-		return false
-	}
-	if da == db {
-		return true
-	}
-	if len(da) < 10 || len(db) < 10 {
-		return false
-	}
-	return da[len(da)-10:] == db[len(db)-10:]
-}
-
-func digits(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		if r >= '0' && r <= '9' {
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
-}

@@ -670,7 +670,7 @@ func (s *Server) createLead(w http.ResponseWriter, r *http.Request, industry str
 		}
 	}
 	for _, ph := range in.Phones {
-		if !contains(p.Phones, ph, phoneKey) {
+		if !contains(p.Phones, ph, transport.Digits) {
 			p.Phones = append(p.Phones, ph)
 		}
 	}
@@ -747,7 +747,7 @@ func (s *Server) listProspects(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	search := strings.ToLower(q.Get("search"))
-	phone := phoneKey(q.Get("phoneNumber"))
+	phone := transport.Digits(q.Get("phoneNumber"))
 	if q.Get("phoneNumber") != "" && phone == "" {
 		s.invalid(w, "phoneNumber has no digits")
 		return
@@ -813,13 +813,13 @@ func (s *Server) listProspects(w http.ResponseWriter, r *http.Request) {
 			return false
 		}
 		if phone != "" && !containsFunc(p.Phones, func(x string) bool {
-			return strings.HasSuffix(phoneKey(x), phone) || strings.HasSuffix(phone, phoneKey(x))
+			return strings.HasSuffix(transport.Digits(x), phone) || strings.HasSuffix(phone, transport.Digits(x))
 		}) {
 			return false
 		}
 		if search != "" {
 			hay := strings.ToLower(p.FirstName + " " + p.LastName + " " + strings.Join(p.Emails, " ") + " " + strings.Join(p.Phones, " "))
-			if !strings.Contains(hay, search) && !(phoneKey(search) != "" && strings.Contains(phoneKey(strings.Join(p.Phones, " ")), phoneKey(search))) {
+			if !strings.Contains(hay, search) && !(transport.Digits(search) != "" && strings.Contains(transport.Digits(strings.Join(p.Phones, " ")), transport.Digits(search))) {
 				return false
 			}
 		}
@@ -904,7 +904,7 @@ func (s *Server) updateProspect(w http.ResponseWriter, r *http.Request, id strin
 	set(&p.ArchivingReason, in.ArchivingReason)
 	if in.Phone != nil || in.Email != nil {
 		s.st.unindex(p)
-		if in.Phone != nil && !contains(p.Phones, *in.Phone, phoneKey) {
+		if in.Phone != nil && !contains(p.Phones, *in.Phone, transport.Digits) {
 			p.Phones = append(p.Phones, *in.Phone)
 		}
 		if in.Email != nil && !contains(p.Emails, *in.Email, emailKey) {

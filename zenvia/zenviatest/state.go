@@ -6,6 +6,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/leadkit/leadkit/internal/transport"
 )
 
 type group struct {
@@ -116,18 +118,8 @@ func (st *state) newID(at time.Time) string {
 	return fmt.Sprintf("%08x%08x%08x", uint32(ts), uint32(st.seq), st.rng.Uint32())
 }
 
-// phoneKey is how the sandbox, like Zenvia, recognises a phone: its digits.
-// "+55 51 98765-4321" and "5551987654321" match; "(51) 98765-4321" does not.
-func phoneKey(p string) string {
-	var b strings.Builder
-	for _, r := range p {
-		if r >= '0' && r <= '9' {
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
-}
-
+// emailKey is how the sandbox, like Zenvia, recognises an e-mail (a phone:
+// by its digits, transport.Digits).
 func emailKey(e string) string { return strings.ToLower(strings.TrimSpace(e)) }
 
 func (st *state) insert(p *prospect) {
@@ -141,7 +133,7 @@ func (st *state) insert(p *prospect) {
 
 func (st *state) index(p *prospect) {
 	for _, ph := range p.Phones {
-		if k := phoneKey(ph); k != "" {
+		if k := transport.Digits(ph); k != "" {
 			st.byPhone[k] = p
 		}
 	}
@@ -164,8 +156,8 @@ func (st *state) remove(p *prospect) {
 
 func (st *state) unindex(p *prospect) {
 	for _, ph := range p.Phones {
-		if st.byPhone[phoneKey(ph)] == p {
-			delete(st.byPhone, phoneKey(ph))
+		if st.byPhone[transport.Digits(ph)] == p {
+			delete(st.byPhone, transport.Digits(ph))
 		}
 	}
 	for _, e := range p.Emails {
@@ -189,7 +181,7 @@ func (st *state) agentsOf(groupID string, activeOnly bool) []*agent {
 // e-mail.
 func (st *state) match(phones, emails []string) *prospect {
 	for _, ph := range phones {
-		if p := st.byPhone[phoneKey(ph)]; p != nil {
+		if p := st.byPhone[transport.Digits(ph)]; p != nil {
 			return p
 		}
 	}
