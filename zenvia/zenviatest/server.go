@@ -886,11 +886,8 @@ func (s *Server) updateProspect(w http.ResponseWriter, r *http.Request, id strin
 		s.invalid(w, "the body takes archivingReason, firstName, lastName, phone, email and label: "+err.Error())
 		return
 	}
-	s.mu.Lock()
-	p := s.st.byID[id]
+	p := s.lockProspect(w, id)
 	if p == nil {
-		s.mu.Unlock()
-		s.notFound(w, "Prospect")
 		return
 	}
 	set := func(dst *string, v *string) {
@@ -931,11 +928,8 @@ func (s *Server) updateAdditionalData(w http.ResponseWriter, r *http.Request, id
 			return
 		}
 	}
-	s.mu.Lock()
-	p := s.st.byID[id]
+	p := s.lockProspect(w, id)
 	if p == nil {
-		s.mu.Unlock()
-		s.notFound(w, "Prospect")
 		return
 	}
 	for k, v := range in {
@@ -967,11 +961,8 @@ func (s *Server) transfer(w http.ResponseWriter, r *http.Request, id string) {
 		s.invalid(w, "transfer needs exactly one of group and user")
 		return
 	}
-	s.mu.Lock()
-	p := s.st.byID[id]
+	p := s.lockProspect(w, id)
 	if p == nil {
-		s.mu.Unlock()
-		s.notFound(w, "Prospect")
 		return
 	}
 	now := time.Now().UTC()
@@ -1133,11 +1124,8 @@ func (s *Server) asUserSet(w http.ResponseWriter, r *http.Request, id, what stri
 		s.invalid(w, key+" must be one of "+strings.Join(allowed, ", "))
 		return
 	}
-	s.mu.Lock()
-	p := s.st.byID[id]
+	p := s.lockProspect(w, id)
 	if p == nil {
-		s.mu.Unlock()
-		s.notFound(w, "Prospect")
 		return
 	}
 	if what == "label" {
@@ -1202,11 +1190,8 @@ func (s *Server) addInteraction(w http.ResponseWriter, r *http.Request, id strin
 		s.invalid(w, `an interaction must be {"type":"note","content":"..."}`)
 		return
 	}
-	s.mu.Lock()
-	p := s.st.byID[id]
+	p := s.lockProspect(w, id)
 	if p == nil {
-		s.mu.Unlock()
-		s.notFound(w, "Prospect")
 		return
 	}
 	now := time.Now().UTC()
@@ -1476,4 +1461,16 @@ func (s *Server) limit(w http.ResponseWriter, q url.Values) (int, bool) {
 		return 0, false
 	}
 	return n, true
+}
+
+// lockProspect takes s.mu and returns prospect id, or answers 404 and
+// returns nil with s.mu released.
+func (s *Server) lockProspect(w http.ResponseWriter, id string) *prospect {
+	s.mu.Lock()
+	p := s.st.byID[id]
+	if p == nil {
+		s.mu.Unlock()
+		s.notFound(w, "Prospect")
+	}
+	return p
 }
