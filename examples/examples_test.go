@@ -21,6 +21,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/leadkit/leadkit/internal/testutil"
 )
 
 // The client examples and the variables that point each at a server.
@@ -165,7 +167,7 @@ func TestExamplesBehaveAlike(t *testing.T) {
 			for _, v := range vars {
 				val := "x-" + strings.ToLower(v)
 				if strings.HasSuffix(v, "_URL") {
-					val = "http://" + closedPort(t)
+					val = "http://" + testutil.ClosedPort(t)
 				}
 				env = append(env, v+"="+val)
 			}
@@ -266,13 +268,4 @@ func lastWeekday() string {
 		d = d.AddDate(0, 0, -1)
 	}
 	return d.Format("2006-01-02")
-}
-
-func closedPort(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	addr := l.Addr().String()
-	require.NoError(t, l.Close())
-	return addr
 }

@@ -372,10 +372,7 @@ func TestUnavailableWithRetryAfter(t *testing.T) {
 // sent) is retried with backoff, never taken for an unknown outcome, and the
 // lead is kept as failed with the error once its attempts run out.
 func TestConnectionRefusedIsRetried(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	closed := "http://" + ln.Addr().String()
-	require.NoError(t, ln.Close())
+	closed := "http://" + testutil.ClosedPort(t)
 	r := open(t, sqliteBackend(t), relay.WithRetries(3, 10*time.Millisecond))
 	ctx := context.Background()
 	key, err := r.Enqueue(ctx, salesmanLead(1))

@@ -17,7 +17,7 @@
 // A SalesMan server reports errors with HTTP 200 and an "error" key in the
 // body; the client turns every such body into an *Error, whatever the status.
 // The apikey travels in the query of GET calls and in the form body of
-// Leads.Add; it never appears in an error string or a log line.
+// Leads.Create; it never appears in an error string or a log line.
 package salesman
 
 import (
@@ -84,7 +84,7 @@ func WithUserAgent(ua string) Option { return Option{transport.WithUserAgent[con
 func WithLogger(l *slog.Logger) Option { return Option{transport.WithLogger[config](l)} }
 
 // WithMaxRetries sets how many times a failed request may be retried
-// (default 3). Leads.Add is retried only when it provably did not reach the
+// (default 3). Leads.Create is retried only when it provably did not reach the
 // server.
 func WithMaxRetries(n int) Option { return Option{transport.WithMaxRetries[config](n)} }
 
@@ -124,7 +124,7 @@ func WithTimeZone(loc *time.Location) Option {
 	})}
 }
 
-// WithJSONBody makes Leads.Add send a JSON body (Content-Type exactly
+// WithJSONBody makes Leads.Create send a JSON body (Content-Type exactly
 // application/json, the credentials in the Login and Apikey headers) instead
 // of the default form. Only V2 and V3 servers read JSON bodies; NewClient
 // refuses the option with V1.

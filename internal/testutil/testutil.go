@@ -1,6 +1,6 @@
 // Package testutil holds small helpers shared by leadkit's tests: a buffer
 // safe for concurrent writers, an environment lookup built from a map, a
-// debug logger that writes to such a buffer, and the build of the
+// debug logger that writes to such a buffer, a closed port, and the build of the
 // documentation's code snippets (the root module's and the relay's).
 //
 // Only _test.go files import it (TestOnlyTestsImport checks this), so none of
@@ -10,7 +10,9 @@ package testutil
 import (
 	"bytes"
 	"log/slog"
+	"net"
 	"sync"
+	"testing"
 )
 
 // SyncBuffer is a bytes.Buffer that a program's goroutines and the test may
@@ -45,4 +47,19 @@ func Env(m map[string]string) func(string) string {
 func DebugLogger() (*slog.Logger, *SyncBuffer) {
 	buf := &SyncBuffer{}
 	return slog.New(slog.NewTextHandler(buf, &slog.HandlerOptions{Level: slog.LevelDebug})), buf
+}
+
+// ClosedPort returns a 127.0.0.1 address (host:port) nobody listens on: a
+// request to it is refused, the proof that nothing was sent.
+func ClosedPort(t testing.TB) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	if err := l.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return addr
 }

@@ -15,6 +15,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/leadkit/leadkit/internal/testutil"
 )
 
 // canary is the secret that must never be printed. It has characters that
@@ -176,7 +178,7 @@ func TestCanary(t *testing.T) {
 				}
 			}
 			// Connection refused.
-			c2 := newClient(t, "http://"+closedPort(t), withAuth(mk()), withLogger(l))
+			c2 := newClient(t, "http://"+testutil.ClosedPort(t), withAuth(mk()), withLogger(l))
 			_, err := c2.Do(bg, &Request{Path: []string{"x"}})
 			require.Error(t, err)
 			assertErrClean(t, err)
@@ -209,7 +211,7 @@ func TestCanary(t *testing.T) {
 // *url.Error from the vendor's own HTTP call.
 func TestCanaryTokenFetchFailure(t *testing.T) {
 	t.Parallel()
-	dead := closedPort(t)
+	dead := testutil.ClosedPort(t)
 	ts := &TokenSource{Name: "Authorization", Scheme: "Bearer", Fetch: func(ctx context.Context) (string, error) {
 		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+dead+"/login?user=ana&pw="+url.QueryEscape(canary), nil)
 		resp, err := http.DefaultClient.Do(req)

@@ -106,16 +106,6 @@ func itoa(n int) string {
 	return strconv.Itoa(n)
 }
 
-// closedPort returns a 127.0.0.1 address nobody listens on.
-func closedPort(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	addr := l.Addr().String()
-	require.NoError(t, l.Close())
-	return addr
-}
-
 type clientOpt func(*Settings, *Config)
 
 func withRetries(n int, minWait, maxWait time.Duration) clientOpt {

@@ -14,6 +14,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/leadkit/leadkit"
+
+	"github.com/leadkit/leadkit/internal/testutil"
 )
 
 const redirectCanary = "rdCANARY/k+y=&%z9"
@@ -76,7 +78,7 @@ func TestRedirectedCreateSentOnce(t *testing.T) {
 				loc := other.URL + "/next"
 				switch target {
 				case "refused":
-					loc = "http://" + closedPort(t) + "/next"
+					loc = "http://" + testutil.ClosedPort(t) + "/next"
 				case "same host":
 					loc = "/next"
 				}

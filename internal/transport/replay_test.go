@@ -20,6 +20,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/leadkit/leadkit"
+
+	"github.com/leadkit/leadkit/internal/testutil"
 )
 
 // h2ResetServer is a raw HTTP/2 server over TLS on 127.0.0.1: it reads each
@@ -207,7 +209,7 @@ func TestAbsenceOfTraceIsNoProof(t *testing.T) {
 // create is retried, and its final error is not "unknown".
 func TestDialFailureIsProof(t *testing.T) {
 	t.Parallel()
-	c := newClient(t, "http://"+closedPort(t), withRetries(2, time.Millisecond, 2*time.Millisecond))
+	c := newClient(t, "http://"+testutil.ClosedPort(t), withRetries(2, time.Millisecond, 2*time.Millisecond))
 	_, err := c.Do(context.Background(), &Request{Method: http.MethodPost, JSON: map[string]int{"a": 1}})
 	require.Error(t, err)
 	assert.NotErrorIs(t, err, leadkit.ErrOutcomeUnknown)

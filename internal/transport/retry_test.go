@@ -14,6 +14,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/leadkit/leadkit"
+
+	"github.com/leadkit/leadkit/internal/testutil"
 )
 
 type fault struct {
@@ -161,7 +163,7 @@ func TestConnectionRefused(t *testing.T) {
 	for _, cl := range matrixCalls {
 		t.Run(cl.name, func(t *testing.T) {
 			t.Parallel()
-			addr := closedPort(t)
+			addr := testutil.ClosedPort(t)
 			hc, ct := newCountingClient(t)
 			c := newClient(t, "http://"+addr, withHTTPClient(hc))
 			resp, err := c.Do(bg, &Request{Method: cl.method, Path: []string{"leads"}, JSON: map[string]int{"a": 1}, Create: cl.create})
@@ -187,7 +189,7 @@ func TestConnectionRefusedThenServer(t *testing.T) {
 		t.Run(cl.name, func(t *testing.T) {
 			t.Parallel()
 			ts := newServer(t, func(_ int, w http.ResponseWriter, _ *http.Request) { jsonStatus(w, 201, okBody) })
-			dead := closedPort(t)
+			dead := testutil.ClosedPort(t)
 			var dials atomic.Int64
 			tr := NewDefaultTransport()
 			t.Cleanup(tr.CloseIdleConnections)
