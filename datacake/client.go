@@ -626,7 +626,7 @@ func (s *ProspectsService) Update(ctx context.Context, id string, p *Prospect) (
 
 // UploadFiles calls "Envio de arquivos (POST)": it sends files (JPEG, PNG,
 // GIF or PDF, told from their bytes) base64 encoded, linked to the
-// prospect; the caller's files are not modified. Like CreateProspect it is
+// prospect; the caller's files are not modified. Like Prospects.Create it is
 // never resent once it may have reached the ERP.
 func (s *ProspectsService) UploadFiles(ctx context.Context, prospectID string, files ...File) (*Status, error) {
 	c := s.c

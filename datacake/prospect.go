@@ -25,7 +25,7 @@ import (
 //
 // Every field is optional on the wire and omitted when empty, so that
 // UpdateProspect sends only what changed ("nem todos os campos são
-// necessariamente editados"). CreateProspect needs Name and a valid
+// necessariamente editados"). Prospects.Create needs Name and a valid
 // Document.
 type Prospect struct {
 	CustomerID    string     `json:"id_cliente,omitempty"` // inferred: an existing customer

@@ -10,8 +10,8 @@
 // string or a log line.
 //
 //	c, err := weclever.NewClient(platformID, user, password)
-//	leads, err := c.FinalizedLeads(ctx, from, to)
-//	lead, err := c.Lead(ctx, leads[0].ID)
+//	leads, err := c.Leads.Finalized(ctx, from, to)
+//	lead, err := c.Leads.Get(ctx, leads[0].ID)
 //
 // Package weclevertest serves an in-memory WeClever for tests and examples.
 package weclever

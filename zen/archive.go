@@ -179,7 +179,7 @@ func (w *wireArchive) archive(loc *time.Location) (*Archive, error) {
 }
 
 // IsNothingChanged reports whether err is Zen's HTTP 400 that means "no deal
-// was created or changed on that day" (which LeadArchive already turns into
+// was created or changed on that day" (which Leads.Archive already turns into
 // an empty archive), as opposed to a real bad request.
 func IsNothingChanged(err error) bool {
 	var ze *Error

@@ -47,7 +47,7 @@ type Tag struct {
 }
 
 // UserLead is a lead with the name and e-mail of its user, as
-// AllLeadsByUser yields them.
+// Leads.AllByUser yields them.
 type UserLead struct {
 	UserName  string `json:"nome_usuario"`
 	UserEmail string `json:"email_usuario"`
