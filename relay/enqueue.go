@@ -9,6 +9,8 @@ import (
 
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
+
+	"github.com/leadkit/leadkit"
 )
 
 // ErrDuplicate is returned by Enqueue and EnqueueTx for a key already
@@ -36,17 +38,17 @@ func (r *Relay) Enqueue(ctx context.Context, job Job) (string, error) {
 // and a *sql.Tx begun on DB on a SQLite relay.
 func (r *Relay) EnqueueTx(ctx context.Context, tx any, job Job) (string, error) {
 	if tx == nil {
-		return "", invalid("tx", "must not be nil (use Enqueue without a transaction)")
+		return "", leadkit.Invalid("tx", "must not be nil (use Enqueue without a transaction)")
 	}
 	return r.enqueue(ctx, tx, job)
 }
 
 func (r *Relay) enqueue(ctx context.Context, tx any, job Job) (string, error) {
 	if ctx == nil {
-		return "", invalid("ctx", "must not be nil")
+		return "", leadkit.Invalid("ctx", "must not be nil")
 	}
 	if job == nil {
-		return "", invalid("job", "must not be nil")
+		return "", leadkit.Invalid("job", "must not be nil")
 	}
 	if r.closed.Load() {
 		return "", errors.New("relay: closed")

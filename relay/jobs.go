@@ -15,6 +15,7 @@ import (
 
 	"github.com/riverqueue/river"
 
+	"github.com/leadkit/leadkit"
 	"github.com/leadkit/leadkit/datacake"
 	"github.com/leadkit/leadkit/salesman"
 	"github.com/leadkit/leadkit/zen"
@@ -94,13 +95,13 @@ func (SalesmanLead) vendor() Vendor { return VendorSalesman }
 
 func (j SalesmanLead) prepare() (Job, error) {
 	if j.Lead == nil {
-		return nil, invalid("Lead", "must not be nil")
+		return nil, leadkit.Invalid("Lead", "must not be nil")
 	}
 	if strings.TrimSpace(j.Lead.Title) == "" {
-		return nil, invalid("Lead.Title", "is required")
+		return nil, leadkit.Invalid("Lead.Title", "is required")
 	}
 	if strings.TrimSpace(j.Lead.Email) == "" && strings.TrimSpace(j.Lead.Phone) == "" {
-		return nil, invalid("Lead.Email", "the relay needs an e-mail or a phone to reconcile the lead")
+		return nil, leadkit.Invalid("Lead.Email", "the relay needs an e-mail or a phone to reconcile the lead")
 	}
 	l := *j.Lead
 	j.Lead = &l
@@ -153,14 +154,14 @@ func (ZenLead) vendor() Vendor { return VendorZen }
 
 func (j ZenLead) prepare() (Job, error) {
 	if j.Lead == nil {
-		return nil, invalid("Lead", "must not be nil")
+		return nil, leadkit.Invalid("Lead", "must not be nil")
 	}
 	l := *j.Lead
 	if l.Action == "" {
 		l.Action = zen.ActionInsert
 	}
 	if l.Action != zen.ActionInsert {
-		return nil, invalid("Lead.Action", "the relay delivers creates (Inserir), got %q", string(l.Action))
+		return nil, leadkit.Invalid("Lead.Action", "the relay delivers creates (Inserir), got %q", string(l.Action))
 	}
 	if _, err := l.Form(); err != nil {
 		return nil, err
@@ -290,16 +291,16 @@ func (ZenviaLead) vendor() Vendor { return VendorZenvia }
 
 func (j ZenviaLead) prepare() (Job, error) {
 	if j.Lead == nil {
-		return nil, invalid("Lead", "must not be nil")
+		return nil, leadkit.Invalid("Lead", "must not be nil")
 	}
 	if j.Industry == "" {
-		return nil, invalid("Industry", "is required")
+		return nil, leadkit.Invalid("Industry", "is required")
 	}
 	if strings.TrimSpace(j.Lead.UTMSource) == "" {
-		return nil, invalid("Lead.UTMSource", "is required")
+		return nil, leadkit.Invalid("Lead.UTMSource", "is required")
 	}
 	if len(j.Lead.Phones) == 0 && len(j.Lead.Emails) == 0 {
-		return nil, invalid("Lead.Phones", "a lead needs a phone or an e-mail")
+		return nil, leadkit.Invalid("Lead.Phones", "a lead needs a phone or an e-mail")
 	}
 	l := *j.Lead
 	j.Lead = &l
@@ -361,7 +362,7 @@ func (DatacakeProspect) vendor() Vendor { return VendorDatacake }
 
 func (j DatacakeProspect) prepare() (Job, error) {
 	if j.Prospect == nil {
-		return nil, invalid("Prospect", "must not be nil")
+		return nil, leadkit.Invalid("Prospect", "must not be nil")
 	}
 	if err := j.Prospect.Validate(true); err != nil {
 		return nil, err
@@ -371,7 +372,7 @@ func (j DatacakeProspect) prepare() (Job, error) {
 	files := make([]datacake.File, len(j.Files))
 	for i, f := range j.Files {
 		if strings.TrimSpace(f.Name) == "" {
-			return nil, invalid(fmt.Sprintf("Files[%d].Name", i), "is required")
+			return nil, leadkit.Invalid(fmt.Sprintf("Files[%d].Name", i), "is required")
 		}
 		if f.Data == nil && f.Reader != nil {
 			b, err := io.ReadAll(f.Reader)
@@ -382,10 +383,10 @@ func (j DatacakeProspect) prepare() (Job, error) {
 		}
 		f.Reader = nil
 		if len(f.Data) == 0 {
-			return nil, invalid(fmt.Sprintf("Files[%d].Data", i), "is empty")
+			return nil, leadkit.Invalid(fmt.Sprintf("Files[%d].Data", i), "is empty")
 		}
 		if _, err := datacake.SniffContentType(f.Data); err != nil {
-			return nil, invalid(fmt.Sprintf("Files[%d].Data", i), "%v", err)
+			return nil, leadkit.Invalid(fmt.Sprintf("Files[%d].Data", i), "%v", err)
 		}
 		files[i] = f
 	}
@@ -432,7 +433,7 @@ func (j DatacakeProspect) lookup(_ context.Context, _ *Clients, a *attempt) (str
 func keyOf(key string, v Vendor, content any) (string, error) {
 	if key != "" {
 		if len(key) > 200 {
-			return "", invalid("Key", "must be at most 200 bytes")
+			return "", leadkit.Invalid("Key", "must be at most 200 bytes")
 		}
 		return key, nil
 	}

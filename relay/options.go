@@ -38,15 +38,13 @@ func defaults() config {
 	}
 }
 
-func invalid(field, format string, args ...any) error { return leadkit.Invalid(field, format, args...) }
-
 // WithSchema puts River's tables and the relay's in this PostgreSQL schema
 // (created when missing), so several relays, or a relay and tests, share one
 // database. Lower-case letters, digits and underscores.
 func WithSchema(name string) Option {
 	return func(c *config) error {
 		if !schemaName.MatchString(name) {
-			return invalid("Schema", "must be lower-case letters, digits and underscores, starting with a letter")
+			return leadkit.Invalid("Schema", "must be lower-case letters, digits and underscores, starting with a letter")
 		}
 		c.schema = name
 		return nil
@@ -59,7 +57,7 @@ func WithSchema(name string) Option {
 func WithLogger(l *slog.Logger) Option {
 	return func(c *config) error {
 		if l == nil {
-			return invalid("Logger", "must not be nil")
+			return leadkit.Invalid("Logger", "must not be nil")
 		}
 		c.logger = l
 		return nil
@@ -70,7 +68,7 @@ func WithLogger(l *slog.Logger) Option {
 func WithWorkers(n int) Option {
 	return func(c *config) error {
 		if n < 1 || n > 10000 {
-			return invalid("Workers", "must be between 1 and 10000")
+			return leadkit.Invalid("Workers", "must be between 1 and 10000")
 		}
 		c.workers = n
 		return nil
@@ -82,7 +80,7 @@ func WithWorkers(n int) Option {
 func WithPoolSize(n int) Option {
 	return func(c *config) error {
 		if n < 1 {
-			return invalid("PoolSize", "must be at least 1")
+			return leadkit.Invalid("PoolSize", "must be at least 1")
 		}
 		c.poolSize = n
 		return nil
@@ -95,7 +93,7 @@ func WithPoolSize(n int) Option {
 func WithJobTimeout(d time.Duration) Option {
 	return func(c *config) error {
 		if d < time.Second {
-			return invalid("JobTimeout", "must be at least a second")
+			return leadkit.Invalid("JobTimeout", "must be at least a second")
 		}
 		c.jobTimeout = d
 		return nil
@@ -109,7 +107,7 @@ func WithJobTimeout(d time.Duration) Option {
 func WithRescueAfter(d time.Duration) Option {
 	return func(c *config) error {
 		if d <= 0 {
-			return invalid("RescueAfter", "must be positive")
+			return leadkit.Invalid("RescueAfter", "must be positive")
 		}
 		c.rescueAfter = d
 		return nil
@@ -124,10 +122,10 @@ func WithRescueAfter(d time.Duration) Option {
 func WithRetries(maxAttempts int, maxBackoff time.Duration) Option {
 	return func(c *config) error {
 		if maxAttempts < 1 {
-			return invalid("MaxAttempts", "must be at least 1")
+			return leadkit.Invalid("MaxAttempts", "must be at least 1")
 		}
 		if maxBackoff < 10*time.Millisecond {
-			return invalid("MaxBackoff", "must be at least 10ms")
+			return leadkit.Invalid("MaxBackoff", "must be at least 10ms")
 		}
 		c.maxAttempts, c.maxBackoff = maxAttempts, maxBackoff
 		return nil
@@ -139,7 +137,7 @@ func WithRetries(maxAttempts int, maxBackoff time.Duration) Option {
 func WithPollInterval(d time.Duration) Option {
 	return func(c *config) error {
 		if d < time.Millisecond {
-			return invalid("PollInterval", "must be at least 1ms")
+			return leadkit.Invalid("PollInterval", "must be at least 1ms")
 		}
 		c.poll = d
 		return nil
@@ -154,10 +152,10 @@ func WithPollInterval(d time.Duration) Option {
 func WithSettle(v Vendor, d time.Duration) Option {
 	return func(c *config) error {
 		if _, ok := c.settle[v]; !ok {
-			return invalid("Vendor", "unknown vendor %q", string(v))
+			return leadkit.Invalid("Vendor", "unknown vendor %q", string(v))
 		}
 		if d < 0 {
-			return invalid("Settle", "must not be negative")
+			return leadkit.Invalid("Settle", "must not be negative")
 		}
 		c.settle[v] = d
 		return nil

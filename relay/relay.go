@@ -21,9 +21,10 @@ import (
 	"github.com/riverqueue/river/riverdriver/riversqlite"
 	"github.com/riverqueue/river/rivermigrate"
 	"github.com/riverqueue/river/rivertype"
-
-	"github.com/leadkit/leadkit/internal/transport"
 	_ "modernc.org/sqlite" // the pure-Go SQLite driver, registered as "sqlite"
+
+	"github.com/leadkit/leadkit"
+	"github.com/leadkit/leadkit/internal/transport"
 )
 
 // Queue is the River queue the relay's jobs go to, so that a relay can share
@@ -54,12 +55,12 @@ type Relay struct {
 // which any number of replicas can share.
 func Open(ctx context.Context, dsn string, opts ...Option) (*Relay, error) {
 	if ctx == nil {
-		return nil, invalid("ctx", "must not be nil")
+		return nil, leadkit.Invalid("ctx", "must not be nil")
 	}
 	cfg := defaults()
 	for i, o := range opts {
 		if o == nil {
-			return nil, invalid(fmt.Sprintf("opts[%d]", i), "must not be nil")
+			return nil, leadkit.Invalid(fmt.Sprintf("opts[%d]", i), "must not be nil")
 		}
 		if err := o(&cfg); err != nil {
 			return nil, err
@@ -73,7 +74,7 @@ func Open(ctx context.Context, dsn string, opts ...Option) (*Relay, error) {
 	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
 		err = r.openPostgres(ctx, dsn)
 	default:
-		return nil, invalid("dsn", "must start with sqlite: or postgres://")
+		return nil, leadkit.Invalid("dsn", "must start with sqlite: or postgres://")
 	}
 	if err != nil {
 		r.Close()
@@ -84,10 +85,10 @@ func Open(ctx context.Context, dsn string, opts ...Option) (*Relay, error) {
 
 func (r *Relay) openSQLite(ctx context.Context, path string) error {
 	if path == "" {
-		return invalid("dsn", "names no SQLite file (use sqlite::memory: for a database of one process)")
+		return leadkit.Invalid("dsn", "names no SQLite file (use sqlite::memory: for a database of one process)")
 	}
 	if r.cfg.schema != "" {
-		return invalid("Schema", "is for PostgreSQL; a SQLite relay has its own file")
+		return leadkit.Invalid("Schema", "is for PostgreSQL; a SQLite relay has its own file")
 	}
 	q := url.Values{}
 	q.Add("_pragma", "busy_timeout(30000)")
@@ -266,7 +267,7 @@ func (e *riverEngine[TTx]) inTx(ctx context.Context, tx any, fn func(store, func
 	if tx != nil {
 		t, ok := e.cast(tx)
 		if !ok {
-			return invalid("tx", "must be a %s, not %T", e.txName, tx)
+			return leadkit.Invalid("tx", "must be a %s, not %T", e.txName, tx)
 		}
 		return fn(e.wrap(t), func(a river.JobArgs, o *river.InsertOpts) (*rivertype.JobInsertResult, error) {
 			return e.inserter.InsertTx(ctx, t, a, o)

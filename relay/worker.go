@@ -29,7 +29,7 @@ func (c config) lease() time.Duration {
 // one PostgreSQL relay; River gives each job to one of them at a time.
 func (r *Relay) Start(ctx context.Context, c Clients) error {
 	if ctx == nil {
-		return invalid("ctx", "must not be nil")
+		return leadkit.Invalid("ctx", "must not be nil")
 	}
 	if r.closed.Load() {
 		return errors.New("relay: closed")
@@ -53,14 +53,14 @@ func (r *Relay) Start(ctx context.Context, c Clients) error {
 		n++
 	}
 	if n == 0 {
-		return invalid("Clients", "holds no client: give at least one vendor's")
+		return leadkit.Invalid("Clients", "holds no client: give at least one vendor's")
 	}
 	rescue := r.cfg.rescueAfter
 	if rescue == 0 {
 		rescue = r.cfg.lease() + time.Minute
 	}
 	if rescue <= r.cfg.lease() {
-		return invalid("RescueAfter", "must exceed the job timeout by more than %s", r.cfg.lease()-r.cfg.jobTimeout)
+		return leadkit.Invalid("RescueAfter", "must exceed the job timeout by more than %s", r.cfg.lease()-r.cfg.jobTimeout)
 	}
 	cooldown := min(100*time.Millisecond, r.cfg.poll)
 	return r.eng.start(ctx, &river.Config{
