@@ -432,10 +432,15 @@ func (h *handler) param(r *http.Request, name string) (string, error) {
 	return v, nil
 }
 
-// readBody reads at most limit bytes of the request body. A body that cannot
-// be read (a client too slow for the server's ReadTimeout, or one that went
-// away) is the client's failure: 400, not a 500 "ERP failure".
+// readBody reads at most limit bytes of the request body. A body that
+// declares more (Content-Length) is refused before a byte of it is read:
+// 413 whatever the client's speed. A body that cannot be read (a client too
+// slow for the server's ReadTimeout, or one that went away) is the client's
+// failure: 400, not a 500 "ERP failure".
 func readBody(r *http.Request, limit int64) ([]byte, error) {
+	if r.ContentLength > limit {
+		return nil, &http.MaxBytesError{Limit: limit}
+	}
 	body, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, limit))
 	if err != nil {
 		var mb *http.MaxBytesError

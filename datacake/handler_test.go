@@ -387,3 +387,29 @@ func FuzzHandler(f *testing.F) {
 		}
 	})
 }
+
+// watchedBody records whether it was read: a body that must not be.
+type watchedBody struct{ read *bool }
+
+func (b watchedBody) Read([]byte) (int, error) {
+	*b.read = true
+	return 0, io.ErrUnexpectedEOF
+}
+
+// A body that declares more than the limit is refused with 413 before a
+// byte of it is read: the answer does not depend on how fast the client
+// sends (a slow one used to meet the read timeout first and get 400).
+func TestHandlerRefusesADeclaredOversizedBody(t *testing.T) {
+	h := datacake.NewHandler(datacaketest.NewMemoryERP(1, 5), handlerToken, datacake.WithHandlerMaxBytes(4096, 8192, 1024))
+	for _, c := range []struct{ method, path string }{{"POST", "/prospectos"}, {"GET", "/cliente"}} {
+		read := false
+		req := httptest.NewRequest(c.method, c.path, watchedBody{&read})
+		req.ContentLength = 10 << 20
+		req.Header.Set("Authorization", "Bearer "+handlerToken)
+		req.Header.Set("Content-Type", "application/json")
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		assert.Equal(t, http.StatusRequestEntityTooLarge, rec.Code, "%s %s: %s", c.method, c.path, rec.Body.String())
+		assert.False(t, read, "%s %s: the body was read", c.method, c.path)
+	}
+}
