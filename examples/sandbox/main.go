@@ -350,7 +350,7 @@ func printText(w io.Writer, cfg *config, boxes []*running) {
 	}
 	fmt.Fprintln(w, "):")
 	for _, b := range boxes {
-		fmt.Fprintf(w, "  %-9s %s\n", b.name, b.data(&cfg.settings))
+		fmt.Fprintf(w, "  %-9s %s\n", b.name, b.inst.data)
 	}
 	fmt.Fprintln(w, "\nAdmin, per vendor: GET <base URL>/_sandbox/requests (requests received, secrets masked),")
 	fmt.Fprintln(w, "POST <base URL>/_sandbox/reset (seeded state back, log cleared).")
@@ -385,7 +385,7 @@ func printJSON(w io.Writer, cfg *config, boxes []*running) {
 	for _, b := range boxes {
 		_, vals := envOf(b)
 		out.Vendors = append(out.Vendors, vendorInfo{
-			Vendor: b.name, URL: b.url, Env: vals, Data: b.data(&cfg.settings),
+			Vendor: b.name, URL: b.url, Env: vals, Data: b.inst.data,
 			Requests: b.url + "/_sandbox/requests", Reset: b.url + "/_sandbox/reset",
 		})
 	}

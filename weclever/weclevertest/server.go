@@ -67,6 +67,9 @@ type Options struct {
 	Latency time.Duration
 	// FailRate is the share of requests answered 503 with Retry-After: 1.
 	FailRate float64
+	// Now is the sandbox's clock (time.Now when nil). The seeded leads were
+	// finalized over the 90 days up to the day the server was made.
+	Now func() time.Time
 }
 
 // Fault makes the sandbox misbehave; see Server.Fail.
@@ -93,8 +96,9 @@ type Lead struct {
 type Server struct {
 	*leadkittest.Server
 
-	opts Options
-	loc  *time.Location
+	opts     Options
+	loc      *time.Location
+	from, to time.Time // the seeded leads' days
 
 	mu       sync.Mutex
 	leads    map[int64]*Lead
@@ -109,11 +113,9 @@ type Server struct {
 func Location() *time.Location { return time.FixedZone("-03", -3*60*60) }
 
 // SeedRange returns the first and last day (at midnight, in Location) over
-// which the seeded leads were finalized.
-func SeedRange() (from, to time.Time) {
-	loc := Location()
-	return time.Date(2024, 3, 1, 0, 0, 0, 0, loc), time.Date(2024, 5, 31, 0, 0, 0, 0, loc)
-}
+// which the seeded leads were finalized: the 90 days up to the day the
+// server was made.
+func (s *Server) SeedRange() (from, to time.Time) { return s.from, s.to }
 
 // NewServer starts a sandbox on 127.0.0.1. Close it when done.
 func NewServer(opts *Options) *Server {
@@ -144,7 +146,11 @@ func NewUnstartedServer(opts *Options) *Server {
 	if o.Leads == 0 {
 		o.Leads = DefaultLeads
 	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
 	s := &Server{opts: o, loc: Location()}
+	s.from, s.to = seedRange(o.Now())
 	s.reset()
 	s.Server = leadkittest.New(s.routes(), leadkittest.Config{
 		Seed: o.Seed, Tidy: o.Tidy, NoRateLimits: o.NoRateLimits, Latency: o.Latency, FailRate: o.FailRate,
@@ -181,7 +187,7 @@ func (s *Server) reset() {
 	s.issued = 0
 	s.nextID = 100001
 	if s.opts.Leads > 0 {
-		for _, l := range seedLeads(s.opts.Seed, s.opts.Leads, s.nextID) {
+		for _, l := range seedLeads(s.opts.Seed, s.opts.Leads, s.nextID, s.from, s.to) {
 			s.leads[l.ID] = l
 		}
 		s.nextID += int64(s.opts.Leads)
@@ -281,7 +287,7 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 	s.tokenGen++
 	sum := sha256.Sum256(fmt.Appendf(nil, "%d/%d/%s", s.opts.Seed, s.tokenGen, s.opts.PlatformID))
 	tok := "wc." + hex.EncodeToString(sum[:20])
-	s.tokens[tok] = time.Now()
+	s.tokens[tok] = s.opts.Now()
 	s.issued++
 	s.mu.Unlock()
 	writeJSON(w, http.StatusOK, map[string]string{"token": tok})
@@ -315,7 +321,7 @@ func (s *Server) validToken(r *http.Request) bool {
 	}
 	s.mu.Lock()
 	issued, ok := s.tokens[v]
-	if ok && s.opts.TokenTTL > 0 && time.Since(issued) > s.opts.TokenTTL {
+	if ok && s.opts.TokenTTL > 0 && s.opts.Now().Sub(issued) > s.opts.TokenTTL {
 		delete(s.tokens, v)
 		ok = false
 	}
