@@ -73,15 +73,15 @@ var cities = []city{
 
 func seedProducts() []datacake.Product {
 	return []datacake.Product{
-		{ID: "101", Name: "Fibra 100 Mega", Description: "Internet fibra óptica 100 Mbps, Wi-Fi incluso", Price: 79.90},
-		{ID: "102", Name: "Fibra 300 Mega", Description: "Internet fibra óptica 300 Mbps, Wi-Fi 5", Price: 99.90},
-		{ID: "103", Name: "Fibra 500 Mega", Description: "Internet fibra óptica 500 Mbps, Wi-Fi 6", Price: 119.90},
-		{ID: "104", Name: "Fibra 1 Giga", Description: "Internet fibra óptica 1 Gbps, Wi-Fi 6 mesh", Price: 179.90},
-		{ID: "105", Name: "Rádio 20 Mega", Description: "Internet via rádio para zona rural", Price: 89.90, Notes: "Sujeito a viabilidade"},
-		{ID: "106", Name: "Empresarial 600 Mega", Description: "Fibra dedicada com IP fixo", Price: 299.90, Notes: "Somente CNPJ"},
-		{ID: "201", Name: "TV 120 canais", Description: "TV por assinatura, 120 canais", Price: 59.90},
-		{ID: "301", Name: "Telefone fixo ilimitado", Description: "Ligações ilimitadas para fixo e celular", Price: 29.90},
-		{ID: "401", Name: "Ponto adicional Wi-Fi", Description: "Roteador mesh adicional", Price: 19.90},
+		{ID: "101", Name: "Fibra 100 Mega", Description: "Internet fibra óptica 100 Mbps, Wi-Fi incluso", Price: 7990},
+		{ID: "102", Name: "Fibra 300 Mega", Description: "Internet fibra óptica 300 Mbps, Wi-Fi 5", Price: 9990},
+		{ID: "103", Name: "Fibra 500 Mega", Description: "Internet fibra óptica 500 Mbps, Wi-Fi 6", Price: 11990},
+		{ID: "104", Name: "Fibra 1 Giga", Description: "Internet fibra óptica 1 Gbps, Wi-Fi 6 mesh", Price: 17990},
+		{ID: "105", Name: "Rádio 20 Mega", Description: "Internet via rádio para zona rural", Price: 8990, Notes: "Sujeito a viabilidade"},
+		{ID: "106", Name: "Empresarial 600 Mega", Description: "Fibra dedicada com IP fixo", Price: 29990, Notes: "Somente CNPJ"},
+		{ID: "201", Name: "TV 120 canais", Description: "TV por assinatura, 120 canais", Price: 5990},
+		{ID: "301", Name: "Telefone fixo ilimitado", Description: "Ligações ilimitadas para fixo e celular", Price: 2990},
+		{ID: "401", Name: "Ponto adicional Wi-Fi", Description: "Roteador mesh adicional", Price: 1990},
 		{ID: "501", Name: "Taxa de instalação", Description: "Instalação padrão", Price: 0, Notes: "Isenta com fidelidade de 12 meses"},
 	}
 }
@@ -316,8 +316,8 @@ func seedCustomers(seed int64, n int, products []datacake.Product) []customerDat
 			for k := 0; k < rng.IntN(4); k++ {
 				v := cd.installations[0].Services[0].Price
 				cur := v
-				if k > 0 {
-					cur = float64(int((v*(1.02+0.0033*float64(k)))*100+0.5)) / 100
+				if k > 0 { // 2% fine and 0.33% interest a month, to the centavo
+					cur = v + (v*datacake.Amount(200+33*k)+5000)/10000
 				}
 				due := fmt.Sprintf("2026-%02d-10", 1+k)
 				inv := datacake.Invoice{
@@ -329,8 +329,8 @@ func seedCustomers(seed int64, n int, products []datacake.Product) []customerDat
 					RemoteID: fmt.Sprintf("%d", 900000+100*i+k),
 				}
 				if k > 0 {
-					inv.Fine = round2(v * 0.02)
-					inv.Interest = round2(cur - v - inv.Fine)
+					inv.Fine = (v*2 + 50) / 100
+					inv.Interest = cur - v - inv.Fine
 				}
 				cd.invoices = append(cd.invoices, inv)
 			}
@@ -348,8 +348,8 @@ func seedCustomers(seed int64, n int, products []datacake.Product) []customerDat
 			line := datacake.StatementEntry{ID: fmt.Sprintf("EX%s%02d", id, m), PostedOn: posted, DueOn: fmt.Sprintf("2025-%02d-10", 8+m),
 				PaidOn: paid, InvoiceID: fmt.Sprintf("B%s%02d", id, m), NoteID: nid, Amount: v, AmountPaid: v}
 			if m == 2 {
-				line.Discount = round2(v * 0.05)
-				line.AmountPaid = round2(v - line.Discount)
+				line.Discount = (v*5 + 50) / 100
+				line.AmountPaid = v - line.Discount
 				line.Notes = "Desconto por pagamento antecipado"
 			}
 			cd.statements = append(cd.statements, line)
@@ -377,8 +377,6 @@ func address(rng *rand.Rand, ct city) datacake.Address {
 	}
 	return a
 }
-
-func round2(f float64) float64 { return float64(int64(f*100+0.5)) / 100 }
 
 func round6(f float64) float64 { return float64(int64(f*1e6)) / 1e6 }
 

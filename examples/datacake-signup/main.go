@@ -212,9 +212,9 @@ type jsonCustomer struct {
 }
 
 type jsonItem struct {
-	ID    string   `json:"id"`
-	Name  string   `json:"name"`
-	Price *float64 `json:"price_brl,omitempty"`
+	ID    string           `json:"id"`
+	Name  string           `json:"name"`
+	Price *datacake.Amount `json:"price_brl,omitempty"` // "79.90"
 }
 
 func (r *result) json() jsonResult {
@@ -242,7 +242,7 @@ func printTable(w io.Writer, r *result) {
 	} else {
 		fmt.Fprintf(tw, "customer\t-\tnew customer\t\n")
 	}
-	fmt.Fprintf(tw, "product\t%s\t%s\t%s\n", r.Product.ID, r.Product.Name, cli.BRL(r.Product.Price))
+	fmt.Fprintf(tw, "product\t%s\t%s\t%s\n", r.Product.ID, r.Product.Name, r.Product.Price)
 	fmt.Fprintf(tw, "due date\t%s\tday %s\t\n", r.DueDate.ID, r.DueDate.Date)
 	fmt.Fprintf(tw, "origin\t%s\t%s\t\n", r.Origin.ID, r.Origin.Name)
 	fmt.Fprintf(tw, "prospect\t%s\tcreated, status %s\t\n", r.Created.ProspectID, r.Created.Status)

@@ -77,29 +77,6 @@ func SandboxNotice(w io.Writer, prog, url string, vars ...string) {
 	fmt.Fprintf(w, "%s: %s not set: using the embedded sandbox at %s\n", prog, strings.Join(vars, ", "), url)
 }
 
-// BRL writes an amount of Brazilian reais the Brazilian way: "R$ 1.234,56".
-func BRL(v float64) string {
-	neg := v < 0
-	if neg {
-		v = -v
-	}
-	cents := int64(v*100 + 0.5)
-	whole, frac := cents/100, cents%100
-	digits := fmt.Sprint(whole)
-	var b strings.Builder
-	for i, d := range digits {
-		if i > 0 && (len(digits)-i)%3 == 0 {
-			b.WriteByte('.')
-		}
-		b.WriteRune(d)
-	}
-	sign := ""
-	if neg {
-		sign = "-"
-	}
-	return fmt.Sprintf("%sR$ %s,%02d", sign, b.String(), frac)
-}
-
 // Time returns t formatted with layout, or "" for the zero time (no date is
 // printed for "never").
 func Time(t time.Time, layout string) string {

@@ -340,6 +340,93 @@ func checkSandbox(p *pkg) []violation {
 	return out
 }
 
+// notMoney lists the float fields of exported types that are not money
+// (package.Type.Field): coordinates, a rate, a priority. Any other float in
+// an exported type fails the money rule: amounts are exact (integer minor
+// units, datacake.Amount), never float64.
+var notMoney = map[string]bool{
+	"datacake.Address.Latitude": true, "datacake.Address.Longitude": true,
+	"zenvia.Lead.Priority": true, "zenvia.LeadData.Priority": true,
+	"leadkittest.Config.FailRate": true, "zentest.Options.FailRate": true, "salesmantest.Options.FailRate": true,
+	"weclevertest.Options.FailRate": true, "zenviatest.Options.FailRate": true, "datacaketest.Options.FailRate": true,
+}
+
+// checkMoney reports every float in an exported type of p (a struct field,
+// or the type itself) that notMoney does not list.
+func checkMoney(p *pkg) []violation {
+	var out []violation
+	for _, f := range p.files {
+		for _, d := range f.Decls {
+			gd, ok := d.(*ast.GenDecl)
+			if !ok || gd.Tok != token.TYPE {
+				continue
+			}
+			for _, s := range gd.Specs {
+				ts := s.(*ast.TypeSpec)
+				if !ts.Name.IsExported() {
+					continue
+				}
+				name := p.name + "." + ts.Name.Name
+				st, ok := ts.Type.(*ast.StructType)
+				if !ok {
+					if hasFloat(ts.Type) && !notMoney[name] {
+						out = append(out, violation{"money", name + " is a float: money is exact (integer minor units)"})
+					}
+					continue
+				}
+				for _, fl := range st.Fields.List {
+					for _, n := range fl.Names {
+						if n.IsExported() && hasFloat(fl.Type) && !notMoney[name+"."+n.Name] {
+							out = append(out, violation{"money", name + "." + n.Name + " is a float: money is exact (integer minor units); list it in notMoney if it is not money"})
+						}
+					}
+				}
+			}
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].String() < out[j].String() })
+	return out
+}
+
+// hasFloat reports whether the type expression holds float32 or float64
+// (also in a pointer, slice, array, map or inline struct).
+func hasFloat(e ast.Expr) bool {
+	found := false
+	ast.Inspect(e, func(n ast.Node) bool {
+		if id, ok := n.(*ast.Ident); ok && (id.Name == "float64" || id.Name == "float32") {
+			found = true
+		}
+		return !found
+	})
+	return found
+}
+
+// TestNoFloatMoney: no exported type of the module (nor of the relay
+// module) holds an amount as a float.
+func TestNoFloatMoney(t *testing.T) {
+	t.Parallel()
+	root := filepath.Join("..", "..")
+	err := filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if !d.IsDir() {
+			return nil
+		}
+		switch d.Name() {
+		case "internal", "testdata", "examples", ".git":
+			return filepath.SkipDir
+		}
+		for _, viol := range checkMoney(parseDir(t, path)) {
+			t.Error(viol)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
 // TestConventions: the five client packages and their sandboxes follow
 // docs/conventions.md.
 func TestConventions(t *testing.T) {
@@ -388,6 +475,9 @@ func TestConventionsCatchDrift(t *testing.T) {
 	for _, v := range checkSandbox(parseDir(t, filepath.Join("testdata", "badtest"))) {
 		got[v.rule] = append(got[v.rule], v.where)
 	}
+	for _, v := range checkMoney(parseDir(t, filepath.Join("testdata", "bad"))) {
+		got[v.rule] = append(got[v.rule], v.where)
+	}
 	for rule, want := range map[string][]string{
 		"new-client":        {"bad.NewClient must return (*Client, error)"},
 		"common-options":    {"bad.WithMaxBodyBytes is missing"},
@@ -400,6 +490,7 @@ func TestConventionsCatchDrift(t *testing.T) {
 		"inputs-by-pointer": {"bad.LeadsService.Add takes NewLead by value"},
 		"no-internal-types": {"bad.Option is an alias of an internal type", "badtest.Fault names an internal type"},
 		"sandbox-methods":   {"badtest.Server.Token: credentials come from Credentials()"},
+		"money":             {"bad.Invoice.Amount is a float", "bad.Invoice.Fees is a float", "bad.Price is a float"},
 	} {
 		for _, w := range want {
 			found := false
