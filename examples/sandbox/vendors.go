@@ -105,7 +105,7 @@ func allVendors() []vendor {
 			start: func(st *settings) instance {
 				s := datacaketest.NewUnstartedServer(&datacaketest.Options{
 					Seed: st.seed, Tidy: st.tidy, NoRateLimits: st.noRateLimits, Latency: st.latency, FailRate: st.failRate,
-					Customers: st.leads,
+					Customers: st.leads, Now: st.now,
 				})
 				return instance{s, func(u string) { s.URL = u }, s.Credentials, s.Close,
 					fmt.Sprintf("%d customers, among them CPF %s and CNPJ %s; the catalogues",
