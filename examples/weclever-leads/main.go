@@ -62,6 +62,22 @@ type leadSummary struct {
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("weclever-leads", flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	cli.Help{
+		What:     "Lists the leads WeClever finalized in a date range, then one lead's chat summary, sentiment and CSAT.",
+		EnvTitle: "Environment (a real account: the three credentials, or none of them to use the sandbox)",
+		Env: []cli.Var{
+			{Name: "WECLEVER_PLATFORM_ID", About: "the platform id of the account"},
+			{Name: "WECLEVER_USER", About: "the integration user"},
+			{Name: "WECLEVER_PASSWORD", About: "its password"},
+			{Name: "WECLEVER_URL", About: "optional: the server (default WeClever's production server; -dev for development)"},
+		},
+		Sandbox: []string{
+			"With none of them set, it starts the embedded WeClever sandbox (its leads were finalized over the",
+			"last 90 days) and lists all of them.",
+			"Against the QA sandbox (go run ./examples/sandbox), paste the export lines it prints.",
+		},
+		Examples: []string{`go run ./examples/weclever-leads -from 2026-03-01 -to "2026-03-15 18:00:00" -json`},
+	}.Use(fs)
 	fromFlag := fs.String("from", "", "first date: YYYY-MM-DD or \"YYYY-MM-DD HH:MM:SS\" (default: a week ago; the sandbox's first day)")
 	toFlag := fs.String("to", "", "last date, same forms (default: today; the sandbox's last day)")
 	leadID := fs.Int64("lead", 0, "lead to detail (default: the first one listed)")
