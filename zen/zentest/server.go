@@ -110,9 +110,20 @@ func NewUnstartedServer(opts *Options) *Server {
 	return s
 }
 
-// Credentials returns the environment that points the examples at s.
+// Credentials returns the environment that points the examples at s:
+// ZEN_URL and ZEN_TOKEN, and ZEN_WINDOW when the sandbox enforces another
+// interval between two pages of leads per user than Zen's minute ("0s"
+// with NoRateLimits), so that a client (examples/zen-leads reads it) waits
+// what this server asks rather than Zen's minute.
 func (s *Server) Credentials() map[string]string {
-	return map[string]string{"ZEN_URL": s.URL, "ZEN_TOKEN": s.opts.Token}
+	env := map[string]string{"ZEN_URL": s.URL, "ZEN_TOKEN": s.opts.Token}
+	switch {
+	case s.opts.NoRateLimits:
+		env["ZEN_WINDOW"] = "0s"
+	case s.opts.LeadsByUserWindow != time.Minute:
+		env["ZEN_WINDOW"] = s.opts.LeadsByUserWindow.String()
+	}
+	return env
 }
 
 func (s *Server) reset() {
