@@ -20,6 +20,7 @@ type Option = transport.Option[config]
 
 // Client is flat.
 type Client struct {
+	// Leads holds the lead operations: Add, Info and Stat.
 	Leads *LeadsService
 }
 
