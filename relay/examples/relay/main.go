@@ -66,7 +66,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		Examples: []string{"go -C relay run ./examples/relay -leads 200 -json",
 			"go -C relay run ./examples/relay -db 'postgres://postgres@127.0.0.1:5432/test?sslmode=disable'"},
 	}.Use(fs)
-	db := fs.String("db", getenv("RELAY_DB"), "the relay's database: sqlite:///path/relay.db or postgres://… (default $RELAY_DB, else a new SQLite file)")
+	db := fs.String("db", "", "the relay's database: sqlite:///path/relay.db or postgres://… (default $RELAY_DB, else a new SQLite file)")
 	schema := fs.String("schema", "", "PostgreSQL schema for the relay's tables (default: public)")
 	leads := fs.Int("leads", 50, "leads to enqueue per vendor")
 	failRate := fs.Float64("fail-rate", 0.1, "share of sandbox answers that are 503")
@@ -83,6 +83,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return cli.Usagef(stderr, prog, "-fail-rate must be in [0, 1), got %g", *failRate)
 	}
 	dsn := *db
+	if dsn == "" {
+		dsn = getenv("RELAY_DB") // read after the flags: -h never prints its value (a password may be in it)
+	}
 	if dsn == "" {
 		dir, err := os.MkdirTemp("", "leadkit-relay-")
 		if err != nil {

@@ -64,6 +64,12 @@ func TestRunUsage(t *testing.T) {
 	assert.Equal(t, 0, run(context.Background(), []string{"-h"}, noEnv, &out, &errOut))
 	assert.Contains(t, errOut.String(), "-leads")
 	require.NoError(t, cli.CheckHelp(errOut.String()))
+	errOut.Reset()
+	secretEnv := func(k string) string {
+		return map[string]string{"RELAY_DB": "postgres://app:CANARY-pw-7731@db.example/relay"}[k]
+	}
+	assert.Equal(t, 0, run(context.Background(), []string{"-h"}, secretEnv, &out, &errOut))
+	assert.NotContains(t, errOut.String(), "CANARY-pw-7731", "-h does not print RELAY_DB's value")
 	assert.Contains(t, errOut.String(), "-json")
 	errOut.Reset()
 	assert.Equal(t, 2, run(context.Background(), []string{"-leads", "0"}, noEnv, &out, &errOut))
