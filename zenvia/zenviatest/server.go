@@ -147,7 +147,7 @@ func NewUnstartedServer(opts *Options) *Server {
 		}},
 		closed: make(chan struct{}),
 	}
-	s.Server = leadkittest.New(http.HandlerFunc(s.serve), leadkittest.Config{
+	s.Server = leadkittest.New(s.routes(), leadkittest.Config{
 		Seed: o.Seed, Tidy: o.Tidy, NoRateLimits: o.NoRateLimits, Latency: o.Latency, FailRate: o.FailRate,
 	}, func() []string { return []string{o.APIKey} }, s.reset)
 	return s
@@ -267,162 +267,12 @@ func (s *Server) authorized(r *http.Request) bool {
 	return k != "" && k == s.opts.APIKey
 }
 
-func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
-	if !s.authorized(r) {
-		s.fail(w, http.StatusUnauthorized, "UNAUTHORIZED", "Invalid API key", "AuthenticationError")
-		return
-	}
-	path := r.URL.Path
-	v2 := false // the asynchronous leads service: POST /v2/leads/{industry}
-	for _, pre := range []string{"/api/v1", "/v1", "/v2"} {
-		if strings.HasPrefix(path, pre+"/") {
-			path = path[len(pre):]
-			v2 = pre == "/v2"
-			break
-		}
-	}
-	seg := strings.Split(strings.Trim(path, "/"), "/")
-	m := r.Method
-	switch {
-	case len(seg) == 2 && seg[0] == "lead" && !v2 && m == http.MethodPost:
-		s.createLead(w, r, seg[1]) // the Sales API: POST /lead/{industry}
-	case len(seg) == 2 && seg[0] == "leads" && v2 && m == http.MethodPost:
-		s.createLead(w, r, seg[1])
-	case len(seg) == 2 && seg[0] == "leads" && seg[1] == "categories" && m == http.MethodGet:
-		s.categories(w)
-	case len(seg) == 2 && seg[0] == "leads" && seg[1] == "defaults" && m == http.MethodGet:
-		s.ok(w, http.StatusOK, map[string]any{"currency": "BRL", "distance": "km"})
-	case len(seg) == 1 && seg[0] == "prospects" && m == http.MethodGet:
-		s.listProspects(w, r)
-	case len(seg) == 2 && seg[0] == "prospect":
-		switch m {
-		case http.MethodGet:
-			s.getProspect(w, seg[1])
-		case http.MethodPatch:
-			s.updateProspect(w, r, seg[1])
-		case http.MethodDelete:
-			s.deleteProspect(w, seg[1])
-		default:
-			s.methodNotAllowed(w)
-		}
-	case len(seg) == 3 && seg[0] == "prospect" && seg[2] == "additionalData" && m == http.MethodPatch:
-		s.updateAdditionalData(w, r, seg[1])
-	case len(seg) == 3 && seg[0] == "prospect" && seg[2] == "transfer" && m == http.MethodPost:
-		s.transfer(w, r, seg[1])
-	case len(seg) == 4 && seg[0] == "prospect" && seg[2] == "as-user" && m == http.MethodPost:
-		if s.opts.NoIntegrationUser {
-			s.fail(w, http.StatusConflict, "CONFLICT", "The integration has no user configured", "ConflictError")
-			return
-		}
-		switch seg[3] {
-		case "transfer":
-			s.transfer(w, r, seg[1])
-		case "archive", "label":
-			s.asUserSet(w, r, seg[1], seg[3])
-		default:
-			s.notFound(w, "Route")
-		}
-	case len(seg) == 2 && seg[0] == "as-user" && (seg[1] == "labels" || seg[1] == "archiving-reasons") && m == http.MethodGet:
-		if s.opts.NoIntegrationUser {
-			s.fail(w, http.StatusConflict, "CONFLICT", "The integration has no user configured", "ConflictError")
-			return
-		}
-		if seg[1] == "labels" {
-			s.ok(w, http.StatusOK, asUserLabels)
-		} else {
-			s.ok(w, http.StatusOK, archivingReasons)
-		}
-	case len(seg) == 2 && seg[0] == "prospects" && seg[1] == "interactions" && m == http.MethodGet:
-		s.accountInteractions(w, r)
-	case len(seg) == 4 && seg[0] == "prospect" && seg[2] == "interaction":
-		switch m {
-		case http.MethodGet, http.MethodPut:
-			s.oneInteraction(w, r, seg[1], seg[3])
-		default:
-			s.methodNotAllowed(w)
-		}
-	case len(seg) == 3 && (seg[0] == "agents" || seg[0] == "groups") && seg[2] == "is-working" && m == http.MethodGet:
-		s.isWorking(w, seg[0], seg[1])
-	case len(seg) == 3 && (seg[0] == "agents" || seg[0] == "groups") && seg[2] == "response-time" && m == http.MethodPost:
-		s.responseTime(w, seg[0], seg[1])
-	case len(seg) == 3 && seg[0] == "prospect" && seg[2] == "interactions":
-		switch m {
-		case http.MethodGet:
-			s.listInteractions(w, r, seg[1])
-		case http.MethodPost:
-			s.addInteraction(w, r, seg[1])
-		default:
-			s.methodNotAllowed(w)
-		}
-	case len(seg) == 1 && seg[0] == "agents" && m == http.MethodGet:
-		s.listAgents(w, r)
-	case len(seg) == 1 && seg[0] == "groups" && m == http.MethodGet:
-		s.mu.Lock()
-		out := make([]any, len(s.st.groups))
-		for i, g := range s.st.groups {
-			out[i] = groupJSON(g)
-		}
-		s.mu.Unlock()
-		s.ok(w, http.StatusOK, out)
-	case len(seg) == 2 && seg[0] == "group" && m == http.MethodGet:
-		s.mu.Lock()
-		g := s.st.groupByID[seg[1]]
-		var out any
-		if g != nil {
-			out = groupNodeJSON(g)
-		}
-		s.mu.Unlock()
-		s.answer(w, "Group", g != nil, out)
-	case len(seg) == 4 && seg[0] == "group" && seg[2] == "agents" && seg[3] == "online" && m == http.MethodGet:
-		s.onlineAgents(w, seg[1])
-	case len(seg) == 2 && seg[0] == "notifications" && seg[1] == "topics" && m == http.MethodGet:
-		s.ok(w, http.StatusOK, []map[string]string{
-			{"name": "prospects", "description": "A prospect was created or changed"},
-			{"name": "interactions", "description": "An interaction was created or changed"},
-			{"name": "quotes", "description": "A quote was created or changed"},
-			{"name": "agents", "description": "An agent was created or changed"},
-		})
-	case len(seg) == 2 && seg[0] == "notifications" && seg[1] == "subscriptions":
-		switch m {
-		case http.MethodGet:
-			s.mu.Lock()
-			out := append([]*subscription{}, s.st.subs...)
-			s.mu.Unlock()
-			s.ok(w, http.StatusOK, out)
-		case http.MethodPost:
-			s.subscribe(w, r)
-		case http.MethodDelete:
-			s.mu.Lock()
-			n := len(s.st.subs)
-			s.st.subs = nil
-			s.mu.Unlock()
-			s.ok(w, http.StatusOK, map[string]int{"modified": n})
-		default:
-			s.methodNotAllowed(w)
-		}
-	case len(seg) == 3 && seg[0] == "notifications" && seg[1] == "subscription" && m == http.MethodGet:
-		s.mu.Lock()
-		var found *subscription
-		for _, sub := range s.st.subs {
-			if sub.ID == seg[2] {
-				cp := *sub
-				found = &cp
-			}
-		}
-		s.mu.Unlock()
-		s.answer(w, "Subscription", found != nil, found)
-	case len(seg) == 3 && seg[0] == "notifications" && seg[1] == "subscription" && m == http.MethodDelete:
-		s.unsubscribe(w, seg[2])
-	default:
-		s.notFound(w, "Route")
-	}
-}
-
 func (s *Server) methodNotAllowed(w http.ResponseWriter) {
 	s.fail(w, http.StatusMethodNotAllowed, "METHOD_NOT_ALLOWED", "Method not allowed", "")
 }
 
-func (s *Server) categories(w http.ResponseWriter) {
+// categories is GET /leads/categories.
+func (s *Server) categories(w http.ResponseWriter, _ *http.Request) {
 	var out []map[string]any
 	for _, ind := range []string{"retail", "insurance", "vehicle", "savingPlan", "realEstate"} {
 		for i, name := range []string{"Default", "Premium"} {
@@ -430,6 +280,76 @@ func (s *Server) categories(w http.ResponseWriter) {
 		}
 	}
 	s.ok(w, http.StatusOK, out)
+}
+
+// defaults is GET /leads/defaults.
+func (s *Server) defaults(w http.ResponseWriter, _ *http.Request) {
+	s.ok(w, http.StatusOK, map[string]any{"currency": "BRL", "distance": "km"})
+}
+
+// listGroups is GET /groups: the tree.
+func (s *Server) listGroups(w http.ResponseWriter, _ *http.Request) {
+	s.mu.Lock()
+	out := make([]any, len(s.st.groups))
+	for i, g := range s.st.groups {
+		out[i] = groupJSON(g)
+	}
+	s.mu.Unlock()
+	s.ok(w, http.StatusOK, out)
+}
+
+// getGroup is GET /group/{id}.
+func (s *Server) getGroup(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	g := s.st.groupByID[r.PathValue("id")]
+	var out any
+	if g != nil {
+		out = groupNodeJSON(g)
+	}
+	s.mu.Unlock()
+	s.answer(w, "Group", g != nil, out)
+}
+
+// topics is GET /notifications/topics.
+func (s *Server) topics(w http.ResponseWriter, _ *http.Request) {
+	s.ok(w, http.StatusOK, []map[string]string{
+		{"name": "prospects", "description": "A prospect was created or changed"},
+		{"name": "interactions", "description": "An interaction was created or changed"},
+		{"name": "quotes", "description": "A quote was created or changed"},
+		{"name": "agents", "description": "An agent was created or changed"},
+	})
+}
+
+// listSubscriptions is GET /notifications/subscriptions.
+func (s *Server) listSubscriptions(w http.ResponseWriter, _ *http.Request) {
+	s.mu.Lock()
+	out := append([]*subscription{}, s.st.subs...)
+	s.mu.Unlock()
+	s.ok(w, http.StatusOK, out)
+}
+
+// unsubscribeAll is DELETE /notifications/subscriptions.
+func (s *Server) unsubscribeAll(w http.ResponseWriter, _ *http.Request) {
+	s.mu.Lock()
+	n := len(s.st.subs)
+	s.st.subs = nil
+	s.mu.Unlock()
+	s.ok(w, http.StatusOK, map[string]int{"modified": n})
+}
+
+// getSubscription is GET /notifications/subscription/{id}.
+func (s *Server) getSubscription(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	s.mu.Lock()
+	var found *subscription
+	for _, sub := range s.st.subs {
+		if sub.ID == id {
+			cp := *sub
+			found = &cp
+		}
+	}
+	s.mu.Unlock()
+	s.answer(w, "Subscription", found != nil, found)
 }
 
 // ---- JSON shapes ----
@@ -596,8 +516,9 @@ type leadIn struct {
 	UTMCampaign string           `json:"utmCampaign"`
 }
 
-func (s *Server) createLead(w http.ResponseWriter, r *http.Request, industry string) {
-	typ, ok := industryType[industry]
+// createLead is POST /lead/{industry} (and /v2/leads/{industry}).
+func (s *Server) createLead(w http.ResponseWriter, r *http.Request) {
+	typ, ok := industryType[r.PathValue("industry")]
 	if !ok {
 		s.notFound(w, "Industry")
 		return
@@ -716,6 +637,7 @@ func parseTimeParam(v string) (time.Time, error) {
 	return time.Time{}, fmt.Errorf("%q is not a date", v)
 }
 
+// listProspects is GET /prospects.
 func (s *Server) listProspects(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	limit, ok := s.limit(w, q)
@@ -856,9 +778,10 @@ func containsFunc(xs []string, f func(string) bool) bool {
 	return false
 }
 
-func (s *Server) getProspect(w http.ResponseWriter, id string) {
+// getProspect is GET /prospect/{id}.
+func (s *Server) getProspect(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
-	p := s.st.byID[id]
+	p := s.st.byID[r.PathValue("id")]
 	var out map[string]any
 	if p != nil {
 		out = s.prospectJSON(p)
@@ -867,7 +790,8 @@ func (s *Server) getProspect(w http.ResponseWriter, id string) {
 	s.answer(w, "Prospect", p != nil, out)
 }
 
-func (s *Server) updateProspect(w http.ResponseWriter, r *http.Request, id string) {
+// updateProspect is PATCH /prospect/{id}.
+func (s *Server) updateProspect(w http.ResponseWriter, r *http.Request) {
 	// The real body: {archivingReason, firstName, lastName, phone, email,
 	// label}; a phone and an e-mail are added. Anything else (the phones,
 	// emails, status or additionalData a client might send) is refused, so
@@ -886,7 +810,7 @@ func (s *Server) updateProspect(w http.ResponseWriter, r *http.Request, id strin
 		s.invalid(w, "the body takes archivingReason, firstName, lastName, phone, email and label: "+err.Error())
 		return
 	}
-	p := s.lockProspect(w, id)
+	p := s.lockProspect(w, r.PathValue("id"))
 	if p == nil {
 		return
 	}
@@ -915,7 +839,8 @@ func (s *Server) updateProspect(w http.ResponseWriter, r *http.Request, id strin
 	s.ok(w, http.StatusOK, out)
 }
 
-func (s *Server) updateAdditionalData(w http.ResponseWriter, r *http.Request, id string) {
+// updateAdditionalData is PATCH /prospect/{id}/additionalData.
+func (s *Server) updateAdditionalData(w http.ResponseWriter, r *http.Request) {
 	var in map[string]any
 	if err := json.NewDecoder(r.Body).Decode(&in); err != nil || len(in) == 0 {
 		s.invalid(w, "the body is a flat object of additional data")
@@ -928,7 +853,7 @@ func (s *Server) updateAdditionalData(w http.ResponseWriter, r *http.Request, id
 			return
 		}
 	}
-	p := s.lockProspect(w, id)
+	p := s.lockProspect(w, r.PathValue("id"))
 	if p == nil {
 		return
 	}
@@ -940,9 +865,10 @@ func (s *Server) updateAdditionalData(w http.ResponseWriter, r *http.Request, id
 	s.ok(w, http.StatusOK, out)
 }
 
-func (s *Server) deleteProspect(w http.ResponseWriter, id string) {
+// deleteProspect is DELETE /prospect/{id}.
+func (s *Server) deleteProspect(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
-	p := s.st.byID[id]
+	p := s.st.byID[r.PathValue("id")]
 	var out map[string]any
 	if p != nil {
 		out = s.prospectJSON(p)
@@ -952,7 +878,8 @@ func (s *Server) deleteProspect(w http.ResponseWriter, id string) {
 	s.answer(w, "Prospect", p != nil, out) // the deleted prospect, as Zenvia answers
 }
 
-func (s *Server) transfer(w http.ResponseWriter, r *http.Request, id string) {
+// transfer is POST /prospect/{id}/transfer and /as-user/transfer.
+func (s *Server) transfer(w http.ResponseWriter, r *http.Request) {
 	var in struct {
 		Group string `json:"group"`
 		User  string `json:"user"`
@@ -961,7 +888,7 @@ func (s *Server) transfer(w http.ResponseWriter, r *http.Request, id string) {
 		s.invalid(w, "transfer needs exactly one of group and user")
 		return
 	}
-	p := s.lockProspect(w, id)
+	p := s.lockProspect(w, r.PathValue("id"))
 	if p == nil {
 		return
 	}
@@ -993,7 +920,9 @@ func (s *Server) transfer(w http.ResponseWriter, r *http.Request, id string) {
 	s.ok(w, http.StatusOK, out)
 }
 
-func (s *Server) listInteractions(w http.ResponseWriter, r *http.Request, id string) {
+// listInteractions is GET /prospect/{id}/interactions.
+func (s *Server) listInteractions(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
 	keep, ok := s.interactionFilter(w, r.URL.Query())
 	if !ok {
 		return
@@ -1077,15 +1006,26 @@ func (s *Server) accountInteractions(w http.ResponseWriter, r *http.Request) {
 	s.ok(w, http.StatusOK, out)
 }
 
-// oneInteraction is GET and PUT /prospect/{id}/interaction/{iid}.
-func (s *Server) oneInteraction(w http.ResponseWriter, r *http.Request, id, iid string) {
+// getInteraction is GET /prospect/{id}/interaction/{iid}.
+func (s *Server) getInteraction(w http.ResponseWriter, r *http.Request) {
+	s.changeInteraction(w, r, nil)
+}
+
+// updateInteraction is PUT /prospect/{id}/interaction/{iid}: it changes the
+// status and a note's text (output.comment).
+func (s *Server) updateInteraction(w http.ResponseWriter, r *http.Request) {
 	var upd map[string]any
-	if r.Method == http.MethodPut {
-		if err := json.NewDecoder(r.Body).Decode(&upd); err != nil || len(upd) == 0 {
-			s.invalid(w, "the body is an object of the fields to change")
-			return
-		}
+	if err := json.NewDecoder(r.Body).Decode(&upd); err != nil || len(upd) == 0 {
+		s.invalid(w, "the body is an object of the fields to change")
+		return
 	}
+	s.changeInteraction(w, r, upd)
+}
+
+// changeInteraction applies upd (nil: nothing) to the interaction of the
+// path and answers it.
+func (s *Server) changeInteraction(w http.ResponseWriter, r *http.Request, upd map[string]any) {
+	id, iid := r.PathValue("id"), r.PathValue("iid")
 	s.mu.Lock()
 	var found *interaction
 	for _, in := range s.st.interactions[id] {
@@ -1093,6 +1033,7 @@ func (s *Server) oneInteraction(w http.ResponseWriter, r *http.Request, id, iid 
 			found = in
 		}
 	}
+	var out map[string]any
 	if found != nil {
 		if v, ok := upd["status"].(string); ok {
 			found.Status = v
@@ -1102,17 +1043,29 @@ func (s *Server) oneInteraction(w http.ResponseWriter, r *http.Request, id, iid 
 				found.Content = c
 			}
 		}
-	}
-	var out map[string]any
-	if found != nil {
 		out = s.interactionJSON(found)
 	}
 	s.mu.Unlock()
 	s.answer(w, "Interaction", found != nil, out)
 }
 
-// asUserSet is POST /prospect/{id}/as-user/archive and /label.
-func (s *Server) asUserSet(w http.ResponseWriter, r *http.Request, id, what string) {
+// asUserArchive is POST /prospect/{id}/as-user/archive.
+func (s *Server) asUserArchive(w http.ResponseWriter, r *http.Request) { s.asUserSet(w, r, "archive") }
+
+// asUserLabel is POST /prospect/{id}/as-user/label.
+func (s *Server) asUserLabel(w http.ResponseWriter, r *http.Request) { s.asUserSet(w, r, "label") }
+
+// labels is GET /as-user/labels.
+func (s *Server) labels(w http.ResponseWriter, _ *http.Request) { s.ok(w, http.StatusOK, asUserLabels) }
+
+// archivingReasons is GET /as-user/archiving-reasons.
+func (s *Server) archivingReasons(w http.ResponseWriter, _ *http.Request) {
+	s.ok(w, http.StatusOK, archivingReasons)
+}
+
+// asUserSet sets the archiving reason or the label (what) of the prospect
+// of the path.
+func (s *Server) asUserSet(w http.ResponseWriter, r *http.Request, what string) {
 	var in map[string]string
 	_ = json.NewDecoder(r.Body).Decode(&in)
 	key, allowed := "archivingReason", archivingReasons
@@ -1124,7 +1077,7 @@ func (s *Server) asUserSet(w http.ResponseWriter, r *http.Request, id, what stri
 		s.invalid(w, key+" must be one of "+strings.Join(allowed, ", "))
 		return
 	}
-	p := s.lockProspect(w, id)
+	p := s.lockProspect(w, r.PathValue("id"))
 	if p == nil {
 		return
 	}
@@ -1137,6 +1090,16 @@ func (s *Server) asUserSet(w http.ResponseWriter, r *http.Request, id, what stri
 	s.mu.Unlock()
 	s.deliver("prospects", out)
 	s.ok(w, http.StatusOK, out)
+}
+
+// agentIsWorking is GET /agents/{id}/is-working.
+func (s *Server) agentIsWorking(w http.ResponseWriter, r *http.Request) {
+	s.isWorking(w, "agents", r.PathValue("id"))
+}
+
+// groupIsWorking is GET /groups/{id}/is-working.
+func (s *Server) groupIsWorking(w http.ResponseWriter, r *http.Request) {
+	s.isWorking(w, "groups", r.PathValue("id"))
 }
 
 // isWorking answers whether an agent or a group works now: the sandbox's
@@ -1162,6 +1125,16 @@ func (s *Server) isWorking(w http.ResponseWriter, kind, id string) {
 	s.ok(w, http.StatusOK, map[string]bool{"isWorking": active && hours})
 }
 
+// agentResponseTime is POST /agents/{id}/response-time.
+func (s *Server) agentResponseTime(w http.ResponseWriter, r *http.Request) {
+	s.responseTime(w, "agents", r.PathValue("id"))
+}
+
+// groupResponseTime is POST /groups/{id}/response-time.
+func (s *Server) groupResponseTime(w http.ResponseWriter, r *http.Request) {
+	s.responseTime(w, "groups", r.PathValue("id"))
+}
+
 // responseTime answers an agent's or a group's average first-response time
 // over its interactions.
 func (s *Server) responseTime(w http.ResponseWriter, kind, id string) {
@@ -1181,7 +1154,9 @@ var (
 	archivingReasons = []string{"sem interesse", "sem contato", "comprou com outro", "duplicado"}
 )
 
-func (s *Server) addInteraction(w http.ResponseWriter, r *http.Request, id string) {
+// addInteraction is POST /prospect/{id}/interactions.
+func (s *Server) addInteraction(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
 	var in struct {
 		Type    string `json:"type"`
 		Content string `json:"content"`
@@ -1206,6 +1181,7 @@ func (s *Server) addInteraction(w http.ResponseWriter, r *http.Request, id strin
 
 // ---- agents and groups ----
 
+// listAgents is GET /agents.
 func (s *Server) listAgents(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	gid := q.Get("group")
@@ -1249,10 +1225,11 @@ func inGroup(st *state, id string, g *group) bool {
 	return false
 }
 
-func (s *Server) onlineAgents(w http.ResponseWriter, id string) {
+// onlineAgents is GET /group/{id}/agents/online.
+func (s *Server) onlineAgents(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	g := s.st.groupByID[id]
+	g := s.st.groupByID[r.PathValue("id")]
 	if g == nil {
 		s.notFound(w, "Group")
 		return
@@ -1277,6 +1254,7 @@ func loopback(u *url.URL) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
+// subscribe is POST /notifications/subscriptions.
 func (s *Server) subscribe(w http.ResponseWriter, r *http.Request) {
 	var in subscription
 	if err := json.NewDecoder(r.Body).Decode(&in); err != nil {
@@ -1316,7 +1294,9 @@ func (s *Server) subscribe(w http.ResponseWriter, r *http.Request) {
 	s.ok(w, http.StatusCreated, in)
 }
 
-func (s *Server) unsubscribe(w http.ResponseWriter, id string) {
+// unsubscribe is DELETE /notifications/subscription/{id}.
+func (s *Server) unsubscribe(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
 	s.mu.Lock()
 	var found *subscription
 	for i, sub := range s.st.subs {
