@@ -523,50 +523,92 @@ func (s *Server) createLead(w http.ResponseWriter, r *http.Request) {
 		s.notFound(w, "Industry")
 		return
 	}
-	var in leadIn
-	if err := json.NewDecoder(r.Body).Decode(&in); err != nil {
-		s.invalid(w, "body is not a valid lead: "+err.Error())
+	in, msg := decodeLead(r)
+	if msg != "" {
+		s.invalid(w, msg)
 		return
-	}
-	if in.LeadID != nil || in.Source != nil || in.Medium != nil || in.Campaign != nil {
-		s.invalid(w, "deprecated fields leadId, source, medium and campaign are not accepted by the sandbox")
-		return
-	}
-	if strings.TrimSpace(in.UTMSource) == "" {
-		s.invalid(w, "utmSource is required")
-		return
-	}
-	if len(in.Phones) == 0 && len(in.Emails) == 0 {
-		s.invalid(w, "a lead needs a phone or an email")
-		return
-	}
-	prio := 1.0
-	if len(in.Priority) > 0 {
-		if n, err := strconv.ParseFloat(strings.Trim(string(in.Priority), `"`), 64); err == nil {
-			prio = n
-		}
-	}
-	for i, h := range in.History {
-		switch h["type"] {
-		case "note", "message", "question":
-		case "call":
-			if d, ok := h["duration"]; ok {
-				if _, isNum := d.(float64); !isNum {
-					s.invalid(w, fmt.Sprintf("history[%d].duration must be a number of milliseconds", i))
-					return
-				}
-			}
-		default:
-			s.invalid(w, fmt.Sprintf("history[%d].type must be note, call, message or question", i))
-			return
-		}
 	}
 	now := time.Now().UTC()
-
 	s.mu.Lock()
-	st := s.st
-	p := st.match(in.Phones, in.Emails)
-	isNew := p == nil
+	p, isNew := s.st.mergeLead(&in, now)
+	p.Leads = append(p.Leads, leadData{Priority: in.priority(), Created: now, Source: "API", UTMSource: in.UTMSource,
+		Comments: in.Comments, Company: in.Company, Store: in.Store, Agent: in.Agent, Type: typ, Product: in.Product})
+	ia := &interaction{ID: s.st.newID(now), ProspectID: p.ID, AgentID: p.AgentID, CreatedAt: now, Status: "pending", Via: "lead"}
+	s.st.interactions[p.ID] = append(s.st.interactions[p.ID], ia)
+	body := s.prospectJSON(p)
+	body["interactions"] = []any{s.interactionJSON(ia)}
+	event := s.prospectJSON(p)
+	s.mu.Unlock()
+
+	s.deliver("prospects", event)
+	if s.opts.Async {
+		s.ok(w, http.StatusAccepted, map[string]any{"id": ia.ID, "status": "accepted"})
+		return
+	}
+	status := http.StatusOK
+	if isNew && s.opts.Tidy {
+		status = http.StatusCreated
+	}
+	s.ok(w, status, body)
+}
+
+// decodeLead reads and checks a lead as Zenvia does; the message is "" for
+// a valid one.
+func decodeLead(r *http.Request) (leadIn, string) {
+	var in leadIn
+	if err := json.NewDecoder(r.Body).Decode(&in); err != nil {
+		return in, "body is not a valid lead: " + err.Error()
+	}
+	if in.LeadID != nil || in.Source != nil || in.Medium != nil || in.Campaign != nil {
+		return in, "deprecated fields leadId, source, medium and campaign are not accepted by the sandbox"
+	}
+	if strings.TrimSpace(in.UTMSource) == "" {
+		return in, "utmSource is required"
+	}
+	if len(in.Phones) == 0 && len(in.Emails) == 0 {
+		return in, "a lead needs a phone or an email"
+	}
+	for i, h := range in.History {
+		if msg := checkEvent(fmt.Sprintf("history[%d]", i), h); msg != "" {
+			return in, msg
+		}
+	}
+	return in, ""
+}
+
+// priority is the lead's priority (a number or a string), 1 by default.
+func (in *leadIn) priority() float64 {
+	if len(in.Priority) > 0 {
+		if n, err := strconv.ParseFloat(strings.Trim(string(in.Priority), `"`), 64); err == nil {
+			return n
+		}
+	}
+	return 1
+}
+
+// checkEvent checks a lead history event (NewEvent) as Zenvia does; the
+// message names field and is "" for a valid one.
+func checkEvent(field string, h map[string]any) string {
+	switch h["type"] {
+	case "note", "message", "question":
+	case "call":
+		if d, ok := h["duration"]; ok {
+			if _, isNum := d.(float64); !isNum {
+				return field + ".duration must be a number of milliseconds"
+			}
+		}
+	default:
+		return field + ".type must be note, call, message or question"
+	}
+	return ""
+}
+
+// mergeLead returns the prospect a lead with in's phones and e-mails
+// merges into, created (assigned to the next agent in turn) when none
+// shares one, with in's phones and e-mails added and indexed.
+func (st *state) mergeLead(in *leadIn, now time.Time) (p *prospect, isNew bool) {
+	p = st.match(in.Phones, in.Emails)
+	isNew = p == nil
 	if isNew {
 		g := st.leafGroups[st.nextAgent%len(st.leafGroups)]
 		p = &prospect{ID: st.newID(now), Created: now, GroupID: g.ID, FirstName: in.FirstName, LastName: in.LastName,
@@ -600,30 +642,12 @@ func (s *Server) createLead(w http.ResponseWriter, r *http.Request) {
 			p.Emails = append(p.Emails, e)
 		}
 	}
-	p.Leads = append(p.Leads, leadData{Priority: prio, Created: now, Source: "API", UTMSource: in.UTMSource,
-		Comments: in.Comments, Company: in.Company, Store: in.Store, Agent: in.Agent, Type: typ, Product: in.Product})
 	if isNew {
 		st.insert(p)
 	} else {
 		st.index(p)
 	}
-	ia := &interaction{ID: st.newID(now), ProspectID: p.ID, AgentID: p.AgentID, CreatedAt: now, Status: "pending", Via: "lead"}
-	st.interactions[p.ID] = append(st.interactions[p.ID], ia)
-	body := s.prospectJSON(p)
-	body["interactions"] = []any{s.interactionJSON(ia)}
-	event := s.prospectJSON(p)
-	s.mu.Unlock()
-
-	s.deliver("prospects", event)
-	if s.opts.Async {
-		s.ok(w, http.StatusAccepted, map[string]any{"id": ia.ID, "status": "accepted"})
-		return
-	}
-	status := http.StatusOK
-	if isNew && s.opts.Tidy {
-		status = http.StatusCreated
-	}
-	s.ok(w, status, body)
+	return p, isNew
 }
 
 // ---- prospects ----
@@ -644,110 +668,11 @@ func (s *Server) listProspects(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	var after, before time.Time
-	var err error
-	if v := q.Get("createdAfter"); v != "" {
-		if after, err = parseTimeParam(v); err != nil {
-			s.invalid(w, "createdAfter: "+err.Error())
-			return
-		}
-	}
-	if v := q.Get("createdBefore"); v != "" {
-		if before, err = parseTimeParam(v); err != nil {
-			s.invalid(w, "createdBefore: "+err.Error())
-			return
-		}
-	}
-	if !after.IsZero() {
-		end := before
-		if end.IsZero() {
-			end = time.Now()
-		}
-		if end.Sub(after) > 31*24*time.Hour {
-			s.invalid(w, "the createdAfter to createdBefore range must not exceed 31 days")
-			return
-		}
-	}
-	search := strings.ToLower(q.Get("search"))
-	phone := transport.Digits(q.Get("phoneNumber"))
-	if q.Get("phoneNumber") != "" && phone == "" {
-		s.invalid(w, "phoneNumber has no digits")
+	f, msg := parseProspectFilter(q)
+	if msg != "" {
+		s.invalid(w, msg)
 		return
 	}
-	times := map[string]time.Time{}
-	for _, k := range []string{"claimedAfter", "claimedBefore", "transferredAfter", "transferredBefore"} {
-		if v := q.Get(k); v != "" {
-			t, err := parseTimeParam(v)
-			if err != nil {
-				s.invalid(w, k+": "+err.Error())
-				return
-			}
-			times[k] = t
-		}
-	}
-	type adFilter struct{ field, op, value string }
-	var ads []adFilter
-	for _, f := range q["additionalData[]"] {
-		m := additionalFilterRE.FindStringSubmatch(f)
-		if m == nil {
-			s.invalid(w, "additionalData[] must be [FIELD][OP][VALUE], got "+strconv.Quote(f))
-			return
-		}
-		ads = append(ads, adFilter{m[1], m[2], m[3]})
-	}
-	inRange := func(t time.Time, after, before string) bool {
-		if a, ok := times[after]; ok && (t.IsZero() || !t.After(a)) {
-			return false
-		}
-		if b, ok := times[before]; ok && (t.IsZero() || !t.Before(b)) {
-			return false
-		}
-		return true
-	}
-	keep := func(p *prospect) bool {
-		if c := q.Get("category"); c != "" && p.Category != c {
-			return false
-		}
-		if v := q.Get("withAgent"); v != "" && (p.AgentID != "") != (v == "true") {
-			return false
-		}
-		if !inRange(p.Assigned, "claimedAfter", "claimedBefore") || !inRange(p.Transferred, "transferredAfter", "transferredBefore") {
-			return false
-		}
-		for _, f := range ads {
-			if !matchAdditional(p.AdditionalData[f.field], f.op, f.value) {
-				return false
-			}
-		}
-		if v := q.Get("status"); v != "" && p.Status != v {
-			return false
-		}
-		if v := q.Get("agent"); v != "" && p.AgentID != v {
-			return false
-		}
-		if v := q.Get("group"); v != "" && p.GroupID != v {
-			return false
-		}
-		if !after.IsZero() && !p.Created.After(after) {
-			return false
-		}
-		if !before.IsZero() && !p.Created.Before(before) {
-			return false
-		}
-		if phone != "" && !containsFunc(p.Phones, func(x string) bool {
-			return strings.HasSuffix(transport.Digits(x), phone) || strings.HasSuffix(phone, transport.Digits(x))
-		}) {
-			return false
-		}
-		if search != "" {
-			hay := strings.ToLower(p.FirstName + " " + p.LastName + " " + strings.Join(p.Emails, " ") + " " + strings.Join(p.Phones, " "))
-			if !strings.Contains(hay, search) && !(transport.Digits(search) != "" && strings.Contains(transport.Digits(strings.Join(p.Phones, " ")), transport.Digits(search))) {
-				return false
-			}
-		}
-		return true
-	}
-
 	s.mu.Lock()
 	ps := s.st.prospects
 	page := make([]any, 0, min(limit, 100))
@@ -761,12 +686,112 @@ func (s *Server) listProspects(w http.ResponseWriter, r *http.Request) {
 		lo = sort.Search(len(ps), func(i int) bool { return ps[i].ID > c })
 	}
 	for i := hi; i >= lo && len(page) < limit; i-- {
-		if keep(ps[i]) {
+		if f.keep(ps[i]) {
 			page = append(page, s.prospectJSON(ps[i]))
 		}
 	}
 	s.mu.Unlock()
 	s.ok(w, http.StatusOK, page)
+}
+
+// prospectFilter holds the filters of GET /prospects.
+type prospectFilter struct {
+	q             url.Values
+	after, before time.Time            // created
+	times         map[string]time.Time // claimedAfter, claimedBefore, transferredAfter, transferredBefore
+	search, phone string
+	ads           []adFilter
+}
+
+// adFilter is one additionalData[] filter, [FIELD][OP][VALUE].
+type adFilter struct{ field, op, value string }
+
+// parseProspectFilter reads the filters of q; the message is "" when they
+// are valid.
+func parseProspectFilter(q url.Values) (*prospectFilter, string) {
+	f := &prospectFilter{q: q, times: map[string]time.Time{}, search: strings.ToLower(q.Get("search")),
+		phone: transport.Digits(q.Get("phoneNumber"))}
+	for _, k := range []string{"createdAfter", "createdBefore", "claimedAfter", "claimedBefore", "transferredAfter", "transferredBefore"} {
+		if v := q.Get(k); v != "" {
+			t, err := parseTimeParam(v)
+			if err != nil {
+				return nil, k + ": " + err.Error()
+			}
+			f.times[k] = t
+		}
+	}
+	f.after, f.before = f.times["createdAfter"], f.times["createdBefore"]
+	if !f.after.IsZero() {
+		end := f.before
+		if end.IsZero() {
+			end = time.Now()
+		}
+		if end.Sub(f.after) > 31*24*time.Hour {
+			return nil, "the createdAfter to createdBefore range must not exceed 31 days"
+		}
+	}
+	if q.Get("phoneNumber") != "" && f.phone == "" {
+		return nil, "phoneNumber has no digits"
+	}
+	for _, v := range q["additionalData[]"] {
+		m := additionalFilterRE.FindStringSubmatch(v)
+		if m == nil {
+			return nil, "additionalData[] must be [FIELD][OP][VALUE], got " + strconv.Quote(v)
+		}
+		f.ads = append(f.ads, adFilter{m[1], m[2], m[3]})
+	}
+	return f, ""
+}
+
+// inRange reports whether t is inside the range of the after and before
+// parameters (a zero t is outside any range).
+func (f *prospectFilter) inRange(t time.Time, after, before string) bool {
+	if a, ok := f.times[after]; ok && (t.IsZero() || !t.After(a)) {
+		return false
+	}
+	if b, ok := f.times[before]; ok && (t.IsZero() || !t.Before(b)) {
+		return false
+	}
+	return true
+}
+
+// keep reports whether p passes every filter.
+func (f *prospectFilter) keep(p *prospect) bool {
+	q := f.q
+	for k, v := range map[string]string{"category": p.Category, "status": p.Status, "agent": p.AgentID, "group": p.GroupID} {
+		if want := q.Get(k); want != "" && v != want {
+			return false
+		}
+	}
+	if v := q.Get("withAgent"); v != "" && (p.AgentID != "") != (v == "true") {
+		return false
+	}
+	if !f.inRange(p.Created, "createdAfter", "createdBefore") || !f.inRange(p.Assigned, "claimedAfter", "claimedBefore") ||
+		!f.inRange(p.Transferred, "transferredAfter", "transferredBefore") {
+		return false
+	}
+	for _, a := range f.ads {
+		if !matchAdditional(p.AdditionalData[a.field], a.op, a.value) {
+			return false
+		}
+	}
+	return f.matchesText(p)
+}
+
+// matchesText applies phoneNumber (a suffix of a phone's digits, either
+// way) and search (a name, an e-mail or a phone, also by digits).
+func (f *prospectFilter) matchesText(p *prospect) bool {
+	if f.phone != "" && !containsFunc(p.Phones, func(x string) bool {
+		return strings.HasSuffix(transport.Digits(x), f.phone) || strings.HasSuffix(f.phone, transport.Digits(x))
+	}) {
+		return false
+	}
+	if f.search == "" {
+		return true
+	}
+	hay := strings.ToLower(p.FirstName + " " + p.LastName + " " + strings.Join(p.Emails, " ") + " " + strings.Join(p.Phones, " "))
+	d := transport.Digits(f.search)
+	return strings.Contains(hay, f.search) || (d != "" && strings.Contains(transport.Digits(strings.Join(p.Phones, " ")), d))
 }
 
 func containsFunc(xs []string, f func(string) bool) bool {
