@@ -24,6 +24,10 @@ func (rt *router) handle(pattern string, h http.HandlerFunc) {
 	rt.mount(pattern, rt.s.authed(h))
 }
 
+// public mounts h at pattern under every prefix without the API key check,
+// for the operations the spec serves without authorization.
+func (rt *router) public(pattern string, h http.HandlerFunc) { rt.mount(pattern, h) }
+
 func (rt *router) mount(pattern string, h http.Handler) {
 	method, path, _ := strings.Cut(pattern, " ")
 	for _, pre := range salesPrefixes {
@@ -42,6 +46,9 @@ func (s *Server) routes() http.Handler {
 	rt.asUser()
 	rt.agentsAndGroups()
 	rt.notifications()
+	rt.quotes()
+	rt.messaging()
+	rt.more()
 	// The asynchronous leads service: POST /v2/leads/{industry} only.
 	rt.mux.Handle("POST /v2/leads/{industry}", s.authed(s.createLead))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

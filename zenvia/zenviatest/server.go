@@ -10,8 +10,18 @@
 // before/after cursor, stores webhook subscriptions and POSTs events to the
 // subscribed callbacks: the prospect on topic "prospects" when a lead creates
 // or merges into it or it is changed, the interaction on topic
-// "interactions" when a note is added. Callbacks must be loopback URLs unless
-// Options.AllowRemoteCallbacks is set.
+// "interactions" when an interaction is added or a message sent, the quote
+// on topic "quotes" when one is made or changes. Callbacks must be loopback
+// URLs unless Options.AllowRemoteCallbacks is set.
+//
+// It serves all 59 operations of the spec ("Sirena API 1.10.0"), each a
+// Go 1.22 ServeMux pattern (routes.go) under /, /api/v1 and /v1, with the
+// validation the spec states (required fields, enumerations): quotes are
+// kept and listed; messages, templates and files to a prospect become its
+// interactions, a message or a file only within Window of the prospect's
+// last lead or message (WhatsApp's rule); catalogue orders and contact
+// selections are seeded (SelectionIDs); ratings and custom apps' events and
+// notifications are kept (Ratings, AppEvents, AppNotifications).
 //
 // Unless Options.Tidy is set it answers with Zenvia's real quirks: a 404 with
 // an empty body, lead priorities as strings, agent phones as numbers and
@@ -484,6 +494,8 @@ func (s *Server) interactionJSON(in *interaction) map[string]any {
 	if in.Type == "note" {
 		// As the live API writes a note.
 		m["output"], m["via"] = map[string]any{"comment": in.Content}, "other"
+	} else if in.Output != nil {
+		m["output"] = in.Output // never changed once recorded
 	}
 	if a := s.st.agentByID[in.AgentID]; a != nil {
 		m["agent"] = s.agentJSON(a)
@@ -584,23 +596,6 @@ func (in *leadIn) priority() float64 {
 		}
 	}
 	return 1
-}
-
-// checkEvent checks a lead history event (NewEvent) as Zenvia does; the
-// message names field and is "" for a valid one.
-func checkEvent(field string, h map[string]any) string {
-	switch h["type"] {
-	case "note", "message", "question":
-	case "call":
-		if d, ok := h["duration"]; ok {
-			if _, isNum := d.(float64); !isNum {
-				return field + ".duration must be a number of milliseconds"
-			}
-		}
-	default:
-		return field + ".type must be note, call, message or question"
-	}
-	return ""
 }
 
 // mergeLead returns the prospect a lead with in's phones and e-mails
@@ -1179,15 +1174,23 @@ var (
 	archivingReasons = []string{"sem interesse", "sem contato", "comprou com outro", "duplicado"}
 )
 
-// addInteraction is POST /prospect/{id}/interactions.
+// addInteraction is POST /prospect/{id}/interactions: a NewEvent, a note
+// (with its text), a call, a message or a question. It answers a list, as
+// the live API does.
 func (s *Server) addInteraction(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
-	var in struct {
-		Type    string `json:"type"`
-		Content string `json:"content"`
+	var in map[string]any
+	if err := json.NewDecoder(r.Body).Decode(&in); err != nil {
+		s.invalid(w, `an interaction is an event such as {"type":"note","content":"..."}`)
+		return
 	}
-	if err := json.NewDecoder(r.Body).Decode(&in); err != nil || in.Type != "note" || strings.TrimSpace(in.Content) == "" {
-		s.invalid(w, `an interaction must be {"type":"note","content":"..."}`)
+	if msg := checkEvent("event", in); msg != "" {
+		s.invalid(w, msg)
+		return
+	}
+	text, _ := in["content"].(string)
+	if in["type"] == "note" && strings.TrimSpace(text) == "" {
+		s.invalid(w, `a note needs content: {"type":"note","content":"..."}`)
 		return
 	}
 	p := s.lockProspect(w, id)
@@ -1195,13 +1198,22 @@ func (s *Server) addInteraction(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	now := time.Now().UTC()
-	ia := &interaction{ID: s.st.newID(now), ProspectID: id, AgentID: p.AgentID, CreatedAt: now,
-		Status: "created", Via: "other", Type: "note", Content: in.Content}
+	ia := &interaction{ID: s.st.newID(now), ProspectID: id, AgentID: p.AgentID, CreatedAt: now, Status: "created", Via: "other"}
+	switch in["type"] {
+	case "note":
+		ia.Type, ia.Content = "note", text
+	case "call":
+		ia.Via = "phoneCall"
+	}
+	if ia.Type != "note" {
+		delete(in, "type")
+		ia.Output = in // what the event recorded
+	}
 	s.st.interactions[id] = append(s.st.interactions[id], ia)
 	out := s.interactionJSON(ia)
 	s.mu.Unlock()
 	s.deliver("interactions", out)
-	s.ok(w, http.StatusCreated, []any{out}) // a list, as the live API answers
+	s.ok(w, http.StatusCreated, []any{out})
 }
 
 // ---- agents and groups ----
