@@ -150,14 +150,20 @@ func (s *AppsService) CreateNotification(ctx context.Context, n *AppNotification
 	return out, nil
 }
 
-// create POSTs body as a create and returns the answer's body (nil when
-// empty), whose shape the caller reads tolerantly.
+// create POSTs body as a create and returns the answer's JSON as sent (nil
+// when empty), whose shape the caller reads tolerantly. An answer that is
+// not JSON (cut short, an HTML page) is an error: for a create answered
+// 2xx, one that matches leadkit.ErrOutcomeUnknown.
 func (c *Client) create(ctx context.Context, path []string, body any) (json.RawMessage, error) {
 	resp, err := c.t.Do(ctx, &transport.Request{Method: http.MethodPost, Path: path, JSON: body, Create: true})
-	if err != nil {
+	if err != nil || len(trimSpace(resp.Body)) == 0 {
 		return nil, err
 	}
-	return rawObject(resp.Body), nil
+	var raw json.RawMessage
+	if err := resp.DecodeJSON(&raw); err != nil {
+		return nil, err
+	}
+	return nullToNil(raw), nil
 }
 
 // check validates an app event.

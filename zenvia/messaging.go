@@ -2,7 +2,6 @@ package zenvia
 
 import (
 	"context"
-	"encoding/json"
 	"net/http"
 	"strings"
 
@@ -220,13 +219,4 @@ func interactionsOf(ws []interactionWire) []Interaction {
 		out[i] = ws[i].interaction()
 	}
 	return out
-}
-
-// rawObject returns the body as sent, or nil for an empty one or null.
-func rawObject(body []byte) json.RawMessage {
-	t := trimSpace(body)
-	if len(t) == 0 || string(t) == "null" {
-		return nil
-	}
-	return append(json.RawMessage(nil), t...)
 }

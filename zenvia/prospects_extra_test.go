@@ -150,3 +150,32 @@ func TestProspectAdditionalFieldsOrdersCSAT(t *testing.T) {
 	_, err = c.Prospects.AdditionalFields(ctx, "ffffffffffffffffffffffff")
 	assert.ErrorIs(t, err, zenvia.ErrNotFound)
 }
+
+// TestNilInputsAreInputErrors: a nil input of a new operation is an input
+// error, never a panic, and nothing is sent.
+func TestNilInputsAreInputErrors(t *testing.T) {
+	t.Parallel()
+	s, c := sandbox(t, &zenviatest.Options{Seed: 8, Prospects: 3})
+	ctx := context.Background()
+	id := s.ProspectIDs()[0]
+	for name, call := range map[string]func() error{
+		"Quotes.Create":               func() error { _, err := c.Quotes.Create(ctx, id, nil); return err },
+		"Quotes.Update":               func() error { _, err := c.Quotes.Update(ctx, id, id, nil); return err },
+		"Prospects.CreateCSAT":        func() error { _, err := c.Prospects.CreateCSAT(ctx, id, nil); return err },
+		"Prospects.CreateInteraction": func() error { _, err := c.Prospects.CreateInteraction(ctx, id, nil); return err },
+		"Apps.CreateEvent":            func() error { _, err := c.Apps.CreateEvent(ctx, nil); return err },
+		"Apps.CreateNotification":     func() error { _, err := c.Apps.CreateNotification(ctx, nil); return err },
+		"Messaging.Send":              func() error { _, err := c.Messaging.Send(ctx, id, zenvia.ChannelWhatsApp, nil); return err },
+		"Messaging.Send file": func() error {
+			_, err := c.Messaging.Send(ctx, id, zenvia.ChannelWhatsApp, (*zenvia.File)(nil))
+			return err
+		},
+		"Messaging.Send template": func() error {
+			_, err := c.Messaging.Send(ctx, id, zenvia.ChannelWhatsApp, (*zenvia.TemplateMessage)(nil))
+			return err
+		},
+	} {
+		assert.ErrorIs(t, call(), leadkit.ErrInvalidInput, name)
+	}
+	assert.Equal(t, 0, s.Count("", ""), "nothing was sent")
+}
