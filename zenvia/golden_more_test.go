@@ -95,10 +95,7 @@ func TestNewGoldenBodies(t *testing.T) {
 func FuzzNewDecoders(f *testing.F) {
 	seedCorpus(f)
 	f.Fuzz(func(t *testing.T, body []byte) {
-		rt := &fuzzBody{body: body}
-		c, err := zenvia.NewClient("k", zenvia.WithHTTPClient(&http.Client{Transport: rt}), zenvia.WithMaxRetries(0))
-		require.NoError(t, err)
-		ctx := context.Background()
+		c, ctx := fuzzClient(t, body), context.Background()
 		_, _ = c.Quotes.Get(ctx, pid, pid)
 		_, _ = c.Quotes.List(ctx, nil)
 		_, _ = c.Quotes.Create(ctx, pid, &zenvia.QuoteCreate{Items: []zenvia.QuoteItem{{Quantity: 1}}})

@@ -120,34 +120,43 @@ func need(field, v string) error {
 	return nil
 }
 
-// check validates the list message named field.
-func (m *ListMessage) check(field string) error {
-	for _, f := range []struct{ name, v string }{{".body", m.Body}, {".button", m.Button}} {
-		if err := need(field+f.name, f.v); err != nil {
-			return err
-		}
+// each checks that items (named field) has at least one element, and each
+// element with check (given its name, field[i]).
+func each[T any](field, what string, items []T, check func(string, *T) error) error {
+	if len(items) == 0 {
+		return leadkit.Invalid(field, "needs at least one %s", what)
 	}
-	if len(m.Sections) == 0 {
-		return leadkit.Invalid(field+".sections", "needs at least one section")
-	}
-	for i, s := range m.Sections {
-		sf := indexed(field+".sections", i)
-		if err := need(sf+".title", s.Title); err != nil {
+	for i := range items {
+		if err := check(indexed(field, i), &items[i]); err != nil {
 			return err
-		}
-		if len(s.Rows) == 0 {
-			return leadkit.Invalid(sf+".rows", "needs at least one row")
-		}
-		for j, r := range s.Rows {
-			if err := need(indexed(sf+".rows", j)+".id", r.ID); err != nil {
-				return err
-			}
-			if err := need(indexed(sf+".rows", j)+".title", r.Title); err != nil {
-				return err
-			}
 		}
 	}
 	return nil
+}
+
+// needAll returns the error of the first blank of the name/value pairs.
+func needAll(pairs ...string) error {
+	for i := 0; i+1 < len(pairs); i += 2 {
+		if err := need(pairs[i], pairs[i+1]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// check validates the list message named field.
+func (m *ListMessage) check(field string) error {
+	if err := needAll(field+".body", m.Body, field+".button", m.Button); err != nil {
+		return err
+	}
+	return each(field+".sections", "section", m.Sections, func(f string, s *ListSection) error {
+		if err := need(f+".title", s.Title); err != nil {
+			return err
+		}
+		return each(f+".rows", "row", s.Rows, func(f string, r *ListRow) error {
+			return needAll(f+".id", r.ID, f+".title", r.Title)
+		})
+	})
 }
 
 // check validates the buttons message named field.
@@ -155,26 +164,14 @@ func (m *ButtonsMessage) check(field string) error {
 	if err := need(field+".body", m.Body); err != nil {
 		return err
 	}
-	if len(m.Buttons) == 0 {
-		return leadkit.Invalid(field+".buttons", "needs at least one button")
-	}
-	for i, b := range m.Buttons {
-		if err := need(indexed(field+".buttons", i)+".id", b.ID); err != nil {
-			return err
-		}
-		if err := need(indexed(field+".buttons", i)+".title", b.Title); err != nil {
-			return err
-		}
-	}
-	return nil
+	return each(field+".buttons", "button", m.Buttons, func(f string, b *Button) error {
+		return needAll(f+".id", b.ID, f+".title", b.Title)
+	})
 }
 
 // check validates the button named field.
 func (b *ListButton) check(field string) error {
-	if err := need(field+".title", b.Title); err != nil {
-		return err
-	}
-	return need(field+".action", b.Action)
+	return needAll(field+".title", b.Title, field+".action", b.Action)
 }
 
 // check validates the product list message named field.
@@ -188,24 +185,14 @@ func (m *ProductListMessage) check(field string) error {
 	if err := need(field+".catalogId", m.CatalogID); err != nil {
 		return err
 	}
-	if len(m.Sections) == 0 {
-		return leadkit.Invalid(field+".sections", "needs at least one section")
-	}
-	for i, s := range m.Sections {
-		sf := indexed(field+".sections", i)
-		if err := need(sf+".title", s.Title); err != nil {
+	return each(field+".sections", "section", m.Sections, func(f string, s *ProductSection) error {
+		if err := need(f+".title", s.Title); err != nil {
 			return err
 		}
-		if len(s.ProductItems) == 0 {
-			return leadkit.Invalid(sf+".productItems", "needs at least one product")
-		}
-		for j, p := range s.ProductItems {
-			if err := need(indexed(sf+".productItems", j)+".productId", p.ProductID); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
+		return each(f+".productItems", "product", s.ProductItems, func(f string, p *ProductItem) error {
+			return need(f+".productId", p.ProductID)
+		})
+	})
 }
 
 // check validates the order named field.

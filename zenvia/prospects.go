@@ -487,6 +487,24 @@ func (l *interactionList) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
+// allBefore is the All of a list that pages newest first with the
+// "before" cursor: after is an input error (All walks back), limit 0 is
+// DefaultPageSize, and list (given the cursor and the page size) is called
+// lazily from before.
+func allBefore[T any](after, before string, limit int, list func(before string, limit int) ([]T, error), id func(*T) string) iter.Seq2[T, error] {
+	return func(yield func(T, error) bool) {
+		if after != "" {
+			var zero T
+			yield(zero, leadkit.Invalid("after", "All walks back from the newest with before"))
+			return
+		}
+		if limit == 0 {
+			limit = DefaultPageSize
+		}
+		walkBack(before, limit, func(b string) ([]T, error) { return list(b, limit) }, id, yield)
+	}
+}
+
 // walkBack yields every item of the pages list returns, newest first,
 // asking each next page with before=<the last id of the previous one>
 // (from before). It stops after a short or empty page, when yield stops,

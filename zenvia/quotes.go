@@ -95,22 +95,8 @@ func (o *QuoteListOptions) values(accountWide bool) (url.Values, error) {
 	if !accountWide && (o.Before != "" || o.After != "" || o.Limit != 0) {
 		return nil, leadkit.Invalid("before", "before, after and limit page the account-wide list only")
 	}
-	if o.Before != "" && o.After != "" {
-		return nil, leadkit.Invalid("before", "set before or after, not both")
-	}
-	for _, c := range []struct{ k, id string }{{"before", o.Before}, {"after", o.After}} {
-		if c.id != "" {
-			if err := checkID(c.k, c.id); err != nil {
-				return nil, err
-			}
-			v.Set(c.k, c.id)
-		}
-	}
-	if o.Limit < 0 || o.Limit > MaxPageSize {
-		return nil, leadkit.Invalid("limit", "must be between 1 and %d, got %d", MaxPageSize, o.Limit)
-	}
-	if o.Limit > 0 {
-		v.Set("limit", strconv.Itoa(o.Limit))
+	if err := setCursor(v, o.Before, o.After, o.Limit); err != nil {
+		return nil, err
 	}
 	if o.Status != "" {
 		if !o.Status.Known() {
@@ -120,6 +106,29 @@ func (o *QuoteListOptions) values(accountWide bool) (url.Values, error) {
 	}
 	return v, setRanges(v, []timeRange{{"created", o.CreatedAfter, o.CreatedBefore},
 		{"accepted", o.AcceptedAfter, o.AcceptedBefore}, {"rejected", o.RejectedAfter, o.RejectedBefore}})
+}
+
+// setCursor sets the cursor of a list that pages newest first: before or
+// after (ids, at most one of them) and limit (1 to MaxPageSize; 0 unset).
+func setCursor(v url.Values, before, after string, limit int) error {
+	if before != "" && after != "" {
+		return leadkit.Invalid("before", "set before or after, not both")
+	}
+	for _, c := range []struct{ k, id string }{{"before", before}, {"after", after}} {
+		if c.id != "" {
+			if err := checkID(c.k, c.id); err != nil {
+				return err
+			}
+			v.Set(c.k, c.id)
+		}
+	}
+	if limit < 0 || limit > MaxPageSize {
+		return leadkit.Invalid("limit", "must be between 1 and %d, got %d", MaxPageSize, limit)
+	}
+	if limit > 0 {
+		v.Set("limit", strconv.Itoa(limit))
+	}
+	return nil
 }
 
 // timeRange is a pair of <name>After and <name>Before parameters.
@@ -164,23 +173,15 @@ func (s *QuotesService) List(ctx context.Context, opts *QuoteListOptions) ([]Quo
 // and yields ErrPagingIgnored instead of looping on a server that ignores
 // the cursor. opts.After is an input error.
 func (s *QuotesService) All(ctx context.Context, opts *QuoteListOptions) iter.Seq2[Quote, error] {
-	return func(yield func(Quote, error) bool) {
-		var o QuoteListOptions
-		if opts != nil {
-			o = *opts
-		}
-		if o.After != "" {
-			yield(Quote{}, leadkit.Invalid("after", "All walks back from the newest with before"))
-			return
-		}
-		if o.Limit == 0 {
-			o.Limit = DefaultPageSize
-		}
-		walkBack(o.Before, o.Limit, func(before string) ([]Quote, error) {
-			o.Before = before
-			return s.List(ctx, &o)
-		}, func(q *Quote) string { return q.ID }, yield)
+	var o QuoteListOptions
+	if opts != nil {
+		o = *opts
 	}
+	return allBefore(o.After, o.Before, o.Limit, func(before string, limit int) ([]Quote, error) {
+		page := o
+		page.Before, page.Limit = before, limit
+		return s.List(ctx, &page)
+	}, func(q *Quote) string { return q.ID })
 }
 
 // Get returns one quote of a prospect: Zenvia's "Get quote by id"

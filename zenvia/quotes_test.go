@@ -236,3 +236,34 @@ func TestQuoteWireShapes(t *testing.T) {
 	assert.Equal(t, int64(1710000000000), q.CreatedAt.UnixMilli())
 	assert.True(t, q.RejectedAt.IsZero())
 }
+
+// TestQuotesAllStopsWhenPagingIgnored: a server answering the same full
+// page whatever the cursor ends Quotes.All with ErrPagingIgnored after two
+// requests; After is an input error.
+func TestQuotesAllStopsWhenPagingIgnored(t *testing.T) {
+	t.Parallel()
+	hits := 0
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits++
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`[{"id":"66aa00000000000000000009","status":"pending"},{"id":"66aa00000000000000000008","status":"pending"}]`))
+	}))
+	defer srv.Close()
+	c, err := zenvia.NewClient("k", zenvia.WithBaseURL(srv.URL))
+	require.NoError(t, err)
+	var got []string
+	var last error
+	for q, err := range c.Quotes.All(context.Background(), &zenvia.QuoteListOptions{Limit: 2}) {
+		if err != nil {
+			last = err
+			continue
+		}
+		got = append(got, q.ID)
+	}
+	assert.ErrorIs(t, last, zenvia.ErrPagingIgnored)
+	assert.Len(t, got, 2)
+	assert.Equal(t, 2, hits)
+	for _, err := range c.Quotes.All(context.Background(), &zenvia.QuoteListOptions{After: "66aa00000000000000000001"}) {
+		assert.ErrorIs(t, err, leadkit.ErrInvalidInput)
+	}
+}

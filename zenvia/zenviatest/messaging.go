@@ -90,6 +90,23 @@ func (s *Server) lockChannel(w http.ResponseWriter, r *http.Request) (*prospect,
 	return nil, nil
 }
 
+// lockOpenChannel is lockChannel for a conversational send: it also
+// answers 400 (and returns nils with s.mu released) when p's window is
+// closed. now is the time of the check.
+func (s *Server) lockOpenChannel(w http.ResponseWriter, r *http.Request) (*prospect, *channel, time.Time) {
+	p, c := s.lockChannel(w, r)
+	if p == nil {
+		return nil, nil, time.Time{}
+	}
+	now := time.Now().UTC()
+	if !s.st.windowOpen(p, now) {
+		s.mu.Unlock()
+		s.invalid(w, "the prospect has not written in the last 24 hours: only a template can be sent")
+		return nil, nil, now
+	}
+	return p, c, now
+}
+
 // windowOpen reports whether p wrote within Window of now: a lead, or an
 // interaction it started.
 func (st *state) windowOpen(p *prospect, now time.Time) bool {
@@ -136,14 +153,8 @@ func (s *Server) sendMessage(w http.ResponseWriter, r *http.Request) {
 		s.invalid(w, msg)
 		return
 	}
-	p, c := s.lockChannel(w, r)
+	p, c, now := s.lockOpenChannel(w, r)
 	if p == nil {
-		return
-	}
-	now := time.Now().UTC()
-	if !s.st.windowOpen(p, now) {
-		s.mu.Unlock()
-		s.invalid(w, "the prospect has not written in the last 24 hours: only a template can be sent")
 		return
 	}
 	out, ev := s.sent(p, c, in, now)
@@ -192,14 +203,8 @@ func (s *Server) sendFile(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, status, "UNEXPECTED_ERROR", msg, "ValidationError")
 		return
 	}
-	p, c := s.lockChannel(w, r)
+	p, c, now := s.lockOpenChannel(w, r)
 	if p == nil {
-		return
-	}
-	now := time.Now().UTC()
-	if !s.st.windowOpen(p, now) {
-		s.mu.Unlock()
-		s.invalid(w, "the prospect has not written in the last 24 hours: only a template can be sent")
 		return
 	}
 	out, ev := s.sent(p, c, map[string]any{"file": map[string]any{"name": name, "contentType": ctype, "size": size}}, now)
