@@ -182,14 +182,17 @@ func TestQuotesWebhookTopic(t *testing.T) {
 	mu.Lock()
 	defer mu.Unlock()
 	require.Len(t, got, 2)
-	for i, want := range []*zenvia.Quote{q, upd} {
-		assert.Equal(t, zenvia.TopicQuotes, got[i].Topic)
-		require.NotNil(t, got[i].Quote)
-		assert.Equal(t, want, got[i].Quote, "the webhook's quote is the operation's")
-		assert.Nil(t, got[i].Prospect)
-		assert.Nil(t, got[i].Interaction)
+	byStatus := map[zenvia.QuoteStatus]*zenvia.Quote{} // deliveries run concurrently: any order
+	for _, ev := range got {
+		assert.Equal(t, zenvia.TopicQuotes, ev.Topic)
+		require.NotNil(t, ev.Quote)
+		assert.Nil(t, ev.Prospect)
+		assert.Nil(t, ev.Interaction)
+		byStatus[ev.Quote.Status] = ev.Quote
 	}
-	assert.Equal(t, zenvia.Amount(5997), got[0].Quote.Total)
+	assert.Equal(t, q, byStatus[zenvia.QuotePending], "the webhook's quote is the operation's")
+	assert.Equal(t, upd, byStatus[zenvia.QuoteRejected])
+	assert.Equal(t, zenvia.Amount(5997), byStatus[zenvia.QuotePending].Total)
 }
 
 // TestParseQuoteEvents: a quote is told apart without a topic (it has a
