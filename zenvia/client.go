@@ -28,7 +28,7 @@
 //	transfer a prospect              Prospects.Transfer                   POST /prospect/{id}/transfer                      S
 //	a prospect's interactions        Prospects.Interactions               GET /prospect/{id}/interactions                   S
 //	add a note, call, message, question Prospects.CreateInteraction, CreateNote POST /prospect/{id}/interactions (a list) S, L
-//	additional fields                Prospects.AdditionalFields           GET /prospect/{id}/prospectAdditionalFields       S
+//	additional fields                Prospects.Fields                     GET /prospect/{id}/prospectAdditionalFields       S
 //	catalogue orders                 Prospects.Orders                     GET /prospect/{id}/orders                         S
 //	satisfaction rating              Prospects.CreateCSAT                 POST /prospect/{id}/csat                          S
 //	a prospect's quotes              Prospects.Quotes                     GET /prospect/{id}/quotes                         S

@@ -81,7 +81,7 @@ func TestNewGoldenBodies(t *testing.T) {
 	assert.Equal(t, "5511987654321", tt.Agents[0].Phone)
 	assert.Equal(t, "Vendas São Paulo", tt.Groups[0].Name)
 
-	fields, err := c.Prospects.AdditionalFields(ctx, pid)
+	fields, err := c.Prospects.Fields(ctx, pid)
 	require.NoError(t, err)
 	assert.Contains(t, string(fields[0].Raw), `"type":"number"`)
 
@@ -104,7 +104,7 @@ func FuzzNewDecoders(f *testing.F) {
 		_, _ = c.Messaging.Send(ctx, pid, zenvia.ChannelWhatsApp, &zenvia.File{Name: "f", Reader: bytes.NewReader(body)})
 		_, _ = c.Contacts.List(ctx, pid, nil)
 		_, _ = c.Prospects.Orders(ctx, pid, 0)
-		_, _ = c.Prospects.AdditionalFields(ctx, pid)
+		_, _ = c.Prospects.Fields(ctx, pid)
 		_, _ = c.Prospects.CreateCSAT(ctx, pid, &zenvia.CSAT{Result: 3})
 		_, _ = c.Integrations.List(ctx)
 		_, _ = c.Apps.CreateEvent(ctx, &zenvia.AppEvent{Event: "e", Type: zenvia.AppEventUser})

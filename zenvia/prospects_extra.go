@@ -58,9 +58,9 @@ func (f *AdditionalField) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// AdditionalFields lists a prospect's additional fields: Zenvia's "Get
+// Fields lists a prospect's additional fields: Zenvia's "Get
 // prospect additional fields" (GET /prospect/{id}/prospectAdditionalFields).
-func (s *ProspectsService) AdditionalFields(ctx context.Context, id string) ([]AdditionalField, error) {
+func (s *ProspectsService) Fields(ctx context.Context, id string) ([]AdditionalField, error) {
 	if err := checkID("id", id); err != nil {
 		return nil, err
 	}

@@ -105,7 +105,7 @@ func TestProspectAdditionalFieldsOrdersCSAT(t *testing.T) {
 	ids := s.ProspectIDs()
 	_, err := c.Prospects.UpdateAdditionalData(ctx, ids[1], map[string]any{"renda": 5000, "placa": "ABC1D23"})
 	require.NoError(t, err)
-	fields, err := c.Prospects.AdditionalFields(ctx, ids[1])
+	fields, err := c.Prospects.Fields(ctx, ids[1])
 	require.NoError(t, err)
 	require.NotEmpty(t, fields)
 	assert.Equal(t, "renda", fields[0].Key)
@@ -147,7 +147,7 @@ func TestProspectAdditionalFieldsOrdersCSAT(t *testing.T) {
 	resp.Body.Close()
 	assert.Equal(t, http.StatusBadRequest, resp.StatusCode, "the sandbox refuses a score out of 1..5")
 	assert.Len(t, s.Ratings(), 1)
-	_, err = c.Prospects.AdditionalFields(ctx, "ffffffffffffffffffffffff")
+	_, err = c.Prospects.Fields(ctx, "ffffffffffffffffffffffff")
 	assert.ErrorIs(t, err, zenvia.ErrNotFound)
 }
 

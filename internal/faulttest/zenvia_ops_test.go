@@ -59,8 +59,8 @@ func zenviaMoreOps(t *testing.T, setup *zenvia.Client, sb *zenviatest.Server) []
 			_, err := c.Prospects.Orders(ctx, fresh, 10)
 			return err
 		}),
-		read("Prospects.AdditionalFields", []string{"prospect", "*", "prospectAdditionalFields"}, func(ctx context.Context, c *zenvia.Client) error {
-			_, err := c.Prospects.AdditionalFields(ctx, fresh)
+		read("Prospects.Fields", []string{"prospect", "*", "prospectAdditionalFields"}, func(ctx context.Context, c *zenvia.Client) error {
+			_, err := c.Prospects.Fields(ctx, fresh)
 			return err
 		}),
 		read("Contacts.List", []string{"contacts", "selection", "*"}, func(ctx context.Context, c *zenvia.Client) error {
