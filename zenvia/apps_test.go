@@ -45,6 +45,24 @@ func TestAppsEventsAndNotifications(t *testing.T) {
 	assert.Contains(t, nres.FinalTargets, agents[0].ID)
 	require.Len(t, s.AppNotifications(), 1)
 
+	// /apps/event is served without authorization: the key in its data is
+	// what counts.
+	resp, err := http.Post(s.URL+"/apps/event", "application/json",
+		strings.NewReader(`{"event":"e","type":"user","data":{"apiKey":"`+s.Credentials()["ZENVIA_API_KEY"]+`"}}`))
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusOK, resp.StatusCode)
+	resp, err = http.Post(s.URL+"/apps/event", "application/json", strings.NewReader(`{"event":"e","type":"user","data":{"apiKey":"wrong"}}`))
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusUnauthorized, resp.StatusCode)
+}
+
+// TestAppsInputErrors: bad events and notifications name their field.
+func TestAppsInputErrors(t *testing.T) {
+	t.Parallel()
+	s, c := sandbox(t, &zenviatest.Options{Seed: 11, Prospects: 1})
+	ctx := context.Background()
 	for field, call := range map[string]func() error{
 		"event": func() error {
 			_, err := c.Apps.CreateEvent(ctx, &zenvia.AppEvent{Type: zenvia.AppEventUser})
@@ -76,18 +94,7 @@ func TestAppsEventsAndNotifications(t *testing.T) {
 		require.ErrorAs(t, err, &ie, field)
 		assert.Equal(t, field, ie.Field)
 	}
-
-	// /apps/event is served without authorization: the key in its data is
-	// what counts.
-	resp, err := http.Post(s.URL+"/apps/event", "application/json",
-		strings.NewReader(`{"event":"e","type":"user","data":{"apiKey":"`+s.Credentials()["ZENVIA_API_KEY"]+`"}}`))
-	require.NoError(t, err)
-	resp.Body.Close()
-	assert.Equal(t, http.StatusOK, resp.StatusCode)
-	resp, err = http.Post(s.URL+"/apps/event", "application/json", strings.NewReader(`{"event":"e","type":"user","data":{"apiKey":"wrong"}}`))
-	require.NoError(t, err)
-	resp.Body.Close()
-	assert.Equal(t, http.StatusUnauthorized, resp.StatusCode)
+	assert.Equal(t, 0, s.Count("", "/apps/"), "nothing was sent")
 }
 
 // TestAppEventBody (httpmock): the body as the spec has it, the client's

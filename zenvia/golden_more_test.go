@@ -12,13 +12,10 @@ import (
 	"github.com/leadkit/leadkit/zenvia"
 )
 
-// TestNewGoldenBodies (httpmock): the documented bodies of the new
-// operations, with the real-world variants (numbers as strings, epoch
-// milliseconds, nulls for lists, unknown fields), decode.
-func TestNewGoldenBodies(t *testing.T) {
-	t.Parallel()
+// goldenClient is a client whose mock answers the new operations' GETs
+// with the golden bodies.
+func goldenClient(t *testing.T) *zenvia.Client {
 	c, mock := mockClient(t)
-	ctx := context.Background()
 	for path, file := range map[string]string{
 		"/prospect/" + pid + "/quote/" + unusedID:        "quote.json",
 		"/prospects/quotes":                              "quotes.json",
@@ -35,6 +32,16 @@ func TestNewGoldenBodies(t *testing.T) {
 		}
 		mock.RegisterResponder(http.MethodGet, base+path, authed(t, jsonResponder(200, body)))
 	}
+	return c
+}
+
+// TestNewGoldenBodies (httpmock): the documented bodies of the new
+// operations, with the real-world variants (numbers as strings, epoch
+// milliseconds, nulls for lists, unknown fields), decode.
+func TestNewGoldenBodies(t *testing.T) {
+	t.Parallel()
+	c := goldenClient(t)
+	ctx := context.Background()
 	q, err := c.Quotes.Get(ctx, pid, unusedID)
 	require.NoError(t, err)
 	assert.Equal(t, zenvia.Amount(9029030), q.Total)
@@ -53,6 +60,14 @@ func TestNewGoldenBodies(t *testing.T) {
 	assert.Empty(t, qs[1].Items)
 	assert.Equal(t, zenvia.Amount(7990), qs[1].Total)
 
+}
+
+// TestNewGoldenBodiesMore: channels, integration, contact page, orders,
+// transfer targets, additional fields and a quote webhook.
+func TestNewGoldenBodiesMore(t *testing.T) {
+	t.Parallel()
+	c := goldenClient(t)
+	ctx := context.Background()
 	chans, err := c.Messaging.Channels(ctx)
 	require.NoError(t, err)
 	assert.Equal(t, "boas_vindas", chans[0].Templates[0].Key)

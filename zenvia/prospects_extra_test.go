@@ -71,8 +71,15 @@ func TestCreateInteractionEvents(t *testing.T) {
 	}
 	_, err = c.Prospects.CreateInteraction(ctx, "ffffffffffffffffffffffff", &call)
 	assert.ErrorIs(t, err, zenvia.ErrNotFound)
+}
 
-	// The sandbox checks the spec's rules for any client.
+// TestSandboxInteractionRules: the sandbox checks a new interaction as the
+// spec states, for any client.
+func TestSandboxInteractionRules(t *testing.T) {
+	t.Parallel()
+	s := zenviatest.NewServer(&zenviatest.Options{Seed: 8, Prospects: 1})
+	defer s.Close()
+	id := s.ProspectIDs()[0]
 	key := s.Credentials()["ZENVIA_API_KEY"]
 	for _, body := range []string{`{"type":"visit"}`, `{"type":"call","duration":"90s"}`, `{"type":"message"}`,
 		`{"type":"message","buttons":{"body":"b","buttons":[{"id":"1"}]}}`, `{"type":"call","startedAt":"ontem"}`,

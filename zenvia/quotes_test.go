@@ -70,7 +70,21 @@ func TestQuotesLifecycle(t *testing.T) {
 	require.NoError(t, err)
 	assert.Len(t, accepted, 1)
 
-	// Account-wide, newest first, paged by All.
+	_, err = c.Quotes.Get(ctx, id, "ffffffffffffffffffffffff")
+	assert.ErrorIs(t, err, zenvia.ErrNotFound)
+	_, err = c.Quotes.Create(ctx, "ffffffffffffffffffffffff", &zenvia.QuoteCreate{Items: []zenvia.QuoteItem{{Quantity: 1}}})
+	assert.ErrorIs(t, err, zenvia.ErrNotFound)
+}
+
+// TestQuotesAccountWide: the account's quotes, newest first, filtered,
+// paged by All.
+func TestQuotesAccountWide(t *testing.T) {
+	t.Parallel()
+	s, c := sandbox(t, &zenviatest.Options{Seed: 4})
+	ctx := context.Background()
+	ids := s.ProspectIDs()
+	_, err := c.Quotes.Create(ctx, ids[3], &zenvia.QuoteCreate{Status: zenvia.QuoteAccepted, Items: []zenvia.QuoteItem{{Quantity: 1, Price: price(100)}}})
+	require.NoError(t, err)
 	for _, pid := range ids[10:15] {
 		_, err := c.Quotes.Create(ctx, pid, &zenvia.QuoteCreate{Status: zenvia.QuoteRejected, Items: []zenvia.QuoteItem{{Quantity: 1}}})
 		require.NoError(t, err)
@@ -92,11 +106,6 @@ func TestQuotesLifecycle(t *testing.T) {
 	require.NoError(t, err)
 	assert.Len(t, rejected, 5)
 	assert.Equal(t, zenvia.Amount(0), rejected[0].Total, "no prices: 0")
-
-	_, err = c.Quotes.Get(ctx, id, "ffffffffffffffffffffffff")
-	assert.ErrorIs(t, err, zenvia.ErrNotFound)
-	_, err = c.Quotes.Create(ctx, "ffffffffffffffffffffffff", &zenvia.QuoteCreate{Items: []zenvia.QuoteItem{{Quantity: 1}}})
-	assert.ErrorIs(t, err, zenvia.ErrNotFound)
 }
 
 // TestQuotesInputErrors: bad input names its field and sends nothing.

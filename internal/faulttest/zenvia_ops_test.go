@@ -27,6 +27,11 @@ func zenviaMoreOps(t *testing.T, setup *zenvia.Client, sb *zenviatest.Server) []
 	template := chans[0].Templates[0].Key
 	selection := sb.SelectionIDs()[0]
 	var c = func(x any) *zenvia.Client { return x.(*zenvia.Client) }
+	return append(zenviaMoreReads(c, fresh, q.ID, selection), zenviaMoreWrites(c, fresh, q.ID, template)...)
+}
+
+// zenviaMoreReads are the cells of the new reads.
+func zenviaMoreReads(c func(any) *zenvia.Client, fresh, quote, selection string) []op {
 	read := func(name string, match []string, call func(context.Context, *zenvia.Client) error) op {
 		return op{name: name, class: classRead, match: route("GET", match...),
 			call: func(ctx context.Context, x any) error { return call(ctx, c(x)) }}
@@ -40,7 +45,7 @@ func zenviaMoreOps(t *testing.T, setup *zenvia.Client, sb *zenviatest.Server) []
 			return first(c.Quotes.All(ctx, nil))
 		}),
 		read("Quotes.Get", []string{"prospect", "*", "quote", "*"}, func(ctx context.Context, c *zenvia.Client) error {
-			_, err := c.Quotes.Get(ctx, fresh, q.ID)
+			_, err := c.Quotes.Get(ctx, fresh, quote)
 			return err
 		}),
 		read("Prospects.Quotes", []string{"prospect", "*", "quotes"}, func(ctx context.Context, c *zenvia.Client) error {
@@ -63,6 +68,13 @@ func zenviaMoreOps(t *testing.T, setup *zenvia.Client, sb *zenviatest.Server) []
 			_, err := c.Prospects.Fields(ctx, fresh)
 			return err
 		}),
+	}
+	return append(ops, zenviaAccountReads(read, selection)...)
+}
+
+// zenviaAccountReads are the cells of the new reads of the key's account.
+func zenviaAccountReads(read func(string, []string, func(context.Context, *zenvia.Client) error) op, selection string) []op {
+	ops := []op{
 		read("Contacts.List", []string{"contacts", "selection", "*"}, func(ctx context.Context, c *zenvia.Client) error {
 			_, err := c.Contacts.List(ctx, selection, nil)
 			return err
@@ -95,9 +107,7 @@ func zenviaMoreOps(t *testing.T, setup *zenvia.Client, sb *zenviatest.Server) []
 		fTruncated: ok(1).because("the answer is empty (204): half of nothing is the same yes"),
 		fResetMid:  ok(1).because("the answer has no body to cut: it arrives whole before the reset"),
 	}
-	ops = append(ops, checkCreds)
-	ops = append(ops, zenviaMoreWrites(c, fresh, q.ID, template)...)
-	return ops
+	return append(ops, checkCreds)
 }
 
 // zenviaMoreWrites are the cells of the new creates and of Quotes.Update:
