@@ -349,6 +349,8 @@ func checkSandbox(p *pkg) []violation {
 var notMoney = map[string]bool{
 	"datacake.Address.Latitude": true, "datacake.Address.Longitude": true,
 	"zenvia.Lead.Priority": true, "zenvia.LeadData.Priority": true,
+	"zenvia.CSAT.Result": true, "zenviatest.Rating.Result": true, // a satisfaction score
+	"zenvia.OrderItem.Quantity": true, "zenvia.QuoteItem.Quantity": true, "zenvia.OrderProduct.Inventory": true, // counts of goods
 	"leadkittest.Config.FailRate": true, "zentest.Options.FailRate": true, "salesmantest.Options.FailRate": true,
 	"weclevertest.Options.FailRate": true, "zenviatest.Options.FailRate": true, "datacaketest.Options.FailRate": true,
 }
