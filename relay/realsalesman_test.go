@@ -380,14 +380,15 @@ func runRealCase(t *testing.T, env *realEnv, c realCase, i int) realResult {
 		d, err := r.Status(ctx, keys[0])
 		return err == nil && d.State == relay.StateDelivered
 	}
-	require.True(t, waitUntil(30*time.Second, first), "the first lead never reached the proxy")
+	require.Eventually(t, first, 30*time.Second, 50*time.Millisecond, "the first lead never reached the proxy")
 	time.Sleep(realApart)
 	keys[1], err = r.Enqueue(ctx, jobs[1])
 	require.NoError(t, err)
-	waitUntil(realDeadline, func() bool {
+	// A delivery still retrying at the deadline is judged (stranded) below.
+	assert.Eventually(t, func() bool {
 		s, err := r.Stats(ctx, relay.VendorSalesman)
 		return err == nil && s.Total() == 2 && s.Queued == 0 && s.Retrying == 0
-	})
+	}, realDeadline, 50*time.Millisecond, "both deliveries end")
 	for k, key := range keys {
 		res.leads[k].delivery, err = r.Status(ctx, key)
 		require.NoError(t, err)
@@ -400,18 +401,6 @@ func runRealCase(t *testing.T, env *realEnv, c realCase, i int) realResult {
 		}
 	}
 	return res
-}
-
-// waitUntil polls cond every 50ms until it holds or d has passed.
-func waitUntil(d time.Duration, cond func() bool) bool {
-	deadline := time.Now().Add(d)
-	for !cond() {
-		if time.Now().After(deadline) {
-			return false
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	return true
 }
 
 // judgeReal lists the person's leads on the server (a V2 client, straight to
