@@ -15,6 +15,8 @@ import (
 	"sync/atomic"
 	"syscall"
 	"time"
+
+	"github.com/leadkit/leadkit/internal/testutil"
 )
 
 // fault is one column of the matrix.
@@ -48,6 +50,9 @@ const (
 	fCross307                 // 307, likewise
 	fCross308                 // 308, likewise
 	fH2Reset                  // HTTP/2 over TLS: the server reads the request, then resets the stream
+	fTLSGarbled               // HTTP/1.1 over TLS: the server reads the request, then writes a garbled record
+	fTLSPlaintext             // likewise, then writes a plaintext HTTP answer beneath TLS
+	fTLSOversized             // likewise, then writes a record header announcing 64 KiB
 	numFaults
 )
 
@@ -63,6 +68,14 @@ func (f fault) redirectStatus() (status int, cross bool) {
 	return 0, false
 }
 
+// isTLSGarbage reports the faults served over TLS that answer garbage
+// beneath it after the request was read.
+func (f fault) isTLSGarbage() bool { return f >= fTLSGarbled && f <= fTLSOversized }
+
+func (f fault) tlsGarbage() testutil.TLSGarbage {
+	return [...]testutil.TLSGarbage{testutil.TLSGarbled, testutil.TLSPlaintext, testutil.TLSOversized}[f-fTLSGarbled]
+}
+
 var faultNames = [numFaults]string{
 	"none", "refused", "reset before answer", "reset mid-body", "slower than deadline",
 	"500", "502 HTML", "503 Retry-After: 1", "429 Retry-After: date +1s", "429 Retry-After: date +1h",
@@ -70,7 +83,7 @@ var faultNames = [numFaults]string{
 	"200 JSON as text/html",
 	"301 same host", "302 same host", "303 same host", "307 same host", "308 same host",
 	"301 other host", "302 other host", "303 other host", "307 other host", "308 other host",
-	"HTTP/2 stream reset",
+	"HTTP/2 stream reset", "TLS garbled record", "TLS plaintext answer", "TLS oversized record",
 }
 
 func (f fault) String() string { return faultNames[f] }
@@ -179,6 +192,8 @@ func (f *front) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeRaw(w, status, "application/json", `{}`, http.Header{"Location": {f.other.URL + r.URL.RequestURI()}})
 	case fH2Reset:
 		panic(http.ErrAbortHandler) // HTTP/2: RST_STREAM after the request was read
+	case fTLSGarbled, fTLSPlaintext, fTLSOversized:
+		testutil.WriteTLSGarbage(w, f.fault.tlsGarbage())
 	case fTruncated, fHuge, fBadUTF8, fHTMLType:
 		rec := f.record(r)
 		out := rec.Body.Bytes()
