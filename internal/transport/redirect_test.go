@@ -146,7 +146,7 @@ func TestRedirectToOtherHostCarriesNoCredential(t *testing.T) {
 		_, err := c.Do(context.Background(), &Request{Method: http.MethodPut, Form: url.Values{"apikey": {redirectCanary}, "title": {"x"}}})
 		require.Error(t, err)
 		assert.ErrorIs(t, err, leadkit.ErrRedirect)
-		assert.Contains(t, err.Error(), "to another host with a body")
+		assert.Contains(t, err.Error(), "to another origin with a body")
 		assert.Equal(t, 0, other.count())
 	})
 
