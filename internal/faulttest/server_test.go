@@ -23,36 +23,36 @@ import (
 type fault int
 
 const (
-	fNone        fault = iota // no fault: the sandbox answers (the success path is genuine)
-	fRefused                  // connection refused: nothing listens on the port
-	fResetBefore              // the server reads the request, then resets (SO_LINGER 0) before answering
-	fResetMid                 // the server sends the headers and half the body, then resets
-	fSlow                     // the answer takes longer than the caller's deadline (100ms)
-	f500                      // 500 with a JSON body
-	f502HTML                  // 502 with nginx's HTML page
-	f503                      // 503 with Retry-After: 1
-	f429Date                  // 429 with Retry-After as an HTTP date one second ahead
-	f429Far                   // 429 with Retry-After as an HTTP date one hour ahead (past the client's max wait)
-	fEcho                     // the vendor's error answer, echoing the whole request (URL, headers, body)
-	fEmpty                    // 200 with an empty body
-	fTruncated                // 200 with the sandbox's JSON cut in half (complete HTTP body)
-	fHuge                     // 200 with the sandbox's JSON followed by 12 MiB of spaces
-	fBadUTF8                  // 200 with invalid UTF-8 bytes inside a string of the sandbox's JSON
-	fHTMLType                 // 200 with the sandbox's valid JSON labelled Content-Type: text/html
-	fSame301                  // 301 to the same URL on the same host (credentials left out of the target)
-	fSame302                  // 302, likewise
-	fSame303                  // 303, likewise
-	fSame307                  // 307, likewise
-	fSame308                  // 308, likewise
-	fCross301                 // 301 to another host, the target carrying the whole request URI (keys in the query too)
-	fCross302                 // 302, likewise
-	fCross303                 // 303, likewise
-	fCross307                 // 307, likewise
-	fCross308                 // 308, likewise
-	fH2Reset                  // HTTP/2 over TLS: the server reads the request, then resets the stream
-	fTLSGarbled               // HTTP/1.1 over TLS: the server reads the request, then writes a garbled record
-	fTLSPlaintext             // likewise, then writes a plaintext HTTP answer beneath TLS
-	fTLSOversized             // likewise, then writes a record header announcing 64 KiB
+	fNone         fault = iota // no fault: the sandbox answers (the success path is genuine)
+	fRefused                   // connection refused: nothing listens on the port
+	fResetBefore               // the server reads the request, then resets (SO_LINGER 0) before answering
+	fResetMid                  // the server sends the headers and half the body, then resets
+	fSlow                      // the answer takes longer than the caller's deadline (100ms)
+	f500                       // 500 with a JSON body
+	f502HTML                   // 502 with nginx's HTML page
+	f503                       // 503 with Retry-After: 1
+	f429Date                   // 429 with Retry-After as an HTTP date one second ahead
+	f429Far                    // 429 with Retry-After as an HTTP date one hour ahead (past the client's max wait)
+	fEcho                      // the vendor's error answer, echoing the whole request (URL, headers, body)
+	fEmpty                     // 200 with an empty body
+	fTruncated                 // 200 with the sandbox's JSON cut in half (complete HTTP body)
+	fHuge                      // 200 with the sandbox's JSON followed by 12 MiB of spaces
+	fBadUTF8                   // 200 with invalid UTF-8 bytes inside a string of the sandbox's JSON
+	fHTMLType                  // 200 with the sandbox's valid JSON labelled Content-Type: text/html
+	fSame301                   // 301 to the same URL on the same host (credentials left out of the target)
+	fSame302                   // 302, likewise
+	fSame303                   // 303, likewise
+	fSame307                   // 307, likewise
+	fSame308                   // 308, likewise
+	fCross301                  // 301 to another host, the target carrying the whole request URI (keys in the query too)
+	fCross302                  // 302, likewise
+	fCross303                  // 303, likewise
+	fCross307                  // 307, likewise
+	fCross308                  // 308, likewise
+	fH2Reset                   // HTTP/2 over TLS: the server reads the request, then resets the stream
+	fTLSGarbled                // HTTP/1.1 over TLS: the server reads the request, then writes a garbled record
+	fTLSPlaintext              // likewise, then writes a plaintext HTTP answer beneath TLS
+	fTLSOversized              // likewise, then writes a record header announcing 64 KiB
 	numFaults
 )
 
