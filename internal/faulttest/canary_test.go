@@ -1,12 +1,17 @@
 package faulttest
 
 import (
+	"bytes"
 	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/url"
 	"strings"
 	"testing"
+	"unicode/utf16"
 )
 
 // Canary credentials. Each holds characters that change under URL and
@@ -30,19 +35,27 @@ const (
 	shortDatacake     = "é=J"
 )
 
-// variants returns the forms in which a secret could leak.
+// variants returns the forms in which a secret could leak: raw;
+// percent-encoded as Go's url package writes it, with lower-case hex (.NET,
+// some PHP builds) and with every byte escaped in either case; JSON-escaped
+// as PHP writes it ("\/", "\u0026", non-ASCII as \uXXXX), with "&" alone as
+// \u0026 (Go), and with every character as \uXXXX in either case; HTML
+// character references of every character; base64 in the standard and URL
+// alphabets, with and without padding.
 func variants(secret string) []string {
 	out := []string{secret, url.QueryEscape(secret), url.PathEscape(secret),
-		base64.StdEncoding.EncodeToString([]byte(secret)),
-		base64.URLEncoding.EncodeToString([]byte(secret)),
-		base64.RawStdEncoding.EncodeToString([]byte(secret)),
-		// JSON-escaped echoes: PHP writes "/" as "\/", Go and PHP's
-		// JSON_HEX_AMP write "&" as "\u0026".
+		lowerHex(url.QueryEscape(secret)), lowerHex(url.PathEscape(secret)),
+		eachByte(secret, "%%%02X"), eachByte(secret, "%%%02x"),
 		strings.ReplaceAll(secret, "/", `\/`),
 		strings.ReplaceAll(strings.ReplaceAll(secret, "/", `\/`), "&", `\u0026`),
 		strings.ReplaceAll(secret, "&", `\u0026`),
-		// PHP's default json_encode: non-ASCII as \uXXXX as well.
-		strings.Trim(phpString(secret), `"`)}
+		strings.Trim(phpString(secret), `"`),
+		eachRune(secret, `\u%04X`), eachRune(secret, `\u%04x`),
+		eachRune(secret, "&#%d;"), eachRune(secret, "&#x%x;"),
+	}
+	for _, e := range []*base64.Encoding{base64.StdEncoding, base64.RawStdEncoding, base64.URLEncoding, base64.RawURLEncoding} {
+		out = append(out, e.EncodeToString([]byte(secret)))
+	}
 	seen := map[string]bool{}
 	uniq := out[:0]
 	for _, v := range out {
@@ -52,6 +65,44 @@ func variants(secret string) []string {
 		}
 	}
 	return uniq
+}
+
+// lowerHex writes the hex digits of every %XX in lower case.
+func lowerHex(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] == '%' && i+2 < len(s) {
+			b.WriteString("%" + strings.ToLower(s[i+1:i+3]))
+			i += 2
+			continue
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
+}
+
+func eachByte(s, format string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		fmt.Fprintf(&b, format, s[i])
+	}
+	return b.String()
+}
+
+// eachRune writes every character of s with format (UTF-16 units, so
+// surrogate pairs beyond the BMP, for \u formats).
+func eachRune(s, format string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if strings.HasPrefix(format, `\u`) {
+			for _, u := range utf16.Encode([]rune{r}) {
+				fmt.Fprintf(&b, format, u)
+			}
+			continue
+		}
+		fmt.Fprintf(&b, format, r)
+	}
+	return b.String()
 }
 
 // leaks returns, for each text that holds a secret in any form, a short
@@ -107,8 +158,11 @@ func excerpt(s string, i, n int) string {
 	return s[lo:hi]
 }
 
-// errorTexts returns every way err prints: Error(), %+v and %#v of err and of
-// each error in its unwrap chain (through Unwrap() error and Unwrap() []error).
+// errorTexts returns every way err prints: each formatting verb (%v, %+v,
+// %#v, %s, %q, and %x decoded back from hex) of err and of each error in its
+// unwrap chain (through Unwrap() error and Unwrap() []error), slog's text
+// and JSON handlers, and encoding/json of each. Texts quoted by %q or %#v
+// are read unquoted too (a \u escape's backslash is doubled there).
 func errorTexts(err error) map[string]string {
 	out := map[string]string{}
 	seen := map[error]bool{}
@@ -127,8 +181,19 @@ func errorTexts(err error) map[string]string {
 		depth++
 		key := fmt.Sprintf("error[%d] %T", depth, e)
 		out[key+" Error()"] = e.Error()
-		out[key+" %+v"] = fmt.Sprintf("%+v", e)
-		out[key+" %#v"] = fmt.Sprintf("%#v", e)
+		for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q"} {
+			out[key+" "+verb] = fmt.Sprintf(verb, e)
+		}
+		if b, err := hex.DecodeString(fmt.Sprintf("%x", e)); err == nil {
+			out[key+" %x"] = string(b)
+		}
+		var text, js bytes.Buffer
+		slog.New(slog.NewTextHandler(&text, nil)).Error("failed", "err", e)
+		slog.New(slog.NewJSONHandler(&js, nil)).Error("failed", "err", e)
+		out[key+" slog text"], out[key+" slog JSON"] = text.String(), js.String()
+		if b, err := json.Marshal(e); err == nil {
+			out[key+" json"] = string(b)
+		}
 		switch u := e.(type) {
 		case interface{ Unwrap() error }:
 			visit(u.Unwrap())
@@ -139,6 +204,11 @@ func errorTexts(err error) map[string]string {
 		}
 	}
 	visit(err)
+	for k, v := range out {
+		if strings.Contains(v, `\\`) {
+			out[k+" unquoted"] = strings.ReplaceAll(v, `\\`, `\`)
+		}
+	}
 	return out
 }
 
@@ -180,4 +250,13 @@ func TestLeakScannerFindsLeaks(t *testing.T) {
 	if len(leaks(errorTexts(errors.New("clean")), []string{canaryZen})) != 0 {
 		t.Error("false positive")
 	}
+	// A value whose message is clean but whose fields hold the key: %#v,
+	// slog's JSON and encoding/json show them.
+	if len(leaks(errorTexts(fmt.Errorf("w: %w", keyErr{Key: canaryZen})), []string{canaryZen})) == 0 {
+		t.Error("a key in an error's field not found")
+	}
 }
+
+type keyErr struct{ Key string }
+
+func (keyErr) Error() string { return "clean" }

@@ -8,7 +8,6 @@ import (
 	"sort"
 	"strings"
 	"sync"
-	"unicode/utf16"
 	"unicode/utf8"
 )
 
@@ -29,11 +28,20 @@ var (
 )
 
 // Redactor masks secrets in text: the values it was given, in every form
-// they take on the wire and in echoes (raw, URL-encoded, base64, and
-// JSON-escaped the way Go and PHP write them: "\/" for "/", "\u0026" for
-// "&", \uXXXX for non-ASCII), and any value of a known secret parameter
-// (token, apikey, api-key, password, Authorization, URL userinfo) wherever
-// it appears. Every error string and log line of the core passes through it.
+// they take on the wire and in echoes, and any value of a known secret
+// parameter (token, apikey, api-key, password, Authorization, URL userinfo)
+// wherever it appears. Every error string and log line of the core passes
+// through it.
+//
+// A secret is found whatever subset of its characters is escaped, in
+// whichever case the hex digits are written: percent-encoding (%2B, %2b),
+// JSON and JavaScript escapes (\u002B, \u002b, \/, \x2b), HTML character
+// references (&#43;, &#x2b;, &amp;), and these nested (a JSON-escaped URL);
+// the text is decoded into views (see view) and the secret matched in each,
+// not a list of the escapes some library writes. A secret in base64 is
+// found in the standard and URL alphabets, with and without padding, also
+// inside longer base64 text (Basic credentials, a token wrapping it), with
+// the characters beside it that still carry some of its bytes.
 //
 // A short secret (under MinFreeSecret bytes) is masked where it stands as a
 // value of its own, not inside other text: the token "t" does not turn
@@ -47,14 +55,19 @@ type Redactor struct {
 	fixed    []string // secrets given once (Add)
 	rotating []string // the last MaxRotating rotating secrets (AddRotating), oldest first
 	lits     []literal
+	longest  int // the length of the longest literal
 }
 
-// literal is one form of one secret.
+// literal is one form of one secret, as it reads once every escape is
+// decoded.
 type literal struct {
 	s string
 	// bounded: mask only where the text around it cannot continue it (the
 	// secret is short enough to occur inside ordinary words and numbers).
 	bounded bool
+	// b64: a base64 form; the base64 characters beside it that may carry
+	// the secret's first and last bytes are masked with it.
+	b64 bool
 }
 
 // MinFreeSecret is the length from which a secret is masked wherever it
@@ -116,91 +129,59 @@ func (r *Redactor) rebuild() {
 	for _, list := range [][]string{r.fixed, r.rotating} {
 		for _, s := range list {
 			bounded := len(s) < MinFreeSecret
-			for _, f := range SecretForms(s) {
-				if f == "" || seen[f] {
-					continue
+			plain, b64 := matchForms(s)
+			for _, f := range plain {
+				if f != "" && !seen[f] {
+					seen[f] = true
+					lits = append(lits, literal{s: f, bounded: bounded})
 				}
-				seen[f] = true
-				lits = append(lits, literal{s: f, bounded: bounded})
+			}
+			for _, f := range b64 {
+				if f != "" && !seen[f] {
+					seen[f] = true
+					lits = append(lits, literal{s: f, b64: true})
+				}
 			}
 		}
 	}
 	sort.SliceStable(lits, func(i, j int) bool { return len(lits[i].s) > len(lits[j].s) })
 	r.lits = lits
+	r.longest = 0
+	if len(lits) > 0 {
+		r.longest = len(lits[0].s)
+	}
 }
 
-// SecretForms returns the forms in which s may appear in text: itself,
-// URL-encoded (query and path), base64 (standard and URL alphabets, padded
-// and not), and JSON-escaped as encoding/json and PHP's json_encode write it
-// (with and without "\/", HTML characters and non-ASCII escaped in lower or
-// upper-case hex).
-func SecretForms(s string) []string {
-	forms := []string{s, url.QueryEscape(s), url.PathEscape(s),
-		base64.StdEncoding.EncodeToString([]byte(s)), base64.RawStdEncoding.EncodeToString([]byte(s)),
-		base64.URLEncoding.EncodeToString([]byte(s)), base64.RawURLEncoding.EncodeToString([]byte(s)),
+// matchForms returns the forms of s to match in decoded text: s itself (and
+// with its spaces as "+", the way query strings write them), and its base64
+// in the standard and URL alphabets, padded and not; for a secret of at
+// least MinFreeSecret bytes also the base64 of its longest middle part at
+// each alignment, which shows inside longer base64 text whatever precedes
+// the secret there.
+func matchForms(s string) (plain, b64 []string) {
+	plain = []string{s}
+	if strings.Contains(s, " ") {
+		plain = append(plain, strings.ReplaceAll(s, " ", "+"))
 	}
-	for _, slash := range []bool{false, true} {
-		for _, html := range []bool{false, true} {
-			for _, ascii := range []bool{false, true} {
-				forms = append(forms, jsonEscape(s, slash, html, ascii, false))
-				if html || ascii {
-					forms = append(forms, jsonEscape(s, slash, html, ascii, true))
-				}
+	encs := []*base64.Encoding{base64.StdEncoding, base64.URLEncoding}
+	for _, e := range encs {
+		full := e.EncodeToString([]byte(s))
+		b64 = append(b64, full, strings.TrimRight(full, "="))
+	}
+	if len(s) >= MinFreeSecret {
+		for skip := 1; skip <= 2; skip++ {
+			mid := s[skip:]
+			mid = mid[:len(mid)/3*3]
+			for _, e := range encs {
+				b64 = append(b64, e.EncodeToString([]byte(mid)))
 			}
 		}
-	}
-	slices.Sort(forms)
-	return slices.Compact(forms)
-}
-
-// jsonEscape writes s as the inside of a JSON string: slash escapes "/",
-// html escapes <, > and &, ascii escapes every non-ASCII rune (as UTF-16),
-// upper writes hex digits in upper case.
-func jsonEscape(s string, slash, html, ascii, upper bool) string {
-	hex := "0123456789abcdef"
-	if upper {
-		hex = "0123456789ABCDEF"
-	}
-	var b strings.Builder
-	u := func(r rune) {
-		b.WriteString(`\u`)
-		for shift := 12; shift >= 0; shift -= 4 {
-			b.WriteByte(hex[(r>>shift)&0xf])
+		whole := s[:len(s)/3*3]
+		for _, e := range encs {
+			b64 = append(b64, e.EncodeToString([]byte(whole)))
 		}
 	}
-	for _, c := range s {
-		switch {
-		case c == '"':
-			b.WriteString(`\"`)
-		case c == '\\':
-			b.WriteString(`\\`)
-		case c == '\n':
-			b.WriteString(`\n`)
-		case c == '\r':
-			b.WriteString(`\r`)
-		case c == '\t':
-			b.WriteString(`\t`)
-		case c < 0x20:
-			u(c)
-		case c == '/' && slash:
-			b.WriteString(`\/`)
-		case (c == '<' || c == '>' || c == '&') && html:
-			u(c)
-		case c == 0x2028 || c == 0x2029:
-			u(c) // encoding/json always escapes these
-		case c >= 0x80 && ascii:
-			if c >= 0x10000 {
-				r1, r2 := utf16.EncodeRune(c)
-				u(r1)
-				u(r2)
-			} else {
-				u(c)
-			}
-		default:
-			b.WriteRune(c)
-		}
-	}
-	return b.String()
+	return plain, b64
 }
 
 // Excerpt returns s masked and then clipped to at most n bytes (see Clip).
@@ -233,45 +214,83 @@ func (r *Redactor) Redact(s string) string {
 		r.mu.RLock()
 		lits := r.lits
 		r.mu.RUnlock()
-		for _, lit := range lits {
-			if strings.Contains(s, lit.s) {
-				s = replaceLiteral(s, lit)
-			}
+		if len(lits) > 0 {
+			s = maskLiterals(s, lits)
 		}
 	}
 	return RedactPatterns(s)
 }
 
-// replaceLiteral masks the occurrences of lit in s; a bounded literal only
-// where the bytes beside it do not continue a word or number it would then
-// be part of.
-func replaceLiteral(s string, lit literal) string {
-	if !lit.bounded {
-		return strings.ReplaceAll(s, lit.s, Mask)
+// maskLiterals masks every occurrence of lits in s and in each decoded view
+// of s (see view).
+func maskLiterals(s string, lits []literal) string {
+	var spans [][2]int
+	for _, lit := range lits {
+		spans = findLiteral(s, nil, lit, spans)
 	}
-	var b strings.Builder
-	last, from := 0, 0
-	for {
-		i := strings.Index(s[from:], lit.s)
-		if i < 0 {
-			break
+	v := decode(s, nil)
+	for round := 1; v != nil && round <= maxDecodeRounds; round++ {
+		for _, lit := range lits {
+			spans = findLiteral(v.text, v, lit, spans)
 		}
-		i += from
-		j := i + len(lit.s)
-		if standsAlone(s, i, j) {
-			b.WriteString(s[last:i])
-			b.WriteString(Mask)
-			last = j
-			from = j
-		} else {
-			from = i + 1
-		}
+		v = decode(v.text, v)
 	}
-	if last == 0 {
+	if spans == nil {
 		return s
+	}
+	slices.SortFunc(spans, func(a, b [2]int) int { return a[0] - b[0] })
+	var b strings.Builder
+	b.Grow(len(s))
+	last := 0
+	for i := 0; i < len(spans); {
+		lo, hi := spans[i][0], spans[i][1]
+		for i++; i < len(spans) && spans[i][0] < hi; i++ {
+			hi = max(hi, spans[i][1])
+		}
+		b.WriteString(s[last:max(lo, last)])
+		b.WriteString(Mask)
+		last = max(hi, last)
 	}
 	b.WriteString(s[last:])
 	return b.String()
+}
+
+// findLiteral appends the spans of the original text where lit occurs in t,
+// the text of view v (nil: t is the original): a bounded literal only where
+// it stands alone, a base64 one with the characters beside it that may
+// carry the secret's first and last bytes.
+func findLiteral(t string, v *view, lit literal, spans [][2]int) [][2]int {
+	for from := 0; ; {
+		i := strings.Index(t[from:], lit.s)
+		if i < 0 {
+			return spans
+		}
+		i += from
+		j := i + len(lit.s)
+		if lit.bounded && !standsAlone(t, i, j) {
+			from = i + 1
+			continue
+		}
+		from = j
+		if lit.b64 {
+			// A group of 4 characters at most on each side.
+			for k := 0; k < 4 && i > 0 && isBase64Byte(t[i-1]); k++ {
+				i--
+			}
+			for k := 0; k < 4 && j < len(t) && isBase64Byte(t[j]); k++ {
+				j++
+			}
+			for k := 0; k < 2 && j < len(t) && t[j] == '='; k++ {
+				j++
+			}
+		}
+		lo, hi := v.origin(i, j)
+		spans = append(spans, [2]int{lo, hi})
+	}
+}
+
+func isBase64Byte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '+' || c == '/' || c == '-' || c == '_'
 }
 
 // standsAlone reports whether s[i:j] is not glued to word characters: each
