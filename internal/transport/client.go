@@ -313,24 +313,10 @@ func ClassifyJSONError(body []byte, err error) error {
 	return leadkit.ErrDecode
 }
 
-const (
-	excerptLen = 512
-	// redactMargin is how far past the excerpt the redactor looks, so that a
-	// secret straddling the cut is masked whole instead of leaving its start.
-	redactMargin = 1024
-)
+// excerptLen bounds the excerpt of a body kept in an error.
+const excerptLen = 512
 
-func (c *Client) excerpt(body []byte) string {
-	w := body
-	if len(w) > excerptLen+redactMargin {
-		w = w[:excerptLen+redactMargin]
-	}
-	s := c.redactor.Excerpt(string(w), excerptLen)
-	if len(w) < len(body) && !strings.HasSuffix(s, "…") {
-		s += "…"
-	}
-	return s
-}
+func (c *Client) excerpt(body []byte) string { return excerpt(c.redactor, body, excerptLen) }
 
 // redactErr returns err masked at every level of its chain (nil stays nil).
 func (c *Client) redactErr(err error) error { return MaskError(c.redactor, err) }

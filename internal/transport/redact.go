@@ -187,8 +187,52 @@ func matchForms(s string) (plain, b64 []string) {
 // Excerpt returns s masked and then clipped to at most n bytes (see Clip).
 // Every excerpt of outside text (error bodies, logged requests and payloads)
 // goes through it: masking must come first, or a secret straddling the cut
-// would leave its start behind.
-func (r *Redactor) Excerpt(s string, n int) string { return Clip(r.Redact(s), n) }
+// would leave its start behind. A long s is masked over a window of it, as
+// large as needed for the excerpt to come only from text masked with
+// margin to spare (masking shrinks text, so the excerpt may reach far into
+// the window; a secret cut at the window's edge must not show).
+func (r *Redactor) Excerpt(s string, n int) string { return excerpt(r, s, n) }
+
+// excerpt is Excerpt over a string or the bytes of a body (only the window
+// is copied).
+func excerpt[T ~string | ~[]byte](r *Redactor, s T, n int) string {
+	guard := r.guard()
+	for win := n + max(2*guard, 1024); ; win *= 2 {
+		if win >= len(s) {
+			return Clip(r.Redact(string(s)), n)
+		}
+		// What the window's masking shows from its start, up to where a
+		// shorter window's masking shows the same, comes from text at
+		// least guard bytes before its edge: no secret there was cut.
+		m := r.Redact(string(s[:win]))
+		short := r.Redact(string(s[:win-guard]))
+		if commonPrefix(m, short) > n {
+			return Clip(m, n)
+		}
+	}
+}
+
+// guard is how far from its start a secret's written form may reach: the
+// longest form, escaped three times over, and room for the patterns' values.
+func (r *Redactor) guard() int {
+	longest := 0
+	if r != nil {
+		r.mu.RLock()
+		longest = r.longest
+		r.mu.RUnlock()
+	}
+	return 32*longest + 256
+}
+
+func commonPrefix(a, b string) int {
+	n := min(len(a), len(b))
+	for i := 0; i < n; i++ {
+		if a[i] != b[i] {
+			return i
+		}
+	}
+	return n
+}
 
 // Clip returns s as valid UTF-8, cut to at most n bytes on a rune boundary
 // with "…" appended when it was longer. It does not mask: clip text that is
