@@ -193,6 +193,7 @@ type Response struct {
 	Attempts   int    // how many times the request was sent
 	c          *Client
 	token      Secret // the token the request carried, for a refresh on 401
+	release    func() // ends the redactor's hold on token
 	tooLarge   bool
 	idempotent bool
 	redirect   string // why a redirect was not followed
@@ -451,6 +452,7 @@ func (c *Client) Do(ctx context.Context, req *Request) (*Response, error) {
 	if err != nil {
 		return nil, err
 	}
+	defer resp.release()
 	if resp.StatusCode == http.StatusUnauthorized {
 		if ts := tokenSourceOf(auth); ts != nil {
 			// One refresh: a token refused twice is a credentials problem.
@@ -459,6 +461,7 @@ func (c *Client) Do(ctx context.Context, req *Request) (*Response, error) {
 				if err2 != nil {
 					return nil, err2
 				}
+				defer resp2.release()
 				resp = resp2
 			}
 		}
@@ -528,6 +531,15 @@ func (c *Client) send(ctx context.Context, req *Request, u *url.URL, body []byte
 	if ts := tokenSourceOf(auth); ts != nil {
 		token = strings.TrimSpace(strings.TrimPrefix(rreq.Header.Get(ts.Name), ts.Scheme))
 	}
+	// The token stays masked while this call may print (its attempts'
+	// log lines, its error), however often the source refreshes meanwhile.
+	release := c.redactor.Hold(token)
+	held := false
+	defer func() {
+		if !held {
+			release()
+		}
+	}()
 	redURL := c.redactor.RedactURL(rreq.URL)
 	rreq.SetResponseHandler(st.readBody)
 
@@ -544,7 +556,9 @@ func (c *Client) send(ctx context.Context, req *Request, u *url.URL, body []byte
 		}
 		return nil, c.callError(req.Method, rreq.URL, err, unknown)
 	}
+	held = true
 	return &Response{
+		release:    release,
 		StatusCode: hresp.StatusCode,
 		Header:     hresp.Header,
 		Body:       st.body,

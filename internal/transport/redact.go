@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 	"unicode/utf8"
 )
 
@@ -52,10 +53,18 @@ var (
 // The zero value masks the known parameters only.
 type Redactor struct {
 	mu       sync.RWMutex
-	fixed    []string // secrets given once (Add)
-	rotating []string // the last MaxRotating rotating secrets (AddRotating), oldest first
+	fixed    []string  // secrets given once (Add)
+	rotating []rotated // rotating secrets (AddRotating), oldest first
 	lits     []literal
 	longest  int // the length of the longest literal
+	now      func() time.Time
+}
+
+// rotated is a rotating secret and the requests that carry it.
+type rotated struct {
+	s        string
+	holds    int       // requests in flight that carry it (Hold)
+	released time.Time // when the last of them ended
 }
 
 // literal is one form of one secret, as it reads once every escape is
@@ -74,10 +83,18 @@ type literal struct {
 // occurs; shorter ones only where they stand alone.
 const MinFreeSecret = 8
 
-// MaxRotating is how many rotating secrets (refreshed tokens) a Redactor
-// keeps: enough for every token still in flight, bounded so that a service
-// refreshing a token for months does not slow every log line down.
+// MaxRotating is how many of the latest rotating secrets (refreshed tokens)
+// a Redactor keeps in any case. An older one is kept while a request that
+// carries it is in flight (Hold), and for RotatedGrace after the last of
+// them ended, so that whatever such a request prints is masked; then it is
+// forgotten, so that a service refreshing a token for months does not slow
+// every log line down.
 const MaxRotating = 8
+
+// RotatedGrace is how long a rotating secret older than the latest
+// MaxRotating is kept after the last request carrying it ended: the time
+// for the vendor code that called to read the answer and build its error.
+const RotatedGrace = time.Minute
 
 // NewRedactor returns a Redactor that also masks the given secret values.
 func NewRedactor(secrets ...string) *Redactor {
@@ -103,22 +120,85 @@ func (r *Redactor) Add(secrets ...string) {
 }
 
 // AddRotating registers a secret that replaces older ones of its kind (a
-// token fetched at run time): the Redactor keeps the last MaxRotating, so
-// that its cost stays bounded however often a token is refreshed.
+// token fetched at run time): see MaxRotating for how long it is kept.
 func (r *Redactor) AddRotating(secret string) {
 	if secret == "" {
 		return
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if slices.Contains(r.rotating, secret) || slices.Contains(r.fixed, secret) {
+	if slices.Contains(r.fixed, secret) || slices.ContainsFunc(r.rotating, func(x rotated) bool { return x.s == secret }) {
 		return
 	}
-	r.rotating = append(r.rotating, secret)
-	if len(r.rotating) > MaxRotating {
-		r.rotating = slices.Delete(r.rotating, 0, len(r.rotating)-MaxRotating)
-	}
+	r.rotating = append(r.rotating, rotated{s: secret})
+	r.prune()
 	r.rebuild()
+}
+
+// Hold keeps a rotating secret masked while a request that carries it is in
+// flight, whatever the refreshes meanwhile; release ends the hold (call it
+// once, when the request can print nothing more). A fixed secret, or "",
+// needs no hold.
+func (r *Redactor) Hold(secret string) (release func()) {
+	if secret == "" {
+		return func() {}
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if slices.Contains(r.fixed, secret) {
+		return func() {}
+	}
+	i := slices.IndexFunc(r.rotating, func(x rotated) bool { return x.s == secret })
+	if i < 0 {
+		// Refreshed out between its fetch and its use.
+		r.rotating = append(r.rotating, rotated{s: secret})
+		i = len(r.rotating) - 1
+		r.rebuild()
+	}
+	r.rotating[i].holds++
+	var once sync.Once
+	return func() { once.Do(func() { r.release(secret) }) }
+}
+
+func (r *Redactor) release(secret string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	i := slices.IndexFunc(r.rotating, func(x rotated) bool { return x.s == secret })
+	if i < 0 {
+		return
+	}
+	r.rotating[i].holds--
+	r.rotating[i].released = r.clock()
+	if r.prune() {
+		r.rebuild()
+	}
+}
+
+// prune forgets the rotating secrets older than the latest MaxRotating that
+// no request holds and whose grace has passed. r.mu is held.
+func (r *Redactor) prune() bool {
+	old := len(r.rotating) - MaxRotating
+	if old <= 0 {
+		return false
+	}
+	now := r.clock()
+	kept := r.rotating[:0]
+	for i, x := range r.rotating {
+		if i >= old || x.holds > 0 || !x.released.IsZero() && now.Sub(x.released) < RotatedGrace {
+			kept = append(kept, x)
+		}
+	}
+	pruned := len(kept) != len(r.rotating)
+	clear(r.rotating[len(kept):])
+	r.rotating = kept
+	return pruned
+}
+
+func (r *Redactor) clock() time.Time {
+	if r.now != nil {
+		return r.now()
+	}
+	return time.Now()
 }
 
 // rebuild derives the literal forms of every secret, longest first, so that
@@ -126,21 +206,23 @@ func (r *Redactor) AddRotating(secret string) {
 func (r *Redactor) rebuild() {
 	seen := map[string]bool{}
 	var lits []literal
-	for _, list := range [][]string{r.fixed, r.rotating} {
-		for _, s := range list {
-			bounded := len(s) < MinFreeSecret
-			plain, b64 := matchForms(s)
-			for _, f := range plain {
-				if f != "" && !seen[f] {
-					seen[f] = true
-					lits = append(lits, literal{s: f, bounded: bounded})
-				}
+	all := slices.Clone(r.fixed)
+	for _, x := range r.rotating {
+		all = append(all, x.s)
+	}
+	for _, s := range all {
+		bounded := len(s) < MinFreeSecret
+		plain, b64 := matchForms(s)
+		for _, f := range plain {
+			if f != "" && !seen[f] {
+				seen[f] = true
+				lits = append(lits, literal{s: f, bounded: bounded})
 			}
-			for _, f := range b64 {
-				if f != "" && !seen[f] {
-					seen[f] = true
-					lits = append(lits, literal{s: f, b64: true})
-				}
+		}
+		for _, f := range b64 {
+			if f != "" && !seen[f] {
+				seen[f] = true
+				lits = append(lits, literal{s: f, b64: true})
 			}
 		}
 	}
