@@ -8,10 +8,13 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"net/url"
 	"strings"
 	"testing"
 	"unicode/utf16"
+
+	"github.com/leadkit/leadkit"
 )
 
 // Canary credentials. Each holds characters that change under URL and
@@ -260,3 +263,21 @@ func TestLeakScannerFindsLeaks(t *testing.T) {
 type keyErr struct{ Key string }
 
 func (keyErr) Error() string { return "clean" }
+
+// TestUserinfoBaseURLRefusedByEveryClient: a base URL holding user
+// credentials is refused by every vendor's NewClient (issue 23, item 7), with
+// an error that quotes neither the user nor the password.
+func TestUserinfoBaseURLRefusedByEveryClient(t *testing.T) {
+	t.Parallel()
+	const pw = "uiCANARY+pw/Qz5=Lk"
+	for _, v := range vendors(t) {
+		_, err := v.newClient("http://ana:"+url.PathEscape(pw)+"@127.0.0.1:1/api", common{hc: &http.Client{}})
+		if !errors.Is(err, leadkit.ErrInvalidInput) {
+			t.Errorf("%s: want an input error, got %v", v.name, err)
+			continue
+		}
+		if hits := leaks(errorTexts(err), []string{pw, "ana:" + pw}); len(hits) > 0 {
+			t.Errorf("%s: %s", v.name, strings.Join(hits, "\n"))
+		}
+	}
+}
