@@ -204,7 +204,8 @@ type Response struct {
 }
 
 // ResponseError returns a *leadkit.ResponseError of the given kind for r,
-// with a redacted excerpt of the body.
+// with a redacted excerpt of the body, the headers masked (names and
+// values) and err masked at every level of its chain.
 func (r *Response) ResponseError(kind, err error) *leadkit.ResponseError {
 	return &leadkit.ResponseError{
 		Kind:       kind,
@@ -213,19 +214,20 @@ func (r *Response) ResponseError(kind, err error) *leadkit.ResponseError {
 		URL:        r.URL,
 		Header:     r.c.redactHeader(r.Header),
 		Body:       r.c.excerpt(r.Body),
-		Err:        err,
+		Err:        r.c.redactErr(err),
 	}
 }
 
 // redactHeader returns a copy of h with the client's secrets masked in every
-// value (a server or proxy that echoes a credential into a response header
-// must not put it into an error printed with %+v).
+// name and value (a server or proxy that echoes a credential into a
+// response header must not put it into an error printed with %+v or %#v).
 func (c *Client) redactHeader(h http.Header) http.Header {
 	if h == nil {
 		return nil
 	}
 	out := make(http.Header, len(h))
 	for k, vs := range h {
+		name := c.redactor.RedactFold(k)
 		red := make([]string, len(vs))
 		for i, v := range vs {
 			red[i] = c.redactor.Redact(k + ": " + v)
@@ -235,7 +237,7 @@ func (c *Client) redactHeader(h http.Header) http.Header {
 				red[i] = Mask
 			}
 		}
-		out[k] = red
+		out[name] = append(out[name], red...)
 	}
 	return out
 }

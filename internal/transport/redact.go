@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 )
@@ -52,7 +53,19 @@ var (
 //
 // The zero value masks the known parameters only.
 type Redactor struct {
-	mu       sync.RWMutex
+	mu sync.RWMutex
+	// st holds the secrets where fmt cannot reach them: given a verb it
+	// finds wrong for a pointer (%s, %q, %x of a struct holding a
+	// *Redactor, even in an unexported field), fmt prints the fields the
+	// pointer points to, and so on down every pointer, but an
+	// unsafe.Pointer (inside atomic.Pointer) only as an address. It is
+	// read and written under mu.
+	st atomic.Pointer[redactorState]
+}
+
+// redactorState is what a Redactor knows. Its fields are read under the
+// Redactor's lock.
+type redactorState struct {
 	fixed    []string  // secrets given once (Add)
 	rotating []rotated // rotating secrets (AddRotating), oldest first
 	lits     []literal
@@ -99,6 +112,7 @@ const RotatedGrace = time.Minute
 // NewRedactor returns a Redactor that also masks the given secret values.
 func NewRedactor(secrets ...string) *Redactor {
 	r := &Redactor{}
+	r.st.Store(&redactorState{})
 	r.Add(secrets...)
 	return r
 }
@@ -108,13 +122,14 @@ func NewRedactor(secrets ...string) *Redactor {
 func (r *Redactor) Add(secrets ...string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	n := len(r.fixed)
+	r.init()
+	n := len(r.state().fixed)
 	for _, s := range secrets {
-		if s != "" && !slices.Contains(r.fixed, s) {
-			r.fixed = append(r.fixed, s)
+		if s != "" && !slices.Contains(r.state().fixed, s) {
+			r.state().fixed = append(r.state().fixed, s)
 		}
 	}
-	if len(r.fixed) != n {
+	if len(r.state().fixed) != n {
 		r.rebuild()
 	}
 }
@@ -127,10 +142,11 @@ func (r *Redactor) AddRotating(secret string) {
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if slices.Contains(r.fixed, secret) || slices.ContainsFunc(r.rotating, func(x rotated) bool { return x.s == secret }) {
+	r.init()
+	if slices.Contains(r.state().fixed, secret) || slices.ContainsFunc(r.state().rotating, func(x rotated) bool { return x.s == secret }) {
 		return
 	}
-	r.rotating = append(r.rotating, rotated{s: secret})
+	r.state().rotating = append(r.state().rotating, rotated{s: secret})
 	r.prune()
 	r.rebuild()
 }
@@ -145,17 +161,18 @@ func (r *Redactor) Hold(secret string) (release func()) {
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if slices.Contains(r.fixed, secret) {
+	r.init()
+	if slices.Contains(r.state().fixed, secret) {
 		return func() {}
 	}
-	i := slices.IndexFunc(r.rotating, func(x rotated) bool { return x.s == secret })
+	i := slices.IndexFunc(r.state().rotating, func(x rotated) bool { return x.s == secret })
 	if i < 0 {
 		// Refreshed out between its fetch and its use.
-		r.rotating = append(r.rotating, rotated{s: secret})
-		i = len(r.rotating) - 1
+		r.state().rotating = append(r.state().rotating, rotated{s: secret})
+		i = len(r.state().rotating) - 1
 		r.rebuild()
 	}
-	r.rotating[i].holds++
+	r.state().rotating[i].holds++
 	var once sync.Once
 	return func() { once.Do(func() { r.release(secret) }) }
 }
@@ -163,12 +180,12 @@ func (r *Redactor) Hold(secret string) (release func()) {
 func (r *Redactor) release(secret string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	i := slices.IndexFunc(r.rotating, func(x rotated) bool { return x.s == secret })
+	i := slices.IndexFunc(r.state().rotating, func(x rotated) bool { return x.s == secret })
 	if i < 0 {
 		return
 	}
-	r.rotating[i].holds--
-	r.rotating[i].released = r.clock()
+	r.state().rotating[i].holds--
+	r.state().rotating[i].released = r.clock()
 	if r.prune() {
 		r.rebuild()
 	}
@@ -177,26 +194,45 @@ func (r *Redactor) release(secret string) {
 // prune forgets the rotating secrets older than the latest MaxRotating that
 // no request holds and whose grace has passed. r.mu is held.
 func (r *Redactor) prune() bool {
-	old := len(r.rotating) - MaxRotating
+	old := len(r.state().rotating) - MaxRotating
 	if old <= 0 {
 		return false
 	}
 	now := r.clock()
-	kept := r.rotating[:0]
-	for i, x := range r.rotating {
+	kept := r.state().rotating[:0]
+	for i, x := range r.state().rotating {
 		if i >= old || x.holds > 0 || !x.released.IsZero() && now.Sub(x.released) < RotatedGrace {
 			kept = append(kept, x)
 		}
 	}
-	pruned := len(kept) != len(r.rotating)
-	clear(r.rotating[len(kept):])
-	r.rotating = kept
+	pruned := len(kept) != len(r.state().rotating)
+	clear(r.state().rotating[len(kept):])
+	r.state().rotating = kept
 	return pruned
 }
 
+// literals returns the forms to mask (nil for a zero Redactor).
+func (r *Redactor) literals() []literal {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	if r.state() == nil {
+		return nil
+	}
+	return r.state().lits
+}
+
+// init gives a zero Redactor its state. r.mu is held.
+func (r *Redactor) init() {
+	if r.state() == nil {
+		r.st.Store(&redactorState{})
+	}
+}
+
+func (r *Redactor) state() *redactorState { return r.st.Load() }
+
 func (r *Redactor) clock() time.Time {
-	if r.now != nil {
-		return r.now()
+	if r.state().now != nil {
+		return r.state().now()
 	}
 	return time.Now()
 }
@@ -206,8 +242,8 @@ func (r *Redactor) clock() time.Time {
 func (r *Redactor) rebuild() {
 	seen := map[string]bool{}
 	var lits []literal
-	all := slices.Clone(r.fixed)
-	for _, x := range r.rotating {
+	all := slices.Clone(r.state().fixed)
+	for _, x := range r.state().rotating {
 		all = append(all, x.s)
 	}
 	for _, s := range all {
@@ -227,10 +263,10 @@ func (r *Redactor) rebuild() {
 		}
 	}
 	sort.SliceStable(lits, func(i, j int) bool { return len(lits[i].s) > len(lits[j].s) })
-	r.lits = lits
-	r.longest = 0
+	r.state().lits = lits
+	r.state().longest = 0
 	if len(lits) > 0 {
-		r.longest = len(lits[0].s)
+		r.state().longest = len(lits[0].s)
 	}
 }
 
@@ -300,7 +336,9 @@ func (r *Redactor) guard() int {
 	longest := 0
 	if r != nil {
 		r.mu.RLock()
-		longest = r.longest
+		if st := r.state(); st != nil {
+			longest = st.longest
+		}
 		r.mu.RUnlock()
 	}
 	return 32*longest + 256
@@ -337,24 +375,54 @@ func (r *Redactor) Redact(s string) string {
 		return s
 	}
 	if r != nil {
-		r.mu.RLock()
-		lits := r.lits
-		r.mu.RUnlock()
-		if len(lits) > 0 {
+		if lits := r.literals(); len(lits) > 0 {
 			s = maskLiterals(s, lits)
 		}
 	}
 	return RedactPatterns(s)
 }
 
+// RedactFold is Redact for text whose letter case was changed on the way,
+// such as an HTTP header name (net/http canonicalizes "x-echo-abc" into
+// "X-Echo-Abc"): the secrets are matched in any ASCII case.
+func (r *Redactor) RedactFold(s string) string {
+	if s == "" || r == nil {
+		return RedactPatterns(s)
+	}
+	lits := r.literals()
+	folded := make([]literal, len(lits))
+	for i, l := range lits {
+		folded[i] = l
+		folded[i].s = asciiLower(l.s)
+	}
+	return RedactPatterns(maskIn(s, asciiLower(s), folded))
+}
+
+// asciiLower lowers the ASCII letters of s only, so that every byte keeps
+// its place.
+func asciiLower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
+}
+
 // maskLiterals masks every occurrence of lits in s and in each decoded view
 // of s (see view).
-func maskLiterals(s string, lits []literal) string {
+func maskLiterals(s string, lits []literal) string { return maskIn(s, s, lits) }
+
+// maskIn masks, in s, every occurrence of lits in search (s itself, or s
+// with each byte in its place changed, such as s lowered) and in each
+// decoded view of search.
+func maskIn(s, search string, lits []literal) string {
 	var spans [][2]int
 	for _, lit := range lits {
-		spans = findLiteral(s, nil, lit, spans)
+		spans = findLiteral(search, nil, lit, spans)
 	}
-	v := decode(s, nil)
+	v := decode(search, nil)
 	for round := 1; v != nil && round <= maxDecodeRounds; round++ {
 		for _, lit := range lits {
 			spans = findLiteral(v.text, v, lit, spans)

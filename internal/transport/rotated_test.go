@@ -61,7 +61,7 @@ func TestHeldTokenForgottenAfterGrace(t *testing.T) {
 	t.Parallel()
 	now := time.Unix(1e9, 0)
 	r := NewRedactor()
-	r.now = func() time.Time { return now }
+	r.state().now = func() time.Time { return now }
 	r.AddRotating("held-token-0000")
 	release := r.Hold("held-token-0000")
 	for i := range 20 {
@@ -76,6 +76,6 @@ func TestHeldTokenForgottenAfterGrace(t *testing.T) {
 	r.AddRotating("token-after")
 	assert.Equal(t, "held-token-0000", r.Redact("held-token-0000"), "forgotten after the grace")
 	r.mu.RLock()
-	assert.Len(t, r.rotating, MaxRotating)
+	assert.Len(t, r.state().rotating, MaxRotating)
 	r.mu.RUnlock()
 }
