@@ -220,7 +220,8 @@ func (l *Lead) Validate(industry Industry) error {
 			return leadkit.Invalid(indexed("history", i)+".type", "%q is not note, call, message or question", string(h.Type))
 		}
 	}
-	return nil
+	// A NaN priority, a func in product: named here, never sent.
+	return transport.CheckEncodable("", l)
 }
 
 func indexed(field string, i int) string {

@@ -156,7 +156,10 @@ type Request struct {
 	Path []string
 	// Query is url.Values or a struct with `url` tags (go-querystring).
 	Query any
-	// JSON, Form or Body set the request body (at most one).
+	// JSON, Form or Body set the request body (at most one). JSON is
+	// checked with CheckEncodable before it is encoded (a vendor whose body
+	// has a name of its own, such as additionalData, checks it first with
+	// that root); Form and Query structs for non-finite numbers.
 	JSON any
 	Form any // url.Values or a struct with `url` tags
 	Body []byte
@@ -391,6 +394,9 @@ func encodeValues(v any) (url.Values, error) {
 	case nil:
 		return url.Values{}, nil
 	}
+	if err := checkFiniteParams(v); err != nil {
+		return nil, err
+	}
 	vals, err := query.Values(v)
 	if err != nil {
 		return nil, fmt.Errorf("leadkit: encoding parameters: %w", err)
@@ -410,9 +416,9 @@ func (c *Client) body(req *Request) ([]byte, string, error) {
 	}
 	switch {
 	case req.JSON != nil:
-		b, err := json.Marshal(req.JSON)
+		b, err := MarshalJSON("", req.JSON)
 		if err != nil {
-			return nil, "", fmt.Errorf("leadkit: encoding JSON body: %w", err)
+			return nil, "", err
 		}
 		return b, "application/json", nil
 	case req.Form != nil:
