@@ -2,7 +2,6 @@ package faulttest
 
 import (
 	"bytes"
-	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -12,9 +11,9 @@ import (
 	"net/url"
 	"strings"
 	"testing"
-	"unicode/utf16"
 
 	"github.com/leadkit/leadkit"
+	"github.com/leadkit/leadkit/internal/testutil"
 )
 
 // Canary credentials. Each holds characters that change under URL and
@@ -38,74 +37,14 @@ const (
 	shortDatacake     = "é=J"
 )
 
-// variants returns the forms in which a secret could leak: raw;
-// percent-encoded as Go's url package writes it, with lower-case hex (.NET,
-// some PHP builds) and with every byte escaped in either case; JSON-escaped
-// as PHP writes it ("\/", "\u0026", non-ASCII as \uXXXX), with "&" alone as
-// \u0026 (Go), and with every character as \uXXXX in either case; HTML
-// character references of every character; base64 in the standard and URL
-// alphabets, with and without padding.
+// variants returns the forms in which a secret could leak:
+// testutil.LeakForms (raw; percent-encoded in upper and lower case and with
+// every byte escaped; JSON-escaped, with every character \uXXXX in either
+// case; HTML references; base64 in four variants), and as PHP's json_encode
+// writes it ("\/", "\u0026", non-ASCII as \uXXXX).
 func variants(secret string) []string {
-	out := []string{secret, url.QueryEscape(secret), url.PathEscape(secret),
-		lowerHex(url.QueryEscape(secret)), lowerHex(url.PathEscape(secret)),
-		eachByte(secret, "%%%02X"), eachByte(secret, "%%%02x"),
-		strings.ReplaceAll(secret, "/", `\/`),
-		strings.ReplaceAll(strings.ReplaceAll(secret, "/", `\/`), "&", `\u0026`),
-		strings.ReplaceAll(secret, "&", `\u0026`),
-		strings.Trim(phpString(secret), `"`),
-		eachRune(secret, `\u%04X`), eachRune(secret, `\u%04x`),
-		eachRune(secret, "&#%d;"), eachRune(secret, "&#x%x;"),
-	}
-	for _, e := range []*base64.Encoding{base64.StdEncoding, base64.RawStdEncoding, base64.URLEncoding, base64.RawURLEncoding} {
-		out = append(out, e.EncodeToString([]byte(secret)))
-	}
-	seen := map[string]bool{}
-	uniq := out[:0]
-	for _, v := range out {
-		if !seen[v] {
-			seen[v] = true
-			uniq = append(uniq, v)
-		}
-	}
-	return uniq
-}
-
-// lowerHex writes the hex digits of every %XX in lower case.
-func lowerHex(s string) string {
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		if s[i] == '%' && i+2 < len(s) {
-			b.WriteString("%" + strings.ToLower(s[i+1:i+3]))
-			i += 2
-			continue
-		}
-		b.WriteByte(s[i])
-	}
-	return b.String()
-}
-
-func eachByte(s, format string) string {
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		fmt.Fprintf(&b, format, s[i])
-	}
-	return b.String()
-}
-
-// eachRune writes every character of s with format (UTF-16 units, so
-// surrogate pairs beyond the BMP, for \u formats).
-func eachRune(s, format string) string {
-	var b strings.Builder
-	for _, r := range s {
-		if strings.HasPrefix(format, `\u`) {
-			for _, u := range utf16.Encode([]rune{r}) {
-				fmt.Fprintf(&b, format, u)
-			}
-			continue
-		}
-		fmt.Fprintf(&b, format, r)
-	}
-	return b.String()
+	return append(testutil.LeakForms(secret), strings.Trim(phpString(secret), `"`),
+		strings.ReplaceAll(strings.ReplaceAll(secret, "/", `\/`), "&", `\u0026`))
 }
 
 // leaks returns, for each text that holds a secret in any form, a short

@@ -82,7 +82,7 @@ func (h *hostile) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if h.dotnet {
 		// The request URL-encoded as .NET's HttpUtility writes it
 		// (lower-case hex), in a JSON string as its encoders write it.
-		echo = dotnetString("bad request: " + lowerHex(url.QueryEscape(dumpRequest(r, body))))
+		echo = dotnetString("bad request: " + testutil.LowerHex(url.QueryEscape(dumpRequest(r, body))))
 		mensagem = echo
 	}
 	if h.php {

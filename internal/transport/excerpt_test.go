@@ -9,6 +9,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/leadkit/leadkit/internal/testutil"
 )
 
 // TestExcerptShowsNoPrefixAtTheWindowEdge is issue 23, item 5: masking
@@ -20,7 +22,7 @@ func TestExcerptShowsNoPrefixAtTheWindowEdge(t *testing.T) {
 	t.Parallel()
 	const secret = "exCANARY+0123456789/abcdefghij=KLMNOPQ" // 38 bytes
 	r := NewRedactor(secret)
-	for _, form := range []string{secret, uAll(secret, `\u%04x`), percentAll(secret, "%%%02x")} {
+	for _, form := range []string{secret, testutil.EachRune(secret, `\u%04x`), testutil.EachByte(secret, "%%%02x")} {
 		for pad := range 60 {
 			for _, sep := range []string{" ", `","`} {
 				body := strings.Repeat("x", pad) + strings.Repeat(form+sep, 4096/len(form))

@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/leadkit/leadkit"
+	"github.com/leadkit/leadkit/internal/testutil"
 )
 
 // everyFormat returns v printed with every verb, through slog's text and
@@ -52,7 +53,7 @@ func TestEveryVerbOfReturnedErrors(t *testing.T) {
 	srv := newServer(t, func(_ int, w http.ResponseWriter, r *http.Request) {
 		k := url.QueryEscape(r.Header.Get("X-Key"))
 		w.Header().Set("X-Echo-"+k, "1")
-		w.Header().Set("X-Lower-"+lowerHexEscapes(k), "1")
+		w.Header().Set("X-Lower-"+testutil.LowerHex(k), "1")
 		jsonStatus(w, 400, `{"error":"no"}`)
 	})
 	c := newClient(t, srv.URL, withAuth(HeaderAuth{Name: "X-Key", Value: NewSecret(secret)}))

@@ -1,7 +1,6 @@
 package transport
 
 import (
-	"compress/gzip"
 	"net/http"
 	"sync/atomic"
 	"testing"
@@ -10,6 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 
 	"github.com/leadkit/leadkit"
+	"github.com/leadkit/leadkit/internal/testutil"
 )
 
 // TestGzipBombCapped: net/http decompresses a gzip answer on the way; the
@@ -19,19 +19,7 @@ import (
 func TestGzipBombCapped(t *testing.T) {
 	t.Parallel()
 	var written atomic.Int64
-	ts := newServer(t, func(_ int, w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Encoding", "gzip")
-		w.Header().Set("Content-Type", "application/json")
-		zw := gzip.NewWriter(w)
-		zeros := make([]byte, 1<<20)
-		for r.Context().Err() == nil && written.Load() < 4<<30 {
-			if _, err := zw.Write(zeros); err != nil {
-				return
-			}
-			written.Add(int64(len(zeros)))
-			_ = zw.Flush()
-		}
-	})
+	ts := newServer(t, func(_ int, w http.ResponseWriter, r *http.Request) { testutil.GzipBomb(w, r, &written) })
 	c := newClient(t, ts.URL, func(s *Settings, _ *Config) { s.MaxBodyBytes = 1 << 20 })
 	start := time.Now()
 	_, err := c.Do(bg, &Request{})

@@ -15,6 +15,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/leadkit/leadkit/internal/testutil"
 )
 
 // TestMaskedInEveryEncoding is issue 23, items 3 and 4: lower-case
@@ -40,7 +42,7 @@ func TestMaskedInEveryEncoding(t *testing.T) {
 			texts = append(texts, out)
 		}
 		// Nested: percent-encoded (lower case), then JSON-escaped.
-		nested := strings.ReplaceAll(lowerHexEscapes(url.QueryEscape(secret)), "%", `\u0025`)
+		nested := strings.ReplaceAll(testutil.LowerHex(url.QueryEscape(secret)), "%", `\u0025`)
 		texts = append(texts, r.Redact(`{"url":"/x?apikey=`+nested+`"}`))
 		assert.Empty(t, leaked(secret, texts), "%q", secret)
 		for _, txt := range texts {
@@ -95,7 +97,7 @@ func randomlyEscaped(rng *rand.Rand, s string) string {
 				esc += fmt.Sprintf("%%%02X", c)
 			}
 		case 2:
-			esc = uAll(string(r), `\u%04X`)
+			esc = testutil.EachRune(string(r), `\u%04X`)
 		case 3:
 			esc = fmt.Sprintf("&#x%X;", r)
 		case 4:
@@ -117,7 +119,7 @@ func TestEchoInDotNetEncodingMasked(t *testing.T) {
 	t.Parallel()
 	const secret = "Cny7+s3cr/Et=Zq"
 	srv := newServer(t, func(_ int, w http.ResponseWriter, r *http.Request) {
-		jsonStatus(w, 400, `{"message":"bad key `+lowerHexEscapes(r.URL.RawQuery)+`","key":"`+uAll(r.URL.Query().Get("apikey"), `\u%04x`)+`"}`)
+		jsonStatus(w, 400, `{"message":"bad key `+testutil.LowerHex(r.URL.RawQuery)+`","key":"`+testutil.EachRune(r.URL.Query().Get("apikey"), `\u%04x`)+`"}`)
 	})
 	c := newClient(t, srv.URL, withAuth(QueryKey("apikey", secret)))
 	_, err := c.Do(context.Background(), &Request{Method: http.MethodGet, Path: []string{"leads"}})

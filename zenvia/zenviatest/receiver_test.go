@@ -1,7 +1,6 @@
 package zenviatest_test
 
 import (
-	"compress/gzip"
 	"context"
 	"net/http"
 	"net/http/httptest"
@@ -12,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/leadkit/leadkit/internal/testutil"
 	"github.com/leadkit/leadkit/zenvia"
 	"github.com/leadkit/leadkit/zenvia/zenviatest"
 )
@@ -24,19 +24,7 @@ import (
 func TestReceiverAnswerIsCapped(t *testing.T) {
 	t.Parallel()
 	var written atomic.Int64
-	bomb := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Encoding", "gzip")
-		w.Header().Set("Content-Type", "application/json")
-		zw := gzip.NewWriter(w)
-		zeros := make([]byte, 1<<20)
-		for r.Context().Err() == nil && written.Load() < 4<<30 {
-			if _, err := zw.Write(zeros); err != nil {
-				return
-			}
-			written.Add(int64(len(zeros)))
-			_ = zw.Flush()
-		}
-	}))
+	bomb := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { testutil.GzipBomb(w, r, &written) }))
 	defer bomb.Close()
 	srv := zenviatest.NewServer(&zenviatest.Options{DeliveryAttempts: 1})
 	defer srv.Close()
