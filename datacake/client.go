@@ -35,6 +35,12 @@
 // examples mean), from an object holding one array ({"data": [...]}) and
 // from the page's notation taken literally.
 //
+// Every amount (prices, invoice values, interest, fines, discounts) is an
+// Amount: exact integer centavos, printed "R$ 79,90", read from the forms
+// ERPs send ("79.90", "79,90", 79.9) and written as the contract shows them
+// ("79.90"); a value that is not an amount is a decoding error naming the
+// field, never a silent zero or a rounded float.
+//
 // CPF and CNPJ (numeric, and the alphanumeric CNPJ valid from July 2026)
 // are checked with ValidateCPF, ValidateCNPJ and ValidateDocument before a
 // lookup is sent or handed to the ERP.

@@ -143,8 +143,8 @@ func TestClientInstallationsAndInvoices(t *testing.T) {
 	require.Len(t, ins, 2)
 	assert.Equal(t, "1001-1", ins[0].ID)
 	require.Len(t, ins[0].Services, 2)
-	assert.InDelta(t, 99.90, ins[0].Services[0].Price, 1e-9)
-	assert.InDelta(t, 59.90, ins[0].Services[1].Price, 1e-9) // "59,90"
+	assert.Equal(t, datacake.Amount(9990), ins[0].Services[0].Price)
+	assert.Equal(t, datacake.Amount(5990), ins[0].Services[1].Price) // "59,90"
 	assert.Equal(t, "S/N", ins[1].Number)
 	assert.Empty(t, ins[1].Services)
 	assert.NotNil(t, ins[1].Services)
@@ -153,7 +153,7 @@ func TestClientInstallationsAndInvoices(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, inv, 1)
 	assert.Equal(t, "100101", inv[0].ID)
-	assert.InDelta(t, 102.35, inv[0].CurrentValue, 1e-9)
+	assert.Equal(t, datacake.Amount(10235), inv[0].CurrentValue)
 	assert.Equal(t, "2026-01-10", inv[0].DueOn)
 
 	_, err = c.Customers.OpenInvoices(ctx, &datacake.InvoiceQuery{})
@@ -174,8 +174,8 @@ func TestClientCatalogues(t *testing.T) {
 	ps, err := c.Catalogues.Products(ctx)
 	require.NoError(t, err)
 	require.Len(t, ps, 3)
-	assert.Equal(t, datacake.Product{ID: "101", Name: "Fibra 100 Mega", Price: 79.9}, ps[0])
-	assert.InDelta(t, 89.90, ps[2].Price, 1e-9)
+	assert.Equal(t, datacake.Product{ID: "101", Name: "Fibra 100 Mega", Price: 7990}, ps[0])
+	assert.Equal(t, datacake.Amount(8990), ps[2].Price)
 
 	rs, err := c.Catalogues.Resellers(ctx)
 	require.NoError(t, err)

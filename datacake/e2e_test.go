@@ -54,7 +54,7 @@ func signUp(t *testing.T, srv *datacaketest.Server, c *datacake.Client) {
 	ps, err := c.Catalogues.Products(ctx)
 	require.NoError(t, err)
 	require.Len(t, ps, 10)
-	assert.Equal(t, datacake.Product{ID: "101", Name: "Fibra 100 Mega", Description: "Internet fibra óptica 100 Mbps, Wi-Fi incluso", Price: 79.9}, ps[0])
+	assert.Equal(t, datacake.Product{ID: "101", Name: "Fibra 100 Mega", Description: "Internet fibra óptica 100 Mbps, Wi-Fi incluso", Price: 7990}, ps[0])
 	rs, err := c.Catalogues.Resellers(ctx)
 	require.NoError(t, err)
 	es, err := c.Catalogues.Employees(ctx)

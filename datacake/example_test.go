@@ -33,10 +33,10 @@ func Example() {
 		fmt.Println(err)
 		return
 	}
-	fmt.Printf("%s: %s R$ %.2f\n", ps[1].ID, ps[1].Name, ps[1].Price)
+	fmt.Printf("%s: %s %s\n", ps[1].ID, ps[1].Name, ps[1].Price)
 	// Output:
 	// 1001 Maria Aparecida da Silva São Paulo
-	// 102: Fibra 300 Mega R$ 99.90
+	// 102: Fibra 300 Mega R$ 99,90
 }
 
 // Create a prospect, attach a document and read its status.

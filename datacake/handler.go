@@ -11,7 +11,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"net/url"
 	"strings"
 
 	"github.com/leadkit/leadkit"
@@ -173,6 +172,7 @@ type handler struct {
 	red    *transport.Redactor
 	cfg    handlerConfig
 	routes routeTable
+	mux    *http.ServeMux // the routes, one handler per operation
 }
 
 // NewHandler returns an http.Handler that serves erp on the contract's
@@ -218,6 +218,9 @@ func NewHandler(erp ERP, token string, opts ...HandlerOption) http.Handler {
 	}
 	if h.cfg.err == nil {
 		h.routes, h.cfg.err = compileRoutes(h.cfg.routes)
+	}
+	if h.cfg.err == nil {
+		h.mux, h.cfg.err = h.newMux()
 	}
 	if token != "" {
 		h.digest = sha256.Sum256([]byte(token))
@@ -306,7 +309,8 @@ func (h *handler) authorized(r *http.Request) bool {
 	return subtle.ConstantTimeCompare(got[:], h.digest[:]) == 1
 }
 
-// ServeHTTP implements http.Handler.
+// ServeHTTP implements http.Handler: the token is checked first, then the
+// request goes to its operation's route.
 func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	defer func() {
 		if v := recover(); v != nil {
@@ -324,54 +328,65 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.writeError(w, fail(http.StatusUnauthorized, "missing or invalid token"))
 		return
 	}
-	segs, ok := splitPath(r.URL)
-	if !ok {
-		h.writeError(w, fail(http.StatusNotFound, "no such route"))
-		return
+	h.mux.ServeHTTP(w, r)
+}
+
+// newMux routes the table: "METHOD path" per operation (a GET route serves
+// HEAD too), the path alone for the 405 of the other methods, and "/" for
+// the 404. A table the ServeMux cannot tell apart is an error naming the
+// route.
+func (h *handler) newMux() (*http.ServeMux, error) {
+	mux := http.NewServeMux()
+	ops := h.operations()
+	allow := map[string][]string{}
+	var paths []string
+	for i, rt := range h.routes {
+		o, p := op(i), rt.pattern()
+		if err := handle(mux, o.method()+" "+p, h.answer(ops[i])); err != nil {
+			return nil, leadkit.Invalid("Routes."+opNames[i], "%v", err)
+		}
+		if allow[p] == nil {
+			paths = append(paths, p)
+		}
+		allow[p] = append(allow[p], o.method())
 	}
-	var allow []string
-	for i := range h.routes {
-		id, ok := h.routes[i].match(segs)
-		if !ok {
-			continue
+	for _, p := range paths {
+		methods := strings.Join(allow[p], ", ")
+		if err := handle(mux, p, func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Allow", methods)
+			h.writeError(w, fail(http.StatusMethodNotAllowed, "method %s not allowed here", r.Method))
+		}); err != nil {
+			return nil, leadkit.Invalid("Routes", "%v", err)
 		}
-		o := op(i)
-		if r.Method != o.method() && !(r.Method == http.MethodHead && o.method() == http.MethodGet) {
-			allow = append(allow, o.method())
-			continue
+	}
+	mux.HandleFunc("/", func(w http.ResponseWriter, _ *http.Request) {
+		h.writeError(w, fail(http.StatusNotFound, "no such route"))
+	})
+	return mux, nil
+}
+
+// handle registers a pattern, returning the ServeMux's refusal of a pattern
+// that conflicts with another as an error rather than a panic.
+func handle(mux *http.ServeMux, pattern string, f http.HandlerFunc) (err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = fmt.Errorf("%v", v)
 		}
-		v, err := h.serve(r, o, id)
+	}()
+	mux.HandleFunc(pattern, f)
+	return nil
+}
+
+// answer serves one operation: its value as JSON, or its error.
+func (h *handler) answer(do func(r *http.Request) (any, error)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		v, err := do(r)
 		if err != nil {
 			h.writeError(w, err)
 			return
 		}
 		h.writeJSON(w, http.StatusOK, v)
-		return
 	}
-	if len(allow) > 0 {
-		w.Header().Set("Allow", strings.Join(allow, ", "))
-		h.writeError(w, fail(http.StatusMethodNotAllowed, "method %s not allowed here", r.Method))
-		return
-	}
-	h.writeError(w, fail(http.StatusNotFound, "no such route"))
-}
-
-// splitPath returns the decoded segments of the request path (an escaped
-// "/" inside an id stays in its segment).
-func splitPath(u *url.URL) ([]string, bool) {
-	p := strings.Trim(u.EscapedPath(), "/")
-	if p == "" {
-		return []string{}, true
-	}
-	parts := strings.Split(p, "/")
-	for i, s := range parts {
-		d, err := url.PathUnescape(s)
-		if err != nil {
-			return nil, false
-		}
-		parts[i] = d
-	}
-	return parts, true
 }
 
 // params reads the GET parameters from the query and from a JSON body.
@@ -477,131 +492,6 @@ func (h *handler) decodeBody(r *http.Request, limit int64, out any) error {
 		return fail(http.StatusBadRequest, "request body does not fit this operation: %s", strings.TrimPrefix(err.Error(), "jsonx: "))
 	}
 	return nil
-}
-
-// serve runs operation o and returns the value to answer.
-func (h *handler) serve(r *http.Request, o op, pathID string) (any, error) {
-	ctx := r.Context()
-	switch o {
-	case opCustomer:
-		doc, err := h.param(r, documentField)
-		if err != nil {
-			return nil, err
-		}
-		if err := ValidateDocument(doc); err != nil {
-			return nil, err
-		}
-		c, err := h.erp.Customer(ctx, NormalizeDocument(doc))
-		if err == nil && c == nil {
-			err = ErrNotFound
-		}
-		if err == nil && h.cfg.revision == RevisionCurrent {
-			return c.current(), nil
-		}
-		return c, err
-	case opInstallations:
-		id, err := h.param(r, "id_cliente")
-		if err != nil {
-			return nil, err
-		}
-		return nonNil(h.erp.Installations(ctx, id))
-	case opOpenInvoices:
-		q, err := h.invoiceQuery(r)
-		if err != nil {
-			return nil, err
-		}
-		inv, err := h.erp.OpenInvoices(ctx, q)
-		if err != nil || h.cfg.revision != RevisionCurrent {
-			return nonNil(inv, err)
-		}
-		out := make([]invoiceCurrent, len(inv))
-		for i := range inv {
-			out[i] = inv[i].current()
-		}
-		return out, nil
-	case opFiscalNotes:
-		l, ok := h.erp.(FiscalNoteLister)
-		if !ok {
-			return nil, fail(http.StatusNotImplemented, "this ERP does not serve fiscal notes")
-		}
-		q, err := h.invoiceQuery(r)
-		if err != nil {
-			return nil, err
-		}
-		return nonNil(l.FiscalNotes(ctx, q))
-	case opStatements:
-		l, ok := h.erp.(StatementLister)
-		if !ok {
-			return nil, fail(http.StatusNotImplemented, "this ERP does not serve financial statements")
-		}
-		q, err := h.invoiceQuery(r)
-		if err != nil {
-			return nil, err
-		}
-		return nonNil(l.FinancialStatements(ctx, q))
-	case opProducts:
-		return nonNil(h.erp.Products(ctx))
-	case opResellers:
-		return nonNil(h.erp.Resellers(ctx))
-	case opEmployees:
-		return nonNil(h.erp.Employees(ctx))
-	case opDueDates:
-		return nonNil(h.erp.DueDates(ctx))
-	case opOrigins:
-		return nonNil(h.erp.CommercialOrigins(ctx))
-	case opCities:
-		return nonNil(h.erp.Cities(ctx))
-	case opProspectStatuses:
-		return nonNil(h.erp.ProspectStatuses(ctx))
-	case opCreateProspect:
-		var w prospectWire
-		if err := h.decodeBody(r, h.cfg.maxBody, &w); err != nil {
-			return nil, err
-		}
-		p := w.public()
-		if err := p.Validate(true); err != nil {
-			return nil, err
-		}
-		return status(h.erp.CreateProspect(ctx, &p))
-	case opUpdateProspect:
-		var w prospectWire
-		if err := h.decodeBody(r, h.cfg.maxBody, &w); err != nil {
-			return nil, err
-		}
-		id, err := prospectID(pathID, string(w.ProspectID))
-		if err != nil {
-			return nil, err
-		}
-		p := w.public()
-		if err := p.Validate(false); err != nil {
-			return nil, err
-		}
-		return status(h.erp.UpdateProspect(ctx, id, &p))
-	case opUploadFiles:
-		var w uploadWire
-		if err := h.decodeBody(r, h.cfg.maxUpload, &w); err != nil {
-			return nil, err
-		}
-		id, err := prospectID(pathID, string(w.ProspectID))
-		if err != nil {
-			return nil, err
-		}
-		files, err := h.files(w.Files)
-		if err != nil {
-			return nil, err
-		}
-		return status(h.erp.UploadFiles(ctx, id, files...))
-	case opProspectStatus:
-		id := pathID
-		if h.routes[o].id < 0 {
-			var err error
-			if id, err = h.param(r, "id_prospecto"); err != nil {
-				return nil, err
-			}
-		}
-		return status(h.erp.ProspectStatus(ctx, id))
-	}
-	return nil, fail(http.StatusNotFound, "no such route")
 }
 
 func prospectID(fromPath, fromBody string) (string, error) {

@@ -257,6 +257,10 @@ func TestHandlerMisconfigured(t *testing.T) {
 		"bad header": datacake.NewHandler(erp, handlerToken, datacake.WithHandlerAuthHeader("", "")),
 		"bad caps":   datacake.NewHandler(erp, handlerToken, datacake.WithHandlerMaxBytes(-1, 0, 0)),
 		"dup routes": datacake.NewHandler(erp, handlerToken, datacake.WithHandlerRoutes(datacake.Routes{Cities: "/produtos"})),
+		// Both match GET /p/x/status and neither is more specific: the
+		// ServeMux cannot choose, and the handler says so (not a panic).
+		"ambiguous routes": datacake.NewHandler(erp, handlerToken, datacake.WithHandlerRoutes(datacake.Routes{
+			ProspectStatus: "/p/{id}/status", Products: "/p/x/{id}"})),
 	} {
 		w := do(h, call{"GET", "/produtos", "", nil})
 		require.Equal(t, 500, w.Code, name)
@@ -267,6 +271,28 @@ func TestHandlerMisconfigured(t *testing.T) {
 	for _, hdr := range []http.Header{{}, {"Authorization": {"Bearer "}}, {"Authorization": {"Bearer"}}} {
 		assert.Equal(t, 401, do(h, call{"GET", "/produtos", "", hdr}).Code)
 	}
+}
+
+// Routes are ServeMux patterns: a literal segment with a space or an
+// escaped slash is matched as the ERP wrote it, and an id holding an escaped
+// slash stays one segment.
+func TestHandlerRoutesAsPatterns(t *testing.T) {
+	t.Parallel()
+	erp := datacaketest.NewMemoryERP(1, 5)
+	h := datacake.NewHandler(erp, handlerToken, datacake.WithHandlerRoutes(datacake.Routes{
+		Products: "/catálogo/meus produtos", ProspectStatus: "/prospectos/{id}/status",
+	}))
+	w := do(h, call{"GET", "/cat%C3%A1logo/meus%20produtos", "", nil})
+	require.Equal(t, 200, w.Code, w.Body.String())
+	w = do(h, call{"POST", "/cat%C3%A1logo/meus%20produtos", "", nil})
+	require.Equal(t, 405, w.Code)
+	assert.Equal(t, "GET", w.Header().Get("Allow"))
+	w = do(h, call{"GET", "/prospectos/a%2Fb/status", "", nil})
+	assert.Equal(t, 404, w.Code, "the ERP's 404 for the prospect a/b: %s", w.Body.String())
+	assert.Equal(t, "not found", errorText(t, w))
+	w = do(h, call{"GET", "/produtos", "", nil})
+	assert.Equal(t, 404, w.Code)
+	assert.Equal(t, "no such route", errorText(t, w))
 }
 
 func TestHandlerParamsFromJSONBody(t *testing.T) {

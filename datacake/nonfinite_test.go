@@ -46,30 +46,30 @@ func TestNonFiniteCoordinateNeverSent(t *testing.T) {
 	}
 }
 
-// nanPriceERP answers a product whose price is NaN.
-type nanPriceERP struct{ *datacaketest.MemoryERP }
+// nanCoordERP answers a customer whose latitude is NaN.
+type nanCoordERP struct{ *datacaketest.MemoryERP }
 
-func (e nanPriceERP) Products(ctx context.Context) ([]datacake.Product, error) {
-	ps, err := e.MemoryERP.Products(ctx)
-	if len(ps) > 0 {
-		ps[0].Price = math.NaN()
+func (e nanCoordERP) Customer(ctx context.Context, document string) (*datacake.Customer, error) {
+	c, err := e.MemoryERP.Customer(ctx, document)
+	if c != nil {
+		c.Latitude = math.NaN()
 	}
-	return ps, err
+	return c, err
 }
 
 // TestHandlerSendsNoNonFiniteNumber: the ERP adapter checks what the ERP
-// answered as a client checks its body: a NaN price is a 500 (the ERP's
-// fault), never "NaN" sent to Datacake.
+// answered as a client checks its body: a NaN coordinate is a 500 (the
+// ERP's fault), never "NaN" sent to Datacake.
 func TestHandlerSendsNoNonFiniteNumber(t *testing.T) {
 	t.Parallel()
-	base := newLoopback(t, datacake.NewHandler(nanPriceERP{datacaketest.NewMemoryERP(1, 5)}, handlerToken))
-	req, err := http.NewRequest(http.MethodGet, base+"/produtos", nil)
+	base := newLoopback(t, datacake.NewHandler(nanCoordERP{datacaketest.NewMemoryERP(1, 5)}, handlerToken))
+	req, err := http.NewRequest(http.MethodGet, base+"/cliente?cnpj_cpf="+datacaketest.ExampleCPF, nil)
 	require.NoError(t, err)
 	req.Header.Set("Authorization", "Bearer "+handlerToken)
 	resp, err := http.DefaultClient.Do(req)
 	require.NoError(t, err)
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 	resp.Body.Close()
-	assert.Equal(t, http.StatusInternalServerError, resp.StatusCode)
+	assert.Equal(t, http.StatusInternalServerError, resp.StatusCode, "%s", body)
 	assert.NotContains(t, string(body), "NaN")
 }

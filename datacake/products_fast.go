@@ -56,7 +56,11 @@ func fastProduct(r *jsonx.Reader, p *Product) {
 		case "descricao":
 			p.Description = r.ParseString()
 		case "valor":
-			p.Price = r.ParseFloat()
+			v, err := jsonx.ParseCents(r.Value())
+			if err != nil {
+				r.Fail() // the general path gives the error, naming the field
+			}
+			p.Price = Amount(v)
 		case "obs":
 			p.Notes = r.ParseString()
 		default:

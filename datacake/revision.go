@@ -95,17 +95,17 @@ func (c *Customer) current() customerCurrent {
 // six more.
 type invoiceCurrent struct {
 	invoiceWire
-	Code           str   `json:"code_fatura"`
-	DocumentNumber str   `json:"document_number"`
-	RemoteID       str   `json:"remote_id"`
-	Interest       money `json:"juros"`
-	Fine           money `json:"multa"`
-	Discount       money `json:"desconto"`
+	Code           str    `json:"code_fatura"`
+	DocumentNumber str    `json:"document_number"`
+	RemoteID       str    `json:"remote_id"`
+	Interest       Amount `json:"juros"`
+	Fine           Amount `json:"multa"`
+	Discount       Amount `json:"desconto"`
 }
 
 func (v *Invoice) current() invoiceCurrent {
 	return invoiceCurrent{invoiceWire: v.wire(), Code: str(v.Code), DocumentNumber: str(v.DocumentNumber),
-		RemoteID: str(v.RemoteID), Interest: money(v.Interest), Fine: money(v.Fine), Discount: money(v.Discount)}
+		RemoteID: str(v.RemoteID), Interest: v.Interest, Fine: v.Fine, Discount: v.Discount}
 }
 
 // InvoiceQuery selects a customer's invoices, fiscal notes or financial
@@ -148,31 +148,31 @@ func (q *InvoiceQuery) params() (map[string]string, error) {
 // FiscalNote is one element of "Pegar notas fiscais (GET)" (current
 // revision): a fiscal note (nota fiscal) of the customer.
 type FiscalNote struct {
-	ID         string  `json:"id_nota"`
-	Status     string  `json:"status"`
-	Amount     float64 `json:"valor"`
-	AmountPaid float64 `json:"valor_pago"`
-	IssuedOn   string  `json:"data_lancamento"` // as the ERP writes it
-	DueOn      string  `json:"data_vencimento"` // as the ERP writes it
-	PaidOn     string  `json:"data_baixa"`      // "" until paid
-	URL        string  `json:"url_nota_fiscal"`
+	ID         string `json:"id_nota"`
+	Status     string `json:"status"`
+	Amount     Amount `json:"valor"`
+	AmountPaid Amount `json:"valor_pago"`
+	IssuedOn   string `json:"data_lancamento"` // as the ERP writes it
+	DueOn      string `json:"data_vencimento"` // as the ERP writes it
+	PaidOn     string `json:"data_baixa"`      // "" until paid
+	URL        string `json:"url_nota_fiscal"`
 }
 
 type fiscalNoteWire struct {
-	ID         str   `json:"id_nota"`
-	Status     str   `json:"status"`
-	Amount     money `json:"valor"`
-	AmountPaid money `json:"valor_pago"`
-	IssuedOn   str   `json:"data_lancamento"`
-	DueOn      str   `json:"data_vencimento"`
-	PaidOn     str   `json:"data_baixa"`
-	URL        str   `json:"url_nota_fiscal"`
+	ID         str    `json:"id_nota"`
+	Status     str    `json:"status"`
+	Amount     Amount `json:"valor"`
+	AmountPaid Amount `json:"valor_pago"`
+	IssuedOn   str    `json:"data_lancamento"`
+	DueOn      str    `json:"data_vencimento"`
+	PaidOn     str    `json:"data_baixa"`
+	URL        str    `json:"url_nota_fiscal"`
 }
 
 // MarshalJSON writes the contract's shape, every value a string.
 func (n FiscalNote) MarshalJSON() ([]byte, error) {
-	return json.Marshal(fiscalNoteWire{ID: str(n.ID), Status: str(n.Status), Amount: money(n.Amount),
-		AmountPaid: money(n.AmountPaid), IssuedOn: str(n.IssuedOn), DueOn: str(n.DueOn), PaidOn: str(n.PaidOn), URL: str(n.URL)})
+	return json.Marshal(fiscalNoteWire{ID: str(n.ID), Status: str(n.Status), Amount: n.Amount,
+		AmountPaid: n.AmountPaid, IssuedOn: str(n.IssuedOn), DueOn: str(n.DueOn), PaidOn: str(n.PaidOn), URL: str(n.URL)})
 }
 
 // UnmarshalJSON reads the contract's shape, tolerating numbers and nulls.
@@ -181,7 +181,7 @@ func (n *FiscalNote) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &w); err != nil {
 		return err
 	}
-	*n = FiscalNote{ID: string(w.ID), Status: string(w.Status), Amount: float64(w.Amount), AmountPaid: float64(w.AmountPaid),
+	*n = FiscalNote{ID: string(w.ID), Status: string(w.Status), Amount: w.Amount, AmountPaid: w.AmountPaid,
 		IssuedOn: string(w.IssuedOn), DueOn: string(w.DueOn), PaidOn: string(w.PaidOn), URL: string(w.URL)}
 	return nil
 }
@@ -189,40 +189,40 @@ func (n *FiscalNote) UnmarshalJSON(b []byte) error {
 // StatementEntry is one element of "extratos financeiros (GET)" (current
 // revision): a line of the customer's financial statement.
 type StatementEntry struct {
-	ID         string  `json:"id_extrato_financeiro"`
-	PostedOn   string  `json:"data_lancamento"` // as the ERP writes it
-	DueOn      string  `json:"data_vencimento"`
-	PaidOn     string  `json:"data_baixa"` // "" until paid
-	InvoiceID  string  `json:"id_boleto"`
-	NoteID     string  `json:"id_nota"`
-	Amount     float64 `json:"valor"`
-	AmountPaid float64 `json:"valor_pago"`
-	Fine       float64 `json:"multa"`
-	Interest   float64 `json:"juros"`
-	Discount   float64 `json:"desconto"`
-	Notes      string  `json:"obs"`
+	ID         string `json:"id_extrato_financeiro"`
+	PostedOn   string `json:"data_lancamento"` // as the ERP writes it
+	DueOn      string `json:"data_vencimento"`
+	PaidOn     string `json:"data_baixa"` // "" until paid
+	InvoiceID  string `json:"id_boleto"`
+	NoteID     string `json:"id_nota"`
+	Amount     Amount `json:"valor"`
+	AmountPaid Amount `json:"valor_pago"`
+	Fine       Amount `json:"multa"`
+	Interest   Amount `json:"juros"`
+	Discount   Amount `json:"desconto"`
+	Notes      string `json:"obs"`
 }
 
 type statementWire struct {
-	ID         str   `json:"id_extrato_financeiro"`
-	PostedOn   str   `json:"data_lancamento"`
-	DueOn      str   `json:"data_vencimento"`
-	PaidOn     str   `json:"data_baixa"`
-	InvoiceID  str   `json:"id_boleto"`
-	NoteID     str   `json:"id_nota"`
-	Amount     money `json:"valor"`
-	AmountPaid money `json:"valor_pago"`
-	Fine       money `json:"multa"`
-	Interest   money `json:"juros"`
-	Discount   money `json:"desconto"`
-	Notes      str   `json:"obs"`
+	ID         str    `json:"id_extrato_financeiro"`
+	PostedOn   str    `json:"data_lancamento"`
+	DueOn      str    `json:"data_vencimento"`
+	PaidOn     str    `json:"data_baixa"`
+	InvoiceID  str    `json:"id_boleto"`
+	NoteID     str    `json:"id_nota"`
+	Amount     Amount `json:"valor"`
+	AmountPaid Amount `json:"valor_pago"`
+	Fine       Amount `json:"multa"`
+	Interest   Amount `json:"juros"`
+	Discount   Amount `json:"desconto"`
+	Notes      str    `json:"obs"`
 }
 
 // MarshalJSON writes the contract's shape, every value a string.
 func (s StatementEntry) MarshalJSON() ([]byte, error) {
 	return json.Marshal(statementWire{ID: str(s.ID), PostedOn: str(s.PostedOn), DueOn: str(s.DueOn), PaidOn: str(s.PaidOn),
-		InvoiceID: str(s.InvoiceID), NoteID: str(s.NoteID), Amount: money(s.Amount), AmountPaid: money(s.AmountPaid),
-		Fine: money(s.Fine), Interest: money(s.Interest), Discount: money(s.Discount), Notes: str(s.Notes)})
+		InvoiceID: str(s.InvoiceID), NoteID: str(s.NoteID), Amount: s.Amount, AmountPaid: s.AmountPaid,
+		Fine: s.Fine, Interest: s.Interest, Discount: s.Discount, Notes: str(s.Notes)})
 }
 
 // UnmarshalJSON reads the contract's shape, tolerating numbers and nulls.
@@ -232,8 +232,8 @@ func (s *StatementEntry) UnmarshalJSON(b []byte) error {
 		return err
 	}
 	*s = StatementEntry{ID: string(w.ID), PostedOn: string(w.PostedOn), DueOn: string(w.DueOn), PaidOn: string(w.PaidOn),
-		InvoiceID: string(w.InvoiceID), NoteID: string(w.NoteID), Amount: float64(w.Amount), AmountPaid: float64(w.AmountPaid),
-		Fine: float64(w.Fine), Interest: float64(w.Interest), Discount: float64(w.Discount), Notes: string(w.Notes)}
+		InvoiceID: string(w.InvoiceID), NoteID: string(w.NoteID), Amount: w.Amount, AmountPaid: w.AmountPaid,
+		Fine: w.Fine, Interest: w.Interest, Discount: w.Discount, Notes: string(w.Notes)}
 	return nil
 }
 

@@ -29,17 +29,17 @@ var maria = datacake.Customer{
 }
 
 var mariaInvoice = datacake.Invoice{
-	ID: "F100102", CustomerName: "Maria Aparecida da Silva", InitialValue: 99.90, CurrentValue: 104.23,
+	ID: "F100102", CustomerName: "Maria Aparecida da Silva", InitialValue: 9990, CurrentValue: 10423,
 	IssuedOn: "2025-12-02", DueOn: "2026-02-10", DigitableLine: "23790.12345 60000.123456 78901.234567 8 12340000009990",
 	URL: "https://boletos.example.com.br/1001/02.pdf", Code: "FT-1001-02", DocumentNumber: "7000102", RemoteID: "900001",
-	Interest: 2.33, Fine: 2.00,
+	Interest: 233, Fine: 200,
 }
 
-var mariaNote = datacake.FiscalNote{ID: "NF100109", Status: "Paga", Amount: 99.90, AmountPaid: 99.90, IssuedOn: "2025-09-01",
+var mariaNote = datacake.FiscalNote{ID: "NF100109", Status: "Paga", Amount: 9990, AmountPaid: 9990, IssuedOn: "2025-09-01",
 	DueOn: "2025-09-10", PaidOn: "2025-09-08", URL: "https://nfe.example.com.br/NF100109.pdf"}
 
 var mariaLine = datacake.StatementEntry{ID: "EX100110", PostedOn: "2025-10-01", DueOn: "2025-10-10", PaidOn: "2025-10-08",
-	InvoiceID: "B100110", NoteID: "NF100110", Amount: 99.90, AmountPaid: 94.90, Discount: 5.00, Notes: "Desconto por pagamento antecipado"}
+	InvoiceID: "B100110", NoteID: "NF100110", Amount: 9990, AmountPaid: 9490, Discount: 500, Notes: "Desconto por pagamento antecipado"}
 
 // revisionERP serves the golden bodies of one revision, reading the
 // parameters that revision sends.

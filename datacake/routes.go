@@ -208,24 +208,3 @@ func (r route) path(id string) []string {
 	}
 	return out
 }
-
-// match reports whether the decoded segments segs fit r, and the id.
-func (r route) match(segs []string) (string, bool) {
-	if len(segs) != len(r.segs) {
-		return "", false
-	}
-	id := ""
-	for i, s := range r.segs {
-		if i == r.id {
-			if segs[i] == "" {
-				return "", false
-			}
-			id = segs[i]
-			continue
-		}
-		if segs[i] != s {
-			return "", false
-		}
-	}
-	return id, true
-}

@@ -13,26 +13,9 @@ import (
 // null; encoded as a JSON string.
 type str = jsonx.String
 
-// money is a wire amount ("valor"): decoded from "89.90", "89,90", 89.9,
-// "" or null; encoded as a string with two decimals, as the contract sends
-// every value as a string.
-type money float64
-
-func (m *money) UnmarshalJSON(b []byte) error {
-	v, err := jsonx.ParseFloat(b)
-	*m = money(v)
-	return err
-}
-
-func (m money) MarshalJSON() ([]byte, error) {
-	out := make([]byte, 0, 16)
-	out = append(out, '"')
-	out = strconv.AppendFloat(out, float64(m), 'f', 2, 64)
-	return append(out, '"'), nil
-}
-
-// coord is a wire latitude or longitude: decoded like money, encoded as a
-// string with the digits it needs ("" for zero, which means unknown).
+// coord is a wire latitude or longitude: decoded from a string or a number
+// ("" and null are 0), encoded as a string with the digits it needs (""
+// for zero, which means unknown).
 type coord float64
 
 func (c *coord) UnmarshalJSON(b []byte) error {

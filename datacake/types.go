@@ -6,10 +6,10 @@ import "encoding/json"
 // comparadas" of Datacake's integration page). The JSON tags are the
 // contract's keys exactly, "Sexo" with its capital S included. On the wire
 // every value is a string; the Go fields are typed where the meaning is
-// clear (amounts and coordinates are float64) and decode from strings and
-// numbers alike ("89.90", "89,90", 89.9, "" and null). Encoding writes
-// strings again, so a value read from an ERP and served by NewHandler keeps
-// the contract's shape.
+// clear (amounts are an exact Amount in centavos, coordinates float64) and
+// decode from strings and numbers alike ("89.90", "89,90", 89.9, "" and
+// null). Encoding writes strings again, so a value read from an ERP and
+// served by NewHandler keeps the contract's shape.
 
 // PersonType is "tipo_pessoa": a natural person (CPF) or a company (CNPJ).
 // Values an ERP sends beyond the constants are kept as they are.
@@ -224,21 +224,21 @@ func (c *Customer) UnmarshalJSON(b []byte) error {
 
 // Service is one service of an installation ("servicos" in the seed).
 type Service struct {
-	ID          string  `json:"id_servico"`
-	Name        string  `json:"nome"`
-	Description string  `json:"descricao"`
-	Price       float64 `json:"valor"`
-	Status      string  `json:"status"`
-	Notes       string  `json:"obs"`
+	ID          string `json:"id_servico"`
+	Name        string `json:"nome"`
+	Description string `json:"descricao"`
+	Price       Amount `json:"valor"`
+	Status      string `json:"status"`
+	Notes       string `json:"obs"`
 }
 
 type serviceWire struct {
-	ID          str   `json:"id_servico"`
-	Name        str   `json:"nome"`
-	Description str   `json:"descricao"`
-	Price       money `json:"valor"`
-	Status      str   `json:"status"`
-	Notes       str   `json:"obs"`
+	ID          str    `json:"id_servico"`
+	Name        str    `json:"nome"`
+	Description str    `json:"descricao"`
+	Price       Amount `json:"valor"`
+	Status      str    `json:"status"`
+	Notes       str    `json:"obs"`
 }
 
 // Installation is one element of the answer the seed shows under "Pegar
@@ -265,7 +265,7 @@ func (w *installationWire) public() Installation {
 	for i := range w.Services {
 		s := &w.Services[i]
 		in.Services[i] = Service{ID: string(s.ID), Name: string(s.Name), Description: string(s.Description),
-			Price: float64(s.Price), Status: string(s.Status), Notes: string(s.Notes)}
+			Price: s.Price, Status: string(s.Status), Notes: string(s.Notes)}
 	}
 	return in
 }
@@ -275,7 +275,7 @@ func (in *Installation) wire() installationWire {
 		Services: make([]serviceWire, len(in.Services))}
 	for i, s := range in.Services {
 		w.Services[i] = serviceWire{ID: str(s.ID), Name: str(s.Name), Description: str(s.Description),
-			Price: money(s.Price), Status: str(s.Status), Notes: str(s.Notes)}
+			Price: s.Price, Status: str(s.Status), Notes: str(s.Notes)}
 	}
 	return w
 }
@@ -298,61 +298,61 @@ func (in *Installation) UnmarshalJSON(b []byte) error {
 // Discount, zero when an ERP of the seed's revision answers). It encodes in
 // the seed's keys; NewHandler writes the current revision's when told to.
 type Invoice struct {
-	ID            string  `json:"id_fatura"`
-	CustomerName  string  `json:"nome_cliente"`
-	InitialValue  float64 `json:"valor_inicial"`   // amount when issued
-	CurrentValue  float64 `json:"valor_atual"`     // amount today (interest, fines)
-	IssuedOn      string  `json:"data_emissao"`    // as the ERP writes it
-	DueOn         string  `json:"data_vencimento"` // as the ERP writes it
-	DigitableLine string  `json:"linha_digitavel"` // the boleto's linha digitável
-	URL           string  `json:"url_boleto"`      // link to the boleto's PDF
+	ID            string `json:"id_fatura"`
+	CustomerName  string `json:"nome_cliente"`
+	InitialValue  Amount `json:"valor_inicial"`   // amount when issued
+	CurrentValue  Amount `json:"valor_atual"`     // amount today (interest, fines)
+	IssuedOn      string `json:"data_emissao"`    // as the ERP writes it
+	DueOn         string `json:"data_vencimento"` // as the ERP writes it
+	DigitableLine string `json:"linha_digitavel"` // the boleto's linha digitável
+	URL           string `json:"url_boleto"`      // link to the boleto's PDF
 
-	Code           string  `json:"code_fatura,omitempty"`     // current revision: the invoice's code
-	DocumentNumber string  `json:"document_number,omitempty"` // current revision: número do documento
-	RemoteID       string  `json:"remote_id,omitempty"`       // current revision: the ERP's id
-	Interest       float64 `json:"juros,omitempty"`           // current revision: interest
-	Fine           float64 `json:"multa,omitempty"`           // current revision: late fine
-	Discount       float64 `json:"desconto,omitempty"`        // current revision: discount
+	Code           string `json:"code_fatura,omitempty"`     // current revision: the invoice's code
+	DocumentNumber string `json:"document_number,omitempty"` // current revision: número do documento
+	RemoteID       string `json:"remote_id,omitempty"`       // current revision: the ERP's id
+	Interest       Amount `json:"juros,omitempty"`           // current revision: interest
+	Fine           Amount `json:"multa,omitempty"`           // current revision: late fine
+	Discount       Amount `json:"desconto,omitempty"`        // current revision: discount
 }
 
 type invoiceWire struct {
-	ID            str   `json:"id_fatura"`
-	CustomerName  str   `json:"nome_cliente"`
-	InitialValue  money `json:"valor_inicial"`
-	CurrentValue  money `json:"valor_atual"`
-	IssuedOn      str   `json:"data_emissao"`
-	DueOn         str   `json:"data_vencimento"`
-	DigitableLine str   `json:"linha_digitavel"`
-	URL           str   `json:"url_boleto"`
+	ID            str    `json:"id_fatura"`
+	CustomerName  str    `json:"nome_cliente"`
+	InitialValue  Amount `json:"valor_inicial"`
+	CurrentValue  Amount `json:"valor_atual"`
+	IssuedOn      str    `json:"data_emissao"`
+	DueOn         str    `json:"data_vencimento"`
+	DigitableLine str    `json:"linha_digitavel"`
+	URL           str    `json:"url_boleto"`
 }
 
 // invoiceRead reads an invoice of either revision.
 type invoiceRead struct {
 	invoiceWire
-	Code           str   `json:"code_fatura"`
-	DocumentNumber str   `json:"document_number"`
-	RemoteID       str   `json:"remote_id"`
-	Interest       money `json:"juros"`
-	Fine           money `json:"multa"`
-	Discount       money `json:"desconto"`
+	Code           str    `json:"code_fatura"`
+	DocumentNumber str    `json:"document_number"`
+	RemoteID       str    `json:"remote_id"`
+	Interest       Amount `json:"juros"`
+	Fine           Amount `json:"multa"`
+	Discount       Amount `json:"desconto"`
 }
 
 func (w *invoiceRead) public() Invoice {
 	v := w.invoiceWire.public()
 	v.Code, v.DocumentNumber, v.RemoteID = string(w.Code), string(w.DocumentNumber), string(w.RemoteID)
-	v.Interest, v.Fine, v.Discount = float64(w.Interest), float64(w.Fine), float64(w.Discount)
+	v.Interest, v.Fine, v.Discount = w.Interest, w.Fine, w.Discount
 	return v
 }
 
 func (w *invoiceWire) public() Invoice {
-	return Invoice{ID: string(w.ID), CustomerName: string(w.CustomerName), InitialValue: float64(w.InitialValue),
-		CurrentValue: float64(w.CurrentValue), IssuedOn: string(w.IssuedOn), DueOn: string(w.DueOn),
+	return Invoice{ID: string(w.ID), CustomerName: string(w.CustomerName), InitialValue: w.InitialValue,
+		CurrentValue: w.CurrentValue, IssuedOn: string(w.IssuedOn), DueOn: string(w.DueOn),
 		DigitableLine: string(w.DigitableLine), URL: string(w.URL)}
 }
 
 func (v *Invoice) wire() invoiceWire {
-	return invoiceWire{ID: str(v.ID), CustomerName: str(v.CustomerName), InitialValue: money(v.InitialValue),
-		CurrentValue: money(v.CurrentValue), IssuedOn: str(v.IssuedOn), DueOn: str(v.DueOn),
+	return invoiceWire{ID: str(v.ID), CustomerName: str(v.CustomerName), InitialValue: v.InitialValue,
+		CurrentValue: v.CurrentValue, IssuedOn: str(v.IssuedOn), DueOn: str(v.DueOn),
 		DigitableLine: str(v.DigitableLine), URL: str(v.URL)}
 }
 
@@ -373,29 +373,29 @@ func (v *Invoice) UnmarshalJSON(b []byte) error {
 // service the ERP sells, mapped to the e-commerce's products so that a
 // prospect is created linked to it.
 type Product struct {
-	ID          string  `json:"id_servico"`
-	Name        string  `json:"nome"`
-	Description string  `json:"descricao"`
-	Price       float64 `json:"valor"`
-	Notes       string  `json:"obs"`
+	ID          string `json:"id_servico"`
+	Name        string `json:"nome"`
+	Description string `json:"descricao"`
+	Price       Amount `json:"valor"`
+	Notes       string `json:"obs"`
 }
 
 type productWire struct {
-	ID          str   `json:"id_servico"`
-	Name        str   `json:"nome"`
-	Description str   `json:"descricao"`
-	Price       money `json:"valor"`
-	Notes       str   `json:"obs"`
+	ID          str    `json:"id_servico"`
+	Name        str    `json:"nome"`
+	Description str    `json:"descricao"`
+	Price       Amount `json:"valor"`
+	Notes       str    `json:"obs"`
 }
 
 func (w *productWire) public() Product {
 	return Product{ID: string(w.ID), Name: string(w.Name), Description: string(w.Description),
-		Price: float64(w.Price), Notes: string(w.Notes)}
+		Price: w.Price, Notes: string(w.Notes)}
 }
 
 func (p *Product) wire() productWire {
 	return productWire{ID: str(p.ID), Name: str(p.Name), Description: str(p.Description),
-		Price: money(p.Price), Notes: str(p.Notes)}
+		Price: p.Price, Notes: str(p.Notes)}
 }
 
 // MarshalJSON writes the contract's shape, every value a string.

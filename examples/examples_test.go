@@ -1,6 +1,8 @@
 // Package examples holds the test that drives every example program the
-// way a person does: with no flags, -json, -h, a bad flag, against the QA
-// sandbox (examples/sandbox), and against a server that fails. It is
+// way a person does: with no flags, -json, -h (a sentence saying what it
+// does, the variables that point it at a real server), a bad flag, against
+// the QA sandbox (examples/sandbox, also with a short Zen window), against a
+// server that fails, and datacake-erp's printed curl line in a shell. It is
 // test-only: each example is its own package main below this folder.
 package examples
 
@@ -9,7 +11,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -22,6 +26,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/leadkit/leadkit/datacake/datacaketest"
+	"github.com/leadkit/leadkit/internal/cli"
 	"github.com/leadkit/leadkit/internal/testutil"
 )
 
@@ -151,6 +157,10 @@ func TestExamplesBehaveAlike(t *testing.T) {
 			r = run(t, bin, nil, "-h")
 			assert.Equal(t, 0, r.code, "-h")
 			assert.Contains(t, r.stderr+r.stdout, "-json")
+			assert.NoError(t, cli.CheckHelp(r.stderr+r.stdout), "%s -h", name)
+			for _, v := range vars {
+				assert.Contains(t, r.stderr+r.stdout, v, "%s -h names the variables that point it at a server", name)
+			}
 
 			r = run(t, bin, nil, "-no-such-flag")
 			assert.Equal(t, 2, r.code, "bad flag")
@@ -198,12 +208,43 @@ func TestExamplesBehaveAlike(t *testing.T) {
 		}
 	})
 
+	t.Run("zen-leads against examples/sandbox -zen-window", func(t *testing.T) {
+		t.Parallel()
+		// The documented path: the sandbox started with a short window prints
+		// ZEN_WINDOW in its environment, and zen-leads waits that long between
+		// pages instead of Zen's minute (a week is several pages).
+		env := startQASandbox(t, filepath.Join(dir, "sandbox"), "-vendor", "zen", "-zen-window", "300ms")
+		require.Contains(t, env["zen"], "ZEN_WINDOW=300ms")
+		day := lastWeekday()
+		start := time.Now()
+		r := run(t, filepath.Join(dir, "zen-leads"), env["zen"], "-from", weekBefore(day), "-to", day, "-json")
+		require.Equal(t, 0, r.code, r.stderr)
+		assert.Less(t, time.Since(start), 30*time.Second, "no minute per page")
+		assert.Contains(t, r.stderr, "one call every 300ms")
+		var prev struct{ User, Entered string }
+		n := 0
+		for _, l := range strings.Split(strings.TrimSpace(r.stdout), "\n") {
+			var cur struct {
+				User    string `json:"user"`
+				Entered string `json:"entered"`
+			}
+			require.NoError(t, json.Unmarshal([]byte(l), &cur))
+			assert.True(t, prev.User < cur.User || prev.User == cur.User && prev.Entered <= cur.Entered,
+				"sorted by user, then time: %v after %v", cur, prev)
+			prev.User, prev.Entered = cur.User, cur.Entered
+			n++
+		}
+		assert.Greater(t, n, 100, "more than two pages of 50")
+	})
+
 	t.Run("servers", func(t *testing.T) {
 		t.Parallel()
 		for _, name := range []string{"datacake-erp", "sandbox"} {
 			bin := filepath.Join(dir, name)
 			r := run(t, bin, nil, "-h")
 			assert.Equal(t, 0, r.code, "%s -h", name)
+			assert.NoError(t, cli.CheckHelp(r.stderr+r.stdout), "%s -h", name)
+			assert.Contains(t, r.stderr+r.stdout, "-json", "%s -h", name)
 			r = run(t, bin, nil, "-no-such-flag")
 			assert.Equal(t, 2, r.code, "%s bad flag", name)
 			assert.True(t, strings.HasPrefix(r.stderr, name+": "), "%q", r.stderr)
@@ -215,27 +256,87 @@ func TestExamplesBehaveAlike(t *testing.T) {
 		assert.Equal(t, 1, r.code, "a busy port is not bad usage: %s", r.stderr)
 		assert.True(t, strings.HasPrefix(r.stderr, "datacake-erp: "), "%q", r.stderr)
 
-		cmd := exec.Command(filepath.Join(dir, "datacake-erp"), "-addr", "127.0.0.1:0")
-		out, err := cmd.StdoutPipe()
-		require.NoError(t, err)
-		require.NoError(t, cmd.Start())
-		sc := bufio.NewScanner(out)
-		require.True(t, sc.Scan())
-		assert.Contains(t, sc.Text(), "http://127.0.0.1:")
-		go func() {
-			for sc.Scan() {
-			}
-		}()
-		require.NoError(t, cmd.Process.Signal(syscall.SIGINT))
-		assert.NoError(t, cmd.Wait(), "stops cleanly on an interrupt")
+		t.Run("datacake-erp's curl line", func(t *testing.T) { checkERPCurl(t, filepath.Join(dir, "datacake-erp")) })
+		t.Run("datacake-erp -json", func(t *testing.T) {
+			cmd := exec.Command(filepath.Join(dir, "datacake-erp"), "-addr", "127.0.0.1:0", "-json")
+			cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "DATACAKE_TOKEN=erp-own-token-123"}
+			var errb testutil.SyncBuffer
+			cmd.Stderr = &errb
+			out, err := cmd.StdoutPipe()
+			require.NoError(t, err)
+			require.NoError(t, cmd.Start())
+			var doc map[string]any
+			require.NoError(t, json.NewDecoder(out).Decode(&doc))
+			b, _ := json.Marshal(doc)
+			checkJSON(t, "datacake-erp", string(b))
+			assert.Equal(t, "DATACAKE_TOKEN", doc["token_from"])
+			assert.NotContains(t, string(b), "erp-own-token-123", "a token of the user's is never printed")
+			assert.Regexp(t, `^http://127\.0\.0\.1:\d+$`, doc["url"])
+			require.NoError(t, cmd.Process.Signal(syscall.SIGINT))
+			assert.NoError(t, cmd.Wait(), "stops cleanly on an interrupt")
+			assert.Equal(t, "datacake-erp: stopped\n", errb.String())
+		})
 	})
+
+}
+
+// checkERPCurl runs datacake-erp as a new user does (no token set), and
+// runs the curl line it prints, as printed, in a shell: the ERP answers 200
+// with the example customer. Every line it prints carries its name.
+func checkERPCurl(t *testing.T, bin string) {
+	cmd := exec.Command(bin, "-addr", "127.0.0.1:0")
+	cmd.Env = []string{"PATH=" + os.Getenv("PATH")}
+	out, err := cmd.StdoutPipe()
+	require.NoError(t, err)
+	require.NoError(t, cmd.Start())
+	defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
+	sc := bufio.NewScanner(out)
+	var lines []string
+	for len(lines) < 3 && sc.Scan() {
+		lines = append(lines, sc.Text())
+	}
+	go func() {
+		for sc.Scan() {
+		}
+	}()
+	require.Len(t, lines, 3)
+	for _, l := range lines {
+		assert.True(t, strings.HasPrefix(l, "datacake-erp: "), "%q", l)
+	}
+	assert.Contains(t, lines[0], "http://127.0.0.1:")
+	assert.Contains(t, lines[1], datacaketest.DefaultToken, "the real token, not a Go name")
+	assert.NotContains(t, strings.Join(lines, "\n"), "datacaketest.DefaultToken")
+	curl, ok := strings.CutPrefix(lines[2], "datacake-erp: try: ")
+	require.True(t, ok, lines[2])
+	require.True(t, strings.HasPrefix(curl, "curl "), curl)
+
+	// What the line asks for, read the way a shell would, on Go's client.
+	m := regexp.MustCompile(`^curl -H "([^"]+)" '([^']+)'$`).FindStringSubmatch(curl)
+	require.NotNil(t, m, "a curl line of one header and one quoted URL: %q", curl)
+	req, err := http.NewRequest(http.MethodGet, m[2], nil)
+	require.NoError(t, err)
+	name, value, _ := strings.Cut(m[1], ": ")
+	req.Header.Set(name, value)
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusOK, resp.StatusCode, "%s", body)
+	assert.Contains(t, string(body), "Maria Aparecida da Silva")
+
+	// And pasted into a shell, when the machine has curl.
+	if _, err := exec.LookPath("curl"); err == nil {
+		code, err := exec.Command("sh", "-c", curl+` -s -o /dev/null -w '%{http_code}'`).Output()
+		require.NoError(t, err)
+		assert.Equal(t, "200", string(code), "the pasted line")
+	}
 }
 
 // startQASandbox runs examples/sandbox on free ports and returns each
 // vendor's environment.
-func startQASandbox(t *testing.T, bin string) map[string][]string {
+func startQASandbox(t *testing.T, bin string, extra ...string) map[string][]string {
 	t.Helper()
-	cmd := exec.Command(bin, "-port-base", "0", "-json")
+	cmd := exec.Command(bin, append([]string{"-port-base", "0", "-json"}, extra...)...)
 	out, err := cmd.StdoutPipe()
 	require.NoError(t, err)
 	require.NoError(t, cmd.Start())
@@ -254,6 +355,12 @@ func startQASandbox(t *testing.T, bin string) map[string][]string {
 		}
 	}
 	return env
+}
+
+// weekBefore is the day a week before day (YYYY-MM-DD).
+func weekBefore(day string) string {
+	d, _ := time.Parse(time.DateOnly, day)
+	return d.AddDate(0, 0, -7).Format(time.DateOnly)
 }
 
 // lastWeekday is the most recent Monday-to-Friday day in São Paulo, as

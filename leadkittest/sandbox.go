@@ -205,20 +205,11 @@ func (s *Server) takeFault(r *http.Request) *Fault {
 // answered 413 without reaching the vendor's handler.
 const MaxRequestBytes = 32 << 20
 
-// ServeHTTP implements http.Handler.
+// ServeHTTP implements http.Handler: the admin routes, then every request
+// is logged and goes through the latency, the random failures and the
+// queued faults before it reaches the vendor.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if strings.HasSuffix(r.URL.Path, "/_sandbox/requests") && r.Method == http.MethodGet {
-		reqs := s.Requests()
-		if reqs == nil {
-			reqs = []Request{} // "requests": [] rather than null when none came
-		}
-		w.Header().Set("Content-Type", "application/json")
-		_ = json.NewEncoder(w).Encode(map[string]any{"requests": reqs})
-		return
-	}
-	if strings.HasSuffix(r.URL.Path, "/_sandbox/reset") && r.Method == http.MethodPost {
-		s.Reset()
-		w.WriteHeader(http.StatusNoContent)
+	if s.admin(w, r) {
 		return
 	}
 	body, _ := io.ReadAll(io.LimitReader(r.Body, MaxRequestBytes+1))
@@ -249,43 +240,70 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	if f := s.takeFault(r); f != nil {
-		if f.Delay > 0 && !sleep(r, f.Delay) {
-			return
-		}
-		if f.AfterVendor && !f.DropMidBody { // DropMidBody lets the vendor work anyway
-			s.vendor.ServeHTTP(httptest.NewRecorder(), r) // the work is done, its answer lost
-		}
-		switch {
-		case f.Drop:
-			rec.status = 0
-			hijackClose(w)
-			return
-		case f.DropMidBody:
-			buf := httptest.NewRecorder()
-			s.vendor.ServeHTTP(buf, r)
-			out := buf.Body.Bytes()
-			for k, vs := range buf.Header() {
-				rec.Header()[k] = vs
-			}
-			rec.Header().Set("Content-Length", strconv.Itoa(len(out)+1))
-			rec.WriteHeader(buf.Code)
-			_, _ = rec.Write(out[:len(out)/2])
-			if fl, ok := w.(http.Flusher); ok {
-				fl.Flush()
-			}
-			hijackClose(w)
-			return
-		case f.Status != 0:
-			for k, vs := range f.Header {
-				rec.Header()[k] = vs
-			}
-			rec.WriteHeader(f.Status)
-			_, _ = io.WriteString(rec, f.Body)
-			return
-		}
+	if f := s.takeFault(r); f != nil && s.fault(w, rec, r, f) {
+		return
 	}
 	s.vendor.ServeHTTP(rec, r)
+}
+
+// admin serves GET .../_sandbox/requests and POST .../_sandbox/reset (under
+// any prefix, so a mounted sandbox answers its own), and reports whether r
+// was one of them.
+func (s *Server) admin(w http.ResponseWriter, r *http.Request) bool {
+	switch {
+	case strings.HasSuffix(r.URL.Path, "/_sandbox/requests") && r.Method == http.MethodGet:
+		reqs := s.Requests()
+		if reqs == nil {
+			reqs = []Request{} // "requests": [] rather than null when none came
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(map[string]any{"requests": reqs})
+	case strings.HasSuffix(r.URL.Path, "/_sandbox/reset") && r.Method == http.MethodPost:
+		s.Reset()
+		w.WriteHeader(http.StatusNoContent)
+	default:
+		return false
+	}
+	return true
+}
+
+// fault applies f to r and reports whether it answered (or dropped) the
+// request; false lets the vendor answer (a Fault of Delay alone).
+func (s *Server) fault(w http.ResponseWriter, rec *statusRecorder, r *http.Request, f *Fault) bool {
+	if f.Delay > 0 && !sleep(r, f.Delay) {
+		return true
+	}
+	if f.AfterVendor && !f.DropMidBody { // DropMidBody lets the vendor work anyway
+		s.vendor.ServeHTTP(httptest.NewRecorder(), r) // the work is done, its answer lost
+	}
+	switch {
+	case f.Drop:
+		rec.status = 0
+		hijackClose(w)
+	case f.DropMidBody:
+		buf := httptest.NewRecorder()
+		s.vendor.ServeHTTP(buf, r)
+		out := buf.Body.Bytes()
+		for k, vs := range buf.Header() {
+			rec.Header()[k] = vs
+		}
+		rec.Header().Set("Content-Length", strconv.Itoa(len(out)+1))
+		rec.WriteHeader(buf.Code)
+		_, _ = rec.Write(out[:len(out)/2])
+		if fl, ok := w.(http.Flusher); ok {
+			fl.Flush()
+		}
+		hijackClose(w)
+	case f.Status != 0:
+		for k, vs := range f.Header {
+			rec.Header()[k] = vs
+		}
+		rec.WriteHeader(f.Status)
+		_, _ = io.WriteString(rec, f.Body)
+	default:
+		return false
+	}
+	return true
 }
 
 func sleep(r *http.Request, d time.Duration) bool {

@@ -34,7 +34,7 @@ func TestSandboxEndToEnd(t *testing.T) {
 	defer srv.Close()
 	c := sandboxClient(t, srv, weclevertest.DefaultPassword)
 	ctx := context.Background()
-	from, to := weclevertest.SeedRange()
+	from, to := srv.SeedRange()
 
 	all, err := c.Leads.Finalized(ctx, from, to)
 	require.NoError(t, err)
@@ -261,7 +261,7 @@ func TestSandboxUnderPrefix(t *testing.T) {
 	c, err := weclever.NewClient(weclevertest.DefaultPlatformID, weclevertest.DefaultUser, weclevertest.DefaultPassword,
 		weclever.WithBaseURL(hs.URL+"/weclever"), fast)
 	require.NoError(t, err)
-	from, to := weclevertest.SeedRange()
+	from, to := sb.SeedRange()
 	leads, err := c.Leads.Finalized(context.Background(), from, to.Add(23*time.Hour+59*time.Minute))
 	require.NoError(t, err)
 	assert.Len(t, leads, 20)
@@ -310,7 +310,7 @@ func TestCanary(t *testing.T) {
 	tok, err := c.Token(ctx)
 	require.NoError(t, err)
 	require.NotEmpty(t, tok)
-	from, to := weclevertest.SeedRange()
+	from, to := srv.SeedRange()
 	record(c.Leads.Finalized(ctx, from, to))
 	record(c.Leads.Get(ctx, 100001))
 	record(c.Leads.Get(ctx, 5)) // 404

@@ -19,7 +19,7 @@ func ExampleLeadsService_Finalized() {
 		fmt.Println(err)
 		return
 	}
-	from, to := weclevertest.SeedRange() // midnight: sent as YYYY-MM-DD
+	from, to := srv.SeedRange() // midnight: sent as YYYY-MM-DD
 	leads, err := c.Leads.Finalized(context.Background(), from, to)
 	if err != nil {
 		fmt.Println(err)
@@ -74,9 +74,9 @@ func ExampleClientLeadID() {
 }
 
 func ExampleFormatDate() {
-	from, to := weclevertest.SeedRange()
-	a, _ := weclever.FormatDate(from)
-	b, _ := weclever.FormatDate(to.Add(18*time.Hour + 30*time.Minute))
+	brasilia := time.FixedZone("-03", -3*60*60)
+	a, _ := weclever.FormatDate(time.Date(2024, 3, 1, 0, 0, 0, 0, brasilia))
+	b, _ := weclever.FormatDate(time.Date(2024, 5, 31, 18, 30, 0, 0, brasilia))
 	fmt.Println(a, b)
 	// Output: 2024-03-01 2024-05-31+18:30:00
 }

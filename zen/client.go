@@ -145,7 +145,7 @@ func WithTimeZone(loc *time.Location) Option {
 // Client talks to one Zen account. It is safe for concurrent use; create it
 // once and share it.
 type Client struct {
-	// Leads holds the lead APIs: Totals, ByUser, AllByUser, Archive, Send.
+	// Leads holds the lead APIs: Totals, ByUser, AllByUser, Archive, Send, Find.
 	Leads *LeadsService
 
 	tc      *transport.Client

@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"time"
 
+	"github.com/leadkit/leadkit"
 	"github.com/leadkit/leadkit/zen"
 	"github.com/leadkit/leadkit/zen/zentest"
 )
@@ -65,4 +67,65 @@ func ExampleLeadsService_AllByUser() {
 	fmt.Println("Ana Paula Ferreira:", perUser["Ana Paula Ferreira"])
 	// Output:
 	// Ana Paula Ferreira: 14
+}
+
+// Send a lead in ("Distribuição de Lead (Entrada)") with an integration
+// code of yours: Zen distributes it to a user, and the code is how it is
+// found again (Leads.Find). A send is never retried once it may have
+// reached Zen.
+func ExampleLeadsService_Send() {
+	sb := zentest.NewServer(nil)
+	defer sb.Close()
+	client, err := zen.NewClient(sb.URL, sb.Credentials()["ZEN_TOKEN"])
+	if err != nil {
+		panic(err)
+	}
+	err = client.Leads.Send(context.Background(), &zen.LeadEntry{
+		Action: zen.ActionInsert, IntegrationCode: "site-000123",
+		Name: "Joana Pereira", Email: "joana.pereira@example.com.br", Phone: "+55 51 98765-4321", Origin: "Site",
+	})
+	fmt.Println("sent:", err == nil, "requests:", sb.Count(http.MethodPost, "/api/lead"))
+
+	// Bad input is refused before anything is sent, naming the field.
+	err = client.Leads.Send(context.Background(), &zen.LeadEntry{Action: zen.ActionEdit, Name: "Joana"})
+	fmt.Println(errors.Is(err, leadkit.ErrInvalidInput), "requests:", sb.Count(http.MethodPost, "/api/lead"))
+	// Output:
+	// sent: true requests: 1
+	// true requests: 1
+}
+
+// Reconcile a send whose outcome is unknown: Zen stored the lead but its
+// answer was lost (a 500 after the work, here injected in the sandbox), so
+// the lead is looked up by its integration code in the day's archive before
+// anything is sent again.
+func ExampleLeadsService_Find() {
+	loc := time.FixedZone("-03", -3*3600)
+	now := time.Date(2026, 11, 20, 10, 30, 0, 0, loc)
+	sb := zentest.NewServer(&zentest.Options{Now: func() time.Time { return now }, Location: loc})
+	defer sb.Close()
+	client, err := zen.NewClient(sb.URL, sb.Credentials()["ZEN_TOKEN"], zen.WithTimeZone(loc))
+	if err != nil {
+		panic(err)
+	}
+	ctx := context.Background()
+	sb.Fail(zentest.Fault{Method: http.MethodPost, Path: "/api/lead", Status: http.StatusInternalServerError, AfterVendor: true})
+
+	lead := &zen.LeadEntry{Action: zen.ActionInsert, IntegrationCode: "site-000124", Name: "Rafael Lima", Email: "rafael@example.com.br"}
+	err = client.Leads.Send(ctx, lead)
+	fmt.Println("outcome unknown:", errors.Is(err, leadkit.ErrOutcomeUnknown))
+
+	found, err := client.Leads.Find(ctx, lead.IntegrationCode, now)
+	switch {
+	case err == nil:
+		fmt.Println("already in Zen, owned by", found.OwnerName, "- not sent again")
+	case errors.Is(err, zen.ErrNotFound):
+		fmt.Println("not in the archive yet: evidence, not proof; look again later before resending")
+	default:
+		fmt.Println("cannot tell:", err)
+	}
+	fmt.Println("sends:", sb.Count(http.MethodPost, "/api/lead"))
+	// Output:
+	// outcome unknown: true
+	// already in Zen, owned by João Carlos Oliveira - not sent again
+	// sends: 1
 }

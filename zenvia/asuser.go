@@ -65,13 +65,42 @@ func (s *AsUserService) ArchivingReasons(ctx context.Context) ([]string, error) 
 }
 
 func (s *AsUserService) names(ctx context.Context, what string) ([]string, error) {
+	return s.c.names(ctx, []string{"as-user", what})
+}
+
+// names reads a list of names, each a string or {"name": …}.
+func (c *Client) names(ctx context.Context, path []string) ([]string, error) {
 	var raw []CategoryName
-	if err := s.c.get(ctx, []string{"as-user", what}, nil, &raw); err != nil {
+	if err := c.get(ctx, path, nil, &raw); err != nil {
 		return nil, err
 	}
 	out := make([]string, len(raw))
 	for i, n := range raw {
 		out[i] = string(n)
+	}
+	return out, nil
+}
+
+// TransferTargets are the agents and groups the integration's user may
+// transfer a prospect to ("GroupUserTransferable").
+type TransferTargets struct {
+	Agents []Agent
+	Groups []Group // id and name
+}
+
+// TransferTargets lists the agents and groups AsUser.Transfer accepts:
+// Zenvia's "Get transferable" (GET /as-user/transfer).
+func (s *AsUserService) TransferTargets(ctx context.Context) (*TransferTargets, error) {
+	var w struct {
+		Agents []agentWire `json:"agents"`
+		Groups []groupWire `json:"groups"`
+	}
+	if err := s.c.get(ctx, []string{"as-user", "transfer"}, nil, &w); err != nil {
+		return nil, err
+	}
+	out := &TransferTargets{Agents: agents(w.Agents), Groups: make([]Group, len(w.Groups))}
+	for i := range w.Groups {
+		out.Groups[i] = w.Groups[i].group()
 	}
 	return out, nil
 }

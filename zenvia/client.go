@@ -1,8 +1,11 @@
 // Package zenvia is a client for the Sales API of Zenvia Customer Cloud
-// ("API de Ventas", the former Sirena API): lead intake ("Leads"), prospects
-// ("Prospects"), agents ("Agents"), groups ("Groups") and webhook
-// subscriptions ("Notifications"), plus an http.Handler that receives
-// Zenvia's result webhooks.
+// ("API de Ventas", the former Sirena API, spec "Sirena API 1.10.0", all 59
+// of its operations): lead intake ("Leads"), prospects ("Prospects"),
+// quotes ("Quotes"), messages, templates and files to prospects
+// ("Messaging"), agents ("Agents"), groups ("Groups"), contact selections
+// ("Contacts"), the key's integration ("Integrations"), custom apps
+// ("Apps") and webhook subscriptions ("Notifications"), plus an
+// http.Handler that receives Zenvia's webhooks.
 //
 // The API key goes in the api-key query parameter of every request by
 // default, or in a header (WithAuthHeader) for the asynchronous leads
@@ -24,13 +27,28 @@
 //	delete a prospect                Prospects.Delete                     DELETE /prospect/{id}                             S
 //	transfer a prospect              Prospects.Transfer                   POST /prospect/{id}/transfer                      S
 //	a prospect's interactions        Prospects.Interactions               GET /prospect/{id}/interactions                   S
-//	add a note                       Prospects.CreateNote                 POST /prospect/{id}/interactions (answers a list) S, L
+//	add a note, call, message, question Prospects.CreateInteraction, CreateNote POST /prospect/{id}/interactions (a list) S, L
+//	additional fields                Prospects.Fields                     GET /prospect/{id}/prospectAdditionalFields       S
+//	catalogue orders                 Prospects.Orders                     GET /prospect/{id}/orders                         S
+//	satisfaction rating              Prospects.CreateCSAT                 POST /prospect/{id}/csat                          S
+//	a prospect's quotes              Prospects.Quotes                     GET /prospect/{id}/quotes                         S
+//	the account's quotes             Quotes.List, Quotes.All              GET /prospects/quotes (newest first, before/after) S
+//	one quote                        Quotes.Get, Quotes.Update            GET, PUT /prospect/{id}/quote/{quoteId}           S
+//	make a quote                     Quotes.Create                        POST /prospect/{id}/quotes                        S
+//	channels and templates           Messaging.Channels, ProspectChannels GET /messaging/channels, /prospect/{id}/messaging/channels S
+//	send a message, template, file   Messaging.Send                       POST /prospect/{id}/messaging/{channel}[/notification|/send-file] S
+//	a contact selection              Contacts.List, Contacts.All          GET /contacts/selection/{selectionId} (offset)    S
+//	the key's integration            Integrations.Get, Integrations.List  GET /integration, GET /integrations               S
+//	check the key                    Integrations.CheckCredentials        GET /checkCredentials                             S, N
+//	the group's industries           Leads.Industries                     GET /industries                                   S
+//	custom app event, notification   Apps.CreateEvent, CreateNotification POST /apps/event, POST /apps/notifications        S
 //	the account's interactions       Interactions.List, Interactions.All  GET /prospects/interactions                       S
 //	one interaction                  Interactions.Get, Interactions.Update GET, PUT /prospect/{id}/interaction/{iid}        S
 //	transfer as the user             AsUser.Transfer                      POST /prospect/{id}/as-user/transfer              S
 //	archive as the user              AsUser.Archive                       POST /prospect/{id}/as-user/archive               S
 //	label as the user                AsUser.Label                         POST /prospect/{id}/as-user/label                 S
 //	labels, archiving reasons        AsUser.Labels, AsUser.ArchivingReasons GET /as-user/labels, /as-user/archiving-reasons S
+//	transfer targets                 AsUser.TransferTargets               GET /as-user/transfer                             S
 //	agents                           Agents.List                          GET /agents                                       S, L
 //	agent working now                Agents.IsWorking                     GET /agents/{id}/is-working                       S
 //	agent response time              Agents.ResponseTime                  POST /agents/{id}/response-time                   S
@@ -43,9 +61,19 @@
 //	unsubscribe                      Notifications.Delete, DeleteAll      DELETE /notifications/subscription/{id}, …/subscriptions S
 //	receive webhooks                 NewWebhookHandler, ParseEvents       (your callback URL; bare, array or envelope)      N, L, H
 //
-// The shapes of the answers of is-working and response-time, and of
+// The spec's GET /archiving-reasons has no method: it is deprecated for
+// GET /as-user/archiving-reasons (AsUser.ArchivingReasons). docs/zenvia.md
+// maps each of the 59 operations to its method.
+//
+// The shapes of the answers of is-working, response-time and a CSAT, and of
 // interaction updates, are not published: they are read tolerantly and
-// handed over as sent where no shape can be assumed.
+// handed over as sent where no shape can be assumed. Money (quote totals
+// and prices) is an Amount: exact hundredths, never a float.
+//
+// Creates are never resent once they may have reached Zenvia: a lead, a
+// note or other interaction, a quote, a message, template or file, a CSAT,
+// an app event or notification. Such a failure matches
+// leadkit.ErrOutcomeUnknown: look before sending again.
 //
 // Leads that share a phone or an e-mail are merged by Zenvia into one
 // prospect, but phones written differently ("(51) 98765-4321" and
@@ -88,6 +116,7 @@ type config struct {
 	apiKeyHeader string // "" sends the key in the query
 	apiKeyScheme string
 	phoneRegion  string // "" leaves phones as given
+	maxFile      int64  // the cap of a file Messaging.Send sends
 }
 
 // Option configures a Client. Pass options to NewClient.
@@ -180,9 +209,27 @@ type Client struct {
 	Interactions *InteractionsService
 	// AsUser acts on prospects as the integration's user ("as-user").
 	AsUser *AsUserService
+	// Quotes reads, creates and changes quotes ("Quotes").
+	Quotes *QuotesService
+	// Messaging sends messages, templates and files to prospects and lists
+	// the channels ("Conversational messaging", "Transactional messaging").
+	Messaging *MessagingService
+	// Contacts reads contact selections ("Get contacts selection").
+	Contacts *ContactsService
+	// Integrations reads the key's integration and checks the key
+	// ("Integration").
+	Integrations *IntegrationsService
+	// Apps posts events and notifications of a custom app ("Custom apps").
+	Apps *AppsService
 
 	t   *transport.Client
 	cfg config
+	// key is the API key, which "Post event" carries in its body; and
+	// credential the key as the query parameter "api-key", for "Check
+	// credentials", which reads the key to check there whatever the client's
+	// auth.
+	key        transport.Secret
+	credential transport.Auth
 }
 
 // NewClient returns a client that authenticates with apiKey, the key of an
@@ -192,7 +239,7 @@ func NewClient(apiKey string, opts ...Option) (*Client, error) {
 		return nil, err
 	}
 	s := transport.DefaultSettings(DefaultBaseURL)
-	var cfg config
+	cfg := config{maxFile: DefaultMaxFileBytes}
 	if err := transport.Apply(&s, &cfg, options(opts)); err != nil {
 		return nil, err
 	}
@@ -212,7 +259,7 @@ func NewClient(apiKey string, opts ...Option) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Client{t: t, cfg: cfg}
+	c := &Client{t: t, cfg: cfg, key: transport.NewSecret(apiKey), credential: transport.QueryKey(APIKeyParam, apiKey)}
 	c.Leads = &LeadsService{c: c}
 	c.Prospects = &ProspectsService{c: c}
 	c.Agents = &AgentsService{c: c}
@@ -220,5 +267,10 @@ func NewClient(apiKey string, opts ...Option) (*Client, error) {
 	c.Notifications = &NotificationsService{c: c}
 	c.Interactions = &InteractionsService{c: c}
 	c.AsUser = &AsUserService{c: c}
+	c.Quotes = &QuotesService{c: c}
+	c.Messaging = &MessagingService{c: c}
+	c.Contacts = &ContactsService{c: c}
+	c.Integrations = &IntegrationsService{c: c}
+	c.Apps = &AppsService{c: c}
 	return c, nil
 }

@@ -6,7 +6,6 @@ import (
 	"iter"
 	"net/http"
 	"net/url"
-	"strconv"
 	"time"
 
 	"github.com/leadkit/leadkit"
@@ -33,22 +32,14 @@ func (o *InteractionListOptions) values(accountWide bool) (url.Values, error) {
 	if !accountWide && (o.Before != "" || o.After != "" || o.Limit != 0 || o.Agent != "") {
 		return nil, leadkit.Invalid("before", "before, after, limit and agent filter the account-wide list only")
 	}
-	if o.Before != "" && o.After != "" {
-		return nil, leadkit.Invalid("before", "set before or after, not both")
+	if err := setCursor(v, o.Before, o.After, o.Limit); err != nil {
+		return nil, err
 	}
-	for _, c := range []struct{ k, id string }{{"before", o.Before}, {"after", o.After}, {"agent", o.Agent}} {
-		if c.id != "" {
-			if err := checkID(c.k, c.id); err != nil {
-				return nil, err
-			}
-			v.Set(c.k, c.id)
+	if o.Agent != "" {
+		if err := checkID("agent", o.Agent); err != nil {
+			return nil, err
 		}
-	}
-	if o.Limit < 0 || o.Limit > MaxPageSize {
-		return nil, leadkit.Invalid("limit", "must be between 1 and %d, got %d", MaxPageSize, o.Limit)
-	}
-	if o.Limit > 0 {
-		v.Set("limit", strconv.Itoa(o.Limit))
+		v.Set("agent", o.Agent)
 	}
 	if o.Status != "" {
 		v.Set("status", o.Status)
@@ -56,16 +47,7 @@ func (o *InteractionListOptions) values(accountWide bool) (url.Values, error) {
 	for _, via := range o.Via {
 		v.Add("via[]", via)
 	}
-	if !o.CreatedAfter.IsZero() {
-		v.Set("createdAfter", o.CreatedAfter.UTC().Format(time.RFC3339))
-	}
-	if !o.CreatedBefore.IsZero() {
-		v.Set("createdBefore", o.CreatedBefore.UTC().Format(time.RFC3339))
-	}
-	if !o.CreatedAfter.IsZero() && !o.CreatedBefore.IsZero() && o.CreatedBefore.Before(o.CreatedAfter) {
-		return nil, leadkit.Invalid("createdBefore", "is before createdAfter")
-	}
-	return v, nil
+	return v, setRanges(v, []timeRange{{"created", o.CreatedAfter, o.CreatedBefore}})
 }
 
 // InteractionsService reads and changes interactions across the account.
@@ -87,23 +69,15 @@ func (s *InteractionsService) List(ctx context.Context, opts *InteractionListOpt
 // stops, and yields ErrPagingIgnored instead of looping on a server that
 // ignores the cursor. opts.After is an input error.
 func (s *InteractionsService) All(ctx context.Context, opts *InteractionListOptions) iter.Seq2[Interaction, error] {
-	return func(yield func(Interaction, error) bool) {
-		var o InteractionListOptions
-		if opts != nil {
-			o = *opts
-		}
-		if o.After != "" {
-			yield(Interaction{}, leadkit.Invalid("after", "All walks back from the newest with before"))
-			return
-		}
-		if o.Limit == 0 {
-			o.Limit = DefaultPageSize
-		}
-		walkBack(o.Before, o.Limit, func(before string) ([]Interaction, error) {
-			o.Before = before
-			return s.List(ctx, &o)
-		}, func(in *Interaction) string { return in.ID }, yield)
+	var o InteractionListOptions
+	if opts != nil {
+		o = *opts
 	}
+	return allBefore(o.After, o.Before, o.Limit, func(before string, limit int) ([]Interaction, error) {
+		page := o
+		page.Before, page.Limit = before, limit
+		return s.List(ctx, &page)
+	}, func(in *Interaction) string { return in.ID })
 }
 
 // Get returns one interaction of a prospect:

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"strings"
-	"time"
 
 	"github.com/leadkit/leadkit"
 	"github.com/leadkit/leadkit/internal/jsonx"
@@ -63,79 +62,6 @@ func (t NINType) String() string { return string(t) }
 type NIN struct {
 	Type   NINType `json:"type"`
 	Number string  `json:"number"`
-}
-
-// HistoryEventType is the kind of a lead history event.
-type HistoryEventType string
-
-// The history event types of the lead intake.
-const (
-	HistoryNote     HistoryEventType = "note"
-	HistoryCall     HistoryEventType = "call"
-	HistoryMessage  HistoryEventType = "message"
-	HistoryQuestion HistoryEventType = "question"
-)
-
-// String returns the type as Zenvia spells it.
-func (t HistoryEventType) String() string { return string(t) }
-
-// HistoryEvent is one event of a lead's "history": a note, a message or a
-// question ({type, content}), or a call ({type:"call", providerId,
-// utmSource, startedAt, duration, recordingUrl}, the duration in
-// milliseconds). (It is named HistoryEvent because Event is the webhook
-// event.) Build them with Note, Message, Question and Call.
-type HistoryEvent struct {
-	Type         HistoryEventType
-	Content      string        // the text of a note, a message or a question
-	ProviderID   string        // call: the telephony provider's id of the call
-	UTMSource    string        // call: where the call came from
-	StartedAt    time.Time     // call start
-	Duration     time.Duration // call length, sent in milliseconds
-	RecordingURL string        // call recording
-}
-
-// Message returns a message history event (the spec names the type; its
-// text goes in content like a note's).
-func Message(content string) HistoryEvent {
-	return HistoryEvent{Type: HistoryMessage, Content: content}
-}
-
-// Question returns a question history event (content like a note's).
-func Question(content string) HistoryEvent {
-	return HistoryEvent{Type: HistoryQuestion, Content: content}
-}
-
-// Note returns a note history event.
-func Note(content string) HistoryEvent { return HistoryEvent{Type: HistoryNote, Content: content} }
-
-// Call returns a call history event.
-func Call(startedAt time.Time, d time.Duration, recordingURL string) HistoryEvent {
-	return HistoryEvent{Type: HistoryCall, StartedAt: startedAt, Duration: d, RecordingURL: recordingURL}
-}
-
-// MarshalJSON writes only the fields of the event's type.
-func (e HistoryEvent) MarshalJSON() ([]byte, error) {
-	switch e.Type {
-	case HistoryCall:
-		w := struct {
-			Type         HistoryEventType `json:"type"`
-			ProviderID   string           `json:"providerId,omitempty"`
-			UTMSource    string           `json:"utmSource,omitempty"`
-			StartedAt    string           `json:"startedAt,omitempty"`
-			Duration     float64          `json:"duration"` // milliseconds
-			RecordingURL string           `json:"recordingUrl,omitempty"`
-		}{Type: e.Type, ProviderID: e.ProviderID, UTMSource: e.UTMSource,
-			Duration: float64(e.Duration) / float64(time.Millisecond), RecordingURL: e.RecordingURL}
-		if !e.StartedAt.IsZero() {
-			w.StartedAt = e.StartedAt.UTC().Format(time.RFC3339)
-		}
-		return json.Marshal(w)
-	default:
-		return json.Marshal(struct {
-			Type    HistoryEventType `json:"type"`
-			Content string           `json:"content"`
-		}{e.Type, e.Content})
-	}
 }
 
 // Lead is the body of "Create lead" (POST /lead/{industry}), in Zenvia's
@@ -206,18 +132,9 @@ func (l *Lead) Validate(industry Industry) error {
 			return leadkit.Invalid(indexed("nin", i), "needs a type and a number")
 		}
 	}
-	for i, h := range l.History {
-		switch h.Type {
-		case HistoryNote, HistoryMessage, HistoryQuestion:
-			if strings.TrimSpace(h.Content) == "" {
-				return leadkit.Invalid(indexed("history", i)+".content", "a %s needs content", h.Type)
-			}
-		case HistoryCall:
-			if h.Duration < 0 {
-				return leadkit.Invalid(indexed("history", i)+".duration", "must not be negative")
-			}
-		default:
-			return leadkit.Invalid(indexed("history", i)+".type", "%q is not note, call, message or question", string(h.Type))
+	for i := range l.History {
+		if err := l.History[i].check(indexed("history", i)); err != nil {
+			return err
 		}
 	}
 	// A NaN priority, a func in product: named here, never sent.

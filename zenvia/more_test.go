@@ -157,13 +157,17 @@ func (f *fuzzBody) RoundTrip(r *http.Request) (*http.Response, error) {
 		Body: ioNopCloser(bytes.NewReader(f.body)), Request: r}, nil
 }
 
+// fuzzClient is a client whose every request is answered body.
+func fuzzClient(t *testing.T, body []byte) *zenvia.Client {
+	c, err := zenvia.NewClient("k", zenvia.WithHTTPClient(&http.Client{Transport: &fuzzBody{body: body}}), zenvia.WithMaxRetries(0))
+	require.NoError(t, err)
+	return c
+}
+
 func FuzzProspectDecoders(f *testing.F) {
 	seedCorpus(f)
 	f.Fuzz(func(t *testing.T, body []byte) {
-		rt := &fuzzBody{body: body}
-		c, err := zenvia.NewClient("k", zenvia.WithHTTPClient(&http.Client{Transport: rt}), zenvia.WithMaxRetries(0))
-		require.NoError(t, err)
-		ctx := context.Background()
+		c, ctx := fuzzClient(t, body), context.Background()
 		_, _ = c.Prospects.Get(ctx, pid)
 		_, _ = c.Prospects.List(ctx, nil)
 		_, _ = c.Prospects.Interactions(ctx, pid, nil)
@@ -180,10 +184,7 @@ func FuzzProspectDecoders(f *testing.F) {
 func FuzzOtherDecoders(f *testing.F) {
 	seedCorpus(f)
 	f.Fuzz(func(t *testing.T, body []byte) {
-		rt := &fuzzBody{body: body}
-		c, err := zenvia.NewClient("k", zenvia.WithHTTPClient(&http.Client{Transport: rt}), zenvia.WithMaxRetries(0))
-		require.NoError(t, err)
-		ctx := context.Background()
+		c, ctx := fuzzClient(t, body), context.Background()
 		_, _ = c.Agents.List(ctx, groupID, nil)
 		_, _ = c.Groups.List(ctx)
 		_, _ = c.Groups.Get(ctx, groupID)

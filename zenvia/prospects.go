@@ -452,27 +452,20 @@ func (s *ProspectsService) Interactions(ctx context.Context, id string, opts *In
 // (POST /prospect/{id}/interactions with {"type":"note","content":text}),
 // which answers a list of the interactions created; the first is returned,
 // its text in Content (Zenvia's output.comment). Like every create, it is not
-// resent once it may have reached Zenvia.
+// resent once it may have reached Zenvia. CreateInteraction records calls,
+// messages and questions too.
 func (s *ProspectsService) CreateNote(ctx context.Context, id, text string) (*Interaction, error) {
-	if err := checkID("id", id); err != nil {
-		return nil, err
-	}
 	if strings.TrimSpace(text) == "" {
+		if err := checkID("id", id); err != nil {
+			return nil, err
+		}
 		return nil, leadkit.Invalid("content", "a note needs text")
 	}
-	body := struct {
-		Type    string `json:"type"`
-		Content string `json:"content"`
-	}{"note", text}
-	var ws interactionList
-	if err := s.c.send(ctx, http.MethodPost, []string{"prospect", id, "interactions"}, body, &ws); err != nil {
+	ins, err := s.CreateInteraction(ctx, id, &HistoryEvent{Type: HistoryNote, Content: text})
+	if err != nil || len(ins) == 0 {
 		return nil, err
 	}
-	if len(ws) == 0 {
-		return nil, nil
-	}
-	in := ws[0].interaction()
-	return &in, nil
+	return &ins[0], nil
 }
 
 // interactionList is the answer of "Create prospect interaction": a list,
@@ -495,6 +488,24 @@ func (l *interactionList) UnmarshalJSON(b []byte) error {
 	}
 	*l = ws
 	return nil
+}
+
+// allBefore is the All of a list that pages newest first with the
+// "before" cursor: after is an input error (All walks back), limit 0 is
+// DefaultPageSize, and list (given the cursor and the page size) is called
+// lazily from before.
+func allBefore[T any](after, before string, limit int, list func(before string, limit int) ([]T, error), id func(*T) string) iter.Seq2[T, error] {
+	return func(yield func(T, error) bool) {
+		if after != "" {
+			var zero T
+			yield(zero, leadkit.Invalid("after", "All walks back from the newest with before"))
+			return
+		}
+		if limit == 0 {
+			limit = DefaultPageSize
+		}
+		walkBack(before, limit, func(b string) ([]T, error) { return list(b, limit) }, id, yield)
+	}
 }
 
 // walkBack yields every item of the pages list returns, newest first,

@@ -19,17 +19,20 @@ import (
 )
 
 // Event is one webhook call from Zenvia, decoded. Zenvia does not document
-// an envelope: the body is a prospect, an interaction or an agent object
-// (or an object under "data", "prospect", "interaction" or "agent" next to a
-// "topic"). The handler tells them apart by the topic, when known, and by
-// their fields. Exactly one of Prospect, Interaction and Agent is set for
-// those topics; for other topics (such as "quotes") only Raw is.
+// an envelope: the body is a prospect, an interaction, a quote or an agent
+// object (or an object under "data", "prospect", "interaction", "quote" or
+// "agent" next to a "topic"). The handler tells them apart by the topic,
+// when known, and by their fields. Exactly one of Prospect, Interaction,
+// Quote and Agent is set for those topics (a quote decoded as the quote
+// operations decode it); for other topics only Raw is.
 type Event struct {
-	// Topic is "prospects", "interactions", "agents", another topic named by
-	// the envelope or the callback URL, or "" when it cannot be told.
+	// Topic is "prospects", "interactions", "quotes", "agents", another
+	// topic named by the envelope or the callback URL, or "" when it cannot
+	// be told.
 	Topic       string
 	Prospect    *Prospect
 	Interaction *Interaction
+	Quote       *Quote
 	Agent       *Agent
 	// Raw is the body as received.
 	Raw json.RawMessage
@@ -415,6 +418,7 @@ type envelopeProbe struct {
 	Data        json.RawMessage `json:"data"`
 	Prospect    json.RawMessage `json:"prospect"`
 	Interaction json.RawMessage `json:"interaction"`
+	Quote       json.RawMessage `json:"quote"`
 	Agent       json.RawMessage `json:"agent"`
 
 	ProspectID json.RawMessage `json:"prospectId"`
@@ -428,6 +432,10 @@ type envelopeProbe struct {
 	Email      json.RawMessage `json:"email"`
 	LegacyID   json.RawMessage `json:"legacyId"`
 	AppFields  json.RawMessage `json:"appFields"`
+	Items      json.RawMessage `json:"items"`
+	Total      json.RawMessage `json:"total"`
+	AcceptedAt json.RawMessage `json:"acceptedAt"`
+	RejectedAt json.RawMessage `json:"rejectedAt"`
 }
 
 // ParseEvents decodes a webhook body that may carry several events: the
@@ -473,6 +481,25 @@ func ParseEvent(body []byte, topic string) (Event, error) {
 	if err := json.Unmarshal(t, &p); err != nil {
 		return Event{}, err
 	}
+	obj, err := unwrap(t, &p, &ev)
+	if err != nil {
+		return Event{}, err
+	}
+	kind := strings.ToLower(ev.Topic)
+	if kind == "" {
+		kind = p.kind()
+		ev.Topic = kind
+	}
+	if err := decodeEvent(&ev, kind, obj); err != nil {
+		return Event{}, err
+	}
+	return ev, nil
+}
+
+// unwrap returns the object of an envelope ({"topic": …, "data": …},
+// {"data": …}, {"interaction": …}, …), the body itself when it is none, and
+// sets p to the probe of that object and ev.Topic to the envelope's topic.
+func unwrap(t []byte, p *envelopeProbe, ev *Event) (json.RawMessage, error) {
 	obj := t
 	if p.Topic == "" && p.Event != "" && isObject(p.Data) {
 		p.Topic = p.Event
@@ -480,67 +507,86 @@ func ParseEvent(body []byte, topic string) (Event, error) {
 	// An envelope with no topic of its own, {"data": …} or {"interaction":
 	// …}: the object it wraps is the event.
 	bare := p.ProspectID == nil && p.Via == nil && p.Proactive == nil && p.AgentID == nil && p.Leads == nil &&
-		p.Phones == nil && p.Status == nil && p.GroupID == nil && p.Email == nil && p.LegacyID == nil
-	if p.Topic == "" && bare && (isObject(p.Data) || isObject(p.Interaction) || isObject(p.Prospect)) {
+		p.Phones == nil && p.Status == nil && p.GroupID == nil && p.Email == nil && p.LegacyID == nil && p.Items == nil
+	if p.Topic == "" && bare && (isObject(p.Data) || isObject(p.Interaction) || isObject(p.Prospect) || isObject(p.Quote)) {
 		p.Topic = "-" // unwrap below; the kind is told from the wrapped object
 	}
-	if p.Topic != "" {
-		if ev.Topic == "" && p.Topic != "-" {
-			ev.Topic = p.Topic
-		}
-		switch {
-		case isObject(p.Data):
-			obj = p.Data
-		case isObject(p.Prospect):
-			obj, ev.Topic = p.Prospect, orTopic(ev.Topic, TopicProspects)
-		case isObject(p.Interaction):
-			obj, ev.Topic = p.Interaction, orTopic(ev.Topic, TopicInteractions)
-		case isObject(p.Agent) && p.Leads == nil && p.Phones == nil:
-			obj, ev.Topic = p.Agent, orTopic(ev.Topic, TopicAgents)
-		}
-		if !bytes.Equal(obj, t) {
-			p = envelopeProbe{}
-			if err := json.Unmarshal(obj, &p); err != nil {
-				return Event{}, err
-			}
+	if p.Topic == "" {
+		return obj, nil
+	}
+	if ev.Topic == "" && p.Topic != "-" {
+		ev.Topic = p.Topic
+	}
+	switch {
+	case isObject(p.Data):
+		obj = p.Data
+	case isObject(p.Prospect):
+		obj, ev.Topic = p.Prospect, orTopic(ev.Topic, TopicProspects)
+	case isObject(p.Interaction):
+		obj, ev.Topic = p.Interaction, orTopic(ev.Topic, TopicInteractions)
+	case isObject(p.Quote):
+		obj, ev.Topic = p.Quote, orTopic(ev.Topic, TopicQuotes)
+	case isObject(p.Agent) && p.Leads == nil && p.Phones == nil:
+		obj, ev.Topic = p.Agent, orTopic(ev.Topic, TopicAgents)
+	}
+	if !bytes.Equal(obj, t) {
+		*p = envelopeProbe{}
+		if err := json.Unmarshal(obj, p); err != nil {
+			return nil, err
 		}
 	}
-	kind := strings.ToLower(ev.Topic)
-	if kind == "" {
-		switch {
-		case p.ProspectID != nil || p.Via != nil || p.Proactive != nil || p.AgentID != nil:
-			kind = TopicInteractions
-		case p.Leads != nil || p.Phones != nil || p.Status != nil || p.GroupID != nil:
-			kind = TopicProspects
-		case p.Email != nil || p.LegacyID != nil || p.AppFields != nil:
-			kind = TopicAgents
-		}
-		ev.Topic = kind
+	return obj, nil
+}
+
+// kind tells the topic of an object from its fields ("" when it cannot).
+func (p *envelopeProbe) kind() string {
+	switch {
+	case p.Items != nil || p.Total != nil || p.AcceptedAt != nil || p.RejectedAt != nil:
+		return TopicQuotes // before interactions: a quote has a prospectId too
+	case p.ProspectID != nil || p.Via != nil || p.Proactive != nil || p.AgentID != nil:
+		return TopicInteractions
+	case p.Leads != nil || p.Phones != nil || p.Status != nil || p.GroupID != nil:
+		return TopicProspects
+	case p.Email != nil || p.LegacyID != nil || p.AppFields != nil:
+		return TopicAgents
 	}
+	return ""
+}
+
+// decodeEvent decodes obj into the field of ev that kind names (none for
+// another topic).
+func decodeEvent(ev *Event, kind string, obj []byte) error {
 	switch kind {
 	case TopicProspects, "prospect":
 		var w prospectWire
 		if err := json.Unmarshal(obj, &w); err != nil {
-			return Event{}, err
+			return err
 		}
 		pr := w.prospect()
 		ev.Prospect = &pr
 	case TopicInteractions, "interaction":
 		var w interactionWire
 		if err := json.Unmarshal(obj, &w); err != nil {
-			return Event{}, err
+			return err
 		}
 		in := w.interaction()
 		ev.Interaction = &in
+	case TopicQuotes, "quote":
+		var w quoteWire
+		if err := json.Unmarshal(obj, &w); err != nil {
+			return err
+		}
+		q := w.quote()
+		ev.Quote = &q
 	case TopicAgents, "agent":
 		var w agentWire
 		if err := json.Unmarshal(obj, &w); err != nil {
-			return Event{}, err
+			return err
 		}
 		a := w.agent()
 		ev.Agent = &a
 	}
-	return ev, nil
+	return nil
 }
 
 func orTopic(t, def string) string {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"sync"
+	"time"
 
 	"github.com/leadkit/leadkit"
 	"github.com/leadkit/leadkit/datacake"
@@ -27,6 +28,7 @@ const DefaultCustomers = 300
 type MemoryERP struct {
 	seed int64
 	n    int
+	now  func() time.Time // the ERP's clock: invoices are dated around its day
 
 	mu        sync.Mutex
 	customers []customerData
@@ -60,13 +62,19 @@ var (
 
 // NewMemoryERP returns an ERP seeded deterministically from seed with
 // customers customers (DefaultCustomers when customers <= 0; at least the
-// three fixed example customers).
+// three fixed example customers). Open invoices fall due around the day it
+// is made (or reset): this month's and the overdue ones of the months
+// before; the fiscal notes and statements are of the three months before.
 func NewMemoryERP(seed int64, customers int) *MemoryERP {
+	return newMemoryERP(seed, customers, time.Now)
+}
+
+func newMemoryERP(seed int64, customers int, now func() time.Time) *MemoryERP {
 	if customers <= 0 {
 		customers = DefaultCustomers
 	}
 	customers = max(customers, 3)
-	e := &MemoryERP{seed: seed, n: customers}
+	e := &MemoryERP{seed: seed, n: customers, now: now}
 	e.Reset()
 	return e
 }
@@ -82,7 +90,7 @@ func (e *MemoryERP) Reset() {
 	e.origins = seedOrigins()
 	e.cities = seedCities()
 	e.statuses = seedStatuses()
-	e.customers = seedCustomers(e.seed, e.n, e.products)
+	e.customers = seedCustomers(e.seed, e.n, e.products, e.now())
 	e.byDoc = make(map[string]int, len(e.customers))
 	e.byID = make(map[string]int, len(e.customers))
 	for i, c := range e.customers {

@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/leadkit/leadkit/datacake"
 )
@@ -73,15 +74,15 @@ var cities = []city{
 
 func seedProducts() []datacake.Product {
 	return []datacake.Product{
-		{ID: "101", Name: "Fibra 100 Mega", Description: "Internet fibra óptica 100 Mbps, Wi-Fi incluso", Price: 79.90},
-		{ID: "102", Name: "Fibra 300 Mega", Description: "Internet fibra óptica 300 Mbps, Wi-Fi 5", Price: 99.90},
-		{ID: "103", Name: "Fibra 500 Mega", Description: "Internet fibra óptica 500 Mbps, Wi-Fi 6", Price: 119.90},
-		{ID: "104", Name: "Fibra 1 Giga", Description: "Internet fibra óptica 1 Gbps, Wi-Fi 6 mesh", Price: 179.90},
-		{ID: "105", Name: "Rádio 20 Mega", Description: "Internet via rádio para zona rural", Price: 89.90, Notes: "Sujeito a viabilidade"},
-		{ID: "106", Name: "Empresarial 600 Mega", Description: "Fibra dedicada com IP fixo", Price: 299.90, Notes: "Somente CNPJ"},
-		{ID: "201", Name: "TV 120 canais", Description: "TV por assinatura, 120 canais", Price: 59.90},
-		{ID: "301", Name: "Telefone fixo ilimitado", Description: "Ligações ilimitadas para fixo e celular", Price: 29.90},
-		{ID: "401", Name: "Ponto adicional Wi-Fi", Description: "Roteador mesh adicional", Price: 19.90},
+		{ID: "101", Name: "Fibra 100 Mega", Description: "Internet fibra óptica 100 Mbps, Wi-Fi incluso", Price: 7990},
+		{ID: "102", Name: "Fibra 300 Mega", Description: "Internet fibra óptica 300 Mbps, Wi-Fi 5", Price: 9990},
+		{ID: "103", Name: "Fibra 500 Mega", Description: "Internet fibra óptica 500 Mbps, Wi-Fi 6", Price: 11990},
+		{ID: "104", Name: "Fibra 1 Giga", Description: "Internet fibra óptica 1 Gbps, Wi-Fi 6 mesh", Price: 17990},
+		{ID: "105", Name: "Rádio 20 Mega", Description: "Internet via rádio para zona rural", Price: 8990, Notes: "Sujeito a viabilidade"},
+		{ID: "106", Name: "Empresarial 600 Mega", Description: "Fibra dedicada com IP fixo", Price: 29990, Notes: "Somente CNPJ"},
+		{ID: "201", Name: "TV 120 canais", Description: "TV por assinatura, 120 canais", Price: 5990},
+		{ID: "301", Name: "Telefone fixo ilimitado", Description: "Ligações ilimitadas para fixo e celular", Price: 2990},
+		{ID: "401", Name: "Ponto adicional Wi-Fi", Description: "Roteador mesh adicional", Price: 1990},
 		{ID: "501", Name: "Taxa de instalação", Description: "Instalação padrão", Price: 0, Notes: "Isenta com fidelidade de 12 meses"},
 	}
 }
@@ -213,150 +214,179 @@ type customerData struct {
 	statements    []datacake.StatementEntry
 }
 
-// seedCustomers builds n customers deterministically from seed.
-func seedCustomers(seed int64, n int, products []datacake.Product) []customerData {
+// seedCustomers builds n customers deterministically from seed, their
+// invoices and history dated around day (the ERP's "today").
+func seedCustomers(seed int64, n int, products []datacake.Product, day time.Time) []customerData {
 	rng := rand.New(rand.NewPCG(uint64(seed), 0xdc))
-	pick := func(xs []string) string { return xs[rng.IntN(len(xs))] }
 	used := map[string]bool{}
 	out := make([]customerData, 0, n)
 	for i := 0; i < n; i++ {
-		id := strconv.Itoa(1001 + i)
-		ct := cities[rng.IntN(len(cities))]
-		var c datacake.Customer
-		switch {
-		case i == 0:
-			c = datacake.Customer{Name: "Maria Aparecida da Silva", PersonType: datacake.PersonNatural, Document: formatCPF(ExampleCPF), Sex: datacake.SexFemale}
-			ct = cities[0]
-		case i == 1:
-			c = datacake.Customer{Name: "Padaria Pão Quente Ltda", TradeName: "Padaria Pão Quente", PersonType: datacake.PersonLegal, Document: formatCNPJ(ExampleCNPJ)}
-			ct = cities[3]
-		case i == 2:
-			c = datacake.Customer{Name: "Oficina Irmãos Costa Ltda", TradeName: "Oficina Irmãos Costa", PersonType: datacake.PersonLegal, Document: formatCNPJ(ExampleAlphaCNPJ)}
-			ct = cities[2]
-		case i%9 == 0:
-			var doc string
-			for doc == "" || used[doc] {
-				base := fmt.Sprintf("%08d0001", rng.IntN(99999999))
-				if i%18 == 0 { // an alphanumeric CNPJ
-					b := []byte(base)
-					for k := 0; k < 3; k++ {
-						b[2+k] = byte('A' + rng.IntN(26))
-					}
-					base = string(b)
-				}
-				doc = cnpjCheck(base)
-			}
-			name := pick(companies)
-			c = datacake.Customer{Name: name + " Ltda", TradeName: name, PersonType: datacake.PersonLegal, Document: formatCNPJ(doc)}
-		default:
-			var doc string
-			for doc == "" || used[doc] || doc == cpfCheck(UnknownCPF[:9]) {
-				doc = cpfCheck(fmt.Sprintf("%09d", rng.IntN(999999999)))
-			}
-			sex := datacake.SexMale
-			first := pick(firstNames)
-			if strings.HasSuffix(first, "a") || first == "Conceição" || first == "Yasmin" || first == "Helena" {
-				sex = datacake.SexFemale
-			}
-			c = datacake.Customer{Name: first + " " + pick(surnames) + " " + pick(surnames),
-				PersonType: datacake.PersonNatural, Document: formatCPF(doc), Sex: sex}
-		}
+		c, ct := seedIdentity(rng, i, used)
 		used[datacake.NormalizeDocument(c.Document)] = true
-		c.ID = id
+		c.ID = strconv.Itoa(1001 + i)
 		c.ContractID = strconv.Itoa(70001 + i)
-		if c.PersonType == datacake.PersonNatural {
-			c.IDDocument = fmt.Sprintf("%d.%03d.%03d-%d", 10+rng.IntN(40), rng.IntN(1000), rng.IntN(1000), rng.IntN(10))
-			c.RGIssuer = "SSP/" + ct.uf
-			c.Nationality = "Brasileira"
-			c.BirthCity = ct.name
-			c.BirthState = ct.uf
-			c.BirthDate = fmt.Sprintf("%04d-%02d-%02d", 1950+rng.IntN(55), 1+rng.IntN(12), 1+rng.IntN(28))
-			c.MaritalStatus = pick(marital)
-			c.Occupation = pick(occupations)
-			c.ICMSTaxpayer = "N"
-		} else {
-			c.IDDocument = fmt.Sprintf("%09d", rng.IntN(999999999))
-			c.MunicipalRegistration = fmt.Sprintf("%07d", rng.IntN(9999999))
-			c.ICMSTaxpayer = "S"
-		}
-		c.Active = "S"
-		if rng.IntN(10) == 0 {
-			c.Active = "N"
-			c.Alert = "Cliente com contrato cancelado"
-		}
-		c.RegisteredAt = fmt.Sprintf("%04d-%02d-%02d %02d:%02d:00", 2015+rng.IntN(10), 1+rng.IntN(12), 1+rng.IntN(28), 8+rng.IntN(10), rng.IntN(60))
-		c.Address = address(rng, ct)
-		mobile := fmt.Sprintf("(%s) 9%04d-%04d", ddd(ct.uf), rng.IntN(10000), rng.IntN(10000))
-		c.MobilePhone = mobile
-		c.WhatsApp = mobile
-		if rng.IntN(3) == 0 {
-			c.Phone = fmt.Sprintf("(%s) 3%03d-%04d", ddd(ct.uf), rng.IntN(1000), rng.IntN(10000))
-		}
+		seedPersonal(rng, &c, ct)
 		c.Email = emailFor(c.Name, i)
-		cd := customerData{c: c}
-		nInst := 1 + rng.IntN(2)
-		for k := 0; k < nInst; k++ {
-			in := datacake.Installation{ID: fmt.Sprintf("%s-%d", id, k+1), Address: c.Address}
-			if k > 0 {
-				in.Address = address(rng, ct)
-			}
-			p := products[rng.IntN(6)]
-			st := "Ativo"
-			if c.Active == "N" {
-				st = "Cancelado"
-			}
-			in.Services = append(in.Services, datacake.Service{ID: p.ID, Name: p.Name, Description: p.Description, Price: p.Price, Status: st})
-			if rng.IntN(3) == 0 {
-				p := products[6+rng.IntN(3)]
-				in.Services = append(in.Services, datacake.Service{ID: p.ID, Name: p.Name, Description: p.Description, Price: p.Price, Status: st})
-			}
-			cd.installations = append(cd.installations, in)
-		}
+		cd := customerData{c: c, installations: seedInstallations(rng, &c, ct, products)}
+		price := cd.installations[0].Services[0].Price
 		if c.Active == "S" {
-			for k := 0; k < rng.IntN(4); k++ {
-				v := cd.installations[0].Services[0].Price
-				cur := v
-				if k > 0 {
-					cur = float64(int((v*(1.02+0.0033*float64(k)))*100+0.5)) / 100
-				}
-				due := fmt.Sprintf("2026-%02d-10", 1+k)
-				inv := datacake.Invoice{
-					ID: fmt.Sprintf("F%s%02d", id, k+1), CustomerName: c.Name, InitialValue: v, CurrentValue: cur,
-					IssuedOn: fmt.Sprintf("2025-12-%02d", 1+k), DueOn: due,
-					DigitableLine: digitable(rng),
-					URL:           fmt.Sprintf("https://boletos.example.com.br/%s/%02d.pdf", id, k+1),
-					Code:          fmt.Sprintf("FT-%s-%02d", id, k+1), DocumentNumber: fmt.Sprintf("%s%02d", c.ContractID, k+1),
-					RemoteID: fmt.Sprintf("%d", 900000+100*i+k),
-				}
-				if k > 0 {
-					inv.Fine = round2(v * 0.02)
-					inv.Interest = round2(cur - v - inv.Fine)
-				}
-				cd.invoices = append(cd.invoices, inv)
-			}
+			cd.invoices = seedInvoices(rng, &c, i, price, day)
 		}
-		// A year of monthly fiscal notes and statement lines: paid ones, and
-		// the open invoices' notes last.
-		for m := 1; m <= 3; m++ {
-			v := cd.installations[0].Services[0].Price
-			nid := fmt.Sprintf("NF%s%02d", id, m)
-			posted := fmt.Sprintf("2025-%02d-01", 8+m)
-			paid := fmt.Sprintf("2025-%02d-08", 8+m)
-			cd.notes = append(cd.notes, datacake.FiscalNote{ID: nid, Status: "Paga", Amount: v, AmountPaid: v,
-				IssuedOn: posted, DueOn: fmt.Sprintf("2025-%02d-10", 8+m), PaidOn: paid,
-				URL: fmt.Sprintf("https://nfe.example.com.br/%s.pdf", nid)})
-			line := datacake.StatementEntry{ID: fmt.Sprintf("EX%s%02d", id, m), PostedOn: posted, DueOn: fmt.Sprintf("2025-%02d-10", 8+m),
-				PaidOn: paid, InvoiceID: fmt.Sprintf("B%s%02d", id, m), NoteID: nid, Amount: v, AmountPaid: v}
-			if m == 2 {
-				line.Discount = round2(v * 0.05)
-				line.AmountPaid = round2(v - line.Discount)
-				line.Notes = "Desconto por pagamento antecipado"
-			}
-			cd.statements = append(cd.statements, line)
-		}
+		cd.notes, cd.statements = seedHistory(c.ID, price, day)
 		out = append(out, cd)
 	}
 	return out
+}
+
+// seedIdentity is customer i's name, person type and document (the three
+// example customers first), and its city.
+func seedIdentity(rng *rand.Rand, i int, used map[string]bool) (datacake.Customer, city) {
+	pick := func(xs []string) string { return xs[rng.IntN(len(xs))] }
+	ct := cities[rng.IntN(len(cities))]
+	switch {
+	case i == 0:
+		return datacake.Customer{Name: "Maria Aparecida da Silva", PersonType: datacake.PersonNatural, Document: formatCPF(ExampleCPF), Sex: datacake.SexFemale}, cities[0]
+	case i == 1:
+		return datacake.Customer{Name: "Padaria Pão Quente Ltda", TradeName: "Padaria Pão Quente", PersonType: datacake.PersonLegal, Document: formatCNPJ(ExampleCNPJ)}, cities[3]
+	case i == 2:
+		return datacake.Customer{Name: "Oficina Irmãos Costa Ltda", TradeName: "Oficina Irmãos Costa", PersonType: datacake.PersonLegal, Document: formatCNPJ(ExampleAlphaCNPJ)}, cities[2]
+	case i%9 == 0:
+		var doc string
+		for doc == "" || used[doc] {
+			base := fmt.Sprintf("%08d0001", rng.IntN(99999999))
+			if i%18 == 0 { // an alphanumeric CNPJ
+				b := []byte(base)
+				for k := 0; k < 3; k++ {
+					b[2+k] = byte('A' + rng.IntN(26))
+				}
+				base = string(b)
+			}
+			doc = cnpjCheck(base)
+		}
+		name := pick(companies)
+		return datacake.Customer{Name: name + " Ltda", TradeName: name, PersonType: datacake.PersonLegal, Document: formatCNPJ(doc)}, ct
+	}
+	var doc string
+	for doc == "" || used[doc] || doc == cpfCheck(UnknownCPF[:9]) {
+		doc = cpfCheck(fmt.Sprintf("%09d", rng.IntN(999999999)))
+	}
+	sex := datacake.SexMale
+	first := pick(firstNames)
+	if strings.HasSuffix(first, "a") || first == "Conceição" || first == "Yasmin" || first == "Helena" {
+		sex = datacake.SexFemale
+	}
+	return datacake.Customer{Name: first + " " + pick(surnames) + " " + pick(surnames),
+		PersonType: datacake.PersonNatural, Document: formatCPF(doc), Sex: sex}, ct
+}
+
+// seedPersonal fills c's registration data, address and contacts.
+func seedPersonal(rng *rand.Rand, c *datacake.Customer, ct city) {
+	pick := func(xs []string) string { return xs[rng.IntN(len(xs))] }
+	if c.PersonType == datacake.PersonNatural {
+		c.IDDocument = fmt.Sprintf("%d.%03d.%03d-%d", 10+rng.IntN(40), rng.IntN(1000), rng.IntN(1000), rng.IntN(10))
+		c.RGIssuer = "SSP/" + ct.uf
+		c.Nationality = "Brasileira"
+		c.BirthCity = ct.name
+		c.BirthState = ct.uf
+		c.BirthDate = fmt.Sprintf("%04d-%02d-%02d", 1950+rng.IntN(55), 1+rng.IntN(12), 1+rng.IntN(28))
+		c.MaritalStatus = pick(marital)
+		c.Occupation = pick(occupations)
+		c.ICMSTaxpayer = "N"
+	} else {
+		c.IDDocument = fmt.Sprintf("%09d", rng.IntN(999999999))
+		c.MunicipalRegistration = fmt.Sprintf("%07d", rng.IntN(9999999))
+		c.ICMSTaxpayer = "S"
+	}
+	c.Active = "S"
+	if rng.IntN(10) == 0 {
+		c.Active = "N"
+		c.Alert = "Cliente com contrato cancelado"
+	}
+	c.RegisteredAt = fmt.Sprintf("%04d-%02d-%02d %02d:%02d:00", 2015+rng.IntN(10), 1+rng.IntN(12), 1+rng.IntN(28), 8+rng.IntN(10), rng.IntN(60))
+	c.Address = address(rng, ct)
+	mobile := fmt.Sprintf("(%s) 9%04d-%04d", ddd(ct.uf), rng.IntN(10000), rng.IntN(10000))
+	c.MobilePhone = mobile
+	c.WhatsApp = mobile
+	if rng.IntN(3) == 0 {
+		c.Phone = fmt.Sprintf("(%s) 3%03d-%04d", ddd(ct.uf), rng.IntN(1000), rng.IntN(10000))
+	}
+}
+
+// seedInstallations gives c one or two installations with a plan each
+// (sometimes an extra service).
+func seedInstallations(rng *rand.Rand, c *datacake.Customer, ct city, products []datacake.Product) []datacake.Installation {
+	var out []datacake.Installation
+	st := "Ativo"
+	if c.Active == "N" {
+		st = "Cancelado"
+	}
+	n := 1 + rng.IntN(2)
+	for k := 0; k < n; k++ {
+		in := datacake.Installation{ID: fmt.Sprintf("%s-%d", c.ID, k+1), Address: c.Address}
+		if k > 0 {
+			in.Address = address(rng, ct)
+		}
+		p := products[rng.IntN(6)]
+		in.Services = append(in.Services, datacake.Service{ID: p.ID, Name: p.Name, Description: p.Description, Price: p.Price, Status: st})
+		if rng.IntN(3) == 0 {
+			p := products[6+rng.IntN(3)]
+			in.Services = append(in.Services, datacake.Service{ID: p.ID, Name: p.Name, Description: p.Description, Price: p.Price, Status: st})
+		}
+		out = append(out, in)
+	}
+	return out
+}
+
+// seedInvoices gives customer i up to three open invoices of price: this
+// month's, due on the 10th of next month, and overdue ones of the months
+// before, with a 2% fine and 0.33% interest a month, to the centavo.
+func seedInvoices(rng *rand.Rand, c *datacake.Customer, i int, price datacake.Amount, day time.Time) []datacake.Invoice {
+	var out []datacake.Invoice
+	for k := 0; k < rng.IntN(4); k++ {
+		inv := datacake.Invoice{
+			ID: fmt.Sprintf("F%s%02d", c.ID, k+1), CustomerName: c.Name, InitialValue: price, CurrentValue: price,
+			IssuedOn: monthDay(day, -k, 1+k), DueOn: monthDay(day, 1-k, 10),
+			DigitableLine: digitable(rng),
+			URL:           fmt.Sprintf("https://boletos.example.com.br/%s/%02d.pdf", c.ID, k+1),
+			Code:          fmt.Sprintf("FT-%s-%02d", c.ID, k+1), DocumentNumber: fmt.Sprintf("%s%02d", c.ContractID, k+1),
+			RemoteID: fmt.Sprintf("%d", 900000+100*i+k),
+		}
+		if k > 0 {
+			inv.CurrentValue = price + (price*datacake.Amount(200+33*k)+5000)/10000
+			inv.Fine = (price*2 + 50) / 100
+			inv.Interest = inv.CurrentValue - price - inv.Fine
+		}
+		out = append(out, inv)
+	}
+	return out
+}
+
+// seedHistory is the last three months of paid fiscal notes and statement
+// lines (one paid early, with a discount).
+func seedHistory(id string, price datacake.Amount, day time.Time) ([]datacake.FiscalNote, []datacake.StatementEntry) {
+	var notes []datacake.FiscalNote
+	var lines []datacake.StatementEntry
+	for m := 1; m <= 3; m++ {
+		nid := fmt.Sprintf("NF%s%02d", id, m)
+		posted, due, paid := monthDay(day, m-4, 1), monthDay(day, m-4, 10), monthDay(day, m-4, 8)
+		notes = append(notes, datacake.FiscalNote{ID: nid, Status: "Paga", Amount: price, AmountPaid: price,
+			IssuedOn: posted, DueOn: due, PaidOn: paid, URL: fmt.Sprintf("https://nfe.example.com.br/%s.pdf", nid)})
+		line := datacake.StatementEntry{ID: fmt.Sprintf("EX%s%02d", id, m), PostedOn: posted, DueOn: due,
+			PaidOn: paid, InvoiceID: fmt.Sprintf("B%s%02d", id, m), NoteID: nid, Amount: price, AmountPaid: price}
+		if m == 2 {
+			line.Discount = (price*5 + 50) / 100
+			line.AmountPaid = price - line.Discount
+			line.Notes = "Desconto por pagamento antecipado"
+		}
+		lines = append(lines, line)
+	}
+	return notes, lines
+}
+
+// monthDay is the given day of the month months after day's, as the ERP
+// writes dates (YYYY-MM-DD).
+func monthDay(day time.Time, months, d int) string {
+	return time.Date(day.Year(), day.Month()+time.Month(months), d, 0, 0, 0, 0, time.UTC).Format(time.DateOnly)
 }
 
 func address(rng *rand.Rand, ct city) datacake.Address {
@@ -377,8 +407,6 @@ func address(rng *rand.Rand, ct city) datacake.Address {
 	}
 	return a
 }
-
-func round2(f float64) float64 { return float64(int64(f*100+0.5)) / 100 }
 
 func round6(f float64) float64 { return float64(int64(f*1e6)) / 1e6 }
 

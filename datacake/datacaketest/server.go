@@ -56,6 +56,9 @@ type Options struct {
 	// (datacake.RevisionSeed by default; datacake.RevisionCurrent for the
 	// keys of Datacake's current page). It reads requests of both.
 	Revision datacake.Revision
+	// Now is the ERP's clock (time.Now when nil): open invoices fall due
+	// around its day.
+	Now func() time.Time
 }
 
 // Fault makes the sandbox misbehave for matching requests.
@@ -92,7 +95,10 @@ func NewUnstartedServer(opts *Options) *Server {
 	if o.Token == "" {
 		o.Token = DefaultToken
 	}
-	erp := NewMemoryERP(o.Seed, o.Customers)
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	erp := newMemoryERP(o.Seed, o.Customers, o.Now)
 	var h http.Handler = datacake.NewHandler(erp, o.Token, datacake.WithHandlerRoutes(o.Routes), datacake.WithHandlerRevision(o.Revision))
 	if !o.Tidy {
 		h = quirks(h)

@@ -1,10 +1,12 @@
 package datacaketest_test
 
 import (
+	"context"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -84,4 +86,38 @@ func TestCPFIsValid(t *testing.T) {
 		assert.NoError(t, datacake.ValidateCPF(datacaketest.CPF(n)), n)
 	}
 	assert.NotEqual(t, datacaketest.CPF(1), datacaketest.CPF(2))
+}
+
+// The sandbox's invoices are dated around its clock's day, where a user
+// looks: this month's falls due on the 10th of next month, the overdue ones
+// in the months before; the paid history is of the three months before.
+func TestDatesAroundTheClock(t *testing.T) {
+	t.Parallel()
+	now := func() time.Time { return time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC) }
+	srv := datacaketest.NewServer(&datacaketest.Options{Tidy: true, Customers: 30, Now: now, Revision: datacake.RevisionCurrent})
+	defer srv.Close()
+	c, err := datacake.NewClient(srv.URL, datacaketest.DefaultToken)
+	require.NoError(t, err)
+	ctx := context.Background()
+	seen := 0
+	for _, cu := range srv.ERP.Customers() {
+		inv, err := c.Customers.OpenInvoices(ctx, &datacake.InvoiceQuery{CustomerID: cu.ID})
+		require.NoError(t, err)
+		for _, v := range inv {
+			seen++
+			assert.Contains(t, []string{"2026-04-10", "2026-03-10", "2026-02-10", "2026-01-10"}, v.DueOn, v.ID)
+			if v.DueOn == "2026-04-10" {
+				assert.Equal(t, v.InitialValue, v.CurrentValue, "not due yet: no fine")
+			} else {
+				assert.Equal(t, v.CurrentValue, v.InitialValue+v.Fine+v.Interest, "overdue: fine and interest, exact")
+				assert.Positive(t, v.Fine)
+			}
+		}
+		notes, err := c.Customers.FiscalNotes(ctx, &datacake.InvoiceQuery{CustomerID: cu.ID})
+		require.NoError(t, err)
+		for _, n := range notes {
+			assert.Contains(t, []string{"2025-12-01", "2026-01-01", "2026-02-01"}, n.IssuedOn)
+		}
+	}
+	assert.Greater(t, seen, 10)
 }

@@ -48,6 +48,19 @@ type result struct {
 func run(ctx context.Context, args []string, env func(string) string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("datacake-signup", flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	cli.Help{
+		What: "Runs the sign-up flow a Datacake front end runs against an ERP: customer, product, prospect, upload, status.",
+		Env: []cli.Var{
+			{Name: "DATACAKE_URL", About: "the ERP's base URL for the contract (https://erp.example.com.br/api)"},
+			{Name: "DATACAKE_TOKEN", About: "the token the ERP expects (Authorization: Bearer)"},
+		},
+		Sandbox: []string{
+			"With neither set, it starts the embedded Datacake ERP sandbox and signs a customer up there.",
+			"Against the QA sandbox (go run ./examples/sandbox), paste the export lines it prints.",
+			"Against examples/datacake-erp, use the URL and token it prints.",
+		},
+		Examples: []string{"go run ./examples/datacake-signup -cpf 529.982.247-25 -json"},
+	}.Use(fs)
 	cpf := fs.String("cpf", datacaketest.ExampleCPF, "CPF or CNPJ of the customer")
 	name := fs.String("name", "", "name of a new customer (when the ERP does not know the CPF)")
 	product := fs.String("product", "", "id_servico of the product (default: the first)")
@@ -212,9 +225,9 @@ type jsonCustomer struct {
 }
 
 type jsonItem struct {
-	ID    string   `json:"id"`
-	Name  string   `json:"name"`
-	Price *float64 `json:"price_brl,omitempty"`
+	ID    string           `json:"id"`
+	Name  string           `json:"name"`
+	Price *datacake.Amount `json:"price_brl,omitempty"` // "79.90"
 }
 
 func (r *result) json() jsonResult {
@@ -242,7 +255,7 @@ func printTable(w io.Writer, r *result) {
 	} else {
 		fmt.Fprintf(tw, "customer\t-\tnew customer\t\n")
 	}
-	fmt.Fprintf(tw, "product\t%s\t%s\t%s\n", r.Product.ID, r.Product.Name, cli.BRL(r.Product.Price))
+	fmt.Fprintf(tw, "product\t%s\t%s\t%s\n", r.Product.ID, r.Product.Name, r.Product.Price)
 	fmt.Fprintf(tw, "due date\t%s\tday %s\t\n", r.DueDate.ID, r.DueDate.Date)
 	fmt.Fprintf(tw, "origin\t%s\t%s\t\n", r.Origin.ID, r.Origin.Name)
 	fmt.Fprintf(tw, "prospect\t%s\tcreated, status %s\t\n", r.Created.ProspectID, r.Created.Status)

@@ -54,6 +54,20 @@ type jsonRow struct {
 func run(ctx context.Context, args []string, env func(string) string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("salesman-leads", flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	cli.Help{
+		What: "Adds a lead to SalesMan CRM from flags (when given), then lists the newest leads with their status and result.",
+		Env: []cli.Var{
+			{Name: "SALESMAN_URL", About: "the CRM's base URL (https://crm.example.ru)"},
+			{Name: "SALESMAN_LOGIN", About: "the login (e-mail) of the API user"},
+			{Name: "SALESMAN_APIKEY", About: "the user's API key"},
+		},
+		Sandbox: []string{
+			"With none of them set, it starts the embedded SalesMan sandbox and talks to it.",
+			"Against the QA sandbox (go run ./examples/sandbox), paste the export lines it prints.",
+		},
+		Examples: []string{`go run ./examples/salesman-leads -title "Андреев Владислав" -email v@example.ru`,
+			"go run ./examples/salesman-leads -api v3 -n 5 -json"},
+	}.Use(fs)
 	var l salesman.NewLead
 	fs.StringVar(&l.Title, "title", "", "visitor's name (with -email or -phone: add a lead first)")
 	fs.StringVar(&l.Email, "email", "", "visitor's e-mail")

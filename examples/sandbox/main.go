@@ -139,11 +139,23 @@ func parseFlags(args []string, stderr io.Writer) (cfg *config, code int) {
 	fs := flag.NewFlagSet("sandbox", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	names := vendorNames()
-	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "Usage: go run ./examples/sandbox [flags]\n\n"+
-			"Serves the leadkit vendor sandboxes (%s) for QA until interrupted.\n\n", strings.Join(names, ", "))
-		fs.PrintDefaults()
-	}
+	cli.Help{
+		What:     "Serves the leadkit vendor sandboxes (" + strings.Join(names, ", ") + ") for QA until interrupted.",
+		EnvTitle: "Environment (it reads none; it prints, for each vendor, the variables that point the examples at it)",
+		Env: []cli.Var{
+			{Name: "zen", About: "ZEN_URL, ZEN_TOKEN (and ZEN_WINDOW with -zen-window or -rate-limits=false)"},
+			{Name: "salesman", About: "SALESMAN_URL, SALESMAN_LOGIN, SALESMAN_APIKEY"},
+			{Name: "weclever", About: "WECLEVER_URL, WECLEVER_PLATFORM_ID, WECLEVER_USER, WECLEVER_PASSWORD"},
+			{Name: "zenvia", About: "ZENVIA_URL, ZENVIA_API_KEY"},
+			{Name: "datacake", About: "DATACAKE_URL, DATACAKE_TOKEN"},
+		},
+		Sandbox: []string{
+			"It is the sandbox: paste its export lines in another shell, then run any example there",
+			"(or point your own service, curl or Postman at the URLs). docs/sandbox.md has the details.",
+		},
+		Examples: []string{"go run ./examples/sandbox -seed 7", "go run ./examples/sandbox -vendor zen -zen-window 2s",
+			"go run ./examples/sandbox -addr 127.0.0.1:8080 -latency 200ms -fail-rate 0.1"},
+	}.Use(fs)
 	vendorList := fs.String("vendor", "", "comma-separated vendors to serve (default: all of "+strings.Join(names, ",")+")")
 	addr := fs.String("addr", "", "serve every vendor on this one address under a path prefix (/zen/, /salesman/, ...); may be a non-loopback address")
 	portBase := fs.Int("port-base", defaultPortBase, "without -addr: vendor i listens on 127.0.0.1:port-base+i in the order "+strings.Join(names, ",")+" (0: free ports)")
@@ -350,7 +362,7 @@ func printText(w io.Writer, cfg *config, boxes []*running) {
 	}
 	fmt.Fprintln(w, "):")
 	for _, b := range boxes {
-		fmt.Fprintf(w, "  %-9s %s\n", b.name, b.data(&cfg.settings))
+		fmt.Fprintf(w, "  %-9s %s\n", b.name, b.inst.data)
 	}
 	fmt.Fprintln(w, "\nAdmin, per vendor: GET <base URL>/_sandbox/requests (requests received, secrets masked),")
 	fmt.Fprintln(w, "POST <base URL>/_sandbox/reset (seeded state back, log cleared).")
@@ -385,7 +397,7 @@ func printJSON(w io.Writer, cfg *config, boxes []*running) {
 	for _, b := range boxes {
 		_, vals := envOf(b)
 		out.Vendors = append(out.Vendors, vendorInfo{
-			Vendor: b.name, URL: b.url, Env: vals, Data: b.data(&cfg.settings),
+			Vendor: b.name, URL: b.url, Env: vals, Data: b.inst.data,
 			Requests: b.url + "/_sandbox/requests", Reset: b.url + "/_sandbox/reset",
 		})
 	}

@@ -164,7 +164,7 @@ func driveAll(t *testing.T, env map[string]string) {
 		require.NoError(t, err)
 		token, err := c.Token(ctx)
 		require.NoError(t, err)
-		from, to := weclevertest.SeedRange()
+		from, to := wecleverSeedRange()
 		leads, err := c.Leads.Finalized(ctx, from, to)
 		require.NoError(t, err)
 		require.NotEmpty(t, leads)
@@ -245,7 +245,9 @@ func TestEveryVendorOnItsOwnPort(t *testing.T) {
 		ports[p.env[k]] = true
 	}
 	assert.Len(t, ports, 5, "one port per vendor")
-	assert.Contains(t, p.stdout.String(), "300 leads finalized from 2024-03-01 to 2024-05-31")
+	today := time.Now().In(weclevertest.Location())
+	assert.Regexp(t, `300 leads finalized from \d{4}-\d\d-\d\d to (`+today.Format(time.DateOnly)+`|`+
+		today.AddDate(0, 0, -1).Format(time.DateOnly)+`)`, p.stdout.String(), "the 90 days up to today")
 	for _, n := range vendorNames() {
 		assert.Contains(t, p.stdout.String(), n+" ")
 	}
@@ -403,7 +405,8 @@ func TestUsageErrors(t *testing.T) {
 	assert.Contains(t, errb.String(), "-fail-rate")
 }
 
-// snapshot reads the same data from every vendor, as a QA assertion would.
+// snapshot reads the same data from every vendor, as a QA assertion would,
+// from sandboxes whose clock was set to 2025-03-14.
 func snapshot(t *testing.T, env map[string]string) string {
 	t.Helper()
 	ctx := context.Background()
@@ -425,8 +428,7 @@ func snapshot(t *testing.T, env map[string]string) string {
 	wc, err := weclever.NewClient(env["WECLEVER_PLATFORM_ID"], env["WECLEVER_USER"], env["WECLEVER_PASSWORD"],
 		weclever.WithBaseURL(env["WECLEVER_URL"]), weclever.WithHTTPClient(hc))
 	require.NoError(t, err)
-	from, to := weclevertest.SeedRange()
-	fl, err := wc.Leads.Finalized(ctx, from, to)
+	fl, err := wc.Leads.Finalized(ctx, time.Date(2024, 12, 1, 0, 0, 0, 0, time.UTC), time.Date(2025, 3, 14, 0, 0, 0, 0, time.UTC))
 	require.NoError(t, err)
 	require.NotEmpty(t, fl)
 	detail, err := wc.Leads.Get(ctx, fl[len(fl)/2].ID)
@@ -519,7 +521,7 @@ func TestFlagsReachTheSandboxes(t *testing.T) {
 	wc, err := weclever.NewClient(p.env["WECLEVER_PLATFORM_ID"], p.env["WECLEVER_USER"], p.env["WECLEVER_PASSWORD"],
 		weclever.WithBaseURL(p.env["WECLEVER_URL"]), weclever.WithHTTPClient(quietClient()))
 	require.NoError(t, err)
-	from, to := weclevertest.SeedRange()
+	from, to := wecleverSeedRange()
 	fl, err := wc.Leads.Finalized(context.Background(), from, to)
 	require.NoError(t, err)
 	assert.Len(t, fl, 7)
@@ -606,4 +608,11 @@ func TestShellQuote(t *testing.T) {
 	assert.Equal(t, "a@b.c", shellQuote("a@b.c"))
 	assert.Equal(t, "''", shellQuote(""))
 	assert.Equal(t, `'it'\''s $x'`, shellQuote("it's $x"))
+}
+
+// wecleverSeedRange covers the days the WeClever sandbox seeds: the 90 days
+// up to the day it started (a day's margin either side, for midnight).
+func wecleverSeedRange() (from, to time.Time) {
+	now := time.Now().In(weclevertest.Location())
+	return now.AddDate(0, 0, -91), now.AddDate(0, 0, 1)
 }

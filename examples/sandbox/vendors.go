@@ -34,6 +34,8 @@ type instance struct {
 	setURL      func(string)
 	credentials func() map[string]string
 	close       func()
+	// data says what the sandbox is seeded with, for QA writing assertions.
+	data string
 }
 
 // vendor describes one sandbox the program can serve.
@@ -41,9 +43,7 @@ type vendor struct {
 	name string
 	// env lists the credential variables in the order the README gives them
 	// (the URL first); any other variable a sandbox returns follows, sorted.
-	env []string
-	// data says what the sandbox is seeded with, for QA writing assertions.
-	data  func(*settings) string
+	env   []string
 	start func(*settings) instance
 }
 
@@ -53,9 +53,6 @@ func allVendors() []vendor {
 	return []vendor{
 		{
 			name: "zen", env: []string{"ZEN_URL", "ZEN_TOKEN"},
-			data: func(*settings) string {
-				return "leads on every day but Sundays (12 to 41 a day, to several users); the leads sent in are kept"
-			},
 			start: func(st *settings) instance {
 				o := &zentest.Options{
 					Seed: st.seed, Tidy: st.tidy, NoRateLimits: st.noRateLimits, Latency: st.latency, FailRate: st.failRate,
@@ -63,63 +60,56 @@ func allVendors() []vendor {
 					Now: st.now,
 				}
 				s := zentest.NewUnstartedServer(o)
-				return instance{s, func(u string) { s.URL = u }, s.Credentials, s.Close}
+				return instance{s, func(u string) { s.URL = u }, s.Credentials, s.Close,
+					"leads on every day but Sundays (12 to 41 a day, to several users); the leads sent in are kept"}
 			},
 		},
 		{
 			name: "salesman", env: []string{"SALESMAN_URL", "SALESMAN_LOGIN", "SALESMAN_APIKEY"},
-			data: func(st *settings) string {
-				return fmt.Sprintf("%d leads over the 90 days before the sandbox started, ids 1..%[1]d, Cyrillic names",
-					orDefault(st.leads, salesmantest.DefaultLeads))
-			},
 			start: func(st *settings) instance {
 				s := salesmantest.NewUnstartedServer(&salesmantest.Options{
 					Seed: st.seed, Tidy: st.tidy, NoRateLimits: st.noRateLimits, Latency: st.latency, FailRate: st.failRate,
 					Leads: st.leads, Now: st.now,
 				})
-				return instance{s, func(u string) { s.URL = u }, s.Credentials, s.Close}
+				return instance{s, func(u string) { s.URL = u }, s.Credentials, s.Close,
+					fmt.Sprintf("%d leads over the 90 days before the sandbox started, ids 1..%[1]d, Cyrillic names",
+						orDefault(st.leads, salesmantest.DefaultLeads))}
 			},
 		},
 		{
 			name: "weclever", env: []string{"WECLEVER_URL", "WECLEVER_PLATFORM_ID", "WECLEVER_USER", "WECLEVER_PASSWORD"},
-			data: func(st *settings) string {
-				from, to := weclevertest.SeedRange()
-				return fmt.Sprintf("%d leads finalized from %s to %s (ids from 100001)",
-					orDefault(st.leads, weclevertest.DefaultLeads), from.Format(time.DateOnly), to.Format(time.DateOnly))
-			},
 			start: func(st *settings) instance {
 				s := weclevertest.NewUnstartedServer(&weclevertest.Options{
 					Seed: st.seed, Tidy: st.tidy, NoRateLimits: st.noRateLimits, Latency: st.latency, FailRate: st.failRate,
-					Leads: st.leads, TokenTTL: st.wecleverTTL,
+					Leads: st.leads, TokenTTL: st.wecleverTTL, Now: st.now,
 				})
-				return instance{s, func(u string) { s.URL = u }, s.Credentials, s.Close}
+				from, to := s.SeedRange()
+				return instance{s, func(u string) { s.URL = u }, s.Credentials, s.Close,
+					fmt.Sprintf("%d leads finalized from %s to %s (ids from 100001)",
+						orDefault(st.leads, weclevertest.DefaultLeads), from.Format(time.DateOnly), to.Format(time.DateOnly))}
 			},
 		},
 		{
 			name: "zenvia", env: []string{"ZENVIA_URL", "ZENVIA_API_KEY"},
-			data: func(st *settings) string {
-				return fmt.Sprintf("%d prospects, a tree of groups with agents", orDefault(st.leads, zenviatest.DefaultProspects))
-			},
 			start: func(st *settings) instance {
 				s := zenviatest.NewUnstartedServer(&zenviatest.Options{
 					Seed: st.seed, Tidy: st.tidy, NoRateLimits: st.noRateLimits, Latency: st.latency, FailRate: st.failRate,
 					Prospects: st.leads, Async: st.zenviaAsync, AllowRemoteCallbacks: st.zenviaRemoteCBs,
 				})
-				return instance{s, func(u string) { s.URL = u }, s.Credentials, s.Close}
+				return instance{s, func(u string) { s.URL = u }, s.Credentials, s.Close,
+					fmt.Sprintf("%d prospects, a tree of groups with agents", orDefault(st.leads, zenviatest.DefaultProspects))}
 			},
 		},
 		{
 			name: "datacake", env: []string{"DATACAKE_URL", "DATACAKE_TOKEN"},
-			data: func(st *settings) string {
-				return fmt.Sprintf("%d customers, among them CPF %s and CNPJ %s; the catalogues",
-					max(orDefault(st.leads, datacaketest.DefaultCustomers), 3), datacaketest.ExampleCPF, datacaketest.ExampleCNPJ)
-			},
 			start: func(st *settings) instance {
 				s := datacaketest.NewUnstartedServer(&datacaketest.Options{
 					Seed: st.seed, Tidy: st.tidy, NoRateLimits: st.noRateLimits, Latency: st.latency, FailRate: st.failRate,
-					Customers: st.leads,
+					Customers: st.leads, Now: st.now,
 				})
-				return instance{s, func(u string) { s.URL = u }, s.Credentials, s.Close}
+				return instance{s, func(u string) { s.URL = u }, s.Credentials, s.Close,
+					fmt.Sprintf("%d customers, among them CPF %s and CNPJ %s; the catalogues",
+						max(orDefault(st.leads, datacaketest.DefaultCustomers), 3), datacaketest.ExampleCPF, datacaketest.ExampleCNPJ)}
 			},
 		},
 	}

@@ -62,6 +62,22 @@ type leadSummary struct {
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("weclever-leads", flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	cli.Help{
+		What:     "Lists the leads WeClever finalized in a date range, then one lead's chat summary, sentiment and CSAT.",
+		EnvTitle: "Environment (a real account: the three credentials, or none of them to use the sandbox)",
+		Env: []cli.Var{
+			{Name: "WECLEVER_PLATFORM_ID", About: "the platform id of the account"},
+			{Name: "WECLEVER_USER", About: "the integration user"},
+			{Name: "WECLEVER_PASSWORD", About: "its password"},
+			{Name: "WECLEVER_URL", About: "optional: the server (default WeClever's production server; -dev for development)"},
+		},
+		Sandbox: []string{
+			"With none of them set, it starts the embedded WeClever sandbox (its leads were finalized over the",
+			"last 90 days) and lists all of them.",
+			"Against the QA sandbox (go run ./examples/sandbox), paste the export lines it prints.",
+		},
+		Examples: []string{`go run ./examples/weclever-leads -from 2026-03-01 -to "2026-03-15 18:00:00" -json`},
+	}.Use(fs)
 	fromFlag := fs.String("from", "", "first date: YYYY-MM-DD or \"YYYY-MM-DD HH:MM:SS\" (default: a week ago; the sandbox's first day)")
 	toFlag := fs.String("to", "", "last date, same forms (default: today; the sandbox's last day)")
 	leadID := fs.Int64("lead", 0, "lead to detail (default: the first one listed)")
@@ -88,7 +104,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		defer sb.Close()
 		env := sb.Credentials()
 		baseURL, platform, user, password = env["WECLEVER_URL"], env["WECLEVER_PLATFORM_ID"], env["WECLEVER_USER"], env["WECLEVER_PASSWORD"]
-		from, to = weclevertest.SeedRange()
+		from, to = sb.SeedRange()
 		cli.SandboxNotice(stderr, "weclever-leads", sb.URL, "WECLEVER_URL", "WECLEVER_PLATFORM_ID", "WECLEVER_USER", "WECLEVER_PASSWORD")
 	case platform == "" || user == "" || password == "":
 		fmt.Fprintln(stderr, "weclever-leads: set WECLEVER_PLATFORM_ID, WECLEVER_USER and WECLEVER_PASSWORD (and WECLEVER_URL or -dev), or none of them to use the sandbox")
@@ -194,23 +210,19 @@ func summarise(id int64, l *weclever.Lead) *leadSummary {
 
 func printTables(w io.Writer, rep report, limit int) {
 	fmt.Fprintf(w, "Leads finalized from %s to %s: %d\n\n", rep.From, rep.To, len(rep.Leads))
+	rows := rep.Leads
+	if limit > 0 && len(rows) > limit {
+		rows = rows[:limit]
+	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "WECLEVER ID\tSTATUS\tCLIENT LEAD ID")
-	for i, l := range rep.Leads {
-		if limit > 0 && i == limit {
-			fmt.Fprintf(tw, "… %d more (-limit 0 for all)\t\t\n", len(rep.Leads)-limit)
-			break
-		}
-		cid := l.ClientLeadID.String()
-		switch {
-		case l.ClientLeadID.IsNull():
-			cid = "(null)"
-		case l.ClientLeadID.Kind() == weclever.ClientLeadIDString:
-			cid = fmt.Sprintf("%q", cid)
-		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\n", l.ID, l.MappedStatus, cid)
+	for _, l := range rows {
+		fmt.Fprintf(tw, "%d\t%s\t%s\n", l.ID, l.MappedStatus, clientLeadID(l.ClientLeadID))
 	}
 	_ = tw.Flush()
+	if more := len(rep.Leads) - len(rows); more > 0 {
+		fmt.Fprintf(w, "… %d more (-limit 0 for all)\n", more)
+	}
 	s := rep.Lead
 	if s == nil {
 		return
@@ -226,6 +238,15 @@ func printTables(w io.Writer, rep report, limit int) {
 		s.Feelings.Positive, s.Feelings.Neutral, s.Feelings.Negative, s.Feelings.TotalMessages)
 	fmt.Fprintf(tw, "  CSAT\t%s%s\n", orDash(s.CSAT.Rating), quoteOrEmpty(s.CSAT.Message))
 	_ = tw.Flush()
+}
+
+// clientLeadID is the CRM's id as a person reads it: its text or its
+// number, and "-" when WeClever has none (null).
+func clientLeadID(id weclever.ClientLeadID) string {
+	if id.IsNull() {
+		return "-"
+	}
+	return orDash(id.String())
 }
 
 func orDash(s string) string {

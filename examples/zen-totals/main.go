@@ -40,6 +40,19 @@ func main() {
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("zen-totals", flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	cli.Help{
+		What: "Prints a day's lead distribution totals per user from CRM Zen, with the leads not distributed by reason.",
+		Env: []cli.Var{
+			{Name: "ZEN_URL", About: "the account's base URL (https://app.crmzen.com.br), or the totals endpoint's full URL"},
+			{Name: "ZEN_TOKEN", About: "the account's API token"},
+		},
+		Sandbox: []string{
+			"With neither set, it starts the embedded Zen sandbox and reads it.",
+			"Against the QA sandbox (go run ./examples/sandbox), paste the export lines it prints.",
+			"Zen allows one totals call per 5 minutes: a second run within the window is refused (exit 1).",
+		},
+		Examples: []string{"go run ./examples/zen-totals -date 2026-11-20 -json"},
+	}.Use(fs)
 	date := fs.String("date", "", "day to read, YYYY-MM-DD (default: today in São Paulo)")
 	asJSON := fs.Bool("json", false, "print JSON instead of a table")
 	if ok, code := cli.Parse(fs, args); !ok {

@@ -64,6 +64,20 @@ type row struct {
 func run(ctx context.Context, args []string, env func(string) string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("zenvia-leads", flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	cli.Help{
+		What: "Sends a lead to Zenvia's Sales API, waits for the result webhook on a local callback, then lists the prospect.",
+		Env: []cli.Var{
+			{Name: "ZENVIA_URL", About: "the Sales API's base URL (https://conversion.zenvia.com/v1)"},
+			{Name: "ZENVIA_API_KEY", About: "the integration's API key"},
+		},
+		Sandbox: []string{
+			"With neither set, it starts the embedded Zenvia sandbox, which calls the local callback back.",
+			"Against the QA sandbox (go run ./examples/sandbox), paste the export lines it prints.",
+			"Against the real API, Zenvia cannot reach 127.0.0.1: pass a tunnel's public URL with -callback-url.",
+		},
+		Examples: []string{`go run ./examples/zenvia-leads -json`,
+			`go run ./examples/zenvia-leads -callback-url https://<tunnel>/zenvia -phone "+55 51 98765-4321"`},
+	}.Use(fs)
 	asJSON := fs.Bool("json", false, "print JSON instead of a table")
 	industry := fs.String("industry", "retail", "retail, insurance, vehicle, saving-plan or real-estate")
 	first := fs.String("first-name", "Joana", "lead first name")

@@ -101,7 +101,7 @@ var datacakeProducts = sync.OnceValues(func() (fixture, error) {
 		ps[i] = datacake.Product{
 			ID: strconv.Itoa(100 + i), Name: fmt.Sprintf("Fibra %d Mega", 100+i),
 			Description: fmt.Sprintf("Internet fibra óptica %d Mbps, Wi-Fi incluso", 100+i),
-			Price:       float64(79+i%100) + 0.9,
+			Price:       datacake.Amount((79+i%100)*100 + 90),
 		}
 		if i%7 == 0 {
 			ps[i].Notes = "Instalação grátis na região metropolitana"

@@ -1,8 +1,10 @@
 // Package cli holds the few lines of command-line plumbing the example
-// programs in examples/ share: flag parsing that refuses stray arguments,
-// the "set all of these variables or none of them" check that chooses
-// between a real server and the embedded sandbox, indented JSON output, and
-// the São Paulo time zone.
+// programs in examples/ (and the relay's) share: the -h text (what the
+// program does, the variables that point it at a real server, how to run it
+// on the sandbox, then the flags), flag parsing that refuses stray
+// arguments, the "set all of these variables or none of them" check that
+// chooses between a real server and the embedded sandbox, indented JSON
+// output, and the São Paulo time zone.
 //
 // Each helper is a handful of standard-library lines. A team that copies an
 // example out of this module copies the helpers it calls along with it (or
@@ -17,8 +19,10 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"regexp"
 	"strings"
 	"sync"
+	"text/tabwriter"
 	"time"
 )
 
@@ -28,6 +32,85 @@ const (
 	ExitAPIError = 1 // the API, the network or the environment failed
 	ExitUsage    = 2 // bad flags or configuration
 )
+
+// Help is what a program's -h prints before its flags, so that every
+// program explains itself the same way.
+type Help struct {
+	// What is one sentence saying what the program does, printed first.
+	What string
+	// Run is how to run the program (default "go run ./examples/<name>").
+	Run string
+	// EnvTitle heads the Env list (default: a real server's variables, to
+	// be set all or none).
+	EnvTitle string
+	// Env are the environment variables the program reads to reach a real
+	// server (or that it prints, for a server of its own).
+	Env []Var
+	// Sandbox says how to run the program on the sandbox, one line each.
+	Sandbox []string
+	// Examples are command lines.
+	Examples []string
+}
+
+// Var is an environment variable and what it holds.
+type Var struct {
+	Name, About string
+}
+
+// Use makes h fs's usage: fs's -h prints h, then fs's flags.
+func (h Help) Use(fs *flag.FlagSet) {
+	fs.Usage = func() { h.write(fs.Output(), fs) }
+}
+
+func (h Help) write(w io.Writer, fs *flag.FlagSet) {
+	run := h.Run
+	if run == "" {
+		run = "go run ./examples/" + fs.Name()
+	}
+	fmt.Fprintf(w, "%s\n\nUsage:\n  %s [flags]\n", h.What, run)
+	if len(h.Env) > 0 {
+		title := h.EnvTitle
+		if title == "" {
+			title = "Environment (a real server: set all of them, or none to use the sandbox)"
+		}
+		fmt.Fprintf(w, "\n%s:\n", title)
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		for _, v := range h.Env {
+			fmt.Fprintf(tw, "  %s\t%s\n", v.Name, v.About)
+		}
+		_ = tw.Flush()
+	}
+	for _, sec := range []struct {
+		title string
+		lines []string
+	}{{"Sandbox", h.Sandbox}, {"Examples", h.Examples}} {
+		if len(sec.lines) > 0 {
+			fmt.Fprintf(w, "\n%s:\n  %s\n", sec.title, strings.Join(sec.lines, "\n  "))
+		}
+	}
+	fmt.Fprintln(w, "\nFlags:")
+	fs.PrintDefaults()
+}
+
+var (
+	sentence = regexp.MustCompile(`^[A-Z][^\n]*\.$`)
+	envVar   = regexp.MustCompile(`\b[A-Z][A-Z0-9]*_[A-Z0-9_]+\b`)
+)
+
+// CheckHelp reports what is wrong with a program's -h output: its first
+// line must be a sentence saying what the program does, and it must name
+// at least one environment variable. The examples' tests run it on every
+// program.
+func CheckHelp(out string) error {
+	first, _, _ := strings.Cut(strings.TrimLeft(out, "\n"), "\n")
+	switch {
+	case !sentence.MatchString(first) || len(strings.Fields(first)) < 4 || strings.HasPrefix(first, "Usage"):
+		return fmt.Errorf("the first line of -h is not a sentence saying what the program does: %q", first)
+	case !envVar.MatchString(out):
+		return errors.New("-h names no environment variable")
+	}
+	return nil
+}
 
 // Parse parses args with fs and refuses positional arguments. When ok is
 // false the program exits with code: ExitOK after -h (the usage was
@@ -75,29 +158,6 @@ func Failf(w io.Writer, prog, format string, args ...any) int {
 // embedded sandbox because the variables vars are not set.
 func SandboxNotice(w io.Writer, prog, url string, vars ...string) {
 	fmt.Fprintf(w, "%s: %s not set: using the embedded sandbox at %s\n", prog, strings.Join(vars, ", "), url)
-}
-
-// BRL writes an amount of Brazilian reais the Brazilian way: "R$ 1.234,56".
-func BRL(v float64) string {
-	neg := v < 0
-	if neg {
-		v = -v
-	}
-	cents := int64(v*100 + 0.5)
-	whole, frac := cents/100, cents%100
-	digits := fmt.Sprint(whole)
-	var b strings.Builder
-	for i, d := range digits {
-		if i > 0 && (len(digits)-i)%3 == 0 {
-			b.WriteByte('.')
-		}
-		b.WriteRune(d)
-	}
-	sign := ""
-	if neg {
-		sign = "-"
-	}
-	return fmt.Sprintf("%sR$ %s,%02d", sign, b.String(), frac)
 }
 
 // Time returns t formatted with layout, or "" for the zero time (no date is

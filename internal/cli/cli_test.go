@@ -50,12 +50,8 @@ func TestParse(t *testing.T) {
 	assert.Contains(t, out.String(), "-json")
 }
 
-func TestBRLAndTimes(t *testing.T) {
+func TestTimes(t *testing.T) {
 	t.Parallel()
-	assert.Equal(t, "R$ 79,90", BRL(79.9))
-	assert.Equal(t, "R$ 1.234.567,05", BRL(1234567.05))
-	assert.Equal(t, "R$ 0,00", BRL(0))
-	assert.Equal(t, "-R$ 10,50", BRL(-10.5))
 	assert.Equal(t, "", Time(time.Time{}, time.DateOnly))
 	assert.Nil(t, TimePtr(time.Time{}))
 }
@@ -93,4 +89,43 @@ func TestSaoPaulo(t *testing.T) {
 	require.NotNil(t, loc)
 	_, offset := time.Date(2026, 11, 20, 12, 0, 0, 0, loc).Zone()
 	assert.Equal(t, -3*60*60, offset)
+}
+
+func TestHelp(t *testing.T) {
+	t.Parallel()
+	var out bytes.Buffer
+	fs, _ := newFlags(&out)
+	Help{
+		What:     "Prints the day's totals from CRM Zen.",
+		Env:      []Var{{"ZEN_URL", "the account's base URL"}, {"ZEN_TOKEN", "the API token"}},
+		Sandbox:  []string{"With none of them set, it starts the embedded sandbox."},
+		Examples: []string{"go run ./examples/prog -json"},
+	}.Use(fs)
+	ok, code := Parse(fs, []string{"-h"})
+	assert.False(t, ok)
+	assert.Equal(t, ExitOK, code)
+	assert.Equal(t, `Prints the day's totals from CRM Zen.
+
+Usage:
+  go run ./examples/prog [flags]
+
+Environment (a real server: set all of them, or none to use the sandbox):
+  ZEN_URL    the account's base URL
+  ZEN_TOKEN  the API token
+
+Sandbox:
+  With none of them set, it starts the embedded sandbox.
+
+Examples:
+  go run ./examples/prog -json
+
+Flags:
+  -json
+    	print JSON
+`, out.String())
+	require.NoError(t, CheckHelp(out.String()))
+
+	assert.ErrorContains(t, CheckHelp("Usage of prog:\n  -json\n"), "not a sentence")
+	assert.ErrorContains(t, CheckHelp("prints things\n"), "not a sentence")
+	assert.ErrorContains(t, CheckHelp("Prints the totals of a day.\n\nFlags:\n"), "no environment variable")
 }

@@ -7,9 +7,11 @@ import (
 	"go/token"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
+	"unicode"
 )
 
 // A violation is one broken rule: the rule's name and where.
@@ -39,7 +41,7 @@ func parseDir(t *testing.T, dir string) *pkg {
 		if e.IsDir() || !strings.HasSuffix(n, ".go") || strings.HasSuffix(n, "_test.go") {
 			continue
 		}
-		f, err := parser.ParseFile(fset, filepath.Join(dir, n), nil, parser.SkipObjectResolution)
+		f, err := parser.ParseFile(fset, filepath.Join(dir, n), nil, parser.SkipObjectResolution|parser.ParseComments)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -340,12 +342,176 @@ func checkSandbox(p *pkg) []violation {
 	return out
 }
 
+// notMoney lists the float fields of exported types that are not money
+// (package.Type.Field): coordinates, a rate, a priority. Any other float in
+// an exported type fails the money rule: amounts are exact (integer minor
+// units, datacake.Amount), never float64.
+var notMoney = map[string]bool{
+	"datacake.Address.Latitude": true, "datacake.Address.Longitude": true,
+	"zenvia.Lead.Priority": true, "zenvia.LeadData.Priority": true,
+	"zenvia.CSAT.Result": true, "zenviatest.Rating.Result": true, // a satisfaction score
+	"zenvia.OrderItem.Quantity": true, "zenvia.QuoteItem.Quantity": true, "zenvia.OrderProduct.Inventory": true, // counts of goods
+	"leadkittest.Config.FailRate": true, "zentest.Options.FailRate": true, "salesmantest.Options.FailRate": true,
+	"weclevertest.Options.FailRate": true, "zenviatest.Options.FailRate": true, "datacaketest.Options.FailRate": true,
+}
+
+// checkMoney reports every float in an exported type of p (a struct field,
+// or the type itself) that notMoney does not list.
+func checkMoney(p *pkg) []violation {
+	var out []violation
+	for _, f := range p.files {
+		for _, d := range f.Decls {
+			gd, ok := d.(*ast.GenDecl)
+			if !ok || gd.Tok != token.TYPE {
+				continue
+			}
+			for _, s := range gd.Specs {
+				ts := s.(*ast.TypeSpec)
+				if !ts.Name.IsExported() {
+					continue
+				}
+				name := p.name + "." + ts.Name.Name
+				st, ok := ts.Type.(*ast.StructType)
+				if !ok {
+					if hasFloat(ts.Type) && !notMoney[name] {
+						out = append(out, violation{"money", name + " is a float: money is exact (integer minor units)"})
+					}
+					continue
+				}
+				for _, fl := range st.Fields.List {
+					for _, n := range fl.Names {
+						if n.IsExported() && hasFloat(fl.Type) && !notMoney[name+"."+n.Name] {
+							out = append(out, violation{"money", name + "." + n.Name + " is a float: money is exact (integer minor units); list it in notMoney if it is not money"})
+						}
+					}
+				}
+			}
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].String() < out[j].String() })
+	return out
+}
+
+// hasFloat reports whether the type expression holds float32 or float64
+// (also in a pointer, slice, array, map or inline struct).
+func hasFloat(e ast.Expr) bool {
+	found := false
+	ast.Inspect(e, func(n ast.Node) bool {
+		if id, ok := n.(*ast.Ident); ok && (id.Name == "float64" || id.Name == "float32") {
+			found = true
+		}
+		return !found
+	})
+	return found
+}
+
+// TestNoFloatMoney: no exported type of the module (nor of the relay
+// module) holds an amount as a float.
+func TestNoFloatMoney(t *testing.T) {
+	t.Parallel()
+	root := filepath.Join("..", "..")
+	err := filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if !d.IsDir() {
+			return nil
+		}
+		switch d.Name() {
+		case "internal", "testdata", "examples", ".git":
+			return filepath.SkipDir
+		}
+		for _, viol := range checkMoney(parseDir(t, path)) {
+			t.Error(viol)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// checkServiceLists checks the method lists in the doc comments of the
+// Client's fields ("Leads holds the lead APIs: Totals, ByUser, ..."): a list
+// must name every exported method of the field's service and nothing else,
+// so that go doc never hides a method (zen's omitted Find).
+func checkServiceLists(p *pkg) []violation {
+	var out []violation
+	methods := map[string]map[string]bool{} // receiver type -> exported methods
+	var client *ast.StructType
+	for _, f := range p.files {
+		for _, d := range f.Decls {
+			switch d := d.(type) {
+			case *ast.FuncDecl:
+				if r := recvName(d); r != "" && d.Name.IsExported() {
+					if methods[r] == nil {
+						methods[r] = map[string]bool{}
+					}
+					methods[r][d.Name.Name] = true
+				}
+			case *ast.GenDecl:
+				for _, s := range d.Specs {
+					if ts, ok := s.(*ast.TypeSpec); ok && ts.Name.Name == "Client" {
+						client, _ = ts.Type.(*ast.StructType)
+					}
+				}
+			}
+		}
+	}
+	if client == nil {
+		return nil
+	}
+	for _, fl := range client.Fields.List {
+		if fl.Doc == nil || len(fl.Names) != 1 || !fl.Names[0].IsExported() {
+			continue
+		}
+		listed := listedNames(fl.Doc.Text())
+		if len(listed) < 2 {
+			continue // no list of methods
+		}
+		svc := strings.TrimPrefix(exprString(fl.Type), "*")
+		have := methods[svc]
+		field := p.name + ".Client." + fl.Names[0].Name
+		for _, n := range listed {
+			if !have[n] {
+				out = append(out, violation{"service-lists", fmt.Sprintf("%s's doc lists %s, which %s does not have", field, n, svc)})
+			}
+		}
+		for m := range have {
+			if !slices.Contains(listed, m) {
+				out = append(out, violation{"service-lists", fmt.Sprintf("%s's doc lists the methods of %s but omits %s", field, svc, m)})
+			}
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].String() < out[j].String() })
+	return out
+}
+
+// listedNames returns the capitalised words of the list after the last
+// colon of a doc comment ("...: Totals, ByUser and Send." gives the three).
+func listedNames(doc string) []string {
+	i := strings.LastIndex(doc, ":")
+	if i < 0 {
+		return nil
+	}
+	var out []string
+	for _, w := range strings.FieldsFunc(doc[i+1:], func(r rune) bool { return r == ',' || r == '.' || unicode.IsSpace(r) }) {
+		if w != "and" && w != "" && unicode.IsUpper([]rune(w)[0]) {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
 // TestConventions: the five client packages and their sandboxes follow
 // docs/conventions.md.
 func TestConventions(t *testing.T) {
 	t.Parallel()
 	for _, v := range []string{"zen", "salesman", "weclever", "zenvia", "datacake"} {
 		for _, viol := range checkClient(parseDir(t, filepath.Join("..", "..", v))) {
+			t.Error(viol)
+		}
+		for _, viol := range checkServiceLists(parseDir(t, filepath.Join("..", "..", v))) {
 			t.Error(viol)
 		}
 		for _, viol := range checkSandbox(parseDir(t, filepath.Join("..", "..", v, v+"test"))) {
@@ -388,6 +554,12 @@ func TestConventionsCatchDrift(t *testing.T) {
 	for _, v := range checkSandbox(parseDir(t, filepath.Join("testdata", "badtest"))) {
 		got[v.rule] = append(got[v.rule], v.where)
 	}
+	for _, v := range checkServiceLists(parseDir(t, filepath.Join("testdata", "bad"))) {
+		got[v.rule] = append(got[v.rule], v.where)
+	}
+	for _, v := range checkMoney(parseDir(t, filepath.Join("testdata", "bad"))) {
+		got[v.rule] = append(got[v.rule], v.where)
+	}
 	for rule, want := range map[string][]string{
 		"new-client":        {"bad.NewClient must return (*Client, error)"},
 		"common-options":    {"bad.WithMaxBodyBytes is missing"},
@@ -400,6 +572,8 @@ func TestConventionsCatchDrift(t *testing.T) {
 		"inputs-by-pointer": {"bad.LeadsService.Add takes NewLead by value"},
 		"no-internal-types": {"bad.Option is an alias of an internal type", "badtest.Fault names an internal type"},
 		"sandbox-methods":   {"badtest.Server.Token: credentials come from Credentials()"},
+		"service-lists":     {"bad.Client.Leads's doc lists Stat, which LeadsService does not have", "bad.Client.Leads's doc lists the methods of LeadsService but omits Every"},
+		"money":             {"bad.Invoice.Amount is a float", "bad.Invoice.Fees is a float", "bad.Price is a float"},
 	} {
 		for _, w := range want {
 			found := false

@@ -260,7 +260,7 @@ func TestExampleERPOutputHasNoSecret(t *testing.T) {
 	require.NoError(t, cmd.Process.Signal(syscall.SIGINT))
 	wg.Wait()
 	require.NoError(t, cmd.Wait(), "clean shutdown:\n%s\n%s", out.String(), stderr.String())
-	assert.Contains(t, out.String(), "stopped")
+	assert.Contains(t, stderr.String(), "datacake-erp: stopped")
 	if hits := leaks(map[string]string{"stdout": out.String(), "stderr": stderr.String()}, []string{canaryDatacake}); len(hits) > 0 {
 		t.Errorf("the token in the ERP example's output:\n%s", strings.Join(hits, "\n"))
 	}

@@ -82,10 +82,11 @@ func zenviaVendor(t *testing.T) *vendor {
 	agents, err := setup.Agents.List(context.Background(), sb.GroupIDs()[1], nil)
 	require.NoError(t, err)
 	agent := agents[0].ID
+	more := zenviaMoreOps(t, setup, sb)
 	srv.Close()
 
 	var c = func(x any) *zenvia.Client { return x.(*zenvia.Client) }
-	return &vendor{
+	v := &vendor{
 		name:    "zenvia",
 		backend: sb,
 		secrets: []string{canaryZenviaKey, canaryWebhook},
@@ -258,6 +259,8 @@ func zenviaVendor(t *testing.T) *vendor {
 				call: func(ctx context.Context, x any) error { _, err := c(x).Notifications.Get(ctx, kept); return err }},
 		},
 	}
+	v.ops = append(v.ops, more...)
+	return v
 }
 
 func datacakeVendor(t *testing.T) *vendor {

@@ -19,7 +19,7 @@ func users(login string) []user {
 		{2, "olga.smirnova@salesman.test", "Ольга Смирнова"},
 		{3, "dmitry.kuznetsov@salesman.test", "Дмитрий Кузнецов"},
 		{4, "anna.volkova@salesman.test", "Анна Волкова"},
-		{5, "oleksii.kovalchuk@salesman.test", "Олексій Ковальчук"},
+		{5, "alexey.kovalev@salesman.test", "Алексей Ковалёв"},
 	}
 }
 
@@ -65,23 +65,40 @@ type lead struct {
 	utm         [5]string // source, medium, campaign, term, content
 }
 
+// person is a first name, its Latin spelling (for e-mail addresses) and
+// whether it is a woman's.
+type person struct {
+	name, latin string
+	female      bool
+}
+
 // tables holds the words seeded leads are made of (built once per server:
-// the package keeps no mutable state).
+// the package keeps no mutable state): Russian first names and surnames
+// (a surname agrees with the first name in gender), Russian companies and
+// cities.
 type tables struct {
-	firstNames, lastNames, companies, contents, translit []string
-	cities                                               []struct{ city, country string }
+	firstNames          []person
+	surnames            []string // the masculine form, ending in -ов, -ев or -ин
+	companies, contents []string
+	cities              []string
 }
 
 func newTables() *tables {
 	return &tables{
-		firstNames: []string{"Алексей", "Мария", "Сергей", "Екатерина", "Андрей", "Наталья", "Павел", "Юлия", "Михаил", "Татьяна", "Олег", "Ірина", "Тарас", "Світлана"},
-		translit:   []string{"alexey", "maria", "sergey", "ekaterina", "andrey", "natalia", "pavel", "yulia", "mikhail", "tatiana", "oleg", "iryna", "taras", "svitlana"},
-		lastNames:  []string{"Иванов", "Петрова", "Сидоров", "Козлова", "Морозов", "Новикова", "Лебедев", "Соколова", "Попов", "Федорова", "Шевченко", "Їжакевич"},
-		companies:  []string{"ООО Альфа-Трейд", "АО Северсталь-Сервис", "ИП Кузьмин", "ООО Уральские окна", "ООО ТехноПром", "ЗАО Волга-Логистик", "ТОВ Київська пекарня", "ООО Сибирский лес", ""},
-		cities: []struct{ city, country string }{
-			{"Москва", "Россия"}, {"Санкт-Петербург", "Россия"}, {"Пермь", "Россия"}, {"Казань", "Россия"},
-			{"Новосибирск", "Россия"}, {"Екатеринбург", "Россия"}, {"Київ", "Україна"}, {"Львів", "Україна"}, {"Минск", "Беларусь"},
+		firstNames: []person{
+			{"Алексей", "alexey", false}, {"Мария", "maria", true}, {"Сергей", "sergey", false},
+			{"Екатерина", "ekaterina", true}, {"Андрей", "andrey", false}, {"Наталья", "natalia", true},
+			{"Павел", "pavel", false}, {"Юлия", "yulia", true}, {"Михаил", "mikhail", false},
+			{"Татьяна", "tatiana", true}, {"Олег", "oleg", false}, {"Ирина", "irina", true},
+			{"Дмитрий", "dmitry", false}, {"Светлана", "svetlana", true}, {"Владислав", "vladislav", false},
+			{"Елена", "elena", true},
 		},
+		surnames: []string{"Иванов", "Петров", "Сидоров", "Козлов", "Морозов", "Новиков", "Лебедев", "Соколов",
+			"Попов", "Фёдоров", "Смирнов", "Кузнецов", "Васильев", "Волков", "Андреев", "Никитин"},
+		companies: []string{"ООО Альфа-Трейд", "АО Северсталь-Сервис", "ИП Кузьмин", "ООО Уральские окна", "ООО ТехноПром",
+			"ЗАО Волга-Логистик", "ООО Казанская пекарня", "ООО Сибирский лес", ""},
+		cities: []string{"Москва", "Санкт-Петербург", "Пермь", "Казань", "Новосибирск", "Екатеринбург",
+			"Нижний Новгород", "Самара", "Краснодар", "Ростов-на-Дону"},
 		contents: []string{
 			"Хочу демо CRM, перезвоните после 18:00",
 			"Запрос цены на 10 лицензий",
@@ -91,6 +108,15 @@ func newTables() *tables {
 			"Заявка с формы «Обратный звонок»",
 		},
 	}
+}
+
+// fullName is "Surname Name", the way Russian CRMs write a contact, the
+// surname in the first name's gender (Петрова Мария, Петров Алексей).
+func fullName(surname string, p person) string {
+	if p.female {
+		surname += "а"
+	}
+	return surname + " " + p.name
 }
 
 // mixer is splitmix64: a tiny deterministic generator with no allocation.
@@ -116,19 +142,19 @@ func (s *Server) gen(i int) lead {
 	m.s = m.next() // decorrelate neighbouring leads
 	step := seedSpan / time.Duration(s.seeded)
 	datum := s.anchor.Add(-time.Duration(s.seeded-1-i) * step).Add(-time.Duration(m.intn(int(step/time.Second)+1)) * time.Second / 2).Truncate(time.Second)
-	fi, li := m.intn(len(t.firstNames)), m.intn(len(t.lastNames))
-	name := t.lastNames[li] + " " + t.firstNames[fi]
-	c := t.cities[m.intn(len(t.cities))]
+	first := t.firstNames[m.intn(len(t.firstNames))]
+	name := fullName(t.surnames[m.intn(len(t.surnames))], first)
+	city := t.cities[m.intn(len(t.cities))]
 	l := lead{
 		id:          i + 1,
 		datum:       datum,
 		title:       name,
-		email:       t.translit[fi] + strconv.Itoa(i+1) + "@example.ru",
+		email:       first.latin + strconv.Itoa(i+1) + "@example.ru",
 		phone:       "+7" + strconv.Itoa(9000000000+m.intn(99999999)),
 		site:        "https://example.ru/landing/" + strconv.Itoa(m.intn(9)+1),
 		company:     t.companies[m.intn(len(t.companies))],
-		city:        c.city,
-		country:     c.country,
+		city:        city,
+		country:     "Россия",
 		content:     t.contents[m.intn(len(t.contents))],
 		description: "Заявка с сайта",
 		ip:          "10.0." + strconv.Itoa(m.intn(256)) + "." + strconv.Itoa(m.intn(254)+1),

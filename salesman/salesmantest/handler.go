@@ -17,49 +17,58 @@ const pageSize = 200
 // call is one API request as the server reads it.
 type call struct {
 	version int
-	action  string
 	params  url.Values
 }
 
-func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
-	c := call{}
-	p := r.URL.Path
-	switch {
-	case p == "/developer/v1/leads":
-		c.version = 1
-	case p == "/developer/v2/lead":
-		c.version = 2
-	case strings.HasPrefix(p, "/developer/v3/lead/") && !strings.Contains(p[len("/developer/v3/lead/"):], "/"):
-		c.version = 3
-		c.action = p[len("/developer/v3/lead/"):]
-	default:
-		http.Error(w, "404 page not found", http.StatusNotFound)
-		return
-	}
-	c.params = s.readParams(r, c.version)
-	if c.version != 3 {
-		c.action = c.params.Get("action")
-	}
-	if e := s.checkAuth(c); e != nil {
-		s.writeError(w, c.version, e.code, e.text)
-		return
-	}
-	switch c.action {
-	case "add":
-		s.add(w, c)
-	case "stat":
-		s.stat(w, c)
-	case "info":
-		s.info(w, c)
-	case "list":
-		s.list(w, c)
-	default:
-		code := 402
-		if c.version == 3 {
-			code = 404
+// op is one operation of the lead API (add, stat, info, list).
+type op func(s *Server, w http.ResponseWriter, c call)
+
+// ops are the operations by their action name.
+var ops = map[string]op{"add": (*Server).add, "stat": (*Server).stat, "info": (*Server).info, "list": (*Server).list}
+
+// routes is the API by route: v1 and v2 name the operation in the "action"
+// parameter (query, form or JSON body) of one path each; v3 names it in the
+// path. Every method is accepted, as PHP's $_REQUEST does.
+func (s *Server) routes() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/developer/v1/leads", s.handle(1, nil))
+	mux.HandleFunc("/developer/v2/lead", s.handle(2, nil))
+	mux.HandleFunc("/developer/v3/lead/add", s.handle(3, (*Server).add))
+	mux.HandleFunc("/developer/v3/lead/stat", s.handle(3, (*Server).stat))
+	mux.HandleFunc("/developer/v3/lead/info", s.handle(3, (*Server).info))
+	mux.HandleFunc("/developer/v3/lead/list", s.handle(3, (*Server).list))
+	mux.HandleFunc("/developer/v3/lead/{action}", s.handle(3, (*Server).unknownAction))
+	return mux
+}
+
+// handle serves one route of version: it reads the parameters, checks the
+// credentials and runs do, or with do nil the operation the "action"
+// parameter names (v1, v2).
+func (s *Server) handle(version int, do op) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		c := call{version: version, params: s.readParams(r, version)}
+		if e := s.checkAuth(c); e != nil {
+			s.writeError(w, c.version, e.code, e.text)
+			return
 		}
-		s.writeError(w, c.version, code, "Неизвестный метод")
+		run := do
+		if run == nil {
+			if run = ops[c.params.Get("action")]; run == nil {
+				run = (*Server).unknownAction
+			}
+		}
+		run(s, w, c)
 	}
+}
+
+// unknownAction answers an action the API does not have: code 402 on v1
+// and v2, 404 on v3, with HTTP 200 as every SalesMan error.
+func (s *Server) unknownAction(w http.ResponseWriter, c call) {
+	code := 402
+	if c.version == 3 {
+		code = 404
+	}
+	s.writeError(w, c.version, code, "Неизвестный метод")
 }
 
 // readParams merges the query and the body the way each version reads
@@ -261,46 +270,68 @@ func (s *Server) info(w http.ResponseWriter, c call) {
 	s.writeJSON(w, c.version, map[string]any{"data": s.render(l, c.version, true)})
 }
 
-func (s *Server) list(w http.ResponseWriter, c call) {
-	q := c.params
-	added := s.snapshot()
-	total := s.seeded + len(added)
-	offset, _ := strconv.Atoi(q.Get("offset"))
-	oldest := q.Get("first") == "old"
-	var from, to string // YYYY-MM-DD bounds, inclusive
-	status, user := -1, 0
-	filtered := false
+// listQuery is what a list request asks for.
+type listQuery struct {
+	offset   int    // page, 0-based
+	oldest   bool   // oldest first (first=old)
+	from, to string // YYYY-MM-DD bounds, inclusive ("" = open)
+	status   int    // -1: any
+	user     int    // 0: any; -1: an unknown login (matches nothing)
+}
+
+func (q *listQuery) filtered() bool {
+	return q.from != "" || q.to != "" || q.status >= 0 || q.user != 0
+}
+
+func (q *listQuery) matches(l *lead, loc *time.Location) bool {
+	day := l.datum.In(loc).Format("2006-01-02")
+	return !((q.from != "" && day < q.from) || (q.to != "" && day > q.to) ||
+		(q.status >= 0 && l.status != q.status) || (q.user != 0 && l.user != q.user))
+}
+
+// listQueryOf reads a list request; ok is false when the version's server
+// answers "not found" whatever the leads.
+func (s *Server) listQueryOf(c call) (q listQuery, ok bool) {
+	p := c.params
+	q.offset, _ = strconv.Atoi(p.Get("offset"))
+	q.oldest = p.Get("first") == "old"
+	q.status = -1
 	if c.version == 1 && !s.opts.Tidy {
 		// The real v1 server ignores paging and filters: always the newest 200.
-		offset, oldest = 0, false
-	} else {
-		from, to = q.Get("dateStart"), q.Get("dateEnd")
-		if (from == "") != (to == "") && !s.opts.Tidy {
-			// v2/v3 compare one bound against a two-digit year: nothing matches.
-			s.writeError(w, c.version, 404, "Записи не найдены")
-			return
-		}
-		if v := q.Get("status"); v != "" {
-			status, _ = strconv.Atoi(v)
-		}
-		if v := q.Get("user"); v != "" {
-			if u := s.userByLogin(v); u != nil {
-				user = u.id
-			} else {
-				user = -1
-			}
-		}
-		filtered = from != "" || to != "" || status >= 0 || user != 0
+		return listQuery{status: -1}, true
 	}
-	if offset < 0 {
-		offset = 0
+	q.from, q.to = p.Get("dateStart"), p.Get("dateEnd")
+	if (q.from == "") != (q.to == "") && !s.opts.Tidy {
+		// v2/v3 compare one bound against a two-digit year: nothing matches.
+		return q, false
 	}
+	if v := p.Get("status"); v != "" {
+		q.status, _ = strconv.Atoi(v)
+	}
+	if v := p.Get("user"); v != "" {
+		q.user = -1
+		if u := s.userByLogin(v); u != nil {
+			q.user = u.id
+		}
+	}
+	q.offset = max(q.offset, 0)
+	return q, true
+}
+
+func (s *Server) list(w http.ResponseWriter, c call) {
+	q, ok := s.listQueryOf(c)
+	if !ok {
+		s.writeError(w, c.version, 404, "Записи не найдены")
+		return
+	}
+	added := s.snapshot()
+	total := s.seeded + len(added)
 	rows := make([]any, 0, pageSize)
-	skip := offset * pageSize
-	if !filtered {
+	skip := q.offset * pageSize
+	if !q.filtered() {
 		for k := skip; k < total && len(rows) < pageSize; k++ {
 			i := total - 1 - k
-			if oldest {
+			if q.oldest {
 				i = k
 			}
 			rows = append(rows, s.render(s.leadAt(i, added), c.version, false))
@@ -308,13 +339,11 @@ func (s *Server) list(w http.ResponseWriter, c call) {
 	} else {
 		for k := 0; k < total && len(rows) < pageSize; k++ {
 			i := total - 1 - k
-			if oldest {
+			if q.oldest {
 				i = k
 			}
 			l := s.leadAt(i, added)
-			day := l.datum.In(s.loc).Format("2006-01-02")
-			if (from != "" && day < from) || (to != "" && day > to) ||
-				(status >= 0 && l.status != status) || (user != 0 && l.user != user) {
+			if !q.matches(&l, s.loc) {
 				continue
 			}
 			if skip > 0 {

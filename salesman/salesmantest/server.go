@@ -18,7 +18,6 @@
 package salesmantest
 
 import (
-	"net/http"
 	"sync"
 	"time"
 
@@ -124,7 +123,7 @@ func NewUnstartedServer(opts *Options) *Server {
 	s.paths = clientPaths()
 	s.tables = newTables()
 	cfg := leadkittest.Config{Seed: o.Seed, Tidy: o.Tidy, NoRateLimits: o.NoRateLimits, Latency: o.Latency, FailRate: o.FailRate}
-	s.Server = leadkittest.New(http.HandlerFunc(s.serve), cfg,
+	s.Server = leadkittest.New(s.routes(), cfg,
 		func() []string { return []string{o.APIKey} },
 		func() {
 			s.mu.Lock()

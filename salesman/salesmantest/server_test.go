@@ -145,3 +145,29 @@ func TestPHPEscape(t *testing.T) {
 	require.NoError(t, json.Unmarshal([]byte(got), &v))
 	assert.Equal(t, "Київ / Москва", v["a"])
 }
+
+// The seeded people read as Russian CRM data: "Surname Name" with the
+// surname in the first name's gender, Russian cities, no Ukrainian letters.
+func TestSeededPeopleAreRussian(t *testing.T) {
+	t.Parallel()
+	s := NewUnstartedServer(&Options{Leads: 500, Seed: 3})
+	female := map[string]bool{}
+	for _, p := range s.tables.firstNames {
+		female[p.name] = p.female
+	}
+	for i := range 500 {
+		l := s.gen(i)
+		parts := strings.Fields(l.title)
+		require.Len(t, parts, 2, l.title)
+		isF, known := female[parts[1]]
+		require.True(t, known, "first name second: %q", l.title)
+		assert.Equal(t, isF, strings.HasSuffix(parts[0], "а"), "surname and first name agree in gender: %q", l.title)
+		assert.Equal(t, "Россия", l.country)
+		for _, text := range []string{l.title, l.city, l.company} {
+			assert.False(t, strings.ContainsAny(text, "іїєґІЇЄҐ"), "Ukrainian spelling in %q", text)
+		}
+	}
+	for _, u := range s.users {
+		assert.False(t, strings.ContainsAny(u.name, "іїєґІЇЄҐ"), u.name)
+	}
+}

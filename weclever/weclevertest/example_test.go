@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"time"
 
 	"github.com/leadkit/leadkit/weclever"
 	"github.com/leadkit/leadkit/weclever/weclevertest"
@@ -21,8 +20,8 @@ func ExampleNewServer() {
 	if err != nil {
 		panic(err)
 	}
-	from := time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC)
-	leads, err := c.Leads.Finalized(context.Background(), from, from.AddDate(0, 3, 0))
+	from, to := sb.SeedRange() // the 90 days up to today
+	leads, err := c.Leads.Finalized(context.Background(), from, to)
 	fmt.Println(err, len(leads) > 0, sb.Count(http.MethodGet, "/solution/token/basic/"))
 	// Output: <nil> true 1
 }

@@ -41,12 +41,24 @@ var (
 	csatComments = []string{"Atendimento excelente", "Bom, mas demorou", "Resolveu minha dúvida", "Poderia ser mais rápido", ""}
 )
 
-// seedLeads builds n deterministic leads with ids from firstID. Lead 0
-// has client_lead_id "00123", lead 1 the number 9007199254740993 and lead 2
-// null, so tests can rely on each kind.
-func seedLeads(seed int64, n int, firstID int64) []*Lead {
+// seedDays is how many days before the sandbox's first day the seeded
+// leads start.
+const seedDays = 90
+
+// seedRange is the range of the seeded leads of a sandbox made at now: the
+// 90 days up to now's day, at midnight in Location.
+func seedRange(now time.Time) (from, to time.Time) {
+	loc := Location()
+	n := now.In(loc)
+	to = time.Date(n.Year(), n.Month(), n.Day(), 0, 0, 0, 0, loc)
+	return to.AddDate(0, 0, -seedDays), to
+}
+
+// seedLeads builds n deterministic leads with ids from firstID, finalized
+// between from and to's end. Lead 0 has client_lead_id "00123", lead 1 the
+// number 9007199254740993 and lead 2 null, so tests can rely on each kind.
+func seedLeads(seed int64, n int, firstID int64, from, to time.Time) []*Lead {
 	rng := rand.New(rand.NewPCG(uint64(seed), 0x3c1e7e4))
-	from, to := SeedRange()
 	span := int64(to.AddDate(0, 0, 1).Sub(from) / time.Second)
 	out := make([]*Lead, n)
 	chatID := int64(5000000)
@@ -56,65 +68,12 @@ func seedLeads(seed int64, n int, firstID int64) []*Lead {
 		reg := regions[rng.IntN(len(regions))]
 		st := statuses[rng.IntN(len(statuses))]
 		fin := from.Add(time.Duration(rng.Int64N(span)) * time.Second)
-
-		var cid weclever.ClientLeadID
-		switch {
-		case i == 0:
-			cid = weclever.StringClientLeadID("00123")
-		case i == 1:
-			cid, _ = weclever.NumberClientLeadID("9007199254740993")
-		case i == 2:
-		default:
-			switch rng.IntN(10) {
-			case 0, 1, 2, 3:
-				cid = weclever.StringClientLeadID(fmt.Sprintf("%07d", rng.IntN(2000000)))
-			case 4, 5, 6:
-				cid = weclever.IntClientLeadID(int64(300000 + rng.IntN(700000)))
-			case 7:
-				cid = weclever.StringClientLeadID(fmt.Sprintf("CRM-%d", 10000+rng.IntN(90000)))
-			}
-		}
-
+		cid := clientLeadID(rng, i)
 		nmsg := rng.IntN(13)
 		if i == 3 {
 			nmsg = 0 // an empty chat
 		}
-		msgs := make([]weclever.Message, nmsg)
-		start := fin.Add(-time.Duration(30+rng.IntN(600)) * time.Minute).Truncate(time.Second)
-		at := start
-		var pos, neu, neg int
-		for j := range msgs {
-			dir, body, typ := "outbound", outbound[rng.IntN(len(outbound))], "text"
-			if j%2 == 1 {
-				dir, body = "inbound", inbound[rng.IntN(len(inbound))]
-				switch rng.IntN(3) {
-				case 0:
-					pos++
-				case 1:
-					neu++
-				default:
-					neg++
-				}
-			}
-			media, ctype := "", "text/plain"
-			if rng.IntN(12) == 0 {
-				typ, ctype = "image", "image/jpeg"
-				media = fmt.Sprintf("https://media.weclever.co/sandbox/%d.jpg", chatID)
-			}
-			chatID++
-			msgs[j] = weclever.Message{
-				ID: chatID, Body: body, MediaURL: media, ContentType: ctype,
-				SID:  fmt.Sprintf("SM%016x%016x", rng.Uint64(), rng.Uint64()),
-				Type: typ, Direction: dir, Status: []string{"delivered", "read", "received"}[rng.IntN(3)],
-				Created: at,
-			}
-			at = at.Add(time.Duration(20+rng.IntN(900)) * time.Second)
-		}
-		diff := "00:00:00"
-		if nmsg > 0 {
-			d := at.Sub(start)
-			diff = fmt.Sprintf("%02d:%02d:%02d", int(d.Hours()), int(d.Minutes())%60, int(d.Seconds())%60)
-		}
+		chats, feelings := seedChat(rng, nmsg, fin, &chatID)
 		rating, comment := "", ""
 		if rng.IntN(3) > 0 {
 			rating = fmt.Sprint(1 + rng.IntN(5))
@@ -122,27 +81,81 @@ func seedLeads(seed int64, n int, firstID int64) []*Lead {
 		}
 		email := strings.ToLower(fold(first) + "." + fold(last) + fmt.Sprint(rng.IntN(100)) + "@exemplo.com.br")
 		out[i] = &Lead{
-			ID:           firstID + int64(i),
-			ClientLeadID: cid,
-			MappedStatus: st.mapped,
-			FinalizedAt:  fin,
+			ID: firstID + int64(i), ClientLeadID: cid, MappedStatus: st.mapped, FinalizedAt: fin,
 			Details: weclever.Lead{
-				Email:    email,
-				Name:     first + " " + last,
-				Phone:    fmt.Sprintf("+55%s9%04d%04d", reg.ddd, rng.IntN(10000), rng.IntN(10000)),
-				State:    reg.state,
-				Regional: reg.regional,
-				Status:   st.status,
-				Chats: weclever.Chats{
-					Metrics:  weclever.Metrics{DateDifference: diff, TotalMessages: nmsg},
-					Messages: msgs,
-				},
-				Feelings: weclever.Feelings{TotalMessages: pos + neu + neg, Positive: pos, Neutral: neu, Negative: neg},
-				CSAT:     weclever.CSAT{Message: comment, Rating: rating},
+				Email: email, Name: first + " " + last,
+				Phone: fmt.Sprintf("+55%s9%04d%04d", reg.ddd, rng.IntN(10000), rng.IntN(10000)),
+				State: reg.state, Regional: reg.regional, Status: st.status,
+				Chats: chats, Feelings: feelings, CSAT: weclever.CSAT{Message: comment, Rating: rating},
 			},
 		}
 	}
 	return out
+}
+
+// clientLeadID is the CRM's id of seeded lead i: text, a number or null.
+func clientLeadID(rng *rand.Rand, i int) weclever.ClientLeadID {
+	var cid weclever.ClientLeadID
+	switch {
+	case i == 0:
+		cid = weclever.StringClientLeadID("00123")
+	case i == 1:
+		cid, _ = weclever.NumberClientLeadID("9007199254740993")
+	case i == 2:
+	default:
+		switch rng.IntN(10) {
+		case 0, 1, 2, 3:
+			cid = weclever.StringClientLeadID(fmt.Sprintf("%07d", rng.IntN(2000000)))
+		case 4, 5, 6:
+			cid = weclever.IntClientLeadID(int64(300000 + rng.IntN(700000)))
+		case 7:
+			cid = weclever.StringClientLeadID(fmt.Sprintf("CRM-%d", 10000+rng.IntN(90000)))
+		}
+	}
+	return cid
+}
+
+// seedChat builds a chat of n messages that ends before fin, the bot and
+// the customer in turns, and the sentiment of the customer's messages.
+func seedChat(rng *rand.Rand, n int, fin time.Time, chatID *int64) (weclever.Chats, weclever.Feelings) {
+	msgs := make([]weclever.Message, n)
+	start := fin.Add(-time.Duration(30+rng.IntN(600)) * time.Minute).Truncate(time.Second)
+	at := start
+	var f weclever.Feelings
+	for j := range msgs {
+		dir, body, typ := "outbound", outbound[rng.IntN(len(outbound))], "text"
+		if j%2 == 1 {
+			dir, body = "inbound", inbound[rng.IntN(len(inbound))]
+			switch rng.IntN(3) {
+			case 0:
+				f.Positive++
+			case 1:
+				f.Neutral++
+			default:
+				f.Negative++
+			}
+		}
+		media, ctype := "", "text/plain"
+		if rng.IntN(12) == 0 {
+			typ, ctype = "image", "image/jpeg"
+			media = fmt.Sprintf("https://media.weclever.co/sandbox/%d.jpg", *chatID)
+		}
+		*chatID++
+		msgs[j] = weclever.Message{
+			ID: *chatID, Body: body, MediaURL: media, ContentType: ctype,
+			SID:  fmt.Sprintf("SM%016x%016x", rng.Uint64(), rng.Uint64()),
+			Type: typ, Direction: dir, Status: []string{"delivered", "read", "received"}[rng.IntN(3)],
+			Created: at,
+		}
+		at = at.Add(time.Duration(20+rng.IntN(900)) * time.Second)
+	}
+	diff := "00:00:00"
+	if n > 0 {
+		d := at.Sub(start)
+		diff = fmt.Sprintf("%02d:%02d:%02d", int(d.Hours()), int(d.Minutes())%60, int(d.Seconds())%60)
+	}
+	f.TotalMessages = f.Positive + f.Neutral + f.Negative
+	return weclever.Chats{Metrics: weclever.Metrics{DateDifference: diff, TotalMessages: n}, Messages: msgs}, f
 }
 
 // fold strips the accents of s for an e-mail address.

@@ -67,6 +67,9 @@ type Options struct {
 	Latency time.Duration
 	// FailRate is the share of requests answered 503 with Retry-After: 1.
 	FailRate float64
+	// Now is the sandbox's clock (time.Now when nil). The seeded leads were
+	// finalized over the 90 days up to the day the server was made.
+	Now func() time.Time
 }
 
 // Fault makes the sandbox misbehave; see Server.Fail.
@@ -93,8 +96,9 @@ type Lead struct {
 type Server struct {
 	*leadkittest.Server
 
-	opts Options
-	loc  *time.Location
+	opts     Options
+	loc      *time.Location
+	from, to time.Time // the seeded leads' days
 
 	mu       sync.Mutex
 	leads    map[int64]*Lead
@@ -109,11 +113,9 @@ type Server struct {
 func Location() *time.Location { return time.FixedZone("-03", -3*60*60) }
 
 // SeedRange returns the first and last day (at midnight, in Location) over
-// which the seeded leads were finalized.
-func SeedRange() (from, to time.Time) {
-	loc := Location()
-	return time.Date(2024, 3, 1, 0, 0, 0, 0, loc), time.Date(2024, 5, 31, 0, 0, 0, 0, loc)
-}
+// which the seeded leads were finalized: the 90 days up to the day the
+// server was made.
+func (s *Server) SeedRange() (from, to time.Time) { return s.from, s.to }
 
 // NewServer starts a sandbox on 127.0.0.1. Close it when done.
 func NewServer(opts *Options) *Server {
@@ -144,9 +146,13 @@ func NewUnstartedServer(opts *Options) *Server {
 	if o.Leads == 0 {
 		o.Leads = DefaultLeads
 	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
 	s := &Server{opts: o, loc: Location()}
+	s.from, s.to = seedRange(o.Now())
 	s.reset()
-	s.Server = leadkittest.New(http.HandlerFunc(s.serve), leadkittest.Config{
+	s.Server = leadkittest.New(s.routes(), leadkittest.Config{
 		Seed: o.Seed, Tidy: o.Tidy, NoRateLimits: o.NoRateLimits, Latency: o.Latency, FailRate: o.FailRate,
 	}, s.secrets, s.reset)
 	return s
@@ -181,7 +187,7 @@ func (s *Server) reset() {
 	s.issued = 0
 	s.nextID = 100001
 	if s.opts.Leads > 0 {
-		for _, l := range seedLeads(s.opts.Seed, s.opts.Leads, s.nextID) {
+		for _, l := range seedLeads(s.opts.Seed, s.opts.Leads, s.nextID, s.from, s.to) {
 			s.leads[l.ID] = l
 		}
 		s.nextID += int64(s.opts.Leads)
@@ -244,34 +250,35 @@ func (s *Server) Leads() []Lead {
 	return out
 }
 
-func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodGet {
-		writeJSON(w, http.StatusMethodNotAllowed, map[string]string{"error": "Method not allowed"})
-		return
-	}
-	// Segments of the escaped path: dates are read from it.
-	raw := strings.Split(strings.Trim(r.URL.EscapedPath(), "/"), "/")
-	switch {
-	case len(raw) == 4 && raw[0] == "solution" && raw[1] == "token" && raw[2] == "basic":
-		s.token(w, r, raw[3])
-	case len(raw) == 5 && raw[0] == "lead" && raw[1] == "find" && raw[2] == "finalized":
-		if s.authorized(w, r) {
-			s.finalized(w, raw[3], raw[4])
+// routes is the API by route, one handler per operation. Any other method
+// is answered 405 and any other path 404, in WeClever's JSON.
+func (s *Server) routes() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /solution/token/basic/{platform}", s.token)
+	mux.HandleFunc("GET /lead/find/finalized/{first}/{last}", s.authorized(s.finalized))
+	mux.HandleFunc("GET /lead/find/weclever_id/{id}", s.authorized(s.lead))
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodGet {
+			writeJSON(w, http.StatusMethodNotAllowed, map[string]string{"error": "Method not allowed"})
+			return
 		}
-	case len(raw) == 4 && raw[0] == "lead" && raw[1] == "find" && raw[2] == "weclever_id":
-		if s.authorized(w, r) {
-			s.lead(w, raw[3])
-		}
-	default:
 		writeJSON(w, http.StatusNotFound, map[string]string{"error": "Not Found"})
-	}
+	})
+	return mux
+}
+
+// rawSegments returns the last n segments of the request's escaped path:
+// the dates are read from it, as a server that reads its raw path does.
+func rawSegments(r *http.Request, n int) []string {
+	segs := strings.Split(strings.Trim(r.URL.EscapedPath(), "/"), "/")
+	return segs[max(len(segs)-n, 0):]
 }
 
 // token serves "Autenticação".
-func (s *Server) token(w http.ResponseWriter, r *http.Request, rawPlatform string) {
-	platform, err := url.PathUnescape(rawPlatform)
+func (s *Server) token(w http.ResponseWriter, r *http.Request) {
+	platform := r.PathValue("platform")
 	user, pass, ok := r.BasicAuth()
-	if err != nil || !ok || !equal(platform, s.opts.PlatformID) || !equal(user, s.opts.User) || !equal(pass, s.opts.Password) {
+	if !ok || !equal(platform, s.opts.PlatformID) || !equal(user, s.opts.User) || !equal(pass, s.opts.Password) {
 		w.Header().Set("WWW-Authenticate", `Basic realm="weclever"`)
 		writeJSON(w, http.StatusUnauthorized, map[string]string{"error": "Invalid credentials"})
 		return
@@ -280,7 +287,7 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request, rawPlatform strin
 	s.tokenGen++
 	sum := sha256.Sum256(fmt.Appendf(nil, "%d/%d/%s", s.opts.Seed, s.tokenGen, s.opts.PlatformID))
 	tok := "wc." + hex.EncodeToString(sum[:20])
-	s.tokens[tok] = time.Now()
+	s.tokens[tok] = s.opts.Now()
 	s.issued++
 	s.mu.Unlock()
 	writeJSON(w, http.StatusOK, map[string]string{"token": tok})
@@ -288,7 +295,21 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request, rawPlatform strin
 
 func equal(a, b string) bool { return subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1 }
 
-func (s *Server) authorized(w http.ResponseWriter, r *http.Request) bool {
+// authorized serves h to requests that carry a valid token, and answers
+// 401 to the others.
+func (s *Server) authorized(h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if !s.validToken(r) {
+			writeJSON(w, http.StatusUnauthorized, map[string]string{"message": "Unauthorized"})
+			return
+		}
+		h(w, r)
+	}
+}
+
+// validToken reports whether r carries a token the sandbox issued and that
+// has not expired.
+func (s *Server) validToken(r *http.Request) bool {
 	v := r.Header.Get(s.opts.TokenHeader)
 	if s.opts.TokenScheme != "" {
 		p := s.opts.TokenScheme + " "
@@ -300,16 +321,12 @@ func (s *Server) authorized(w http.ResponseWriter, r *http.Request) bool {
 	}
 	s.mu.Lock()
 	issued, ok := s.tokens[v]
-	if ok && s.opts.TokenTTL > 0 && time.Since(issued) > s.opts.TokenTTL {
+	if ok && s.opts.TokenTTL > 0 && s.opts.Now().Sub(issued) > s.opts.TokenTTL {
 		delete(s.tokens, v)
 		ok = false
 	}
 	s.mu.Unlock()
-	if v == "" || !ok {
-		writeJSON(w, http.StatusUnauthorized, map[string]string{"message": "Unauthorized"})
-		return false
-	}
-	return true
+	return v != "" && ok
 }
 
 // parsePathDate reads a date segment from the escaped path. Outside Tidy
@@ -327,9 +344,10 @@ func (s *Server) parsePathDate(raw string) (t time.Time, dateOnly bool, err erro
 }
 
 // finalized serves "Busca dos leads por data".
-func (s *Server) finalized(w http.ResponseWriter, rawFirst, rawLast string) {
-	first, _, err1 := s.parsePathDate(rawFirst)
-	last, lastDateOnly, err2 := s.parsePathDate(rawLast)
+func (s *Server) finalized(w http.ResponseWriter, r *http.Request) {
+	raw := rawSegments(r, 2)
+	first, _, err1 := s.parsePathDate(raw[0])
+	last, lastDateOnly, err2 := s.parsePathDate(raw[1])
 	if err1 != nil || err2 != nil {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		w.WriteHeader(http.StatusBadRequest)
@@ -371,8 +389,8 @@ func (s *Server) finalized(w http.ResponseWriter, rawFirst, rawLast string) {
 }
 
 // lead serves "Busca por informações do lead".
-func (s *Server) lead(w http.ResponseWriter, rawID string) {
-	id, err := strconv.ParseInt(rawID, 10, 64)
+func (s *Server) lead(w http.ResponseWriter, r *http.Request) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil || id <= 0 {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		w.WriteHeader(http.StatusBadRequest)
@@ -408,24 +426,6 @@ func (s *Server) leadJSON(d *weclever.Lead) map[string]any {
 		}
 		return strconv.Itoa(n)
 	}
-	msgs := make([]map[string]any, len(d.Chats.Messages))
-	for i, m := range d.Chats.Messages {
-		created := ""
-		if !m.Created.IsZero() {
-			created = m.Created.In(s.loc).Format(time.DateTime)
-		}
-		msgs[i] = map[string]any{
-			"id_chat":      m.ID,
-			"body":         m.Body,
-			"media_url":    text(m.MediaURL),
-			"content_type": m.ContentType,
-			"date_created": created,
-			"sid":          m.SID,
-			"message_type": m.Type,
-			"direction":    m.Direction,
-			"status":       m.Status,
-		}
-	}
 	var rating any = d.CSAT.Rating
 	if n, err := strconv.Atoi(d.CSAT.Rating); err == nil && !tidy {
 		rating = n
@@ -444,7 +444,7 @@ func (s *Server) leadJSON(d *weclever.Lead) map[string]any {
 				"date_difference": d.Chats.Metrics.DateDifference,
 				"total_messages":  count(d.Chats.Metrics.TotalMessages),
 			},
-			"messages": msgs,
+			"messages": s.messagesJSON(d.Chats.Messages, text),
 		},
 		"feelings": map[string]any{
 			"total_messages":   d.Feelings.TotalMessages,
@@ -454,6 +454,29 @@ func (s *Server) leadJSON(d *weclever.Lead) map[string]any {
 		},
 		"csat": map[string]any{"message": text(d.CSAT.Message), "rating": rating},
 	}
+}
+
+// messagesJSON renders a lead's chat messages; text writes an optional text.
+func (s *Server) messagesJSON(ms []weclever.Message, text func(string) any) []map[string]any {
+	out := make([]map[string]any, len(ms))
+	for i, m := range ms {
+		created := ""
+		if !m.Created.IsZero() {
+			created = m.Created.In(s.loc).Format(time.DateTime)
+		}
+		out[i] = map[string]any{
+			"id_chat":      m.ID,
+			"body":         m.Body,
+			"media_url":    text(m.MediaURL),
+			"content_type": m.ContentType,
+			"date_created": created,
+			"sid":          m.SID,
+			"message_type": m.Type,
+			"direction":    m.Direction,
+			"status":       m.Status,
+		}
+	}
+	return out
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

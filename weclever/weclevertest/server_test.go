@@ -3,6 +3,7 @@ package weclevertest_test
 import (
 	"net/http"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -12,13 +13,15 @@ import (
 
 func TestSeedIsDeterministic(t *testing.T) {
 	t.Parallel()
-	a := weclevertest.NewUnstartedServer(&weclevertest.Options{Seed: 11})
-	b := weclevertest.NewUnstartedServer(&weclevertest.Options{Seed: 11})
-	c := weclevertest.NewUnstartedServer(&weclevertest.Options{Seed: 12})
+	now := func() time.Time { return time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC) }
+	a := weclevertest.NewUnstartedServer(&weclevertest.Options{Seed: 11, Now: now})
+	b := weclevertest.NewUnstartedServer(&weclevertest.Options{Seed: 11, Now: now})
+	c := weclevertest.NewUnstartedServer(&weclevertest.Options{Seed: 12, Now: now})
 	assert.Equal(t, a.Leads(), b.Leads())
 	assert.NotEqual(t, a.Leads(), c.Leads())
 	assert.Len(t, a.Leads(), weclevertest.DefaultLeads)
-	from, to := weclevertest.SeedRange()
+	from, to := a.SeedRange()
+	assert.Equal(t, "2025-12-02 2026-03-02", from.Format(time.DateOnly)+" "+to.Format(time.DateOnly), "the 90 days up to the clock's day")
 	for _, l := range a.Leads() {
 		assert.False(t, l.FinalizedAt.Before(from), l.ID)
 		assert.True(t, l.FinalizedAt.Before(to.AddDate(0, 0, 1)), l.ID)

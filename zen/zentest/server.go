@@ -17,6 +17,7 @@ import (
 	"fmt"
 	"math"
 	"net/http"
+	"net/url"
 	"sort"
 	"strconv"
 	"strings"
@@ -103,15 +104,26 @@ func NewUnstartedServer(opts *Options) *Server {
 	}
 	s := &Server{opts: o}
 	s.reset()
-	s.Server = leadkittest.New(http.HandlerFunc(s.serve), leadkittest.Config{
+	s.Server = leadkittest.New(s.routes(), leadkittest.Config{
 		Seed: o.Seed, Tidy: o.Tidy, NoRateLimits: o.NoRateLimits, Latency: o.Latency, FailRate: o.FailRate,
 	}, func() []string { return []string{o.Token} }, s.reset)
 	return s
 }
 
-// Credentials returns the environment that points the examples at s.
+// Credentials returns the environment that points the examples at s:
+// ZEN_URL and ZEN_TOKEN, and ZEN_WINDOW when the sandbox enforces another
+// interval between two pages of leads per user than Zen's minute ("0s"
+// with NoRateLimits), so that a client (examples/zen-leads reads it) waits
+// what this server asks rather than Zen's minute.
 func (s *Server) Credentials() map[string]string {
-	return map[string]string{"ZEN_URL": s.URL, "ZEN_TOKEN": s.opts.Token}
+	env := map[string]string{"ZEN_URL": s.URL, "ZEN_TOKEN": s.opts.Token}
+	switch {
+	case s.opts.NoRateLimits:
+		env["ZEN_WINDOW"] = "0s"
+	case s.opts.LeadsByUserWindow != time.Minute:
+		env["ZEN_WINDOW"] = s.opts.LeadsByUserWindow.String()
+	}
+	return env
 }
 
 func (s *Server) reset() {
@@ -140,48 +152,62 @@ func (s *Server) fail(w http.ResponseWriter, status int, msg string) {
 	s.writeJSON(w, status, map[string]string{"error": msg})
 }
 
-func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
-	p := strings.TrimRight(r.URL.Path, "/")
-	switch {
-	case strings.HasSuffix(p, "/api/totais_lead"):
-		s.read(w, r, "totais_lead", s.opts.TotalsWindow, s.totals)
-	case strings.HasSuffix(p, "/api/leads_usuario"):
-		s.read(w, r, "leads_usuario", s.opts.LeadsByUserWindow, s.leadsByUser)
-	case strings.HasSuffix(p, "/api/arquivo-lead"):
-		s.read(w, r, "arquivo-lead", s.opts.ArchiveWindow, s.archive)
-	case strings.HasSuffix(p, "/api/lead"):
-		s.entry(w, r)
-	default:
-		s.fail(w, http.StatusNotFound, "Recurso não encontrado")
+// routes is the API by route, one handler per operation. A known path
+// asked with another method is Zen's 405, and an unknown path its 404, both
+// with Zen's JSON error bodies.
+func (s *Server) routes() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /api/totais_lead", s.limited("totais_lead", s.opts.TotalsWindow, s.totals))
+	mux.HandleFunc("GET /api/leads_usuario", s.limited("leads_usuario", s.opts.LeadsByUserWindow, s.leadsByUser))
+	mux.HandleFunc("GET /api/arquivo-lead", s.limited("arquivo-lead", s.opts.ArchiveWindow, s.archive))
+	mux.HandleFunc("POST /api/lead", s.entry)
+	for _, p := range []string{"/api/totais_lead", "/api/leads_usuario", "/api/arquivo-lead"} {
+		mux.HandleFunc(p, func(w http.ResponseWriter, _ *http.Request) {
+			w.Header().Set("Allow", http.MethodGet)
+			s.fail(w, http.StatusMethodNotAllowed, "Método não permitido")
+		})
 	}
+	mux.HandleFunc("/api/lead", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Allow", http.MethodPost)
+		s.writeJSON(w, http.StatusMethodNotAllowed, map[string]string{"Erro": "405", "Mensagem": "Método não permitido"})
+	})
+	mux.HandleFunc("/", func(w http.ResponseWriter, _ *http.Request) {
+		s.fail(w, http.StatusNotFound, "Recurso não encontrado")
+	})
+	return mux
 }
 
-// read checks method, token and window, then serves h.
-func (s *Server) read(w http.ResponseWriter, r *http.Request, name string, window time.Duration, h http.HandlerFunc) {
-	if r.Method != http.MethodGet {
-		w.Header().Set("Allow", http.MethodGet)
-		s.fail(w, http.StatusMethodNotAllowed, "Método não permitido")
-		return
-	}
-	if r.Header.Get("token") != s.opts.Token {
-		s.fail(w, http.StatusUnauthorized, "Token inválido")
-		return
-	}
-	if !s.opts.NoRateLimits && window > 0 {
-		now := s.opts.Now()
-		s.mu.Lock()
-		last, seen := s.last[name]
-		if seen && now.Sub(last) < window {
-			s.mu.Unlock()
-			wait := window - now.Sub(last)
+// limited checks the token (header "token") and the endpoint's window per
+// token, then serves h.
+func (s *Server) limited(name string, window time.Duration, h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("token") != s.opts.Token {
+			s.fail(w, http.StatusUnauthorized, "Token inválido")
+			return
+		}
+		if wait := s.take(name, window); wait > 0 {
 			w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
 			s.fail(w, http.StatusTooManyRequests, fmt.Sprintf("Limite de requisições excedido. Aguarde %s.", wait.Round(time.Second)))
 			return
 		}
-		s.last[name] = now
-		s.mu.Unlock()
+		h(w, r)
 	}
-	h(w, r)
+}
+
+// take opens the window of endpoint name, or returns how long its current
+// window has to run.
+func (s *Server) take(name string, window time.Duration) time.Duration {
+	if s.opts.NoRateLimits || window <= 0 {
+		return 0
+	}
+	now := s.opts.Now()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if last, seen := s.last[name]; seen && now.Sub(last) < window {
+		return window - now.Sub(last)
+	}
+	s.last[name] = now
+	return 0
 }
 
 func (s *Server) parseDay(v string) (time.Time, bool) {
@@ -231,21 +257,19 @@ func (s *Server) num(n, salt int) any {
 	return n
 }
 
-func (s *Server) totals(w http.ResponseWriter, r *http.Request) {
-	day, ok := s.parseDay(r.URL.Query().Get("data"))
-	if !ok {
-		s.fail(w, http.StatusBadRequest, "Parâmetro data inválido. Formato esperado: YYYY-MM-DD")
-		return
-	}
-	type agg struct {
-		total                       int
-		origin, segment, auto, prod map[int]int
-	}
-	per := map[int]*agg{}
-	for _, l := range s.leadsOn(day) {
+// userTotals are one user's counts of a day.
+type userTotals struct {
+	total                       int
+	origin, segment, auto, prod map[int]int
+}
+
+// aggregate counts leads per user (by user index) and per tag.
+func aggregate(leads []lead) map[int]*userTotals {
+	per := map[int]*userTotals{}
+	for _, l := range leads {
 		a := per[l.user]
 		if a == nil {
-			a = &agg{origin: map[int]int{}, segment: map[int]int{}, auto: map[int]int{}, prod: map[int]int{}}
+			a = &userTotals{origin: map[int]int{}, segment: map[int]int{}, auto: map[int]int{}, prod: map[int]int{}}
 			per[l.user] = a
 		}
 		a.total++
@@ -258,74 +282,101 @@ func (s *Server) totals(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
+	return per
+}
+
+// breakdown writes one user's counts of a catalogue as Zen does: a list of
+// {codigo, nome, quantidade}, and when empty {} or nothing (quirks) or [].
+func (s *Server) breakdown(m map[int]int, cat [][2]string, salt int) any {
+	if len(m) == 0 && !s.opts.Tidy {
+		if salt%2 == 0 {
+			return map[string]any{} // PHP's empty array, as an object
+		}
+		return nil
+	}
+	keys := make([]int, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Ints(keys)
+	out := make([]map[string]any, 0, len(m))
+	for _, k := range keys {
+		out = append(out, map[string]any{"codigo": cat[k][0], "nome": cat[k][1], "quantidade": s.num(m[k], k+salt)})
+	}
+	return out
+}
+
+// dayErrorsJSON is the "erros" object of a day's totals.
+func (s *Server) dayErrorsJSON(day time.Time) any {
+	e := dayErrors(s.opts.Seed, day)
+	if e == [4]int{} && !s.opts.Tidy {
+		return []any{} // PHP encodes an empty array as []
+	}
+	return map[string]any{
+		"com_erro": s.num(e[0], 0), "sem_agrupamento": s.num(e[1], 1),
+		"limite_de_contatos": s.num(e[2], 0), "duplicados": s.num(e[3], 1),
+	}
+}
+
+// totals serves "Totais de Distribuição de Leads por usuários".
+func (s *Server) totals(w http.ResponseWriter, r *http.Request) {
+	day, ok := s.parseDay(r.URL.Query().Get("data"))
+	if !ok {
+		s.fail(w, http.StatusBadRequest, "Parâmetro data inválido. Formato esperado: YYYY-MM-DD")
+		return
+	}
+	per := aggregate(s.leadsOn(day))
 	idx := make([]int, 0, len(per))
 	for u := range per {
 		idx = append(idx, u)
 	}
 	sort.Ints(idx)
-	list := func(m map[int]int, cat [][2]string, salt int) any {
-		if len(m) == 0 && !s.opts.Tidy {
-			if salt%2 == 0 {
-				return map[string]any{} // PHP's empty array, as an object
-			}
-			return nil
-		}
-		keys := make([]int, 0, len(m))
-		for k := range m {
-			keys = append(keys, k)
-		}
-		sort.Ints(keys)
-		out := make([]map[string]any, 0, len(m))
-		for _, k := range keys {
-			out = append(out, map[string]any{"codigo": cat[k][0], "nome": cat[k][1], "quantidade": s.num(m[k], k+salt)})
-		}
-		return out
-	}
 	usuarios := make([]map[string]any, 0, len(idx))
 	for i, u := range idx {
 		a := per[u]
 		usuarios = append(usuarios, map[string]any{
 			"nome":                users[u].name,
 			"total_lead":          s.num(a.total, i),
-			"origem":              list(a.origin, origins, i),
-			"segmento":            list(a.segment, segments, i),
-			"automacao":           list(a.auto, automations, i),
-			"produtos_e_servicos": list(a.prod, products, i),
+			"origem":              s.breakdown(a.origin, origins, i),
+			"segmento":            s.breakdown(a.segment, segments, i),
+			"automacao":           s.breakdown(a.auto, automations, i),
+			"produtos_e_servicos": s.breakdown(a.prod, products, i),
 		})
 	}
-	e := dayErrors(s.opts.Seed, day)
-	var erros any = map[string]any{
-		"com_erro": s.num(e[0], 0), "sem_agrupamento": s.num(e[1], 1),
-		"limite_de_contatos": s.num(e[2], 0), "duplicados": s.num(e[3], 1),
-	}
-	if e == [4]int{} && !s.opts.Tidy {
-		erros = []any{} // PHP encodes an empty array as []
-	}
-	s.writeJSON(w, http.StatusOK, map[string]any{"data": day.Format("2006-01-02"), "usuarios": usuarios, "erros": erros})
+	s.writeJSON(w, http.StatusOK, map[string]any{"data": day.Format("2006-01-02"), "usuarios": usuarios, "erros": s.dayErrorsJSON(day)})
 }
 
 const perPage = 50
 
-func (s *Server) leadsByUser(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
+// leadsQuery reads the range and page of a leads-per-user request, or
+// returns Zen's message for what is wrong with them.
+func (s *Server) leadsQuery(q url.Values) (from, to time.Time, page int, problem string) {
 	from, ok1 := s.parseDay(q.Get("data_inicial"))
 	to, ok2 := s.parseDay(q.Get("data_final"))
-	if !ok1 || !ok2 || to.Before(from) {
-		s.fail(w, http.StatusBadRequest, "Parâmetros data_inicial e data_final inválidos. Formato esperado: YYYY-MM-DD")
-		return
+	switch {
+	case !ok1 || !ok2 || to.Before(from):
+		return from, to, 0, "Parâmetros data_inicial e data_final inválidos. Formato esperado: YYYY-MM-DD"
+	case to.Sub(from) > 92*24*time.Hour:
+		return from, to, 0, "Período máximo de consulta: 3 meses"
 	}
-	if to.Sub(from) > 92*24*time.Hour {
-		s.fail(w, http.StatusBadRequest, "Período máximo de consulta: 3 meses")
-		return
-	}
-	page := 1
+	page = 1
 	if v := q.Get("pagina"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 {
-			s.fail(w, http.StatusBadRequest, "Parâmetro pagina inválido")
-			return
+			return from, to, 0, "Parâmetro pagina inválido"
 		}
 		page = n
+	}
+	return from, to, page, ""
+}
+
+// leadsByUser serves "Consulta de Leads por Usuário": the leads of a range,
+// 50 a page, grouped by user in the order they come.
+func (s *Server) leadsByUser(w http.ResponseWriter, r *http.Request) {
+	from, to, page, problem := s.leadsQuery(r.URL.Query())
+	if problem != "" {
+		s.fail(w, http.StatusBadRequest, problem)
+		return
 	}
 	var all []lead
 	for d := from; !d.After(to); d = d.AddDate(0, 0, 1) {
@@ -333,50 +384,52 @@ func (s *Server) leadsByUser(w http.ResponseWriter, r *http.Request) {
 	}
 	pages := (len(all) + perPage - 1) / perPage
 	start := min((page-1)*perPage, len(all))
-	chunk := all[start:min(start+perPage, len(all))]
-	type group struct {
-		user  int
-		leads []map[string]any
+	s.writeJSON(w, http.StatusOK, map[string]any{
+		"paginacao": map[string]any{
+			"pagina_atual": s.num(page, 0), "total_paginas": s.num(pages, 1),
+			"quantidade_registros_consulta": s.num(len(all), 0), "limite_registros_por_pagina": s.num(perPage, 1),
+		},
+		"usuarios": s.byUser(all[start:min(start+perPage, len(all))]),
+	})
+}
+
+// byUser groups a page of leads by user, in the order the users first come.
+func (s *Server) byUser(chunk []lead) []map[string]any {
+	var order []int
+	byUser := map[int][]map[string]any{}
+	for _, l := range chunk {
+		if _, seen := byUser[l.user]; !seen {
+			order = append(order, l.user)
+		}
+		byUser[l.user] = append(byUser[l.user], s.leadJSON(l))
 	}
-	var groups []*group
-	byUser := map[int]*group{}
+	usuarios := make([]map[string]any, 0, len(order))
+	for _, u := range order {
+		usuarios = append(usuarios, map[string]any{"nome": users[u].name, "email": users[u].email, "leads": byUser[u]})
+	}
+	return usuarios
+}
+
+// leadJSON is one lead of leads per user.
+func (s *Server) leadJSON(l lead) map[string]any {
 	tag := func(k int, cat [][2]string) []map[string]string {
 		if k < 0 {
 			return []map[string]string{}
 		}
 		return []map[string]string{{"codigo": cat[k][0], "nome": cat[k][1]}}
 	}
-	for _, l := range chunk {
-		g := byUser[l.user]
-		if g == nil {
-			g = &group{user: l.user}
-			byUser[l.user] = g
-			groups = append(groups, g)
-		}
-		var redis any = nil
-		if !l.redistributed.IsZero() {
-			redis = l.redistributed.Format("2006-01-02 15:04:05")
-		} else if s.opts.Tidy {
-			redis = ""
-		}
-		g.leads = append(g.leads, map[string]any{
-			"id_registro": s.num(atoi(l.id), 1), "codigo": l.code,
-			"data_entrada": l.entered.Format("2006-01-02 15:04:05"), "data_redistribuicao": redis,
-			"origem": tag(l.origin, origins), "segmento": tag(l.segment, segments),
-			"automacao": tag(l.automation, automations), "produtos_e_servicos": tag(l.prod, products),
-		})
+	var redis any
+	if !l.redistributed.IsZero() {
+		redis = l.redistributed.Format("2006-01-02 15:04:05")
+	} else if s.opts.Tidy {
+		redis = ""
 	}
-	usuarios := make([]map[string]any, 0, len(groups))
-	for _, g := range groups {
-		usuarios = append(usuarios, map[string]any{"nome": users[g.user].name, "email": users[g.user].email, "leads": g.leads})
+	return map[string]any{
+		"id_registro": s.num(atoi(l.id), 1), "codigo": l.code,
+		"data_entrada": l.entered.Format("2006-01-02 15:04:05"), "data_redistribuicao": redis,
+		"origem": tag(l.origin, origins), "segmento": tag(l.segment, segments),
+		"automacao": tag(l.automation, automations), "produtos_e_servicos": tag(l.prod, products),
 	}
-	s.writeJSON(w, http.StatusOK, map[string]any{
-		"paginacao": map[string]any{
-			"pagina_atual": s.num(page, 0), "total_paginas": s.num(pages, 1),
-			"quantidade_registros_consulta": s.num(len(all), 0), "limite_registros_por_pagina": s.num(perPage, 1),
-		},
-		"usuarios": usuarios,
-	})
 }
 
 func atoi(s string) int {
@@ -416,12 +469,9 @@ func (s *Server) entryError(w http.ResponseWriter, msg string) {
 	s.writeJSON(w, http.StatusBadRequest, map[string]string{"Erro": "400", "Mensagem": msg})
 }
 
+// entry serves "Entrada de Leads" (POST, token in the query, a form whose
+// "acao" says what to do).
 func (s *Server) entry(w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodPost {
-		w.Header().Set("Allow", http.MethodPost)
-		s.writeJSON(w, http.StatusMethodNotAllowed, map[string]string{"Erro": "405", "Mensagem": "Método não permitido"})
-		return
-	}
 	if r.URL.Query().Get("token") != s.opts.Token {
 		s.writeJSON(w, http.StatusUnauthorized, map[string]string{"Erro": "401", "Mensagem": "Token inválido"})
 		return
@@ -431,55 +481,65 @@ func (s *Server) entry(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f := r.PostForm
-	acao := f.Get("acao")
 	now := s.opts.Now().In(s.opts.Location)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	switch acao {
+	switch acao := f.Get("acao"); acao {
 	case "Inserir":
-		if f.Get("nome") == "" && f.Get("email") == "" && f.Get("telefone") == "" {
-			s.entryError(w, "Dados Inválidos (Avisos): informe nome, e-mail ou telefone")
-			return
-		}
-		code := f.Get("integracao")
-		if code == "" {
-			code = fmt.Sprintf("ENT-%06d", s.nextID)
-		}
-		l := lead{
-			id: strconv.Itoa(900000 + s.nextID), code: code, user: s.nextID % len(users),
-			origin: catIndex(origins, f.Get("origem")), segment: catIndex(segments, f.Get("segmento")),
-			automation: -1, prod: catIndex(products, f.Get("produtos_e_servicos")),
-			entered: now, changed: now, name: f.Get("nome"), email: f.Get("email"), phone: f.Get("telefone"),
-			status: "Andamento", class: "Prospectando", stage: stages[0],
-		}
-		s.nextID++
-		s.entered = append(s.entered, l)
-		s.writeJSON(w, http.StatusOK, map[string]any{"Sucesso": "Lead inserido e distribuído", "id": l.id, "integracao": l.code})
+		s.insert(w, f, now)
 	case "Editar", "Excluir", "EditarId":
-		key := f.Get("integracao")
-		if acao == "EditarId" {
-			key = f.Get("id")
-		}
-		l, ok := s.find(key, acao == "EditarId")
-		if !ok {
-			s.entryError(w, "Dados Inválidos (Avisos): lead não encontrado")
-			return
-		}
-		if acao == "Excluir" {
-			s.deleted[l.code] = true
-		} else {
-			for k, dst := range map[string]*string{"nome": &l.name, "email": &l.email, "telefone": &l.phone} {
-				if v := f.Get(k); v != "" {
-					*dst = v
-				}
-			}
-			l.changed = now
-			s.edits[l.code] = l
-		}
-		s.writeJSON(w, http.StatusOK, map[string]any{"Sucesso": "Lead atualizado", "integracao": l.code})
+		s.edit(w, acao, f, now)
 	default:
 		s.entryError(w, "Requisição inválida (Ação inválida. Ações aceitas: Inserir/Editar/Excluir/EditarId.)")
 	}
+}
+
+// insert adds a lead (s.mu held).
+func (s *Server) insert(w http.ResponseWriter, f url.Values, now time.Time) {
+	if f.Get("nome") == "" && f.Get("email") == "" && f.Get("telefone") == "" {
+		s.entryError(w, "Dados Inválidos (Avisos): informe nome, e-mail ou telefone")
+		return
+	}
+	code := f.Get("integracao")
+	if code == "" {
+		code = fmt.Sprintf("ENT-%06d", s.nextID)
+	}
+	l := lead{
+		id: strconv.Itoa(900000 + s.nextID), code: code, user: s.nextID % len(users),
+		origin: catIndex(origins, f.Get("origem")), segment: catIndex(segments, f.Get("segmento")),
+		automation: -1, prod: catIndex(products, f.Get("produtos_e_servicos")),
+		entered: now, changed: now, name: f.Get("nome"), email: f.Get("email"), phone: f.Get("telefone"),
+		status: "Andamento", class: "Prospectando", stage: stages[0],
+	}
+	s.nextID++
+	s.entered = append(s.entered, l)
+	s.writeJSON(w, http.StatusOK, map[string]any{"Sucesso": "Lead inserido e distribuído", "id": l.id, "integracao": l.code})
+}
+
+// edit edits or deletes an entered lead, by integration code or by id
+// (EditarId) (s.mu held).
+func (s *Server) edit(w http.ResponseWriter, acao string, f url.Values, now time.Time) {
+	key := f.Get("integracao")
+	if acao == "EditarId" {
+		key = f.Get("id")
+	}
+	l, ok := s.find(key, acao == "EditarId")
+	if !ok {
+		s.entryError(w, "Dados Inválidos (Avisos): lead não encontrado")
+		return
+	}
+	if acao == "Excluir" {
+		s.deleted[l.code] = true
+	} else {
+		for k, dst := range map[string]*string{"nome": &l.name, "email": &l.email, "telefone": &l.phone} {
+			if v := f.Get(k); v != "" {
+				*dst = v
+			}
+		}
+		l.changed = now
+		s.edits[l.code] = l
+	}
+	s.writeJSON(w, http.StatusOK, map[string]any{"Sucesso": "Lead atualizado", "integracao": l.code})
 }
 
 // find looks an entered lead up by integration code or id (s.mu held).

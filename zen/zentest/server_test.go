@@ -79,7 +79,12 @@ func TestAuthMethodsAndRoutes(t *testing.T) {
 	require.NoError(t, err)
 	r.Body.Close()
 	assert.Equal(t, http.StatusUnauthorized, r.StatusCode)
-	assert.Equal(t, map[string]string{"ZEN_URL": sb.URL, "ZEN_TOKEN": "t-1"}, sb.Credentials())
+	assert.Equal(t, map[string]string{"ZEN_URL": sb.URL, "ZEN_TOKEN": "t-1", "ZEN_WINDOW": "0s"}, sb.Credentials(),
+		"no rate limits: a client need not wait between pages")
+	real := zentest.NewUnstartedServer(&zentest.Options{Token: "t-1"})
+	assert.Equal(t, map[string]string{"ZEN_URL": "", "ZEN_TOKEN": "t-1"}, real.Credentials(), "Zen's own minute: nothing to say")
+	short := zentest.NewUnstartedServer(&zentest.Options{LeadsByUserWindow: 2 * time.Second})
+	assert.Equal(t, "2s", short.Credentials()["ZEN_WINDOW"])
 }
 
 func TestWindowsAndReset(t *testing.T) {

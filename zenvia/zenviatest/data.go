@@ -49,7 +49,25 @@ func (st *state) seed(opts *Options) {
 		at = at.Add(time.Duration(30+r.IntN(90)) * time.Minute)
 		return st.newID(at), at
 	}
+	st.seedGroups(next)
+	st.seedAgents(r, next)
+	n := opts.Prospects
+	if n == 0 {
+		n = DefaultProspects
+	}
+	step := time.Duration(0)
+	if n > 0 {
+		// spread the seeded prospects over about a year
+		step = 365 * 24 * time.Hour / time.Duration(n)
+	}
+	for i := 0; i < n; i++ {
+		at = at.Add(step/2 + time.Duration(r.Int64N(int64(step/2)+1)))
+		st.seedProspect(r, at)
+	}
+}
 
+// seedGroups makes the group tree: a root and four leaf groups.
+func (st *state) seedGroups(next func() (string, time.Time)) {
 	rootID, _ := next()
 	root := &group{ID: rootID, Name: "Comercial"}
 	st.groups = []*group{root}
@@ -61,7 +79,11 @@ func (st *state) seed(opts *Options) {
 		st.groupByID[id] = g
 	}
 	st.leafGroups = root.Children
+}
 
+// seedAgents gives each leaf group three agents: one online, one active,
+// one inactive.
+func (st *state) seedAgents(r *rand.Rand, next func() (string, time.Time)) {
 	st.agentByID = map[string]*agent{}
 	for gi, g := range st.leafGroups {
 		es := gi >= 2
@@ -82,64 +104,61 @@ func (st *state) seed(opts *Options) {
 			st.agentByID[id] = a
 		}
 	}
+}
 
-	n := opts.Prospects
-	if n == 0 {
-		n = DefaultProspects
+// seedProspect adds one prospect created at at, with its leads and
+// interactions.
+func (st *state) seedProspect(r *rand.Rand, at time.Time) {
+	id := st.newID(at)
+	es := r.IntN(4) == 0
+	fn, ln := pick(r, firstNamesPT), pick(r, lastNamesPT)
+	if es {
+		fn, ln = pick(r, firstNamesES), pick(r, lastNamesES)
 	}
-	step := time.Duration(0)
-	if n > 0 {
-		// spread the seeded prospects over about a year
-		step = 365 * 24 * time.Hour / time.Duration(n)
+	g := st.leafGroups[r.IntN(len(st.leafGroups))]
+	p := &prospect{
+		ID: id, Created: at, GroupID: g.ID,
+		FirstName: fn, LastName: ln, Category: pick(r, categories), Status: pick(r, statuses),
+		Phones:         []string{fmt.Sprintf("+55%d9%08d", pick(r, ddds), 60000000+r.IntN(39999999))},
+		AdditionalData: map[string]any{},
 	}
-	for i := 0; i < n; i++ {
-		at = at.Add(step/2 + time.Duration(r.Int64N(int64(step/2)+1)))
-		id := st.newID(at)
-		es := r.IntN(4) == 0
-		fn, ln := pick(r, firstNamesPT), pick(r, lastNamesPT)
-		if es {
-			fn, ln = pick(r, firstNamesES), pick(r, lastNamesES)
-		}
-		g := st.leafGroups[r.IntN(len(st.leafGroups))]
-		p := &prospect{
-			ID: id, Created: at, GroupID: g.ID,
-			FirstName: fn, LastName: ln, Category: pick(r, categories), Status: pick(r, statuses),
-			Phones:         []string{fmt.Sprintf("+55%d9%08d", pick(r, ddds), 60000000+r.IntN(39999999))},
-			AdditionalData: map[string]any{},
-		}
-		if r.IntN(3) > 0 {
-			p.Emails = []string{fmt.Sprintf("%s.%s%d@%s", asciiFold(fn), asciiFold(ln), r.IntN(100), pick(r, providers))}
-		}
-		if r.IntN(3) == 0 {
-			p.NIN = []nin{{Type: "CPF", Number: fmt.Sprintf("%011d", r.Int64N(99999999999))}}
-		}
-		if p.Status != "unclaimed" {
-			ags := st.agentsOf(g.ID, true)
-			a := ags[r.IntN(len(ags))]
-			p.AgentID = a.ID
-			p.Assigned = at.Add(time.Duration(1+r.IntN(120)) * time.Minute)
-		}
-		for k := 0; k <= r.IntN(2); k++ {
-			lt := pick(r, leadTypes)
-			ld := leadData{
-				Priority: float64(1 + r.IntN(3)), Created: at.Add(time.Duration(k) * 24 * time.Hour),
-				Source: "API", UTMSource: pick(r, utmSources), Type: lt,
-				Company: pick(r, companies), Store: pick(r, stores),
-			}
-			if lt == "vehicle" {
-				ld.Product = map[string]any{"make": pick(r, []string{"Fiat", "Volkswagen", "Chevrolet", "Toyota"}), "model": pick(r, []string{"Argo", "Polo", "Onix", "Corolla"}), "year": 2019 + r.IntN(6)}
-			}
-			p.Leads = append(p.Leads, ld)
-		}
-		p.Merged = len(p.Leads) > 1
-		st.insert(p)
-		for k := 0; k < r.IntN(3); k++ {
-			iid := st.newID(at.Add(time.Duration(k+1) * time.Hour))
-			st.interactions[id] = append(st.interactions[id], &interaction{
-				ID: iid, ProspectID: id, AgentID: p.AgentID, CreatedAt: at.Add(time.Duration(k+1) * time.Hour),
-				Status: pick(r, []string{"finished", "pending", "expired"}), Via: pick(r, []string{"whatsapp", "phone", "email"}),
-				Proactive: r.IntN(2) == 0,
-			})
-		}
+	if r.IntN(3) > 0 {
+		p.Emails = []string{fmt.Sprintf("%s.%s%d@%s", asciiFold(fn), asciiFold(ln), r.IntN(100), pick(r, providers))}
 	}
+	if r.IntN(3) == 0 {
+		p.NIN = []nin{{Type: "CPF", Number: fmt.Sprintf("%011d", r.Int64N(99999999999))}}
+	}
+	if p.Status != "unclaimed" {
+		ags := st.agentsOf(g.ID, true)
+		a := ags[r.IntN(len(ags))]
+		p.AgentID = a.ID
+		p.Assigned = at.Add(time.Duration(1+r.IntN(120)) * time.Minute)
+	}
+	for k := 0; k <= r.IntN(2); k++ {
+		p.Leads = append(p.Leads, seedLead(r, at.Add(time.Duration(k)*24*time.Hour)))
+	}
+	p.Merged = len(p.Leads) > 1
+	st.insert(p)
+	for k := 0; k < r.IntN(3); k++ {
+		iid := st.newID(at.Add(time.Duration(k+1) * time.Hour))
+		st.interactions[id] = append(st.interactions[id], &interaction{
+			ID: iid, ProspectID: id, AgentID: p.AgentID, CreatedAt: at.Add(time.Duration(k+1) * time.Hour),
+			Status: pick(r, []string{"finished", "pending", "expired"}), Via: pick(r, []string{"whatsapp", "phone", "email"}),
+			Proactive: r.IntN(2) == 0,
+		})
+	}
+}
+
+// seedLead returns a lead created at at, with a product for vehicles.
+func seedLead(r *rand.Rand, at time.Time) leadData {
+	lt := pick(r, leadTypes)
+	ld := leadData{
+		Priority: float64(1 + r.IntN(3)), Created: at,
+		Source: "API", UTMSource: pick(r, utmSources), Type: lt,
+		Company: pick(r, companies), Store: pick(r, stores),
+	}
+	if lt == "vehicle" {
+		ld.Product = map[string]any{"make": pick(r, []string{"Fiat", "Volkswagen", "Chevrolet", "Toyota"}), "model": pick(r, []string{"Argo", "Polo", "Onix", "Corolla"}), "year": 2019 + r.IntN(6)}
+	}
+	return ld
 }

@@ -10,8 +10,18 @@
 // before/after cursor, stores webhook subscriptions and POSTs events to the
 // subscribed callbacks: the prospect on topic "prospects" when a lead creates
 // or merges into it or it is changed, the interaction on topic
-// "interactions" when a note is added. Callbacks must be loopback URLs unless
-// Options.AllowRemoteCallbacks is set.
+// "interactions" when an interaction is added or a message sent, the quote
+// on topic "quotes" when one is made or changes. Callbacks must be loopback
+// URLs unless Options.AllowRemoteCallbacks is set.
+//
+// It serves all 59 operations of the spec ("Sirena API 1.10.0"), each a
+// Go 1.22 ServeMux pattern (routes.go) under /, /api/v1 and /v1, with the
+// validation the spec states (required fields, enumerations): quotes are
+// kept and listed; messages, templates and files to a prospect become its
+// interactions, a message or a file only within Window of the prospect's
+// last lead or message (WhatsApp's rule); catalogue orders and contact
+// selections are seeded (SelectionIDs); ratings and custom apps' events and
+// notifications are kept (Ratings, AppEvents, AppNotifications).
 //
 // Unless Options.Tidy is set it answers with Zenvia's real quirks: a 404 with
 // an empty body, lead priorities as strings, agent phones as numbers and
@@ -148,7 +158,7 @@ func NewUnstartedServer(opts *Options) *Server {
 		}},
 		closed: make(chan struct{}),
 	}
-	s.Server = leadkittest.New(http.HandlerFunc(s.serve), leadkittest.Config{
+	s.Server = leadkittest.New(s.routes(), leadkittest.Config{
 		Seed: o.Seed, Tidy: o.Tidy, NoRateLimits: o.NoRateLimits, Latency: o.Latency, FailRate: o.FailRate,
 	}, func() []string { return []string{o.APIKey} }, s.reset)
 	return s
@@ -268,162 +278,12 @@ func (s *Server) authorized(r *http.Request) bool {
 	return k != "" && k == s.opts.APIKey
 }
 
-func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
-	if !s.authorized(r) {
-		s.fail(w, http.StatusUnauthorized, "UNAUTHORIZED", "Invalid API key", "AuthenticationError")
-		return
-	}
-	path := r.URL.Path
-	v2 := false // the asynchronous leads service: POST /v2/leads/{industry}
-	for _, pre := range []string{"/api/v1", "/v1", "/v2"} {
-		if strings.HasPrefix(path, pre+"/") {
-			path = path[len(pre):]
-			v2 = pre == "/v2"
-			break
-		}
-	}
-	seg := strings.Split(strings.Trim(path, "/"), "/")
-	m := r.Method
-	switch {
-	case len(seg) == 2 && seg[0] == "lead" && !v2 && m == http.MethodPost:
-		s.createLead(w, r, seg[1]) // the Sales API: POST /lead/{industry}
-	case len(seg) == 2 && seg[0] == "leads" && v2 && m == http.MethodPost:
-		s.createLead(w, r, seg[1])
-	case len(seg) == 2 && seg[0] == "leads" && seg[1] == "categories" && m == http.MethodGet:
-		s.categories(w)
-	case len(seg) == 2 && seg[0] == "leads" && seg[1] == "defaults" && m == http.MethodGet:
-		s.ok(w, http.StatusOK, map[string]any{"currency": "BRL", "distance": "km"})
-	case len(seg) == 1 && seg[0] == "prospects" && m == http.MethodGet:
-		s.listProspects(w, r)
-	case len(seg) == 2 && seg[0] == "prospect":
-		switch m {
-		case http.MethodGet:
-			s.getProspect(w, seg[1])
-		case http.MethodPatch:
-			s.updateProspect(w, r, seg[1])
-		case http.MethodDelete:
-			s.deleteProspect(w, seg[1])
-		default:
-			s.methodNotAllowed(w)
-		}
-	case len(seg) == 3 && seg[0] == "prospect" && seg[2] == "additionalData" && m == http.MethodPatch:
-		s.updateAdditionalData(w, r, seg[1])
-	case len(seg) == 3 && seg[0] == "prospect" && seg[2] == "transfer" && m == http.MethodPost:
-		s.transfer(w, r, seg[1])
-	case len(seg) == 4 && seg[0] == "prospect" && seg[2] == "as-user" && m == http.MethodPost:
-		if s.opts.NoIntegrationUser {
-			s.fail(w, http.StatusConflict, "CONFLICT", "The integration has no user configured", "ConflictError")
-			return
-		}
-		switch seg[3] {
-		case "transfer":
-			s.transfer(w, r, seg[1])
-		case "archive", "label":
-			s.asUserSet(w, r, seg[1], seg[3])
-		default:
-			s.notFound(w, "Route")
-		}
-	case len(seg) == 2 && seg[0] == "as-user" && (seg[1] == "labels" || seg[1] == "archiving-reasons") && m == http.MethodGet:
-		if s.opts.NoIntegrationUser {
-			s.fail(w, http.StatusConflict, "CONFLICT", "The integration has no user configured", "ConflictError")
-			return
-		}
-		if seg[1] == "labels" {
-			s.ok(w, http.StatusOK, asUserLabels)
-		} else {
-			s.ok(w, http.StatusOK, archivingReasons)
-		}
-	case len(seg) == 2 && seg[0] == "prospects" && seg[1] == "interactions" && m == http.MethodGet:
-		s.accountInteractions(w, r)
-	case len(seg) == 4 && seg[0] == "prospect" && seg[2] == "interaction":
-		switch m {
-		case http.MethodGet, http.MethodPut:
-			s.oneInteraction(w, r, seg[1], seg[3])
-		default:
-			s.methodNotAllowed(w)
-		}
-	case len(seg) == 3 && (seg[0] == "agents" || seg[0] == "groups") && seg[2] == "is-working" && m == http.MethodGet:
-		s.isWorking(w, seg[0], seg[1])
-	case len(seg) == 3 && (seg[0] == "agents" || seg[0] == "groups") && seg[2] == "response-time" && m == http.MethodPost:
-		s.responseTime(w, seg[0], seg[1])
-	case len(seg) == 3 && seg[0] == "prospect" && seg[2] == "interactions":
-		switch m {
-		case http.MethodGet:
-			s.listInteractions(w, r, seg[1])
-		case http.MethodPost:
-			s.addInteraction(w, r, seg[1])
-		default:
-			s.methodNotAllowed(w)
-		}
-	case len(seg) == 1 && seg[0] == "agents" && m == http.MethodGet:
-		s.listAgents(w, r)
-	case len(seg) == 1 && seg[0] == "groups" && m == http.MethodGet:
-		s.mu.Lock()
-		out := make([]any, len(s.st.groups))
-		for i, g := range s.st.groups {
-			out[i] = groupJSON(g)
-		}
-		s.mu.Unlock()
-		s.ok(w, http.StatusOK, out)
-	case len(seg) == 2 && seg[0] == "group" && m == http.MethodGet:
-		s.mu.Lock()
-		g := s.st.groupByID[seg[1]]
-		var out any
-		if g != nil {
-			out = groupNodeJSON(g)
-		}
-		s.mu.Unlock()
-		s.answer(w, "Group", g != nil, out)
-	case len(seg) == 4 && seg[0] == "group" && seg[2] == "agents" && seg[3] == "online" && m == http.MethodGet:
-		s.onlineAgents(w, seg[1])
-	case len(seg) == 2 && seg[0] == "notifications" && seg[1] == "topics" && m == http.MethodGet:
-		s.ok(w, http.StatusOK, []map[string]string{
-			{"name": "prospects", "description": "A prospect was created or changed"},
-			{"name": "interactions", "description": "An interaction was created or changed"},
-			{"name": "quotes", "description": "A quote was created or changed"},
-			{"name": "agents", "description": "An agent was created or changed"},
-		})
-	case len(seg) == 2 && seg[0] == "notifications" && seg[1] == "subscriptions":
-		switch m {
-		case http.MethodGet:
-			s.mu.Lock()
-			out := append([]*subscription{}, s.st.subs...)
-			s.mu.Unlock()
-			s.ok(w, http.StatusOK, out)
-		case http.MethodPost:
-			s.subscribe(w, r)
-		case http.MethodDelete:
-			s.mu.Lock()
-			n := len(s.st.subs)
-			s.st.subs = nil
-			s.mu.Unlock()
-			s.ok(w, http.StatusOK, map[string]int{"modified": n})
-		default:
-			s.methodNotAllowed(w)
-		}
-	case len(seg) == 3 && seg[0] == "notifications" && seg[1] == "subscription" && m == http.MethodGet:
-		s.mu.Lock()
-		var found *subscription
-		for _, sub := range s.st.subs {
-			if sub.ID == seg[2] {
-				cp := *sub
-				found = &cp
-			}
-		}
-		s.mu.Unlock()
-		s.answer(w, "Subscription", found != nil, found)
-	case len(seg) == 3 && seg[0] == "notifications" && seg[1] == "subscription" && m == http.MethodDelete:
-		s.unsubscribe(w, seg[2])
-	default:
-		s.notFound(w, "Route")
-	}
-}
-
 func (s *Server) methodNotAllowed(w http.ResponseWriter) {
 	s.fail(w, http.StatusMethodNotAllowed, "METHOD_NOT_ALLOWED", "Method not allowed", "")
 }
 
-func (s *Server) categories(w http.ResponseWriter) {
+// categories is GET /leads/categories.
+func (s *Server) categories(w http.ResponseWriter, _ *http.Request) {
 	var out []map[string]any
 	for _, ind := range []string{"retail", "insurance", "vehicle", "savingPlan", "realEstate"} {
 		for i, name := range []string{"Default", "Premium"} {
@@ -431,6 +291,76 @@ func (s *Server) categories(w http.ResponseWriter) {
 		}
 	}
 	s.ok(w, http.StatusOK, out)
+}
+
+// defaults is GET /leads/defaults.
+func (s *Server) defaults(w http.ResponseWriter, _ *http.Request) {
+	s.ok(w, http.StatusOK, map[string]any{"currency": "BRL", "distance": "km"})
+}
+
+// listGroups is GET /groups: the tree.
+func (s *Server) listGroups(w http.ResponseWriter, _ *http.Request) {
+	s.mu.Lock()
+	out := make([]any, len(s.st.groups))
+	for i, g := range s.st.groups {
+		out[i] = groupJSON(g)
+	}
+	s.mu.Unlock()
+	s.ok(w, http.StatusOK, out)
+}
+
+// getGroup is GET /group/{id}.
+func (s *Server) getGroup(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	g := s.st.groupByID[r.PathValue("id")]
+	var out any
+	if g != nil {
+		out = groupNodeJSON(g)
+	}
+	s.mu.Unlock()
+	s.answer(w, "Group", g != nil, out)
+}
+
+// topics is GET /notifications/topics.
+func (s *Server) topics(w http.ResponseWriter, _ *http.Request) {
+	s.ok(w, http.StatusOK, []map[string]string{
+		{"name": "prospects", "description": "A prospect was created or changed"},
+		{"name": "interactions", "description": "An interaction was created or changed"},
+		{"name": "quotes", "description": "A quote was created or changed"},
+		{"name": "agents", "description": "An agent was created or changed"},
+	})
+}
+
+// listSubscriptions is GET /notifications/subscriptions.
+func (s *Server) listSubscriptions(w http.ResponseWriter, _ *http.Request) {
+	s.mu.Lock()
+	out := append([]*subscription{}, s.st.subs...)
+	s.mu.Unlock()
+	s.ok(w, http.StatusOK, out)
+}
+
+// unsubscribeAll is DELETE /notifications/subscriptions.
+func (s *Server) unsubscribeAll(w http.ResponseWriter, _ *http.Request) {
+	s.mu.Lock()
+	n := len(s.st.subs)
+	s.st.subs = nil
+	s.mu.Unlock()
+	s.ok(w, http.StatusOK, map[string]int{"modified": n})
+}
+
+// getSubscription is GET /notifications/subscription/{id}.
+func (s *Server) getSubscription(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	s.mu.Lock()
+	var found *subscription
+	for _, sub := range s.st.subs {
+		if sub.ID == id {
+			cp := *sub
+			found = &cp
+		}
+	}
+	s.mu.Unlock()
+	s.answer(w, "Subscription", found != nil, found)
 }
 
 // ---- JSON shapes ----
@@ -565,6 +495,8 @@ func (s *Server) interactionJSON(in *interaction) map[string]any {
 	if in.Type == "note" {
 		// As the live API writes a note.
 		m["output"], m["via"] = map[string]any{"comment": in.Content}, "other"
+	} else if in.Output != nil {
+		m["output"] = in.Output // never changed once recorded
 	}
 	if a := s.st.agentByID[in.AgentID]; a != nil {
 		m["agent"] = s.agentJSON(a)
@@ -597,56 +529,82 @@ type leadIn struct {
 	UTMCampaign string           `json:"utmCampaign"`
 }
 
-func (s *Server) createLead(w http.ResponseWriter, r *http.Request, industry string) {
-	typ, ok := industryType[industry]
+// createLead is POST /lead/{industry} (and /v2/leads/{industry}).
+func (s *Server) createLead(w http.ResponseWriter, r *http.Request) {
+	typ, ok := industryType[r.PathValue("industry")]
 	if !ok {
 		s.notFound(w, "Industry")
 		return
 	}
-	var in leadIn
-	if err := json.NewDecoder(r.Body).Decode(&in); err != nil {
-		s.invalid(w, "body is not a valid lead: "+err.Error())
+	in, msg := decodeLead(r)
+	if msg != "" {
+		s.invalid(w, msg)
 		return
-	}
-	if in.LeadID != nil || in.Source != nil || in.Medium != nil || in.Campaign != nil {
-		s.invalid(w, "deprecated fields leadId, source, medium and campaign are not accepted by the sandbox")
-		return
-	}
-	if strings.TrimSpace(in.UTMSource) == "" {
-		s.invalid(w, "utmSource is required")
-		return
-	}
-	if len(in.Phones) == 0 && len(in.Emails) == 0 {
-		s.invalid(w, "a lead needs a phone or an email")
-		return
-	}
-	prio := 1.0
-	if len(in.Priority) > 0 {
-		if n, err := strconv.ParseFloat(strings.Trim(string(in.Priority), `"`), 64); err == nil {
-			prio = n
-		}
-	}
-	for i, h := range in.History {
-		switch h["type"] {
-		case "note", "message", "question":
-		case "call":
-			if d, ok := h["duration"]; ok {
-				if _, isNum := d.(float64); !isNum {
-					s.invalid(w, fmt.Sprintf("history[%d].duration must be a number of milliseconds", i))
-					return
-				}
-			}
-		default:
-			s.invalid(w, fmt.Sprintf("history[%d].type must be note, call, message or question", i))
-			return
-		}
 	}
 	now := time.Now().UTC()
-
 	s.mu.Lock()
-	st := s.st
-	p := st.match(in.Phones, in.Emails)
-	isNew := p == nil
+	p, isNew := s.st.mergeLead(&in, now)
+	p.Leads = append(p.Leads, leadData{Priority: in.priority(), Created: now, Source: "API", UTMSource: in.UTMSource,
+		Comments: in.Comments, Company: in.Company, Store: in.Store, Agent: in.Agent, Type: typ, Product: in.Product})
+	ia := &interaction{ID: s.st.newID(now), ProspectID: p.ID, AgentID: p.AgentID, CreatedAt: now, Status: "pending", Via: "lead"}
+	s.st.interactions[p.ID] = append(s.st.interactions[p.ID], ia)
+	body := s.prospectJSON(p)
+	body["interactions"] = []any{s.interactionJSON(ia)}
+	event := s.prospectJSON(p)
+	s.mu.Unlock()
+
+	s.deliver("prospects", event)
+	if s.opts.Async {
+		s.ok(w, http.StatusAccepted, map[string]any{"id": ia.ID, "status": "accepted"})
+		return
+	}
+	status := http.StatusOK
+	if isNew && s.opts.Tidy {
+		status = http.StatusCreated
+	}
+	s.ok(w, status, body)
+}
+
+// decodeLead reads and checks a lead as Zenvia does; the message is "" for
+// a valid one.
+func decodeLead(r *http.Request) (leadIn, string) {
+	var in leadIn
+	if err := json.NewDecoder(r.Body).Decode(&in); err != nil {
+		return in, "body is not a valid lead: " + err.Error()
+	}
+	if in.LeadID != nil || in.Source != nil || in.Medium != nil || in.Campaign != nil {
+		return in, "deprecated fields leadId, source, medium and campaign are not accepted by the sandbox"
+	}
+	if strings.TrimSpace(in.UTMSource) == "" {
+		return in, "utmSource is required"
+	}
+	if len(in.Phones) == 0 && len(in.Emails) == 0 {
+		return in, "a lead needs a phone or an email"
+	}
+	for i, h := range in.History {
+		if msg := checkEvent(fmt.Sprintf("history[%d]", i), h); msg != "" {
+			return in, msg
+		}
+	}
+	return in, ""
+}
+
+// priority is the lead's priority (a number or a string), 1 by default.
+func (in *leadIn) priority() float64 {
+	if len(in.Priority) > 0 {
+		if n, err := strconv.ParseFloat(strings.Trim(string(in.Priority), `"`), 64); err == nil {
+			return n
+		}
+	}
+	return 1
+}
+
+// mergeLead returns the prospect a lead with in's phones and e-mails
+// merges into, created (assigned to the next agent in turn) when none
+// shares one, with in's phones and e-mails added and indexed.
+func (st *state) mergeLead(in *leadIn, now time.Time) (p *prospect, isNew bool) {
+	p = st.match(in.Phones, in.Emails)
+	isNew = p == nil
 	if isNew {
 		g := st.leafGroups[st.nextAgent%len(st.leafGroups)]
 		p = &prospect{ID: st.newID(now), Created: now, GroupID: g.ID, FirstName: in.FirstName, LastName: in.LastName,
@@ -680,30 +638,12 @@ func (s *Server) createLead(w http.ResponseWriter, r *http.Request, industry str
 			p.Emails = append(p.Emails, e)
 		}
 	}
-	p.Leads = append(p.Leads, leadData{Priority: prio, Created: now, Source: "API", UTMSource: in.UTMSource,
-		Comments: in.Comments, Company: in.Company, Store: in.Store, Agent: in.Agent, Type: typ, Product: in.Product})
 	if isNew {
 		st.insert(p)
 	} else {
 		st.index(p)
 	}
-	ia := &interaction{ID: st.newID(now), ProspectID: p.ID, AgentID: p.AgentID, CreatedAt: now, Status: "pending", Via: "lead"}
-	st.interactions[p.ID] = append(st.interactions[p.ID], ia)
-	body := s.prospectJSON(p)
-	body["interactions"] = []any{s.interactionJSON(ia)}
-	event := s.prospectJSON(p)
-	s.mu.Unlock()
-
-	s.deliver("prospects", event)
-	if s.opts.Async {
-		s.ok(w, http.StatusAccepted, map[string]any{"id": ia.ID, "status": "accepted"})
-		return
-	}
-	status := http.StatusOK
-	if isNew && s.opts.Tidy {
-		status = http.StatusCreated
-	}
-	s.ok(w, status, body)
+	return p, isNew
 }
 
 // ---- prospects ----
@@ -717,116 +657,18 @@ func parseTimeParam(v string) (time.Time, error) {
 	return time.Time{}, fmt.Errorf("%q is not a date", v)
 }
 
+// listProspects is GET /prospects.
 func (s *Server) listProspects(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	limit, ok := s.limit(w, q)
 	if !ok {
 		return
 	}
-	var after, before time.Time
-	var err error
-	if v := q.Get("createdAfter"); v != "" {
-		if after, err = parseTimeParam(v); err != nil {
-			s.invalid(w, "createdAfter: "+err.Error())
-			return
-		}
-	}
-	if v := q.Get("createdBefore"); v != "" {
-		if before, err = parseTimeParam(v); err != nil {
-			s.invalid(w, "createdBefore: "+err.Error())
-			return
-		}
-	}
-	if !after.IsZero() {
-		end := before
-		if end.IsZero() {
-			end = time.Now()
-		}
-		if end.Sub(after) > 31*24*time.Hour {
-			s.invalid(w, "the createdAfter to createdBefore range must not exceed 31 days")
-			return
-		}
-	}
-	search := strings.ToLower(q.Get("search"))
-	phone := transport.Digits(q.Get("phoneNumber"))
-	if q.Get("phoneNumber") != "" && phone == "" {
-		s.invalid(w, "phoneNumber has no digits")
+	f, msg := parseProspectFilter(q)
+	if msg != "" {
+		s.invalid(w, msg)
 		return
 	}
-	times := map[string]time.Time{}
-	for _, k := range []string{"claimedAfter", "claimedBefore", "transferredAfter", "transferredBefore"} {
-		if v := q.Get(k); v != "" {
-			t, err := parseTimeParam(v)
-			if err != nil {
-				s.invalid(w, k+": "+err.Error())
-				return
-			}
-			times[k] = t
-		}
-	}
-	type adFilter struct{ field, op, value string }
-	var ads []adFilter
-	for _, f := range q["additionalData[]"] {
-		m := additionalFilterRE.FindStringSubmatch(f)
-		if m == nil {
-			s.invalid(w, "additionalData[] must be [FIELD][OP][VALUE], got "+strconv.Quote(f))
-			return
-		}
-		ads = append(ads, adFilter{m[1], m[2], m[3]})
-	}
-	inRange := func(t time.Time, after, before string) bool {
-		if a, ok := times[after]; ok && (t.IsZero() || !t.After(a)) {
-			return false
-		}
-		if b, ok := times[before]; ok && (t.IsZero() || !t.Before(b)) {
-			return false
-		}
-		return true
-	}
-	keep := func(p *prospect) bool {
-		if c := q.Get("category"); c != "" && p.Category != c {
-			return false
-		}
-		if v := q.Get("withAgent"); v != "" && (p.AgentID != "") != (v == "true") {
-			return false
-		}
-		if !inRange(p.Assigned, "claimedAfter", "claimedBefore") || !inRange(p.Transferred, "transferredAfter", "transferredBefore") {
-			return false
-		}
-		for _, f := range ads {
-			if !matchAdditional(p.AdditionalData[f.field], f.op, f.value) {
-				return false
-			}
-		}
-		if v := q.Get("status"); v != "" && p.Status != v {
-			return false
-		}
-		if v := q.Get("agent"); v != "" && p.AgentID != v {
-			return false
-		}
-		if v := q.Get("group"); v != "" && p.GroupID != v {
-			return false
-		}
-		if !after.IsZero() && !p.Created.After(after) {
-			return false
-		}
-		if !before.IsZero() && !p.Created.Before(before) {
-			return false
-		}
-		if phone != "" && !containsFunc(p.Phones, func(x string) bool {
-			return strings.HasSuffix(transport.Digits(x), phone) || strings.HasSuffix(phone, transport.Digits(x))
-		}) {
-			return false
-		}
-		if search != "" {
-			hay := strings.ToLower(p.FirstName + " " + p.LastName + " " + strings.Join(p.Emails, " ") + " " + strings.Join(p.Phones, " "))
-			if !strings.Contains(hay, search) && !(transport.Digits(search) != "" && strings.Contains(transport.Digits(strings.Join(p.Phones, " ")), transport.Digits(search))) {
-				return false
-			}
-		}
-		return true
-	}
-
 	s.mu.Lock()
 	ps := s.st.prospects
 	page := make([]any, 0, min(limit, 100))
@@ -840,12 +682,112 @@ func (s *Server) listProspects(w http.ResponseWriter, r *http.Request) {
 		lo = sort.Search(len(ps), func(i int) bool { return ps[i].ID > c })
 	}
 	for i := hi; i >= lo && len(page) < limit; i-- {
-		if keep(ps[i]) {
+		if f.keep(ps[i]) {
 			page = append(page, s.prospectJSON(ps[i]))
 		}
 	}
 	s.mu.Unlock()
 	s.ok(w, http.StatusOK, page)
+}
+
+// prospectFilter holds the filters of GET /prospects.
+type prospectFilter struct {
+	q             url.Values
+	after, before time.Time            // created
+	times         map[string]time.Time // claimedAfter, claimedBefore, transferredAfter, transferredBefore
+	search, phone string
+	ads           []adFilter
+}
+
+// adFilter is one additionalData[] filter, [FIELD][OP][VALUE].
+type adFilter struct{ field, op, value string }
+
+// parseProspectFilter reads the filters of q; the message is "" when they
+// are valid.
+func parseProspectFilter(q url.Values) (*prospectFilter, string) {
+	f := &prospectFilter{q: q, times: map[string]time.Time{}, search: strings.ToLower(q.Get("search")),
+		phone: transport.Digits(q.Get("phoneNumber"))}
+	for _, k := range []string{"createdAfter", "createdBefore", "claimedAfter", "claimedBefore", "transferredAfter", "transferredBefore"} {
+		if v := q.Get(k); v != "" {
+			t, err := parseTimeParam(v)
+			if err != nil {
+				return nil, k + ": " + err.Error()
+			}
+			f.times[k] = t
+		}
+	}
+	f.after, f.before = f.times["createdAfter"], f.times["createdBefore"]
+	if !f.after.IsZero() {
+		end := f.before
+		if end.IsZero() {
+			end = time.Now()
+		}
+		if end.Sub(f.after) > 31*24*time.Hour {
+			return nil, "the createdAfter to createdBefore range must not exceed 31 days"
+		}
+	}
+	if q.Get("phoneNumber") != "" && f.phone == "" {
+		return nil, "phoneNumber has no digits"
+	}
+	for _, v := range q["additionalData[]"] {
+		m := additionalFilterRE.FindStringSubmatch(v)
+		if m == nil {
+			return nil, "additionalData[] must be [FIELD][OP][VALUE], got " + strconv.Quote(v)
+		}
+		f.ads = append(f.ads, adFilter{m[1], m[2], m[3]})
+	}
+	return f, ""
+}
+
+// inRange reports whether t is inside the range of the after and before
+// parameters (a zero t is outside any range).
+func (f *prospectFilter) inRange(t time.Time, after, before string) bool {
+	if a, ok := f.times[after]; ok && (t.IsZero() || !t.After(a)) {
+		return false
+	}
+	if b, ok := f.times[before]; ok && (t.IsZero() || !t.Before(b)) {
+		return false
+	}
+	return true
+}
+
+// keep reports whether p passes every filter.
+func (f *prospectFilter) keep(p *prospect) bool {
+	q := f.q
+	for k, v := range map[string]string{"category": p.Category, "status": p.Status, "agent": p.AgentID, "group": p.GroupID} {
+		if want := q.Get(k); want != "" && v != want {
+			return false
+		}
+	}
+	if v := q.Get("withAgent"); v != "" && (p.AgentID != "") != (v == "true") {
+		return false
+	}
+	if !f.inRange(p.Created, "createdAfter", "createdBefore") || !f.inRange(p.Assigned, "claimedAfter", "claimedBefore") ||
+		!f.inRange(p.Transferred, "transferredAfter", "transferredBefore") {
+		return false
+	}
+	for _, a := range f.ads {
+		if !matchAdditional(p.AdditionalData[a.field], a.op, a.value) {
+			return false
+		}
+	}
+	return f.matchesText(p)
+}
+
+// matchesText applies phoneNumber (a suffix of a phone's digits, either
+// way) and search (a name, an e-mail or a phone, also by digits).
+func (f *prospectFilter) matchesText(p *prospect) bool {
+	if f.phone != "" && !containsFunc(p.Phones, func(x string) bool {
+		return strings.HasSuffix(transport.Digits(x), f.phone) || strings.HasSuffix(f.phone, transport.Digits(x))
+	}) {
+		return false
+	}
+	if f.search == "" {
+		return true
+	}
+	hay := strings.ToLower(p.FirstName + " " + p.LastName + " " + strings.Join(p.Emails, " ") + " " + strings.Join(p.Phones, " "))
+	d := transport.Digits(f.search)
+	return strings.Contains(hay, f.search) || (d != "" && strings.Contains(transport.Digits(strings.Join(p.Phones, " ")), d))
 }
 
 func containsFunc(xs []string, f func(string) bool) bool {
@@ -857,9 +799,10 @@ func containsFunc(xs []string, f func(string) bool) bool {
 	return false
 }
 
-func (s *Server) getProspect(w http.ResponseWriter, id string) {
+// getProspect is GET /prospect/{id}.
+func (s *Server) getProspect(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
-	p := s.st.byID[id]
+	p := s.st.byID[r.PathValue("id")]
 	var out map[string]any
 	if p != nil {
 		out = s.prospectJSON(p)
@@ -868,7 +811,8 @@ func (s *Server) getProspect(w http.ResponseWriter, id string) {
 	s.answer(w, "Prospect", p != nil, out)
 }
 
-func (s *Server) updateProspect(w http.ResponseWriter, r *http.Request, id string) {
+// updateProspect is PATCH /prospect/{id}.
+func (s *Server) updateProspect(w http.ResponseWriter, r *http.Request) {
 	// The real body: {archivingReason, firstName, lastName, phone, email,
 	// label}; a phone and an e-mail are added. Anything else (the phones,
 	// emails, status or additionalData a client might send) is refused, so
@@ -887,7 +831,7 @@ func (s *Server) updateProspect(w http.ResponseWriter, r *http.Request, id strin
 		s.invalid(w, "the body takes archivingReason, firstName, lastName, phone, email and label: "+err.Error())
 		return
 	}
-	p := s.lockProspect(w, id)
+	p := s.lockProspect(w, r.PathValue("id"))
 	if p == nil {
 		return
 	}
@@ -916,7 +860,8 @@ func (s *Server) updateProspect(w http.ResponseWriter, r *http.Request, id strin
 	s.ok(w, http.StatusOK, out)
 }
 
-func (s *Server) updateAdditionalData(w http.ResponseWriter, r *http.Request, id string) {
+// updateAdditionalData is PATCH /prospect/{id}/additionalData.
+func (s *Server) updateAdditionalData(w http.ResponseWriter, r *http.Request) {
 	var in map[string]any
 	if err := json.NewDecoder(r.Body).Decode(&in); err != nil || len(in) == 0 {
 		s.invalid(w, "the body is a flat object of additional data")
@@ -929,7 +874,7 @@ func (s *Server) updateAdditionalData(w http.ResponseWriter, r *http.Request, id
 			return
 		}
 	}
-	p := s.lockProspect(w, id)
+	p := s.lockProspect(w, r.PathValue("id"))
 	if p == nil {
 		return
 	}
@@ -941,9 +886,10 @@ func (s *Server) updateAdditionalData(w http.ResponseWriter, r *http.Request, id
 	s.ok(w, http.StatusOK, out)
 }
 
-func (s *Server) deleteProspect(w http.ResponseWriter, id string) {
+// deleteProspect is DELETE /prospect/{id}.
+func (s *Server) deleteProspect(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
-	p := s.st.byID[id]
+	p := s.st.byID[r.PathValue("id")]
 	var out map[string]any
 	if p != nil {
 		out = s.prospectJSON(p)
@@ -953,7 +899,8 @@ func (s *Server) deleteProspect(w http.ResponseWriter, id string) {
 	s.answer(w, "Prospect", p != nil, out) // the deleted prospect, as Zenvia answers
 }
 
-func (s *Server) transfer(w http.ResponseWriter, r *http.Request, id string) {
+// transfer is POST /prospect/{id}/transfer and /as-user/transfer.
+func (s *Server) transfer(w http.ResponseWriter, r *http.Request) {
 	var in struct {
 		Group string `json:"group"`
 		User  string `json:"user"`
@@ -962,7 +909,7 @@ func (s *Server) transfer(w http.ResponseWriter, r *http.Request, id string) {
 		s.invalid(w, "transfer needs exactly one of group and user")
 		return
 	}
-	p := s.lockProspect(w, id)
+	p := s.lockProspect(w, r.PathValue("id"))
 	if p == nil {
 		return
 	}
@@ -994,7 +941,9 @@ func (s *Server) transfer(w http.ResponseWriter, r *http.Request, id string) {
 	s.ok(w, http.StatusOK, out)
 }
 
-func (s *Server) listInteractions(w http.ResponseWriter, r *http.Request, id string) {
+// listInteractions is GET /prospect/{id}/interactions.
+func (s *Server) listInteractions(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
 	keep, ok := s.interactionFilter(w, r.URL.Query())
 	if !ok {
 		return
@@ -1078,15 +1027,26 @@ func (s *Server) accountInteractions(w http.ResponseWriter, r *http.Request) {
 	s.ok(w, http.StatusOK, out)
 }
 
-// oneInteraction is GET and PUT /prospect/{id}/interaction/{iid}.
-func (s *Server) oneInteraction(w http.ResponseWriter, r *http.Request, id, iid string) {
+// getInteraction is GET /prospect/{id}/interaction/{iid}.
+func (s *Server) getInteraction(w http.ResponseWriter, r *http.Request) {
+	s.changeInteraction(w, r, nil)
+}
+
+// updateInteraction is PUT /prospect/{id}/interaction/{iid}: it changes the
+// status and a note's text (output.comment).
+func (s *Server) updateInteraction(w http.ResponseWriter, r *http.Request) {
 	var upd map[string]any
-	if r.Method == http.MethodPut {
-		if err := json.NewDecoder(r.Body).Decode(&upd); err != nil || len(upd) == 0 {
-			s.invalid(w, "the body is an object of the fields to change")
-			return
-		}
+	if err := json.NewDecoder(r.Body).Decode(&upd); err != nil || len(upd) == 0 {
+		s.invalid(w, "the body is an object of the fields to change")
+		return
 	}
+	s.changeInteraction(w, r, upd)
+}
+
+// changeInteraction applies upd (nil: nothing) to the interaction of the
+// path and answers it.
+func (s *Server) changeInteraction(w http.ResponseWriter, r *http.Request, upd map[string]any) {
+	id, iid := r.PathValue("id"), r.PathValue("iid")
 	s.mu.Lock()
 	var found *interaction
 	for _, in := range s.st.interactions[id] {
@@ -1094,6 +1054,7 @@ func (s *Server) oneInteraction(w http.ResponseWriter, r *http.Request, id, iid 
 			found = in
 		}
 	}
+	var out map[string]any
 	if found != nil {
 		if v, ok := upd["status"].(string); ok {
 			found.Status = v
@@ -1103,17 +1064,29 @@ func (s *Server) oneInteraction(w http.ResponseWriter, r *http.Request, id, iid 
 				found.Content = c
 			}
 		}
-	}
-	var out map[string]any
-	if found != nil {
 		out = s.interactionJSON(found)
 	}
 	s.mu.Unlock()
 	s.answer(w, "Interaction", found != nil, out)
 }
 
-// asUserSet is POST /prospect/{id}/as-user/archive and /label.
-func (s *Server) asUserSet(w http.ResponseWriter, r *http.Request, id, what string) {
+// asUserArchive is POST /prospect/{id}/as-user/archive.
+func (s *Server) asUserArchive(w http.ResponseWriter, r *http.Request) { s.asUserSet(w, r, "archive") }
+
+// asUserLabel is POST /prospect/{id}/as-user/label.
+func (s *Server) asUserLabel(w http.ResponseWriter, r *http.Request) { s.asUserSet(w, r, "label") }
+
+// labels is GET /as-user/labels.
+func (s *Server) labels(w http.ResponseWriter, _ *http.Request) { s.ok(w, http.StatusOK, asUserLabels) }
+
+// archivingReasons is GET /as-user/archiving-reasons.
+func (s *Server) archivingReasons(w http.ResponseWriter, _ *http.Request) {
+	s.ok(w, http.StatusOK, archivingReasons)
+}
+
+// asUserSet sets the archiving reason or the label (what) of the prospect
+// of the path.
+func (s *Server) asUserSet(w http.ResponseWriter, r *http.Request, what string) {
 	var in map[string]string
 	_ = json.NewDecoder(r.Body).Decode(&in)
 	key, allowed := "archivingReason", archivingReasons
@@ -1125,7 +1098,7 @@ func (s *Server) asUserSet(w http.ResponseWriter, r *http.Request, id, what stri
 		s.invalid(w, key+" must be one of "+strings.Join(allowed, ", "))
 		return
 	}
-	p := s.lockProspect(w, id)
+	p := s.lockProspect(w, r.PathValue("id"))
 	if p == nil {
 		return
 	}
@@ -1138,6 +1111,16 @@ func (s *Server) asUserSet(w http.ResponseWriter, r *http.Request, id, what stri
 	s.mu.Unlock()
 	s.deliver("prospects", out)
 	s.ok(w, http.StatusOK, out)
+}
+
+// agentIsWorking is GET /agents/{id}/is-working.
+func (s *Server) agentIsWorking(w http.ResponseWriter, r *http.Request) {
+	s.isWorking(w, "agents", r.PathValue("id"))
+}
+
+// groupIsWorking is GET /groups/{id}/is-working.
+func (s *Server) groupIsWorking(w http.ResponseWriter, r *http.Request) {
+	s.isWorking(w, "groups", r.PathValue("id"))
 }
 
 // isWorking answers whether an agent or a group works now: the sandbox's
@@ -1163,6 +1146,16 @@ func (s *Server) isWorking(w http.ResponseWriter, kind, id string) {
 	s.ok(w, http.StatusOK, map[string]bool{"isWorking": active && hours})
 }
 
+// agentResponseTime is POST /agents/{id}/response-time.
+func (s *Server) agentResponseTime(w http.ResponseWriter, r *http.Request) {
+	s.responseTime(w, "agents", r.PathValue("id"))
+}
+
+// groupResponseTime is POST /groups/{id}/response-time.
+func (s *Server) groupResponseTime(w http.ResponseWriter, r *http.Request) {
+	s.responseTime(w, "groups", r.PathValue("id"))
+}
+
 // responseTime answers an agent's or a group's average first-response time
 // over its interactions.
 func (s *Server) responseTime(w http.ResponseWriter, kind, id string) {
@@ -1182,13 +1175,23 @@ var (
 	archivingReasons = []string{"sem interesse", "sem contato", "comprou com outro", "duplicado"}
 )
 
-func (s *Server) addInteraction(w http.ResponseWriter, r *http.Request, id string) {
-	var in struct {
-		Type    string `json:"type"`
-		Content string `json:"content"`
+// addInteraction is POST /prospect/{id}/interactions: a NewEvent, a note
+// (with its text), a call, a message or a question. It answers a list, as
+// the live API does.
+func (s *Server) addInteraction(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	var in map[string]any
+	if err := json.NewDecoder(r.Body).Decode(&in); err != nil {
+		s.invalid(w, `an interaction is an event such as {"type":"note","content":"..."}`)
+		return
 	}
-	if err := json.NewDecoder(r.Body).Decode(&in); err != nil || in.Type != "note" || strings.TrimSpace(in.Content) == "" {
-		s.invalid(w, `an interaction must be {"type":"note","content":"..."}`)
+	if msg := checkEvent("event", in); msg != "" {
+		s.invalid(w, msg)
+		return
+	}
+	text, _ := in["content"].(string)
+	if in["type"] == "note" && strings.TrimSpace(text) == "" {
+		s.invalid(w, `a note needs content: {"type":"note","content":"..."}`)
 		return
 	}
 	p := s.lockProspect(w, id)
@@ -1196,17 +1199,27 @@ func (s *Server) addInteraction(w http.ResponseWriter, r *http.Request, id strin
 		return
 	}
 	now := time.Now().UTC()
-	ia := &interaction{ID: s.st.newID(now), ProspectID: id, AgentID: p.AgentID, CreatedAt: now,
-		Status: "created", Via: "other", Type: "note", Content: in.Content}
+	ia := &interaction{ID: s.st.newID(now), ProspectID: id, AgentID: p.AgentID, CreatedAt: now, Status: "created", Via: "other"}
+	switch in["type"] {
+	case "note":
+		ia.Type, ia.Content = "note", text
+	case "call":
+		ia.Via = "phoneCall"
+	}
+	if ia.Type != "note" {
+		delete(in, "type")
+		ia.Output = in // what the event recorded
+	}
 	s.st.interactions[id] = append(s.st.interactions[id], ia)
 	out := s.interactionJSON(ia)
 	s.mu.Unlock()
 	s.deliver("interactions", out)
-	s.ok(w, http.StatusCreated, []any{out}) // a list, as the live API answers
+	s.ok(w, http.StatusCreated, []any{out})
 }
 
 // ---- agents and groups ----
 
+// listAgents is GET /agents.
 func (s *Server) listAgents(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	gid := q.Get("group")
@@ -1250,10 +1263,11 @@ func inGroup(st *state, id string, g *group) bool {
 	return false
 }
 
-func (s *Server) onlineAgents(w http.ResponseWriter, id string) {
+// onlineAgents is GET /group/{id}/agents/online.
+func (s *Server) onlineAgents(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	g := s.st.groupByID[id]
+	g := s.st.groupByID[r.PathValue("id")]
 	if g == nil {
 		s.notFound(w, "Group")
 		return
@@ -1278,6 +1292,7 @@ func loopback(u *url.URL) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
+// subscribe is POST /notifications/subscriptions.
 func (s *Server) subscribe(w http.ResponseWriter, r *http.Request) {
 	var in subscription
 	if err := json.NewDecoder(r.Body).Decode(&in); err != nil {
@@ -1317,7 +1332,9 @@ func (s *Server) subscribe(w http.ResponseWriter, r *http.Request) {
 	s.ok(w, http.StatusCreated, in)
 }
 
-func (s *Server) unsubscribe(w http.ResponseWriter, id string) {
+// unsubscribe is DELETE /notifications/subscription/{id}.
+func (s *Server) unsubscribe(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
 	s.mu.Lock()
 	var found *subscription
 	for i, sub := range s.st.subs {

@@ -68,6 +68,7 @@ type interaction struct {
 	Status, Via             string
 	Proactive, Bot          bool
 	Type, Content           string
+	Output                  map[string]any // what a call, a message or a question recorded
 }
 
 type subscription struct {
@@ -93,6 +94,7 @@ type state struct {
 	interactions map[string][]*interaction
 	subs         []*subscription
 	nextAgent    int
+	more         *moreState // quotes, messaging, apps, selections (state_more.go)
 }
 
 func newState(opts *Options) *state {
@@ -103,6 +105,7 @@ func newState(opts *Options) *state {
 		interactions: map[string][]*interaction{},
 	}
 	st.seed(opts)
+	st.seedMore(opts)
 	return st
 }
 

@@ -6,9 +6,11 @@
 //	go -C relay run ./examples/relay
 //	go -C relay run ./examples/relay -leads 200 -db postgres://postgres@127.0.0.1:5432/test?sslmode=disable
 //
-// The database is a new SQLite file in a temporary directory unless -db
-// names one (sqlite:///path/relay.db or a PostgreSQL URL). Exit status: 0
-// when every lead is delivered or parked for review, 1 otherwise, 2 on bad
+// The database is a new SQLite file in a temporary directory (its path is
+// printed; it is removed on exit) unless -db or RELAY_DB names one
+// (sqlite:///path/relay.db or a PostgreSQL URL), which is kept. -json
+// prints the final counts per vendor and state as JSON. Exit status: 0 when
+// every lead is delivered or parked for review, 1 otherwise, 2 on bad
 // usage.
 package main
 
@@ -43,20 +45,34 @@ const prog = "relay"
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	code := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
 	stop()
 	os.Exit(code)
 }
 
-func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet(prog, flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	db := fs.String("db", "", "the relay's database: sqlite:///path/relay.db or postgres://… (default: a new SQLite file)")
+	cli.Help{
+		What:     "Delivers leads to the four vendors' sandboxes through a relay, with faults on, and prints the counts.",
+		Run:      "go -C relay run ./examples/relay",
+		EnvTitle: "Environment",
+		Env:      []cli.Var{{Name: "RELAY_DB", About: "the relay's database, as -db (a PostgreSQL URL for a real one)"}},
+		Sandbox: []string{
+			"The vendors are always the embedded sandboxes (503s, and creates that succeed but answer 500).",
+			"Without -db or RELAY_DB the relay's database is a new SQLite file in a temporary directory:",
+			"its path is printed, and it is removed on exit.",
+		},
+		Examples: []string{"go -C relay run ./examples/relay -leads 200 -json",
+			"go -C relay run ./examples/relay -db 'postgres://postgres@127.0.0.1:5432/test?sslmode=disable'"},
+	}.Use(fs)
+	db := fs.String("db", "", "the relay's database: sqlite:///path/relay.db or postgres://… (default $RELAY_DB, else a new SQLite file)")
 	schema := fs.String("schema", "", "PostgreSQL schema for the relay's tables (default: public)")
 	leads := fs.Int("leads", 50, "leads to enqueue per vendor")
 	failRate := fs.Float64("fail-rate", 0.1, "share of sandbox answers that are 503")
 	timeout := fs.Duration("timeout", 2*time.Minute, "give up after this long")
 	verbose := fs.Bool("v", false, "log every delivery attempt (key, vendor, outcome) to stderr")
+	asJSON := fs.Bool("json", false, "print the final counts per vendor and state as JSON")
 	if ok, code := cli.Parse(fs, args); !ok {
 		return code
 	}
@@ -68,12 +84,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	dsn := *db
 	if dsn == "" {
+		dsn = getenv("RELAY_DB") // read after the flags: -h never prints its value (a password may be in it)
+	}
+	if dsn == "" {
 		dir, err := os.MkdirTemp("", "leadkit-relay-")
 		if err != nil {
 			return cli.Failf(stderr, prog, "%v", err)
 		}
 		defer os.RemoveAll(dir)
 		dsn = "sqlite://" + filepath.Join(dir, "relay.db")
+		fmt.Fprintf(stderr, "%s: the relay's database is the SQLite file %s (removed on exit; -db to keep one)\n", prog, filepath.Join(dir, "relay.db"))
 	}
 	opts := []relay.Option{
 		relay.WithPollInterval(50 * time.Millisecond),
@@ -157,23 +177,66 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return cli.Failf(stderr, prog, "stop: %v", err)
 	}
 
-	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "VENDOR\tDELIVERED\tRECONCILED\tNEEDS REVIEW\tFAILED\tCREATE REQUESTS (503s INCLUDED)")
+	counts, err := finalCounts(ctx, r, sb)
+	if err != nil {
+		return cli.Failf(stderr, prog, "%v", err)
+	}
+	if *asJSON {
+		if err := cli.PrintJSON(stdout, counts); err != nil {
+			return cli.Failf(stderr, prog, "%v", err)
+		}
+	} else {
+		printCounts(stdout, counts)
+	}
+	if s.Failed > 0 {
+		return cli.Failf(stderr, prog, "%s failed; relay.Status(ctx, key) says why", plural(s.Failed, "lead", "leads"))
+	}
+	if s.NeedsReview > 0 && !*asJSON {
+		fmt.Fprintf(stdout, "%s review: the contract has no prospect search, so a create whose answer was lost is never resent blindly (relay.Status shows what to check; MarkDelivered or Resend resolve it)\n",
+			plural(s.NeedsReview, "Datacake prospect needs", "Datacake prospects need"))
+	}
+	return 0
+}
+
+// vendorCounts are one vendor's final counts (a row of the table, an
+// element of -json).
+type vendorCounts struct {
+	Vendor         string `json:"vendor"`
+	Delivered      int    `json:"delivered"`
+	Reconciled     int    `json:"reconciled"`
+	NeedsReview    int    `json:"needs_review"`
+	Failed         int    `json:"failed"`
+	CreateRequests int    `json:"create_requests"` // the sandbox's count, 503s included
+}
+
+func finalCounts(ctx context.Context, r *relay.Relay, sb *sandboxes) ([]vendorCounts, error) {
+	var out []vendorCounts
 	for _, v := range []relay.Vendor{relay.VendorSalesman, relay.VendorZen, relay.VendorZenvia, relay.VendorDatacake} {
 		vs, err := r.Stats(ctx, v)
 		if err != nil {
-			return cli.Failf(stderr, prog, "%v", err)
+			return nil, err
 		}
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\n", v, vs.Delivered, vs.Reconciled, vs.NeedsReview, vs.Failed, sb.creates(v))
+		out = append(out, vendorCounts{Vendor: string(v), Delivered: vs.Delivered, Reconciled: vs.Reconciled,
+			NeedsReview: vs.NeedsReview, Failed: vs.Failed, CreateRequests: sb.creates(v)})
 	}
-	tw.Flush()
-	if s.Failed > 0 {
-		return cli.Failf(stderr, prog, "%d leads failed; relay.Status(ctx, key) says why", s.Failed)
+	return out, nil
+}
+
+func printCounts(w io.Writer, counts []vendorCounts) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "VENDOR\tDELIVERED\tRECONCILED\tNEEDS REVIEW\tFAILED\tCREATE REQUESTS (503s INCLUDED)")
+	for _, c := range counts {
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\n", c.Vendor, c.Delivered, c.Reconciled, c.NeedsReview, c.Failed, c.CreateRequests)
 	}
-	if s.NeedsReview > 0 {
-		fmt.Fprintf(stdout, "%d Datacake prospects need review: the contract has no prospect search, so a create whose answer was lost is never resent blindly (relay.Status shows what to check; MarkDelivered or Resend resolve it)\n", s.NeedsReview)
+	_ = tw.Flush()
+}
+
+// plural is "n one" or "n many".
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
 	}
-	return 0
+	return fmt.Sprintf("%d %s", n, many)
 }
 
 // jobs are lead i of each vendor.

@@ -20,6 +20,7 @@ type Option = transport.Option[config]
 
 // Client is flat.
 type Client struct {
+	// Leads holds the lead operations: Add, Info and Stat.
 	Leads *LeadsService
 }
 
@@ -70,3 +71,14 @@ func (s *LeadsService) Info(ctx context.Context, id int) (*Lead, error) { return
 func (s *LeadsService) Every(ctx context.Context) iter.Seq2[Lead, error] {
 	return nil
 }
+
+// Invoice holds money as floats, as datacake did before 0.3.
+type Invoice struct {
+	Amount float64
+	Fees   map[string]*float64
+	// Weight is not exported: not checked.
+	weight float64
+}
+
+// Price is a float amount.
+type Price float64
