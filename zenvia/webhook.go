@@ -272,6 +272,12 @@ func (h *WebhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.refuse(w, r, http.StatusServiceUnavailable, "the same event is being handled", nil)
 		return
 	}
+	h.handle(w, r, key, evs)
+}
+
+// handle hands a new delivery's events to fn, now or (asynchronous mode)
+// through the queue, and answers.
+func (h *WebhookHandler) handle(w http.ResponseWriter, r *http.Request, key [32]byte, evs []Event) {
 	if h.fn == nil {
 		h.release(key)
 		h.refuse(w, r, http.StatusInternalServerError, "no handler function", nil)

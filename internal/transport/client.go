@@ -511,22 +511,9 @@ func (c *Client) send(ctx context.Context, req *Request, u *url.URL, body []byte
 	}
 	st := &callState{idempotent: req.idempotent(), maxBody: c.maxBody, maxWait: c.rc.RetryWaitMax, auth: auth}
 	ctx = context.WithValue(ctx, stateKey{}, st)
-	var raw any      // a nil []byte would still give the request an (empty) body,
-	if body != nil { // which net/http then probes in a goroutine with a timer
-		raw = body
-	}
-	rreq, err := retryablehttp.NewRequestWithContext(ctx, req.Method, u.String(), raw)
+	rreq, err := c.newRequest(ctx, req, u, body, ctype)
 	if err != nil {
-		return nil, fmt.Errorf("leadkit: building request: %w", c.redactErr(err))
-	}
-	h := rreq.Header
-	h.Set("User-Agent", c.userAgent)
-	h.Set("Accept", "application/json")
-	if ctype != "" {
-		h.Set("Content-Type", ctype)
-	}
-	for k, vs := range req.Header {
-		h[http.CanonicalHeaderKey(k)] = vs
+		return nil, err
 	}
 	if err := auth.Apply(ctx, rreq.Request); err != nil {
 		if ctx.Err() != nil {
@@ -535,13 +522,7 @@ func (c *Client) send(ctx context.Context, req *Request, u *url.URL, body []byte
 		// The fetch's own error names its request; one prefix is enough.
 		return nil, fmt.Errorf("credentials: %w", c.redactErr(err))
 	}
-	var token string
-	if ts := tokenSourceOf(auth); ts != nil {
-		token = strings.TrimSpace(strings.TrimPrefix(rreq.Header.Get(ts.Name), ts.Scheme))
-	}
-	// The token stays masked while this call may print (its attempts'
-	// log lines, its error), however often the source refreshes meanwhile.
-	release := c.redactor.Hold(token)
+	token, release := c.holdToken(auth, rreq.Request)
 	held := false
 	defer func() {
 		if !held {
@@ -580,6 +561,39 @@ func (c *Client) send(ctx context.Context, req *Request, u *url.URL, body []byte
 		redirect:   st.redirectStop,
 		reached:    st.reachedBefore,
 	}, nil
+}
+
+// holdToken returns the token auth put on r ("" when auth has no token
+// source), kept masked until release: while this call may print (its
+// attempts' log lines, its error), however often the source refreshes.
+func (c *Client) holdToken(auth Auth, r *http.Request) (token string, release func()) {
+	if ts := tokenSourceOf(auth); ts != nil {
+		token = strings.TrimSpace(strings.TrimPrefix(r.Header.Get(ts.Name), ts.Scheme))
+	}
+	return token, c.redactor.Hold(token)
+}
+
+// newRequest builds the retryable request with the core's headers and the
+// request's own.
+func (c *Client) newRequest(ctx context.Context, req *Request, u *url.URL, body []byte, ctype string) (*retryablehttp.Request, error) {
+	var raw any      // a nil []byte would still give the request an (empty) body,
+	if body != nil { // which net/http then probes in a goroutine with a timer
+		raw = body
+	}
+	rreq, err := retryablehttp.NewRequestWithContext(ctx, req.Method, u.String(), raw)
+	if err != nil {
+		return nil, fmt.Errorf("leadkit: building request: %w", c.redactErr(err))
+	}
+	h := rreq.Header
+	h.Set("User-Agent", c.userAgent)
+	h.Set("Accept", "application/json")
+	if ctype != "" {
+		h.Set("Content-Type", ctype)
+	}
+	for k, vs := range req.Header {
+		h[http.CanonicalHeaderKey(k)] = vs
+	}
+	return rreq, nil
 }
 
 // statusError turns a response into the right error (nil for a usable 2xx).
