@@ -241,7 +241,9 @@ func fail(status int, format string, args ...any) error {
 }
 
 func (h *handler) writeJSON(w http.ResponseWriter, status int, v any) {
-	b, err := json.Marshal(v)
+	// What the ERP answered is checked as a client's body is: a NaN price
+	// or coordinate is refused (500, logged naming it), never sent as "NaN".
+	b, err := transport.MarshalJSON("", v)
 	if err != nil {
 		status = http.StatusInternalServerError
 		b = []byte(`{"error":"internal error: encoding the answer"}`)

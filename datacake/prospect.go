@@ -166,7 +166,8 @@ func (p *Prospect) IsZero() bool {
 
 // Validate checks p before it is sent (client) or handed to the ERP
 // (handler). A create needs Name and Document; Document, Email, State (uf)
-// and ZIP (cep) are checked when present; product ids must not be empty.
+// and ZIP (cep) are checked when present; product ids must not be empty;
+// latitude and longitude must be finite.
 func (p *Prospect) Validate(create bool) error {
 	if p == nil {
 		return leadkit.Invalid("prospect", "must not be nil")
@@ -205,7 +206,8 @@ func (p *Prospect) Validate(create bool) error {
 			return leadkit.Invalid("servicos", "product %d has an empty id_servico", i)
 		}
 	}
-	return nil
+	// A NaN or infinite latitude would go out as "NaN": named, never sent.
+	return transport.CheckEncodable("", p.wire())
 }
 
 func isLetters(s string) bool {

@@ -201,6 +201,10 @@ func (s *Server) takeFault(r *http.Request) *Fault {
 	return nil
 }
 
+// MaxRequestBytes caps the body of a request to a sandbox; a larger one is
+// answered 413 without reaching the vendor's handler.
+const MaxRequestBytes = 32 << 20
+
 // ServeHTTP implements http.Handler: the admin routes, then every request
 // is logged and goes through the latency, the random failures and the
 // queued faults before it reaches the vendor.
@@ -208,7 +212,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if s.admin(w, r) {
 		return
 	}
-	body, _ := io.ReadAll(io.LimitReader(r.Body, 32<<20))
+	body, _ := io.ReadAll(io.LimitReader(r.Body, MaxRequestBytes+1))
+	if len(body) > MaxRequestBytes {
+		// Refused, not cut: a vendor would not take half a body either.
+		WriteJSON(w, http.StatusRequestEntityTooLarge, "", map[string]string{"error": "request body too large"})
+		return
+	}
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
 	// Logged before it is served, so that a client that sees a dropped

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/leadkit/leadkit"
@@ -103,6 +105,36 @@ func ExampleNewWebhookHandler() {
 	// Output:
 	// accepted: true
 	// webhook: Mateo mateo@example.com
+}
+
+func ExampleWebhookHandler_Shutdown() {
+	var handled atomic.Int32
+	hook := zenvia.NewWebhookHandler("a-long-random-secret", func(context.Context, zenvia.Event) error {
+		handled.Add(1) // slow work: the delivery was acknowledged before it ran
+		return nil
+	}, zenvia.WithHandlerAsync(100))
+	srv := httptest.NewServer(hook) // in production: an http.Server with timeouts
+	resp, err := http.Post(srv.URL+"/zenvia?secret=a-long-random-secret", "application/json",
+		strings.NewReader(`{"id":"65f3a1b2c3d4e5f6a7b8c9d0","status":"new"}`))
+	if err != nil {
+		panic(err)
+	}
+	resp.Body.Close()
+	fmt.Println("acknowledged:", resp.StatusCode)
+
+	// On SIGTERM: stop the server, then let the handler run what it
+	// acknowledged; store what it could not, Zenvia will not send it again.
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	srv.Close()
+	var u *zenvia.UnhandledError
+	if err := hook.Shutdown(ctx); errors.As(err, &u) {
+		fmt.Println("not handled:", len(u.Queued)+len(u.Failed)+len(u.Running))
+	}
+	fmt.Println("handled:", handled.Load())
+	// Output:
+	// acknowledged: 200
+	// handled: 1
 }
 
 func ExampleGroupsService_OnlineAgents() {

@@ -137,7 +137,8 @@ func (l *Lead) Validate(industry Industry) error {
 			return err
 		}
 	}
-	return nil
+	// A NaN priority, a func in product: named here, never sent.
+	return transport.CheckEncodable("", l)
 }
 
 func indexed(field string, i int) string {

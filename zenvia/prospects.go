@@ -346,6 +346,9 @@ func (s *ProspectsService) UpdateAdditionalData(ctx context.Context, id string, 
 			return nil, leadkit.Invalid("additionalData."+k, "must be a plain value (the object is flat)")
 		}
 	}
+	if err := transport.CheckEncodable("additionalData", data); err != nil {
+		return nil, err // a NaN, a channel, a func: additionalData["score"]
+	}
 	return s.patch(ctx, []string{"prospect", id, "additionalData"}, data)
 }
 

@@ -60,11 +60,17 @@ type webhookConfig struct {
 // "accepted") and run fn afterwards on one goroutine, with at most queue
 // deliveries waiting; a full queue answers 503 with Retry-After, so Zenvia
 // delivers again. Zenvia closes slow deliveries and sends them again,
-// sometimes with stale payloads, so this mode suits an fn that is slow; but
-// an event acknowledged is not delivered again: if fn fails it is logged and
-// lost, so fn should hand the event to a durable queue (the relay module's,
-// or your own) and return. Every delivery may be stale: re-read the
-// prospect before acting on it.
+// sometimes with stale payloads, so this mode suits an fn that is slow.
+//
+// It trades durability for latency: an event acknowledged is not delivered
+// again, and until fn has run it lives only in this process's memory. If fn
+// fails it is logged and lost; a crash loses every event waiting. Call
+// WebhookHandler.Shutdown before the process exits: it stops accepting,
+// runs what is queued and hands back what it could not. Where no event may
+// be lost, keep the synchronous mode (fn stores the event before the 200),
+// or let fn only commit the event to a durable inbox (the relay module's
+// intake, or a table of your own) and return. Every delivery may be stale:
+// re-read the prospect before acting on it.
 func WithHandlerAsync(queue int) HandlerOption {
 	return func(c *webhookConfig) {
 		if queue < 1 {
@@ -141,6 +147,8 @@ func WithHandlerLogger(l *slog.Logger) HandlerOption {
 //
 // Bad input never gets a 5xx, so Zenvia does not retry garbage forever.
 // fn runs with the request's context; a nil fn fails every delivery (500).
+// Once Shutdown was called every delivery gets 503 with Retry-After, so
+// Zenvia delivers it again later (to this process's successor).
 //
 // Serve it with timeouts, since webhook senders may be slow or hostile:
 //
@@ -153,7 +161,7 @@ func WithHandlerLogger(l *slog.Logger) HandlerOption {
 //		IdleTimeout:       120 * time.Second,
 //		MaxHeaderBytes:    16 << 10,
 //	}
-func NewWebhookHandler(secret string, fn func(context.Context, Event) error, opts ...HandlerOption) http.Handler {
+func NewWebhookHandler(secret string, fn func(context.Context, Event) error, opts ...HandlerOption) *WebhookHandler {
 	cfg := webhookConfig{
 		param:   DefaultWebhookSecretParam,
 		maxBody: DefaultWebhookMaxBody,
@@ -165,10 +173,12 @@ func NewWebhookHandler(secret string, fn func(context.Context, Event) error, opt
 			o(&cfg)
 		}
 	}
-	h := &webhookHandler{cfg: cfg, fn: fn, seen: map[[32]byte]seenEntry{}, red: transport.NewRedactor(secret)}
+	h := &WebhookHandler{cfg: cfg, fn: fn, seen: map[[32]byte]seenEntry{}, red: transport.NewRedactor(secret),
+		wake: make(chan struct{}, 1), idle: make(chan struct{})}
 	if cfg.async > 0 && fn != nil {
-		h.queue = make(chan queued, cfg.async)
 		go h.work()
+	} else {
+		close(h.idle)
 	}
 	if secret != "" {
 		sum := sha256.Sum256([]byte(secret))
@@ -177,18 +187,30 @@ func NewWebhookHandler(secret string, fn func(context.Context, Event) error, opt
 	return h
 }
 
-type webhookHandler struct {
+// WebhookHandler is the http.Handler NewWebhookHandler returns. Shutdown
+// ends it.
+type WebhookHandler struct {
 	cfg    webhookConfig
 	secret []byte // sha256 of the secret; nil refuses everything
 	// red masks the secret (in every form, under any parameter name) and
 	// the known credential patterns in what the handler logs.
-	red   *transport.Redactor
-	fn    func(context.Context, Event) error
-	queue chan queued // asynchronous mode
+	red *transport.Redactor
+	fn  func(context.Context, Event) error
 
 	mu    sync.Mutex
 	seen  map[[32]byte]seenEntry
 	order []dedupEntry // insertion order, for expiry
+
+	qmu      sync.Mutex
+	queue    []queued       // asynchronous mode: acknowledged, fn not run yet
+	running  *queued        // the delivery fn is running for (asynchronous mode)
+	failed   []Event        // events fn failed on since Shutdown began
+	closed   bool           // Shutdown began: every delivery gets 503
+	stopped  bool           // Shutdown's ctx ended: the worker starts nothing more
+	active   sync.WaitGroup // synchronous fn calls in flight
+	wake     chan struct{}  // a delivery was queued, or Shutdown began
+	idle     chan struct{}  // the worker ended (closed at once in synchronous mode)
+	shutOnce sync.Once
 }
 
 type dedupEntry struct {
@@ -196,7 +218,7 @@ type dedupEntry struct {
 	expiry time.Time
 }
 
-func (h *webhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+func (h *WebhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodPost {
 		w.Header().Set("Allow", http.MethodPost)
 		h.refuse(w, r, http.StatusMethodNotAllowed, "method not allowed", nil)
@@ -207,6 +229,12 @@ func (h *webhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.refuse(w, r, http.StatusUnauthorized, "wrong or missing secret", nil)
 		return
 	}
+	if !h.enter() {
+		w.Header().Set("Retry-After", "30")
+		h.refuse(w, r, http.StatusServiceUnavailable, "shutting down", nil)
+		return
+	}
+	defer h.active.Done()
 	if r.ContentLength > h.cfg.maxBody {
 		h.refuse(w, r, http.StatusRequestEntityTooLarge, "body too large", nil)
 		return
@@ -244,22 +272,27 @@ func (h *webhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.refuse(w, r, http.StatusServiceUnavailable, "the same event is being handled", nil)
 		return
 	}
+	h.handle(w, r, key, evs)
+}
+
+// handle hands a new delivery's events to fn, now or (asynchronous mode)
+// through the queue, and answers.
+func (h *WebhookHandler) handle(w http.ResponseWriter, r *http.Request, key [32]byte, evs []Event) {
 	if h.fn == nil {
 		h.release(key)
 		h.refuse(w, r, http.StatusInternalServerError, "no handler function", nil)
 		return
 	}
-	if h.queue != nil {
+	if h.cfg.async > 0 {
 		// Acknowledge at once, run fn later: Zenvia closes slow deliveries
 		// and sends them again.
-		select {
-		case h.queue <- queued{key: key, evs: evs}:
-			writeStatus(w, http.StatusOK, "accepted")
-		default:
+		if why := h.enqueue(queued{key: key, evs: evs}); why != "" {
 			h.release(key)
 			w.Header().Set("Retry-After", "10")
-			h.refuse(w, r, http.StatusServiceUnavailable, "queue full", nil)
+			h.refuse(w, r, http.StatusServiceUnavailable, why, nil)
+			return
 		}
+		writeStatus(w, http.StatusOK, "accepted")
 		return
 	}
 	for _, ev := range evs {
@@ -279,29 +312,8 @@ type queued struct {
 	evs []Event
 }
 
-// work runs fn for the queued deliveries (asynchronous mode).
-func (h *webhookHandler) work() {
-	for q := range h.queue {
-		ok := true
-		for _, ev := range q.evs {
-			if err := h.fn(context.Background(), ev); err != nil {
-				ok = false
-				if l := h.cfg.logger; l != nil {
-					l.LogAttrs(context.Background(), slog.LevelError, "zenvia webhook event failed after it was acknowledged",
-						slog.String("topic", ev.Topic), slog.String("error", h.red.Redact(err.Error())))
-				}
-			}
-		}
-		if ok {
-			h.done(q.key)
-		} else {
-			h.release(q.key)
-		}
-	}
-}
-
 // refuseBody is refuse with an excerpt of the body in the log line.
-func (h *webhookHandler) refuseBody(w http.ResponseWriter, r *http.Request, status int, reason string, err error, body []byte) {
+func (h *WebhookHandler) refuseBody(w http.ResponseWriter, r *http.Request, status int, reason string, err error, body []byte) {
 	if l := h.cfg.logger; l != nil {
 		b := h.red.Excerpt(string(body), 1024)
 		l.LogAttrs(r.Context(), slog.LevelWarn, "zenvia webhook body not understood", slog.String("body", b))
@@ -326,7 +338,7 @@ type seenEntry struct {
 
 // claim records key as in flight, unless it is already in flight or done
 // within the window.
-func (h *webhookHandler) claim(key [32]byte) claimResult {
+func (h *WebhookHandler) claim(key [32]byte) claimResult {
 	if h.cfg.window <= 0 {
 		return claimNew
 	}
@@ -355,7 +367,7 @@ func (h *webhookHandler) claim(key [32]byte) claimResult {
 }
 
 // done marks key as handled: from now on a redelivery is a duplicate.
-func (h *webhookHandler) done(key [32]byte) {
+func (h *WebhookHandler) done(key [32]byte) {
 	if h.cfg.window <= 0 {
 		return
 	}
@@ -368,7 +380,7 @@ func (h *webhookHandler) done(key [32]byte) {
 }
 
 // release forgets key after fn failed, so a redelivery is processed.
-func (h *webhookHandler) release(key [32]byte) {
+func (h *WebhookHandler) release(key [32]byte) {
 	if h.cfg.window <= 0 {
 		return
 	}
@@ -377,7 +389,7 @@ func (h *webhookHandler) release(key [32]byte) {
 	h.mu.Unlock()
 }
 
-func (h *webhookHandler) refuse(w http.ResponseWriter, r *http.Request, status int, reason string, err error) {
+func (h *WebhookHandler) refuse(w http.ResponseWriter, r *http.Request, status int, reason string, err error) {
 	if l := h.cfg.logger; l != nil {
 		attrs := []slog.Attr{
 			slog.Int("status", status),

@@ -1,12 +1,19 @@
 package faulttest
 
 import (
-	"encoding/base64"
+	"bytes"
+	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
+	"net/http"
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/leadkit/leadkit"
+	"github.com/leadkit/leadkit/internal/testutil"
 )
 
 // Canary credentials. Each holds characters that change under URL and
@@ -30,28 +37,14 @@ const (
 	shortDatacake     = "é=J"
 )
 
-// variants returns the forms in which a secret could leak.
+// variants returns the forms in which a secret could leak:
+// testutil.LeakForms (raw; percent-encoded in upper and lower case and with
+// every byte escaped; JSON-escaped, with every character \uXXXX in either
+// case; HTML references; base64 in four variants), and as PHP's json_encode
+// writes it ("\/", "\u0026", non-ASCII as \uXXXX).
 func variants(secret string) []string {
-	out := []string{secret, url.QueryEscape(secret), url.PathEscape(secret),
-		base64.StdEncoding.EncodeToString([]byte(secret)),
-		base64.URLEncoding.EncodeToString([]byte(secret)),
-		base64.RawStdEncoding.EncodeToString([]byte(secret)),
-		// JSON-escaped echoes: PHP writes "/" as "\/", Go and PHP's
-		// JSON_HEX_AMP write "&" as "\u0026".
-		strings.ReplaceAll(secret, "/", `\/`),
-		strings.ReplaceAll(strings.ReplaceAll(secret, "/", `\/`), "&", `\u0026`),
-		strings.ReplaceAll(secret, "&", `\u0026`),
-		// PHP's default json_encode: non-ASCII as \uXXXX as well.
-		strings.Trim(phpString(secret), `"`)}
-	seen := map[string]bool{}
-	uniq := out[:0]
-	for _, v := range out {
-		if !seen[v] {
-			seen[v] = true
-			uniq = append(uniq, v)
-		}
-	}
-	return uniq
+	return append(testutil.LeakForms(secret), strings.Trim(phpString(secret), `"`),
+		strings.ReplaceAll(strings.ReplaceAll(secret, "/", `\/`), "&", `\u0026`))
 }
 
 // leaks returns, for each text that holds a secret in any form, a short
@@ -107,8 +100,11 @@ func excerpt(s string, i, n int) string {
 	return s[lo:hi]
 }
 
-// errorTexts returns every way err prints: Error(), %+v and %#v of err and of
-// each error in its unwrap chain (through Unwrap() error and Unwrap() []error).
+// errorTexts returns every way err prints: each formatting verb (%v, %+v,
+// %#v, %s, %q, and %x decoded back from hex) of err and of each error in its
+// unwrap chain (through Unwrap() error and Unwrap() []error), slog's text
+// and JSON handlers, and encoding/json of each. Texts quoted by %q or %#v
+// are read unquoted too (a \u escape's backslash is doubled there).
 func errorTexts(err error) map[string]string {
 	out := map[string]string{}
 	seen := map[error]bool{}
@@ -127,8 +123,19 @@ func errorTexts(err error) map[string]string {
 		depth++
 		key := fmt.Sprintf("error[%d] %T", depth, e)
 		out[key+" Error()"] = e.Error()
-		out[key+" %+v"] = fmt.Sprintf("%+v", e)
-		out[key+" %#v"] = fmt.Sprintf("%#v", e)
+		for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q"} {
+			out[key+" "+verb] = fmt.Sprintf(verb, e)
+		}
+		if b, err := hex.DecodeString(fmt.Sprintf("%x", e)); err == nil {
+			out[key+" %x"] = string(b)
+		}
+		var text, js bytes.Buffer
+		slog.New(slog.NewTextHandler(&text, nil)).Error("failed", "err", e)
+		slog.New(slog.NewJSONHandler(&js, nil)).Error("failed", "err", e)
+		out[key+" slog text"], out[key+" slog JSON"] = text.String(), js.String()
+		if b, err := json.Marshal(e); err == nil {
+			out[key+" json"] = string(b)
+		}
 		switch u := e.(type) {
 		case interface{ Unwrap() error }:
 			visit(u.Unwrap())
@@ -139,6 +146,11 @@ func errorTexts(err error) map[string]string {
 		}
 	}
 	visit(err)
+	for k, v := range out {
+		if strings.Contains(v, `\\`) {
+			out[k+" unquoted"] = strings.ReplaceAll(v, `\\`, `\`)
+		}
+	}
 	return out
 }
 
@@ -179,5 +191,32 @@ func TestLeakScannerFindsLeaks(t *testing.T) {
 	}
 	if len(leaks(errorTexts(errors.New("clean")), []string{canaryZen})) != 0 {
 		t.Error("false positive")
+	}
+	// A value whose message is clean but whose fields hold the key: %#v,
+	// slog's JSON and encoding/json show them.
+	if len(leaks(errorTexts(fmt.Errorf("w: %w", keyErr{Key: canaryZen})), []string{canaryZen})) == 0 {
+		t.Error("a key in an error's field not found")
+	}
+}
+
+type keyErr struct{ Key string }
+
+func (keyErr) Error() string { return "clean" }
+
+// TestUserinfoBaseURLRefusedByEveryClient: a base URL holding user
+// credentials is refused by every vendor's NewClient (issue 23, item 7), with
+// an error that quotes neither the user nor the password.
+func TestUserinfoBaseURLRefusedByEveryClient(t *testing.T) {
+	t.Parallel()
+	const pw = "uiCANARY+pw/Qz5=Lk"
+	for _, v := range vendors(t) {
+		_, err := v.newClient("http://ana:"+url.PathEscape(pw)+"@127.0.0.1:1/api", common{hc: &http.Client{}})
+		if !errors.Is(err, leadkit.ErrInvalidInput) {
+			t.Errorf("%s: want an input error, got %v", v.name, err)
+			continue
+		}
+		if hits := leaks(errorTexts(err), []string{pw, "ana:" + pw}); len(hits) > 0 {
+			t.Errorf("%s: %s", v.name, strings.Join(hits, "\n"))
+		}
 	}
 }

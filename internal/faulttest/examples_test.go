@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -16,6 +17,7 @@ import (
 	"syscall"
 	"testing"
 	"time"
+	"unicode/utf16"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -61,6 +63,7 @@ func buildExamples(t *testing.T, names ...string) string {
 type hostile struct {
 	truncated bool // answer 200 with the echo in a truncated JSON body instead of a 400
 	php       bool // escape the echo the way PHP's json_encode does ("\/", "\u0026"), Zen's Mensagem an object
+	dotnet    bool // echo the request URL-encoded with lower-case hex, every other character \u-escaped (.NET's encoders)
 	failToken bool
 	weclever  http.Handler
 	front     front // only for its credential log
@@ -76,6 +79,12 @@ func (h *hostile) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	echo := jsonString(dumpRequest(r, body))
 	mensagem := echo
+	if h.dotnet {
+		// The request URL-encoded as .NET's HttpUtility writes it
+		// (lower-case hex), in a JSON string as its encoders write it.
+		echo = dotnetString("bad request: " + testutil.LowerHex(url.QueryEscape(dumpRequest(r, body))))
+		mensagem = echo
+	}
 	if h.php {
 		echo = phpString(dumpRequest(r, body))
 		mensagem = `{"detalhe":` + echo + `}` // not a string: Zen's error keeps it as raw JSON
@@ -111,6 +120,29 @@ func phpString(s string) string {
 	return out.String()
 }
 
+// dotnetString encodes s as a JSON string the way .NET's encoders may:
+// "+", "&", "<", ">", "'" and non-ASCII as \uXXXX (upper-case hex), and
+// every other letter or digit too, so that no run of the key stays whole.
+func dotnetString(s string) string {
+	var out strings.Builder
+	out.WriteByte('"')
+	for i, r := range []rune(s) {
+		alnum := r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9'
+		switch {
+		case strings.ContainsRune("+&<>'", r) || r > 0x7f || r < 0x20 || (alnum && i%2 == 0):
+			for _, u := range utf16.Encode([]rune{r}) {
+				fmt.Fprintf(&out, `\u%04X`, u)
+			}
+		case r == '"' || r == '\\':
+			out.WriteString(`\` + string(r))
+		default:
+			out.WriteRune(r)
+		}
+	}
+	out.WriteByte('"')
+	return out.String()
+}
+
 // TestExampleOutputHasNoSecret runs every client example against failing
 // servers with canary credentials and scans what it prints.
 func TestExampleOutputHasNoSecret(t *testing.T) {
@@ -127,14 +159,15 @@ func TestExampleOutputHasNoSecret(t *testing.T) {
 		{"salesman-leads", nil}, {"salesman-leads", []string{"-title", "Пётр", "-email", "petr@example.ru"}},
 		{"weclever-leads", nil}, {"zenvia-leads", nil}, {"datacake-signup", nil},
 	}
-	for _, mode := range []string{"400 echo", "400 PHP-escaped echo", "200 truncated echo", "400 echo, token refused", "400 PHP-escaped echo, short keys"} {
+	for _, mode := range []string{"400 echo", "400 PHP-escaped echo", "400 .NET-escaped echo", "200 truncated echo", "400 echo, token refused", "400 PHP-escaped echo, short keys"} {
 		for _, rn := range runs {
 			if mode == "400 echo, token refused" && rn.example != "weclever-leads" {
 				continue
 			}
 			t.Run(mode+"/"+rn.example+strings.Join(rn.args, " "), func(t *testing.T) {
 				t.Parallel()
-				h := &hostile{truncated: strings.HasPrefix(mode, "200"), failToken: strings.Contains(mode, "token"), php: strings.Contains(mode, "PHP"), weclever: wc}
+				h := &hostile{truncated: strings.HasPrefix(mode, "200"), failToken: strings.Contains(mode, "token"), php: strings.Contains(mode, "PHP"),
+					dotnet: strings.Contains(mode, ".NET"), weclever: wc}
 				zenKey, smKey, wcPass, zvKey, dcKey := canaryZen, canarySalesmanKey, canaryWecleverPass, canaryZenviaKey, canaryDatacake
 				if strings.Contains(mode, "short") {
 					h.weclever = wcShort

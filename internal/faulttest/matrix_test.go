@@ -191,10 +191,12 @@ func (v *vendor) expect(o *op, f fault) expect {
 	if status, cross := f.redirectStatus(); status != 0 {
 		return redirectExpect(o, status, cross)
 	}
-	if f == fH2Reset {
-		// The stream was reset after the server read the request: reads
-		// and idempotent writes are retried; a create is never replayed,
-		// neither by the retry layer nor by the HTTP/2 transport below it.
+	if f == fH2Reset || f.isTLSGarbage() {
+		// The stream was reset, or garbage came beneath TLS, after the
+		// server read the request: reads and idempotent writes are retried;
+		// a create is never replayed, neither by the retry layer nor by the
+		// transport below it (only a handshake that never completed proves
+		// that nothing was written).
 		if o.class == classCreate {
 			return fail(1, errUnknown)
 		}
@@ -270,6 +272,14 @@ func runCell(v *vendor, o *op, f fault) (c cell) {
 		srv := httptest.NewUnstartedServer(fr)
 		srv.EnableHTTP2 = true
 		srv.StartTLS()
+		defer srv.Close()
+		pool := x509.NewCertPool()
+		pool.AddCert(srv.Certificate())
+		tr.TLSClientConfig = &tls.Config{RootCAs: pool}
+		base = srv.URL
+	case fTLSGarbled, fTLSPlaintext, fTLSOversized:
+		srv := httptest.NewUnstartedServer(fr)
+		srv.StartTLS() // HTTP/1.1: the handler can reach the raw connection
 		defer srv.Close()
 		pool := x509.NewCertPool()
 		pool.AddCert(srv.Certificate())

@@ -15,39 +15,44 @@ import (
 	"sync/atomic"
 	"syscall"
 	"time"
+
+	"github.com/leadkit/leadkit/internal/testutil"
 )
 
 // fault is one column of the matrix.
 type fault int
 
 const (
-	fNone        fault = iota // no fault: the sandbox answers (the success path is genuine)
-	fRefused                  // connection refused: nothing listens on the port
-	fResetBefore              // the server reads the request, then resets (SO_LINGER 0) before answering
-	fResetMid                 // the server sends the headers and half the body, then resets
-	fSlow                     // the answer takes longer than the caller's deadline (100ms)
-	f500                      // 500 with a JSON body
-	f502HTML                  // 502 with nginx's HTML page
-	f503                      // 503 with Retry-After: 1
-	f429Date                  // 429 with Retry-After as an HTTP date one second ahead
-	f429Far                   // 429 with Retry-After as an HTTP date one hour ahead (past the client's max wait)
-	fEcho                     // the vendor's error answer, echoing the whole request (URL, headers, body)
-	fEmpty                    // 200 with an empty body
-	fTruncated                // 200 with the sandbox's JSON cut in half (complete HTTP body)
-	fHuge                     // 200 with the sandbox's JSON followed by 12 MiB of spaces
-	fBadUTF8                  // 200 with invalid UTF-8 bytes inside a string of the sandbox's JSON
-	fHTMLType                 // 200 with the sandbox's valid JSON labelled Content-Type: text/html
-	fSame301                  // 301 to the same URL on the same host (credentials left out of the target)
-	fSame302                  // 302, likewise
-	fSame303                  // 303, likewise
-	fSame307                  // 307, likewise
-	fSame308                  // 308, likewise
-	fCross301                 // 301 to another host, the target carrying the whole request URI (keys in the query too)
-	fCross302                 // 302, likewise
-	fCross303                 // 303, likewise
-	fCross307                 // 307, likewise
-	fCross308                 // 308, likewise
-	fH2Reset                  // HTTP/2 over TLS: the server reads the request, then resets the stream
+	fNone         fault = iota // no fault: the sandbox answers (the success path is genuine)
+	fRefused                   // connection refused: nothing listens on the port
+	fResetBefore               // the server reads the request, then resets (SO_LINGER 0) before answering
+	fResetMid                  // the server sends the headers and half the body, then resets
+	fSlow                      // the answer takes longer than the caller's deadline (100ms)
+	f500                       // 500 with a JSON body
+	f502HTML                   // 502 with nginx's HTML page
+	f503                       // 503 with Retry-After: 1
+	f429Date                   // 429 with Retry-After as an HTTP date one second ahead
+	f429Far                    // 429 with Retry-After as an HTTP date one hour ahead (past the client's max wait)
+	fEcho                      // the vendor's error answer, echoing the whole request (URL, headers, body)
+	fEmpty                     // 200 with an empty body
+	fTruncated                 // 200 with the sandbox's JSON cut in half (complete HTTP body)
+	fHuge                      // 200 with the sandbox's JSON followed by 12 MiB of spaces
+	fBadUTF8                   // 200 with invalid UTF-8 bytes inside a string of the sandbox's JSON
+	fHTMLType                  // 200 with the sandbox's valid JSON labelled Content-Type: text/html
+	fSame301                   // 301 to the same URL on the same host (credentials left out of the target)
+	fSame302                   // 302, likewise
+	fSame303                   // 303, likewise
+	fSame307                   // 307, likewise
+	fSame308                   // 308, likewise
+	fCross301                  // 301 to another host, the target carrying the whole request URI (keys in the query too)
+	fCross302                  // 302, likewise
+	fCross303                  // 303, likewise
+	fCross307                  // 307, likewise
+	fCross308                  // 308, likewise
+	fH2Reset                   // HTTP/2 over TLS: the server reads the request, then resets the stream
+	fTLSGarbled                // HTTP/1.1 over TLS: the server reads the request, then writes a garbled record
+	fTLSPlaintext              // likewise, then writes a plaintext HTTP answer beneath TLS
+	fTLSOversized              // likewise, then writes a record header announcing 64 KiB
 	numFaults
 )
 
@@ -63,6 +68,14 @@ func (f fault) redirectStatus() (status int, cross bool) {
 	return 0, false
 }
 
+// isTLSGarbage reports the faults served over TLS that answer garbage
+// beneath it after the request was read.
+func (f fault) isTLSGarbage() bool { return f >= fTLSGarbled && f <= fTLSOversized }
+
+func (f fault) tlsGarbage() testutil.TLSGarbage {
+	return [...]testutil.TLSGarbage{testutil.TLSGarbled, testutil.TLSPlaintext, testutil.TLSOversized}[f-fTLSGarbled]
+}
+
 var faultNames = [numFaults]string{
 	"none", "refused", "reset before answer", "reset mid-body", "slower than deadline",
 	"500", "502 HTML", "503 Retry-After: 1", "429 Retry-After: date +1s", "429 Retry-After: date +1h",
@@ -70,7 +83,7 @@ var faultNames = [numFaults]string{
 	"200 JSON as text/html",
 	"301 same host", "302 same host", "303 same host", "307 same host", "308 same host",
 	"301 other host", "302 other host", "303 other host", "307 other host", "308 other host",
-	"HTTP/2 stream reset",
+	"HTTP/2 stream reset", "TLS garbled record", "TLS plaintext answer", "TLS oversized record",
 }
 
 func (f fault) String() string { return faultNames[f] }
@@ -179,6 +192,8 @@ func (f *front) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeRaw(w, status, "application/json", `{}`, http.Header{"Location": {f.other.URL + r.URL.RequestURI()}})
 	case fH2Reset:
 		panic(http.ErrAbortHandler) // HTTP/2: RST_STREAM after the request was read
+	case fTLSGarbled, fTLSPlaintext, fTLSOversized:
+		testutil.WriteTLSGarbage(w, f.fault.tlsGarbage())
 	case fTruncated, fHuge, fBadUTF8, fHTMLType:
 		rec := f.record(r)
 		out := rec.Body.Bytes()

@@ -156,7 +156,10 @@ type Request struct {
 	Path []string
 	// Query is url.Values or a struct with `url` tags (go-querystring).
 	Query any
-	// JSON, Form or Body set the request body (at most one).
+	// JSON, Form or Body set the request body (at most one). JSON is
+	// checked with CheckEncodable before it is encoded (a vendor whose body
+	// has a name of its own, such as additionalData, checks it first with
+	// that root); Form and Query structs for non-finite numbers.
 	JSON any
 	Form any // url.Values or a struct with `url` tags
 	Body []byte
@@ -193,6 +196,7 @@ type Response struct {
 	Attempts   int    // how many times the request was sent
 	c          *Client
 	token      Secret // the token the request carried, for a refresh on 401
+	release    func() // ends the redactor's hold on token
 	tooLarge   bool
 	idempotent bool
 	redirect   string // why a redirect was not followed
@@ -203,7 +207,8 @@ type Response struct {
 }
 
 // ResponseError returns a *leadkit.ResponseError of the given kind for r,
-// with a redacted excerpt of the body.
+// with a redacted excerpt of the body, the headers masked (names and
+// values) and err masked at every level of its chain.
 func (r *Response) ResponseError(kind, err error) *leadkit.ResponseError {
 	return &leadkit.ResponseError{
 		Kind:       kind,
@@ -212,19 +217,20 @@ func (r *Response) ResponseError(kind, err error) *leadkit.ResponseError {
 		URL:        r.URL,
 		Header:     r.c.redactHeader(r.Header),
 		Body:       r.c.excerpt(r.Body),
-		Err:        err,
+		Err:        r.c.redactErr(err),
 	}
 }
 
 // redactHeader returns a copy of h with the client's secrets masked in every
-// value (a server or proxy that echoes a credential into a response header
-// must not put it into an error printed with %+v).
+// name and value (a server or proxy that echoes a credential into a
+// response header must not put it into an error printed with %+v or %#v).
 func (c *Client) redactHeader(h http.Header) http.Header {
 	if h == nil {
 		return nil
 	}
 	out := make(http.Header, len(h))
 	for k, vs := range h {
+		name := c.redactor.RedactFold(k)
 		red := make([]string, len(vs))
 		for i, v := range vs {
 			red[i] = c.redactor.Redact(k + ": " + v)
@@ -234,7 +240,7 @@ func (c *Client) redactHeader(h http.Header) http.Header {
 				red[i] = Mask
 			}
 		}
-		out[k] = red
+		out[name] = append(out[name], red...)
 	}
 	return out
 }
@@ -313,24 +319,10 @@ func ClassifyJSONError(body []byte, err error) error {
 	return leadkit.ErrDecode
 }
 
-const (
-	excerptLen = 512
-	// redactMargin is how far past the excerpt the redactor looks, so that a
-	// secret straddling the cut is masked whole instead of leaving its start.
-	redactMargin = 1024
-)
+// excerptLen bounds the excerpt of a body kept in an error.
+const excerptLen = 512
 
-func (c *Client) excerpt(body []byte) string {
-	w := body
-	if len(w) > excerptLen+redactMargin {
-		w = w[:excerptLen+redactMargin]
-	}
-	s := c.redactor.Excerpt(string(w), excerptLen)
-	if len(w) < len(body) && !strings.HasSuffix(s, "…") {
-		s += "…"
-	}
-	return s
-}
+func (c *Client) excerpt(body []byte) string { return excerpt(c.redactor, body, excerptLen) }
 
 // redactErr returns err masked at every level of its chain (nil stays nil).
 func (c *Client) redactErr(err error) error { return MaskError(c.redactor, err) }
@@ -402,6 +394,9 @@ func encodeValues(v any) (url.Values, error) {
 	case nil:
 		return url.Values{}, nil
 	}
+	if err := checkFiniteParams(v); err != nil {
+		return nil, err
+	}
 	vals, err := query.Values(v)
 	if err != nil {
 		return nil, fmt.Errorf("leadkit: encoding parameters: %w", err)
@@ -421,9 +416,9 @@ func (c *Client) body(req *Request) ([]byte, string, error) {
 	}
 	switch {
 	case req.JSON != nil:
-		b, err := json.Marshal(req.JSON)
+		b, err := MarshalJSON("", req.JSON)
 		if err != nil {
-			return nil, "", fmt.Errorf("leadkit: encoding JSON body: %w", err)
+			return nil, "", err
 		}
 		return b, "application/json", nil
 	case req.Form != nil:
@@ -465,6 +460,7 @@ func (c *Client) Do(ctx context.Context, req *Request) (*Response, error) {
 	if err != nil {
 		return nil, err
 	}
+	defer resp.release()
 	if resp.StatusCode == http.StatusUnauthorized {
 		if ts := tokenSourceOf(auth); ts != nil {
 			// One refresh: a token refused twice is a credentials problem.
@@ -473,6 +469,7 @@ func (c *Client) Do(ctx context.Context, req *Request) (*Response, error) {
 				if err2 != nil {
 					return nil, err2
 				}
+				defer resp2.release()
 				resp = resp2
 			}
 		}
@@ -514,6 +511,71 @@ func (c *Client) send(ctx context.Context, req *Request, u *url.URL, body []byte
 	}
 	st := &callState{idempotent: req.idempotent(), maxBody: c.maxBody, maxWait: c.rc.RetryWaitMax, auth: auth}
 	ctx = context.WithValue(ctx, stateKey{}, st)
+	rreq, err := c.newRequest(ctx, req, u, body, ctype)
+	if err != nil {
+		return nil, err
+	}
+	if err := auth.Apply(ctx, rreq.Request); err != nil {
+		if ctx.Err() != nil {
+			return nil, c.callError(req.Method, u, ctx.Err(), false)
+		}
+		// The fetch's own error names its request; one prefix is enough.
+		return nil, fmt.Errorf("credentials: %w", c.redactErr(err))
+	}
+	token, release := c.holdToken(auth, rreq.Request)
+	held := false
+	defer func() {
+		if !held {
+			release()
+		}
+	}()
+	redURL := c.redactor.RedactURL(rreq.URL)
+	rreq.SetResponseHandler(st.readBody)
+
+	hresp, err := c.rc.Do(rreq)
+	if hresp != nil && hresp.Body != nil {
+		hresp.Body.Close()
+	}
+	if err != nil {
+		// A create failed: unknown unless an attempt was made and proved
+		// not to have left.
+		unknown := !st.idempotent && !(st.provedNotSent() || st.attempts == 0)
+		if ctx.Err() != nil {
+			return nil, c.callError(req.Method, rreq.URL, ctx.Err(), unknown)
+		}
+		return nil, c.callError(req.Method, rreq.URL, err, unknown)
+	}
+	held = true
+	return &Response{
+		release:    release,
+		StatusCode: hresp.StatusCode,
+		Header:     hresp.Header,
+		Body:       st.body,
+		Method:     req.Method,
+		URL:        redURL,
+		Attempts:   st.attempts,
+		c:          c,
+		token:      NewSecret(token),
+		tooLarge:   st.tooLarge,
+		idempotent: st.idempotent,
+		redirect:   st.redirectStop,
+		reached:    st.reachedBefore,
+	}, nil
+}
+
+// holdToken returns the token auth put on r ("" when auth has no token
+// source), kept masked until release: while this call may print (its
+// attempts' log lines, its error), however often the source refreshes.
+func (c *Client) holdToken(auth Auth, r *http.Request) (token string, release func()) {
+	if ts := tokenSourceOf(auth); ts != nil {
+		token = strings.TrimSpace(strings.TrimPrefix(r.Header.Get(ts.Name), ts.Scheme))
+	}
+	return token, c.redactor.Hold(token)
+}
+
+// newRequest builds the retryable request with the core's headers and the
+// request's own.
+func (c *Client) newRequest(ctx context.Context, req *Request, u *url.URL, body []byte, ctype string) (*retryablehttp.Request, error) {
 	var raw any      // a nil []byte would still give the request an (empty) body,
 	if body != nil { // which net/http then probes in a goroutine with a timer
 		raw = body
@@ -531,47 +593,7 @@ func (c *Client) send(ctx context.Context, req *Request, u *url.URL, body []byte
 	for k, vs := range req.Header {
 		h[http.CanonicalHeaderKey(k)] = vs
 	}
-	if err := auth.Apply(ctx, rreq.Request); err != nil {
-		if ctx.Err() != nil {
-			return nil, c.callError(req.Method, u, ctx.Err(), false)
-		}
-		// The fetch's own error names its request; one prefix is enough.
-		return nil, fmt.Errorf("credentials: %w", c.redactErr(err))
-	}
-	var token string
-	if ts := tokenSourceOf(auth); ts != nil {
-		token = strings.TrimSpace(strings.TrimPrefix(rreq.Header.Get(ts.Name), ts.Scheme))
-	}
-	redURL := c.redactor.RedactURL(rreq.URL)
-	rreq.SetResponseHandler(st.readBody)
-
-	hresp, err := c.rc.Do(rreq)
-	if hresp != nil && hresp.Body != nil {
-		hresp.Body.Close()
-	}
-	if err != nil {
-		// A create failed: unknown unless an attempt was made and proved
-		// not to have left.
-		unknown := !st.idempotent && !(st.provedNotSent() || st.attempts == 0)
-		if ctx.Err() != nil {
-			return nil, c.callError(req.Method, rreq.URL, ctx.Err(), unknown)
-		}
-		return nil, c.callError(req.Method, rreq.URL, err, unknown)
-	}
-	return &Response{
-		StatusCode: hresp.StatusCode,
-		Header:     hresp.Header,
-		Body:       st.body,
-		Method:     req.Method,
-		URL:        redURL,
-		Attempts:   st.attempts,
-		c:          c,
-		token:      NewSecret(token),
-		tooLarge:   st.tooLarge,
-		idempotent: st.idempotent,
-		redirect:   st.redirectStop,
-		reached:    st.reachedBefore,
-	}, nil
+	return rreq, nil
 }
 
 // statusError turns a response into the right error (nil for a usable 2xx).

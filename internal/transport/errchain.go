@@ -2,6 +2,9 @@ package transport
 
 import (
 	"errors"
+	"fmt"
+	"io"
+	"log/slog"
 	"net/url"
 	"reflect"
 )
@@ -36,6 +39,24 @@ type maskedError struct {
 }
 
 func (e *maskedError) Error() string { return e.msg }
+
+// Format implements fmt.Formatter: every verb prints the masked message
+// (%v, %+v, %s as it is, %q quoted, %x hex), and %#v a Go form holding only
+// it, never the original error's fields (a caller's value-type error would
+// print inline, key and all).
+func (e *maskedError) Format(f fmt.State, verb rune) {
+	switch {
+	case verb == 'v' && f.Flag('#'):
+		fmt.Fprintf(f, "&transport.maskedError{msg:%q}", e.msg)
+	case verb == 'q' || verb == 'x' || verb == 'X':
+		fmt.Fprintf(f, fmt.FormatString(f, verb), e.msg)
+	default:
+		_, _ = io.WriteString(f, e.msg)
+	}
+}
+
+// LogValue implements slog.LogValuer: the masked message.
+func (e *maskedError) LogValue() slog.Value { return slog.StringValue(e.msg) }
 
 // Unwrap returns the masked view of the next level.
 func (e *maskedError) Unwrap() error {

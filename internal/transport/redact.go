@@ -8,7 +8,8 @@ import (
 	"sort"
 	"strings"
 	"sync"
-	"unicode/utf16"
+	"sync/atomic"
+	"time"
 	"unicode/utf8"
 )
 
@@ -29,11 +30,20 @@ var (
 )
 
 // Redactor masks secrets in text: the values it was given, in every form
-// they take on the wire and in echoes (raw, URL-encoded, base64, and
-// JSON-escaped the way Go and PHP write them: "\/" for "/", "\u0026" for
-// "&", \uXXXX for non-ASCII), and any value of a known secret parameter
-// (token, apikey, api-key, password, Authorization, URL userinfo) wherever
-// it appears. Every error string and log line of the core passes through it.
+// they take on the wire and in echoes, and any value of a known secret
+// parameter (token, apikey, api-key, password, Authorization, URL userinfo)
+// wherever it appears. Every error string and log line of the core passes
+// through it.
+//
+// A secret is found whatever subset of its characters is escaped, in
+// whichever case the hex digits are written: percent-encoding (%2B, %2b),
+// JSON and JavaScript escapes (\u002B, \u002b, \/, \x2b), HTML character
+// references (&#43;, &#x2b;, &amp;), and these nested (a JSON-escaped URL);
+// the text is decoded into views (see view) and the secret matched in each,
+// not a list of the escapes some library writes. A secret in base64 is
+// found in the standard and URL alphabets, with and without padding, also
+// inside longer base64 text (Basic credentials, a token wrapping it), with
+// the characters beside it that still carry some of its bytes.
 //
 // A short secret (under MinFreeSecret bytes) is masked where it stands as a
 // value of its own, not inside other text: the token "t" does not turn
@@ -43,32 +53,66 @@ var (
 //
 // The zero value masks the known parameters only.
 type Redactor struct {
-	mu       sync.RWMutex
-	fixed    []string // secrets given once (Add)
-	rotating []string // the last MaxRotating rotating secrets (AddRotating), oldest first
-	lits     []literal
+	mu sync.RWMutex
+	// st holds the secrets where fmt cannot reach them: given a verb it
+	// finds wrong for a pointer (%s, %q, %x of a struct holding a
+	// *Redactor, even in an unexported field), fmt prints the fields the
+	// pointer points to, and so on down every pointer, but an
+	// unsafe.Pointer (inside atomic.Pointer) only as an address. It is
+	// read and written under mu.
+	st atomic.Pointer[redactorState]
 }
 
-// literal is one form of one secret.
+// redactorState is what a Redactor knows. Its fields are read under the
+// Redactor's lock.
+type redactorState struct {
+	fixed    []string  // secrets given once (Add)
+	rotating []rotated // rotating secrets (AddRotating), oldest first
+	lits     []literal
+	longest  int // the length of the longest literal
+	now      func() time.Time
+}
+
+// rotated is a rotating secret and the requests that carry it.
+type rotated struct {
+	s        string
+	holds    int       // requests in flight that carry it (Hold)
+	released time.Time // when the last of them ended
+}
+
+// literal is one form of one secret, as it reads once every escape is
+// decoded.
 type literal struct {
 	s string
 	// bounded: mask only where the text around it cannot continue it (the
 	// secret is short enough to occur inside ordinary words and numbers).
 	bounded bool
+	// b64: a base64 form; the base64 characters beside it that may carry
+	// the secret's first and last bytes are masked with it.
+	b64 bool
 }
 
 // MinFreeSecret is the length from which a secret is masked wherever it
 // occurs; shorter ones only where they stand alone.
 const MinFreeSecret = 8
 
-// MaxRotating is how many rotating secrets (refreshed tokens) a Redactor
-// keeps: enough for every token still in flight, bounded so that a service
-// refreshing a token for months does not slow every log line down.
+// MaxRotating is how many of the latest rotating secrets (refreshed tokens)
+// a Redactor keeps in any case. An older one is kept while a request that
+// carries it is in flight (Hold), and for RotatedGrace after the last of
+// them ended, so that whatever such a request prints is masked; then it is
+// forgotten, so that a service refreshing a token for months does not slow
+// every log line down.
 const MaxRotating = 8
+
+// RotatedGrace is how long a rotating secret older than the latest
+// MaxRotating is kept after the last request carrying it ended: the time
+// for the vendor code that called to read the answer and build its error.
+const RotatedGrace = time.Minute
 
 // NewRedactor returns a Redactor that also masks the given secret values.
 func NewRedactor(secrets ...string) *Redactor {
 	r := &Redactor{}
+	r.st.Store(&redactorState{})
 	r.Add(secrets...)
 	return r
 }
@@ -78,34 +122,119 @@ func NewRedactor(secrets ...string) *Redactor {
 func (r *Redactor) Add(secrets ...string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	n := len(r.fixed)
+	r.init()
+	n := len(r.state().fixed)
 	for _, s := range secrets {
-		if s != "" && !slices.Contains(r.fixed, s) {
-			r.fixed = append(r.fixed, s)
+		if s != "" && !slices.Contains(r.state().fixed, s) {
+			r.state().fixed = append(r.state().fixed, s)
 		}
 	}
-	if len(r.fixed) != n {
+	if len(r.state().fixed) != n {
 		r.rebuild()
 	}
 }
 
 // AddRotating registers a secret that replaces older ones of its kind (a
-// token fetched at run time): the Redactor keeps the last MaxRotating, so
-// that its cost stays bounded however often a token is refreshed.
+// token fetched at run time): see MaxRotating for how long it is kept.
 func (r *Redactor) AddRotating(secret string) {
 	if secret == "" {
 		return
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if slices.Contains(r.rotating, secret) || slices.Contains(r.fixed, secret) {
+	r.init()
+	if slices.Contains(r.state().fixed, secret) || slices.ContainsFunc(r.state().rotating, func(x rotated) bool { return x.s == secret }) {
 		return
 	}
-	r.rotating = append(r.rotating, secret)
-	if len(r.rotating) > MaxRotating {
-		r.rotating = slices.Delete(r.rotating, 0, len(r.rotating)-MaxRotating)
-	}
+	r.state().rotating = append(r.state().rotating, rotated{s: secret})
+	r.prune()
 	r.rebuild()
+}
+
+// Hold keeps a rotating secret masked while a request that carries it is in
+// flight, whatever the refreshes meanwhile; release ends the hold (call it
+// once, when the request can print nothing more). A fixed secret, or "",
+// needs no hold.
+func (r *Redactor) Hold(secret string) (release func()) {
+	if secret == "" {
+		return func() {}
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.init()
+	if slices.Contains(r.state().fixed, secret) {
+		return func() {}
+	}
+	i := slices.IndexFunc(r.state().rotating, func(x rotated) bool { return x.s == secret })
+	if i < 0 {
+		// Refreshed out between its fetch and its use.
+		r.state().rotating = append(r.state().rotating, rotated{s: secret})
+		i = len(r.state().rotating) - 1
+		r.rebuild()
+	}
+	r.state().rotating[i].holds++
+	var once sync.Once
+	return func() { once.Do(func() { r.release(secret) }) }
+}
+
+func (r *Redactor) release(secret string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	i := slices.IndexFunc(r.state().rotating, func(x rotated) bool { return x.s == secret })
+	if i < 0 {
+		return
+	}
+	r.state().rotating[i].holds--
+	r.state().rotating[i].released = r.clock()
+	if r.prune() {
+		r.rebuild()
+	}
+}
+
+// prune forgets the rotating secrets older than the latest MaxRotating that
+// no request holds and whose grace has passed. r.mu is held.
+func (r *Redactor) prune() bool {
+	old := len(r.state().rotating) - MaxRotating
+	if old <= 0 {
+		return false
+	}
+	now := r.clock()
+	kept := r.state().rotating[:0]
+	for i, x := range r.state().rotating {
+		if i >= old || x.holds > 0 || !x.released.IsZero() && now.Sub(x.released) < RotatedGrace {
+			kept = append(kept, x)
+		}
+	}
+	pruned := len(kept) != len(r.state().rotating)
+	clear(r.state().rotating[len(kept):])
+	r.state().rotating = kept
+	return pruned
+}
+
+// literals returns the forms to mask (nil for a zero Redactor).
+func (r *Redactor) literals() []literal {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	if r.state() == nil {
+		return nil
+	}
+	return r.state().lits
+}
+
+// init gives a zero Redactor its state. r.mu is held.
+func (r *Redactor) init() {
+	if r.state() == nil {
+		r.st.Store(&redactorState{})
+	}
+}
+
+func (r *Redactor) state() *redactorState { return r.st.Load() }
+
+func (r *Redactor) clock() time.Time {
+	if r.state().now != nil {
+		return r.state().now()
+	}
+	return time.Now()
 }
 
 // rebuild derives the literal forms of every secret, longest first, so that
@@ -113,101 +242,117 @@ func (r *Redactor) AddRotating(secret string) {
 func (r *Redactor) rebuild() {
 	seen := map[string]bool{}
 	var lits []literal
-	for _, list := range [][]string{r.fixed, r.rotating} {
-		for _, s := range list {
-			bounded := len(s) < MinFreeSecret
-			for _, f := range SecretForms(s) {
-				if f == "" || seen[f] {
-					continue
-				}
+	all := slices.Clone(r.state().fixed)
+	for _, x := range r.state().rotating {
+		all = append(all, x.s)
+	}
+	for _, s := range all {
+		bounded := len(s) < MinFreeSecret
+		plain, b64 := matchForms(s)
+		for _, f := range plain {
+			if f != "" && !seen[f] {
 				seen[f] = true
 				lits = append(lits, literal{s: f, bounded: bounded})
 			}
 		}
+		for _, f := range b64 {
+			if f != "" && !seen[f] {
+				seen[f] = true
+				lits = append(lits, literal{s: f, b64: true})
+			}
+		}
 	}
 	sort.SliceStable(lits, func(i, j int) bool { return len(lits[i].s) > len(lits[j].s) })
-	r.lits = lits
+	r.state().lits = lits
+	r.state().longest = 0
+	if len(lits) > 0 {
+		r.state().longest = len(lits[0].s)
+	}
 }
 
-// SecretForms returns the forms in which s may appear in text: itself,
-// URL-encoded (query and path), base64 (standard and URL alphabets, padded
-// and not), and JSON-escaped as encoding/json and PHP's json_encode write it
-// (with and without "\/", HTML characters and non-ASCII escaped in lower or
-// upper-case hex).
-func SecretForms(s string) []string {
-	forms := []string{s, url.QueryEscape(s), url.PathEscape(s),
-		base64.StdEncoding.EncodeToString([]byte(s)), base64.RawStdEncoding.EncodeToString([]byte(s)),
-		base64.URLEncoding.EncodeToString([]byte(s)), base64.RawURLEncoding.EncodeToString([]byte(s)),
+// matchForms returns the forms of s to match in decoded text: s itself (and
+// with its spaces as "+", the way query strings write them), and its base64
+// in the standard and URL alphabets, padded and not; for a secret of at
+// least MinFreeSecret bytes also the base64 of its longest middle part at
+// each alignment, which shows inside longer base64 text whatever precedes
+// the secret there.
+func matchForms(s string) (plain, b64 []string) {
+	plain = []string{s}
+	if strings.Contains(s, " ") {
+		plain = append(plain, strings.ReplaceAll(s, " ", "+"))
 	}
-	for _, slash := range []bool{false, true} {
-		for _, html := range []bool{false, true} {
-			for _, ascii := range []bool{false, true} {
-				forms = append(forms, jsonEscape(s, slash, html, ascii, false))
-				if html || ascii {
-					forms = append(forms, jsonEscape(s, slash, html, ascii, true))
-				}
+	encs := []*base64.Encoding{base64.StdEncoding, base64.URLEncoding}
+	for _, e := range encs {
+		full := e.EncodeToString([]byte(s))
+		b64 = append(b64, full, strings.TrimRight(full, "="))
+	}
+	if len(s) >= MinFreeSecret {
+		for skip := 1; skip <= 2; skip++ {
+			mid := s[skip:]
+			mid = mid[:len(mid)/3*3]
+			for _, e := range encs {
+				b64 = append(b64, e.EncodeToString([]byte(mid)))
 			}
 		}
-	}
-	slices.Sort(forms)
-	return slices.Compact(forms)
-}
-
-// jsonEscape writes s as the inside of a JSON string: slash escapes "/",
-// html escapes <, > and &, ascii escapes every non-ASCII rune (as UTF-16),
-// upper writes hex digits in upper case.
-func jsonEscape(s string, slash, html, ascii, upper bool) string {
-	hex := "0123456789abcdef"
-	if upper {
-		hex = "0123456789ABCDEF"
-	}
-	var b strings.Builder
-	u := func(r rune) {
-		b.WriteString(`\u`)
-		for shift := 12; shift >= 0; shift -= 4 {
-			b.WriteByte(hex[(r>>shift)&0xf])
+		whole := s[:len(s)/3*3]
+		for _, e := range encs {
+			b64 = append(b64, e.EncodeToString([]byte(whole)))
 		}
 	}
-	for _, c := range s {
-		switch {
-		case c == '"':
-			b.WriteString(`\"`)
-		case c == '\\':
-			b.WriteString(`\\`)
-		case c == '\n':
-			b.WriteString(`\n`)
-		case c == '\r':
-			b.WriteString(`\r`)
-		case c == '\t':
-			b.WriteString(`\t`)
-		case c < 0x20:
-			u(c)
-		case c == '/' && slash:
-			b.WriteString(`\/`)
-		case (c == '<' || c == '>' || c == '&') && html:
-			u(c)
-		case c == 0x2028 || c == 0x2029:
-			u(c) // encoding/json always escapes these
-		case c >= 0x80 && ascii:
-			if c >= 0x10000 {
-				r1, r2 := utf16.EncodeRune(c)
-				u(r1)
-				u(r2)
-			} else {
-				u(c)
-			}
-		default:
-			b.WriteRune(c)
-		}
-	}
-	return b.String()
+	return plain, b64
 }
 
 // Excerpt returns s masked and then clipped to at most n bytes (see Clip).
 // Every excerpt of outside text (error bodies, logged requests and payloads)
 // goes through it: masking must come first, or a secret straddling the cut
-// would leave its start behind.
-func (r *Redactor) Excerpt(s string, n int) string { return Clip(r.Redact(s), n) }
+// would leave its start behind. A long s is masked over a window of it, as
+// large as needed for the excerpt to come only from text masked with
+// margin to spare (masking shrinks text, so the excerpt may reach far into
+// the window; a secret cut at the window's edge must not show).
+func (r *Redactor) Excerpt(s string, n int) string { return excerpt(r, s, n) }
+
+// excerpt is Excerpt over a string or the bytes of a body (only the window
+// is copied).
+func excerpt[T ~string | ~[]byte](r *Redactor, s T, n int) string {
+	guard := r.guard()
+	for win := n + max(2*guard, 1024); ; win *= 2 {
+		if win >= len(s) {
+			return Clip(r.Redact(string(s)), n)
+		}
+		// What the window's masking shows from its start, up to where a
+		// shorter window's masking shows the same, comes from text at
+		// least guard bytes before its edge: no secret there was cut.
+		m := r.Redact(string(s[:win]))
+		short := r.Redact(string(s[:win-guard]))
+		if commonPrefix(m, short) > n {
+			return Clip(m, n)
+		}
+	}
+}
+
+// guard is how far from its start a secret's written form may reach: the
+// longest form, escaped three times over, and room for the patterns' values.
+func (r *Redactor) guard() int {
+	longest := 0
+	if r != nil {
+		r.mu.RLock()
+		if st := r.state(); st != nil {
+			longest = st.longest
+		}
+		r.mu.RUnlock()
+	}
+	return 32*longest + 256
+}
+
+func commonPrefix(a, b string) int {
+	n := min(len(a), len(b))
+	for i := 0; i < n; i++ {
+		if a[i] != b[i] {
+			return i
+		}
+	}
+	return n
+}
 
 // Clip returns s as valid UTF-8, cut to at most n bytes on a rune boundary
 // with "…" appended when it was longer. It does not mask: clip text that is
@@ -230,48 +375,116 @@ func (r *Redactor) Redact(s string) string {
 		return s
 	}
 	if r != nil {
-		r.mu.RLock()
-		lits := r.lits
-		r.mu.RUnlock()
-		for _, lit := range lits {
-			if strings.Contains(s, lit.s) {
-				s = replaceLiteral(s, lit)
-			}
+		if lits := r.literals(); len(lits) > 0 {
+			s = maskLiterals(s, lits)
 		}
 	}
 	return RedactPatterns(s)
 }
 
-// replaceLiteral masks the occurrences of lit in s; a bounded literal only
-// where the bytes beside it do not continue a word or number it would then
-// be part of.
-func replaceLiteral(s string, lit literal) string {
-	if !lit.bounded {
-		return strings.ReplaceAll(s, lit.s, Mask)
+// RedactFold is Redact for text whose letter case was changed on the way,
+// such as an HTTP header name (net/http canonicalizes "x-echo-abc" into
+// "X-Echo-Abc"): the secrets are matched in any ASCII case.
+func (r *Redactor) RedactFold(s string) string {
+	if s == "" || r == nil {
+		return RedactPatterns(s)
 	}
-	var b strings.Builder
-	last, from := 0, 0
-	for {
-		i := strings.Index(s[from:], lit.s)
-		if i < 0 {
-			break
-		}
-		i += from
-		j := i + len(lit.s)
-		if standsAlone(s, i, j) {
-			b.WriteString(s[last:i])
-			b.WriteString(Mask)
-			last = j
-			from = j
-		} else {
-			from = i + 1
+	lits := r.literals()
+	folded := make([]literal, len(lits))
+	for i, l := range lits {
+		folded[i] = l
+		folded[i].s = asciiLower(l.s)
+	}
+	return RedactPatterns(maskIn(s, asciiLower(s), folded))
+}
+
+// asciiLower lowers the ASCII letters of s only, so that every byte keeps
+// its place.
+func asciiLower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
 		}
 	}
-	if last == 0 {
+	return string(b)
+}
+
+// maskLiterals masks every occurrence of lits in s and in each decoded view
+// of s (see view).
+func maskLiterals(s string, lits []literal) string { return maskIn(s, s, lits) }
+
+// maskIn masks, in s, every occurrence of lits in search (s itself, or s
+// with each byte in its place changed, such as s lowered) and in each
+// decoded view of search.
+func maskIn(s, search string, lits []literal) string {
+	var spans [][2]int
+	for _, lit := range lits {
+		spans = findLiteral(search, nil, lit, spans)
+	}
+	v := decode(search, nil)
+	for round := 1; v != nil && round <= maxDecodeRounds; round++ {
+		for _, lit := range lits {
+			spans = findLiteral(v.text, v, lit, spans)
+		}
+		v = decode(v.text, v)
+	}
+	if spans == nil {
 		return s
+	}
+	slices.SortFunc(spans, func(a, b [2]int) int { return a[0] - b[0] })
+	var b strings.Builder
+	b.Grow(len(s))
+	last := 0
+	for i := 0; i < len(spans); {
+		lo, hi := spans[i][0], spans[i][1]
+		for i++; i < len(spans) && spans[i][0] < hi; i++ {
+			hi = max(hi, spans[i][1])
+		}
+		b.WriteString(s[last:max(lo, last)])
+		b.WriteString(Mask)
+		last = max(hi, last)
 	}
 	b.WriteString(s[last:])
 	return b.String()
+}
+
+// findLiteral appends the spans of the original text where lit occurs in t,
+// the text of view v (nil: t is the original): a bounded literal only where
+// it stands alone, a base64 one with the characters beside it that may
+// carry the secret's first and last bytes.
+func findLiteral(t string, v *view, lit literal, spans [][2]int) [][2]int {
+	for from := 0; ; {
+		i := strings.Index(t[from:], lit.s)
+		if i < 0 {
+			return spans
+		}
+		i += from
+		j := i + len(lit.s)
+		if lit.bounded && !standsAlone(t, i, j) {
+			from = i + 1
+			continue
+		}
+		from = j
+		if lit.b64 {
+			// A group of 4 characters at most on each side.
+			for k := 0; k < 4 && i > 0 && isBase64Byte(t[i-1]); k++ {
+				i--
+			}
+			for k := 0; k < 4 && j < len(t) && isBase64Byte(t[j]); k++ {
+				j++
+			}
+			for k := 0; k < 2 && j < len(t) && t[j] == '='; k++ {
+				j++
+			}
+		}
+		lo, hi := v.origin(i, j)
+		spans = append(spans, [2]int{lo, hi})
+	}
+}
+
+func isBase64Byte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '+' || c == '/' || c == '-' || c == '_'
 }
 
 // standsAlone reports whether s[i:j] is not glued to word characters: each

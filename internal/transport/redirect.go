@@ -20,9 +20,11 @@ const MaxRedirects = 10
 //   - A redirect that would change the method (net/http turns a PUT or
 //     DELETE into a GET on 301, 302 and 303) is not followed.
 //   - An idempotent request follows up to MaxRedirects hops. To the same
-//     host (an http to https upgrade included) the client's credentials are
-//     applied again, since the target URL lacks query keys.
-//   - To another host it carries no credential: only the User-Agent, Accept*
+//     origin (scheme, host and port; an upgrade from http to https on the
+//     same port included) the client's credentials are applied again, since
+//     the target URL lacks query keys.
+//   - To another origin (another host, or another port of the same host)
+//     it carries no credential: only the User-Agent, Accept*
 //     and Content-Type headers go along, query parameters that hold a
 //     credential are taken off, and a target whose URL still holds one is
 //     not followed. A request with a body is not followed there (a form may
@@ -56,7 +58,7 @@ func (c *Client) redirectPolicy(next func(*http.Request, []*http.Request) error)
 		if prev.Scheme == "https" && req.URL.Scheme != "https" {
 			return stop("from https to http")
 		}
-		if sameHost(via[0].URL, req.URL) {
+		if sameOrigin(via[0].URL, req.URL) {
 			if st.auth != nil {
 				if err := st.auth.Apply(req.Context(), req); err != nil {
 					return err
@@ -64,11 +66,11 @@ func (c *Client) redirectPolicy(next func(*http.Request, []*http.Request) error)
 			}
 		} else {
 			if req.Body != nil && req.Body != http.NoBody {
-				return stop("to another host with a body")
+				return stop("to another origin with a body")
 			}
 			c.stripCredentials(req)
 			if c.redactor.RedactURL(req.URL) != req.URL.String() {
-				return stop("to another host with a credential in its URL")
+				return stop("to another origin with a credential in its URL")
 			}
 		}
 		if next != nil {
@@ -78,7 +80,7 @@ func (c *Client) redirectPolicy(next func(*http.Request, []*http.Request) error)
 	}
 }
 
-// keptAcrossHosts are the only headers a hop to another host carries.
+// keptAcrossHosts are the only headers a hop to another origin carries.
 var keptAcrossHosts = []string{"User-Agent", "Accept", "Accept-Encoding", "Accept-Language", "Content-Type"}
 
 // stripCredentials takes every credential off a request bound for another
@@ -135,16 +137,15 @@ func queryKeys(a Auth) map[string]bool {
 	return out
 }
 
-// sameHost: the same host name and port, or an upgrade from http to https
-// on the same host name.
-func sameHost(a, b *url.URL) bool {
-	if !strings.EqualFold(a.Hostname(), b.Hostname()) {
+// sameOrigin reports whether b is a's origin (scheme, host and port), or
+// its upgrade from http to https on the same host and the same port: the
+// only hops that carry the client's credentials. Another port is another
+// origin (another service, perhaps another tenant), whatever the scheme.
+func sameOrigin(a, b *url.URL) bool {
+	if !strings.EqualFold(a.Hostname(), b.Hostname()) || port(a) != port(b) {
 		return false
 	}
-	if a.Scheme == b.Scheme {
-		return port(a) == port(b)
-	}
-	return a.Scheme == "http" && b.Scheme == "https"
+	return a.Scheme == b.Scheme || a.Scheme == "http" && b.Scheme == "https"
 }
 
 func port(u *url.URL) string {

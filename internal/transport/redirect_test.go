@@ -130,7 +130,7 @@ func TestRedirectToOtherHostCarriesNoCredential(t *testing.T) {
 				got := other.received()
 				assert.Equal(t, 1, other.count())
 				assert.Contains(t, got, "page=2", "the target's own parameters are kept")
-				for _, form := range SecretForms(redirectCanary) {
+				for _, form := range encodedForms(redirectCanary) {
 					assert.NotContains(t, got, form, "the other host received the credential")
 				}
 				assert.NotContains(t, got, "Referer")
@@ -146,7 +146,7 @@ func TestRedirectToOtherHostCarriesNoCredential(t *testing.T) {
 		_, err := c.Do(context.Background(), &Request{Method: http.MethodPut, Form: url.Values{"apikey": {redirectCanary}, "title": {"x"}}})
 		require.Error(t, err)
 		assert.ErrorIs(t, err, leadkit.ErrRedirect)
-		assert.Contains(t, err.Error(), "to another host with a body")
+		assert.Contains(t, err.Error(), "to another origin with a body")
 		assert.Equal(t, 0, other.count())
 	})
 
@@ -159,7 +159,7 @@ func TestRedirectToOtherHostCarriesNoCredential(t *testing.T) {
 		require.Error(t, err)
 		assert.ErrorIs(t, err, leadkit.ErrRedirect)
 		assert.Equal(t, 0, other.count())
-		for _, form := range SecretForms(redirectCanary) {
+		for _, form := range encodedForms(redirectCanary) {
 			assert.NotContains(t, err.Error(), form)
 		}
 	})

@@ -10,6 +10,7 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/http"
+	"net/http/httptrace"
 	"strconv"
 	"strings"
 	"sync"
@@ -28,7 +29,8 @@ type callState struct {
 	mu       sync.Mutex
 	attempts int
 	// notSent is positive proof that the current attempt was not processed:
-	// our dialer failed (DNS, refused, TLS handshake), or the server answered
+	// our dialer or the TLS handshake failed before a connection was handed
+	// to the request (attemptTrace.provesNotSent), or the server answered
 	// 429 or 503. Without it a create's failure has an unknown outcome.
 	notSent bool
 	// reachedBefore: an earlier attempt may have been processed (it failed
@@ -112,7 +114,7 @@ func readLimited(r io.Reader, buf []byte, limit int64) ([]byte, error) {
 }
 
 // attemptTransport wraps the caller's transport: it counts attempts, notes
-// positive proof that an attempt never left (a dial error), takes GetBody off
+// positive proof that an attempt never left (attemptTrace), takes GetBody off
 // creates so that no transport below replays them (net/http's HTTP/1 and
 // HTTP/2 clients resend a request that has one after some connection and
 // stream errors), and logs one line per attempt and redirect hop. It
@@ -127,6 +129,7 @@ func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 	st := stateOf(req.Context())
 	hop := req.Response != nil // a redirect hop of the same attempt
 	attempt := 0
+	var tr *attemptTrace
 	if st != nil {
 		st.mu.Lock()
 		if !hop {
@@ -140,6 +143,10 @@ func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 			r2.GetBody = nil
 			req = &r2
 		}
+		if !hop {
+			tr = &attemptTrace{}
+			req = req.WithContext(httptrace.WithClientTrace(req.Context(), tr.hooks()))
+		}
 	}
 	start := time.Now()
 	resp, err := t.base.RoundTrip(req)
@@ -148,29 +155,93 @@ func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 		// the retry policy reads it.
 		resp.Request = req
 	}
-	if l := t.c.logger; l != nil && l.Enabled(req.Context(), slog.LevelDebug) {
-		attrs := []slog.Attr{
-			slog.String("vendor", t.c.vendor),
-			slog.String("method", req.Method),
-			slog.String("url", t.c.redactor.RedactURL(req.URL)),
-			slog.Int("attempt", attempt),
-			slog.Duration("duration", time.Since(start)),
-		}
-		if hop {
-			attrs = append(attrs, slog.Bool("redirect", true))
-		}
-		if resp != nil {
-			attrs = append(attrs, slog.Int("status", resp.StatusCode))
-		}
-		if err != nil {
-			attrs = append(attrs, slog.String("error", t.c.redactor.Redact(err.Error())))
-		}
-		l.LogAttrs(req.Context(), slog.LevelDebug, "leadkit http attempt", attrs...)
-	}
-	if st != nil && err != nil && !hop && provablyNotSent(err) {
+	t.log(req, st, attempt, hop, start, resp, err)
+	if tr != nil && err != nil && tr.provesNotSent(err) {
 		st.set(func(st *callState) { st.notSent = true })
 	}
 	return resp, err
+}
+
+// log writes the attempt's debug line (masked), when a logger wants it.
+func (t *attemptTransport) log(req *http.Request, st *callState, attempt int, hop bool, start time.Time, resp *http.Response, err error) {
+	l := t.c.logger
+	if l == nil || !l.Enabled(req.Context(), slog.LevelDebug) {
+		return
+	}
+	red := t.c.redactor
+	attrs := []slog.Attr{
+		slog.String("vendor", t.c.vendor),
+		slog.String("method", req.Method),
+		slog.String("url", red.RedactURL(req.URL)),
+		slog.Int("attempt", attempt),
+		slog.Duration("duration", time.Since(start)),
+	}
+	if hop {
+		attrs = append(attrs, slog.Bool("redirect", true))
+	}
+	if resp != nil {
+		attrs = append(attrs, slog.Int("status", resp.StatusCode))
+	}
+	if err != nil {
+		attrs = append(attrs, slog.String("error", red.Redact(err.Error())))
+	}
+	l.LogAttrs(req.Context(), slog.LevelDebug, "leadkit http attempt", attrs...)
+}
+
+// attemptTrace follows one attempt through net/http's client trace: whether
+// a connection was handed to the request (from then on its bytes may have
+// been written), and the errors of TLS handshakes that failed.
+type attemptTrace struct {
+	mu        sync.Mutex
+	connected bool
+	handshake []error
+}
+
+func (a *attemptTrace) hooks() *httptrace.ClientTrace {
+	return &httptrace.ClientTrace{
+		GotConn: func(httptrace.GotConnInfo) {
+			a.mu.Lock()
+			a.connected = true
+			a.mu.Unlock()
+		},
+		TLSHandshakeDone: func(_ tls.ConnectionState, err error) {
+			if err != nil {
+				a.mu.Lock()
+				a.handshake = append(a.handshake, err)
+				a.mu.Unlock()
+			}
+		},
+	}
+}
+
+// provesNotSent reports positive proof that the attempt that failed with
+// err never wrote a byte of its request: no connection was handed to it,
+// and err is the failure of our dialer (DNS, a refused or unreachable
+// connection, a dial timeout) or of a TLS handshake that net/http reported
+// failing (the request is written only after the handshake completed).
+// A TLS record error or alert after the handshake, a garbled or plaintext
+// answer, a reset: anything after a connection was handed over is no proof,
+// and neither is the absence of any signal.
+func (a *attemptTrace) provesNotSent(err error) bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.connected {
+		return false
+	}
+	var dnsErr *net.DNSError
+	if errors.As(err, &dnsErr) {
+		return true
+	}
+	var op *net.OpError
+	if errors.As(err, &op) && op.Op == "dial" {
+		return true
+	}
+	for _, h := range a.handshake {
+		if errors.Is(err, h) {
+			return true
+		}
+	}
+	return false
 }
 
 // checkRetry is the retry policy of docs/reliability.md.
@@ -232,26 +303,6 @@ func retryableError(err error) bool {
 		}
 	}
 	return true
-}
-
-// provablyNotSent reports positive proof that a request never left the
-// process: our dialer failed (DNS, a refused or unreachable connection, a
-// dial timeout, also to a proxy) or the TLS handshake failed, before any
-// byte of the request was written. Anything else, and the absence of any
-// signal, is no proof.
-func provablyNotSent(err error) bool {
-	var dnsErr *net.DNSError
-	if errors.As(err, &dnsErr) {
-		return true
-	}
-	var op *net.OpError
-	if errors.As(err, &op) && op.Op == "dial" {
-		return true
-	}
-	var rh tls.RecordHeaderError
-	var alert tls.AlertError
-	var certErr *tls.CertificateVerificationError
-	return errors.As(err, &rh) || errors.As(err, &alert) || errors.As(err, &certErr)
 }
 
 // backoff waits with exponential backoff and full jitter, or for the

@@ -158,6 +158,9 @@ func WithMaxBodyBytes[T any](n int64) Option[T] {
 // ParseBaseURL checks that raw is an absolute http or https URL without a
 // fragment, and returns it with any trailing slash removed. A query is kept
 // and sent with every request (vendors that hand out URLs with parameters).
+// A URL holding user credentials (https://user:password@host) is refused:
+// net/http would send them as Basic auth, outside the client's credentials
+// and their masking; give them to the client as its credentials instead.
 func ParseBaseURL(raw string) (*url.URL, error) {
 	if strings.TrimSpace(raw) == "" {
 		return nil, leadkit.Invalid("baseURL", "must not be empty")
@@ -172,6 +175,10 @@ func ParseBaseURL(raw string) (*url.URL, error) {
 	}
 	if u.Host == "" {
 		return nil, leadkit.Invalid("baseURL", "has no host")
+	}
+	if u.User != nil {
+		// Neither the user nor the password is quoted back.
+		return nil, leadkit.Invalid("baseURL", "must not hold user credentials (user:password@host): pass them as the client's credentials")
 	}
 	if u.Fragment != "" {
 		return nil, leadkit.Invalid("baseURL", "must not have a fragment")

@@ -33,6 +33,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"maps"
 	"net"
 	"net/http"
@@ -1408,7 +1409,9 @@ func (s *Server) post(topic, cb string, body []byte) {
 			d.Status, d.Error = 0, red.Redact(err.Error())
 			continue
 		}
-		_, _ = bytes.NewBuffer(nil).ReadFrom(resp.Body)
+		// The receiver's answer is read to a cap, counted after
+		// decompression (a gzip bomb is 1 GiB from 1 MiB), then dropped.
+		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, maxReceiverAnswer))
 		resp.Body.Close()
 		cancel()
 		d.Status, d.Error = resp.StatusCode, ""
@@ -1418,6 +1421,10 @@ func (s *Server) post(topic, cb string, body []byte) {
 	}
 	s.record(d)
 }
+
+// maxReceiverAnswer caps what the sandbox reads of a webhook receiver's
+// answer (it needs only the status).
+const maxReceiverAnswer = 64 << 10
 
 func (s *Server) record(d Delivery) {
 	s.dmu.Lock()

@@ -1,0 +1,208 @@
+package transport
+
+import (
+	"sort"
+	"strings"
+	"unicode/utf16"
+	"unicode/utf8"
+)
+
+// view is text with its escapes decoded, once: percent-escapes (%2f, %2F),
+// JSON and JavaScript escapes (\u002B, \u002b, \/, \", \n, \x2b, surrogate
+// pairs), and HTML character references (&#43;, &#x2B;, &amp;). A secret is
+// matched in the text and in each view decoded from it in turn (a secret
+// percent-encoded and then JSON-escaped needs two), whatever subset of its
+// characters a server or a library escaped and in whichever case it wrote
+// the hex digits; each match is mapped back to the bytes of the original
+// text that it came from.
+type view struct {
+	text  string
+	edits []edit // the escapes decoded, in order
+	prev  *view  // the view this one was decoded from (nil: the original text)
+}
+
+// edit says that bytes [at, at+n) of a view came from bytes [src, src+srcN)
+// of the text it was decoded from.
+type edit struct{ at, n, src, srcN int }
+
+// maxDecodeRounds bounds how many encodings deep a secret is looked for.
+const maxDecodeRounds = 3
+
+// mayHoldEscape is the cheap test before decoding.
+func mayHoldEscape(s string) bool { return strings.ContainsAny(s, `%\&`) }
+
+// decode returns the view of s with one level of escapes decoded, or nil
+// when it holds none; prev is the view s is the text of (nil: s is the
+// original text).
+func decode(s string, prev *view) *view {
+	if !mayHoldEscape(s) {
+		return nil
+	}
+	var b strings.Builder
+	var edits []edit
+	last := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c != '%' && c != '\\' && c != '&' {
+			continue
+		}
+		out, n := unescapeAt(s, i)
+		if n == 0 {
+			continue
+		}
+		if b.Len() == 0 {
+			b.Grow(len(s))
+		}
+		b.WriteString(s[last:i])
+		edits = append(edits, edit{at: b.Len(), n: len(out), src: i, srcN: n})
+		b.WriteString(out)
+		last = i + n
+		i += n - 1
+	}
+	if edits == nil {
+		return nil
+	}
+	b.WriteString(s[last:])
+	return &view{text: b.String(), edits: edits, prev: prev}
+}
+
+// unescapeAt decodes the escape that starts at s[i], returning its bytes
+// and its length in s (0 when none starts there).
+func unescapeAt(s string, i int) (string, int) {
+	switch s[i] {
+	case '%':
+		if h, ok := hexAt(s, i+1, 2); ok {
+			return string([]byte{byte(h)}), 3
+		}
+	case '\\':
+		return unescapeBackslash(s, i)
+	case '&':
+		return unescapeEntity(s, i)
+	}
+	return "", 0
+}
+
+func unescapeBackslash(s string, i int) (string, int) {
+	if i+1 >= len(s) {
+		return "", 0
+	}
+	switch c := s[i+1]; c {
+	case '"', '\\', '/', '\'':
+		return string(c), 2
+	case 'n':
+		return "\n", 2
+	case 'r':
+		return "\r", 2
+	case 't':
+		return "\t", 2
+	case 'b':
+		return "\b", 2
+	case 'f':
+		return "\f", 2
+	case 'x':
+		if h, ok := hexAt(s, i+2, 2); ok {
+			return string([]byte{byte(h)}), 4
+		}
+	case 'u':
+		r, ok := hexAt(s, i+2, 4)
+		if !ok {
+			return "", 0
+		}
+		if utf16.IsSurrogate(rune(r)) && i+12 <= len(s) && s[i+6] == '\\' && s[i+7] == 'u' {
+			if r2, ok := hexAt(s, i+8, 4); ok {
+				if p := utf16.DecodeRune(rune(r), rune(r2)); p != utf8.RuneError {
+					return string(p), 12
+				}
+			}
+		}
+		return string(rune(r)), 6
+	}
+	return "", 0
+}
+
+var entities = map[string]string{"amp": "&", "lt": "<", "gt": ">", "quot": `"`, "apos": "'", "sol": "/", "plus": "+", "equals": "=", "percnt": "%"}
+
+func unescapeEntity(s string, i int) (string, int) {
+	end := strings.IndexByte(s[i:min(len(s), i+12)], ';')
+	if end < 2 {
+		return "", 0
+	}
+	name := s[i+1 : i+end]
+	if name[0] != '#' {
+		if out, ok := entities[strings.ToLower(name)]; ok {
+			return out, end + 1
+		}
+		return "", 0
+	}
+	base, digits := 10, name[1:]
+	if len(digits) > 0 && (digits[0] == 'x' || digits[0] == 'X') {
+		base, digits = 16, digits[1:]
+	}
+	if digits == "" {
+		return "", 0
+	}
+	r := 0
+	for j := 0; j < len(digits); j++ {
+		d := hexVal(digits[j])
+		if d < 0 || d >= base || r > utf8.MaxRune {
+			return "", 0
+		}
+		r = r*base + d
+	}
+	if r > utf8.MaxRune {
+		return "", 0
+	}
+	return string(rune(r)), end + 1
+}
+
+// hexAt reads n hex digits (either case) at s[i:].
+func hexAt(s string, i, n int) (int, bool) {
+	if i+n > len(s) {
+		return 0, false
+	}
+	v := 0
+	for j := i; j < i+n; j++ {
+		d := hexVal(s[j])
+		if d < 0 || d > 15 {
+			return 0, false
+		}
+		v = v<<4 | d
+	}
+	return v, true
+}
+
+func hexVal(c byte) int {
+	switch {
+	case c >= '0' && c <= '9':
+		return int(c - '0')
+	case c >= 'a' && c <= 'f':
+		return int(c-'a') + 10
+	case c >= 'A' && c <= 'F':
+		return int(c-'A') + 10
+	}
+	return -1
+}
+
+// origin maps bytes [i, j) of the view to the bytes of the original text
+// they came from.
+func (v *view) origin(i, j int) (int, int) {
+	for ; v != nil; v = v.prev {
+		i, _ = v.parent(i)
+		_, j = v.parent(j - 1)
+	}
+	return i, j
+}
+
+// parent returns the span, in the text v was decoded from, of v's byte p.
+func (v *view) parent(p int) (int, int) {
+	k := sort.Search(len(v.edits), func(k int) bool { return v.edits[k].at > p }) - 1
+	if k < 0 {
+		return p, p + 1
+	}
+	e := v.edits[k]
+	if p < e.at+e.n {
+		return e.src, e.src + e.srcN
+	}
+	q := e.src + e.srcN + p - (e.at + e.n)
+	return q, q + 1
+}
