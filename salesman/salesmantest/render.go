@@ -10,7 +10,7 @@ type v1Lead struct {
 	ID             string  `json:"id"`
 	Datum          string  `json:"datum"`
 	DatumDo        *string `json:"datum_do"`
-	Title          string  `json:"title"`
+	Title          string  `json:"title,omitempty"` // info only: no list row carries it
 	Email          string  `json:"email"`
 	Phone          string  `json:"phone"`
 	Site           string  `json:"site"`
@@ -35,34 +35,45 @@ type v1Lead struct {
 	*infoFields
 }
 
+// uidRecord is one of a lead's uids as v2 and v3 write it.
+type uidRecord struct {
+	Datum string `json:"datum"`
+	Name  string `json:"name"`
+	Value string `json:"value"`
+	EID   int    `json:"eid"`
+	ClID  int    `json:"clid"`
+	DID   int    `json:"did"`
+}
+
 // v2Lead is a lead as v2 and v3 write it: numbers as numbers, except
 // clientpath in lists.
 type v2Lead struct {
-	ID             int     `json:"id"`
-	Title          string  `json:"title,omitempty"`
-	Datum          string  `json:"datum"`
-	DatumDo        *string `json:"datum_do"`
-	Email          string  `json:"email"`
-	Phone          string  `json:"phone"`
-	Site           string  `json:"site"`
-	Company        string  `json:"company"`
-	City           string  `json:"city"`
-	Country        string  `json:"country"`
-	Content        string  `json:"content"`
-	Clid           int     `json:"clid"`
-	Client         *string `json:"client"`
-	Pid            int     `json:"pid"`
-	Person         *string `json:"person"`
-	Did            int     `json:"did"`
-	Deal           *string `json:"deal"`
-	User           int     `json:"user"`
-	UserName       string  `json:"userName"`
-	Status         int     `json:"status"`
-	StatusName     string  `json:"statusName"`
-	Rezult         int     `json:"rezult"`
-	RezultName     string  `json:"rezultName"`
-	ClientPath     any     `json:"clientpath"`
-	ClientPathName *string `json:"clientpathName"`
+	ID             int          `json:"id"`
+	Title          string       `json:"title,omitempty"`
+	Datum          string       `json:"datum"`
+	DatumDo        *string      `json:"datum_do"`
+	Email          string       `json:"email"`
+	Phone          string       `json:"phone"`
+	Site           string       `json:"site"`
+	Company        string       `json:"company"`
+	City           string       `json:"city"`
+	Country        string       `json:"country"`
+	Content        string       `json:"content"`
+	Clid           int          `json:"clid"`
+	Client         *string      `json:"client"`
+	Pid            int          `json:"pid"`
+	Person         *string      `json:"person"`
+	Did            int          `json:"did"`
+	Deal           *string      `json:"deal"`
+	User           int          `json:"user"`
+	UserName       string       `json:"userName"`
+	Status         int          `json:"status"`
+	StatusName     string       `json:"statusName"`
+	Rezult         int          `json:"rezult"`
+	RezultName     string       `json:"rezultName"`
+	ClientPath     any          `json:"clientpath"`
+	ClientPathName *string      `json:"clientpathName"`
+	UIDs           *[]uidRecord `json:"uids,omitempty"` // list rows: always; info: when there are some
 	*infoFields
 }
 
@@ -109,15 +120,15 @@ func (s *Server) render(l lead, version int, info bool) any {
 		r := &v1Lead{
 			ID: strconv.Itoa(l.id), Datum: datum, DatumDo: datumDo,
 			Email: l.email, Phone: l.phone, Site: l.site, Company: l.company, City: l.city, Country: l.country,
-			Content: l.content, Clid: strconv.Itoa(l.clid), Client: strp(l.client), Pid: strconv.Itoa(l.pid),
+			Content: l.description, Clid: strconv.Itoa(l.clid), Client: strp(l.client), Pid: strconv.Itoa(l.pid),
 			Person: strp(l.person), Deal: strp(l.deal), UserName: strp(userName),
 			Status: strconv.Itoa(l.status), StatusName: statusName(l.status),
 			Rezult: strconv.Itoa(l.rezult), RezultName: resultName(l.rezult),
 			ClientPath: strconv.Itoa(l.clientpath), ClientPathName: strp(s.pathName(l.clientpath)),
 			infoFields: inf,
 		}
-		r.Title = l.title
 		if inf != nil {
+			r.Title = l.title
 			inf.IDUser = strconv.Itoa(l.user)
 		}
 		if l.did != 0 || s.opts.Tidy {
@@ -138,11 +149,18 @@ func (s *Server) render(l lead, version int, info bool) any {
 	r := &v2Lead{
 		ID: l.id, Datum: datum, DatumDo: datumDo,
 		Email: l.email, Phone: l.phone, Site: l.site, Company: l.company, City: l.city, Country: l.country,
-		Content: l.content, Clid: l.clid, Client: strp(l.client), Pid: l.pid, Person: strp(l.person),
+		Content: l.description, Clid: l.clid, Client: strp(l.client), Pid: l.pid, Person: strp(l.person),
 		Did: l.did, Deal: strp(l.deal), User: l.user, UserName: userName,
 		Status: l.status, StatusName: statusName(l.status), Rezult: l.rezult, RezultName: resultName(l.rezult),
 		ClientPath: l.clientpath, ClientPathName: strp(s.pathName(l.clientpath)),
 		infoFields: inf,
+	}
+	if len(l.uids) > 0 || !info {
+		recs := make([]uidRecord, 0, len(l.uids))
+		for _, u := range l.uids {
+			recs = append(recs, uidRecord{Datum: s.date(u.datum), Name: u.name, Value: u.value, ClID: l.clid})
+		}
+		r.UIDs = &recs
 	}
 	if inf != nil {
 		inf.IDUser = l.user
