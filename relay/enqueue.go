@@ -5,7 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
@@ -47,14 +50,22 @@ func (r *Relay) enqueue(ctx context.Context, tx any, job Job) (string, error) {
 	if ctx == nil {
 		return "", leadkit.Invalid("ctx", "must not be nil")
 	}
-	if job == nil {
+	if job == nil || reflect.ValueOf(job).Kind() == reflect.Pointer && reflect.ValueOf(job).IsNil() {
 		return "", leadkit.Invalid("job", "must not be nil")
 	}
 	if r.closed.Load() {
 		return "", errors.New("relay: closed")
 	}
-	j, err := job.prepare()
+	if err := checkText("Key", reflect.ValueOf(job.IdempotencyKey())); err != nil {
+		return "", err
+	}
+	j, err := job.prepare(&r.cfg)
 	if err != nil {
+		return "", err
+	}
+	// Text a database cannot store as given (NUL; invalid UTF-8, which
+	// JSON would silently replace) is refused with the field named.
+	if err := checkText("", reflect.ValueOf(j)); err != nil {
 		return "", err
 	}
 	key := j.IdempotencyKey()
@@ -62,27 +73,86 @@ func (r *Relay) enqueue(ctx context.Context, tx any, job Job) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("relay: encode %s: %w", key, err)
 	}
-	err = r.eng.inTx(ctx, tx, func(st store, insert func(river.JobArgs, *river.InsertOpts) (*rivertype.JobInsertResult, error)) error {
-		ok, err := r.dial.insert(ctx, st, key, j.vendor(), string(body), time.Now().UnixMilli())
+	if int64(len(body)) > r.cfg.maxJob {
+		return "", leadkit.Invalid("job", "is %d bytes as stored, more than the cap of %d (WithMaxJobBytes)", len(body), r.cfg.maxJob)
+	}
+	err = r.eng.inTx(ctx, tx, func(t txn) error {
+		ok, err := r.dial.insert(ctx, t.st, key, j.vendor(), j.ident(), string(body), time.Now().UnixMilli())
 		if err != nil {
 			return fmt.Errorf("relay: store %s: %w", key, err)
 		}
 		if !ok {
 			return fmt.Errorf("%w: %s", ErrDuplicate, key)
 		}
-		res, err := insert(j, r.insertOpts())
+		res, err := t.insert(j, r.insertOpts())
 		if err != nil {
 			return fmt.Errorf("relay: enqueue %s: %w", key, err)
 		}
 		if res.UniqueSkippedAsDuplicate {
 			return fmt.Errorf("%w: %s", ErrDuplicate, key)
 		}
-		return r.dial.setJob(ctx, st, key, res.Job.ID)
+		return r.dial.setJob(ctx, t.st, key, res.Job.ID)
 	})
 	if err != nil {
 		return "", err
 	}
 	return key, nil
+}
+
+// checkText walks v (a job and what it holds) and refuses a string with a
+// NUL or invalid UTF-8, naming its field (Go's names, dotted: Lead.Title).
+// Bytes ([]byte, a file's content) are not text.
+func checkText(path string, v reflect.Value) error {
+	switch v.Kind() {
+	case reflect.String:
+		s := v.String()
+		if strings.ContainsRune(s, 0) {
+			return leadkit.Invalid(path, "holds a NUL character, which the database cannot store")
+		}
+		if !utf8.ValidString(s) {
+			return leadkit.Invalid(path, "is not valid UTF-8")
+		}
+	case reflect.Pointer, reflect.Interface:
+		if !v.IsNil() {
+			return checkText(path, v.Elem())
+		}
+	case reflect.Struct:
+		for i := range v.NumField() {
+			f := v.Type().Field(i)
+			if f.IsExported() {
+				if err := checkText(join(path, f.Name), v.Field(i)); err != nil {
+					return err
+				}
+			}
+		}
+	case reflect.Slice, reflect.Array:
+		if v.Type().Elem().Kind() == reflect.Uint8 {
+			return nil
+		}
+		for i := range v.Len() {
+			if err := checkText(fmt.Sprintf("%s[%d]", path, i), v.Index(i)); err != nil {
+				return err
+			}
+		}
+	case reflect.Map:
+		for it := v.MapRange(); it.Next(); {
+			k := fmt.Sprint(it.Key().Interface())
+			if err := checkText(path+"[key]", it.Key()); err != nil {
+				return err
+			}
+			if err := checkText(fmt.Sprintf("%s[%q]", path, k), it.Value()); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func join(path, name string) string {
+	if path == "" {
+		return name
+	}
+	return path + "." + name
 }
 
 func (r *Relay) insertOpts() *river.InsertOpts {
