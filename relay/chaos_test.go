@@ -1,21 +1,17 @@
 package relay_test
 
 import (
-	"bufio"
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"regexp"
 	"strconv"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -26,62 +22,12 @@ import (
 	"github.com/leadkit/leadkit/relay"
 )
 
-// The chaos test's worker processes are this test binary, started with
-// RELAY_CHAOS_WORKER set: TestMain then delivers instead of testing.
-func TestMain(m *testing.M) {
-	if os.Getenv("RELAY_CHAOS_WORKER") != "" {
-		os.Exit(chaosWorker())
-	}
-	os.Exit(m.Run())
+// chaosKnobs are the timing options of the chaos run, in the parent and
+// the workers.
+func chaosKnobs() knobs {
+	return knobs{Poll: 50 * time.Millisecond, Retries: 1000, MaxBackoff: 200 * time.Millisecond, JobTimeout: 3 * time.Second,
+		RescueAfter: 6 * time.Second, Workers: 8, Settle: 300 * time.Millisecond, Sweep: time.Minute}
 }
-
-// chaosOpts are the knobs of the chaos run, in the parent and the workers.
-func chaosOpts() []relay.Option {
-	return []relay.Option{
-		relay.WithPollInterval(50 * time.Millisecond),
-		relay.WithRetries(1000, 200*time.Millisecond),
-		relay.WithJobTimeout(3 * time.Second),
-		relay.WithRescueAfter(6 * time.Second),
-		relay.WithWorkers(8),
-		relay.WithSettle(relay.VendorSalesman, 300*time.Millisecond), relay.WithSettle(relay.VendorZenvia, 300*time.Millisecond),
-		relay.WithSettle(relay.VendorZen, 300*time.Millisecond), relay.WithSettle(relay.VendorDatacake, 0),
-	}
-}
-
-// chaosWorker is one worker process: it delivers until it is killed.
-func chaosWorker() int {
-	var urls map[string]string
-	if err := json.Unmarshal([]byte(os.Getenv("RELAY_CHAOS_URLS")), &urls); err != nil {
-		fmt.Fprintln(os.Stderr, "chaos worker:", err)
-		return 2
-	}
-	opts := chaosOpts()
-	if s := os.Getenv("RELAY_CHAOS_SCHEMA"); s != "" {
-		opts = append(opts, relay.WithSchema(s))
-	}
-	ctx := context.Background()
-	r, err := relay.Open(ctx, os.Getenv("RELAY_CHAOS_DSN"), opts...)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "chaos worker:", err)
-		return 2
-	}
-	t := &workerTB{}
-	if err := r.Start(ctx, clientsFor(t, urls, r.ZenLimiter(), nil)); err != nil {
-		fmt.Fprintln(os.Stderr, "chaos worker:", err)
-		return 2
-	}
-	fmt.Println("ready")
-	select {} // until SIGKILL
-}
-
-// workerTB lets the worker process build clients with the tests' helper.
-type workerTB struct{ testing.TB }
-
-func (workerTB) Helper() {}
-func (workerTB) Errorf(format string, args ...any) {
-	fmt.Fprintf(os.Stderr, format+"\n", args...)
-}
-func (workerTB) FailNow() { os.Exit(2) }
 
 // chaos sits in front of a sandbox: it answers a share of requests with
 // 503 or 429, drops connections before or after the vendor stored the lead,
@@ -217,7 +163,7 @@ func runChaos(t *testing.T, b backend, procs int) {
 	n := chaosLeads()
 	ch := newChaos(uint64(procs))
 	sb := startSandboxes(t, ch.wrap)
-	opts := append(append([]relay.Option{}, b.opts...), chaosOpts()...)
+	opts := append(append([]relay.Option{}, b.opts...), chaosKnobs().options()...)
 	ctx := context.Background()
 	r, err := relay.Open(ctx, b.dsn, opts...)
 	require.NoError(t, err)
@@ -233,47 +179,15 @@ func runChaos(t *testing.T, b backend, procs int) {
 	total := 4 * n
 	t.Logf("%s: %d leads enqueued, %d worker process(es)", b.name, total, procs)
 
-	schema := b.schema
-	urls, _ := json.Marshal(sb.urls)
 	var logs testutil.SyncBuffer
-	start := func() *exec.Cmd {
-		exe, err := os.Executable()
-		require.NoError(t, err)
-		cmd := exec.Command(exe)
-		cmd.Env = append(os.Environ(), "RELAY_CHAOS_WORKER=1", "RELAY_CHAOS_DSN="+b.dsn, "RELAY_CHAOS_SCHEMA="+schema, "RELAY_CHAOS_URLS="+string(urls))
-		out, err := cmd.StdoutPipe()
-		require.NoError(t, err)
-		cmd.Stderr = &logs
-		require.NoError(t, cmd.Start())
-		ready := make(chan struct{})
-		go func() {
-			sc := bufio.NewScanner(out)
-			for sc.Scan() {
-				if sc.Text() == "ready" {
-					close(ready)
-				}
-			}
-		}()
-		select {
-		case <-ready:
-		case <-time.After(60 * time.Second):
-			t.Fatalf("worker did not start: %s", logs.String())
-		}
-		return cmd
+	start := func() *worker {
+		return startWorker(t, workerConfig{DSN: b.dsn, Schema: b.schema, URLs: sb.urls, Knobs: chaosKnobs()}, &logs)
 	}
-	kill := func(c *exec.Cmd) {
-		_ = c.Process.Signal(syscall.SIGKILL)
-		_ = c.Wait()
-	}
-	workers := make([]*exec.Cmd, procs)
+	kill := func(w *worker) { w.kill() }
+	workers := make([]*worker, procs)
 	for i := range workers {
 		workers[i] = start()
 	}
-	defer func() {
-		for _, w := range workers {
-			kill(w)
-		}
-	}()
 	began := time.Now()
 	rnd := rand.New(rand.NewPCG(uint64(procs), 11))
 	kills := 0
