@@ -155,11 +155,17 @@ func (s *Server) pathName(id int) string {
 // tags matches HTML tags, which the real server strips from input.
 var tags = regexp.MustCompile(`<[^<>]*>`)
 
-// strip removes what the real server strips from input (its untag): tags,
-// then " \ ' ` « » < >.
-func strip(v string) string {
-	v = tags.ReplaceAllString(v, "")
-	return strings.NewReplacer("«", "", "»", "", `"`, "", "'", "", "`", "", `\`, "", "<", "", ">", "").Replace(strings.TrimSpace(v))
+// strip does to input what the real server does (its Cleaner on v2/v3,
+// then untag): " becomes ” and ' becomes &acute; on v2/v3 (v1 removes
+// them), tags are stripped, the text trimmed, \ ` « » < > and the entities
+// &laquo; &raquo; removed, and a literal \r\n becomes a line break.
+func strip(v string, version int) string {
+	if version >= 2 {
+		v = strings.NewReplacer(`"`, "”", "'", "&acute;").Replace(v)
+	}
+	v = strings.TrimSpace(tags.ReplaceAllString(v, ""))
+	return strings.NewReplacer(`\r\n`, "\r\n", "«", "", "»", "", "&laquo;", "", "&raquo;", "", `"`, "", "'", "", "`", "", `\`, "",
+		"<", "", ">", "").Replace(v)
 }
 
 // uidsOf returns the uids[name]=value parameters of an add, and whether
@@ -185,7 +191,7 @@ func uidsOf(params url.Values) (map[string]string, bool) {
 const phpFatal = "<br />\n<b>Fatal error</b>:  Uncaught mysqli_sql_exception: Data too long for column 'value' at row 1 in /var/www/salesman/inc/class/UIDs.php:312\n"
 
 func (s *Server) add(w http.ResponseWriter, c call) {
-	p := func(k string) string { return strip(c.params.Get(k)) }
+	p := func(k string) string { return strip(c.params.Get(k), c.version) }
 	l := lead{
 		title: p("title"), email: p("email"), phone: p("phone"), company: p("company"),
 		description: p("description"), country: p("country"), city: p("city"), partner: p("partner"),

@@ -7,31 +7,32 @@ import (
 
 // v1Lead is a lead as v1 writes it: every number a string.
 type v1Lead struct {
-	ID             string  `json:"id"`
-	Datum          string  `json:"datum"`
-	DatumDo        *string `json:"datum_do"`
-	Title          string  `json:"title,omitempty"` // info only: no list row carries it
-	Email          string  `json:"email"`
-	Phone          string  `json:"phone"`
-	Site           string  `json:"site"`
-	Company        string  `json:"company"`
-	City           string  `json:"city"`
-	Country        string  `json:"country"`
-	Content        string  `json:"content"`
-	Clid           string  `json:"clid"`
-	Client         *string `json:"client"`
-	Pid            string  `json:"pid"`
-	Person         *string `json:"person"`
-	Did            *string `json:"did"`
-	Deal           *string `json:"deal"`
-	User           *string `json:"user"`
-	UserName       *string `json:"userName"`
-	Status         string  `json:"status"`
-	StatusName     string  `json:"statusName"`
-	Rezult         string  `json:"rezult"`
-	RezultName     any     `json:"rezultName"`
-	ClientPath     string  `json:"clientpath"`
-	ClientPathName *string `json:"clientpathName"`
+	ID             string      `json:"id"`
+	Datum          string      `json:"datum"`
+	DatumDo        *string     `json:"datum_do"`
+	Title          string      `json:"title,omitempty"` // info only: no list row carries it
+	Email          string      `json:"email"`
+	Phone          string      `json:"phone"`
+	Site           string      `json:"site"`
+	Company        string      `json:"company"`
+	City           string      `json:"city"`
+	Country        string      `json:"country"`
+	Content        string      `json:"content"`
+	Clid           string      `json:"clid"`
+	Client         *string     `json:"client"`
+	Pid            string      `json:"pid"`
+	Person         *string     `json:"person"`
+	Did            *string     `json:"did"`
+	Deal           *string     `json:"deal"`
+	User           *string     `json:"user"`
+	UserName       *string     `json:"userName"`
+	Status         string      `json:"status"`
+	StatusName     string      `json:"statusName"`
+	Rezult         string      `json:"rezult"`
+	RezultName     any         `json:"rezultName"`
+	ClientPath     string      `json:"clientpath"`
+	ClientPathName *string     `json:"clientpathName"`
+	UIDs           []uidRecord `json:"uids,omitempty"` // info only (never in a v1 list row)
 	*infoFields
 }
 
@@ -130,6 +131,7 @@ func (s *Server) render(l lead, version int, info bool) any {
 		if inf != nil {
 			r.Title = l.title
 			inf.IDUser = strconv.Itoa(l.user)
+			r.UIDs = s.uidRecords(l)
 		}
 		if l.did != 0 || s.opts.Tidy {
 			r.Did = strp(strconv.Itoa(l.did))
@@ -156,9 +158,9 @@ func (s *Server) render(l lead, version int, info bool) any {
 		infoFields: inf,
 	}
 	if len(l.uids) > 0 || !info {
-		recs := make([]uidRecord, 0, len(l.uids))
-		for _, u := range l.uids {
-			recs = append(recs, uidRecord{Datum: s.date(u.datum), Name: u.name, Value: u.value, ClID: l.clid})
+		recs := s.uidRecords(l)
+		if recs == nil {
+			recs = []uidRecord{}
 		}
 		r.UIDs = &recs
 	}
@@ -174,6 +176,15 @@ func (s *Server) render(l lead, version int, info bool) any {
 		r.ClientPath = strconv.Itoa(l.clientpath)
 	}
 	return r
+}
+
+// uidRecords are l's uids as the server writes them (nil when none).
+func (s *Server) uidRecords(l lead) []uidRecord {
+	var out []uidRecord
+	for _, u := range l.uids {
+		out = append(out, uidRecord{Datum: s.date(u.datum), Name: u.name, Value: u.value, ClID: l.clid})
+	}
+	return out
 }
 
 // userNotSet is the servers' placeholder where a user's name is unknown.

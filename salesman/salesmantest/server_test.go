@@ -162,7 +162,7 @@ func post(t *testing.T, s *Server, path string, form url.Values) string {
 
 // TestListRowsLikeTheRealServer: no list row carries a title (v1 included,
 // tidy or not); content is the description; uids come in v2/v3 list rows
-// and info, never on v1.
+// and info (v1's info too), never in v1 list rows.
 func TestListRowsLikeTheRealServer(t *testing.T) {
 	t.Parallel()
 	for _, tidy := range []bool{false, true} {
@@ -196,7 +196,7 @@ func TestListRowsLikeTheRealServer(t *testing.T) {
 		assert.Contains(t, body, `"title":"Иван"`, "info has the title")
 		assert.Contains(t, body, `"name":"order","value":"A-1"`)
 		_, body = get(t, s, "/developer/v1/leads", url.Values{"action": {"info"}, "id": {"4"}})
-		assert.NotContains(t, body, `"uids"`)
+		assert.Contains(t, body, `"name":"order"`, "v1 info answers from the same code as v2's: uids too")
 		s.Close()
 	}
 }
@@ -252,4 +252,24 @@ func TestUIDTooLong(t *testing.T) {
 	assert.Equal(t, 1, s.LeadCount(), "the lead is stored")
 	_, body = get(t, s, "/developer/v3/lead/info", url.Values{"id": {"1"}})
 	assert.NotContains(t, body, "uids", "without any uid")
+}
+
+// TestTextCleaning: what the real server does to text on the way in.
+func TestTextCleaning(t *testing.T) {
+	t.Parallel()
+	s := NewServer(&Options{Leads: -1})
+	defer s.Close()
+	in := `a"b'c\d«e»f<g>h<i>j</i> k &laquo;q&raquo; ` + "`x` " + `line\r\nnext`
+	post(t, s, "/developer/v1/leads", url.Values{"action": {"add"}, "title": {"A"}, "email": {"a@x.ru"}, "description": {in}})
+	post(t, s, "/developer/v2/lead", url.Values{"action": {"add"}, "title": {"A"}, "email": {"a@x.ru"}, "description": {in}})
+	_, body := get(t, s, "/developer/v3/lead/list", url.Values{"first": {"old"}})
+	var page struct {
+		Data []struct {
+			Content string `json:"content"`
+		} `json:"data"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(body), &page))
+	require.Len(t, page.Data, 2)
+	assert.Equal(t, "abcdefhj k q x line\r\nnext", page.Data[0].Content, "v1")
+	assert.Equal(t, "a”b&acute;cdefhj k q x line\r\nnext", page.Data[1].Content, "v2")
 }
