@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math/rand/v2"
 	"net/url"
 	"regexp"
 	"strings"
@@ -127,10 +128,31 @@ func (r *Relay) openSQLite(ctx context.Context, path string) error {
 	// One IMMEDIATE transaction holds the file's write lock through River's
 	// migrations and the relay's: processes opening one file at once
 	// migrate it once.
-	if err := r.eng.migrate(ctx, "", true, func(st store) error { return r.dial.migrateRelay(ctx, st) }); err != nil {
+	err = retryBusy(ctx, func() error {
+		return r.eng.migrate(ctx, "", true, func(st store) error { return r.dial.migrateRelay(ctx, st) })
+	})
+	if err != nil {
 		return err
 	}
 	return r.eng.init(ctx, r.cfg)
+}
+
+// retryBusy runs fn again while SQLite answers SQLITE_BUSY without waiting
+// (processes opening a fresh file at once meet its switch to WAL), for up
+// to half a minute.
+func retryBusy(ctx context.Context, fn func() error) error {
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		err := fn()
+		if err == nil || !strings.Contains(err.Error(), "SQLITE_BUSY") || time.Now().After(deadline) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(time.Duration(10+rand.IntN(40)) * time.Millisecond):
+		}
+	}
 }
 
 var schemaName = regexp.MustCompile(`^[a-z_][a-z0-9_]{0,62}$`)

@@ -126,8 +126,9 @@ func (r *Relay) Stats(ctx context.Context, v Vendor) (Stats, error) {
 
 // ErrConflict is returned by Resend and MarkDelivered when the delivery
 // changed while they acted (another replica's Resend won, an attempt
-// claimed it), or when its River job is still live (being delivered):
-// read its Status and decide again.
+// claimed it), when it is delivered (a delivered lead is never sent
+// again), or when its River job is still live (being delivered): read its
+// Status and decide again.
 var ErrConflict = errors.New("relay: the delivery changed or is being worked; nothing was done")
 
 // Resend sends again a delivery that is not delivered and whose River job
@@ -196,7 +197,7 @@ func (r *Relay) resolveTx(ctx context.Context, t txn, key string, change func(*r
 		return fmt.Errorf("relay: load %s: %w", key, err)
 	}
 	if State(row.State) == StateDelivered {
-		return fmt.Errorf("relay: %s is delivered (%s); a delivered lead is never sent again", key, row.VendorID)
+		return fmt.Errorf("%w: %s is delivered (%s); a delivered lead is never sent again", ErrConflict, key, row.VendorID)
 	}
 	j, err := t.get(row.JobID)
 	missing := errors.Is(err, rivertype.ErrNotFound)
