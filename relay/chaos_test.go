@@ -445,40 +445,48 @@ func (c *chaosRun) disturb(workers []*worker) {
 	kill("third")
 }
 
+// each calls fn for every lead of every vendor with its delivery and what
+// its vendor holds (how many times, under which id).
+func (c *chaosRun) each(fn func(i int, v relay.Vendor, tok string, d *relay.Delivery, got int, id string)) {
+	for i := range c.n {
+		tok := fmt.Sprintf("chaos%06d", i)
+		for _, v := range chaosVendors {
+			d, err := c.r.Status(context.Background(), chaosKey(v, i))
+			require.NoError(c.t, err)
+			got, id := c.ch.storedBy(v, tok)
+			fn(i, v, tok, d, got, id)
+		}
+	}
+}
+
 // judge checks every delivery after the run, counted at the sandboxes:
 // delivered with the vendor's id of a lead stored once, failed with the
 // vendor's reason and nothing stored, or in review with a note and stored
 // at most once. It returns the deliveries in review.
 func (c *chaosRun) judge() []*relay.Delivery {
-	t, ctx := c.t, context.Background()
+	t := c.t
 	var review []*relay.Delivery
 	counts := map[string]int{}
-	for i := range c.n {
-		tok := fmt.Sprintf("chaos%06d", i)
-		for _, v := range chaosVendors {
-			d, err := c.r.Status(ctx, chaosKey(v, i))
-			require.NoError(t, err)
-			got, id := c.ch.storedBy(v, tok)
-			counts[string(v)+" "+string(d.State)]++
-			switch {
-			case got > 1:
-				t.Errorf("DUPLICATED: %s %s stored %d times (%s)", v, tok, got, d.State)
-			case d.State == relay.StateDelivered && (got != 1 || d.VendorID != id):
-				t.Errorf("LOST or WRONG ID: %s %s delivered as %q, stored %d times as %q", v, tok, d.VendorID, got, id)
-			case d.State == relay.StateFailed && (got != 0 || !strings.Contains(d.LastError, "chaos refused "+tok)):
-				t.Errorf("FAILED without its reason: %s %s stored %d times: %s", v, tok, got, d.LastError)
-			case d.State == relay.StateNeedsReview && d.Review == "":
-				t.Errorf("REVIEW without a note: %s %s", v, tok)
-			case d.State == relay.StateNeedsReview:
-				review = append(review, d)
-			case d.State != relay.StateDelivered && d.State != relay.StateFailed:
-				t.Errorf("STRANDED: %s %s is %s", v, tok, d.State)
-			}
-			if doomed(i) && v == relay.VendorZenvia {
-				assert.Contains(t, d.Review, "the lookup failed on every attempt", "%s: River gave up on its lookups", tok)
-			}
+	c.each(func(i int, v relay.Vendor, tok string, d *relay.Delivery, got int, id string) {
+		counts[string(v)+" "+string(d.State)]++
+		switch {
+		case got > 1:
+			t.Errorf("DUPLICATED: %s %s stored %d times (%s)", v, tok, got, d.State)
+		case d.State == relay.StateDelivered && (got != 1 || d.VendorID != id):
+			t.Errorf("LOST or WRONG ID: %s %s delivered as %q, stored %d times as %q", v, tok, d.VendorID, got, id)
+		case d.State == relay.StateFailed && (got != 0 || !strings.Contains(d.LastError, "chaos refused "+tok)):
+			t.Errorf("FAILED without its reason: %s %s stored %d times: %s", v, tok, got, d.LastError)
+		case d.State == relay.StateNeedsReview && d.Review == "":
+			t.Errorf("REVIEW without a note: %s %s", v, tok)
+		case d.State == relay.StateNeedsReview:
+			review = append(review, d)
+		case d.State != relay.StateDelivered && d.State != relay.StateFailed:
+			t.Errorf("STRANDED: %s %s is %s", v, tok, d.State)
 		}
-	}
+		if doomed(i) && v == relay.VendorZenvia {
+			assert.Contains(t, d.Review, "the lookup failed on every attempt", "%s: River gave up on its lookups", tok)
+		}
+	})
 	t.Logf("%s: after the run: %v", c.b.name, counts)
 	return review
 }
@@ -522,43 +530,33 @@ func (c *chaosRun) resolve(review []*relay.Delivery) {
 // inReview returns the deliveries in review.
 func (c *chaosRun) inReview() []*relay.Delivery {
 	var out []*relay.Delivery
-	for i := range c.n {
-		for _, v := range chaosVendors {
-			d, err := c.r.Status(context.Background(), chaosKey(v, i))
-			require.NoError(c.t, err)
-			if d.State == relay.StateNeedsReview {
-				out = append(out, d)
-			}
+	c.each(func(_ int, _ relay.Vendor, _ string, d *relay.Delivery, _ int, _ string) {
+		if d.State == relay.StateNeedsReview {
+			out = append(out, d)
 		}
-	}
+	})
 	return out
 }
 
 // final: every lead the vendors did not refuse is stored exactly once and
 // delivered with its id.
 func (c *chaosRun) final() {
-	t, ctx := c.t, context.Background()
+	t := c.t
 	lost, dup := 0, 0
-	for i := range c.n {
-		tok := fmt.Sprintf("chaos%06d", i)
-		for _, v := range chaosVendors {
-			d, err := c.r.Status(ctx, chaosKey(v, i))
-			require.NoError(t, err)
-			got, id := c.ch.storedBy(v, tok)
-			want, state := 1, relay.StateDelivered
-			if v == relay.VendorZenvia && refused(i) {
-				want, state = 0, relay.StateFailed
-			}
-			switch {
-			case got > 1:
-				dup++
-				t.Errorf("DUPLICATED: %s %s stored %d times", v, tok, got)
-			case got != want || d.State != state || (state == relay.StateDelivered && d.VendorID != id):
-				lost++
-				t.Errorf("%s %s: %s as %q, stored %d times as %q", v, tok, d.State, d.VendorID, got, id)
-			}
+	c.each(func(i int, v relay.Vendor, tok string, d *relay.Delivery, got int, id string) {
+		want, state := 1, relay.StateDelivered
+		if v == relay.VendorZenvia && refused(i) {
+			want, state = 0, relay.StateFailed
 		}
-	}
+		switch {
+		case got > 1:
+			dup++
+			t.Errorf("DUPLICATED: %s %s stored %d times", v, tok, got)
+		case got != want || d.State != state || (state == relay.StateDelivered && d.VendorID != id):
+			lost++
+			t.Errorf("%s %s: %s as %q, stored %d times as %q", v, tok, d.State, d.VendorID, got, id)
+		}
+	})
 	assert.Zero(t, lost, "lost")
 	assert.Zero(t, dup, "duplicated")
 }

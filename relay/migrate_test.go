@@ -72,23 +72,30 @@ created_ms BIGINT NOT NULL, updated_ms BIGINT NOT NULL)`
 // (PostgreSQL: in b's schema, created here).
 func prepareDB(t *testing.T, b backend, stmts ...string) {
 	t.Helper()
+	if b.schema != "" {
+		stmts = append([]string{`CREATE SCHEMA "` + b.schema + `"`, `SET search_path TO "` + b.schema + `"`}, stmts...)
+	}
+	runSQL(t, b, stmts...)
+}
+
+// runSQL runs statements on b's database, on a connection of its own.
+func runSQL(t *testing.T, b backend, stmts ...string) {
+	t.Helper()
 	ctx := context.Background()
+	var exec func(s string) error
 	if b.schema == "" {
 		db, err := sql.Open("sqlite", "file:"+strings.TrimPrefix(b.dsn, "sqlite://"))
 		require.NoError(t, err)
 		defer db.Close()
-		for _, s := range stmts {
-			_, err := db.ExecContext(ctx, s)
-			require.NoError(t, err, s)
-		}
-		return
+		exec = func(s string) error { _, err := db.ExecContext(ctx, s); return err }
+	} else {
+		conn, err := pgx.Connect(ctx, b.dsn)
+		require.NoError(t, err)
+		defer conn.Close(ctx)
+		exec = func(s string) error { _, err := conn.Exec(ctx, s); return err }
 	}
-	conn, err := pgx.Connect(ctx, b.dsn)
-	require.NoError(t, err)
-	defer conn.Close(ctx)
-	for _, s := range append([]string{`CREATE SCHEMA "` + b.schema + `"`, `SET search_path TO "` + b.schema + `"`}, stmts...) {
-		_, err := conn.Exec(ctx, s)
-		require.NoError(t, err, s)
+	for _, s := range stmts {
+		require.NoError(t, exec(s), s)
 	}
 }
 
@@ -168,7 +175,7 @@ func TestWithoutMigrations(t *testing.T) {
 			}
 		}
 		migrateRiver(t, b)
-		prepareDBNoSchema(t, b, stmts...)
+		runSQL(t, b, stmts...)
 		r, err := relay.Open(ctx, b.dsn, opts...)
 		require.NoError(t, err)
 		defer r.Close()
@@ -198,22 +205,6 @@ func migrateRiver(t *testing.T, b backend) {
 	require.NoError(t, err)
 	_, err = m.Migrate(ctx, rivermigrate.DirectionUp, nil)
 	require.NoError(t, err)
-}
-
-func prepareDBNoSchema(t *testing.T, b backend, stmts ...string) {
-	t.Helper()
-	if b.schema == "" {
-		prepareDB(t, b, stmts...)
-		return
-	}
-	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, b.dsn)
-	require.NoError(t, err)
-	defer conn.Close(ctx)
-	for _, s := range stmts {
-		_, err := conn.Exec(ctx, s)
-		require.NoError(t, err, s)
-	}
 }
 
 // TestOpenRefusesAmbiguousPasswords: a password with an unescaped "@" or

@@ -78,14 +78,7 @@ func TestTwoLeadsOfOnePerson(t *testing.T) {
 				r := open(t, b)
 				ctx := context.Background()
 				require.NoError(t, r.Start(ctx, clientsWith(t, sb.urls, clientKnobs{version: c.version})))
-				deliver := func(n int, job relay.Job) *relay.Delivery {
-					key, err := r.Enqueue(ctx, job)
-					require.NoError(t, err)
-					waitFor(t, r, 30*time.Second, settled(n))
-					d, err := r.Status(ctx, key)
-					require.NoError(t, err)
-					return d
-				}
+				deliver := func(n int, job relay.Job) *relay.Delivery { return deliverNth(t, r, n, job) }
 				first := deliver(1, c.lead(1, 1))
 				require.Equal(t, relay.StateDelivered, first.State)
 
@@ -181,14 +174,7 @@ func TestZenLeadsOfOnePerson(t *testing.T) {
 		lead := func(key, email string) relay.Job {
 			return relay.ZenLead{Key: key, Lead: &zen.LeadEntry{Name: "Ana", Email: email}}
 		}
-		deliver := func(n int, job relay.Job) *relay.Delivery {
-			key, err := r.Enqueue(ctx, job)
-			require.NoError(t, err)
-			waitFor(t, r, 30*time.Second, settled(n))
-			d, err := r.Status(ctx, key)
-			require.NoError(t, err)
-			return d
-		}
+		deliver := func(n int, job relay.Job) *relay.Delivery { return deliverNth(t, r, n, job) }
 		first := deliver(1, lead("ana-1", "ana@example.com.br"))
 		require.Equal(t, relay.StateDelivered, first.State)
 
@@ -208,4 +194,17 @@ func TestZenLeadsOfOnePerson(t *testing.T) {
 		assert.True(t, cut.Reconciled)
 		assert.Equal(t, 1+1+2+1, sb.zen.Count(http.MethodPost, ""), "creates: 1, 1 dropped, 2 (dropped, sent again), 1")
 	})
+}
+
+// deliverNth enqueues job on a started relay, the nth, and returns its
+// delivery once nothing is left to do.
+func deliverNth(t *testing.T, r *relay.Relay, n int, job relay.Job) *relay.Delivery {
+	t.Helper()
+	ctx := context.Background()
+	key, err := r.Enqueue(ctx, job)
+	require.NoError(t, err)
+	waitFor(t, r, 30*time.Second, settled(n))
+	d, err := r.Status(ctx, key)
+	require.NoError(t, err)
+	return d
 }
