@@ -99,7 +99,7 @@ func (r *Relay) openSQLite(ctx context.Context, path string) error {
 		q.Add("_pragma", "synchronous(NORMAL)")
 	}
 	q.Add("_txlock", "immediate")
-	db, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+	db, err := sql.Open("sqlite", "file:"+sqlitePath(path)+"?"+q.Encode())
 	if err != nil {
 		return fmt.Errorf("relay: open SQLite %s: %w", path, err)
 	}
@@ -153,6 +153,12 @@ func retryBusy(ctx context.Context, fn func() error) error {
 		case <-time.After(time.Duration(10+rand.IntN(40)) * time.Millisecond):
 		}
 	}
+}
+
+// sqlitePath escapes what a file: URI would read otherwise in a file's path
+// (a "#" starts a fragment, a "?" the parameters).
+func sqlitePath(path string) string {
+	return strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(path)
 }
 
 var schemaName = regexp.MustCompile(`^[a-z_][a-z0-9_]{0,62}$`)
