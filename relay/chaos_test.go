@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
@@ -139,6 +140,13 @@ func (c *chaos) note(fault string) {
 	c.mu.Lock()
 	c.faults[fault]++
 	c.mu.Unlock()
+}
+
+// faultCounts returns a copy of the faults counted so far.
+func (c *chaos) faultCounts() map[string]int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return maps.Clone(c.faults)
 }
 
 // doomedLookup reports a lookup of a doomed lead.
@@ -349,7 +357,7 @@ func runChaos(t *testing.T, b backend, procs int) {
 	}
 	total := 4 * c.n
 	s := waitFor(t, c.r, 4*time.Minute, settled(total))
-	t.Logf("%s: settled in %s: %+v; faults: %v", b.name, time.Since(began).Round(time.Millisecond), s, c.ch.faults)
+	t.Logf("%s: settled in %s: %+v; faults: %v", b.name, time.Since(began).Round(time.Millisecond), s, c.ch.faultCounts())
 	review := c.judge()
 	// The operator resolves what needs review; a lead sent again can meet
 	// the faults again and come back to review: a few rounds.
