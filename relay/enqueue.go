@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"math"
 	"reflect"
 	"strings"
 	"time"
@@ -56,16 +58,14 @@ func (r *Relay) enqueue(ctx context.Context, tx any, job Job) (string, error) {
 	if r.closed.Load() {
 		return "", errors.New("relay: closed")
 	}
-	if err := checkText("Key", reflect.ValueOf(job.IdempotencyKey())); err != nil {
+	// Text a database cannot store as given (NUL; invalid UTF-8, which
+	// JSON would silently replace) and numbers JSON cannot carry are
+	// refused with the field named.
+	if err := checkText("", reflect.ValueOf(job), 0); err != nil {
 		return "", err
 	}
 	j, err := job.prepare(&r.cfg)
 	if err != nil {
-		return "", err
-	}
-	// Text a database cannot store as given (NUL; invalid UTF-8, which
-	// JSON would silently replace) is refused with the field named.
-	if err := checkText("", reflect.ValueOf(j)); err != nil {
 		return "", err
 	}
 	key := j.IdempotencyKey()
@@ -100,9 +100,13 @@ func (r *Relay) enqueue(ctx context.Context, tx any, job Job) (string, error) {
 }
 
 // checkText walks v (a job and what it holds) and refuses a string with a
-// NUL or invalid UTF-8, naming its field (Go's names, dotted: Lead.Title).
-// Bytes ([]byte, a file's content) are not text.
-func checkText(path string, v reflect.Value) error {
+// NUL or invalid UTF-8, or a number that is not finite, naming its field
+// (Go's names, dotted: Lead.Title). Bytes ([]byte, a file's content) are
+// not text.
+func checkText(path string, v reflect.Value, depth int) error {
+	if depth > 32 || (v.IsValid() && v.Type().Implements(readerType)) {
+		return nil // a file's Reader is read later, through the cap
+	}
 	switch v.Kind() {
 	case reflect.String:
 		s := v.String()
@@ -112,15 +116,19 @@ func checkText(path string, v reflect.Value) error {
 		if !utf8.ValidString(s) {
 			return leadkit.Invalid(path, "is not valid UTF-8")
 		}
+	case reflect.Float32, reflect.Float64:
+		if f := v.Float(); math.IsNaN(f) || math.IsInf(f, 0) {
+			return leadkit.Invalid(path, "is %v, which JSON cannot carry", f)
+		}
 	case reflect.Pointer, reflect.Interface:
 		if !v.IsNil() {
-			return checkText(path, v.Elem())
+			return checkText(path, v.Elem(), depth+1)
 		}
 	case reflect.Struct:
 		for i := range v.NumField() {
 			f := v.Type().Field(i)
 			if f.IsExported() {
-				if err := checkText(join(path, f.Name), v.Field(i)); err != nil {
+				if err := checkText(join(path, f.Name), v.Field(i), depth+1); err != nil {
 					return err
 				}
 			}
@@ -130,23 +138,25 @@ func checkText(path string, v reflect.Value) error {
 			return nil
 		}
 		for i := range v.Len() {
-			if err := checkText(fmt.Sprintf("%s[%d]", path, i), v.Index(i)); err != nil {
+			if err := checkText(fmt.Sprintf("%s[%d]", path, i), v.Index(i), depth+1); err != nil {
 				return err
 			}
 		}
 	case reflect.Map:
 		for it := v.MapRange(); it.Next(); {
 			k := fmt.Sprint(it.Key().Interface())
-			if err := checkText(path+"[key]", it.Key()); err != nil {
+			if err := checkText(path+"[key]", it.Key(), depth+1); err != nil {
 				return err
 			}
-			if err := checkText(fmt.Sprintf("%s[%q]", path, k), it.Value()); err != nil {
+			if err := checkText(fmt.Sprintf("%s[%q]", path, k), it.Value(), depth+1); err != nil {
 				return err
 			}
 		}
 	}
 	return nil
 }
+
+var readerType = reflect.TypeFor[io.Reader]()
 
 func join(path, name string) string {
 	if path == "" {

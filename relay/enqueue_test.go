@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"net"
 	"net/http"
 	"net/url"
@@ -111,6 +112,7 @@ func TestEnqueueRefusesBadInput(t *testing.T) {
 			"NUL in a field":     {relay.ZenviaLead{Industry: zenvia.IndustryRetail, Lead: &zenvia.Lead{UTMSource: "s", Emails: []string{"a@b.ru"}, Company: "a\x00b"}}, "Lead.Company"},
 			"NUL in a Zen field": {relay.ZenLead{Lead: &zen.LeadEntry{Name: "a", Extra: map[string]string{"campo": "\x00"}}}, `Lead.Extra["campo"]`},
 			"invalid UTF-8":      {relay.ZenviaLead{Industry: zenvia.IndustryRetail, Lead: &zenvia.Lead{UTMSource: "s", Emails: []string{"a@b.ru"}, FirstName: "\xff"}}, "Lead.FirstName"},
+			"NaN priority":       {relay.ZenviaLead{Industry: zenvia.IndustryRetail, Lead: &zenvia.Lead{UTMSource: "s", Emails: []string{"a@b.ru"}, Priority: math.NaN()}}, "Lead.Priority"},
 			"NUL in the key":     {relay.SalesmanLead{Key: "k\x00", Lead: &salesman.NewLead{Title: "x", Email: "a@b.ru"}}, "Key"},
 			"UTF-8 in the key":   {relay.ZenLead{Key: "k\xc3", Lead: &zen.LeadEntry{Name: "a"}}, "Key"},
 		} {

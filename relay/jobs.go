@@ -207,7 +207,7 @@ func (j ZenLead) prepare(cfg *config) (Job, error) {
 	if l.Action != zen.ActionInsert {
 		return nil, leadkit.Invalid("acao", "the relay delivers creates (Inserir), got %q", string(l.Action))
 	}
-	if _, err := l.Form(); err != nil {
+	if err := l.Validate(); err != nil {
 		return nil, err
 	}
 	j.Lead = &l

@@ -243,4 +243,6 @@ func unwrap(err error) error {
 
 // escapePath escapes a path for a file: URI, as the relay does (subtests
 // named "sqlite#01" have a "#" in their directories).
-func escapePath(p string) string { return strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(p) }
+func escapePath(p string) string {
+	return strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(p)
+}
