@@ -85,30 +85,19 @@ func uploadBody(prospectID string, withID bool, files []File, maxFile int64) ([]
 	for i := range files {
 		f := &files[i]
 		field := fmt.Sprintf("arquivos[%d]", i)
-		if strings.TrimSpace(f.Name) == "" {
-			return nil, leadkit.Invalid(field+".nome", "must not be empty")
-		}
 		var src io.Reader
 		var head []byte
 		if f.Data != nil {
-			if int64(len(f.Data)) > maxFile {
-				return nil, leadkit.Invalid(field, "file %q has %d bytes, more than the cap of %d", f.Name, len(f.Data), maxFile)
-			}
 			head = f.Data
 			src = bytes.NewReader(f.Data)
 		} else if f.Reader != nil {
 			br := bufio.NewReaderSize(f.Reader, 4096)
 			head, _ = br.Peek(512)
 			src = br
-		} else {
-			return nil, leadkit.Invalid(field, "file %q has neither Data nor Reader", f.Name)
 		}
-		if len(head) == 0 {
-			return nil, leadkit.Invalid(field, "file %q is empty", f.Name)
-		}
-		ct, err := SniffContentType(head)
+		ct, err := checkFile(i, f, head, maxFile)
 		if err != nil {
-			return nil, leadkit.Invalid(field, "file %q: %v", f.Name, err)
+			return nil, err
 		}
 		if i > 0 {
 			buf.WriteByte(',')
@@ -131,6 +120,52 @@ func uploadBody(prospectID string, withID bool, files []File, maxFile int64) ([]
 	}
 	buf.WriteString("]}")
 	return buf.Bytes(), nil
+}
+
+// ValidateFiles checks files as UploadFiles does before anything is sent
+// (for a file given by Reader, UploadFiles checks the rest as it reads):
+// at least one; each named, not empty, at most maxFile bytes (0:
+// DefaultMaxFileBytes; give what WithMaxFileBytes set) and, by its
+// content, a JPEG, PNG, GIF or PDF. The error is an *leadkit.InputError
+// naming the file as the contract does (arquivos[i]).
+func ValidateFiles(files []File, maxFile int64) error {
+	if len(files) == 0 {
+		return leadkit.Invalid("arquivos", "at least one file is needed")
+	}
+	if maxFile <= 0 {
+		maxFile = DefaultMaxFileBytes
+	}
+	for i := range files {
+		head := files[i].Data
+		if head == nil && files[i].Reader != nil {
+			continue // read, and checked, as it is sent
+		}
+		if _, err := checkFile(i, &files[i], head, maxFile); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// checkFile is the check of file i whose first bytes are head (all of
+// them when it is given by Data); it returns the sniffed content type.
+func checkFile(i int, f *File, head []byte, maxFile int64) (string, error) {
+	field := fmt.Sprintf("arquivos[%d]", i)
+	switch {
+	case strings.TrimSpace(f.Name) == "":
+		return "", leadkit.Invalid(field+".nome", "must not be empty")
+	case f.Data == nil && f.Reader == nil:
+		return "", leadkit.Invalid(field, "file %q has neither Data nor Reader", f.Name)
+	case f.Data != nil && int64(len(f.Data)) > maxFile:
+		return "", leadkit.Invalid(field, "file %q has %d bytes, more than the cap of %d", f.Name, len(f.Data), maxFile)
+	case len(head) == 0:
+		return "", leadkit.Invalid(field, "file %q is empty", f.Name)
+	}
+	ct, err := SniffContentType(head)
+	if err != nil {
+		return "", leadkit.Invalid(field, "file %q: %v", f.Name, err)
+	}
+	return ct, nil
 }
 
 func writeJSONString(buf *bytes.Buffer, s string) {

@@ -29,20 +29,29 @@
 //     a refusal (validation, other 4xx) is recorded as StateFailed with the
 //     vendor's message, never retried (Resend after fixing it).
 //   - leadkit.ErrOutcomeUnknown, or a process that died mid-attempt: before
-//     anything else is sent, the relay waits the vendor's settle time and
-//     asks the vendor whether the lead arrived (salesman Leads.Find, zen
-//     Leads.Find by integration code, zenvia Prospects.Find). Present: it is
-//     recorded as delivered (Reconciled). Proved absent: it is sent again. The
-//     lookup failed: the lookup is retried. The vendor cannot tell (Datacake's
-//     contract has no search; a SalesMan V1 server lists only its newest 200
-//     leads): the job is parked as StateNeedsReview with what to check, never
-//     resent blindly; MarkDelivered or Resend resolve it.
+//     anything else is sent, the relay waits until that attempt's request
+//     can no longer be in flight and the vendor's settle time has passed,
+//     and asks the vendor whether this lead arrived, by the marker it put in
+//     the lead (leadkit.Marker of the key, in SalesMan's description and
+//     Zenvia's comments; Zen's integration code): never by the person, who
+//     may have sent other leads. Present: it is recorded as delivered
+//     (Reconciled). Proved absent: it is sent again. The lookup failed: it is
+//     retried. Something could be it and nothing proves it (a lead of the
+//     same person without the marker, a Zen deal of the contact, a record
+//     another delivery holds, Datacake's contract with no search, a SalesMan
+//     V1 server past its newest 200 leads): StateNeedsReview with what to
+//     check, never resent blindly; MarkDelivered or Resend resolve it.
 //
 // Every attempt is recorded before the request goes out, so a process killed
-// at any point leaves a delivery that the next process reconciles; a lease
-// keeps two processes from working one delivery at once. Each job has an
-// idempotency key (the caller's, or one derived from the vendor and the
-// content); a key is enqueued once (ErrDuplicate).
+// at any point leaves a delivery that the next process reconciles. Each
+// claim takes a lease and a new fence, and every write of a delivery is a
+// compare-and-set on the fence: a process frozen past its lease and resumed
+// writes nothing and sends nothing. Every way River can end a job maps to
+// an end of the delivery (a periodic sweep catches the ones River ended
+// without the relay). Each job has an idempotency key (the caller's, or one
+// derived from the vendor and the content); a key is enqueued once
+// (ErrDuplicate). Open applies River's migrations and the relay's
+// (versioned, under one lock; see Migrations and WithoutMigrations).
 //
 // Zen allows one archive call per window per token; ZenLimiter keeps that
 // window in the relay's database so that every replica shares it.

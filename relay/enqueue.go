@@ -5,7 +5,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"math"
+	"reflect"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
@@ -47,13 +52,19 @@ func (r *Relay) enqueue(ctx context.Context, tx any, job Job) (string, error) {
 	if ctx == nil {
 		return "", leadkit.Invalid("ctx", "must not be nil")
 	}
-	if job == nil {
+	if job == nil || reflect.ValueOf(job).Kind() == reflect.Pointer && reflect.ValueOf(job).IsNil() {
 		return "", leadkit.Invalid("job", "must not be nil")
 	}
 	if r.closed.Load() {
 		return "", errors.New("relay: closed")
 	}
-	j, err := job.prepare()
+	// Text a database cannot store as given (NUL; invalid UTF-8, which
+	// JSON would silently replace) and numbers JSON cannot carry are
+	// refused with the field named.
+	if err := checkText("", reflect.ValueOf(job), 0); err != nil {
+		return "", err
+	}
+	j, err := job.prepare(&r.cfg)
 	if err != nil {
 		return "", err
 	}
@@ -62,27 +73,96 @@ func (r *Relay) enqueue(ctx context.Context, tx any, job Job) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("relay: encode %s: %w", key, err)
 	}
-	err = r.eng.inTx(ctx, tx, func(st store, insert func(river.JobArgs, *river.InsertOpts) (*rivertype.JobInsertResult, error)) error {
-		ok, err := r.dial.insert(ctx, st, key, j.vendor(), string(body), time.Now().UnixMilli())
+	if int64(len(body)) > r.cfg.maxJob {
+		return "", leadkit.Invalid("job", "is %d bytes as stored, more than the cap of %d (WithMaxJobBytes)", len(body), r.cfg.maxJob)
+	}
+	err = r.eng.inTx(ctx, tx, func(t txn) error {
+		ok, err := r.dial.insert(ctx, t.st, key, j.vendor(), j.ident(), string(body), time.Now().UnixMilli())
 		if err != nil {
 			return fmt.Errorf("relay: store %s: %w", key, err)
 		}
 		if !ok {
 			return fmt.Errorf("%w: %s", ErrDuplicate, key)
 		}
-		res, err := insert(j, r.insertOpts())
+		res, err := t.insert(j, r.insertOpts())
 		if err != nil {
 			return fmt.Errorf("relay: enqueue %s: %w", key, err)
 		}
 		if res.UniqueSkippedAsDuplicate {
 			return fmt.Errorf("%w: %s", ErrDuplicate, key)
 		}
-		return r.dial.setJob(ctx, st, key, res.Job.ID)
+		return r.dial.setJob(ctx, t.st, key, res.Job.ID)
 	})
 	if err != nil {
 		return "", err
 	}
 	return key, nil
+}
+
+// checkText walks v (a job and what it holds) and refuses a string with a
+// NUL or invalid UTF-8, or a number that is not finite, naming its field
+// (Go's names, dotted: Lead.Title). Bytes ([]byte, a file's content) are
+// not text.
+func checkText(path string, v reflect.Value, depth int) error {
+	if depth > 32 || (v.IsValid() && v.Type().Implements(readerType)) {
+		return nil // a file's Reader is read later, through the cap
+	}
+	switch v.Kind() {
+	case reflect.String:
+		s := v.String()
+		if strings.ContainsRune(s, 0) {
+			return leadkit.Invalid(path, "holds a NUL character, which the database cannot store")
+		}
+		if !utf8.ValidString(s) {
+			return leadkit.Invalid(path, "is not valid UTF-8")
+		}
+	case reflect.Float32, reflect.Float64:
+		if f := v.Float(); math.IsNaN(f) || math.IsInf(f, 0) {
+			return leadkit.Invalid(path, "is %v, which JSON cannot carry", f)
+		}
+	case reflect.Pointer, reflect.Interface:
+		if !v.IsNil() {
+			return checkText(path, v.Elem(), depth+1)
+		}
+	case reflect.Struct:
+		for i := range v.NumField() {
+			f := v.Type().Field(i)
+			if f.IsExported() {
+				if err := checkText(join(path, f.Name), v.Field(i), depth+1); err != nil {
+					return err
+				}
+			}
+		}
+	case reflect.Slice, reflect.Array:
+		if v.Type().Elem().Kind() == reflect.Uint8 {
+			return nil
+		}
+		for i := range v.Len() {
+			if err := checkText(fmt.Sprintf("%s[%d]", path, i), v.Index(i), depth+1); err != nil {
+				return err
+			}
+		}
+	case reflect.Map:
+		for it := v.MapRange(); it.Next(); {
+			k := fmt.Sprint(it.Key().Interface())
+			if err := checkText(path+"[key]", it.Key(), depth+1); err != nil {
+				return err
+			}
+			if err := checkText(fmt.Sprintf("%s[%q]", path, k), it.Value(), depth+1); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+var readerType = reflect.TypeFor[io.Reader]()
+
+func join(path, name string) string {
+	if path == "" {
+		return name
+	}
+	return path + "." + name
 }
 
 func (r *Relay) insertOpts() *river.InsertOpts {

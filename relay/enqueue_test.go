@@ -1,6 +1,7 @@
 package relay_test
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"encoding/binary"
@@ -8,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"net"
 	"net/http"
 	"net/url"
@@ -22,11 +24,13 @@ import (
 
 	"github.com/leadkit/leadkit"
 	"github.com/leadkit/leadkit/datacake"
+	"github.com/leadkit/leadkit/datacake/datacaketest"
 	"github.com/leadkit/leadkit/internal/testutil"
 	"github.com/leadkit/leadkit/leadkittest"
 	"github.com/leadkit/leadkit/relay"
 	"github.com/leadkit/leadkit/salesman"
 	"github.com/leadkit/leadkit/zen"
+	"github.com/leadkit/leadkit/zenvia"
 )
 
 func TestUniqueKeys(t *testing.T) {
@@ -75,34 +79,100 @@ func TestUniqueKeys(t *testing.T) {
 	})
 }
 
-// A bad job is refused at Enqueue with the field named; nothing is stored.
+// A bad job is refused at Enqueue with the field named (by the vendor
+// client's own validation, as its create would refuse it); nothing is
+// stored. Before, the relay checked a few fields of its own and accepted a
+// bad industry or e-mail, a bad IP, CRLF in a title, an 11 MiB file, NUL
+// (a raw PostgreSQL error at insert) and invalid UTF-8 (silently replaced).
 func TestEnqueueRefusesBadInput(t *testing.T) {
-	r := open(t, sqliteBackend(t))
-	ctx := context.Background()
-	for name, c := range map[string]struct {
-		job   relay.Job
-		field string
-	}{
-		"nil lead":           {relay.SalesmanLead{}, "Lead"},
-		"no title":           {relay.SalesmanLead{Lead: &salesman.NewLead{Email: "a@b.ru"}}, "Lead.Title"},
-		"nothing to find by": {relay.SalesmanLead{Lead: &salesman.NewLead{Title: "x"}}, "Lead.Email"},
-		"zen edit":           {relay.ZenLead{Lead: &zen.LeadEntry{Action: zen.ActionEdit, IntegrationCode: "x"}}, "Lead.Action"},
-		"zen bad e-mail":     {relay.ZenLead{Lead: &zen.LeadEntry{Name: "a", Email: "not-an-email"}}, "email"},
-		"zenvia industry":    {relay.ZenviaLead{Lead: zenviaLead(1).Lead}, "Industry"},
-		"datacake file":      {relay.DatacakeProspect{Prospect: datacakeProspect(1).Prospect, Files: []datacake.File{{Name: "x.exe", Data: []byte("MZ\x90")}}}, "Files[0].Data"},
-	} {
-		t.Run(name, func(t *testing.T) {
+	eachBackend(t, func(t *testing.T, b backend) {
+		r := open(t, b)
+		ctx := context.Background()
+		pdf := datacakeFile().Data
+		big := append(append([]byte{}, pdf...), make([]byte, 11<<20)...)
+		for name, c := range map[string]struct {
+			job   relay.Job
+			field string
+		}{
+			"nil lead":           {relay.SalesmanLead{}, "Lead"},
+			"no title":           {relay.SalesmanLead{Lead: &salesman.NewLead{Email: "a@b.ru"}}, "title"},
+			"nothing to find by": {relay.SalesmanLead{Lead: &salesman.NewLead{Title: "x"}}, "email"},
+			"salesman e-mail":    {relay.SalesmanLead{Lead: &salesman.NewLead{Title: "x", Email: "not-an-email"}}, "email"},
+			"salesman IP":        {relay.SalesmanLead{Lead: &salesman.NewLead{Title: "x", Email: "a@b.ru", IP: "999.1.1.1"}}, "ip"},
+			"CRLF in a title":    {relay.SalesmanLead{Lead: &salesman.NewLead{Title: "x\r\nBcc: y", Email: "a@b.ru"}}, "title"},
+			"uid too long":       {relay.SalesmanLead{Lead: &salesman.NewLead{Title: "x", Email: "a@b.ru", UIDs: map[string]string{"o": strings.Repeat("a", 101)}}}, "uids[o]"},
+			"zen edit":           {relay.ZenLead{Lead: &zen.LeadEntry{Action: zen.ActionEdit, IntegrationCode: "x"}}, "acao"},
+			"zen bad e-mail":     {relay.ZenLead{Lead: &zen.LeadEntry{Name: "a", Email: "not-an-email"}}, "email"},
+			"zenvia industry":    {relay.ZenviaLead{Industry: "cars", Lead: zenviaLead(1).Lead}, "industry"},
+			"zenvia no industry": {relay.ZenviaLead{Lead: zenviaLead(1).Lead}, "industry"},
+			"zenvia e-mail":      {relay.ZenviaLead{Industry: zenvia.IndustryRetail, Lead: &zenvia.Lead{UTMSource: "s", Emails: []string{"x@"}}}, "emails[0]"},
+			"datacake file":      {relay.DatacakeProspect{Prospect: datacakeProspect(1).Prospect, Files: []datacake.File{{Name: "x.exe", Data: []byte("MZ\x90")}}}, "arquivos[0]"},
+			"datacake 11 MiB":    {relay.DatacakeProspect{Prospect: datacakeProspect(1).Prospect, Files: []datacake.File{{Name: "a.pdf", Data: big}}}, "arquivos[0]"},
+			"datacake e-mail":    {relay.DatacakeProspect{Prospect: &datacake.Prospect{Name: "a", PersonType: datacake.PersonNatural, Document: datacaketest.CPF(1), Email: "x"}}, "email"},
+			"NUL in a field":     {relay.ZenviaLead{Industry: zenvia.IndustryRetail, Lead: &zenvia.Lead{UTMSource: "s", Emails: []string{"a@b.ru"}, Company: "a\x00b"}}, "Lead.Company"},
+			"NUL in a Zen field": {relay.ZenLead{Lead: &zen.LeadEntry{Name: "a", Extra: map[string]string{"campo": "\x00"}}}, `Lead.Extra["campo"]`},
+			"invalid UTF-8":      {relay.ZenviaLead{Industry: zenvia.IndustryRetail, Lead: &zenvia.Lead{UTMSource: "s", Emails: []string{"a@b.ru"}, FirstName: "\xff"}}, "Lead.FirstName"},
+			"NaN priority":       {relay.ZenviaLead{Industry: zenvia.IndustryRetail, Lead: &zenvia.Lead{UTMSource: "s", Emails: []string{"a@b.ru"}, Priority: math.NaN()}}, "Lead.Priority"},
+			"NUL in the key":     {relay.SalesmanLead{Key: "k\x00", Lead: &salesman.NewLead{Title: "x", Email: "a@b.ru"}}, "Key"},
+			"UTF-8 in the key":   {relay.ZenLead{Key: "k\xc3", Lead: &zen.LeadEntry{Name: "a"}}, "Key"},
+		} {
 			_, err := r.Enqueue(ctx, c.job)
 			var ie *leadkit.InputError
-			require.ErrorAs(t, err, &ie)
-			assert.Equal(t, c.field, ie.Field)
-		})
+			require.ErrorAs(t, err, &ie, name)
+			assert.Equal(t, c.field, ie.Field, name)
+		}
+		_, err := r.Enqueue(ctx, nil)
+		assert.ErrorIs(t, err, leadkit.ErrInvalidInput)
+		s, err := r.Stats(ctx, "")
+		require.NoError(t, err)
+		assert.Equal(t, 0, s.Total())
+	})
+}
+
+// A file given by Reader is read through the cap: a 64 MiB one is refused
+// after the cap, never read whole (it was, before). The whole job has a
+// cap too.
+func TestEnqueueCaps(t *testing.T) {
+	r := open(t, sqliteBackend(t), relay.WithMaxFileBytes(1<<20), relay.WithMaxJobBytes(64<<10))
+	ctx := context.Background()
+	src := &countingReader{head: datacakeFile().Data, size: 64 << 20}
+	_, err := r.Enqueue(ctx, relay.DatacakeProspect{Prospect: datacakeProspect(1).Prospect, Files: []datacake.File{{Name: "a.pdf", Reader: src}}})
+	var ie *leadkit.InputError
+	require.ErrorAs(t, err, &ie)
+	assert.Equal(t, "arquivos[0]", ie.Field)
+	assert.LessOrEqual(t, src.read, int64(1<<20)+64<<10, "read up to the cap only")
+	_, err = r.Enqueue(ctx, relay.DatacakeProspect{Prospect: datacakeProspect(2).Prospect,
+		Files: []datacake.File{{Name: "a.pdf", Data: append(datacakeFile().Data, make([]byte, 100<<10)...)}}})
+	require.ErrorAs(t, err, &ie)
+	assert.Equal(t, "job", ie.Field, "a 100 KiB file is over the 64 KiB job cap")
+	_, err = r.Enqueue(ctx, relay.DatacakeProspect{Prospect: datacakeProspect(3).Prospect,
+		Files: []datacake.File{{Name: "a.pdf", Reader: bytes.NewReader(datacakeFile().Data)}}})
+	require.NoError(t, err, "a small Reader is read")
+}
+
+// countingReader is a PDF header followed by zeros, size bytes in all.
+type countingReader struct {
+	head       []byte
+	size, read int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	if c.read >= c.size {
+		return 0, io.EOF
 	}
-	_, err := r.Enqueue(ctx, nil)
-	assert.ErrorIs(t, err, leadkit.ErrInvalidInput)
-	s, err := r.Stats(ctx, "")
-	require.NoError(t, err)
-	assert.Equal(t, 0, s.Total())
+	n := int64(len(p))
+	if n > c.size-c.read {
+		n = c.size - c.read
+	}
+	for i := range n {
+		if off := c.read + i; off < int64(len(c.head)) {
+			p[i] = c.head[off]
+		} else {
+			p[i] = 0
+		}
+	}
+	c.read += n
+	return int(n), nil
 }
 
 // EnqueueTx: the lead is delivered if and only if the caller's transaction

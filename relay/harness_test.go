@@ -168,7 +168,9 @@ func startSandboxes(t testing.TB, wrap func(vendor string, h http.Handler) http.
 	}
 	s.salesman = salesmantest.NewUnstartedServer(&salesmantest.Options{Login: sbSalesmanLogin, APIKey: sbSalesmanKey, NoRateLimits: true, Leads: 20, Seed: 1})
 	serve("salesman", s.salesman, func(u string) { s.salesman.URL = u })
-	s.zen = zentest.NewUnstartedServer(&zentest.Options{Token: sbZenToken, NoRateLimits: true, Seed: 1})
+	// No seeded deals: one coming in during a test would be a deal the Zen
+	// lookup must treat as possibly the person's (cannot tell).
+	s.zen = zentest.NewUnstartedServer(&zentest.Options{Token: sbZenToken, NoRateLimits: true, Seed: 1, NoSeed: true})
 	serve("zen", s.zen, func(u string) { s.zen.URL = u })
 	s.zenvia = zenviatest.NewUnstartedServer(&zenviatest.Options{APIKey: sbZenviaKey, NoRateLimits: true, Seed: 1, Prospects: 5})
 	serve("zenvia", s.zenvia, func(u string) { s.zenvia.URL = u })
@@ -180,13 +182,33 @@ func startSandboxes(t testing.TB, wrap func(vendor string, h http.Handler) http.
 // clientsFor builds the four clients for the sandboxes at urls; lim, when
 // not nil, shares Zen's windows (the relay's ZenLimiter).
 func clientsFor(t testing.TB, urls map[string]string, lim zen.Limiter, logger *slog.Logger) relay.Clients {
+	return clientsWith(t, urls, clientKnobs{lim: lim, logger: logger})
+}
+
+// clientKnobs are what tests vary in the clients: the SalesMan API version
+// (V3 when 0), the longest retry wait (50ms when 0: a longer Retry-After
+// is handed back at once), Zen's shared window.
+type clientKnobs struct {
+	lim     zen.Limiter
+	logger  *slog.Logger
+	version salesman.APIVersion
+	maxWait time.Duration
+}
+
+func clientsWith(t testing.TB, urls map[string]string, k clientKnobs) relay.Clients {
 	t.Helper()
+	logger, lim := k.logger, k.lim
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	wait := func() (time.Duration, time.Duration) { return 5 * time.Millisecond, 50 * time.Millisecond }
-	minW, maxW := wait()
-	sc, err := salesman.NewClient(urls["salesman"], sbSalesmanLogin, sbSalesmanKey, salesman.WithAPIVersion(salesman.V3),
+	if k.version == 0 {
+		k.version = salesman.V3
+	}
+	minW, maxW := 5*time.Millisecond, 50*time.Millisecond
+	if k.maxWait > 0 {
+		maxW = k.maxWait
+	}
+	sc, err := salesman.NewClient(urls["salesman"], sbSalesmanLogin, sbSalesmanKey, salesman.WithAPIVersion(k.version),
 		salesman.WithRetryWait(minW, maxW), salesman.WithMaxRetries(2), salesman.WithLogger(logger))
 	require.NoError(t, err)
 	zopts := []zen.Option{zen.WithLimits(zen.Limits{Archive: 20 * time.Millisecond}), zen.WithRetryWait(minW, maxW), zen.WithMaxRetries(2), zen.WithLogger(logger)}

@@ -40,7 +40,8 @@ func TestJobsRoundTrip(t *testing.T) {
 			Files: []datacake.File{{Name: "a.pdf", Data: []byte("%PDF-1.4\n%%EOF\n")}}},
 	}
 	for _, j := range jobs {
-		p, err := j.prepare()
+		cfg := defaults()
+		p, err := j.prepare(&cfg)
 		if err != nil {
 			t.Fatalf("%s: %v", j.Kind(), err)
 		}

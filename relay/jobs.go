@@ -8,10 +8,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
-	"sync"
-	"time"
 
 	"github.com/riverqueue/river"
 
@@ -52,34 +52,60 @@ type Job interface {
 	IdempotencyKey() string
 
 	vendor() Vendor
-	prepare() (Job, error) // validates, fills the key and what reconciliation needs
-	send(ctx context.Context, c *Clients, a *attempt) (vendorID string, err error)
-	lookup(ctx context.Context, c *Clients, a *attempt) (vendorID string, f finding, note string, err error)
+	// prepare validates the job as the vendor's client will, fills the
+	// key, and puts in the lead what identifies it (the marker).
+	prepare(cfg *config) (Job, error)
+	// ident is what a lookup matches the vendor's records on, stored with
+	// the delivery ("" when none).
+	ident() string
+	send(ctx context.Context, c *Clients, a *attempt) (sent, error)
+	lookup(ctx context.Context, c *Clients, a *attempt) (verdict, error)
+	// check says what an operator looks for at the vendor.
+	check() string
 }
+
+// sent is what a create answered: the vendor's id, and the record only
+// this delivery holds ("" when the answer does not say).
+type sent struct{ id, ref string }
 
 // finding is what a reconciliation lookup proved.
 type finding int
 
 const (
-	found       finding = iota // the vendor holds the lead
-	absent                     // the vendor proved it does not
-	undecidable                // the vendor cannot tell: needs review
+	found       finding = iota // the vendor holds this lead
+	absent                     // nothing the vendor holds could be it
+	undecidable                // something could be it, nothing proves it: needs review
 )
 
-// attempt is what a job's send and lookup see of the delivery.
-type attempt struct {
-	row      *row
-	inDoubt  time.Time          // when the attempt in doubt began
-	settled  time.Time          // inDoubt plus the vendor's settle time: evidence must be newer
-	zen      *zenArchives       // the process's Zen archive reads
-	progress func(string) error // records a finished step (datacake) and marks the next in doubt
+// verdict is a lookup's answer: for found, the vendor's id and record; for
+// undecidable, what to check.
+type verdict struct {
+	f             finding
+	id, ref, note string
+}
+
+// markerUID is the name of the uid the relay gives a SalesMan lead.
+const markerUID = "leadkit"
+
+// withMarker appends marker to text, unless text carries a marker already
+// (the caller's own).
+func withMarker(text, marker string) string {
+	if _, _, ok := leadkit.FindMarker(text); ok {
+		return text
+	}
+	if text == "" {
+		return marker
+	}
+	return text + " " + marker
 }
 
 // SalesmanLead delivers a lead with salesman's Leads.Create (запрос "add").
-// Reconciled with Leads.Find: by e-mail or phone since the day of the
-// attempt in doubt (so the lead needs one of the two). A V1 server lists
-// only its newest 200 leads, so there an absence is not proof: the job is
-// parked for review instead of being resent.
+// The relay appends the lead's marker (leadkit.Marker of the key) to its
+// Description, and on V2/V3 gives it as the uid "leadkit", so that a lookup
+// finds this lead and no other lead of the same person (WithoutMarker turns
+// that off). Reconciled with Leads.Find: by the marker (V3 searches it; V2
+// lists every lead since the day before the attempt; V1 lists its newest
+// 200, proof only when they reach back that far).
 type SalesmanLead struct {
 	Key  string            `json:"key" river:"unique"`
 	Lead *salesman.NewLead `json:"lead"`
@@ -92,53 +118,63 @@ func (SalesmanLead) Kind() string { return "leadkit_salesman_lead" }
 func (j SalesmanLead) IdempotencyKey() string { return j.Key }
 
 func (SalesmanLead) vendor() Vendor { return VendorSalesman }
+func (SalesmanLead) ident() string  { return "" }
 
-func (j SalesmanLead) prepare() (Job, error) {
+func (j SalesmanLead) prepare(cfg *config) (Job, error) {
 	if j.Lead == nil {
 		return nil, leadkit.Invalid("Lead", "must not be nil")
 	}
-	if strings.TrimSpace(j.Lead.Title) == "" {
-		return nil, leadkit.Invalid("Lead.Title", "is required")
-	}
-	if strings.TrimSpace(j.Lead.Email) == "" && strings.TrimSpace(j.Lead.Phone) == "" {
-		return nil, leadkit.Invalid("Lead.Email", "the relay needs an e-mail or a phone to reconcile the lead")
-	}
 	l := *j.Lead
-	j.Lead = &l
+	l.UIDs = maps.Clone(l.UIDs)
 	var err error
-	j.Key, err = keyOf(j.Key, VendorSalesman, j)
-	return j, err
+	if j.Key, err = keyOf(j.Key, VendorSalesman, SalesmanLead{Lead: &l}); err != nil {
+		return nil, err
+	}
+	if cfg.marker {
+		marker := leadkit.Marker(j.Key)
+		l.Description = withMarker(l.Description, marker)
+		_, token, _ := leadkit.FindMarker(l.Description)
+		if l.UIDs == nil {
+			l.UIDs = map[string]string{}
+		}
+		l.UIDs[markerUID] = token
+	}
+	if err := l.Validate(); err != nil {
+		return nil, err
+	}
+	j.Lead = &l
+	return j, nil
 }
 
-func (j SalesmanLead) send(ctx context.Context, c *Clients, _ *attempt) (string, error) {
+func (j SalesmanLead) send(ctx context.Context, c *Clients, _ *attempt) (sent, error) {
 	res, err := c.Salesman.Leads.Create(ctx, j.Lead)
 	if err != nil {
-		return "", err
+		return sent{}, err
 	}
-	return strconv.Itoa(res.ID), nil
+	id := strconv.Itoa(res.ID)
+	return sent{id, id}, nil
 }
 
-func (j SalesmanLead) lookup(ctx context.Context, c *Clients, a *attempt) (string, finding, string, error) {
-	l, err := c.Salesman.Leads.Find(ctx, j.Lead, a.inDoubt)
-	switch {
-	case err == nil:
-		return strconv.Itoa(l.ID), found, "found by Leads.Find", nil
-	case errors.Is(err, salesman.ErrNotFound) && c.Salesman.APIVersion() == salesman.V1:
-		return "", undecidable, "not among the newest leads a V1 server lists (200): it may be older; look it up by e-mail/phone in the CRM", nil
-	case errors.Is(err, salesman.ErrNotFound):
-		return "", absent, "", nil
+func (j SalesmanLead) check() string {
+	if m, _, ok := leadkit.FindMarker(j.Lead.Description); ok {
+		return "Look in SalesMan for the lead whose description carries " + m
 	}
-	return "", 0, "", err
+	return "Look in SalesMan for this lead among the leads of its e-mail or phone (see the job)"
 }
 
 // ZenLead delivers a lead entry with zen's Leads.Send (action Inserir; the
 // only create). When IntegrationCode is empty the relay sets one derived
-// from the key ("lk" and 22 hex digits), so that the lead can be looked up
-// by it in the day's archive ("Arquivo de Lead", as Leads.Find does). An
-// archive read spends Zen's 5-minute window (share it between replicas with
+// from the key ("lk" and 22 hex digits; not with WithoutMarker). An archive
+// read spends Zen's 5-minute window (share it between replicas with
 // ZenLimiter); one read answers every lookup of that day whose attempt had
 // settled before it. A lead Zen has not distributed yet is not in the
 // archive: the settle time (WithSettle, 10 minutes by default) comes first.
+//
+// Zen files a deal under its contact's integration code, so a lead merged
+// into a contact Zen already had carries that contact's code: the lookup
+// finds the lead by its code, proves it absent only when no deal created
+// since the attempt could be it (each such deal carries the code of a lead
+// the relay sent for another person), and otherwise parks it for review.
 type ZenLead struct {
 	Key  string         `json:"key" river:"unique"`
 	Lead *zen.LeadEntry `json:"lead"`
@@ -150,20 +186,28 @@ func (ZenLead) Kind() string { return "leadkit_zen_lead" }
 // IdempotencyKey implements Job.
 func (j ZenLead) IdempotencyKey() string { return j.Key }
 
-func (ZenLead) vendor() Vendor { return VendorZen }
+func (ZenLead) vendor() Vendor  { return VendorZen }
+func (j ZenLead) ident() string { return strings.TrimSpace(j.Lead.IntegrationCode) }
 
-func (j ZenLead) prepare() (Job, error) {
+// zenCode is the integration code the relay gives a Zen lead of key.
+func zenCode(key string) string {
+	sum := sha256.Sum256([]byte(key))
+	return "lk" + hex.EncodeToString(sum[:11])
+}
+
+func (j ZenLead) prepare(cfg *config) (Job, error) {
 	if j.Lead == nil {
 		return nil, leadkit.Invalid("Lead", "must not be nil")
 	}
 	l := *j.Lead
+	l.Extra = maps.Clone(l.Extra)
 	if l.Action == "" {
 		l.Action = zen.ActionInsert
 	}
 	if l.Action != zen.ActionInsert {
-		return nil, leadkit.Invalid("Lead.Action", "the relay delivers creates (Inserir), got %q", string(l.Action))
+		return nil, leadkit.Invalid("acao", "the relay delivers creates (Inserir), got %q", string(l.Action))
 	}
-	if _, err := l.Form(); err != nil {
+	if err := l.Validate(); err != nil {
 		return nil, err
 	}
 	j.Lead = &l
@@ -171,110 +215,38 @@ func (j ZenLead) prepare() (Job, error) {
 	if j.Key, err = keyOf(j.Key, VendorZen, j); err != nil {
 		return nil, err
 	}
-	if strings.TrimSpace(l.IntegrationCode) == "" {
-		sum := sha256.Sum256([]byte(j.Key))
-		l.IntegrationCode = "lk" + hex.EncodeToString(sum[:11])
+	if strings.TrimSpace(l.IntegrationCode) == "" && cfg.marker {
+		l.IntegrationCode = zenCode(j.Key)
 	}
 	return j, nil
 }
 
-func (j ZenLead) send(ctx context.Context, c *Clients, _ *attempt) (string, error) {
+func (j ZenLead) send(ctx context.Context, c *Clients, _ *attempt) (sent, error) {
 	if err := c.Zen.Leads.Send(ctx, j.Lead); err != nil {
-		return "", err
+		return sent{}, err
 	}
-	return j.Lead.IntegrationCode, nil
+	code := j.ident()
+	if code != "" && code == zenCode(j.Key) {
+		return sent{code, code}, nil // the relay's code: this lead's alone
+	}
+	return sent{code, ""}, nil // the caller's code may be the contact's
 }
 
-func (j ZenLead) lookup(ctx context.Context, c *Clients, a *attempt) (string, finding, string, error) {
-	code := strings.TrimSpace(j.Lead.IntegrationCode)
-	// Zen's days are São Paulo's; the process may run in another zone, and
-	// the lead may have crossed midnight: every day it can be filed under.
-	for _, d := range zenDays(a.inDoubt, time.Now()) {
-		ok, err := a.zen.has(ctx, c.Zen, d, code, a.settled)
-		if err != nil {
-			return "", 0, "", err
-		}
-		if ok {
-			return code, found, "found in the archive of " + d.Format(time.DateOnly) + " by integration code", nil
-		}
+func (j ZenLead) check() string {
+	if code := j.ident(); code != "" {
+		return "Look in Zen for the deal with integration code " + code + ", or a new deal of this contact"
 	}
-	return "", absent, "", nil
-}
-
-// saoPaulo is Zen's zone (Brazil has kept UTC-3 all year since 2019).
-var saoPaulo = func() *time.Location {
-	if l, err := time.LoadLocation("America/Sao_Paulo"); err == nil {
-		return l
-	}
-	return time.FixedZone("BRT", -3*60*60)
-}()
-
-// zenDays returns the distinct dates of the attempt and of now, in São
-// Paulo and in the process's own zone, each as a time whose Format gives it.
-func zenDays(inDoubt, now time.Time) []time.Time {
-	var out []time.Time
-	seen := map[string]bool{}
-	for _, t := range []time.Time{inDoubt.In(saoPaulo), inDoubt, now.In(saoPaulo), now} {
-		if k := t.Format(time.DateOnly); !seen[k] {
-			seen[k] = true
-			out = append(out, t)
-		}
-	}
-	return out
-}
-
-// zenArchives keeps the day archives this process read, so that one read
-// (one of Zen's 5-minute windows) answers every lookup whose attempt had
-// settled before the read began: many leads in doubt cost one archive call
-// per day, not one each. A read older than an attempt's settle point is
-// never used for it: absence must be proved by a read made after.
-type zenArchives struct {
-	mu   sync.Mutex
-	days map[string]zenArchive
-}
-
-type zenArchive struct {
-	at    time.Time // when the read began
-	codes map[string]bool
-}
-
-func (z *zenArchives) has(ctx context.Context, c *zen.Client, day time.Time, code string, notBefore time.Time) (bool, error) {
-	key := day.Format(time.DateOnly)
-	z.mu.Lock()
-	a, ok := z.days[key]
-	z.mu.Unlock()
-	if !ok || a.at.Before(notBefore) {
-		at := time.Now()
-		arc, err := c.Leads.Archive(ctx, day)
-		if err != nil {
-			return false, err
-		}
-		a = zenArchive{at: at, codes: make(map[string]bool, len(arc.Leads))}
-		for _, l := range arc.Leads {
-			a.codes[strings.TrimSpace(l.IntegrationCode)] = true
-		}
-		z.mu.Lock()
-		if z.days == nil {
-			z.days = map[string]zenArchive{}
-		}
-		if old, ok := z.days[key]; !ok || old.at.Before(at) {
-			z.days[key] = a
-		}
-		for k, v := range z.days { // keep the last few days only
-			if time.Since(v.at) > 48*time.Hour {
-				delete(z.days, k)
-			}
-		}
-		z.mu.Unlock()
-	}
-	return a.codes[code], nil
+	return "Look in Zen for a new deal of this contact"
 }
 
 // ZenviaLead delivers a lead with zenvia's Leads.Create for Industry;
-// Zenvia merges it into a prospect by phone and e-mail. Reconciled with
-// Prospects.Find: the lead arrived when a prospect with its phone or e-mail
-// holds a lead created since the attempt in doubt began (two minutes of
-// clock skew allowed).
+// Zenvia merges it into the prospect of its phone or e-mail (the person's).
+// The relay appends the lead's marker (leadkit.Marker of the key) to its
+// Comments, which Zenvia keeps per lead (WithoutMarker turns that off), and
+// reconciles with Prospects.FindLead: this lead is the person's lead whose
+// comments carry the marker. The delivery's VendorID is the prospect's id;
+// its VendorRef is the lead's own ("<prospect id>/<created>"): two leads of
+// one person share the prospect.
 type ZenviaLead struct {
 	Key      string          `json:"key" river:"unique"`
 	Industry zenvia.Industry `json:"industry"`
@@ -288,64 +260,62 @@ func (ZenviaLead) Kind() string { return "leadkit_zenvia_lead" }
 func (j ZenviaLead) IdempotencyKey() string { return j.Key }
 
 func (ZenviaLead) vendor() Vendor { return VendorZenvia }
+func (ZenviaLead) ident() string  { return "" }
 
-func (j ZenviaLead) prepare() (Job, error) {
+func (j ZenviaLead) prepare(cfg *config) (Job, error) {
 	if j.Lead == nil {
 		return nil, leadkit.Invalid("Lead", "must not be nil")
 	}
-	if j.Industry == "" {
-		return nil, leadkit.Invalid("Industry", "is required")
-	}
-	if strings.TrimSpace(j.Lead.UTMSource) == "" {
-		return nil, leadkit.Invalid("Lead.UTMSource", "is required")
-	}
-	if len(j.Lead.Phones) == 0 && len(j.Lead.Emails) == 0 {
-		return nil, leadkit.Invalid("Lead.Phones", "a lead needs a phone or an e-mail")
-	}
 	l := *j.Lead
-	j.Lead = &l
+	l.Phones, l.Emails = slices.Clone(l.Phones), slices.Clone(l.Emails)
 	var err error
-	j.Key, err = keyOf(j.Key, VendorZenvia, j)
-	return j, err
+	if j.Key, err = keyOf(j.Key, VendorZenvia, ZenviaLead{Industry: j.Industry, Lead: &l}); err != nil {
+		return nil, err
+	}
+	if cfg.marker {
+		l.Comments = withMarker(l.Comments, leadkit.Marker(j.Key))
+	}
+	if err := l.Validate(j.Industry); err != nil {
+		return nil, err
+	}
+	j.Lead = &l
+	return j, nil
 }
 
-func (j ZenviaLead) send(ctx context.Context, c *Clients, _ *attempt) (string, error) {
+func (j ZenviaLead) send(ctx context.Context, c *Clients, _ *attempt) (sent, error) {
 	res, err := c.Zenvia.Leads.Create(ctx, j.Industry, j.Lead)
 	if err != nil {
-		return "", err
+		return sent{}, err
 	}
-	if res.Prospect != nil {
-		return res.Prospect.ID, nil
+	p := res.Prospect
+	if p == nil {
+		return sent{res.ID, ""}, nil // queued (202): the prospect comes by webhook
 	}
-	return res.ID, nil
-}
-
-// zenviaSkew is how much earlier than the attempt a lead's created time
-// may read and still be taken for it.
-const zenviaSkew = 2 * time.Minute
-
-func (j ZenviaLead) lookup(ctx context.Context, c *Clients, a *attempt) (string, finding, string, error) {
-	p, err := c.Zenvia.Prospects.Find(ctx, j.Lead)
-	if errors.Is(err, zenvia.ErrNotFound) {
-		return "", absent, "", nil
-	}
-	if err != nil {
-		return "", 0, "", err
-	}
-	for _, l := range p.Leads {
-		if !l.Created.Before(a.inDoubt.Add(-zenviaSkew)) {
-			return p.ID, found, "prospect " + p.ID + " holds a lead created " + l.Created.UTC().Format(time.RFC3339), nil
+	if m, _, ok := leadkit.FindMarker(j.Lead.Comments); ok {
+		for _, l := range p.Leads {
+			if strings.Contains(l.Comments, m) {
+				return sent{p.ID, zenvia.LeadRef(p.ID, l.Created)}, nil
+			}
 		}
 	}
-	return "", absent, "", nil
+	return sent{p.ID, ""}, nil
+}
+
+func (j ZenviaLead) check() string {
+	if m, _, ok := leadkit.FindMarker(j.Lead.Comments); ok {
+		return "Look in Zenvia, in the prospect of this lead's phone or e-mail, for the lead whose comments carry " + m
+	}
+	return "Look in Zenvia, in the prospect of this lead's phone or e-mail, for a lead created since the attempt"
 }
 
 // DatacakeProspect creates a prospect with datacake's Prospects.Create and
 // then uploads Files to it with Prospects.UploadFiles. Datacake's contract
 // has no prospect search, so an attempt whose outcome is unknown cannot be
 // reconciled: the job is parked for review (with the prospect id when the
-// create succeeded and only the upload is in doubt), never resent blindly.
-// Files given by Reader are read when the job is enqueued.
+// create succeeded and only the upload is in doubt), never resent blindly;
+// a Resend of a delivery whose prospect was created uploads the files only.
+// Files given by Reader are read when the job is enqueued, through the
+// file cap (WithMaxFileBytes).
 type DatacakeProspect struct {
 	Key      string             `json:"key" river:"unique"`
 	Prospect *datacake.Prospect `json:"prospect"`
@@ -359,8 +329,9 @@ func (DatacakeProspect) Kind() string { return "leadkit_datacake_prospect" }
 func (j DatacakeProspect) IdempotencyKey() string { return j.Key }
 
 func (DatacakeProspect) vendor() Vendor { return VendorDatacake }
+func (DatacakeProspect) ident() string  { return "" }
 
-func (j DatacakeProspect) prepare() (Job, error) {
+func (j DatacakeProspect) prepare(cfg *config) (Job, error) {
 	if j.Prospect == nil {
 		return nil, leadkit.Invalid("Prospect", "must not be nil")
 	}
@@ -371,24 +342,24 @@ func (j DatacakeProspect) prepare() (Job, error) {
 	j.Prospect = &p
 	files := make([]datacake.File, len(j.Files))
 	for i, f := range j.Files {
-		if strings.TrimSpace(f.Name) == "" {
-			return nil, leadkit.Invalid(fmt.Sprintf("Files[%d].Name", i), "is required")
-		}
 		if f.Data == nil && f.Reader != nil {
-			b, err := io.ReadAll(f.Reader)
+			// Read through the cap: a larger file is refused, not read whole.
+			b, err := io.ReadAll(io.LimitReader(f.Reader, cfg.maxFile+1))
 			if err != nil {
-				return nil, fmt.Errorf("relay: read Files[%d] (%s): %w", i, f.Name, err)
+				return nil, fmt.Errorf("relay: read arquivos[%d] (%s): %w", i, f.Name, err)
+			}
+			if int64(len(b)) > cfg.maxFile {
+				return nil, leadkit.Invalid(fmt.Sprintf("arquivos[%d]", i), "file %q is larger than the cap of %d bytes (WithMaxFileBytes); it was read no further", f.Name, cfg.maxFile)
 			}
 			f.Data = b
 		}
 		f.Reader = nil
-		if len(f.Data) == 0 {
-			return nil, leadkit.Invalid(fmt.Sprintf("Files[%d].Data", i), "is empty")
-		}
-		if _, err := datacake.SniffContentType(f.Data); err != nil {
-			return nil, leadkit.Invalid(fmt.Sprintf("Files[%d].Data", i), "%v", err)
-		}
 		files[i] = f
+	}
+	if len(files) > 0 {
+		if err := datacake.ValidateFiles(files, cfg.maxFile); err != nil {
+			return nil, err
+		}
 	}
 	j.Files = files
 	var err error
@@ -396,37 +367,36 @@ func (j DatacakeProspect) prepare() (Job, error) {
 	return j, err
 }
 
-func (j DatacakeProspect) send(ctx context.Context, c *Clients, a *attempt) (string, error) {
+// send creates the prospect, then uploads the files; a delivery whose
+// prospect was created (step 1) uploads the files only.
+func (j DatacakeProspect) send(ctx context.Context, c *Clients, a *attempt) (sent, error) {
 	id := a.row.VendorID
 	if a.row.Step == 0 {
 		st, err := c.Datacake.Prospects.Create(ctx, j.Prospect)
 		if err != nil {
-			return "", err
+			return sent{}, err
 		}
 		id = st.ProspectID
 		if len(j.Files) == 0 {
-			return id, nil
+			return sent{id, id}, nil
 		}
 		if id == "" {
-			return "", errNoProspectID
+			return sent{}, errNoProspectID
 		}
-		if err := a.progress(id); err != nil {
-			return "", err
+		if err := a.progress(id, id); err != nil {
+			return sent{}, err
 		}
 	}
 	if _, err := c.Datacake.Prospects.UploadFiles(ctx, id, j.Files...); err != nil {
-		return "", err
+		return sent{}, err
 	}
-	return id, nil
+	return sent{id, id}, nil
 }
 
 var errNoProspectID = errors.New("datacake answered the create without id_prospecto: the files cannot be uploaded")
 
-func (j DatacakeProspect) lookup(_ context.Context, _ *Clients, a *attempt) (string, finding, string, error) {
-	if a.row.Step > 0 {
-		return a.row.VendorID, undecidable, "prospect " + a.row.VendorID + " was created; whether its files arrived is unknown (the contract lists no files): check the prospect in the ERP, then MarkDelivered or Resend", nil
-	}
-	return "", undecidable, "Datacake's contract has no prospect search: look for the prospect (document " + j.Prospect.Document + ") in the ERP, then MarkDelivered with its id, or Resend", nil
+func (j DatacakeProspect) check() string {
+	return "Look in the ERP for the prospect with document " + j.Prospect.Document
 }
 
 // keyOf returns key, or one derived from the vendor and the job's content.

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/leadkit/leadkit"
+	"github.com/leadkit/leadkit/datacake"
 )
 
 // Option configures Open.
@@ -22,6 +23,11 @@ type config struct {
 	maxBackoff  time.Duration
 	poll        time.Duration
 	settle      map[Vendor]time.Duration
+	marker      bool  // put the lead's marker in what the vendor stores with it
+	noMigrate   bool  // Open checks the schema instead of migrating it
+	maxFile     int64 // one file of a job
+	maxJob      int64 // a job as stored
+	sweepEvery  time.Duration
 }
 
 func defaults() config {
@@ -35,6 +41,10 @@ func defaults() config {
 		settle: map[Vendor]time.Duration{
 			VendorSalesman: time.Minute, VendorZenvia: 2 * time.Minute, VendorZen: 10 * time.Minute, VendorDatacake: 0,
 		},
+		marker:     true,
+		maxFile:    datacake.DefaultMaxFileBytes,
+		maxJob:     DefaultMaxJobBytes,
+		sweepEvery: time.Minute,
 	}
 }
 
@@ -44,9 +54,84 @@ func defaults() config {
 func WithSchema(name string) Option {
 	return func(c *config) error {
 		if !schemaName.MatchString(name) {
-			return leadkit.Invalid("Schema", "must be lower-case letters, digits and underscores, starting with a letter")
+			return invalidSchema()
 		}
 		c.schema = name
+		return nil
+	}
+}
+
+func invalidSchema() error {
+	return leadkit.Invalid("Schema", "must be lower-case letters, digits and underscores, starting with a letter")
+}
+
+// DefaultMaxJobBytes is the default cap on a job as the relay stores it
+// (its JSON, files base64-encoded): 16 MiB. The relay keeps the job twice,
+// in River's job and in its own delivery row.
+const DefaultMaxJobBytes = 16 << 20
+
+// WithMaxFileBytes caps each file of a DatacakeProspect (default
+// datacake.DefaultMaxFileBytes, 10 MiB; give what the datacake client's
+// WithMaxFileBytes allows). A file given by Reader is read up to the cap
+// and refused beyond it, never read whole.
+func WithMaxFileBytes(n int64) Option {
+	return func(c *config) error {
+		if n < 1 {
+			return leadkit.Invalid("MaxFileBytes", "must be positive")
+		}
+		c.maxFile = n
+		return nil
+	}
+}
+
+// WithMaxJobBytes caps a job as the relay stores it (its JSON, files
+// base64-encoded; default DefaultMaxJobBytes): Enqueue refuses a larger one.
+func WithMaxJobBytes(n int64) Option {
+	return func(c *config) error {
+		if n < 1024 {
+			return leadkit.Invalid("MaxJobBytes", "must be at least 1024")
+		}
+		c.maxJob = n
+		return nil
+	}
+}
+
+// WithoutMarker stops the relay from putting each lead's marker
+// (leadkit.Marker of its key: "[lk:" and 12 characters) in what the vendor
+// stores with it: a SalesMan lead's description (and its uid "leadkit" on
+// V2/V3), a Zenvia lead's comments, and the integration code of a Zen lead
+// that has none. CRM users see the marker. Without it a lookup after an
+// unknown outcome can tell this lead from another of the same person only
+// by time, so more deliveries end in StateNeedsReview (any lead of the same
+// e-mail or phone since the attempt is "cannot tell").
+func WithoutMarker() Option {
+	return func(c *config) error {
+		c.marker = false
+		return nil
+	}
+}
+
+// WithoutMigrations makes Open check that River's migrations and the
+// relay's (Migrations) are applied instead of applying them, for teams
+// that run their own migration tool; Open fails when they are not.
+func WithoutMigrations() Option {
+	return func(c *config) error {
+		c.noMigrate = true
+		return nil
+	}
+}
+
+// WithSweepInterval sets how often the relay's sweep runs (default a
+// minute; River's leader enqueues it): it ends every delivery whose River
+// job ended without it (attempts used up, the job cancelled, discarded or
+// deleted outside the relay) as StateNeedsReview when an attempt's outcome
+// was unknown, or StateFailed with River's last error.
+func WithSweepInterval(d time.Duration) Option {
+	return func(c *config) error {
+		if d < 100*time.Millisecond {
+			return leadkit.Invalid("SweepInterval", "must be at least 100ms")
+		}
+		c.sweepEvery = d
 		return nil
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math/rand/v2"
 	"net/url"
 	"regexp"
 	"strings"
@@ -98,7 +99,7 @@ func (r *Relay) openSQLite(ctx context.Context, path string) error {
 		q.Add("_pragma", "synchronous(NORMAL)")
 	}
 	q.Add("_txlock", "immediate")
-	db, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+	db, err := sql.Open("sqlite", "file:"+sqlitePath(path)+"?"+q.Encode())
 	if err != nil {
 		return fmt.Errorf("relay: open SQLite %s: %w", path, err)
 	}
@@ -106,10 +107,9 @@ func (r *Relay) openSQLite(ctx context.Context, path string) error {
 	// connection per process, which also serialises the relay's writes.
 	db.SetMaxOpenConns(1)
 	r.sqlDB = db
-	r.dial = dialect{sqlite: true}
-	drv := riversqlite.New(db)
+	r.dial = dialect{sqlite: true, db: sqlStore{db}}
 	r.eng = &riverEngine[*sql.Tx]{
-		drv:   drv,
+		drv:   riversqlite.New(db),
 		begin: func(ctx context.Context) (*sql.Tx, error) { return db.BeginTx(ctx, nil) },
 		wrap:  func(tx *sql.Tx) store { return sqlStore{tx} },
 		commit: func(ctx context.Context, tx *sql.Tx) error {
@@ -122,13 +122,52 @@ func (r *Relay) openSQLite(ctx context.Context, path string) error {
 		},
 		txName: "*sql.Tx (from Relay.DB)",
 	}
-	r.dial.db = sqlStore{db}
-	return r.migrate(ctx)
+	if r.cfg.noMigrate {
+		return r.checkMigrated(ctx)
+	}
+	// One IMMEDIATE transaction holds the file's write lock through River's
+	// migrations and the relay's: processes opening one file at once
+	// migrate it once.
+	err = retryBusy(ctx, func() error {
+		return r.eng.migrate(ctx, "", true, func(st store) error { return r.dial.migrateRelay(ctx, st) })
+	})
+	if err != nil {
+		return err
+	}
+	return r.eng.init(ctx, r.cfg)
+}
+
+// retryBusy runs fn again while SQLite answers SQLITE_BUSY without waiting
+// (processes opening a fresh file at once meet its switch to WAL), for up
+// to half a minute.
+func retryBusy(ctx context.Context, fn func() error) error {
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		err := fn()
+		if err == nil || !strings.Contains(err.Error(), "SQLITE_BUSY") || time.Now().After(deadline) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(time.Duration(10+rand.IntN(40)) * time.Millisecond):
+		}
+	}
+}
+
+// sqlitePath escapes what a file: URI would read otherwise in a file's path
+// (a "#" starts a fragment, a "?" the parameters).
+func sqlitePath(path string) string {
+	return strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(path)
 }
 
 var schemaName = regexp.MustCompile(`^[a-z_][a-z0-9_]{0,62}$`)
 
 func (r *Relay) openPostgres(ctx context.Context, dsn string) error {
+	red := transport.NewRedactor()
+	if err := checkDSN(dsn, red); err != nil {
+		return err
+	}
 	pc, err := pgxpool.ParseConfig(dsn)
 	if err != nil {
 		// pgx's parse errors can quote the DSN, password included.
@@ -139,7 +178,6 @@ func (r *Relay) openPostgres(ctx context.Context, dsn string) error {
 	}
 	// The server's answers can quote what it was sent: the password goes
 	// through the SDK's one masking function (raw, URL-encoded, JSON-escaped).
-	red := transport.NewRedactor()
 	if pw := pc.ConnConfig.Password; pw != "" {
 		red.Add(pw)
 	}
@@ -151,15 +189,9 @@ func (r *Relay) openPostgres(ctx context.Context, dsn string) error {
 	if err := pool.Ping(ctx); err != nil {
 		return transport.MaskError(red, fmt.Errorf("relay: connect to PostgreSQL at %s: %w", pc.ConnConfig.Host, err))
 	}
-	r.dial = dialect{schema: r.cfg.schema}
-	if r.cfg.schema != "" {
-		if _, err := pool.Exec(ctx, `CREATE SCHEMA IF NOT EXISTS "`+r.cfg.schema+`"`); err != nil {
-			return fmt.Errorf("relay: create schema %s: %w", r.cfg.schema, err)
-		}
-	}
-	drv := riverpgxv5.New(pool)
+	r.dial = dialect{schema: r.cfg.schema, db: pgStore{pool}}
 	r.eng = &riverEngine[pgx.Tx]{
-		drv:      drv,
+		drv:      riverpgxv5.New(pool),
 		begin:    func(ctx context.Context) (pgx.Tx, error) { return pool.Begin(ctx) },
 		wrap:     func(tx pgx.Tx) store { return pgStore{tx} },
 		commit:   func(ctx context.Context, tx pgx.Tx) error { return tx.Commit(ctx) },
@@ -170,20 +202,62 @@ func (r *Relay) openPostgres(ctx context.Context, dsn string) error {
 		},
 		txName: "pgx.Tx",
 	}
-	r.dial.db = pgStore{pool}
-	return r.migrate(ctx)
+	if r.cfg.noMigrate {
+		return transport.MaskError(red, r.checkMigrated(ctx))
+	}
+	// One advisory lock per schema covers CREATE SCHEMA, River's
+	// migrations and the relay's: replicas opening a fresh schema at once
+	// wait for the first, then find it done.
+	err = withMigrationLock(ctx, pc.ConnConfig, r.cfg.schema, func() error {
+		if r.cfg.schema != "" {
+			if _, err := pool.Exec(ctx, `CREATE SCHEMA IF NOT EXISTS "`+r.cfg.schema+`"`); err != nil {
+				return fmt.Errorf("relay: create schema %s: %w", r.cfg.schema, err)
+			}
+		}
+		return r.eng.migrate(ctx, r.cfg.schema, false, func(st store) error { return r.dial.migrateRelay(ctx, st) })
+	})
+	if err != nil {
+		return transport.MaskError(red, err)
+	}
+	return r.eng.init(ctx, r.cfg)
 }
 
-func (r *Relay) migrate(ctx context.Context) error {
-	if err := r.eng.init(ctx, r.cfg); err != nil {
-		return err
+// checkDSN refuses a PostgreSQL URL whose user or password holds an
+// unescaped "@" or "/" (parsers split it in different places, and the
+// password's tail would be taken for the host or the database and
+// printed), and teaches red the password as written.
+func checkDSN(dsn string, red *transport.Redactor) error {
+	rest := dsn[strings.Index(dsn, "://")+3:]
+	if i := strings.IndexAny(rest, "?#"); i >= 0 {
+		rest = rest[:i]
 	}
-	for _, stmt := range r.dial.ddl() {
-		if _, err := r.dial.db.exec(ctx, stmt); err != nil {
-			return fmt.Errorf("relay: create the relay's tables: %w", err)
+	at := strings.LastIndex(rest, "@")
+	if at < 0 {
+		return nil
+	}
+	userinfo := rest[:at]
+	if _, pw, ok := strings.Cut(userinfo, ":"); ok && pw != "" {
+		red.Add(pw)
+		if dec, err := url.PathUnescape(pw); err == nil {
+			red.Add(dec)
 		}
 	}
+	if strings.ContainsAny(userinfo, "@/") {
+		return leadkit.Invalid("dsn", "its user or password holds an unescaped '@' or '/': percent-encode them (%%40, %%2F); the DSN is not quoted here, as it holds a password")
+	}
 	return nil
+}
+
+// checkMigrated is Open's check under WithoutMigrations: River's
+// migrations and the relay's are applied.
+func (r *Relay) checkMigrated(ctx context.Context) error {
+	if err := r.eng.validate(ctx, r.cfg.schema); err != nil {
+		return err
+	}
+	if err := r.dial.checkSchema(ctx); err != nil {
+		return err
+	}
+	return r.eng.init(ctx, r.cfg)
 }
 
 // DB is the SQLite database of a relay opened on SQLite (nil on
@@ -239,22 +313,85 @@ type riverEngine[TTx any] struct {
 }
 
 type engine interface {
+	// migrate applies River's migrations, then relay's in a transaction;
+	// with oneTx, all in one transaction (SQLite: its write lock).
+	migrate(ctx context.Context, schema string, oneTx bool, relay func(store) error) error
+	// validate reports River's migrations missing from the database.
+	validate(ctx context.Context, schema string) error
 	init(ctx context.Context, cfg config) error
 	// inTx runs fn in a new transaction, or in the caller's tx when tx is not nil.
-	inTx(ctx context.Context, tx any, fn func(st store, insert func(river.JobArgs, *river.InsertOpts) (*rivertype.JobInsertResult, error)) error) error
+	inTx(ctx context.Context, tx any, fn func(t txn) error) error
 	start(ctx context.Context, cfg *river.Config) error
 	stop(ctx context.Context) error
-	jobRetry(ctx context.Context, id int64) error
+}
+
+// txn is what the relay does inside one transaction: its own SQL and
+// River's inserts, retries and reads of jobs.
+type txn struct {
+	st     store
+	insert func(river.JobArgs, *river.InsertOpts) (*rivertype.JobInsertResult, error)
+	retry  func(id int64) (*rivertype.JobRow, error)
+	get    func(id int64) (*rivertype.JobRow, error)
+}
+
+func (e *riverEngine[TTx]) migrator(schema string) (*rivermigrate.Migrator[TTx], error) {
+	m, err := rivermigrate.New(e.drv, &rivermigrate.Config{Schema: schema, Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		return nil, fmt.Errorf("relay: River migrator: %w", err)
+	}
+	return m, nil
+}
+
+func (e *riverEngine[TTx]) migrate(ctx context.Context, schema string, oneTx bool, relay func(store) error) error {
+	m, err := e.migrator(schema)
+	if err != nil {
+		return err
+	}
+	if !oneTx {
+		// Each of River's migrations in a transaction of its own (some
+		// cannot share one on PostgreSQL), under the caller's lock.
+		if _, err := m.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
+			return fmt.Errorf("relay: River migrations: %w", err)
+		}
+	}
+	t, err := e.begin(ctx)
+	if err != nil {
+		return fmt.Errorf("relay: begin the migrations: %w", err)
+	}
+	defer e.rollback(ctx, t)
+	if oneTx {
+		// SQLite's migrations of River have no step that needs a commit of
+		// its own; one transaction keeps a second process out until done.
+		//lint:ignore SA1019 MigrateTx is deprecated for PostgreSQL's steps that need their own commit; SQLite has none
+		if _, err := m.MigrateTx(ctx, t, rivermigrate.DirectionUp, nil); err != nil {
+			return fmt.Errorf("relay: River migrations: %w", err)
+		}
+	}
+	if err := relay(e.wrap(t)); err != nil {
+		return err
+	}
+	if err := e.commit(ctx, t); err != nil {
+		return fmt.Errorf("relay: commit the migrations: %w", err)
+	}
+	return nil
+}
+
+func (e *riverEngine[TTx]) validate(ctx context.Context, schema string) error {
+	m, err := e.migrator(schema)
+	if err != nil {
+		return err
+	}
+	res, err := m.Validate(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("relay: check River's migrations: %w", err)
+	}
+	if !res.OK {
+		return fmt.Errorf("relay: opened WithoutMigrations, but River's migrations are not applied: %s", strings.Join(res.Messages, "; "))
+	}
+	return nil
 }
 
 func (e *riverEngine[TTx]) init(ctx context.Context, cfg config) error {
-	m, err := rivermigrate.New(e.drv, &rivermigrate.Config{Schema: cfg.schema, Logger: slog.New(slog.DiscardHandler)})
-	if err != nil {
-		return fmt.Errorf("relay: River migrator: %w", err)
-	}
-	if _, err := m.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
-		return fmt.Errorf("relay: River migrations: %w", err)
-	}
 	c, err := river.NewClient(e.drv, &river.Config{Schema: cfg.schema, Logger: riverLogger(cfg.logger)})
 	if err != nil {
 		return fmt.Errorf("relay: River client: %w", err)
@@ -263,25 +400,30 @@ func (e *riverEngine[TTx]) init(ctx context.Context, cfg config) error {
 	return nil
 }
 
-func (e *riverEngine[TTx]) inTx(ctx context.Context, tx any, fn func(store, func(river.JobArgs, *river.InsertOpts) (*rivertype.JobInsertResult, error)) error) error {
+func (e *riverEngine[TTx]) inTx(ctx context.Context, tx any, fn func(txn) error) error {
+	ops := func(t TTx) txn {
+		return txn{
+			st: e.wrap(t),
+			insert: func(a river.JobArgs, o *river.InsertOpts) (*rivertype.JobInsertResult, error) {
+				return e.inserter.InsertTx(ctx, t, a, o)
+			},
+			retry: func(id int64) (*rivertype.JobRow, error) { return e.inserter.JobRetryTx(ctx, t, id) },
+			get:   func(id int64) (*rivertype.JobRow, error) { return e.inserter.JobGetTx(ctx, t, id) },
+		}
+	}
 	if tx != nil {
 		t, ok := e.cast(tx)
 		if !ok {
 			return leadkit.Invalid("tx", "must be a %s, not %T", e.txName, tx)
 		}
-		return fn(e.wrap(t), func(a river.JobArgs, o *river.InsertOpts) (*rivertype.JobInsertResult, error) {
-			return e.inserter.InsertTx(ctx, t, a, o)
-		})
+		return fn(ops(t))
 	}
 	t, err := e.begin(ctx)
 	if err != nil {
 		return fmt.Errorf("relay: begin: %w", err)
 	}
 	defer e.rollback(ctx, t)
-	err = fn(e.wrap(t), func(a river.JobArgs, o *river.InsertOpts) (*rivertype.JobInsertResult, error) {
-		return e.inserter.InsertTx(ctx, t, a, o)
-	})
-	if err != nil {
+	if err := fn(ops(t)); err != nil {
 		return err
 	}
 	if err := e.commit(ctx, t); err != nil {
@@ -319,30 +461,4 @@ func (e *riverEngine[TTx]) stop(ctx context.Context) error {
 	}
 	e.worker = nil
 	return err
-}
-
-// jobRetry makes the job of id available again. A job whose attempt just
-// parked it may still read "running" until River records the end of the
-// attempt; and River's JobRetry, meeting that record being written, can
-// answer with the finished state without retrying the job. So retry is
-// asked again until the job reads available.
-func (e *riverEngine[TTx]) jobRetry(ctx context.Context, id int64) error {
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		j, err := e.inserter.JobRetry(ctx, id)
-		if err != nil {
-			return err
-		}
-		if j.State == rivertype.JobStateAvailable {
-			return nil
-		}
-		if time.Now().After(deadline) {
-			return fmt.Errorf("relay: job %d did not become available (it reads %s)", id, j.State)
-		}
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(20 * time.Millisecond):
-		}
-	}
 }

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
 )
 
@@ -40,7 +39,8 @@ type Delivery struct {
 	Key        string
 	Vendor     Vendor
 	State      State
-	VendorID   string          // the vendor's id of the delivered lead (Zen: its integration code or id)
+	VendorID   string          // the vendor's id of the delivered lead (Zen: its integration code; Zenvia: its prospect's id)
+	VendorRef  string          // the vendor record only this delivery holds (a SalesMan lead id; Zenvia: "<prospect id>/<lead created>"; "" when none is known)
 	Reconciled bool            // delivered, proved by a lookup after an attempt whose outcome was unknown
 	Attempts   int             // requests sent to the vendor's create
 	LastError  string          // the last failure, as the client reported it (secrets masked)
@@ -57,7 +57,7 @@ var ErrUnknownKey = errors.New("relay: no job with this idempotency key")
 // Status returns the delivery of key, with the job as enqueued (Job: the
 // lead, in the vendor package's JSON form).
 func (r *Relay) Status(ctx context.Context, key string) (*Delivery, error) {
-	row, err := r.dial.load(ctx, r.dial.db, key)
+	row, _, err := r.dial.load(ctx, r.dial.db, key)
 	if errors.Is(err, errNoRows) {
 		return nil, fmt.Errorf("%w: %s", ErrUnknownKey, key)
 	}
@@ -65,7 +65,7 @@ func (r *Relay) Status(ctx context.Context, key string) (*Delivery, error) {
 		return nil, fmt.Errorf("relay: status of %s: %w", key, err)
 	}
 	d := &Delivery{
-		Key: row.Key, Vendor: Vendor(row.Vendor), State: State(row.State), VendorID: row.VendorID, Reconciled: row.Reconciled,
+		Key: row.Key, Vendor: Vendor(row.Vendor), State: State(row.State), VendorID: row.VendorID, VendorRef: row.VendorRef, Reconciled: row.Reconciled,
 		Attempts: row.Attempts, LastError: row.LastError, Review: row.Review,
 		Enqueued: time.UnixMilli(row.CreatedMS), Updated: time.UnixMilli(row.UpdatedMS),
 	}
@@ -124,67 +124,125 @@ func (r *Relay) Stats(ctx context.Context, v Vendor) (Stats, error) {
 	return s, nil
 }
 
-// Resend sends a delivery that needs review or failed again: the operator
-// checked that the vendor does not hold the lead (or fixed what the vendor
-// refused). Any other state is refused.
+// ErrConflict is returned by Resend and MarkDelivered when the delivery
+// changed while they acted (another replica's Resend won, an attempt
+// claimed it), when it is delivered (a delivered lead is never sent
+// again), or when its River job is still live (being delivered): read its
+// Status and decide again.
+var ErrConflict = errors.New("relay: the delivery changed or is being worked; nothing was done")
+
+// Resend sends again a delivery that is not delivered and whose River job
+// is not live: it needs review, it failed, or River ended its job without
+// it (see the sweep). The operator checked that the vendor does not hold
+// the lead (or fixed what the vendor refused). A Datacake delivery whose
+// prospect was created resumes with the file upload; others start over.
+// Two Resends of one delivery at once (two replicas) send it once: one
+// wins, the other returns ErrConflict.
 func (r *Relay) Resend(ctx context.Context, key string) error {
 	return r.resolve(ctx, key, func(row *row) {
-		row.State, row.InDoubtMS, row.Review, row.Step = string(StateQueued), 0, "", 0
-		row.VendorID = ""
+		row.State, row.InDoubtMS, row.DoubtEndMS, row.Review = string(StateQueued), 0, 0, ""
+		if Vendor(row.Vendor) != VendorDatacake || row.Step == 0 {
+			row.Step, row.VendorID, row.VendorRef = 0, "", ""
+		}
 	}, true)
 }
 
 // MarkDelivered records that the vendor holds the lead of a delivery that
-// needs review or failed (found by the operator), with its id.
+// is not delivered and whose River job is not live (found by the operator),
+// with its id. A SalesMan lead id or a Datacake prospect id is the
+// delivery's vendor record: one already held by another delivery is
+// refused.
 func (r *Relay) MarkDelivered(ctx context.Context, key, vendorID string) error {
 	return r.resolve(ctx, key, func(row *row) {
-		row.State, row.InDoubtMS, row.VendorID = string(StateDelivered), 0, vendorID
+		row.State, row.InDoubtMS, row.DoubtEndMS, row.VendorID, row.Review = string(StateDelivered), 0, 0, vendorID, ""
+		row.VendorRef = ""
+		if v := Vendor(row.Vendor); v == VendorSalesman || v == VendorDatacake {
+			row.VendorRef = vendorID // the id of one record (Zen's code and Zenvia's prospect are the person's)
+		}
 	}, false)
 }
 
+// resolveWait bounds how long resolve waits for River to record the end of
+// the attempt that just parked a delivery.
+const resolveWait = 10 * time.Second
+
 func (r *Relay) resolve(ctx context.Context, key string, change func(*row), retry bool) error {
-	row, err := r.dial.load(ctx, r.dial.db, key)
+	deadline := time.Now().Add(resolveWait)
+	for {
+		err := r.eng.inTx(ctx, nil, func(t txn) error { return r.resolveTx(ctx, t, key, change, retry) })
+		if !errors.Is(err, errStillRunning) || time.Now().After(deadline) {
+			if errors.Is(err, errStillRunning) {
+				err = fmt.Errorf("%w: %s: its River job is still running", ErrConflict, key)
+			}
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+}
+
+// errStillRunning: the attempt that ended the delivery has not had River
+// record its job's end yet.
+var errStillRunning = errors.New("relay: the job is still running")
+
+func (r *Relay) resolveTx(ctx context.Context, t txn, key string, change func(*row), retry bool) error {
+	row, now, err := r.dial.load(ctx, t.st, key)
 	if errors.Is(err, errNoRows) {
 		return fmt.Errorf("%w: %s", ErrUnknownKey, key)
 	}
 	if err != nil {
 		return fmt.Errorf("relay: load %s: %w", key, err)
 	}
-	if s := State(row.State); s != StateNeedsReview && s != StateFailed {
-		return fmt.Errorf("relay: %s is %s; only a delivery that needs review or failed can be resolved", key, s)
+	if State(row.State) == StateDelivered {
+		return fmt.Errorf("%w: %s is delivered (%s); a delivered lead is never sent again", ErrConflict, key, row.VendorID)
+	}
+	j, err := t.get(row.JobID)
+	missing := errors.Is(err, rivertype.ErrNotFound)
+	if err != nil && !missing {
+		return fmt.Errorf("relay: read the job of %s: %w", key, err)
+	}
+	if !missing && !final(j.State) {
+		parked := State(row.State) == StateNeedsReview || State(row.State) == StateFailed
+		if parked && j.State == rivertype.JobStateRunning {
+			return errStillRunning
+		}
+		return fmt.Errorf("%w: %s is %s and its River job is %s (being delivered)", ErrConflict, key, row.State, j.State)
 	}
 	change(row)
-	if err := r.dial.save(ctx, row, time.Now().UnixMilli(), true); err != nil {
+	row.LeaseMS = 0
+	if err := r.dial.write(ctx, t.st, row, now, true, true); err != nil {
+		if errors.Is(err, errFenced) {
+			return fmt.Errorf("%w: %s", ErrConflict, key)
+		}
+		if errors.Is(err, errRefTaken) {
+			return fmt.Errorf("relay: another delivery of %s already holds %s", row.Vendor, row.VendorRef)
+		}
 		return fmt.Errorf("relay: record %s: %w", key, err)
 	}
 	if !retry {
 		return nil
 	}
-	err = r.eng.jobRetry(ctx, row.JobID)
-	if errors.Is(err, rivertype.ErrNotFound) {
-		// River deleted the finished job (its retention, 24 hours by
-		// default): enqueue it again from the relay's own copy.
-		err = r.reinsert(ctx, row)
+	if !missing {
+		if _, err := t.retry(row.JobID); err != nil {
+			return fmt.Errorf("relay: retry the job of %s: %w", key, err)
+		}
+		return nil
 	}
-	if err != nil {
-		return fmt.Errorf("relay: retry the job of %s: %w", key, err)
-	}
-	return nil
-}
-
-func (r *Relay) reinsert(ctx context.Context, row *row) error {
-	j, err := decodeJob(Vendor(row.Vendor), row.Job)
+	// River deleted the finished job (its retention, 24 hours by default):
+	// enqueue it again from the relay's own copy.
+	job, err := decodeJob(Vendor(row.Vendor), row.Job)
 	if err != nil {
 		return err
 	}
-	return r.eng.inTx(ctx, nil, func(st store, insert func(river.JobArgs, *river.InsertOpts) (*rivertype.JobInsertResult, error)) error {
-		res, err := insert(j, r.insertOpts())
-		if err != nil {
-			return err
-		}
-		if res.UniqueSkippedAsDuplicate {
-			return fmt.Errorf("%w: %s (River still holds a job of this key)", ErrDuplicate, row.Key)
-		}
-		return r.dial.setJob(ctx, st, row.Key, res.Job.ID)
-	})
+	res, err := t.insert(job, r.insertOpts())
+	if err != nil {
+		return fmt.Errorf("relay: enqueue %s again: %w", key, err)
+	}
+	if res.UniqueSkippedAsDuplicate {
+		return fmt.Errorf("%w: %s (River still holds a job of this key)", ErrDuplicate, key)
+	}
+	return r.dial.setJob(ctx, t.st, key, res.Job.ID)
 }

@@ -125,44 +125,20 @@ type dialect struct {
 	db     store
 }
 
-// t expands {d} (deliveries) and {l} (limits) to the tables' names.
+// t expands {d} (deliveries), {l} (limits), {m} (the relay's migrations)
+// and {j} (River's jobs) to the tables' names.
 func (d dialect) t(q string) string {
 	prefix := ""
 	if d.schema != "" {
 		prefix = `"` + d.schema + `".`
 	}
-	return strings.NewReplacer("{d}", prefix+"leadkit_relay_delivery", "{l}", prefix+"leadkit_relay_limit").Replace(q)
+	return strings.NewReplacer("{d}", prefix+"leadkit_relay_delivery", "{l}", prefix+"leadkit_relay_limit",
+		"{m}", prefix+"leadkit_relay_migration", "{j}", prefix+"river_job", "{now}", d.nowMS()).Replace(q)
 }
 
-func (d dialect) ddl() []string {
-	return []string{
-		d.t(`CREATE TABLE IF NOT EXISTS {d} (
-	key         TEXT PRIMARY KEY,
-	vendor      TEXT NOT NULL,
-	state       TEXT NOT NULL,
-	job_id      BIGINT NOT NULL DEFAULT 0,
-	attempts    INTEGER NOT NULL DEFAULT 0,
-	in_doubt_ms BIGINT NOT NULL DEFAULT 0,
-	lease_ms    BIGINT NOT NULL DEFAULT 0,
-	reconciled  INTEGER NOT NULL DEFAULT 0,
-	vendor_id   TEXT NOT NULL DEFAULT '',
-	step        INTEGER NOT NULL DEFAULT 0,
-	last_error  TEXT NOT NULL DEFAULT '',
-	review      TEXT NOT NULL DEFAULT '',
-	job         TEXT NOT NULL DEFAULT '',
-	created_ms  BIGINT NOT NULL,
-	updated_ms  BIGINT NOT NULL
-)`),
-		d.t(`CREATE INDEX IF NOT EXISTS leadkit_relay_delivery_state ON {d} (state)`),
-		d.t(`CREATE TABLE IF NOT EXISTS {l} (
-	key     TEXT PRIMARY KEY,
-	next_ms BIGINT NOT NULL
-)`),
-	}
-}
-
-// nowMS is the database's clock in milliseconds since 1970, so replicas
-// with skewed clocks agree on rate-limit windows.
+// nowMS is the database's clock in milliseconds since 1970: leases and
+// rate-limit windows are compared on it, so replicas with skewed clocks
+// agree.
 func (d dialect) nowMS() string {
 	if d.sqlite {
 		return `CAST(unixepoch('subsec') * 1000 AS INTEGER)`
@@ -172,40 +148,59 @@ func (d dialect) nowMS() string {
 
 // row is one delivery as stored.
 type row struct {
-	Key, Vendor, State   string
-	JobID                int64
-	Attempts             int
-	InDoubtMS, LeaseMS   int64
-	Reconciled           bool
-	VendorID             string
+	Key, Vendor, State string
+	JobID              int64
+	Attempts           int
+	// InDoubtMS is when the attempt whose outcome is unknown began (0: no
+	// doubt); DoubtEndMS is when its request can no longer be in flight
+	// (its answer came, or its lease ended).
+	InDoubtMS, DoubtEndMS int64
+	LeaseMS               int64
+	// Fence is the delivery's lease token: every claim and every operator
+	// action takes a new one, and every write is made only under the
+	// fence it read.
+	Fence      int64
+	Reconciled bool
+	VendorID   string
+	// VendorRef identifies the one vendor record this delivery holds (a
+	// SalesMan lead id, a Zenvia prospect id and lead time, ...); at most
+	// one delivery of a vendor holds a ref.
+	VendorRef string
+	// Ident is what a lookup matches the vendor's records on (Zen: the
+	// integration code sent).
+	Ident                string
 	Step                 int
 	LastError, Review    string
 	Job                  string // the job's JSON, kept past River's retention
 	CreatedMS, UpdatedMS int64
 }
 
-const rowCols = `key, vendor, state, job_id, attempts, in_doubt_ms, lease_ms, reconciled, vendor_id, step, last_error, review, job, created_ms, updated_ms`
+const rowCols = `key, vendor, state, job_id, attempts, in_doubt_ms, doubt_end_ms, lease_ms, fence, reconciled, vendor_id, vendor_ref, ident, step, last_error, review, job, created_ms, updated_ms`
 
-func scanRow(s scanner) (*row, error) {
+func scanRow(s scanner, extra ...any) (*row, error) {
 	var r row
 	var rec int
-	if err := s.Scan(&r.Key, &r.Vendor, &r.State, &r.JobID, &r.Attempts, &r.InDoubtMS, &r.LeaseMS, &rec,
-		&r.VendorID, &r.Step, &r.LastError, &r.Review, &r.Job, &r.CreatedMS, &r.UpdatedMS); err != nil {
+	dest := []any{&r.Key, &r.Vendor, &r.State, &r.JobID, &r.Attempts, &r.InDoubtMS, &r.DoubtEndMS, &r.LeaseMS, &r.Fence, &rec,
+		&r.VendorID, &r.VendorRef, &r.Ident, &r.Step, &r.LastError, &r.Review, &r.Job, &r.CreatedMS, &r.UpdatedMS}
+	if err := s.Scan(append(dest, extra...)...); err != nil {
 		return nil, err
 	}
 	r.Reconciled = rec != 0
 	return &r, nil
 }
 
-func (d dialect) load(ctx context.Context, st store, key string) (*row, error) {
-	return scanRow(st.queryRow(ctx, d.t(`SELECT `+rowCols+` FROM {d} WHERE key = $1`), key))
+// load returns the delivery of key and the database's clock.
+func (d dialect) load(ctx context.Context, st store, key string) (*row, int64, error) {
+	var now int64
+	r, err := scanRow(st.queryRow(ctx, d.t(`SELECT `+rowCols+`, {now} FROM {d} WHERE key = $1`), key), &now)
+	return r, now, err
 }
 
 // insert adds a queued delivery of job (its JSON); false when the key is
 // taken.
-func (d dialect) insert(ctx context.Context, st store, key string, v Vendor, job string, now int64) (bool, error) {
-	n, err := st.exec(ctx, d.t(`INSERT INTO {d} (key, vendor, state, job, created_ms, updated_ms) VALUES ($1, $2, $3, $4, $5, $5)
-ON CONFLICT (key) DO NOTHING`), key, string(v), string(StateQueued), job, now)
+func (d dialect) insert(ctx context.Context, st store, key string, v Vendor, ident, job string, now int64) (bool, error) {
+	n, err := st.exec(ctx, d.t(`INSERT INTO {d} (key, vendor, state, ident, job, created_ms, updated_ms) VALUES ($1, $2, $3, $4, $5, $6, $6)
+ON CONFLICT (key) DO NOTHING`), key, string(v), string(StateQueued), ident, job, now)
 	return n == 1, err
 }
 
@@ -214,29 +209,101 @@ func (d dialect) setJob(ctx context.Context, st store, key string, id int64) err
 	return err
 }
 
-// claim takes the delivery's lease until leaseMS and returns the delivery,
-// or nil when a live lease is held by another attempt.
-func (d dialect) claim(ctx context.Context, key string, now, leaseMS int64) (*row, error) {
-	r, err := scanRow(d.db.queryRow(ctx, d.t(`UPDATE {d} SET lease_ms = $2 WHERE key = $1 AND lease_ms < $3 RETURNING `+rowCols), key, leaseMS, now))
+// claim takes the delivery's lease for leaseMS milliseconds and a new
+// fence, and returns the delivery as claimed and the database's clock; the
+// delivery is nil when a live lease is held by another attempt.
+func (d dialect) claim(ctx context.Context, key string, leaseMS int64) (*row, int64, error) {
+	var now int64
+	r, err := scanRow(d.db.queryRow(ctx, d.t(`UPDATE {d} SET lease_ms = {now} + $2, fence = fence + 1
+WHERE key = $1 AND lease_ms < {now} RETURNING `+rowCols+`, {now}`), key, leaseMS), &now)
 	if errors.Is(err, errNoRows) {
-		return nil, nil
+		return nil, 0, nil
 	}
-	return r, err
+	return r, now, err
 }
 
-// save writes the mutable fields of r (and releases the lease when
-// release is set).
-func (d dialect) save(ctx context.Context, r *row, now int64, release bool) error {
-	lease := r.LeaseMS
-	if release {
-		lease = 0
+// errFenced is a write refused because the delivery's fence moved on:
+// another attempt claimed it, or an operator resolved it.
+var errFenced = errors.New("relay: the delivery was taken over (its lease moved on); this attempt stops")
+
+// errRefTaken is a write refused because another delivery of the vendor
+// holds the vendor record (the unique (vendor, vendor_ref)).
+var errRefTaken = errors.New("relay: another delivery holds this vendor record")
+
+// write is the one place every change of a delivery goes through: it
+// stores r's mutable fields if the delivery's fence is still r.Fence, and
+// fails with errFenced otherwise (nothing written). With bump it takes a
+// new fence (r.Fence is updated); with idle it also requires that no lease
+// is live (an operator's action never races a working attempt).
+func (d dialect) write(ctx context.Context, st store, r *row, now int64, bump, idle bool) error {
+	next := r.Fence
+	if bump {
+		next++
+	}
+	q := `UPDATE {d} SET state = $3, attempts = $4, in_doubt_ms = $5, doubt_end_ms = $6, lease_ms = $7, fence = $8,
+reconciled = $9, vendor_id = $10, vendor_ref = $11, step = $12, last_error = $13, review = $14, updated_ms = $15
+WHERE key = $1 AND fence = $2`
+	if idle {
+		q += ` AND lease_ms < {now}`
 	}
 	rec := 0
 	if r.Reconciled {
 		rec = 1
 	}
-	_, err := d.db.exec(ctx, d.t(`UPDATE {d} SET state = $2, attempts = $3, in_doubt_ms = $4, lease_ms = $5, reconciled = $6,
-vendor_id = $7, step = $8, last_error = $9, review = $10, updated_ms = $11 WHERE key = $1`),
-		r.Key, r.State, r.Attempts, r.InDoubtMS, lease, rec, r.VendorID, r.Step, r.LastError, r.Review, now)
-	return err
+	n, err := st.exec(ctx, d.t(q), r.Key, r.Fence, r.State, r.Attempts, r.InDoubtMS, r.DoubtEndMS, r.LeaseMS, next,
+		rec, r.VendorID, r.VendorRef, r.Step, r.LastError, r.Review, now)
+	switch {
+	case isUniqueViolation(err):
+		return errRefTaken
+	case err != nil:
+		return err
+	case n == 0:
+		return errFenced
+	}
+	r.Fence = next
+	return nil
+}
+
+// isUniqueViolation reports a unique constraint's refusal on either
+// database.
+func isUniqueViolation(err error) bool {
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		return pe.Code == "23505"
+	}
+	return err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed")
+}
+
+// refHolder returns the key of another delivery of vendor v that holds
+// ref ("" when none).
+func (d dialect) refHolder(ctx context.Context, v Vendor, ref, key string) (string, error) {
+	if ref == "" {
+		return "", nil
+	}
+	var other string
+	err := d.db.queryRow(ctx, d.t(`SELECT key FROM {d} WHERE vendor = $1 AND vendor_ref = $2 AND key <> $3`), string(v), ref, key).Scan(&other)
+	if errors.Is(err, errNoRows) {
+		return "", nil
+	}
+	return other, err
+}
+
+// byIdent returns the jobs (their JSON) of vendor v's deliveries other
+// than key whose ident is one of idents.
+func (d dialect) byIdent(ctx context.Context, v Vendor, key string, idents []string) (map[string][]string, error) {
+	out := map[string][]string{}
+	for _, id := range idents {
+		err := d.db.query(ctx, d.t(`SELECT job FROM {d} WHERE vendor = $1 AND ident = $2 AND key <> $3`), func(s scanner) error {
+			var job string
+			if err := s.Scan(&job); err != nil {
+				return err
+			}
+			out[id] = append(out[id], job)
+			return nil
+		}, string(v), id, key)
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }

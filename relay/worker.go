@@ -18,8 +18,8 @@ import (
 )
 
 // lease is how long a delivery stays claimed by the attempt working it:
-// the job timeout (River cancels the attempt then) and a margin for the
-// attempt to record its outcome.
+// the job timeout (the attempt's requests end by then) and a margin for
+// the attempt to record its outcome.
 func (c config) lease() time.Duration {
 	return c.jobTimeout + min(15*time.Second, max(500*time.Millisecond, c.jobTimeout/2))
 }
@@ -27,6 +27,8 @@ func (c config) lease() time.Duration {
 // Start begins delivering the jobs of the vendors whose client c holds, in
 // the background, until Stop or Close. Any number of processes may Start on
 // one PostgreSQL relay; River gives each job to one of them at a time.
+// Every started process also runs the sweep (see WithSweepInterval) when
+// River elects it leader.
 func (r *Relay) Start(ctx context.Context, c Clients) error {
 	if ctx == nil {
 		return leadkit.Invalid("ctx", "must not be nil")
@@ -55,6 +57,7 @@ func (r *Relay) Start(ctx context.Context, c Clients) error {
 	if n == 0 {
 		return leadkit.Invalid("Clients", "holds no client: give at least one vendor's")
 	}
+	river.AddWorker(workers, &sweeper{r: r})
 	rescue := r.cfg.rescueAfter
 	if rescue == 0 {
 		rescue = r.cfg.lease() + time.Minute
@@ -66,6 +69,7 @@ func (r *Relay) Start(ctx context.Context, c Clients) error {
 	return r.eng.start(ctx, &river.Config{
 		Queues:               map[string]river.QueueConfig{Queue: {MaxWorkers: r.cfg.workers}},
 		Workers:              workers,
+		PeriodicJobs:         []*river.PeriodicJob{sweepJob(r.cfg.sweepEvery)},
 		FetchOnlyKnownKinds:  true,
 		JobTimeout:           r.cfg.jobTimeout,
 		RescueStuckJobsAfter: rescue,
@@ -120,123 +124,226 @@ const (
 	outSettling    outcome = "settling"
 	outLookupError outcome = "lookup_failed"
 	outBusy        outcome = "leased_elsewhere"
+	outFenced      outcome = "taken_over"
 )
 
 // errNeedsReview cancels the River job of a delivery parked for review.
 var errNeedsReview = errors.New("relay: parked for review")
 
+// attempt is one delivery attempt: the delivery as claimed (under its
+// fence), and what the job's send and lookup see of it.
+type attempt struct {
+	r   *Relay
+	c   *Clients
+	job Job
+	jr  *rivertype.JobRow
+	row *row
+	// dbNow is the database's clock when the delivery was claimed, local
+	// the process's monotonic clock then: now() runs on the database's.
+	dbNow int64
+	local time.Time
+	bg    context.Context // records outcomes after the attempt's ctx ended
+
+	inDoubt  time.Time                  // when the attempt in doubt began
+	zen      *zenArchives               // the process's Zen archive reads
+	progress func(id, ref string) error // records a finished step (datacake) and marks the next in doubt
+}
+
+func (a *attempt) now() int64 { return a.dbNow + time.Since(a.local).Milliseconds() }
+
+// localTime is the process's time at the database's ms.
+func (a *attempt) localTime(ms int64) time.Time {
+	return a.local.Add(time.Duration(ms-a.dbNow) * time.Millisecond)
+}
+
 func (r *Relay) work(ctx context.Context, c *Clients, job Job, jr *rivertype.JobRow) error {
-	key, v := job.IdempotencyKey(), job.vendor()
-	now := time.Now()
-	lease := now.Add(r.cfg.lease()).UnixMilli()
-	row, err := r.dial.claim(ctx, key, now.UnixMilli(), lease)
+	key := job.IdempotencyKey()
+	start := time.Now()
+	row, dbNow, err := r.dial.claim(ctx, key, r.cfg.lease().Milliseconds())
 	if err != nil {
 		return fmt.Errorf("relay: claim %s: %w", key, err)
 	}
 	if row == nil {
-		held, err := r.dial.load(ctx, r.dial.db, key)
-		if errors.Is(err, errNoRows) {
-			return river.JobCancel(fmt.Errorf("relay: %s has no delivery record (was the relay's table emptied?)", key))
-		}
-		if err != nil {
-			return fmt.Errorf("relay: load %s: %w", key, err)
-		}
-		// Another attempt holds the delivery (its process may be slow, not
-		// dead): wait for its lease instead of racing it.
-		r.logAttempt(ctx, key, v, jr.Attempt, outBusy, "", nil)
-		return river.JobSnooze(max(time.Until(time.UnixMilli(held.LeaseMS)), 10*time.Millisecond))
+		return r.leasedElsewhere(ctx, job, jr)
 	}
-	row.LeaseMS = lease
 	// Outcomes are recorded even when the attempt's ctx ended.
 	bg, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 	defer cancel()
-	finish := func(state State, out outcome, lastErr error, ret error) error {
-		row.State = string(state)
-		if lastErr != nil {
-			row.LastError = transport.Clip(lastErr.Error(), maxErrorText)
-		}
-		if err := r.dial.save(bg, row, time.Now().UnixMilli(), true); err != nil {
-			r.log.ErrorContext(bg, "relay: record outcome", "key", key, "error", err)
-			if ret == nil || isSnooze(ret) {
-				return fmt.Errorf("relay: record %s: %w", key, err)
-			}
-		}
-		r.logAttempt(ctx, key, v, jr.Attempt, out, row.VendorID, lastErr)
-		return ret
+	a := &attempt{r: r, c: c, job: job, jr: jr, row: row, dbNow: dbNow, local: start, bg: bg, zen: &r.zenCache}
+	// The attempt's requests end before its lease does: a process paused
+	// past it (and so possibly taken over) starts none after (the HTTP
+	// core checks the deadline before every attempt).
+	actx, stop := context.WithDeadline(ctx, start.Add(r.cfg.jobTimeout))
+	defer stop()
+	return a.run(actx)
+}
+
+// leasedElsewhere waits for another attempt's live lease (its process may
+// be slow, not dead) instead of racing it.
+func (r *Relay) leasedElsewhere(ctx context.Context, job Job, jr *rivertype.JobRow) error {
+	key := job.IdempotencyKey()
+	held, now, err := r.dial.load(ctx, r.dial.db, key)
+	if errors.Is(err, errNoRows) {
+		return river.JobCancel(fmt.Errorf("relay: %s has no delivery record (was the relay's table emptied?)", key))
 	}
+	if err != nil {
+		return fmt.Errorf("relay: load %s: %w", key, err)
+	}
+	r.logAttempt(ctx, key, job.vendor(), jr.Attempt, outBusy, "", nil)
+	return river.JobSnooze(max(time.Duration(held.LeaseMS-now)*time.Millisecond, 10*time.Millisecond))
+}
+
+func (a *attempt) run(ctx context.Context) error {
+	row := a.row
 	switch State(row.State) {
 	case StateDelivered:
-		return finish(StateDelivered, outDelivered, nil, nil)
+		return a.finish(StateDelivered, outDelivered, nil, nil)
 	case StateNeedsReview, StateFailed:
-		return finish(State(row.State), outcome(row.State), nil, river.JobCancel(fmt.Errorf("relay: %s is %s", key, row.State)))
+		return a.finish(State(row.State), outcome(row.State), nil, river.JobCancel(fmt.Errorf("relay: %s is %s", row.Key, row.State)))
 	}
-
-	a := &attempt{row: row, zen: &r.zenCache}
 	if row.InDoubtMS != 0 {
-		a.inDoubt = time.UnixMilli(row.InDoubtMS)
-		a.settled = a.inDoubt.Add(r.cfg.settle[v])
-		if wait := time.Until(a.settled); wait > 0 {
-			return finish(StateRetrying, outSettling, nil, river.JobSnooze(wait))
+		if done, err := a.reconcile(ctx); done {
+			return err
 		}
-		id, f, note, err := job.lookup(ctx, c, a)
-		if err != nil {
-			if d, ok := rateLimited(err); ok {
-				return finish(StateRetrying, outRateLimited, err, river.JobSnooze(d))
-			}
-			return finish(StateRetrying, outLookupError, err, fmt.Errorf("relay: look %s up: %w", key, err))
-		}
-		switch f {
-		case found:
-			row.VendorID, row.Reconciled, row.InDoubtMS = id, true, 0
-			return finish(StateDelivered, outReconciled, nil, nil)
-		case undecidable:
-			row.Review = note
-			return finish(StateNeedsReview, outReview, nil, river.JobCancel(errNeedsReview))
-		}
-		row.InDoubtMS = 0 // proved absent: send again
-		r.logAttempt(ctx, key, v, jr.Attempt, outAbsent, "", nil)
 	}
+	return a.send(ctx)
+}
 
-	mark := func() error {
-		row.InDoubtMS = time.Now().UnixMilli()
-		row.Attempts++
-		row.State = string(stateSending)
-		return r.dial.save(ctx, row, time.Now().UnixMilli(), false)
+// last reports the job's last attempt: River discards it when it fails.
+func (a *attempt) last() bool { return a.jr.Attempt >= a.jr.MaxAttempts }
+
+// reconcile asks the vendor whether the attempt in doubt delivered the
+// lead; done is false when the lead is proved absent (send it again).
+func (a *attempt) reconcile(ctx context.Context) (done bool, err error) {
+	row, v := a.row, a.job.vendor()
+	a.inDoubt = time.UnixMilli(row.InDoubtMS)
+	// Not before the attempt's request can no longer be in flight (its
+	// answer came, or its lease ended) and the vendor's settle time passed.
+	settled := max(row.DoubtEndMS, row.InDoubtMS) + a.r.cfg.settle[v].Milliseconds()
+	if wait := settled - a.now(); wait > 0 {
+		return true, a.finish(StateRetrying, outSettling, nil, river.JobSnooze(time.Duration(wait)*time.Millisecond))
 	}
-	if err := mark(); err != nil {
-		return fmt.Errorf("relay: record the attempt of %s: %w", key, err)
+	vd, err := a.job.lookup(ctx, a.c, a)
+	if err != nil {
+		if d, ok := rateLimited(err); ok {
+			return true, a.finish(StateRetrying, outRateLimited, err, river.JobSnooze(d))
+		}
+		if a.last() {
+			row.Review = fmt.Sprintf("the lookup failed on every attempt River allowed (%d); the last: %s. %s, then MarkDelivered or Resend",
+				a.jr.Attempt, transport.Clip(err.Error(), 500), a.job.check())
+			return true, a.finish(StateNeedsReview, outReview, err, river.JobCancel(errNeedsReview))
+		}
+		return true, a.finish(StateRetrying, outLookupError, err, fmt.Errorf("relay: look %s up: %w", row.Key, err))
 	}
-	a.progress = func(id string) error {
+	switch vd.f {
+	case found:
+		holder, err := a.r.dial.refHolder(ctx, v, vd.ref, row.Key)
+		if err != nil {
+			return true, a.finish(StateRetrying, outLookupError, err, err)
+		}
+		if holder != "" {
+			row.Review = fmt.Sprintf("the lookup found %s, which delivery %s holds: only one of them can be it. %s", vd.ref, holder, a.job.check())
+			return true, a.finish(StateNeedsReview, outReview, nil, river.JobCancel(errNeedsReview))
+		}
+		row.VendorID, row.VendorRef, row.Reconciled, row.InDoubtMS, row.DoubtEndMS = vd.id, vd.ref, true, 0, 0
+		return true, a.finish(StateDelivered, outReconciled, nil, nil)
+	case undecidable:
+		row.Review = vd.note
+		return true, a.finish(StateNeedsReview, outReview, nil, river.JobCancel(errNeedsReview))
+	}
+	row.InDoubtMS, row.DoubtEndMS = 0, 0 // proved absent: send again
+	a.r.logAttempt(ctx, row.Key, v, a.jr.Attempt, outAbsent, "", nil)
+	return false, nil
+}
+
+// mark records, under the fence, that a request is about to go out: in
+// doubt until its answer, or until this attempt's lease ends.
+func (a *attempt) mark(ctx context.Context) error {
+	row := a.row
+	row.InDoubtMS, row.DoubtEndMS = a.now(), row.LeaseMS
+	row.State = string(stateSending)
+	row.Attempts++
+	return a.r.dial.write(ctx, a.r.dial.db, row, a.now(), false, false)
+}
+
+func (a *attempt) send(ctx context.Context) error {
+	row, v := a.row, a.job.vendor()
+	if err := a.mark(ctx); err != nil {
+		if errors.Is(err, errFenced) {
+			return a.stop(ctx)
+		}
+		return fmt.Errorf("relay: record the attempt of %s: %w", row.Key, err)
+	}
+	a.progress = func(id, ref string) error {
 		row.Step++
-		row.VendorID = id
-		return mark()
+		row.VendorID, row.VendorRef = id, ref
+		return a.mark(ctx)
 	}
-	id, err := job.send(ctx, c, a)
-	if err == nil {
-		row.VendorID, row.InDoubtMS, row.LastError = id, 0, ""
-		return finish(StateDelivered, outDelivered, nil, nil)
+	res, err := a.job.send(ctx, a.c, a)
+	switch {
+	case err == nil:
+		row.VendorID, row.VendorRef, row.InDoubtMS, row.DoubtEndMS, row.LastError = res.id, res.ref, 0, 0, ""
+		return a.finish(StateDelivered, outDelivered, nil, nil)
+	case errors.Is(err, errFenced):
+		return a.stop(ctx)
+	case errors.Is(err, leadkit.ErrOutcomeUnknown) || errors.Is(err, errNoProspectID):
+		// Kept in doubt: the next attempt reconciles before anything else,
+		// once the vendor's settle time has passed since this answer.
+		row.DoubtEndMS = a.now()
+		return a.finish(StateRetrying, outUnknown, err, river.JobSnooze(a.r.cfg.settle[v]))
 	}
-	if errors.Is(err, leadkit.ErrOutcomeUnknown) || errors.Is(err, errNoProspectID) {
-		// Kept in doubt: the next attempt reconciles before anything else.
-		return finish(StateRetrying, outUnknown, err, river.JobSnooze(r.cfg.settle[v]))
-	}
-	row.InDoubtMS = 0 // the client proved the request was not processed
+	row.InDoubtMS, row.DoubtEndMS = 0, 0 // the client proved the request was not processed
 	if d, ok := rateLimited(err); ok {
-		return finish(StateRetrying, outRateLimited, err, river.JobSnooze(d))
+		return a.finish(StateRetrying, outRateLimited, err, river.JobSnooze(d))
 	}
 	if d, ok := unavailableFor(err); ok {
 		// The vendor said when to come back (503 Retry-After): wait that
 		// long (an hour at most) instead of guessing, without spending an
 		// attempt: the vendor is down, not refusing the lead.
-		return finish(StateRetrying, outRetry, err, river.JobSnooze(min(d, time.Hour)))
+		return a.finish(StateRetrying, outRetry, err, river.JobSnooze(min(d, time.Hour)))
 	}
 	if permanent(err) {
-		return finish(StateFailed, outPermanent, err, river.JobCancel(err))
+		return a.finish(StateFailed, outPermanent, err, river.JobCancel(err))
 	}
-	if jr.Attempt >= jr.MaxAttempts {
-		return finish(StateFailed, outPermanent, err, err)
+	if a.last() {
+		return a.finish(StateFailed, outPermanent, err, err)
 	}
-	return finish(StateRetrying, outRetry, err, err)
+	return a.finish(StateRetrying, outRetry, err, err)
+}
+
+// stop ends an attempt whose delivery was taken over: nothing is sent or
+// written; the job is looked at again once the new holder's lease ends.
+func (a *attempt) stop(ctx context.Context) error {
+	a.r.logAttempt(ctx, a.row.Key, a.job.vendor(), a.jr.Attempt, outFenced, "", nil)
+	return river.JobSnooze(a.r.cfg.lease())
+}
+
+// finish records the attempt's end under the fence (releasing the lease)
+// and returns ret to River. A write the fence refuses stops the attempt.
+func (a *attempt) finish(state State, out outcome, lastErr error, ret error) error {
+	row := a.row
+	row.State, row.LeaseMS = string(state), 0
+	if lastErr != nil {
+		row.LastError = transport.Clip(lastErr.Error(), maxErrorText)
+	}
+	err := a.r.dial.write(a.bg, a.r.dial.db, row, a.now(), false, false)
+	if errors.Is(err, errRefTaken) {
+		holder, _ := a.r.dial.refHolder(a.bg, a.job.vendor(), row.VendorRef, row.Key)
+		row.Review = fmt.Sprintf("the vendor answered %s, which delivery %s holds: only one of them can be it. %s", row.VendorRef, holder, a.job.check())
+		row.VendorRef, row.State, out, ret = "", string(StateNeedsReview), outReview, river.JobCancel(errNeedsReview)
+		err = a.r.dial.write(a.bg, a.r.dial.db, row, a.now(), false, false)
+	}
+	if errors.Is(err, errFenced) {
+		return a.stop(a.bg)
+	}
+	if err != nil {
+		a.r.log.ErrorContext(a.bg, "relay: record outcome", "key", row.Key, "error", err)
+		if ret == nil || isSnooze(ret) {
+			return fmt.Errorf("relay: record %s: %w", row.Key, err)
+		}
+	}
+	a.r.logAttempt(a.bg, row.Key, a.job.vendor(), a.jr.Attempt, out, row.VendorID, lastErr)
+	return ret
 }
 
 func isSnooze(err error) bool {
@@ -290,7 +397,7 @@ func clientStatus(s int) bool {
 func (r *Relay) logAttempt(ctx context.Context, key string, v Vendor, n int, out outcome, vendorID string, err error) {
 	level := slog.LevelInfo
 	switch out {
-	case outRetry, outUnknown, outLookupError, outRateLimited:
+	case outRetry, outUnknown, outLookupError, outRateLimited, outFenced:
 		level = slog.LevelWarn
 	case outPermanent, outReview:
 		level = slog.LevelError

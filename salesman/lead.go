@@ -1,6 +1,7 @@
 package salesman
 
 import (
+	"encoding/json"
 	"strconv"
 	"strings"
 	"time"
@@ -114,8 +115,8 @@ type Lead struct {
 	Company     string // company
 	City        string // city
 	Country     string // country
-	Content     string // content: the lead's text as it came
-	Description string // description (info only)
+	Content     string // content: the lead's description, as list rows return it (V1, V2, V3)
+	Description string // description (info only; list rows carry it as content)
 	IP          string // ip (info only; V2 and V3 servers do not store it)
 	Partner     string // partner (info only)
 
@@ -140,6 +141,10 @@ type Lead struct {
 	UTMCampaign string // utm_campaign (info only)
 	UTMTerm     string // utm_term (info only)
 	UTMContent  string // utm_content (info only)
+
+	// UIDs are the lead's external ids (uids: name → value) as V2 and V3
+	// return them in list rows and info; a V1 server never returns them.
+	UIDs map[string]string
 }
 
 // isNotSet reports the servers' placeholder for an unknown name.
@@ -177,40 +182,77 @@ func (s *lstr) UnmarshalJSON(b []byte) error {
 
 // wireLead is a lead as any version sends it, decoded in one pass.
 type wireLead struct {
-	ID             lint `json:"id"`
-	Datum          lstr `json:"datum"`
-	DatumDo        lstr `json:"datum_do"`
-	Title          lstr `json:"title"`
-	Email          lstr `json:"email"`
-	Phone          lstr `json:"phone"`
-	Site           lstr `json:"site"`
-	Company        lstr `json:"company"`
-	City           lstr `json:"city"`
-	Country        lstr `json:"country"`
-	Content        lstr `json:"content"`
-	Description    lstr `json:"description"`
-	IP             lstr `json:"ip"`
-	Partner        lstr `json:"partner"`
-	ClID           lint `json:"clid"`
-	Client         lstr `json:"client"`
-	PID            lint `json:"pid"`
-	Person         lstr `json:"person"`
-	DID            lint `json:"did"`
-	Deal           lstr `json:"deal"`
-	User           lstr `json:"user"`
-	IDUser         lint `json:"iduser"`
-	UserName       lstr `json:"userName"`
-	Status         lint `json:"status"`
-	StatusName     lstr `json:"statusName"`
-	Rezult         lint `json:"rezult"`
-	RezultName     lstr `json:"rezultName"`
-	ClientPath     lint `json:"clientpath"`
-	ClientPathName lstr `json:"clientpathName"`
-	UTMSource      lstr `json:"utm_source"`
-	UTMMedium      lstr `json:"utm_medium"`
-	UTMCampaign    lstr `json:"utm_campaign"`
-	UTMTerm        lstr `json:"utm_term"`
-	UTMContent     lstr `json:"utm_content"`
+	ID             lint    `json:"id"`
+	Datum          lstr    `json:"datum"`
+	DatumDo        lstr    `json:"datum_do"`
+	Title          lstr    `json:"title"`
+	Email          lstr    `json:"email"`
+	Phone          lstr    `json:"phone"`
+	Site           lstr    `json:"site"`
+	Company        lstr    `json:"company"`
+	City           lstr    `json:"city"`
+	Country        lstr    `json:"country"`
+	Content        lstr    `json:"content"`
+	Description    lstr    `json:"description"`
+	IP             lstr    `json:"ip"`
+	Partner        lstr    `json:"partner"`
+	ClID           lint    `json:"clid"`
+	Client         lstr    `json:"client"`
+	PID            lint    `json:"pid"`
+	Person         lstr    `json:"person"`
+	DID            lint    `json:"did"`
+	Deal           lstr    `json:"deal"`
+	User           lstr    `json:"user"`
+	IDUser         lint    `json:"iduser"`
+	UserName       lstr    `json:"userName"`
+	Status         lint    `json:"status"`
+	StatusName     lstr    `json:"statusName"`
+	Rezult         lint    `json:"rezult"`
+	RezultName     lstr    `json:"rezultName"`
+	ClientPath     lint    `json:"clientpath"`
+	ClientPathName lstr    `json:"clientpathName"`
+	UTMSource      lstr    `json:"utm_source"`
+	UTMMedium      lstr    `json:"utm_medium"`
+	UTMCampaign    lstr    `json:"utm_campaign"`
+	UTMTerm        lstr    `json:"utm_term"`
+	UTMContent     lstr    `json:"utm_content"`
+	UIDs           uidList `json:"uids"`
+}
+
+// uidList is "uids" of a lead: V2 and V3 send a list of records
+// ({"datum", "name", "value", ...}); an object of name → value, null, or
+// anything else decodes too (anything unreadable as nothing).
+type uidList map[string]string
+
+func (u *uidList) UnmarshalJSON(b []byte) error {
+	*u = parseUIDs(b)
+	return nil
+}
+
+func parseUIDs(b []byte) uidList {
+	var recs []struct {
+		Name  lstr `json:"name"`
+		Value lstr `json:"value"`
+	}
+	out := uidList{}
+	if json.Unmarshal(b, &recs) == nil {
+		for _, r := range recs {
+			if r.Name != "" {
+				out[string(r.Name)] = string(r.Value)
+			}
+		}
+	} else {
+		var m map[string]lstr
+		if json.Unmarshal(b, &m) == nil {
+			for k, v := range m {
+				out[k] = string(v)
+			}
+		}
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return out
 }
 
 // lead converts w; dates that do not parse are left zero.
@@ -247,6 +289,7 @@ func (w *wireLead) lead(loc *time.Location) Lead {
 		UTMCampaign:    string(w.UTMCampaign),
 		UTMTerm:        string(w.UTMTerm),
 		UTMContent:     string(w.UTMContent),
+		UIDs:           w.UIDs,
 	}
 	if w.Datum != "" {
 		l.Created, _ = jsonx.ParseTime(string(w.Datum), loc)

@@ -8,9 +8,11 @@ import (
 	"iter"
 	"net/http"
 	"net/netip"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/leadkit/leadkit"
 	"github.com/leadkit/leadkit/internal/jsonx"
@@ -43,34 +45,67 @@ type NewLead struct {
 	UTMCampaign string // utm_campaign: campaign
 	UTMTerm     string // utm_term: key phrase
 	UTMContent  string // utm_content: content
+
+	// UIDs are external ids stored with the lead (uids[name]=value; V2 and
+	// V3 only, a V1 server ignores them), returned in V2/V3 list rows and
+	// info (Lead.UIDs). Names and values are at most 100 characters: the
+	// server stores a longer one's lead without any of them and answers
+	// with a PHP error. They are written after the server's own webhooks in
+	// the same request, so a lead can be stored without them: their absence
+	// proves nothing.
+	UIDs map[string]string
 }
 
 // addForm is what Add sends, as a form or (WithJSONBody) as JSON.
 type addForm struct {
-	Login       string `url:"login,omitempty" json:"-"`
-	APIKey      string `url:"apikey,omitempty" json:"-"`
-	Action      string `url:"action,omitempty" json:"action,omitempty"` // in a V2 JSON body, which replaces the query
-	Title       string `url:"title" json:"title"`
-	Email       string `url:"email,omitempty" json:"email,omitempty"`
-	Phone       string `url:"phone,omitempty" json:"phone,omitempty"`
-	Company     string `url:"company,omitempty" json:"company,omitempty"`
-	Description string `url:"description,omitempty" json:"description,omitempty"`
-	IP          string `url:"ip,omitempty" json:"ip,omitempty"`
-	Country     string `url:"country,omitempty" json:"country,omitempty"`
-	City        string `url:"city,omitempty" json:"city,omitempty"`
-	Path        string `url:"path,omitempty" json:"path,omitempty"`
-	ClientPath  string `url:"clientpath,omitempty" json:"clientpath,omitempty"`
-	Partner     string `url:"partner,omitempty" json:"partner,omitempty"`
-	User        string `url:"user,omitempty" json:"user,omitempty"`
-	UTMSource   string `url:"utm_source,omitempty" json:"utm_source,omitempty"`
-	UTMMedium   string `url:"utm_medium,omitempty" json:"utm_medium,omitempty"`
-	UTMCampaign string `url:"utm_campaign,omitempty" json:"utm_campaign,omitempty"`
-	UTMTerm     string `url:"utm_term,omitempty" json:"utm_term,omitempty"`
-	UTMContent  string `url:"utm_content,omitempty" json:"utm_content,omitempty"`
+	Login       string  `url:"login,omitempty" json:"-"`
+	APIKey      string  `url:"apikey,omitempty" json:"-"`
+	Action      string  `url:"action,omitempty" json:"action,omitempty"` // in a V2 JSON body, which replaces the query
+	Title       string  `url:"title" json:"title"`
+	Email       string  `url:"email,omitempty" json:"email,omitempty"`
+	Phone       string  `url:"phone,omitempty" json:"phone,omitempty"`
+	Company     string  `url:"company,omitempty" json:"company,omitempty"`
+	Description string  `url:"description,omitempty" json:"description,omitempty"`
+	IP          string  `url:"ip,omitempty" json:"ip,omitempty"`
+	Country     string  `url:"country,omitempty" json:"country,omitempty"`
+	City        string  `url:"city,omitempty" json:"city,omitempty"`
+	Path        string  `url:"path,omitempty" json:"path,omitempty"`
+	ClientPath  string  `url:"clientpath,omitempty" json:"clientpath,omitempty"`
+	Partner     string  `url:"partner,omitempty" json:"partner,omitempty"`
+	User        string  `url:"user,omitempty" json:"user,omitempty"`
+	UTMSource   string  `url:"utm_source,omitempty" json:"utm_source,omitempty"`
+	UTMMedium   string  `url:"utm_medium,omitempty" json:"utm_medium,omitempty"`
+	UTMCampaign string  `url:"utm_campaign,omitempty" json:"utm_campaign,omitempty"`
+	UTMTerm     string  `url:"utm_term,omitempty" json:"utm_term,omitempty"`
+	UTMContent  string  `url:"utm_content,omitempty" json:"utm_content,omitempty"`
+	UIDs        uidForm `url:"uids,omitempty" json:"uids,omitempty"`
 }
 
-// validate checks l before anything is sent.
-func (l *NewLead) validate() error {
+// uidForm is NewLead.UIDs on the wire: uids[name]=value in a form, an
+// object in JSON.
+type uidForm map[string]string
+
+// EncodeValues implements go-querystring's Encoder: key[name]=value.
+func (u uidForm) EncodeValues(key string, v *url.Values) error {
+	for name, value := range u {
+		v.Set(key+"["+name+"]", value)
+	}
+	return nil
+}
+
+// maxUID is the longest uid name or value the server stores (VARCHAR(100)).
+const maxUID = 100
+
+// maxDescription is the most the server's description column holds (TEXT).
+const maxDescription = 65535
+
+// Validate checks l as Create does before anything is sent, and returns an
+// *leadkit.InputError naming the field (as the server spells it) for what
+// the server would refuse or store otherwise than sent.
+func (l *NewLead) Validate() error {
+	if l == nil {
+		return leadkit.Invalid("lead", "must not be nil")
+	}
 	if strings.TrimSpace(l.Title) == "" {
 		return leadkit.Invalid("title", "must not be empty")
 	}
@@ -98,6 +133,29 @@ func (l *NewLead) validate() error {
 	} {
 		if strings.ContainsAny(f.v, "\x00\r\n") {
 			return leadkit.Invalid(f.name, "must not contain line breaks or NUL")
+		}
+	}
+	if strings.ContainsRune(l.Description, 0) {
+		return leadkit.Invalid("description", "must not contain NUL")
+	}
+	if len(l.Description) > maxDescription {
+		return leadkit.Invalid("description", "has %d bytes, more than the %d the server stores", len(l.Description), maxDescription)
+	}
+	return validateUIDs(l.UIDs)
+}
+
+func validateUIDs(uids map[string]string) error {
+	for name, value := range uids {
+		field := "uids[" + name + "]"
+		switch {
+		case strings.TrimSpace(name) == "":
+			return leadkit.Invalid("uids", "a uid name is empty")
+		case utf8.RuneCountInString(name) > maxUID:
+			return leadkit.Invalid("uids", "uid name %.20q... is longer than %d characters", name, maxUID)
+		case utf8.RuneCountInString(value) > maxUID:
+			return leadkit.Invalid(field, "is longer than %d characters (the server would store the lead without it)", maxUID)
+		case strings.ContainsAny(name, "[]\x00\r\n") || strings.ContainsAny(value, "\x00\r\n"):
+			return leadkit.Invalid(field, "must not contain brackets (in the name), line breaks or NUL")
 		}
 	}
 	return nil
@@ -150,10 +208,7 @@ type CreatedLead struct {
 // leadkit.ErrOutcomeUnknown; look the lead up with List before adding it
 // again.
 func (s *LeadsService) Create(ctx context.Context, lead *NewLead) (*CreatedLead, error) {
-	if lead == nil {
-		return nil, leadkit.Invalid("lead", "must not be nil")
-	}
-	if err := lead.validate(); err != nil {
+	if err := lead.Validate(); err != nil {
 		return nil, err
 	}
 	c := s.c
@@ -163,7 +218,7 @@ func (s *LeadsService) Create(ctx context.Context, lead *NewLead) (*CreatedLead,
 		Description: lead.Description, IP: lead.IP, Country: lead.Country, City: lead.City,
 		Path: lead.Path, Partner: lead.Partner, User: lead.User,
 		UTMSource: lead.UTMSource, UTMMedium: lead.UTMMedium, UTMCampaign: lead.UTMCampaign,
-		UTMTerm: lead.UTMTerm, UTMContent: lead.UTMContent,
+		UTMTerm: lead.UTMTerm, UTMContent: lead.UTMContent, UIDs: uidForm(lead.UIDs),
 	}
 	if c.version >= V2 {
 		f.ClientPath = lead.Path // V2 and V3 set the source from clientpath only
@@ -336,6 +391,12 @@ type ListOptions struct {
 	Status *Status
 	// User keeps the leads of this user's login only ("user"; V2 and V3).
 	User string
+	// Word keeps the leads whose title, e-mail, phone or description
+	// contains it ("word"; V3 only: V1 and V2 ignore it, so asking them is
+	// an error). The server matches with SQL LIKE, ignoring case: % and _
+	// match any text and any character, / is searched as -, and tags and
+	// " « » < > are taken out of it.
+	Word string
 }
 
 // listQuery is ListOptions as the server reads it (encoded with go-querystring).
@@ -348,6 +409,7 @@ type listQuery struct {
 	DateEnd   string `url:"dateEnd,omitempty"`
 	Status    *int   `url:"status,omitempty"`
 	User      string `url:"user,omitempty"`
+	Word      string `url:"word,omitempty"`
 }
 
 // The bounds sent for an open side of a date range.
@@ -406,6 +468,15 @@ func (c *Client) listQuery(o *ListOptions) (*listQuery, error) {
 			return nil, leadkit.Invalid("user", "must not contain line breaks or NUL")
 		}
 		q.User = o.User
+	}
+	if o.Word != "" {
+		if c.version != V3 {
+			return nil, leadkit.Invalid("word", "is a V3 filter; a V%d server ignores it", int(c.version))
+		}
+		if strings.ContainsAny(o.Word, "\x00\r\n") {
+			return nil, leadkit.Invalid("word", "must not contain line breaks or NUL")
+		}
+		q.Word = o.Word
 	}
 	return q, nil
 }

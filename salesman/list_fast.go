@@ -134,8 +134,10 @@ func fastLead(r *jsonx.Reader, w *wireLead) {
 			w.UTMTerm = fastLStr(r)
 		case "utm_content":
 			w.UTMContent = fastLStr(r)
+		case "uids":
+			w.UIDs = parseUIDs(r.Value())
 		default:
-			r.SkipUnknown(k, "id", "datum", "datum_do", "title", "email", "phone", "site", "company", "city", "country", "content", "description", "ip", "partner", "clid", "client", "pid", "person", "did", "deal", "user", "iduser", "userName", "status", "statusName", "rezult", "rezultName", "clientpath", "clientpathName", "utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content")
+			r.SkipUnknown(k, "id", "datum", "datum_do", "title", "email", "phone", "site", "company", "city", "country", "content", "description", "ip", "partner", "clid", "client", "pid", "person", "did", "deal", "user", "iduser", "userName", "status", "statusName", "rezult", "rezultName", "clientpath", "clientpathName", "utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content", "uids")
 		}
 	}
 }

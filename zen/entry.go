@@ -71,6 +71,13 @@ const (
 	FieldNotes           = "observacao"
 )
 
+// Validate checks the entry as Send does before anything is sent (it is
+// Form's check), and returns an *leadkit.InputError naming the field.
+func (e *LeadEntry) Validate() error {
+	_, err := e.Form()
+	return err
+}
+
 // Form validates the entry and returns the form it is sent as.
 func (e *LeadEntry) Form() (url.Values, error) {
 	if e == nil {

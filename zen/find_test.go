@@ -31,3 +31,19 @@ func TestFindByIntegrationCode(t *testing.T) {
 	_, err = c.Leads.Find(ctx, " ", time.Now())
 	assert.ErrorIs(t, err, leadkit.ErrInvalidInput)
 }
+
+// TestFindSeveralDealsOfOneCode: Zen's integracao_lead is the contact's
+// code; two deals under one code are two leads of one contact, and Find
+// cannot tell which one is the lead (it returned the first before).
+func TestFindSeveralDealsOfOneCode(t *testing.T) {
+	t.Parallel()
+	c, _ := newSandbox(t, &zentest.Options{NoRateLimits: true}, zen.WithLimits(zen.Limits{}))
+	ctx := context.Background()
+	for range 2 {
+		require.NoError(t, c.Leads.Send(ctx, &zen.LeadEntry{Action: zen.ActionInsert, IntegrationCode: "CONTACT-7", Name: "Ana", Email: "ana7@example.com"}))
+	}
+	_, err := c.Leads.Find(ctx, "CONTACT-7", time.Now())
+	var ct *leadkit.CannotTellError
+	require.ErrorAs(t, err, &ct)
+	assert.Len(t, ct.Candidates, 2)
+}

@@ -2,33 +2,172 @@ package zenvia
 
 import (
 	"context"
+	"strings"
+	"time"
 
 	"github.com/leadkit/leadkit"
 	"github.com/leadkit/leadkit/internal/transport"
 )
 
-// Find looks for the prospect a lead was merged into: by each of its phones
-// (phoneNumber), then each of its e-mails (search), and returns the first
-// prospect that really holds one of them, or an error matching ErrNotFound.
-// It is how a caller reconciles a Leads.Create that failed with
-// leadkit.ErrOutcomeUnknown before sending it again: Zenvia merges leads by
-// phone and e-mail, so a lead that arrived is in such a prospect.
+// Find looks for the prospect a person's leads were merged into: by each of
+// the lead's phones (phoneNumber), then each of its e-mails (search), and
+// returns the first prospect that really holds one of them, or an error
+// matching ErrNotFound. It finds the person, not a lead: Zenvia merges
+// every lead of one phone or e-mail into one prospect, so the prospect
+// proves nothing about a particular lead (a repeat visitor's earlier lead
+// is in it too). To reconcile a Leads.Create that failed with
+// leadkit.ErrOutcomeUnknown, use FindLead.
 //
 // Zenvia's filters are loose (phoneNumber matches by suffix, search is free
 // text that also matches digits inside phones), so each candidate is checked
 // here, as every lookup compares them (transport.SamePhone, SameEmail):
 // phones by their digits, the last 10 when both have as many; e-mails case
-// and spaces aside. What it cannot prove: whether that prospect holds
-// this lead or an earlier one of the same person (compare Prospect.Leads'
-// created times and utmSource), and anything older than Zenvia's 31-day
-// window.
+// and spaces aside. It sees Zenvia's last 31 days only.
 func (s *ProspectsService) Find(ctx context.Context, lead *Lead) (*Prospect, error) {
+	if err := checkFindable(lead); err != nil {
+		return nil, err
+	}
+	phones := s.findPhones(lead)
+	for _, o := range searches(phones, lead.Emails, time.Time{}, time.Time{}) {
+		page, err := s.List(ctx, &o)
+		if err != nil {
+			return nil, err
+		}
+		for i := range page {
+			if holds(&page[i], phones, lead.Emails) {
+				return &page[i], nil
+			}
+		}
+	}
+	return nil, &Error{StatusCode: 404, Code: "NOT_FOUND", Message: "no prospect with the lead's phones or e-mails"}
+}
+
+// FoundLead is a lead FindLead found: the prospect Zenvia merged it into,
+// and the lead's own record there.
+type FoundLead struct {
+	Prospect *Prospect
+	Lead     LeadData // Prospect.Leads[Index]
+	Index    int
+}
+
+// Ref identifies the lead, not the person: the prospect's id and the
+// lead's created time ("<prospect id>/<created, RFC 3339 in UTC>"). Two
+// leads of one person share the prospect; each has its own created time.
+func (f *FoundLead) Ref() string { return LeadRef(f.Prospect.ID, f.Lead.Created) }
+
+// LeadRef is FoundLead.Ref for a prospect id and a lead's created time.
+func LeadRef(prospectID string, created time.Time) string {
+	return prospectID + "/" + created.UTC().Format(time.RFC3339Nano)
+}
+
+// FindHorizon is how far back before the send FindLead looks for the
+// person's prospects, in Zenvia's 31-day windows: a lead merges into the
+// person's prospect however old, and a list sees one window at a time.
+const FindHorizon = 366 * 24 * time.Hour
+
+// findSkew is how much earlier than since a lead's created time may read
+// (clocks differ) and still be taken for a lead sent since.
+const findSkew = 2 * time.Minute
+
+// FindLead tells whether Zenvia holds lead, sent with Leads.Create at or
+// after since, and answers one of three:
+//
+//   - the lead, when a prospect holding one of its phones or e-mails has a
+//     lead whose comments carry its marker (leadkit.Marker, put in
+//     Comments: each lead keeps its own comments, prospect.leads[].comments);
+//   - an error matching ErrNotFound, when none does and no lead created
+//     since (two minutes of clock skew allowed) could be it: every lead of
+//     the person created since carries another marker, or, for a lead
+//     without a marker, the person has no lead created since;
+//   - a *leadkit.CannotTellError (leadkit.ErrCannotTell) with the
+//     candidates' refs, when a lead of the person created since could be
+//     this one: without a marker any such lead, with one a lead whose
+//     comments carry no marker at all (its comments may have been lost).
+//
+// The person's prospects are looked for in every 31-day window from now
+// back to FindHorizon before since (a lead merges into the person's
+// prospect however old it is): a prospect created before that is not seen.
+// FindLead never answers a lead of the same person for this one.
+func (s *ProspectsService) FindLead(ctx context.Context, lead *Lead, since time.Time) (*FoundLead, error) {
+	if err := checkFindable(lead); err != nil {
+		return nil, err
+	}
+	if since.IsZero() {
+		return nil, leadkit.Invalid("createdAfter", "FindLead needs the time the lead was sent")
+	}
+	marker, _, marked := leadkit.FindMarker(lead.Comments)
+	var found *FoundLead
+	var candidates []string
+	err := s.eachHolder(ctx, lead, since.Add(-FindHorizon), func(p *Prospect) {
+		for i, l := range p.Leads {
+			switch {
+			case marked && strings.Contains(l.Comments, marker):
+				if found == nil || l.Created.Before(found.Lead.Created) {
+					found = &FoundLead{Prospect: p, Lead: l, Index: i}
+				}
+			case l.Created.Before(since.Add(-findSkew)):
+			case !marked:
+				candidates = append(candidates, LeadRef(p.ID, l.Created))
+			default:
+				if _, _, other := leadkit.FindMarker(l.Comments); !other {
+					candidates = append(candidates, LeadRef(p.ID, l.Created))
+				}
+			}
+		}
+	})
+	switch {
+	case err != nil:
+		return nil, err
+	case found != nil:
+		return found, nil
+	case len(candidates) > 0:
+		check := "a lead of the same phone or e-mail created since the send may be this one (put leadkit.Marker in Comments to tell them apart)"
+		if marked {
+			check = "a lead of the same phone or e-mail created since the send carries no marker in its comments, so it may be this one with its comments lost"
+		}
+		return nil, &leadkit.CannotTellError{Vendor: "zenvia", Check: check + ": open the prospect in Zenvia", Candidates: candidates}
+	}
+	msg := "no lead of the lead's phones or e-mails created since " + since.UTC().Format(time.RFC3339)
+	if marked {
+		msg = "no lead carries marker " + marker
+	}
+	return nil, &Error{StatusCode: 404, Code: "NOT_FOUND", Message: msg}
+}
+
+// eachHolder calls fn once for every prospect holding one of lead's phones
+// or e-mails created from horizon on, window by window back from now.
+func (s *ProspectsService) eachHolder(ctx context.Context, lead *Lead, horizon time.Time, fn func(*Prospect)) error {
+	phones := s.findPhones(lead)
+	seen := map[string]bool{}
+	for end := time.Now().Add(time.Minute); end.After(horizon); end = end.Add(-MaxWindow) {
+		start := end.Add(-MaxWindow)
+		for _, o := range searches(phones, lead.Emails, start, end) {
+			for p, err := range s.All(ctx, &o) {
+				if err != nil {
+					return err
+				}
+				if !seen[p.ID] && holds(&p, phones, lead.Emails) {
+					seen[p.ID] = true
+					fn(&p)
+				}
+			}
+		}
+	}
+	return nil
+}
+
+func checkFindable(lead *Lead) error {
 	if lead == nil {
-		return nil, leadkit.Invalid("lead", "must not be nil")
+		return leadkit.Invalid("lead", "must not be nil")
 	}
 	if len(lead.Phones) == 0 && len(lead.Emails) == 0 {
-		return nil, leadkit.Invalid("phones", "Find needs a phone or an e-mail")
+		return leadkit.Invalid("phones", "Find needs a phone or an e-mail")
 	}
+	return nil
+}
+
+// findPhones are the lead's phones as Create sends them.
+func (s *ProspectsService) findPhones(lead *Lead) []string {
 	phones := make([]string, 0, len(lead.Phones))
 	for _, ph := range lead.Phones {
 		if s.c.cfg.phoneRegion != "" {
@@ -38,47 +177,42 @@ func (s *ProspectsService) Find(ctx context.Context, lead *Lead) (*Prospect, err
 		}
 		phones = append(phones, ph)
 	}
-	holds := func(p *Prospect) bool {
-		for _, want := range phones {
-			for _, got := range p.Phones {
-				if transport.SamePhone(want, got) {
-					return true
-				}
-			}
-		}
-		for _, want := range lead.Emails {
-			for _, got := range p.Emails {
-				if transport.SameEmail(want, got) {
-					return true
-				}
-			}
-		}
-		return false
-	}
-	try := func(o *ProspectListOptions) (*Prospect, error) {
-		page, err := s.List(ctx, o)
-		if err != nil {
-			return nil, err
-		}
-		for i := range page {
-			if holds(&page[i]) {
-				return &page[i], nil
-			}
-		}
-		return nil, nil
-	}
-	for _, ph := range phones {
-		if p, err := try(&ProspectListOptions{PhoneNumber: ph, Limit: findCandidates}); p != nil || err != nil {
-			return p, err
-		}
-	}
-	for _, e := range lead.Emails {
-		if p, err := try(&ProspectListOptions{Search: e, Limit: findCandidates}); p != nil || err != nil {
-			return p, err
-		}
-	}
-	return nil, &Error{StatusCode: 404, Code: "NOT_FOUND", Message: "no prospect with the lead's phones or e-mails"}
+	return phones
 }
 
-// findCandidates is how many prospects of a loose match Find checks.
+// searches are the list queries that find a person's prospects: by each
+// phone, then each e-mail, created between start and end (zero: Zenvia's
+// default window).
+func searches(phones, emails []string, start, end time.Time) []ProspectListOptions {
+	var out []ProspectListOptions
+	for _, ph := range phones {
+		out = append(out, ProspectListOptions{PhoneNumber: ph, Limit: findCandidates, CreatedAfter: start, CreatedBefore: end})
+	}
+	for _, e := range emails {
+		out = append(out, ProspectListOptions{Search: e, Limit: findCandidates, CreatedAfter: start, CreatedBefore: end})
+	}
+	return out
+}
+
+// holds reports whether p holds one of the phones or e-mails: Zenvia's
+// filters are loose, so every candidate is checked.
+func holds(p *Prospect, phones, emails []string) bool {
+	for _, want := range phones {
+		for _, got := range p.Phones {
+			if transport.SamePhone(want, got) {
+				return true
+			}
+		}
+	}
+	for _, want := range emails {
+		for _, got := range p.Emails {
+			if transport.SameEmail(want, got) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// findCandidates is how many prospects of a loose match a page holds.
 const findCandidates = 100

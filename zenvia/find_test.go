@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -55,4 +56,81 @@ func TestFindChecksEveryCandidate(t *testing.T) {
 	require.NoError(t, err, "the same phone without the country code")
 	assert.Equal(t, "Outro", p.FirstName)
 	_ = s
+}
+
+// TestFindLeadIdentifiesTheLead: a person sends two leads (a repeat
+// visitor); the first is stored, the second's outcome is unknown and it
+// never arrived. Both go into one prospect in Zenvia, so the prospect
+// proves nothing; each lead's comments carry its own marker. The relay's
+// lookup before markers took "a lead of the prospect created since the
+// attempt" for the second and dropped it when both were sent minutes
+// apart.
+func TestFindLeadIdentifiesTheLead(t *testing.T) {
+	t.Parallel()
+	s, c := sandbox(t, &zenviatest.Options{Seed: 2})
+	ctx := context.Background()
+	since := time.Now().Add(-time.Second)
+	first := &zenvia.Lead{UTMSource: "site", FirstName: "Rita", Phones: []string{"+5551987650002"}, Comments: "manhã " + leadkit.Marker("v-1")}
+	second := &zenvia.Lead{UTMSource: "site", FirstName: "Rita", Phones: []string{"+5551987650002"}, Comments: "tarde " + leadkit.Marker("v-2")}
+	res, err := c.Leads.Create(ctx, zenvia.IndustryRetail, first)
+	require.NoError(t, err)
+
+	got, err := c.Prospects.FindLead(ctx, first, since)
+	require.NoError(t, err)
+	assert.Equal(t, res.Prospect.ID, got.Prospect.ID)
+	assert.Equal(t, zenvia.LeadRef(res.Prospect.ID, got.Lead.Created), got.Ref())
+	_, err = c.Prospects.FindLead(ctx, second, since)
+	assert.ErrorIs(t, err, zenvia.ErrNotFound, "the person's other lead is not this one")
+
+	// The second arrives after all (its answer was lost): found, its own.
+	s.Fail(zenviatest.Fault{Method: http.MethodPost, Path: "/lead/", Drop: true, AfterVendor: true})
+	_, err = c.Leads.Create(ctx, zenvia.IndustryRetail, second)
+	require.ErrorIs(t, err, leadkit.ErrOutcomeUnknown)
+	got2, err := c.Prospects.FindLead(ctx, second, since)
+	require.NoError(t, err)
+	assert.Equal(t, got.Prospect.ID, got2.Prospect.ID, "one prospect")
+	assert.NotEqual(t, got.Ref(), got2.Ref(), "two leads")
+
+	// Without a marker, the person's leads since the send may be it.
+	plain := &zenvia.Lead{UTMSource: "site", Phones: []string{"+5551987650002"}}
+	_, err = c.Prospects.FindLead(ctx, plain, since)
+	var ct *leadkit.CannotTellError
+	require.ErrorAs(t, err, &ct)
+	assert.Len(t, ct.Candidates, 2)
+	_, err = c.Prospects.FindLead(ctx, plain, time.Now().Add(time.Hour))
+	assert.ErrorIs(t, err, zenvia.ErrNotFound, "no lead of the person since then")
+	// A lead since the send without any marker may be a marked one whose
+	// comments were lost.
+	_, err = c.Leads.Create(ctx, zenvia.IndustryRetail, plain)
+	require.NoError(t, err)
+	_, err = c.Prospects.FindLead(ctx, &zenvia.Lead{Phones: []string{"+5551987650002"}, Comments: leadkit.Marker("v-3")}, since)
+	assert.ErrorIs(t, err, leadkit.ErrCannotTell)
+}
+
+// TestFindLeadSeesOldProspects: a repeat visitor's lead merges into the
+// person's prospect however old it is; FindLead looks in every 31-day
+// window from now back to FindHorizon before the send (here a send two
+// months after a seeded prospect: the seeds are years old).
+func TestFindLeadSeesOldProspects(t *testing.T) {
+	t.Parallel()
+	s, c := sandbox(t, &zenviatest.Options{Seed: 3, Prospects: 50})
+	ctx := context.Background()
+	var old *zenvia.Prospect
+	for _, id := range s.ProspectIDs() {
+		p, err := c.Prospects.Get(ctx, id)
+		require.NoError(t, err)
+		if len(p.Phones) > 0 {
+			old = p
+			break
+		}
+	}
+	require.NotNil(t, old)
+	require.Greater(t, time.Since(old.Created), 3*zenvia.MaxWindow, "older than Zenvia's default window")
+	lead := &zenvia.Lead{UTMSource: "site", Phones: old.Phones[:1], Comments: leadkit.Marker("old-1")}
+	s.Fail(zenviatest.Fault{Method: http.MethodPost, Path: "/lead/", Status: http.StatusBadGateway, AfterVendor: true})
+	_, err := c.Leads.Create(ctx, zenvia.IndustryRetail, lead)
+	require.ErrorIs(t, err, leadkit.ErrOutcomeUnknown)
+	got, err := c.Prospects.FindLead(ctx, lead, old.Created.Add(60*24*time.Hour))
+	require.NoError(t, err)
+	assert.Equal(t, old.ID, got.Prospect.ID)
 }

@@ -148,6 +148,17 @@ func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 			req = req.WithContext(httptrace.WithClientTrace(req.Context(), tr.hooks()))
 		}
 	}
+	// No attempt starts once the call's context is done, nor past its
+	// deadline: a process resumed from a pause (GC, VM, SIGSTOP) runs on
+	// before the runtime's timer cancels the context, and may be past a
+	// lease that its caller gave the call. That is positive proof that
+	// this attempt was not sent.
+	if err := contextDone(req.Context()); err != nil {
+		if st != nil && !hop {
+			st.set(func(st *callState) { st.notSent = true })
+		}
+		return nil, &notStartedError{err}
+	}
 	start := time.Now()
 	resp, err := t.base.RoundTrip(req)
 	if resp != nil && resp.Request == nil {
@@ -244,10 +255,33 @@ func (a *attemptTrace) provesNotSent(err error) bool {
 	return false
 }
 
+// contextDone returns ctx's error, or context.DeadlineExceeded when its
+// deadline has passed even though the context is not cancelled yet.
+func contextDone(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if d, ok := ctx.Deadline(); ok && !time.Now().Before(d) {
+		return context.DeadlineExceeded
+	}
+	return nil
+}
+
+// notStartedError is an attempt the attempt layer did not start because
+// the call's context was done: nothing of it was sent.
+type notStartedError struct{ err error }
+
+func (e *notStartedError) Error() string { return "attempt not started: " + e.err.Error() }
+func (e *notStartedError) Unwrap() error { return e.err }
+
 // checkRetry is the retry policy of docs/reliability.md.
 func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
 	if ctx.Err() != nil {
 		return false, ctx.Err()
+	}
+	var ns *notStartedError
+	if errors.As(err, &ns) {
+		return false, ns.err
 	}
 	st := stateOf(ctx)
 	if st == nil {

@@ -48,8 +48,7 @@ type lead struct {
 	company     string
 	city        string
 	country     string
-	content     string
-	description string
+	description string // returned as content in list rows (every version)
 	ip          string
 	partner     string
 	clid        int
@@ -63,6 +62,13 @@ type lead struct {
 	rezult      int
 	clientpath  int
 	utm         [5]string // source, medium, campaign, term, content
+	uids        []uid     // external ids (v2/v3 adds only)
+}
+
+// uid is one external id of a lead (app_uids).
+type uid struct {
+	datum       time.Time
+	name, value string
 }
 
 // person is a first name, its Latin spelling (for e-mail addresses) and
@@ -155,8 +161,7 @@ func (s *Server) gen(i int) lead {
 		company:     t.companies[m.intn(len(t.companies))],
 		city:        city,
 		country:     "Россия",
-		content:     t.contents[m.intn(len(t.contents))],
-		description: "Заявка с сайта",
+		description: t.contents[m.intn(len(t.contents))],
 		ip:          "10.0." + strconv.Itoa(m.intn(256)) + "." + strconv.Itoa(m.intn(254)+1),
 		clientpath:  m.intn(len(s.paths)) + 1,
 		user:        m.intn(len(s.users) + 1), // 0: nobody yet

@@ -7,9 +7,12 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 const pageSize = 200
@@ -93,6 +96,12 @@ func (s *Server) readParams(r *http.Request, version int) url.Values {
 					params.Set(k, x)
 				case float64:
 					params.Set(k, strconv.FormatFloat(x, 'f', -1, 64))
+				case map[string]any: // "uids":{...}, as PHP's uids[name]
+					for name, val := range x {
+						if sv, ok := val.(string); ok {
+							params.Set(k+"["+name+"]", sv)
+						}
+					}
 				}
 			}
 		}
@@ -152,18 +161,50 @@ func (s *Server) pathName(id int) string {
 	return ""
 }
 
-// strip removes what the real server strips from input.
-func strip(v string) string {
-	return strings.NewReplacer("«", "", "»", "", `"`, "", "'", "", "<", "", ">", "").Replace(strings.TrimSpace(v))
+// tags matches HTML tags, which the real server strips from input.
+var tags = regexp.MustCompile(`<[^<>]*>`)
+
+// strip does to input what the real server does (its Cleaner on v2/v3,
+// then untag): " becomes ” and ' becomes &acute; on v2/v3 (v1 removes
+// them), tags are stripped, the text trimmed, \ ` « » < > and the entities
+// &laquo; &raquo; removed, and a literal \r\n becomes a line break.
+func strip(v string, version int) string {
+	if version >= 2 {
+		v = strings.NewReplacer(`"`, "”", "'", "&acute;").Replace(v)
+	}
+	v = strings.TrimSpace(tags.ReplaceAllString(v, ""))
+	return strings.NewReplacer(`\r\n`, "\r\n", "«", "", "»", "", "&laquo;", "", "&raquo;", "", `"`, "", "'", "", "`", "", `\`, "",
+		"<", "", ">", "").Replace(v)
 }
 
+// uidsOf returns the uids[name]=value parameters of an add, and whether
+// one is longer than the server's columns (100 characters).
+func uidsOf(params url.Values) (map[string]string, bool) {
+	out := map[string]string{}
+	tooLong := false
+	for k, vs := range params {
+		if !strings.HasPrefix(k, "uids[") || !strings.HasSuffix(k, "]") || len(vs) == 0 {
+			continue
+		}
+		name := k[len("uids[") : len(k)-1]
+		out[name] = vs[0]
+		if utf8.RuneCountInString(name) > 100 || utf8.RuneCountInString(vs[0]) > 100 {
+			tooLong = true
+		}
+	}
+	return out, tooLong
+}
+
+// phpFatal is what the real server answers, with HTTP 200, when a uid does
+// not fit its column: the lead is stored, the uids are not.
+const phpFatal = "<br />\n<b>Fatal error</b>:  Uncaught mysqli_sql_exception: Data too long for column 'value' at row 1 in /var/www/salesman/inc/class/UIDs.php:312\n"
+
 func (s *Server) add(w http.ResponseWriter, c call) {
-	p := func(k string) string { return strip(c.params.Get(k)) }
+	p := func(k string) string { return strip(c.params.Get(k), c.version) }
 	l := lead{
 		title: p("title"), email: p("email"), phone: p("phone"), company: p("company"),
 		description: p("description"), country: p("country"), city: p("city"), partner: p("partner"),
-		content: p("description"),
-		utm:     [5]string{p("utm_source"), p("utm_medium"), p("utm_campaign"), p("utm_term"), p("utm_content")},
+		utm: [5]string{p("utm_source"), p("utm_medium"), p("utm_campaign"), p("utm_term"), p("utm_content")},
 	}
 	if l.email == "" && l.phone == "" && l.title == "" {
 		s.writeError(w, c.version, 1, "Не переданы данные заявки (title, email или phone)")
@@ -187,14 +228,31 @@ func (s *Server) add(w http.ResponseWriter, c call) {
 	} else {
 		l.user = 1 // the coordinator
 	}
+	var uids map[string]string
+	tooLong := false
+	if c.version >= 2 { // v1 reads no uids
+		uids, tooLong = uidsOf(c.params)
+	}
 	s.mu.Lock()
 	l.id = s.seeded + len(s.added) + 1
 	l.datum = s.now().In(s.loc).Truncate(time.Second)
 	if last := len(s.added); last > 0 && l.datum.Before(s.added[last-1].datum) {
 		l.datum = s.added[last-1].datum
 	}
+	if !tooLong {
+		for name, value := range uids {
+			l.uids = append(l.uids, uid{datum: l.datum, name: name, value: value})
+		}
+		sort.Slice(l.uids, func(i, j int) bool { return l.uids[i].name < l.uids[j].name })
+	}
 	s.added = append(s.added, l)
 	s.mu.Unlock()
+	if tooLong {
+		// The lead is in; writing the uids after the webhooks failed.
+		w.Header().Set("Content-Type", "text/html; charset=UTF-8")
+		_, _ = io.WriteString(w, phpFatal)
+		return
+	}
 	if c.version == 1 {
 		res := map[string]any{"text": "Success", "id": l.id}
 		if !s.opts.Tidy {
@@ -277,16 +335,18 @@ type listQuery struct {
 	from, to string // YYYY-MM-DD bounds, inclusive ("" = open)
 	status   int    // -1: any
 	user     int    // 0: any; -1: an unknown login (matches nothing)
+	word     string // v3's search, as the server cleans it ("" = none)
 }
 
 func (q *listQuery) filtered() bool {
-	return q.from != "" || q.to != "" || q.status >= 0 || q.user != 0
+	return q.from != "" || q.to != "" || q.status >= 0 || q.user != 0 || q.word != ""
 }
 
 func (q *listQuery) matches(l *lead, loc *time.Location) bool {
 	day := l.datum.In(loc).Format("2006-01-02")
 	return !((q.from != "" && day < q.from) || (q.to != "" && day > q.to) ||
-		(q.status >= 0 && l.status != q.status) || (q.user != 0 && l.user != q.user))
+		(q.status >= 0 && l.status != q.status) || (q.user != 0 && l.user != q.user) ||
+		(q.word != "" && !wordMatches(q.word, *l)))
 }
 
 // listQueryOf reads a list request; ok is false when the version's server
@@ -313,6 +373,9 @@ func (s *Server) listQueryOf(c call) (q listQuery, ok bool) {
 		if u := s.userByLogin(v); u != nil {
 			q.user = u.id
 		}
+	}
+	if c.version == 3 && p.Get("word") != "" {
+		q.word = untag3(p.Get("word"))
 	}
 	q.offset = max(q.offset, 0)
 	return q, true
@@ -420,4 +483,61 @@ func phpEscape(b []byte) []byte {
 		i++
 	}
 	return out
+}
+
+// untag3 is what the real server does to v3's word before it searches:
+// tags stripped, < > removed, " « » turned into ”, / into -.
+func untag3(v string) string {
+	v = tags.ReplaceAllString(strings.TrimSpace(v), "")
+	return strings.NewReplacer("<", "", ">", "", `"`, "”", "/", "-", "«", "”", "»", "”").Replace(v)
+}
+
+// wordMatches is v3's word filter: title, e-mail, phone or description
+// LIKE %word%, ignoring case.
+func wordMatches(word string, l lead) bool {
+	for _, f := range []string{l.title, l.email, l.phone, l.description} {
+		if like("%"+word+"%", f) {
+			return true
+		}
+	}
+	return false
+}
+
+// like is MySQL's LIKE under a case-insensitive collation: % matches any
+// text, _ any one character, \ makes the next character literal.
+func like(pattern, s string) bool {
+	type elem struct {
+		kind byte // '%', '_' or 0 for a literal
+		r    rune
+	}
+	var p []elem
+	pr := []rune(strings.ToLower(pattern))
+	for i := 0; i < len(pr); i++ {
+		switch {
+		case pr[i] == '\\' && i+1 < len(pr):
+			i++
+			p = append(p, elem{r: pr[i]})
+		case pr[i] == '%' || pr[i] == '_':
+			p = append(p, elem{kind: byte(pr[i])})
+		default:
+			p = append(p, elem{r: pr[i]})
+		}
+	}
+	t := []rune(strings.ToLower(s))
+	// next[j]: p[i+1:] matches t[j:]; built from the pattern's end.
+	next := make([]bool, len(t)+1)
+	next[len(t)] = true
+	for i := len(p) - 1; i >= 0; i-- {
+		cur := make([]bool, len(t)+1)
+		for j := len(t); j >= 0; j-- {
+			switch {
+			case p[i].kind == '%':
+				cur[j] = next[j] || (j < len(t) && cur[j+1])
+			case j < len(t) && (p[i].kind == '_' || p[i].r == t[j]):
+				cur[j] = next[j+1]
+			}
+		}
+		next = cur
+	}
+	return next[0]
 }

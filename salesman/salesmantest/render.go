@@ -7,62 +7,74 @@ import (
 
 // v1Lead is a lead as v1 writes it: every number a string.
 type v1Lead struct {
-	ID             string  `json:"id"`
-	Datum          string  `json:"datum"`
-	DatumDo        *string `json:"datum_do"`
-	Title          string  `json:"title"`
-	Email          string  `json:"email"`
-	Phone          string  `json:"phone"`
-	Site           string  `json:"site"`
-	Company        string  `json:"company"`
-	City           string  `json:"city"`
-	Country        string  `json:"country"`
-	Content        string  `json:"content"`
-	Clid           string  `json:"clid"`
-	Client         *string `json:"client"`
-	Pid            string  `json:"pid"`
-	Person         *string `json:"person"`
-	Did            *string `json:"did"`
-	Deal           *string `json:"deal"`
-	User           *string `json:"user"`
-	UserName       *string `json:"userName"`
-	Status         string  `json:"status"`
-	StatusName     string  `json:"statusName"`
-	Rezult         string  `json:"rezult"`
-	RezultName     any     `json:"rezultName"`
-	ClientPath     string  `json:"clientpath"`
-	ClientPathName *string `json:"clientpathName"`
+	ID             string      `json:"id"`
+	Datum          string      `json:"datum"`
+	DatumDo        *string     `json:"datum_do"`
+	Title          string      `json:"title,omitempty"` // info only: no list row carries it
+	Email          string      `json:"email"`
+	Phone          string      `json:"phone"`
+	Site           string      `json:"site"`
+	Company        string      `json:"company"`
+	City           string      `json:"city"`
+	Country        string      `json:"country"`
+	Content        string      `json:"content"`
+	Clid           string      `json:"clid"`
+	Client         *string     `json:"client"`
+	Pid            string      `json:"pid"`
+	Person         *string     `json:"person"`
+	Did            *string     `json:"did"`
+	Deal           *string     `json:"deal"`
+	User           *string     `json:"user"`
+	UserName       *string     `json:"userName"`
+	Status         string      `json:"status"`
+	StatusName     string      `json:"statusName"`
+	Rezult         string      `json:"rezult"`
+	RezultName     any         `json:"rezultName"`
+	ClientPath     string      `json:"clientpath"`
+	ClientPathName *string     `json:"clientpathName"`
+	UIDs           []uidRecord `json:"uids,omitempty"` // info only (never in a v1 list row)
 	*infoFields
+}
+
+// uidRecord is one of a lead's uids as v2 and v3 write it.
+type uidRecord struct {
+	Datum string `json:"datum"`
+	Name  string `json:"name"`
+	Value string `json:"value"`
+	EID   int    `json:"eid"`
+	ClID  int    `json:"clid"`
+	DID   int    `json:"did"`
 }
 
 // v2Lead is a lead as v2 and v3 write it: numbers as numbers, except
 // clientpath in lists.
 type v2Lead struct {
-	ID             int     `json:"id"`
-	Title          string  `json:"title,omitempty"`
-	Datum          string  `json:"datum"`
-	DatumDo        *string `json:"datum_do"`
-	Email          string  `json:"email"`
-	Phone          string  `json:"phone"`
-	Site           string  `json:"site"`
-	Company        string  `json:"company"`
-	City           string  `json:"city"`
-	Country        string  `json:"country"`
-	Content        string  `json:"content"`
-	Clid           int     `json:"clid"`
-	Client         *string `json:"client"`
-	Pid            int     `json:"pid"`
-	Person         *string `json:"person"`
-	Did            int     `json:"did"`
-	Deal           *string `json:"deal"`
-	User           int     `json:"user"`
-	UserName       string  `json:"userName"`
-	Status         int     `json:"status"`
-	StatusName     string  `json:"statusName"`
-	Rezult         int     `json:"rezult"`
-	RezultName     string  `json:"rezultName"`
-	ClientPath     any     `json:"clientpath"`
-	ClientPathName *string `json:"clientpathName"`
+	ID             int          `json:"id"`
+	Title          string       `json:"title,omitempty"`
+	Datum          string       `json:"datum"`
+	DatumDo        *string      `json:"datum_do"`
+	Email          string       `json:"email"`
+	Phone          string       `json:"phone"`
+	Site           string       `json:"site"`
+	Company        string       `json:"company"`
+	City           string       `json:"city"`
+	Country        string       `json:"country"`
+	Content        string       `json:"content"`
+	Clid           int          `json:"clid"`
+	Client         *string      `json:"client"`
+	Pid            int          `json:"pid"`
+	Person         *string      `json:"person"`
+	Did            int          `json:"did"`
+	Deal           *string      `json:"deal"`
+	User           int          `json:"user"`
+	UserName       string       `json:"userName"`
+	Status         int          `json:"status"`
+	StatusName     string       `json:"statusName"`
+	Rezult         int          `json:"rezult"`
+	RezultName     string       `json:"rezultName"`
+	ClientPath     any          `json:"clientpath"`
+	ClientPathName *string      `json:"clientpathName"`
+	UIDs           *[]uidRecord `json:"uids,omitempty"` // list rows: always; info: when there are some
 	*infoFields
 }
 
@@ -109,16 +121,17 @@ func (s *Server) render(l lead, version int, info bool) any {
 		r := &v1Lead{
 			ID: strconv.Itoa(l.id), Datum: datum, DatumDo: datumDo,
 			Email: l.email, Phone: l.phone, Site: l.site, Company: l.company, City: l.city, Country: l.country,
-			Content: l.content, Clid: strconv.Itoa(l.clid), Client: strp(l.client), Pid: strconv.Itoa(l.pid),
+			Content: l.description, Clid: strconv.Itoa(l.clid), Client: strp(l.client), Pid: strconv.Itoa(l.pid),
 			Person: strp(l.person), Deal: strp(l.deal), UserName: strp(userName),
 			Status: strconv.Itoa(l.status), StatusName: statusName(l.status),
 			Rezult: strconv.Itoa(l.rezult), RezultName: resultName(l.rezult),
 			ClientPath: strconv.Itoa(l.clientpath), ClientPathName: strp(s.pathName(l.clientpath)),
 			infoFields: inf,
 		}
-		r.Title = l.title
 		if inf != nil {
+			r.Title = l.title
 			inf.IDUser = strconv.Itoa(l.user)
+			r.UIDs = s.uidRecords(l)
 		}
 		if l.did != 0 || s.opts.Tidy {
 			r.Did = strp(strconv.Itoa(l.did))
@@ -138,11 +151,18 @@ func (s *Server) render(l lead, version int, info bool) any {
 	r := &v2Lead{
 		ID: l.id, Datum: datum, DatumDo: datumDo,
 		Email: l.email, Phone: l.phone, Site: l.site, Company: l.company, City: l.city, Country: l.country,
-		Content: l.content, Clid: l.clid, Client: strp(l.client), Pid: l.pid, Person: strp(l.person),
+		Content: l.description, Clid: l.clid, Client: strp(l.client), Pid: l.pid, Person: strp(l.person),
 		Did: l.did, Deal: strp(l.deal), User: l.user, UserName: userName,
 		Status: l.status, StatusName: statusName(l.status), Rezult: l.rezult, RezultName: resultName(l.rezult),
 		ClientPath: l.clientpath, ClientPathName: strp(s.pathName(l.clientpath)),
 		infoFields: inf,
+	}
+	if len(l.uids) > 0 || !info {
+		recs := s.uidRecords(l)
+		if recs == nil {
+			recs = []uidRecord{}
+		}
+		r.UIDs = &recs
 	}
 	if inf != nil {
 		inf.IDUser = l.user
@@ -156,6 +176,15 @@ func (s *Server) render(l lead, version int, info bool) any {
 		r.ClientPath = strconv.Itoa(l.clientpath)
 	}
 	return r
+}
+
+// uidRecords are l's uids as the server writes them (nil when none).
+func (s *Server) uidRecords(l lead) []uidRecord {
+	var out []uidRecord
+	for _, u := range l.uids {
+		out = append(out, uidRecord{Datum: s.date(u.datum), Name: u.name, Value: u.value, ClID: l.clid})
+	}
+	return out
 }
 
 // userNotSet is the servers' placeholder where a user's name is unknown.

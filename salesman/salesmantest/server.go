@@ -10,7 +10,16 @@
 // "user" beside the placeholder "Не определен" in "userName", and on v2/v3 a
 // JSON body that replaces the query (the v2 action must be in it). A fault
 // with AfterVendor stores the lead and then fails, as v1 add does when its
-// logging query fails after the insert.
+// logging query fails after the insert. As on the real server, no list row
+// carries a title (info does), list rows return the description as content
+// on every version, v2/v3 adds store per-lead uids (returned in v2/v3 list
+// rows and in info, never in v1 list rows; one over 100 characters stores
+// the lead without them and answers a PHP fatal error with HTTP 200, as a
+// server whose MySQL runs in strict mode does: in non-strict mode the real
+// one cuts it to 100), v3's list searches with word (a LIKE over title,
+// e-mail, phone and description that ignores case, % and _ wildcards, /
+// searched as -), and input loses tags and \ ` « » < > (v1 also " and ';
+// v2/v3 turn them into ” and &acute;).
 // Options.Tidy serves the documented shapes instead.
 //
 // The seeded leads are generated on demand from the seed, so Options.Leads

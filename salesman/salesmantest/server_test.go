@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -170,4 +171,131 @@ func TestSeededPeopleAreRussian(t *testing.T) {
 	for _, u := range s.users {
 		assert.False(t, strings.ContainsAny(u.name, "іїєґІЇЄҐ"), u.name)
 	}
+}
+
+func post(t *testing.T, s *Server, path string, form url.Values) string {
+	t.Helper()
+	form.Set("login", DefaultLogin)
+	form.Set("apikey", DefaultAPIKey)
+	resp, err := http.PostForm(s.URL+path, form)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	assert.Equal(t, 200, resp.StatusCode)
+	return string(b)
+}
+
+// TestListRowsLikeTheRealServer: no list row carries a title (v1 included,
+// tidy or not); content is the description; uids come in v2/v3 list rows
+// and info (v1's info too), never in v1 list rows.
+func TestListRowsLikeTheRealServer(t *testing.T) {
+	t.Parallel()
+	for _, tidy := range []bool{false, true} {
+		s := NewServer(&Options{Leads: 3, Tidy: tidy})
+		body := post(t, s, "/developer/v2/lead", url.Values{"action": {"add"}, "title": {"Иван"}, "email": {"i@x.ru"},
+			"description": {"Позвоните <b>мне</b> [lk:abcdefghij23]"}, "uids[order]": {"A-1"}})
+		assert.Contains(t, body, `"result":"Success"`)
+		for _, v := range []string{"/developer/v1/leads", "/developer/v2/lead", "/developer/v3/lead/list"} {
+			q := url.Values{}
+			if !strings.HasPrefix(v, "/developer/v3") {
+				q.Set("action", "list")
+			}
+			_, body := get(t, s, v, q)
+			var page struct {
+				Data []map[string]any `json:"data"`
+			}
+			require.NoError(t, json.Unmarshal([]byte(body), &page), body)
+			require.Len(t, page.Data, 4)
+			for _, row := range page.Data {
+				assert.NotContains(t, row, "title", "%s tidy=%v", v, tidy)
+				assert.NotEmpty(t, row["content"], "%s: content is the description", v)
+				if strings.HasPrefix(v, "/developer/v1") {
+					assert.NotContains(t, row, "uids", "v1 never returns uids")
+				} else {
+					assert.Contains(t, row, "uids", "%s", v)
+				}
+			}
+			assert.Contains(t, body, `Позвоните мне [lk:abcdefghij23]`, "%s: tags stripped", v)
+		}
+		_, body = get(t, s, "/developer/v3/lead/info", url.Values{"id": {"4"}})
+		assert.Contains(t, body, `"title":"Иван"`, "info has the title")
+		assert.Contains(t, body, `"name":"order","value":"A-1"`)
+		_, body = get(t, s, "/developer/v1/leads", url.Values{"action": {"info"}, "id": {"4"}})
+		assert.Contains(t, body, `"name":"order"`, "v1 info answers from the same code as v2's: uids too")
+		s.Close()
+	}
+}
+
+// TestV3WordSearch: v3's word is a LIKE over title, e-mail, phone and
+// description, ignoring case; % and _ are wildcards; / is searched as -;
+// v1 and v2 ignore it.
+func TestV3WordSearch(t *testing.T) {
+	t.Parallel()
+	s := NewServer(&Options{Leads: -1})
+	defer s.Close()
+	for _, l := range []url.Values{
+		{"title": {"Анна"}, "email": {"anna@x.ru"}, "description": {"заказ 12-34 [lk:aaaaaaaaaaaa]"}},
+		{"title": {"Борис"}, "phone": {"+7 916 100"}, "description": {"100% готов"}},
+		{"title": {"Вера"}, "email": {"vera_b@x.ru"}},
+	} {
+		l.Set("action", "add")
+		post(t, s, "/developer/v2/lead", l)
+	}
+	ids := func(word string) []string {
+		_, body := get(t, s, "/developer/v3/lead/list", url.Values{"word": {word}})
+		var page struct {
+			Data []struct {
+				ID int `json:"id"`
+			} `json:"data"`
+		}
+		_ = json.Unmarshal([]byte(body), &page)
+		var out []string
+		for _, d := range page.Data {
+			out = append(out, strconv.Itoa(d.ID))
+		}
+		return out
+	}
+	assert.Equal(t, []string{"1"}, ids("[LK:AAAAAAAAAAAA]"), "case ignored")
+	assert.Equal(t, []string{"1"}, ids("12/34"), "/ searched as -")
+	assert.Equal(t, []string{"3", "2", "1"}, ids("_"), "_ is any character")
+	assert.Equal(t, []string{"2"}, ids("100%готов"), "% is any text")
+	assert.Equal(t, []string{"3"}, ids("vera_b"))
+	assert.Empty(t, ids("nobody"))
+	_, body := get(t, s, "/developer/v2/lead", url.Values{"action": {"list"}, "word": {"nobody"}})
+	assert.Contains(t, body, `"id":3`, "v2 ignores word")
+}
+
+// TestUIDTooLong: a uid over 100 characters: the lead is stored without
+// its uids and the answer is a PHP fatal error with HTTP 200.
+func TestUIDTooLong(t *testing.T) {
+	t.Parallel()
+	s := NewServer(&Options{Leads: -1})
+	defer s.Close()
+	body := post(t, s, "/developer/v3/lead/add", url.Values{"title": {"A"}, "email": {"a@x.ru"},
+		"uids[order]": {strings.Repeat("я", 101)}, "uids[other]": {"ok"}})
+	assert.Contains(t, body, "Fatal error")
+	assert.Equal(t, 1, s.LeadCount(), "the lead is stored")
+	_, body = get(t, s, "/developer/v3/lead/info", url.Values{"id": {"1"}})
+	assert.NotContains(t, body, "uids", "without any uid")
+}
+
+// TestTextCleaning: what the real server does to text on the way in.
+func TestTextCleaning(t *testing.T) {
+	t.Parallel()
+	s := NewServer(&Options{Leads: -1})
+	defer s.Close()
+	in := `a"b'c\d«e»f<g>h<i>j</i> k &laquo;q&raquo; ` + "`x` " + `line\r\nnext`
+	post(t, s, "/developer/v1/leads", url.Values{"action": {"add"}, "title": {"A"}, "email": {"a@x.ru"}, "description": {in}})
+	post(t, s, "/developer/v2/lead", url.Values{"action": {"add"}, "title": {"A"}, "email": {"a@x.ru"}, "description": {in}})
+	_, body := get(t, s, "/developer/v3/lead/list", url.Values{"first": {"old"}})
+	var page struct {
+		Data []struct {
+			Content string `json:"content"`
+		} `json:"data"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(body), &page))
+	require.Len(t, page.Data, 2)
+	assert.Equal(t, "abcdefhj k q x line\r\nnext", page.Data[0].Content, "v1")
+	assert.Equal(t, "a”b&acute;cdefhj k q x line\r\nnext", page.Data[1].Content, "v2")
 }

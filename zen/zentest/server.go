@@ -49,6 +49,10 @@ type Options struct {
 	Location *time.Location
 	// Now returns the current time (default time.Now), for tests.
 	Now func() time.Time
+	// NoSeed starts the account empty: the reports hold only the leads
+	// sent to the sandbox (by default each day has 12 to 41 seeded deals
+	// between 08:00 and 19:00, coming in as the day goes).
+	NoSeed bool
 }
 
 // Fault makes the sandbox misbehave; see Server.Fail.
@@ -217,7 +221,10 @@ func (s *Server) parseDay(v string) (time.Time, bool) {
 
 // leadsOn returns the leads of a day, seeded and entered, edits applied.
 func (s *Server) leadsOn(day time.Time) []lead {
-	seeded := dayLeads(s.opts.Seed, day, s.opts.Location)
+	var seeded []lead
+	if !s.opts.NoSeed {
+		seeded = dayLeads(s.opts.Seed, day, s.opts.Location)
+	}
 	now := s.opts.Now()
 	for i, l := range seeded {
 		if l.entered.After(now) { // today's leads that have not come in yet

@@ -117,3 +117,17 @@ func TestMountedUnderPrefix(t *testing.T) {
 	assert.Equal(t, http.StatusBadRequest, resp.StatusCode, "quiet Sunday: the archive's 400 quirk")
 	assert.Contains(t, v["error"], "Nenhum")
 }
+
+// NoSeed: the archive holds only what was sent.
+func TestNoSeed(t *testing.T) {
+	t.Parallel()
+	now := func() time.Time { return time.Date(2026, 11, 25, 18, 0, 0, 0, time.UTC) } // a Wednesday
+	seeded := zentest.NewServer(&zentest.Options{NoRateLimits: true, Now: now})
+	defer seeded.Close()
+	resp, _ := get(t, seeded.URL+"/api/arquivo-lead?data=2026-11-25", zentest.DefaultToken)
+	assert.Equal(t, http.StatusOK, resp.StatusCode)
+	empty := zentest.NewServer(&zentest.Options{NoSeed: true, NoRateLimits: true, Now: now})
+	defer empty.Close()
+	resp, _ = get(t, empty.URL+"/api/arquivo-lead?data=2026-11-25", zentest.DefaultToken)
+	assert.Equal(t, http.StatusBadRequest, resp.StatusCode, "nothing was created: Zen's 400")
+}

@@ -1,0 +1,230 @@
+package relay
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"maps"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/leadkit/leadkit"
+	"github.com/leadkit/leadkit/internal/transport"
+	"github.com/leadkit/leadkit/salesman"
+	"github.com/leadkit/leadkit/zen"
+	"github.com/leadkit/leadkit/zenvia"
+)
+
+// cannotTell turns a client's *leadkit.CannotTellError into a review.
+func cannotTell(err error, what string) (verdict, bool) {
+	var ct *leadkit.CannotTellError
+	if !errors.As(err, &ct) {
+		return verdict{}, false
+	}
+	note := what + ": " + ct.Check
+	if len(ct.Candidates) > 0 {
+		note += " (candidates: " + strings.Join(ct.Candidates, ", ") + ")"
+	}
+	return verdict{f: undecidable, note: transport.Clip(note, 1500) + "; then MarkDelivered or Resend"}, true
+}
+
+func (j SalesmanLead) lookup(ctx context.Context, c *Clients, a *attempt) (verdict, error) {
+	l, err := c.Salesman.Leads.Find(ctx, j.Lead, a.inDoubt)
+	if err == nil {
+		id := strconv.Itoa(l.ID)
+		return verdict{f: found, id: id, ref: id}, nil
+	}
+	if v, ok := cannotTell(err, "SalesMan cannot tell whether it holds this lead"); ok {
+		return v, nil
+	}
+	if errors.Is(err, salesman.ErrNotFound) {
+		return verdict{f: absent}, nil
+	}
+	return verdict{}, err
+}
+
+func (j ZenviaLead) lookup(ctx context.Context, c *Clients, a *attempt) (verdict, error) {
+	f, err := c.Zenvia.Prospects.FindLead(ctx, j.Lead, a.inDoubt)
+	if err == nil {
+		return verdict{f: found, id: f.Prospect.ID, ref: f.Ref()}, nil
+	}
+	if v, ok := cannotTell(err, "Zenvia cannot tell whether it holds this lead"); ok {
+		return v, nil
+	}
+	if errors.Is(err, zenvia.ErrNotFound) {
+		return verdict{f: absent}, nil
+	}
+	return verdict{}, err
+}
+
+func (j DatacakeProspect) lookup(_ context.Context, _ *Clients, a *attempt) (verdict, error) {
+	if a.row.Step > 0 {
+		return verdict{f: undecidable, note: "prospect " + a.row.VendorID + " was created; whether its files arrived is unknown (the contract lists no files): check the prospect in the ERP, then MarkDelivered, or Resend (which uploads the files again, not the prospect)"}, nil
+	}
+	return verdict{f: undecidable, note: "Datacake's contract has no prospect search: look for the prospect (document " + j.Prospect.Document + ") in the ERP, then MarkDelivered with its id, or Resend"}, nil
+}
+
+// zenSkew is how much earlier than the attempt a deal's creation time may
+// read (clocks differ) and still count as created since the attempt.
+const zenSkew = 2 * time.Minute
+
+// lookup reads the archive of every day the lead can be filed under. The
+// relay's own code (derived from the key) is this lead's alone: a deal
+// with it is the lead. A caller's code may be the contact's: a deal with
+// it is the lead only when it is the one deal with that code and no other
+// delivery was sent with it. When no deal carries the code, the lead may
+// still be there, filed under the code of a contact Zen merged it into:
+// absent only when every deal created since the attempt carries the code
+// of a lead the relay sent for another person.
+func (j ZenLead) lookup(ctx context.Context, c *Clients, a *attempt) (verdict, error) {
+	code := j.ident()
+	since := a.inDoubt.Add(-zenSkew)
+	settled := a.localTime(max(a.row.DoubtEndMS, a.row.InDoubtMS) + a.r.cfg.settle[VendorZen].Milliseconds())
+	var mine []zen.ArchivedLead
+	newer := map[string]bool{} // codes of the other deals created since the attempt
+	for _, d := range zenDays(a.inDoubt, time.Now()) {
+		arc, err := a.zen.read(ctx, c.Zen, d, settled)
+		if err != nil {
+			return verdict{}, err
+		}
+		for _, l := range arc {
+			switch got := strings.TrimSpace(l.IntegrationCode); {
+			case code != "" && got == code:
+				mine = append(mine, l)
+			case !l.Created.Before(since):
+				newer[got] = true
+			}
+		}
+	}
+	if len(mine) > 0 {
+		return j.judgeMine(ctx, a, code, mine)
+	}
+	codes := slices.Sorted(maps.Keys(newer))
+	unexplained, err := j.unexplained(ctx, a, codes)
+	if err != nil {
+		return verdict{}, err
+	}
+	if len(unexplained) > 0 {
+		return verdict{f: undecidable, note: transport.Clip("no deal carries integration code "+code+", but deals created since the attempt carry codes that may be this person's contact (Zen files a lead merged into an existing contact under the contact's code): "+
+			strings.Join(unexplained, ", ")+". Check whether one of them is this lead", 1500) + "; then MarkDelivered or Resend"}, nil
+	}
+	return verdict{f: absent}, nil
+}
+
+// judgeMine decides on the deals that carry the lead's code.
+func (j ZenLead) judgeMine(ctx context.Context, a *attempt, code string, mine []zen.ArchivedLead) (verdict, error) {
+	if code == zenCode(j.Key) {
+		return verdict{f: found, id: code, ref: code}, nil
+	}
+	others, err := a.r.dial.byIdent(ctx, VendorZen, j.Key, []string{code})
+	if err != nil {
+		return verdict{}, err
+	}
+	if len(mine) == 1 && len(others[code]) == 0 {
+		return verdict{f: found, id: code}, nil
+	}
+	return verdict{f: undecidable, note: "integration code " + code + " (the caller's, which Zen treats as the contact's) is on " +
+		strconv.Itoa(len(mine)) + " deal(s) and was sent with " + strconv.Itoa(len(others[code])) + " other lead(s): check which deal is this lead; then MarkDelivered or Resend"}, nil
+}
+
+// unexplained returns the codes that could be this person's contact: codes
+// the relay never sent (another channel's), and codes it sent for a lead of
+// the same e-mail or phone.
+func (j ZenLead) unexplained(ctx context.Context, a *attempt, codes []string) ([]string, error) {
+	sentWith, err := a.r.dial.byIdent(ctx, VendorZen, j.Key, codes)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, code := range codes {
+		jobs := sentWith[code]
+		if len(jobs) == 0 {
+			out = append(out, code)
+			continue
+		}
+		for _, body := range jobs {
+			var other ZenLead
+			if json.Unmarshal([]byte(body), &other) != nil || other.Lead == nil || samePerson(j.Lead, other.Lead) {
+				out = append(out, code)
+				break
+			}
+		}
+	}
+	return out, nil
+}
+
+// samePerson reports two Zen leads of one e-mail or phone.
+func samePerson(x, y *zen.LeadEntry) bool {
+	return transport.SameEmail(x.Email, y.Email) || transport.SamePhone(x.Phone, y.Phone)
+}
+
+// saoPaulo is Zen's zone (Brazil has kept UTC-3 all year since 2019).
+var saoPaulo = func() *time.Location {
+	if l, err := time.LoadLocation("America/Sao_Paulo"); err == nil {
+		return l
+	}
+	return time.FixedZone("BRT", -3*60*60)
+}()
+
+// zenDays returns the distinct dates of the attempt and of now, in São
+// Paulo and in the process's own zone, each as a time whose Format gives it.
+func zenDays(inDoubt, now time.Time) []time.Time {
+	var out []time.Time
+	seen := map[string]bool{}
+	for _, t := range []time.Time{inDoubt.In(saoPaulo), inDoubt, now.In(saoPaulo), now} {
+		if k := t.Format(time.DateOnly); !seen[k] {
+			seen[k] = true
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// zenArchives keeps the day archives this process read, so that one read
+// (one of Zen's 5-minute windows) answers every lookup whose attempt had
+// settled before the read began: many leads in doubt cost one archive call
+// per day, not one each. A read older than an attempt's settle point is
+// never used for it: absence must be proved by a read made after.
+type zenArchives struct {
+	mu   sync.Mutex
+	days map[string]zenArchive
+}
+
+type zenArchive struct {
+	at    time.Time // when the read began
+	leads []zen.ArchivedLead
+}
+
+// read returns the archive of day, read at notBefore or later.
+func (z *zenArchives) read(ctx context.Context, c *zen.Client, day time.Time, notBefore time.Time) ([]zen.ArchivedLead, error) {
+	key := day.Format(time.DateOnly)
+	z.mu.Lock()
+	a, ok := z.days[key]
+	z.mu.Unlock()
+	if ok && !a.at.Before(notBefore) {
+		return a.leads, nil
+	}
+	at := time.Now()
+	arc, err := c.Leads.Archive(ctx, day)
+	if err != nil {
+		return nil, err
+	}
+	a = zenArchive{at: at, leads: arc.Leads}
+	z.mu.Lock()
+	defer z.mu.Unlock()
+	if z.days == nil {
+		z.days = map[string]zenArchive{}
+	}
+	if old, ok := z.days[key]; !ok || old.at.Before(at) {
+		z.days[key] = a
+	}
+	for k, v := range z.days { // keep the last few days only
+		if time.Since(v.at) > 48*time.Hour {
+			delete(z.days, k)
+		}
+	}
+	return a.leads, nil
+}
