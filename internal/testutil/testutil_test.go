@@ -96,3 +96,17 @@ func TestClock(t *testing.T) {
 	assert.Equal(t, t0.Add(time.Minute), c.Add(time.Minute))
 	assert.Equal(t, t0.Add(time.Minute), c.Now())
 }
+
+func TestTally(t *testing.T) {
+	t.Parallel()
+	walk := func(yield func(string, error) bool) {
+		for _, s := range []string{"a", "b", "a"} {
+			if !yield(s, nil) {
+				return
+			}
+		}
+	}
+	order, times := Tally(t, walk, func(s string) string { return s })
+	assert.Equal(t, []string{"a", "b", "a"}, order)
+	assert.Equal(t, map[string]int{"a": 2, "b": 1}, times)
+}

@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/leadkit/leadkit/internal/testutil"
 	"github.com/leadkit/leadkit/salesman"
 	"github.com/leadkit/leadkit/salesman/salesmantest"
 )
@@ -20,16 +21,9 @@ func client(t *testing.T, sb *salesmantest.Server) *salesman.Client {
 	return c
 }
 
-// walk yields every lead of All and counts how often each id came.
+// walk runs All with opts and counts how often each lead id came.
 func walk(t *testing.T, c *salesman.Client, opts *salesman.ListOptions) (order []int, times map[int]int) {
-	t.Helper()
-	times = map[int]int{}
-	for l, err := range c.Leads.All(context.Background(), opts) {
-		require.NoError(t, err)
-		order = append(order, l.ID)
-		times[l.ID]++
-	}
-	return order, times
+	return testutil.Tally(t, c.Leads.All(context.Background(), opts), func(l salesman.Lead) int { return l.ID })
 }
 
 // TestArrivalsShiftANewestFirstWalk: two leads arrive after every page.

@@ -32,17 +32,11 @@ func arrivalsSandbox(t *testing.T, a zentest.Arrivals, seed int64) (*zentest.Ser
 	return sb, c
 }
 
-// walk yields the week's leads per user and counts how often each record
+// walk reads the week's leads per user and counts how often each record
 // id came.
 func walk(t *testing.T, c *zen.Client) (order []string, times map[string]int) {
-	t.Helper()
-	times = map[string]int{}
-	for l, err := range c.Leads.AllByUser(context.Background(), monday, friday) {
-		require.NoError(t, err)
-		order = append(order, l.RecordID)
-		times[l.RecordID]++
-	}
-	return order, times
+	return testutil.Tally(t, c.Leads.AllByUser(context.Background(), monday, friday),
+		func(l zen.UserLead) string { return l.RecordID })
 }
 
 // TestArrivalsMeetTheWalk: a lead arrives after every page, entered now; it
