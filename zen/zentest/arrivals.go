@@ -46,10 +46,14 @@ func (s *Server) AddLeads(n int) []string {
 	return ids
 }
 
-// AddLeadAt makes one new lead arrive now, entered at at (a backdated lead
-// when at is before the clock: it lands among the leads of at's day that a
-// walk may have read), and returns its record id. It counts among Arrived.
+// AddLeadAt makes one new lead arrive now, entered at at (the clock when at
+// is zero; a backdated lead when at is before the clock: it lands among the
+// leads of at's day that a walk may have read), and returns its record id.
+// It counts among Arrived.
 func (s *Server) AddLeadAt(at time.Time) string {
+	if at.IsZero() {
+		at = s.opts.Now()
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.arrive(at.In(s.opts.Location))

@@ -118,10 +118,14 @@ func TestArrivalsAreDeterministic(t *testing.T) {
 	assert.Equal(t, oa, ob)
 	assert.NotEqual(t, oa, oc)
 
-	sb, _ := arrivalsSandbox(t, zentest.Arrivals{}, 8)
-	ids := sb.AddLeads(2)
-	assert.Len(t, ids, 2)
+	sb, c8 := arrivalsSandbox(t, zentest.Arrivals{}, 8)
+	ids := append(sb.AddLeads(2), sb.AddLeadAt(time.Time{}))
+	assert.Len(t, ids, 3)
 	assert.Equal(t, ids, sb.Arrived())
+	_, times := walk(t, c8)
+	for _, id := range ids {
+		assert.Equal(t, 1, times[id], "entered at the clock, Friday evening: in the week's walk")
+	}
 	sb.Reset()
 	assert.Empty(t, sb.Arrived())
 }
