@@ -23,7 +23,9 @@ type Finalizing struct {
 	// visible: the n-th is visible from the start plus n times Every (0:
 	// none are finalized over time).
 	Every time.Duration
-	// Limit stops after that many leads (0: no limit).
+	// Limit stops after that many leads (0: no limit; a sandbox that runs
+	// long on the real clock with a small Every wants one, since every lead
+	// is kept).
 	Limit int
 	// LateRate is the share (0..1) of the leads that are late.
 	LateRate float64
