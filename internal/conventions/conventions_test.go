@@ -353,6 +353,9 @@ var notMoney = map[string]bool{
 	"zenvia.OrderItem.Quantity": true, "zenvia.QuoteItem.Quantity": true, "zenvia.OrderProduct.Inventory": true, // counts of goods
 	"leadkittest.Config.FailRate": true, "zentest.Options.FailRate": true, "salesmantest.Options.FailRate": true,
 	"weclevertest.Options.FailRate": true, "zenviatest.Options.FailRate": true, "datacaketest.Options.FailRate": true,
+	// the shares of the sandboxes' intake knobs (issue 26)
+	"weclevertest.Finalizing.LateRate": true, "zenviatest.Options.RedeliverRate": true,
+	"salesmantest.Arrivals.Rate": true, "zentest.Arrivals.Rate": true, "zentest.Arrivals.Backdated": true,
 }
 
 // checkMoney reports every float in an exported type of p (a struct field,

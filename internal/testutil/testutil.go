@@ -1,7 +1,8 @@
 // Package testutil holds small helpers shared by leadkit's tests: a buffer
 // safe for concurrent writers, an environment lookup built from a map, a
-// debug logger that writes to such a buffer, a closed port, and the build of the
-// documentation's code snippets (the root module's and the relay's).
+// debug logger that writes to such a buffer, a closed port, a clock moved by
+// hand, the tally of a walk, and the build of the documentation's code
+// snippets (the root module's and the relay's).
 //
 // Only _test.go files import it (TestOnlyTestsImport checks this), so none of
 // it reaches the SDK's users.

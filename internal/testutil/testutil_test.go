@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -85,4 +86,27 @@ func TestOnlyTestsImport(t *testing.T) {
 	})
 	require.NoError(t, err)
 	assert.Greater(t, checked, 20, "walked the module")
+}
+
+func TestClock(t *testing.T) {
+	t.Parallel()
+	t0 := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	c := NewClock(t0)
+	assert.Equal(t, t0, c.Now())
+	assert.Equal(t, t0.Add(time.Minute), c.Add(time.Minute))
+	assert.Equal(t, t0.Add(time.Minute), c.Now())
+}
+
+func TestTally(t *testing.T) {
+	t.Parallel()
+	walk := func(yield func(string, error) bool) {
+		for _, s := range []string{"a", "b", "a"} {
+			if !yield(s, nil) {
+				return
+			}
+		}
+	}
+	order, times := Tally(t, walk, func(s string) string { return s })
+	assert.Equal(t, []string{"a", "b", "a"}, order)
+	assert.Equal(t, map[string]int{"a": 2, "b": 1}, times)
 }

@@ -141,21 +141,17 @@ func (m *mixer) intn(n int) int { return int(m.next() % uint64(n)) }
 // seedSpan is how far back the seeded leads reach.
 const seedSpan = 90 * 24 * time.Hour
 
-// gen returns seeded lead i (0 is the oldest) of n.
-func (s *Server) gen(i int) lead {
+// contact draws the lead id's person, company, contacts, source, user and
+// UTM tags from m (the status is left open).
+func (s *Server) contact(m *mixer, id int) lead {
 	t := s.tables
-	m := mixer{s: uint64(s.opts.Seed)*0x2545f4914f6cdd1d + uint64(i)*0xd1b54a32d192ed03}
-	m.s = m.next() // decorrelate neighbouring leads
-	step := seedSpan / time.Duration(s.seeded)
-	datum := s.anchor.Add(-time.Duration(s.seeded-1-i) * step).Add(-time.Duration(m.intn(int(step/time.Second)+1)) * time.Second / 2).Truncate(time.Second)
 	first := t.firstNames[m.intn(len(t.firstNames))]
 	name := fullName(t.surnames[m.intn(len(t.surnames))], first)
 	city := t.cities[m.intn(len(t.cities))]
 	l := lead{
-		id:          i + 1,
-		datum:       datum,
+		id:          id,
 		title:       name,
-		email:       first.latin + strconv.Itoa(i+1) + "@example.ru",
+		email:       first.latin + strconv.Itoa(id) + "@example.ru",
 		phone:       "+7" + strconv.Itoa(9000000000+m.intn(99999999)),
 		site:        "https://example.ru/landing/" + strconv.Itoa(m.intn(9)+1),
 		company:     t.companies[m.intn(len(t.companies))],
@@ -169,6 +165,17 @@ func (s *Server) gen(i int) lead {
 	if m.intn(4) == 0 {
 		l.utm = [5]string{"yandex", "cpc", "crm-demo", "crm система", "ad" + strconv.Itoa(m.intn(9))}
 	}
+	return l
+}
+
+// gen returns seeded lead i (0 is the oldest) of n.
+func (s *Server) gen(i int) lead {
+	m := mixer{s: uint64(s.opts.Seed)*0x2545f4914f6cdd1d + uint64(i)*0xd1b54a32d192ed03}
+	m.s = m.next() // decorrelate neighbouring leads
+	step := seedSpan / time.Duration(s.seeded)
+	datum := s.anchor.Add(-time.Duration(s.seeded-1-i) * step).Add(-time.Duration(m.intn(int(step/time.Second)+1)) * time.Second / 2).Truncate(time.Second)
+	l := s.contact(&m, i+1)
+	l.datum = datum
 	switch r := m.intn(100); {
 	case r < 40:
 		l.status = 0
@@ -192,9 +199,9 @@ func (s *Server) gen(i int) lead {
 		if l.status == 2 {
 			l.clid, l.client = 1000+i, l.company
 			if l.client == "" {
-				l.client = name
+				l.client = l.title
 			}
-			l.pid, l.person = 5000+i, name
+			l.pid, l.person = 5000+i, l.title
 			if m.intn(3) > 0 {
 				l.did, l.deal = 9000+i, "Внедрение CRM: "+l.client
 			}

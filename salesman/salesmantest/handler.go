@@ -235,10 +235,7 @@ func (s *Server) add(w http.ResponseWriter, c call) {
 	}
 	s.mu.Lock()
 	l.id = s.seeded + len(s.added) + 1
-	l.datum = s.now().In(s.loc).Truncate(time.Second)
-	if last := len(s.added); last > 0 && l.datum.Before(s.added[last-1].datum) {
-		l.datum = s.added[last-1].datum
-	}
+	l.datum = s.stamp()
 	if !tooLong {
 		for name, value := range uids {
 			l.uids = append(l.uids, uid{datum: l.datum, name: name, value: value})
@@ -420,6 +417,7 @@ func (s *Server) list(w http.ResponseWriter, c call) {
 		s.writeError(w, c.version, 404, "Записи не найдены")
 		return
 	}
+	s.pageServed() // the page is read: Options.Arrivals' leads come in before the next
 	s.writeJSON(w, c.version, map[string]any{"data": rows})
 }
 

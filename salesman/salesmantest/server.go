@@ -22,6 +22,12 @@
 // v2/v3 turn them into ” and &acute;).
 // Options.Tidy serves the documented shapes instead.
 //
+// For the tests of a reader of new leads, Options.Arrivals makes leads arrive
+// while a client walks the list (between its pages, shifting a newest-first
+// walk's later pages as the real server's offset paging does); AddLeads adds
+// some on demand, and Arrived reports every one, so a test can count that
+// each reached its destination exactly once.
+//
 // The seeded leads are generated on demand from the seed, so Options.Leads
 // can be 100,000 at no memory cost.
 package salesmantest
@@ -66,6 +72,9 @@ type Options struct {
 	// Now is the sandbox's clock (time.Now when nil). The seeded leads end
 	// at the time the server was made and reach 90 days back.
 	Now func() time.Time
+	// Arrivals makes new leads arrive while a client walks the list (see
+	// Arrivals, AddLeads and Arrived). The zero value adds none.
+	Arrivals Arrivals
 }
 
 // Fault makes the sandbox misbehave for matching requests (see Server.Fail).
@@ -88,8 +97,10 @@ type Server struct {
 	paths  []clientPath
 	tables *tables
 
-	mu    sync.Mutex
-	added []lead
+	mu      sync.Mutex
+	added   []lead // added through the API or arrived, oldest first
+	arrived []int  // the ids of the leads that arrived (arrivals.go)
+	pages   int    // list pages answered, for Options.Arrivals
 }
 
 // NewServer starts a sandbox on 127.0.0.1; nil opts gives the defaults.
@@ -136,7 +147,7 @@ func NewUnstartedServer(opts *Options) *Server {
 		func() []string { return []string{o.APIKey} },
 		func() {
 			s.mu.Lock()
-			s.added = nil
+			s.added, s.arrived, s.pages = nil, nil, 0
 			s.mu.Unlock()
 		})
 	return s

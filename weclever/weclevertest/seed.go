@@ -63,34 +63,44 @@ func seedLeads(seed int64, n int, firstID int64, from, to time.Time) []*Lead {
 	out := make([]*Lead, n)
 	chatID := int64(5000000)
 	for i := range out {
-		first := firstNames[rng.IntN(len(firstNames))]
-		last := lastNames[rng.IntN(len(lastNames))]
-		reg := regions[rng.IntN(len(regions))]
-		st := statuses[rng.IntN(len(statuses))]
-		fin := from.Add(time.Duration(rng.Int64N(span)) * time.Second)
-		cid := clientLeadID(rng, i)
-		nmsg := rng.IntN(13)
-		if i == 3 {
-			nmsg = 0 // an empty chat
-		}
-		chats, feelings := seedChat(rng, nmsg, fin, &chatID)
-		rating, comment := "", ""
-		if rng.IntN(3) > 0 {
-			rating = fmt.Sprint(1 + rng.IntN(5))
-			comment = csatComments[rng.IntN(len(csatComments))]
-		}
-		email := strings.ToLower(fold(first) + "." + fold(last) + fmt.Sprint(rng.IntN(100)) + "@exemplo.com.br")
-		out[i] = &Lead{
-			ID: firstID + int64(i), ClientLeadID: cid, MappedStatus: st.mapped, FinalizedAt: fin,
-			Details: weclever.Lead{
-				Email: email, Name: first + " " + last,
-				Phone: fmt.Sprintf("+55%s9%04d%04d", reg.ddd, rng.IntN(10000), rng.IntN(10000)),
-				State: reg.state, Regional: reg.regional, Status: st.status,
-				Chats: chats, Feelings: feelings, CSAT: weclever.CSAT{Message: comment, Rating: rating},
-			},
-		}
+		out[i] = newLead(rng, i, firstID+int64(i), &chatID, func() time.Time {
+			return from.Add(time.Duration(rng.Int64N(span)) * time.Second)
+		})
 	}
 	return out
+}
+
+// newLead builds lead number i (0, 1 and 2 have the special client ids of
+// seedLeads; use -1 for none) with the given id, drawing everything from rng
+// in a fixed order; finalized returns its finalization time (it may draw
+// from rng too) and chatID numbers its messages.
+func newLead(rng *rand.Rand, i int, id int64, chatID *int64, finalized func() time.Time) *Lead {
+	first := firstNames[rng.IntN(len(firstNames))]
+	last := lastNames[rng.IntN(len(lastNames))]
+	reg := regions[rng.IntN(len(regions))]
+	st := statuses[rng.IntN(len(statuses))]
+	fin := finalized()
+	cid := clientLeadID(rng, i)
+	nmsg := rng.IntN(13)
+	if i == 3 {
+		nmsg = 0 // an empty chat
+	}
+	chats, feelings := seedChat(rng, nmsg, fin, chatID)
+	rating, comment := "", ""
+	if rng.IntN(3) > 0 {
+		rating = fmt.Sprint(1 + rng.IntN(5))
+		comment = csatComments[rng.IntN(len(csatComments))]
+	}
+	email := strings.ToLower(fold(first) + "." + fold(last) + fmt.Sprint(rng.IntN(100)) + "@exemplo.com.br")
+	return &Lead{
+		ID: id, ClientLeadID: cid, MappedStatus: st.mapped, FinalizedAt: fin,
+		Details: weclever.Lead{
+			Email: email, Name: first + " " + last,
+			Phone: fmt.Sprintf("+55%s9%04d%04d", reg.ddd, rng.IntN(10000), rng.IntN(10000)),
+			State: reg.state, Regional: reg.regional, Status: st.status,
+			Chats: chats, Feelings: feelings, CSAT: weclever.CSAT{Message: comment, Rating: rating},
+		},
+	}
 }
 
 // clientLeadID is the CRM's id of seeded lead i: text, a number or null.

@@ -14,6 +14,13 @@
 // shows: null where a text is missing, counters sent as strings, numeric
 // ratings sent as numbers, and a date path segment read from the raw
 // (escaped) path, so a '+' escaped as %2B is refused.
+//
+// For the tests of a poller of finalized leads, Options.Finalizing makes the
+// sandbox finalize new leads as its clock runs, some of them late: finalized
+// at a time inside a window the poller has already read, visible only after
+// it read it. Finalize does the same on demand, and Finalizations reports
+// every lead made either way, so a test can count that each reached its
+// destination exactly once.
 package weclevertest
 
 import (
@@ -70,6 +77,10 @@ type Options struct {
 	// Now is the sandbox's clock (time.Now when nil). The seeded leads were
 	// finalized over the 90 days up to the day the server was made.
 	Now func() time.Time
+	// Finalizing finalizes new leads as the clock runs, some of them late
+	// (into a window already read); see Finalizing, Finalize and
+	// Finalizations. The zero value finalizes none.
+	Finalizing Finalizing
 }
 
 // Fault makes the sandbox misbehave; see Server.Fail.
@@ -90,6 +101,10 @@ type Lead struct {
 	FinalizedAt time.Time
 	// Details is what "Busca por informações do lead" answers.
 	Details weclever.Lead
+	// VisibleAt is when the API starts to show the lead (zero: at once). A
+	// lead whose VisibleAt is after its FinalizedAt was finalized late: it
+	// appears in windows that were read before it was visible.
+	VisibleAt time.Time
 }
 
 // Server is a running (or mountable) WeClever sandbox.
@@ -106,6 +121,12 @@ type Server struct {
 	tokens   map[string]time.Time // token -> issued at
 	issued   int
 	tokenGen int64
+
+	// Leads finalized after the sandbox was made or reset (finalizing.go).
+	start    time.Time // the clock then: Finalizing's leads count from it
+	overTime int       // how many of Finalizing's leads were made
+	onDemand int       // how many leads Finalize made
+	produced []int64   // their ids, in the order they were made
 }
 
 // Location returns the time zone the sandbox reads path dates in and writes
@@ -186,6 +207,7 @@ func (s *Server) reset() {
 	s.tokens = map[string]time.Time{}
 	s.issued = 0
 	s.nextID = 100001
+	s.start, s.overTime, s.onDemand, s.produced = s.opts.Now(), 0, 0, nil
 	if s.opts.Leads > 0 {
 		for _, l := range seedLeads(s.opts.Seed, s.opts.Leads, s.nextID, s.from, s.to) {
 			s.leads[l.ID] = l
@@ -211,9 +233,11 @@ func (s *Server) TokensIssued() int {
 }
 
 // AddLead stores l (assigning an ID when l.ID is zero) and returns its ID.
+// The API shows it from l.VisibleAt on (at once when zero).
 func (s *Server) AddLead(l Lead) int64 {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.catchUp(s.opts.Now())
 	if l.ID == 0 {
 		l.ID = s.nextID
 	}
@@ -227,10 +251,11 @@ func (s *Server) AddLead(l Lead) int64 {
 	return l.ID
 }
 
-// Lead returns the stored lead id.
+// Lead returns the stored lead id (visible yet or not).
 func (s *Server) Lead(id int64) (Lead, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.catchUp(s.opts.Now())
 	l, ok := s.leads[id]
 	if !ok {
 		return Lead{}, false
@@ -238,10 +263,11 @@ func (s *Server) Lead(id int64) (Lead, bool) {
 	return *l, true
 }
 
-// Leads returns every stored lead, by ID.
+// Leads returns every stored lead (visible yet or not), by ID.
 func (s *Server) Leads() []Lead {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.catchUp(s.opts.Now())
 	out := make([]Lead, 0, len(s.leads))
 	for _, l := range s.leads {
 		out = append(out, *l)
@@ -363,10 +389,12 @@ func (s *Server) finalized(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mu.Lock()
+	now := s.opts.Now()
+	s.catchUp(now)
 	var hits []*Lead
 	for _, l := range s.leads {
 		f := l.FinalizedAt
-		if !f.Before(first) && (f.Before(end) || (!lastDateOnly && f.Equal(end))) {
+		if visible(l, now) && !f.Before(first) && (f.Before(end) || (!lastDateOnly && f.Equal(end))) {
 			hits = append(hits, l)
 		}
 	}
@@ -398,7 +426,10 @@ func (s *Server) lead(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mu.Lock()
+	now := s.opts.Now()
+	s.catchUp(now)
 	l, ok := s.leads[id]
+	ok = ok && visible(l, now)
 	var body map[string]any
 	if ok {
 		body = map[string]any{"lead": s.leadJSON(&l.Details)}

@@ -55,41 +55,47 @@ func dayLeads(seed int64, day time.Time, loc *time.Location) []lead {
 	out := make([]lead, n)
 	for i := range out {
 		entered := d.Add(time.Duration(8*3600+rng.IntN(11*3600)) * time.Second)
-		fn, ln := firstNames[rng.IntN(len(firstNames))], lastNames[rng.IntN(len(lastNames))]
-		l := lead{
-			id:         fmt.Sprintf("%d%03d", d.Unix()/86400, i),
-			code:       fmt.Sprintf("ZEN-%s-%03d", d.Format("060102"), i),
-			user:       rng.IntN(len(users)),
-			origin:     rng.IntN(len(origins)),
-			segment:    rng.IntN(len(segments)),
-			automation: -1,
-			prod:       rng.IntN(len(products)),
-			entered:    entered,
-			name:       fn + " " + ln,
-			email:      strings.ToLower(fmt.Sprintf("%s.%s%d@exemplo.com.br", fold(fn), fold(ln), i)),
-			phone:      fmt.Sprintf("+55 11 9%04d-%04d", rng.IntN(10000), rng.IntN(10000)),
-			stage:      stages[rng.IntN(len(stages))],
-			changed:    entered.Add(time.Duration(rng.IntN(3*3600)) * time.Second),
-		}
-		if rng.IntN(3) == 0 {
-			l.automation = rng.IntN(len(automations))
-		}
-		if rng.IntN(5) == 0 {
-			l.redistributed = entered.Add(time.Duration(1+rng.IntN(90)) * time.Minute)
-		}
-		switch rng.IntN(6) {
-		case 0:
-			l.status = "Finalizado"
-		case 1:
-			l.status = "Cancelado"
-		default:
-			l.status = "Andamento"
-		}
-		l.class = []string{"Prospectando", "Qualificado", "Não Qualificado"}[rng.IntN(3)]
-		out[i] = l
+		out[i] = newLead(rng, i, fmt.Sprintf("%d%03d", d.Unix()/86400, i), fmt.Sprintf("ZEN-%s-%03d", d.Format("060102"), i), entered)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].entered.Before(out[j].entered) })
 	return out
+}
+
+// newLead draws a lead entered at entered from rng, in a fixed order; n
+// tells its e-mail address from its namesakes'.
+func newLead(rng *rand.Rand, n int, id, code string, entered time.Time) lead {
+	fn, ln := firstNames[rng.IntN(len(firstNames))], lastNames[rng.IntN(len(lastNames))]
+	l := lead{
+		id:         id,
+		code:       code,
+		user:       rng.IntN(len(users)),
+		origin:     rng.IntN(len(origins)),
+		segment:    rng.IntN(len(segments)),
+		automation: -1,
+		prod:       rng.IntN(len(products)),
+		entered:    entered,
+		name:       fn + " " + ln,
+		email:      strings.ToLower(fmt.Sprintf("%s.%s%d@exemplo.com.br", fold(fn), fold(ln), n)),
+		phone:      fmt.Sprintf("+55 11 9%04d-%04d", rng.IntN(10000), rng.IntN(10000)),
+		stage:      stages[rng.IntN(len(stages))],
+		changed:    entered.Add(time.Duration(rng.IntN(3*3600)) * time.Second),
+	}
+	if rng.IntN(3) == 0 {
+		l.automation = rng.IntN(len(automations))
+	}
+	if rng.IntN(5) == 0 {
+		l.redistributed = entered.Add(time.Duration(1+rng.IntN(90)) * time.Minute)
+	}
+	switch rng.IntN(6) {
+	case 0:
+		l.status = "Finalizado"
+	case 1:
+		l.status = "Cancelado"
+	default:
+		l.status = "Andamento"
+	}
+	l.class = []string{"Prospectando", "Qualificado", "Não Qualificado"}[rng.IntN(3)]
+	return l
 }
 
 // dayErrors returns the seeded error buckets of a day.

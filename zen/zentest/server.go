@@ -11,6 +11,12 @@
 // with the real server's quirks (counts as numbers or strings, empty
 // breakdowns as {} or missing, "erros" as [] when empty, text/html content
 // type) unless Options.Tidy asks for the documented shapes.
+//
+// For the tests of a reader of new leads, Options.Arrivals makes leads arrive
+// while a client walks the leads per user (between its pages; backdated ones
+// shift the pages the walk has not read yet); AddLeads and AddLeadAt add some
+// on demand, and Arrived reports every one, so a test can count that each
+// reached its destination exactly once.
 package zentest
 
 import (
@@ -53,6 +59,10 @@ type Options struct {
 	// sent to the sandbox (by default each day has 12 to 41 seeded deals
 	// between 08:00 and 19:00, coming in as the day goes).
 	NoSeed bool
+	// Arrivals makes new leads arrive while a client walks the leads per
+	// user (see Arrivals, AddLeads, AddLeadAt and Arrived). The zero value
+	// adds none.
+	Arrivals Arrivals
 }
 
 // Fault makes the sandbox misbehave; see Server.Fail.
@@ -72,6 +82,8 @@ type Server struct {
 	deleted map[string]bool
 	last    map[string]time.Time // rate-limit windows by endpoint
 	nextID  int
+	arrived []string // record ids of the leads that arrived (arrivals.go)
+	pages   int      // pages of leads per user answered, for Options.Arrivals
 }
 
 // NewServer starts a sandbox on 127.0.0.1. Close it when done.
@@ -134,7 +146,7 @@ func (s *Server) reset() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.entered, s.edits, s.deleted, s.last = nil, map[string]lead{}, map[string]bool{}, map[string]time.Time{}
-	s.nextID = 1
+	s.nextID, s.arrived, s.pages = 1, nil, 0
 }
 
 func saoPaulo() *time.Location {
@@ -253,6 +265,9 @@ func (s *Server) leadsOn(day time.Time) []lead {
 			out = append(out, l)
 		}
 	}
+	// In the order they entered: a lead that arrived backdated (Arrivals)
+	// lands among the others.
+	sort.SliceStable(out, func(i, j int) bool { return out[i].entered.Before(out[j].entered) })
 	return out
 }
 
@@ -391,6 +406,7 @@ func (s *Server) leadsByUser(w http.ResponseWriter, r *http.Request) {
 	}
 	pages := (len(all) + perPage - 1) / perPage
 	start := min((page-1)*perPage, len(all))
+	s.pageServed(from, to) // the page is read: Options.Arrivals' leads come in before the next
 	s.writeJSON(w, http.StatusOK, map[string]any{
 		"paginacao": map[string]any{
 			"pagina_atual": s.num(page, 0), "total_paginas": s.num(pages, 1),

@@ -23,17 +23,23 @@
 // selections are seeded (SelectionIDs); ratings and custom apps' events and
 // notifications are kept (Ratings, AppEvents, AppNotifications).
 //
+// Webhooks are delivered as Zenvia delivers them: again while the callback
+// fails (a connection error, no answer within Options.DeliveryTimeout, a
+// 5xx; a 4xx is final), sometimes again after an acknowledgement
+// (Options.RedeliverRate), or again on demand (Redeliver); every delivery
+// of an event repeats its topic and body byte for byte. Burst makes many
+// leads come in at once, their events delivered concurrently. Events
+// reports every event with its deliveries, so a test can count that each
+// was handled exactly once.
+//
 // Unless Options.Tidy is set it answers with Zenvia's real quirks: a 404 with
 // an empty body, lead priorities as strings, agent phones as numbers and
 // null instead of empty lists.
 package zenviatest
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"maps"
 	"net"
 	"net/http"
@@ -90,6 +96,16 @@ type Options struct {
 	// attempts (default 100ms).
 	DeliveryAttempts int
 	DeliveryBackoff  time.Duration
+	// DeliveryTimeout is how long the sandbox waits for a callback's answer
+	// (default 5s): a receiver that takes longer has its connection closed
+	// and the event delivered again, as Zenvia does with slow receivers.
+	DeliveryTimeout time.Duration
+	// RedeliverRate is the share (0..1) of acknowledged events that the
+	// sandbox delivers again on its own, once, RedeliverAfter after the
+	// acknowledgement (default DeliveryBackoff), as Zenvia sometimes does.
+	// Which events are drawn from Seed and the event's number.
+	RedeliverRate  float64
+	RedeliverAfter time.Duration
 }
 
 // Fault makes the sandbox misbehave for matching requests.
@@ -106,6 +122,10 @@ type Delivery struct {
 	Status      int    `json:"status"` // last HTTP status (0 when it never answered)
 	Error       string `json:"error,omitempty"`
 	Body        string `json:"body"`
+	// Event is the ID of the WebhookEvent delivered; Redelivery reports a
+	// delivery after the first (Options.RedeliverRate, or Redeliver).
+	Event      string `json:"event"`
+	Redelivery bool   `json:"redelivery,omitempty"`
 }
 
 // Server is the sandbox. URL, Start, Close, Fail, Requests, Count and Reset
@@ -113,15 +133,18 @@ type Delivery struct {
 type Server struct {
 	*leadkittest.Server
 
-	opts   Options
-	mu     sync.Mutex
-	st     *state
-	hc     *http.Client
-	wg     sync.WaitGroup
-	dmu    sync.Mutex
-	dlv    []Delivery
-	closed chan struct{}
-	once   sync.Once
+	opts      Options
+	mu        sync.Mutex
+	st        *state
+	hc        *http.Client
+	wg        sync.WaitGroup
+	dmu       sync.Mutex // guards the deliveries and the events (webhooks.go)
+	dlv       []Delivery
+	events    []*event
+	eventByID map[string]*event
+	eventSeq  int
+	closed    chan struct{}
+	once      sync.Once
 }
 
 // NewServer starts a sandbox on 127.0.0.1 (nil opts: defaults).
@@ -148,15 +171,22 @@ func NewUnstartedServer(opts *Options) *Server {
 	if o.DeliveryBackoff <= 0 {
 		o.DeliveryBackoff = 100 * time.Millisecond
 	}
+	if o.DeliveryTimeout <= 0 {
+		o.DeliveryTimeout = 5 * time.Second
+	}
+	if o.RedeliverAfter <= 0 {
+		o.RedeliverAfter = o.DeliveryBackoff
+	}
 	s := &Server{
 		opts: o,
 		st:   newState(&o),
 		// Deliveries never follow a redirect: a loopback-only callback
 		// must not become a delivery to any host (the 3xx is recorded).
-		hc: &http.Client{Timeout: 5 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error {
+		hc: &http.Client{Timeout: o.DeliveryTimeout, CheckRedirect: func(*http.Request, []*http.Request) error {
 			return http.ErrUseLastResponse
 		}},
-		closed: make(chan struct{}),
+		eventByID: map[string]*event{},
+		closed:    make(chan struct{}),
 	}
 	s.Server = leadkittest.New(s.routes(), leadkittest.Config{
 		Seed: o.Seed, Tidy: o.Tidy, NoRateLimits: o.NoRateLimits, Latency: o.Latency, FailRate: o.FailRate,
@@ -177,7 +207,8 @@ func (s *Server) Credentials() map[string]string {
 	return map[string]string{"ZENVIA_URL": s.URL, "ZENVIA_API_KEY": s.opts.APIKey}
 }
 
-// Deliveries returns the webhook calls made so far.
+// Deliveries returns the webhook deliveries made so far (at most the first
+// 10,000), each with its retries; Events sums them up by event.
 func (s *Server) Deliveries() []Delivery {
 	s.dmu.Lock()
 	defer s.dmu.Unlock()
@@ -229,7 +260,7 @@ func (s *Server) reset() {
 	s.st = newState(&s.opts)
 	s.mu.Unlock()
 	s.dmu.Lock()
-	s.dlv = nil
+	s.dlv, s.events, s.eventByID, s.eventSeq = nil, nil, map[string]*event{}, 0
 	s.dmu.Unlock()
 }
 
@@ -541,16 +572,8 @@ func (s *Server) createLead(w http.ResponseWriter, r *http.Request) {
 		s.invalid(w, msg)
 		return
 	}
-	now := time.Now().UTC()
 	s.mu.Lock()
-	p, isNew := s.st.mergeLead(&in, now)
-	p.Leads = append(p.Leads, leadData{Priority: in.priority(), Created: now, Source: "API", UTMSource: in.UTMSource,
-		Comments: in.Comments, Company: in.Company, Store: in.Store, Agent: in.Agent, Type: typ, Product: in.Product})
-	ia := &interaction{ID: s.st.newID(now), ProspectID: p.ID, AgentID: p.AgentID, CreatedAt: now, Status: "pending", Via: "lead"}
-	s.st.interactions[p.ID] = append(s.st.interactions[p.ID], ia)
-	body := s.prospectJSON(p)
-	body["interactions"] = []any{s.interactionJSON(ia)}
-	event := s.prospectJSON(p)
+	isNew, ia, body, event := s.takeLead(&in, typ, time.Now().UTC())
 	s.mu.Unlock()
 
 	s.deliver("prospects", event)
@@ -563,6 +586,21 @@ func (s *Server) createLead(w http.ResponseWriter, r *http.Request) {
 		status = http.StatusCreated
 	}
 	s.ok(w, status, body)
+}
+
+// takeLead merges a lead of type typ into its prospect (a new one when
+// none shares a phone or an e-mail) with its pending interaction, and
+// returns them as the create answers them and as the event to deliver
+// (s.mu held).
+func (s *Server) takeLead(in *leadIn, typ string, now time.Time) (isNew bool, ia *interaction, body, event map[string]any) {
+	p, isNew := s.st.mergeLead(in, now)
+	p.Leads = append(p.Leads, leadData{Priority: in.priority(), Created: now, Source: "API", UTMSource: in.UTMSource,
+		Comments: in.Comments, Company: in.Company, Store: in.Store, Agent: in.Agent, Type: typ, Product: in.Product})
+	ia = &interaction{ID: s.st.newID(now), ProspectID: p.ID, AgentID: p.AgentID, CreatedAt: now, Status: "pending", Via: "lead"}
+	s.st.interactions[p.ID] = append(s.st.interactions[p.ID], ia)
+	body = s.prospectJSON(p)
+	body["interactions"] = []any{s.interactionJSON(ia)}
+	return isNew, ia, body, s.prospectJSON(p)
 }
 
 // decodeLead reads and checks a lead as Zenvia does; the message is "" for
@@ -1346,92 +1384,6 @@ func (s *Server) unsubscribe(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Unlock()
 	s.answer(w, "Subscription", found != nil, found) // the deleted subscription, as Zenvia answers
-}
-
-// deliver POSTs v to every subscription of topic, in the background, with
-// retries while the callback fails.
-func (s *Server) deliver(topic string, v any) {
-	body, err := json.Marshal(v)
-	if err != nil {
-		return
-	}
-	s.mu.Lock()
-	var urls []string
-	for _, sub := range s.st.subs {
-		for _, t := range sub.Topics {
-			if t == topic {
-				urls = append(urls, sub.CallbackURL)
-				break
-			}
-		}
-	}
-	s.mu.Unlock()
-	for _, u := range urls {
-		select {
-		case <-s.closed:
-			return
-		default:
-		}
-		s.wg.Add(1)
-		go func(u string) {
-			defer s.wg.Done()
-			s.post(topic, u, body)
-		}(u)
-	}
-}
-
-func (s *Server) post(topic, cb string, body []byte) {
-	red := transport.NewRedactor(s.opts.APIKey)
-	d := Delivery{Topic: topic, CallbackURL: red.Redact(cb), Body: string(body)}
-	for d.Attempts < s.opts.DeliveryAttempts {
-		if d.Attempts > 0 {
-			select {
-			case <-time.After(s.opts.DeliveryBackoff * time.Duration(d.Attempts)):
-			case <-s.closed:
-				d.Error = "sandbox closed"
-				s.record(d)
-				return
-			}
-		}
-		d.Attempts++
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		req, err := http.NewRequestWithContext(ctx, http.MethodPost, cb, bytes.NewReader(body))
-		if err != nil {
-			cancel()
-			d.Error = "bad callback URL"
-			break
-		}
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("User-Agent", "zenviatest-webhooks/1.0")
-		resp, err := s.hc.Do(req)
-		if err != nil {
-			cancel()
-			d.Status, d.Error = 0, red.Redact(err.Error())
-			continue
-		}
-		// The receiver's answer is read to a cap, counted after
-		// decompression (a gzip bomb is 1 GiB from 1 MiB), then dropped.
-		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, maxReceiverAnswer))
-		resp.Body.Close()
-		cancel()
-		d.Status, d.Error = resp.StatusCode, ""
-		if resp.StatusCode < 500 {
-			break // delivered, or refused for good (4xx)
-		}
-	}
-	s.record(d)
-}
-
-// maxReceiverAnswer caps what the sandbox reads of a webhook receiver's
-// answer (it needs only the status).
-const maxReceiverAnswer = 64 << 10
-
-func (s *Server) record(d Delivery) {
-	s.dmu.Lock()
-	if len(s.dlv) < 10000 {
-		s.dlv = append(s.dlv, d)
-	}
-	s.dmu.Unlock()
 }
 
 func nilIfEmpty(s string) any {

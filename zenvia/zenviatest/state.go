@@ -94,6 +94,7 @@ type state struct {
 	interactions map[string][]*interaction
 	subs         []*subscription
 	nextAgent    int
+	bursts       int        // leads made by Burst
 	more         *moreState // quotes, messaging, apps, selections (state_more.go)
 }
 
