@@ -333,7 +333,7 @@ type chaosRun struct {
 	n       int
 	ch      *chaos
 	sb      *sandboxes
-	r, r2   *relay.Relay // two replicas (of six opened at once)
+	r, r2   *relay.Relay[any] // two replicas (of six opened at once)
 	logs    testutil.SyncBuffer
 	version int // the SalesMan API version of the next worker
 }
@@ -377,7 +377,7 @@ func runChaos(t *testing.T, b backend, procs int) {
 // starting together), and keeps two.
 func (c *chaosRun) openSix() {
 	opts := append(append([]relay.Option{}, c.b.opts...), chaosKnobs().options()...)
-	relays := make([]*relay.Relay, 6)
+	relays := make([]*relay.Relay[any], 6)
 	errs := make([]error, 6)
 	var wg sync.WaitGroup
 	for i := range relays {
@@ -388,9 +388,9 @@ func (c *chaosRun) openSix() {
 	for i := range relays {
 		require.NoError(c.t, errs[i], "Open %d of 6 on a fresh database", i+1)
 		if i >= 2 {
-			require.NoError(c.t, relays[i].Close())
+			require.NoError(c.t, closeRelay(relays[i]))
 		} else {
-			c.t.Cleanup(func() { _ = relays[i].Close() })
+			c.t.Cleanup(func() { _ = closeRelay(relays[i]) })
 		}
 	}
 	c.r, c.r2 = relays[0], relays[1]
@@ -508,16 +508,16 @@ func (c *chaosRun) resolve(review []*relay.Delivery) {
 	for _, d := range review {
 		tok := chaosToken.FindString(string(d.Job))
 		got, id := c.ch.storedBy(d.Vendor, tok)
-		act := func(r *relay.Relay) error { return r.Resend(ctx, d.Key) }
+		act := func(r *relay.Relay[any]) error { return r.Resend(ctx, d.Key) }
 		if got == 1 {
-			act = func(r *relay.Relay) error { return r.MarkDelivered(ctx, d.Key, id) }
+			act = func(r *relay.Relay[any]) error { return r.MarkDelivered(ctx, d.Key, id) }
 			marked++
 		} else {
 			resent++
 		}
 		var wg sync.WaitGroup
 		errs := make([]error, 2)
-		for k, r := range []*relay.Relay{c.r, c.r2} {
+		for k, r := range []*relay.Relay[any]{c.r, c.r2} {
 			wg.Add(1)
 			go func() { defer wg.Done(); errs[k] = act(r) }()
 		}

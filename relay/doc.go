@@ -6,18 +6,24 @@
 // River (github.com/riverqueue/river), so the client packages keep their
 // small dependency set. One relay runs on one database:
 //
-//   - SQLite ("sqlite:///var/lib/app/relay.db"): embedded, pure Go, one file;
-//     one delivering process.
-//   - PostgreSQL ("postgres://…"): any number of replicas share one queue,
-//     and River gives each job to one of them.
+//   - SQLite (OpenSQLite, or NewSQLite on the application's *sql.DB):
+//     embedded, pure Go, one file; one delivering process.
+//   - PostgreSQL (OpenPostgres, or NewPostgres on the application's
+//     *pgxpool.Pool): any number of replicas share one queue, and River
+//     gives each job to one of them.
 //
-// Producers call Enqueue (or EnqueueTx inside their own transaction: the
-// outbox pattern); delivering processes call Start with the vendor clients.
+// A Relay is typed by its driver's transaction, as River's Client is:
+// Relay[pgx.Tx] or Relay[*sql.Tx], so the compiler checks the transaction
+// given to EnqueueTx (Open, for a database chosen at run time, returns a
+// Relay[any]). Producers call Enqueue or EnqueueMany (or EnqueueTx and
+// EnqueueManyTx inside their own transaction: the outbox pattern);
+// delivering processes call Start with the vendor clients.
 //
-//	r, err := relay.Open(ctx, "sqlite:///var/lib/app/relay.db", relay.WithLogger(logger))
+//	r, err := relay.OpenSQLite(ctx, "/var/lib/app/relay.db", relay.WithLogger(logger))
 //	key, err := r.Enqueue(ctx, relay.SalesmanLead{Key: "order-42", Lead: &salesman.NewLead{...}})
 //	err = r.Start(ctx, relay.Clients{Salesman: sc, Zen: zc})
 //	d, err := r.Status(ctx, key) // d.State, d.VendorID
+//	err = r.Close(ctx)
 //
 // What a delivery attempt does with each outcome:
 //
@@ -50,8 +56,8 @@
 // an end of the delivery (a periodic sweep catches the ones River ended
 // without the relay). Each job has an idempotency key (the caller's, or one
 // derived from the vendor and the content); a key is enqueued once
-// (ErrDuplicate). Open applies River's migrations and the relay's
-// (versioned, under one lock; see Migrations and WithoutMigrations).
+// (ErrDuplicate). Opening a relay applies River's migrations and the
+// relay's (versioned, under one lock; see Migrations and WithoutMigrations).
 //
 // Zen allows one archive call per window per token; ZenLimiter keeps that
 // window in the relay's database so that every replica shares it.

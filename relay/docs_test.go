@@ -15,6 +15,8 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/jackc/pgx/v5/pgxpool"
+
 	"github.com/leadkit/leadkit/relay"
 	"github.com/leadkit/leadkit/salesman"
 	"github.com/leadkit/leadkit/zen"
@@ -33,7 +35,7 @@ func snippet() error {
 		ctx            = context.Background()
 		salesmanClient *salesman.Client
 		zenClient      *zen.Client
-		pool           relayPool
+		pool           *pgxpool.Pool
 	)
 	_, _, _, _ = ctx, salesmanClient, zenClient, pool
 `
@@ -45,7 +47,7 @@ func TestDocSnippetsCompile(t *testing.T) {
 		t.Skip("builds every snippet")
 	}
 	n := testutil.CompileSnippets(t, []string{"../README.md", "../docs/relay.md"}, "go relay", func(body string) string {
-		return relaySnippetHeader + body + "\n}\n\ntype relayPool = interface{}\n"
+		return relaySnippetHeader + body + "\n}\n"
 	})
 	if n < 2 {
 		t.Fatalf("found %d relay snippets; the README and docs/relay.md each have at least one", n)

@@ -38,7 +38,7 @@ func TestLookupsFailingUntilRiverGivesUp(t *testing.T) {
 
 // riverClient is a River client on the relay's database, for what an
 // operator (or another program) does to River's jobs outside the relay.
-func riverClient(t *testing.T, r *relay.Relay, schema string) func(ctx context.Context, id int64, op string) {
+func riverClient(t *testing.T, r *relay.Relay[any], schema string) func(ctx context.Context, id int64, op string) {
 	t.Helper()
 	if r.Pool() != nil {
 		c, err := river.NewClient(riverpgxv5.New(r.Pool()), &river.Config{Schema: schema})
@@ -63,7 +63,7 @@ func riverOp[TTx any](t *testing.T, ctx context.Context, c *river.Client[TTx], i
 
 // execSQL runs q (with $1, $2 on both databases) on the relay's database,
 // its tables named unqualified (PostgreSQL: in the test's schema).
-func execSQL(t *testing.T, r *relay.Relay, schema, q string, args ...any) {
+func execSQL(t *testing.T, r *relay.Relay[any], schema, q string, args ...any) {
 	t.Helper()
 	ctx := context.Background()
 	if p := r.Pool(); p != nil {
@@ -82,7 +82,7 @@ func execSQL(t *testing.T, r *relay.Relay, schema, q string, args ...any) {
 	require.NoError(t, err)
 }
 
-func jobID(t *testing.T, r *relay.Relay, schema, key string) int64 {
+func jobID(t *testing.T, r *relay.Relay[any], schema, key string) int64 {
 	t.Helper()
 	ctx := context.Background()
 	var id int64
@@ -203,7 +203,7 @@ func TestConcurrentResends(t *testing.T) {
 		key = errKey(err)
 		var wg sync.WaitGroup
 		errs := make([]error, 2)
-		for k, r := range []*relay.Relay{r1, r2} {
+		for k, r := range []*relay.Relay[any]{r1, r2} {
 			wg.Add(1)
 			go func() { defer wg.Done(); errs[k] = r.Resend(ctx, key) }()
 		}

@@ -19,7 +19,8 @@ import (
 )
 
 // ErrDuplicate is returned by Enqueue and EnqueueTx for a key already
-// enqueued (in whatever state: queued, delivered, failed).
+// enqueued (in whatever state: queued, delivered, failed); EnqueueMany
+// reports such keys in its results instead.
 var ErrDuplicate = errors.New("relay: a job with this idempotency key was already enqueued")
 
 // allStates makes River's unique check cover every state of a job, so a key
@@ -29,74 +30,154 @@ var allStates = []rivertype.JobState{
 	rivertype.JobStatePending, rivertype.JobStateRetryable, rivertype.JobStateRunning, rivertype.JobStateScheduled,
 }
 
-// Enqueue stores job for delivery and returns its idempotency key. It
-// returns an error matching ErrDuplicate when the key was enqueued before,
-// and a *leadkit.InputError naming the field when the job is not valid (a
-// lead the vendor would refuse is refused here, before it is stored).
-func (r *Relay) Enqueue(ctx context.Context, job Job) (string, error) {
-	return r.enqueue(ctx, nil, job)
+// EnqueueResult is what EnqueueMany did with one job.
+type EnqueueResult struct {
+	// Key is the job's idempotency key: the caller's, or the one derived
+	// from the vendor and the content.
+	Key string
+	// Duplicate: the key was enqueued before (in whatever state), or
+	// earlier in the same batch; nothing was stored for this job.
+	Duplicate bool
 }
 
-// EnqueueTx stores job inside the caller's transaction tx, the outbox
-// pattern: the lead is delivered if and only if tx commits. tx is a pgx.Tx
-// on a PostgreSQL relay (begun on Pool or any pool of the same database)
-// and a *sql.Tx begun on DB on a SQLite relay.
-func (r *Relay) EnqueueTx(ctx context.Context, tx any, job Job) (string, error) {
-	if tx == nil {
-		return "", leadkit.Invalid("tx", "must not be nil (use Enqueue without a transaction)")
-	}
-	return r.enqueue(ctx, tx, job)
+// ready is a job checked and prepared for storing: the lead as it will be
+// sent (marker included), its key and its JSON.
+type ready struct {
+	job  Job
+	key  string
+	body []byte
 }
 
-func (r *Relay) enqueue(ctx context.Context, tx any, job Job) (string, error) {
-	if ctx == nil {
-		return "", leadkit.Invalid("ctx", "must not be nil")
-	}
+// ready checks job as the vendor's client would and prepares it; errors
+// name the job's field as given.
+func (r *core) ready(job Job) (ready, error) {
 	if job == nil || reflect.ValueOf(job).Kind() == reflect.Pointer && reflect.ValueOf(job).IsNil() {
-		return "", leadkit.Invalid("job", "must not be nil")
-	}
-	if r.closed.Load() {
-		return "", errors.New("relay: closed")
+		return ready{}, leadkit.Invalid("job", "must not be nil")
 	}
 	// Text a database cannot store as given (NUL; invalid UTF-8, which
 	// JSON would silently replace) and numbers JSON cannot carry are
 	// refused with the field named.
 	if err := checkText("", reflect.ValueOf(job), 0); err != nil {
-		return "", err
+		return ready{}, err
 	}
 	j, err := job.prepare(&r.cfg)
 	if err != nil {
-		return "", err
+		return ready{}, err
 	}
 	key := j.IdempotencyKey()
 	body, err := json.Marshal(j)
 	if err != nil {
-		return "", fmt.Errorf("relay: encode %s: %w", key, err)
+		return ready{}, fmt.Errorf("relay: encode %s: %w", key, err)
 	}
 	if int64(len(body)) > r.cfg.maxJob {
-		return "", leadkit.Invalid("job", "is %d bytes as stored, more than the cap of %d (WithMaxJobBytes)", len(body), r.cfg.maxJob)
+		return ready{}, leadkit.Invalid("job", "is %d bytes as stored, more than the cap of %d (WithMaxJobBytes)", len(body), r.cfg.maxJob)
 	}
-	err = r.eng.inTx(ctx, tx, func(t txn) error {
-		ok, err := r.dial.insert(ctx, t.st, key, j.vendor(), j.ident(), string(body), time.Now().UnixMilli())
-		if err != nil {
-			return fmt.Errorf("relay: store %s: %w", key, err)
-		}
-		if !ok {
-			return fmt.Errorf("%w: %s", ErrDuplicate, key)
-		}
-		res, err := t.insert(j, r.insertOpts())
-		if err != nil {
-			return fmt.Errorf("relay: enqueue %s: %w", key, err)
-		}
-		if res.UniqueSkippedAsDuplicate {
-			return fmt.Errorf("%w: %s", ErrDuplicate, key)
-		}
-		return r.dial.setJob(ctx, t.st, key, res.Job.ID)
-	})
+	return ready{j, key, body}, nil
+}
+
+func (r *core) enqueue(ctx context.Context, tx any, job Job) (string, error) {
+	if ctx == nil {
+		return "", leadkit.Invalid("ctx", "must not be nil")
+	}
+	if r.closed.Load() {
+		return "", ErrClosed
+	}
+	j, err := r.ready(job)
 	if err != nil {
 		return "", err
 	}
-	return key, nil
+	res, err := r.store(ctx, tx, []ready{j})
+	if err != nil {
+		return "", err
+	}
+	if res[0].Duplicate {
+		return "", fmt.Errorf("%w: %s", ErrDuplicate, j.key)
+	}
+	return j.key, nil
+}
+
+func (r *core) enqueueMany(ctx context.Context, tx any, jobs []Job) ([]EnqueueResult, error) {
+	if ctx == nil {
+		return nil, leadkit.Invalid("ctx", "must not be nil")
+	}
+	if r.closed.Load() {
+		return nil, ErrClosed
+	}
+	if len(jobs) == 0 {
+		return []EnqueueResult{}, nil
+	}
+	all := make([]ready, len(jobs))
+	var errs []error
+	for i, job := range jobs {
+		j, err := r.ready(job)
+		if err != nil {
+			errs = append(errs, inJobs(i, err))
+		}
+		all[i] = j
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	return r.store(ctx, tx, all)
+}
+
+// inJobs puts jobs[i] before the field an input error names.
+func inJobs(i int, err error) error {
+	var ie *leadkit.InputError
+	if errors.As(err, &ie) {
+		return &leadkit.InputError{Field: fmt.Sprintf("jobs[%d].%s", i, ie.Field), Reason: ie.Reason}
+	}
+	return fmt.Errorf("jobs[%d]: %w", i, err)
+}
+
+// store enqueues jobs in one transaction (tx's, when not nil): River's
+// jobs, then the deliveries. A key River or the delivery table already
+// holds, or one earlier in jobs, is a duplicate, and nothing of it is
+// stored.
+func (r *core) store(ctx context.Context, tx any, jobs []ready) ([]EnqueueResult, error) {
+	out := make([]EnqueueResult, len(jobs))
+	seen := make(map[string]bool, len(jobs))
+	var fresh []int // the jobs whose key is first in the batch
+	for i, j := range jobs {
+		out[i] = EnqueueResult{Key: j.key, Duplicate: seen[j.key]}
+		if !seen[j.key] {
+			seen[j.key] = true
+			fresh = append(fresh, i)
+		}
+	}
+	err := r.eng.inTx(ctx, tx, func(t txn) error {
+		for _, i := range fresh {
+			j := jobs[i]
+			res, err := t.insert(j.job, r.insertOpts())
+			if err != nil {
+				return fmt.Errorf("relay: enqueue %s: %w", j.key, err)
+			}
+			if res.UniqueSkippedAsDuplicate {
+				out[i].Duplicate = true
+				continue
+			}
+			ok, err := r.dial.insert(ctx, t.st, j.key, j.job.vendor(), j.job.ident(), string(j.body), res.Job.ID, time.Now().UnixMilli())
+			if err != nil {
+				return fmt.Errorf("relay: store %s: %w", j.key, err)
+			}
+			if !ok {
+				// River's job of the key is gone (its retention) but the
+				// delivery is not: this River job is not wanted.
+				out[i].Duplicate = true
+				if err := r.dial.deleteJob(ctx, t.st, res.Job.ID); err != nil {
+					return fmt.Errorf("relay: store %s: %w", j.key, err)
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		for i := range out {
+			out[i].Duplicate = false
+		}
+		return nil, err
+	}
+	return out, nil
 }
 
 // checkText walks v (a job and what it holds) and refuses a string with a
@@ -165,7 +246,7 @@ func join(path, name string) string {
 	return path + "." + name
 }
 
-func (r *Relay) insertOpts() *river.InsertOpts {
+func (r *core) insertOpts() *river.InsertOpts {
 	return &river.InsertOpts{
 		Queue:       Queue,
 		MaxAttempts: r.cfg.maxAttempts,

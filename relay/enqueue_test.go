@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -368,10 +369,19 @@ func TestOpenErrorHidesThePassword(t *testing.T) {
 	} {
 		_, err := relay.Open(ctx, dsn)
 		require.Error(t, err)
-		for _, form := range []string{pw, enc} {
-			assert.NotContains(t, fmt.Sprintf("%v %+v %#v", err, err, err), form)
-			for e := err; e != nil; e = errors.Unwrap(e) {
-				assert.NotContains(t, e.Error(), form)
+		errs := []error{err}
+		if pool, perr := pgxpool.New(ctx, dsn); perr == nil { // the application's pool, given to NewPostgres
+			_, err = relay.NewPostgres(ctx, pool)
+			pool.Close()
+			require.Error(t, err)
+			errs = append(errs, err)
+		}
+		for _, err := range errs {
+			for _, form := range []string{pw, enc} {
+				assert.NotContains(t, fmt.Sprintf("%v %+v %#v", err, err, err), form)
+				for e := err; e != nil; e = errors.Unwrap(e) {
+					assert.NotContains(t, e.Error(), form)
+				}
 			}
 		}
 	}
@@ -471,7 +481,7 @@ func TestStartRefusesBadKnobs(t *testing.T) {
 	r2 := open(t, sqliteBackend(t))
 	require.ErrorAs(t, r2.Start(context.Background(), relay.Clients{}), &ie)
 	assert.Equal(t, "Clients", ie.Field)
-	require.NoError(t, r2.Close())
+	require.NoError(t, closeRelay(r2))
 	assert.Error(t, r2.Start(context.Background(), relay.Clients{Zen: zc}), "closed")
 	_, err = r2.Enqueue(context.Background(), zenLead(1))
 	assert.Error(t, err, "closed")

@@ -21,12 +21,12 @@ func Example() {
 	dir, _ := os.MkdirTemp("", "relay-example-")
 	defer os.RemoveAll(dir)
 
-	r, err := relay.Open(ctx, "sqlite://"+filepath.Join(dir, "relay.db"), relay.WithPollInterval(50*time.Millisecond))
+	r, err := relay.OpenSQLite(ctx, filepath.Join(dir, "relay.db"), relay.WithPollInterval(50*time.Millisecond))
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	defer r.Close()
+	defer r.Close(ctx)
 	key, err := r.Enqueue(ctx, relay.SalesmanLead{Key: "order-42", Lead: &salesman.NewLead{Title: "Андреев Владислав", Email: "v@example.ru"}})
 	if err != nil {
 		fmt.Println(err)

@@ -14,12 +14,13 @@ import (
 // (errFenced). Before fences the stale writer's row replaced the newer one.
 func TestFencedWrite(t *testing.T) {
 	ctx := context.Background()
-	r, err := Open(ctx, "sqlite://"+filepath.Join(t.TempDir(), "relay.db"))
+	rl, err := OpenSQLite(ctx, filepath.Join(t.TempDir(), "relay.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer r.Close()
-	key, err := r.Enqueue(ctx, SalesmanLead{Key: "k", Lead: &salesman.NewLead{Title: "a", Email: "a@b.ru"}})
+	defer rl.Close(ctx)
+	r := rl.c
+	key, err := r.enqueue(ctx, nil, SalesmanLead{Key: "k", Lead: &salesman.NewLead{Title: "a", Email: "a@b.ru"}})
 	if err != nil {
 		t.Fatal(err)
 	}

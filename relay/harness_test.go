@@ -127,12 +127,12 @@ func fastOpts() []relay.Option {
 	}
 }
 
-func open(t testing.TB, b backend, opts ...relay.Option) *relay.Relay {
+func open(t testing.TB, b backend, opts ...relay.Option) *relay.Relay[any] {
 	t.Helper()
 	all := append(append(append([]relay.Option{}, b.opts...), fastOpts()...), opts...)
 	r, err := relay.Open(context.Background(), b.dsn, all...)
 	require.NoError(t, err)
-	t.Cleanup(func() { _ = r.Close() })
+	t.Cleanup(func() { _ = closeRelay(r) })
 	return r
 }
 
@@ -253,7 +253,7 @@ func datacakeProspect(i int) relay.DatacakeProspect {
 }
 
 // waitFor polls the relay's stats until done says so or the time is up.
-func waitFor(t testing.TB, r *relay.Relay, d time.Duration, done func(relay.Stats) bool) relay.Stats {
+func waitFor(t testing.TB, r *relay.Relay[any], d time.Duration, done func(relay.Stats) bool) relay.Stats {
 	t.Helper()
 	deadline := time.Now().Add(d)
 	for {
@@ -285,7 +285,7 @@ func redactURL(s string) string {
 
 // deliverOne enqueues job, starts r's workers on the sandboxes, waits until
 // nothing is left to do and returns the job's delivery.
-func deliverOne(t testing.TB, r *relay.Relay, sb *sandboxes, job relay.Job) *relay.Delivery {
+func deliverOne(t testing.TB, r *relay.Relay[any], sb *sandboxes, job relay.Job) *relay.Delivery {
 	t.Helper()
 	ctx := context.Background()
 	key, err := r.Enqueue(ctx, job)
@@ -295,4 +295,11 @@ func deliverOne(t testing.TB, r *relay.Relay, sb *sandboxes, job relay.Job) *rel
 	d, err := r.Status(ctx, key)
 	require.NoError(t, err)
 	return d
+}
+
+// closeRelay closes r, giving its running attempts 10 s to end.
+func closeRelay(r *relay.Relay[any]) error {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	return r.Close(ctx)
 }

@@ -4,21 +4,18 @@ import (
 	"context"
 	"fmt"
 	"time"
-
-	"github.com/leadkit/leadkit/zen"
 )
 
-// ZenLimiter returns a zen.Limiter kept in the relay's database, so that
-// every process sharing the database shares Zen's one-call-per-window
-// budget (give it to each zen client with zen.WithLimiter). The window is
-// measured on the database's clock, so replicas with skewed clocks agree.
-func (r *Relay) ZenLimiter() zen.Limiter { return dbLimiter{r} }
+// dbLimiter is Relay.ZenLimiter's zen.Limiter.
 
-type dbLimiter struct{ r *Relay }
+type dbLimiter struct{ r *core }
 
 // Allow implements zen.Limiter: one statement takes the window when it has
 // passed (or was never taken), atomically across processes.
 func (l dbLimiter) Allow(ctx context.Context, key string, interval time.Duration) (time.Duration, error) {
+	if l.r.closed.Load() {
+		return 0, ErrClosed
+	}
 	if interval <= 0 {
 		return 0, nil
 	}

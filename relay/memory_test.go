@@ -14,7 +14,7 @@ import (
 func TestMemoryDSN(t *testing.T) {
 	r, err := relay.Open(context.Background(), "sqlite::memory:")
 	require.NoError(t, err)
-	defer r.Close()
+	defer closeRelay(r)
 	_, err = r.Enqueue(context.Background(), salesmanLead(1))
 	require.NoError(t, err)
 	s, err := r.Stats(context.Background(), "")
@@ -29,7 +29,7 @@ func TestSQLitePathOddCharacters(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "leads#1?x=%41.db")
 	r, err := relay.Open(context.Background(), "sqlite://"+path)
 	require.NoError(t, err)
-	defer r.Close()
+	defer closeRelay(r)
 	_, err = r.Enqueue(context.Background(), salesmanLead(1))
 	require.NoError(t, err)
 	_, err = os.Stat(path)

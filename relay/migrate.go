@@ -12,7 +12,7 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
-// Migration is one version of the relay's own tables: the SQL that Open
+// Migration is one version of the relay's own tables: the SQL that opening a relay
 // applies, after River's migrations, to bring a database to Version. Each
 // records itself in the table leadkit_relay_migration.
 type Migration struct {
@@ -92,7 +92,7 @@ func (m migration) sql(d dialect) []string {
 // "sqlite") in schema ("" for none; PostgreSQL only), in order, for teams
 // that apply migrations with a tool of their own and open the relay with
 // WithoutMigrations. River's own come first (rivermigrate, or River's CLI:
-// `river migrate-get --all --up`). Open applies exactly these; it also
+// `river migrate-get --all --up`). Opening a relay applies exactly these; it also
 // upgrades in place a database made by an older relay before versioned
 // migrations (it adds the columns that layout lacks), which this SQL does
 // not.

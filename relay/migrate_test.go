@@ -30,7 +30,7 @@ func TestConcurrentOpens(t *testing.T) {
 		ctx := context.Background()
 		var wg sync.WaitGroup
 		errs := make([]error, 6)
-		relays := make([]*relay.Relay, 6)
+		relays := make([]*relay.Relay[any], 6)
 		for i := range errs {
 			wg.Add(1)
 			go func() {
@@ -41,7 +41,7 @@ func TestConcurrentOpens(t *testing.T) {
 		wg.Wait()
 		for i, err := range errs {
 			require.NoError(t, err, "Open %d of 6", i+1)
-			defer relays[i].Close()
+			defer closeRelay(relays[i])
 		}
 		_, err := relays[5].Enqueue(ctx, salesmanLead(1))
 		require.NoError(t, err)
@@ -178,7 +178,7 @@ func TestWithoutMigrations(t *testing.T) {
 		runSQL(t, b, stmts...)
 		r, err := relay.Open(ctx, b.dsn, opts...)
 		require.NoError(t, err)
-		defer r.Close()
+		defer closeRelay(r)
 		_, err = r.Enqueue(ctx, salesmanLead(1))
 		require.NoError(t, err)
 	})

@@ -9,7 +9,8 @@ import (
 	"github.com/leadkit/leadkit/datacake"
 )
 
-// Option configures Open.
+// Option configures a relay when it opens (Open, OpenSQLite, OpenPostgres,
+// NewSQLite, NewPostgres).
 type Option func(*config) error
 
 type config struct {
@@ -111,9 +112,9 @@ func WithoutMarker() Option {
 	}
 }
 
-// WithoutMigrations makes Open check that River's migrations and the
-// relay's (Migrations) are applied instead of applying them, for teams
-// that run their own migration tool; Open fails when they are not.
+// WithoutMigrations makes the constructor check that River's migrations
+// and the relay's (Migrations) are applied instead of applying them, for
+// teams that run their own migration tool; it fails when they are not.
 func WithoutMigrations() Option {
 	return func(c *config) error {
 		c.noMigrate = true
@@ -160,8 +161,9 @@ func WithWorkers(n int) Option {
 	}
 }
 
-// WithPoolSize caps the PostgreSQL connections of this process (pgx's
-// default: the larger of 4 and the number of CPUs).
+// WithPoolSize caps the PostgreSQL connections of the pool OpenPostgres (or
+// Open) opens (pgx's default: the larger of 4 and the number of CPUs);
+// NewPostgres refuses it (the pool is the application's).
 func WithPoolSize(n int) Option {
 	return func(c *config) error {
 		if n < 1 {

@@ -111,7 +111,7 @@ func pausedOnce(t *testing.T, b backend, slow bool) {
 	ctx := context.Background()
 	r, err := relay.Open(ctx, b.dsn, append(b.opts, pauseKnobs().options()...)...)
 	require.NoError(t, err)
-	t.Cleanup(func() { _ = r.Close() })
+	t.Cleanup(func() { _ = closeRelay(r) })
 	cfg := workerConfig{DSN: b.dsn, Schema: b.schema, URLs: sb.urls, Knobs: pauseKnobs(), MaxWait: 30 * time.Second, Log: true}
 	var logsA, logsB testutil.SyncBuffer
 	a := startWorker(t, cfg, &logsA)

@@ -198,7 +198,7 @@ func TestZenLeadsOfOnePerson(t *testing.T) {
 
 // deliverNth enqueues job on a started relay, the nth, and returns its
 // delivery once nothing is left to do.
-func deliverNth(t *testing.T, r *relay.Relay, n int, job relay.Job) *relay.Delivery {
+func deliverNth(t *testing.T, r *relay.Relay[any], n int, job relay.Job) *relay.Delivery {
 	t.Helper()
 	ctx := context.Background()
 	key, err := r.Enqueue(ctx, job)

@@ -438,7 +438,7 @@ func realJobs(env *realEnv, c realCase, i int, leads [2]realLead) (string, [2]re
 
 // startRealRelay opens a relay on SQLite and starts it with a client of c's
 // API version talking to the proxy at proxyURL.
-func startRealRelay(t *testing.T, env *realEnv, c realCase, proxyURL string) *relay.Relay {
+func startRealRelay(t *testing.T, env *realEnv, c realCase, proxyURL string) *relay.Relay[any] {
 	t.Helper()
 	r := open(t, sqliteBackend(t), relay.WithJobTimeout(realJobTimeout), relay.WithSettle(relay.VendorSalesman, realSettle),
 		relay.WithRetries(30, time.Second), relay.WithPollInterval(50*time.Millisecond), relay.WithLogger(env.log))

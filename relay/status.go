@@ -54,9 +54,11 @@ type Delivery struct {
 // that was never enqueued.
 var ErrUnknownKey = errors.New("relay: no job with this idempotency key")
 
-// Status returns the delivery of key, with the job as enqueued (Job: the
-// lead, in the vendor package's JSON form).
-func (r *Relay) Status(ctx context.Context, key string) (*Delivery, error) {
+// status is Relay.Status.
+func (r *core) status(ctx context.Context, key string) (*Delivery, error) {
+	if r.closed.Load() {
+		return nil, ErrClosed
+	}
 	row, _, err := r.dial.load(ctx, r.dial.db, key)
 	if errors.Is(err, errNoRows) {
 		return nil, fmt.Errorf("%w: %s", ErrUnknownKey, key)
@@ -91,8 +93,11 @@ type Stats struct {
 // Total is the number of deliveries enqueued.
 func (s Stats) Total() int { return s.Queued + s.Retrying + s.Delivered + s.NeedsReview + s.Failed }
 
-// Stats counts the deliveries by state, of vendor v, or of all when v is "".
-func (r *Relay) Stats(ctx context.Context, v Vendor) (Stats, error) {
+// stats is Relay.Stats.
+func (r *core) stats(ctx context.Context, v Vendor) (Stats, error) {
+	if r.closed.Load() {
+		return Stats{}, ErrClosed
+	}
 	var s Stats
 	err := r.dial.db.query(ctx, r.dial.t(`SELECT state, reconciled, count(*) FROM {d} WHERE $1 = '' OR vendor = $1 GROUP BY state, reconciled`),
 		func(sc scanner) error {
@@ -131,14 +136,8 @@ func (r *Relay) Stats(ctx context.Context, v Vendor) (Stats, error) {
 // Status and decide again.
 var ErrConflict = errors.New("relay: the delivery changed or is being worked; nothing was done")
 
-// Resend sends again a delivery that is not delivered and whose River job
-// is not live: it needs review, it failed, or River ended its job without
-// it (see the sweep). The operator checked that the vendor does not hold
-// the lead (or fixed what the vendor refused). A Datacake delivery whose
-// prospect was created resumes with the file upload; others start over.
-// Two Resends of one delivery at once (two replicas) send it once: one
-// wins, the other returns ErrConflict.
-func (r *Relay) Resend(ctx context.Context, key string) error {
+// resend is Relay.Resend.
+func (r *core) resend(ctx context.Context, key string) error {
 	return r.resolve(ctx, key, func(row *row) {
 		row.State, row.InDoubtMS, row.DoubtEndMS, row.Review = string(StateQueued), 0, 0, ""
 		if Vendor(row.Vendor) != VendorDatacake || row.Step == 0 {
@@ -147,12 +146,8 @@ func (r *Relay) Resend(ctx context.Context, key string) error {
 	}, true)
 }
 
-// MarkDelivered records that the vendor holds the lead of a delivery that
-// is not delivered and whose River job is not live (found by the operator),
-// with its id. A SalesMan lead id or a Datacake prospect id is the
-// delivery's vendor record: one already held by another delivery is
-// refused.
-func (r *Relay) MarkDelivered(ctx context.Context, key, vendorID string) error {
+// markDelivered is Relay.MarkDelivered.
+func (r *core) markDelivered(ctx context.Context, key, vendorID string) error {
 	return r.resolve(ctx, key, func(row *row) {
 		row.State, row.InDoubtMS, row.DoubtEndMS, row.VendorID, row.Review = string(StateDelivered), 0, 0, vendorID, ""
 		row.VendorRef = ""
@@ -166,7 +161,10 @@ func (r *Relay) MarkDelivered(ctx context.Context, key, vendorID string) error {
 // the attempt that just parked a delivery.
 const resolveWait = 10 * time.Second
 
-func (r *Relay) resolve(ctx context.Context, key string, change func(*row), retry bool) error {
+func (r *core) resolve(ctx context.Context, key string, change func(*row), retry bool) error {
+	if r.closed.Load() {
+		return ErrClosed
+	}
 	deadline := time.Now().Add(resolveWait)
 	for {
 		err := r.eng.inTx(ctx, nil, func(t txn) error { return r.resolveTx(ctx, t, key, change, retry) })
@@ -188,7 +186,7 @@ func (r *Relay) resolve(ctx context.Context, key string, change func(*row), retr
 // record its job's end yet.
 var errStillRunning = errors.New("relay: the job is still running")
 
-func (r *Relay) resolveTx(ctx context.Context, t txn, key string, change func(*row), retry bool) error {
+func (r *core) resolveTx(ctx context.Context, t txn, key string, change func(*row), retry bool) error {
 	row, now, err := r.dial.load(ctx, t.st, key)
 	if errors.Is(err, errNoRows) {
 		return fmt.Errorf("%w: %s", ErrUnknownKey, key)

@@ -196,16 +196,22 @@ func (d dialect) load(ctx context.Context, st store, key string) (*row, int64, e
 	return r, now, err
 }
 
-// insert adds a queued delivery of job (its JSON); false when the key is
-// taken.
-func (d dialect) insert(ctx context.Context, st store, key string, v Vendor, ident, job string, now int64) (bool, error) {
-	n, err := st.exec(ctx, d.t(`INSERT INTO {d} (key, vendor, state, ident, job, created_ms, updated_ms) VALUES ($1, $2, $3, $4, $5, $6, $6)
-ON CONFLICT (key) DO NOTHING`), key, string(v), string(StateQueued), ident, job, now)
+// insert adds a queued delivery of job (its JSON) and River's job id;
+// false when the key is taken.
+func (d dialect) insert(ctx context.Context, st store, key string, v Vendor, ident, job string, jobID, now int64) (bool, error) {
+	n, err := st.exec(ctx, d.t(`INSERT INTO {d} (key, vendor, state, ident, job, job_id, created_ms, updated_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $7)
+ON CONFLICT (key) DO NOTHING`), key, string(v), string(StateQueued), ident, job, jobID, now)
 	return n == 1, err
 }
 
 func (d dialect) setJob(ctx context.Context, st store, key string, id int64) error {
 	_, err := st.exec(ctx, d.t(`UPDATE {d} SET job_id = $2 WHERE key = $1`), key, id)
+	return err
+}
+
+// deleteJob deletes River's job id (one the same transaction inserted).
+func (d dialect) deleteJob(ctx context.Context, st store, id int64) error {
+	_, err := st.exec(ctx, d.t(`DELETE FROM {j} WHERE id = $1`), id)
 	return err
 }
 

@@ -20,7 +20,7 @@ func (sweepArgs) Kind() string { return "leadkit_relay_sweep" }
 
 type sweeper struct {
 	river.WorkerDefaults[sweepArgs]
-	r *Relay
+	r *core
 }
 
 func (w *sweeper) Work(ctx context.Context, _ *river.Job[sweepArgs]) error {
@@ -51,7 +51,7 @@ type stranded struct {
 // review; otherwise it failed, with River's last error. It returns how many
 // it ended. Its writes are fenced like every other, so a delivery an
 // attempt or an operator took meanwhile is left alone.
-func (r *Relay) sweep(ctx context.Context) (int, error) {
+func (r *core) sweep(ctx context.Context) (int, error) {
 	var found []stranded
 	err := r.dial.db.query(ctx, r.dial.t(`SELECT `+prefixed("d.", rowCols)+`, {now} FROM {d} d LEFT JOIN {j} j ON j.id = d.job_id
 WHERE d.state IN ('queued', 'retrying', 'sending') AND d.lease_ms < {now}
@@ -79,7 +79,7 @@ WHERE d.state IN ('queued', 'retrying', 'sending') AND d.lease_ms < {now}
 	return n, nil
 }
 
-func (r *Relay) endStranded(ctx context.Context, s stranded) (bool, error) {
+func (r *core) endStranded(ctx context.Context, s stranded) (bool, error) {
 	row := s.row
 	err := r.eng.inTx(ctx, nil, func(t txn) error {
 		why := "River's job for it was deleted outside the relay"

@@ -24,17 +24,13 @@ func (c config) lease() time.Duration {
 	return c.jobTimeout + min(15*time.Second, max(500*time.Millisecond, c.jobTimeout/2))
 }
 
-// Start begins delivering the jobs of the vendors whose client c holds, in
-// the background, until Stop or Close. Any number of processes may Start on
-// one PostgreSQL relay; River gives each job to one of them at a time.
-// Every started process also runs the sweep (see WithSweepInterval) when
-// River elects it leader.
-func (r *Relay) Start(ctx context.Context, c Clients) error {
+// start is Relay.Start.
+func (r *core) start(ctx context.Context, c Clients) error {
 	if ctx == nil {
 		return leadkit.Invalid("ctx", "must not be nil")
 	}
 	if r.closed.Load() {
-		return errors.New("relay: closed")
+		return ErrClosed
 	}
 	workers := river.NewWorkers()
 	n := 0
@@ -82,10 +78,13 @@ func (r *Relay) Start(ctx context.Context, c Clients) error {
 	})
 }
 
-// Stop stops delivering: jobs being worked get until ctx ends to finish,
-// then they are cancelled (and, their outcome being unknown, reconciled by
-// the next process).
-func (r *Relay) Stop(ctx context.Context) error { return r.eng.stop(ctx) }
+// stop is Relay.Stop.
+func (r *core) stop(ctx context.Context) error {
+	if r.closed.Load() {
+		return ErrClosed
+	}
+	return r.eng.stop(ctx)
+}
 
 // backoff is exponential from one second, capped, with 10% jitter.
 type backoff struct{ max time.Duration }
@@ -101,7 +100,7 @@ func (b backoff) NextRetry(job *rivertype.JobRow) time.Time {
 
 type deliverer[T Job] struct {
 	river.WorkerDefaults[T]
-	r *Relay
+	r *core
 	c *Clients
 }
 
@@ -133,7 +132,7 @@ var errNeedsReview = errors.New("relay: parked for review")
 // attempt is one delivery attempt: the delivery as claimed (under its
 // fence), and what the job's send and lookup see of it.
 type attempt struct {
-	r   *Relay
+	r   *core
 	c   *Clients
 	job Job
 	jr  *rivertype.JobRow
@@ -156,7 +155,7 @@ func (a *attempt) localTime(ms int64) time.Time {
 	return a.local.Add(time.Duration(ms-a.dbNow) * time.Millisecond)
 }
 
-func (r *Relay) work(ctx context.Context, c *Clients, job Job, jr *rivertype.JobRow) error {
+func (r *core) work(ctx context.Context, c *Clients, job Job, jr *rivertype.JobRow) error {
 	key := job.IdempotencyKey()
 	start := time.Now()
 	row, dbNow, err := r.dial.claim(ctx, key, r.cfg.lease().Milliseconds())
@@ -180,7 +179,7 @@ func (r *Relay) work(ctx context.Context, c *Clients, job Job, jr *rivertype.Job
 
 // leasedElsewhere waits for another attempt's live lease (its process may
 // be slow, not dead) instead of racing it.
-func (r *Relay) leasedElsewhere(ctx context.Context, job Job, jr *rivertype.JobRow) error {
+func (r *core) leasedElsewhere(ctx context.Context, job Job, jr *rivertype.JobRow) error {
 	key := job.IdempotencyKey()
 	held, now, err := r.dial.load(ctx, r.dial.db, key)
 	if errors.Is(err, errNoRows) {
@@ -394,7 +393,7 @@ func clientStatus(s int) bool {
 	return s >= 400 && s < 500 && s != 408 && s != 425 && s != 429
 }
 
-func (r *Relay) logAttempt(ctx context.Context, key string, v Vendor, n int, out outcome, vendorID string, err error) {
+func (r *core) logAttempt(ctx context.Context, key string, v Vendor, n int, out outcome, vendorID string, err error) {
 	level := slog.LevelInfo
 	switch out {
 	case outRetry, outUnknown, outLookupError, outRateLimited, outFenced:

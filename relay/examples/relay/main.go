@@ -114,7 +114,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if err != nil {
 		return cli.Failf(stderr, prog, "%v", err)
 	}
-	defer r.Close()
+	defer func() {
+		// Close waits for running attempts 15 s at most (a cancelled one is
+		// reconciled by the next run).
+		cctx, ccancel := context.WithTimeout(context.WithoutCancel(ctx), 15*time.Second)
+		defer ccancel()
+		_ = r.Close(cctx)
+	}()
 
 	sb := startSandboxes(*failRate)
 	defer sb.close()
@@ -126,12 +132,17 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 
 	run := time.Now().Format("150405")
+	var batch []relay.Job
 	for i := range *leads {
-		for _, j := range jobs(run, i) {
-			if _, err := r.Enqueue(ctx, j); err != nil {
-				return cli.Failf(stderr, prog, "enqueue: %v", err)
-			}
+		batch = append(batch, jobs(run, i)...)
+	}
+	// A transaction and one statement per table for each thousand leads.
+	for len(batch) > 0 {
+		n := min(len(batch), 1000)
+		if _, err := r.EnqueueMany(ctx, batch[:n]); err != nil {
+			return cli.Failf(stderr, prog, "enqueue: %v", err)
 		}
+		batch = batch[n:]
 	}
 	total := 4 * *leads
 	if err := r.Start(ctx, clients); err != nil {
@@ -209,7 +220,7 @@ type vendorCounts struct {
 	CreateRequests int    `json:"create_requests"` // the sandbox's count, 503s included
 }
 
-func finalCounts(ctx context.Context, r *relay.Relay, sb *sandboxes) ([]vendorCounts, error) {
+func finalCounts(ctx context.Context, r *relay.Relay[any], sb *sandboxes) ([]vendorCounts, error) {
 	var out []vendorCounts
 	for _, v := range []relay.Vendor{relay.VendorSalesman, relay.VendorZen, relay.VendorZenvia, relay.VendorDatacake} {
 		vs, err := r.Stats(ctx, v)
@@ -295,7 +306,7 @@ func (s *sandboxes) creates(v relay.Vendor) int {
 	return s.datacake.Count(http.MethodPost, "prospecto")
 }
 
-func (s *sandboxes) clients(r *relay.Relay) (relay.Clients, error) {
+func (s *sandboxes) clients(r *relay.Relay[any]) (relay.Clients, error) {
 	quiet := slog.New(slog.DiscardHandler)
 	cr := s.salesman.Credentials()
 	sc, err := salesman.NewClient(cr["SALESMAN_URL"], cr["SALESMAN_LOGIN"], cr["SALESMAN_APIKEY"], salesman.WithAPIVersion(salesman.V3), salesman.WithLogger(quiet))
