@@ -114,10 +114,10 @@ func readLimited(r io.Reader, buf []byte, limit int64) ([]byte, error) {
 }
 
 // attemptTransport wraps the caller's transport: it counts attempts, notes
-// positive proof that an attempt never left (attemptTrace), takes GetBody off
-// creates so that no transport below replays them (net/http's HTTP/1 and
-// HTTP/2 clients resend a request that has one after some connection and
-// stream errors), and logs one line per attempt and redirect hop. It
+// positive proof that an attempt never left (attemptTrace), makes creates
+// unreplayable so that no transport below resends them (net/http's HTTP/1
+// and HTTP/2 clients resend a request with GetBody, or without a body, after
+// some connection and stream errors), and logs one line per attempt and redirect hop. It
 // deliberately has no CloseIdleConnections, so retryablehttp's giving-up
 // path does not empty the caller's connection pool.
 type attemptTransport struct {
@@ -138,10 +138,8 @@ func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 		}
 		attempt = st.attempts
 		st.mu.Unlock()
-		if !st.idempotent && req.GetBody != nil {
-			r2 := *req
-			r2.GetBody = nil
-			req = &r2
+		if !st.idempotent {
+			req = unreplayable(req)
 		}
 		if !hop {
 			tr = &attemptTrace{}
@@ -172,6 +170,33 @@ func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 	}
 	return resp, err
 }
+
+// unreplayable returns a create as no transport below may replay it:
+// without GetBody, and with a body even when it has none. Go's HTTP/2 client
+// resends a request whose Body is nil or http.NoBody after a stream reset
+// (PROTOCOL_ERROR, REFUSED_STREAM) or a GOAWAY, whatever its method, and
+// one it can rewind with GetBody; HTTP/1 one it can rewind, or one without a
+// body that carries an Idempotency-Key. An empty body goes out as such
+// (HTTP/1: chunked, a zero-length chunk; HTTP/2: an empty DATA frame that
+// ends the stream).
+func unreplayable(req *http.Request) *http.Request {
+	if req.GetBody == nil && req.Body != nil && req.Body != http.NoBody {
+		return req
+	}
+	r2 := *req
+	r2.GetBody = nil
+	if r2.Body == nil || r2.Body == http.NoBody {
+		r2.Body, r2.ContentLength = emptyBody{}, 0
+	}
+	return &r2
+}
+
+// emptyBody is a request body of no bytes that net/http cannot tell from
+// any other body, so it never counts the request as safe to replay.
+type emptyBody struct{}
+
+func (emptyBody) Read([]byte) (int, error) { return 0, io.EOF }
+func (emptyBody) Close() error             { return nil }
 
 // log writes the attempt's debug line (masked), when a logger wants it.
 func (t *attemptTransport) log(req *http.Request, st *callState, attempt int, hop bool, start time.Time, resp *http.Response, err error) {
