@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptrace"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -24,7 +25,8 @@ type callState struct {
 	idempotent bool
 	maxBody    int64
 	maxWait    time.Duration
-	auth       Auth // re-applied on a redirect to the same host
+	auth       Auth     // re-applied on a redirect to the same host
+	origin     *url.URL // the call's URL: a hop elsewhere carries no credential
 
 	mu       sync.Mutex
 	attempts int
@@ -140,6 +142,13 @@ func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 		st.mu.Unlock()
 		if !st.idempotent {
 			req = unreplayable(req)
+		}
+		if hop && st.origin != nil && !sameOrigin(st.origin, req.URL) {
+			// net/http adds a jar's cookies after CheckRedirect ran (and a
+			// cookie is scoped by host name, not port): filter again here.
+			r2 := *req
+			r2.Header = crossOriginHeader(req.Header)
+			req = &r2
 		}
 		if !hop {
 			tr = &attemptTrace{}
