@@ -38,9 +38,10 @@ var (
 // A secret is found whatever subset of its characters is escaped, in
 // whichever case the hex digits are written: percent-encoding (%2B, %2b),
 // JSON and JavaScript escapes (\u002B, \u002b, \/, \x2b), HTML character
-// references (&#43;, &#x2b;, &amp;), and these nested (a JSON-escaped URL);
-// the text is decoded into views (see view) and the secret matched in each,
-// not a list of the escapes some library writes. A secret in base64 is
+// references (&#43;, &#x2b;, &amp;, and every HTML5 name: &lowbar;,
+// &period;), and these nested (a JSON-escaped URL); the text is decoded
+// into views (see view) and the secret matched in each, not a list of the
+// escapes some library writes. A secret in base64 is
 // found in the standard and URL alphabets, with and without padding, also
 // inside longer base64 text (Basic credentials, a token wrapping it), with
 // the characters beside it that still carry some of its bytes.

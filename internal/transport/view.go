@@ -1,6 +1,7 @@
 package transport
 
 import (
+	"html"
 	"sort"
 	"strings"
 	"unicode/utf16"
@@ -24,6 +25,10 @@ type view struct {
 // edit says that bytes [at, at+n) of a view came from bytes [src, src+srcN)
 // of the text it was decoded from.
 type edit struct{ at, n, src, srcN int }
+
+// maxEntity bounds the length of an HTML character reference: "&", the
+// longest HTML5 name (32 bytes) and ";".
+const maxEntity = 34
 
 // maxDecodeRounds bounds how many encodings deep a secret is looked for.
 const maxDecodeRounds = 3
@@ -120,17 +125,25 @@ func unescapeBackslash(s string, i int) (string, int) {
 	return "", 0
 }
 
-var entities = map[string]string{"amp": "&", "lt": "<", "gt": ">", "quot": `"`, "apos": "'", "sol": "/", "plus": "+", "equals": "=", "percnt": "%"}
-
+// unescapeEntity decodes the HTML character reference at s[i]: numeric
+// (&#43;, &#x2B;) or any of HTML5's named ones, as html.UnescapeString
+// knows them (PHP's htmlentities with ENT_HTML5 writes "_" as &lowbar;,
+// "." as &period;, ":" as &colon;, "é" as &eacute;), also in another
+// letter case (&AMP;, &Sol;).
 func unescapeEntity(s string, i int) (string, int) {
-	end := strings.IndexByte(s[i:min(len(s), i+12)], ';')
+	end := strings.IndexByte(s[i:min(len(s), i+maxEntity)], ';')
 	if end < 2 {
 		return "", 0
 	}
 	name := s[i+1 : i+end]
 	if name[0] != '#' {
-		if out, ok := entities[strings.ToLower(name)]; ok {
-			return out, end + 1
+		for _, ref := range []string{s[i : i+end+1], "&" + strings.ToLower(name) + ";"} {
+			// A name that only starts with an entity's ("&ltx;") decodes
+			// in part ("<x;"): take only a reference decoded whole, to
+			// the one or two characters of an entity.
+			if out := html.UnescapeString(ref); out != ref && utf8.RuneCountInString(out) <= 2 && !strings.ContainsAny(out[1:], ";&") {
+				return out, end + 1
+			}
 		}
 		return "", 0
 	}
