@@ -196,6 +196,55 @@ func hexVal(c byte) int {
 	return -1
 }
 
+// utf16Views returns s read as UTF-16 when it holds a zero byte (which
+// UTF-16 writes beside every ASCII character, and UTF-8 text never holds):
+// little- and big-endian, from its first byte and from its second (an
+// excerpt or a window may start mid-unit). A .NET or Java server answering
+// in charset=utf-16 echoes a key so.
+func utf16Views(s string) []*view {
+	if strings.IndexByte(s, 0) < 0 {
+		return nil
+	}
+	var out []*view
+	for _, order := range []func(string, int) uint16{utf16LE, utf16BE} {
+		for off := 0; off < 2; off++ {
+			if v := utf16View(s, off, order); v != nil {
+				out = append(out, v)
+			}
+		}
+	}
+	return out
+}
+
+func utf16LE(s string, i int) uint16 { return uint16(s[i]) | uint16(s[i+1])<<8 }
+func utf16BE(s string, i int) uint16 { return uint16(s[i])<<8 | uint16(s[i+1]) }
+
+// utf16View decodes s from byte off as UTF-16 units read by unit; every
+// unit (or surrogate pair) is an edit, so a match maps back to its bytes.
+func utf16View(s string, off int, unit func(string, int) uint16) *view {
+	if len(s)-off < 2 {
+		return nil
+	}
+	var b strings.Builder
+	b.Grow(len(s) - off)
+	edits := make([]edit, 0, (len(s)-off)/2)
+	for i := off; i+1 < len(s); {
+		r, n := rune(unit(s, i)), 2
+		if utf16.IsSurrogate(r) {
+			r = utf8.RuneError
+			if i+3 < len(s) {
+				if p := utf16.DecodeRune(rune(unit(s, i)), rune(unit(s, i+2))); p != utf8.RuneError {
+					r, n = p, 4
+				}
+			}
+		}
+		edits = append(edits, edit{at: b.Len(), n: utf8.RuneLen(r), src: i, srcN: n})
+		b.WriteRune(r)
+		i += n
+	}
+	return &view{text: b.String(), edits: edits}
+}
+
 // origin maps bytes [i, j) of the view to the bytes of the original text
 // they came from.
 func (v *view) origin(i, j int) (int, int) {
