@@ -3,6 +3,7 @@ package transport
 import (
 	"context"
 	"net/http"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -25,10 +26,10 @@ func TestBare503AfterCreateIsNoProof(t *testing.T) {
 		"(docs/reliability.md's rule); the fix changes the relay's TestFailuresTheVendorProves and zen's " +
 		"TestSendLeadIsNotRetriedAfterA500OrGatewayError and the core's TestRetriesExhaustedKeepBody, see /work/notes/rev23-report.md")
 	t.Parallel()
-	var stored int
+	var stored atomic.Int32
 	srv := newServer(t, func(_ int, w http.ResponseWriter, r *http.Request) {
 		if r.Method == http.MethodPost {
-			stored++ // the dyno stored the lead; the router gave up on it
+			stored.Add(1) // the dyno stored the lead; the router gave up on it
 		}
 		w.Header().Set("Content-Type", "text/html")
 		w.WriteHeader(http.StatusServiceUnavailable)
@@ -38,5 +39,5 @@ func TestBare503AfterCreateIsNoProof(t *testing.T) {
 	_, err := c.Do(context.Background(), &Request{Method: http.MethodPost, Path: []string{"leads"}, JSON: map[string]string{"name": "Ana"}})
 	require.Error(t, err)
 	assert.ErrorIs(t, err, leadkit.ErrOutcomeUnknown, "%v", err)
-	assert.Equal(t, 1, stored, "the create was sent once")
+	assert.Equal(t, int32(1), stored.Load(), "the create was sent once")
 }
