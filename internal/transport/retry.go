@@ -237,9 +237,11 @@ func (t *attemptTransport) log(req *http.Request, st *callState, attempt int, ho
 // a connection was handed to the request (from then on its bytes may have
 // been written), and the errors of TLS handshakes that failed.
 type attemptTrace struct {
-	mu        sync.Mutex
-	connected bool
-	handshake []error
+	mu         sync.Mutex
+	connected  bool
+	dnsFailed  bool // a lookup for this attempt failed
+	dialFailed bool // a dial for this attempt failed
+	handshake  []error
 }
 
 func (a *attemptTrace) hooks() *httptrace.ClientTrace {
@@ -248,6 +250,20 @@ func (a *attemptTrace) hooks() *httptrace.ClientTrace {
 			a.mu.Lock()
 			a.connected = true
 			a.mu.Unlock()
+		},
+		DNSDone: func(info httptrace.DNSDoneInfo) {
+			if info.Err != nil {
+				a.mu.Lock()
+				a.dnsFailed = true
+				a.mu.Unlock()
+			}
+		},
+		ConnectDone: func(_, _ string, err error) {
+			if err != nil {
+				a.mu.Lock()
+				a.dialFailed = true
+				a.mu.Unlock()
+			}
 		},
 		TLSHandshakeDone: func(_ tls.ConnectionState, err error) {
 			if err != nil {
@@ -261,12 +277,14 @@ func (a *attemptTrace) hooks() *httptrace.ClientTrace {
 
 // provesNotSent reports positive proof that the attempt that failed with
 // err never wrote a byte of its request: no connection was handed to it,
-// and err is the failure of our dialer (DNS, a refused or unreachable
-// connection, a dial timeout) or of a TLS handshake that net/http reported
-// failing (the request is written only after the handshake completed).
-// A TLS record error or alert after the handshake, a garbled or plaintext
-// answer, a reset: anything after a connection was handed over is no proof,
-// and neither is the absence of any signal.
+// and err is the failure of a lookup, a dial (refused, unreachable, timed
+// out) or a TLS handshake that net/http traced failing for this attempt
+// (the request is written only after the handshake completed). A TLS
+// record error or alert after the handshake, a garbled or plaintext answer,
+// a reset: anything after a connection was handed over is no proof, and
+// neither is the absence of any signal, nor a dial error nobody traced (a
+// caller's transport that rebuilt the request without its context may have
+// sent it elsewhere before its last dial failed).
 func (a *attemptTrace) provesNotSent(err error) bool {
 	a.mu.Lock()
 	defer a.mu.Unlock()
@@ -274,11 +292,11 @@ func (a *attemptTrace) provesNotSent(err error) bool {
 		return false
 	}
 	var dnsErr *net.DNSError
-	if errors.As(err, &dnsErr) {
+	if a.dnsFailed && errors.As(err, &dnsErr) {
 		return true
 	}
 	var op *net.OpError
-	if errors.As(err, &op) && op.Op == "dial" {
+	if a.dialFailed && errors.As(err, &op) && op.Op == "dial" {
 		return true
 	}
 	for _, h := range a.handshake {
