@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -80,4 +81,30 @@ func TestDNSFailureIsProof(t *testing.T) {
 	require.ErrorAs(t, err, &dnsErr)
 	assert.NotErrorIs(t, err, leadkit.ErrOutcomeUnknown, "%v", err)
 	assert.Equal(t, int32(3), attempts.Load(), "retried")
+}
+
+// TestProxyDialFailureIsProof: a proxy that cannot be reached (its dial
+// refused) was sent nothing, and through it nothing reached the vendor:
+// the create is retried and fails as not sent. net/http wraps the dial's
+// error in a "proxyconnect" one, which the core read as no proof: a create
+// that never left was reported "outcome unknown".
+func TestProxyDialFailureIsProof(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t, func(_ int, w http.ResponseWriter, _ *http.Request) { jsonStatus(w, 200, `{}`) })
+	proxy, err := url.Parse("http://" + testutil.ClosedPort(t))
+	require.NoError(t, err)
+	tr := NewDefaultTransport()
+	tr.Proxy = http.ProxyURL(proxy)
+	t.Cleanup(tr.CloseIdleConnections)
+	var attempts atomic.Int32
+	counted := roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		attempts.Add(1)
+		return tr.RoundTrip(r)
+	})
+	c := newClient(t, srv.URL, withHTTPClient(&http.Client{Transport: counted}), withRetries(2, time.Millisecond, 2*time.Millisecond))
+	_, err = c.Do(context.Background(), &Request{Method: http.MethodPost, Path: []string{"leads"}, JSON: map[string]int{"a": 1}})
+	require.Error(t, err)
+	assert.NotErrorIs(t, err, leadkit.ErrOutcomeUnknown, "%v", err)
+	assert.Equal(t, int32(3), attempts.Load(), "retried")
+	assert.Equal(t, 0, srv.count())
 }

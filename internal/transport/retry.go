@@ -295,14 +295,30 @@ func (a *attemptTrace) provesNotSent(err error) bool {
 	if a.dnsFailed && errors.As(err, &dnsErr) {
 		return true
 	}
-	var op *net.OpError
-	if a.dialFailed && errors.As(err, &op) && op.Op == "dial" {
+	if a.dialFailed && dialError(err) {
 		return true
 	}
 	for _, h := range a.handshake {
 		if errors.Is(err, h) {
 			return true
 		}
+	}
+	return false
+}
+
+// dialError reports whether err holds a *net.OpError of a dial, also under
+// net/http's "proxyconnect" one (a proxy that could not be reached was sent
+// nothing).
+func dialError(err error) bool {
+	var op *net.OpError
+	for errors.As(err, &op) {
+		if op.Op == "dial" {
+			return true
+		}
+		if op.Op != "proxyconnect" {
+			return false
+		}
+		err = op.Err
 	}
 	return false
 }
