@@ -11,6 +11,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"path"
 	"strings"
 
 	"github.com/leadkit/leadkit"
@@ -328,7 +329,35 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.writeError(w, fail(http.StatusUnauthorized, "missing or invalid token"))
 		return
 	}
-	h.mux.ServeHTTP(w, r)
+	h.mux.ServeHTTP(w, cleanPath(r))
+}
+
+// cleanPath returns r with its path cleaned as http.ServeMux cleans it
+// ("//produtos", "/./produtos", "/x/../produtos" are "/produtos"), so that
+// the mux serves it: the mux would answer an HTML redirect instead, whose
+// Location misses any prefix a front mux stripped.
+func cleanPath(r *http.Request) *http.Request {
+	p, raw := clean(r.URL.Path), clean(r.URL.RawPath)
+	if p == r.URL.Path && raw == r.URL.RawPath {
+		return r
+	}
+	r2 := *r
+	u := *r.URL
+	u.Path, u.RawPath = p, raw
+	r2.URL = &u
+	return &r2
+}
+
+// clean is path.Clean keeping a trailing slash ("" stays "").
+func clean(p string) string {
+	if p == "" {
+		return p
+	}
+	c := path.Clean("/" + p)
+	if strings.HasSuffix(p, "/") && c != "/" {
+		c += "/"
+	}
+	return c
 }
 
 // newMux routes the table: "METHOD path" per operation (a GET route serves
