@@ -36,7 +36,8 @@ var (
 // through it.
 //
 // A secret is found whatever subset of its characters is escaped, in
-// whichever case the hex digits are written: percent-encoding (%2B, %2b),
+// whichever case the hex digits are written: percent-encoding (%2B, %2b;
+// and as JavaScript's escape() writes it, %u043A, %E9 for "é"),
 // JSON and JavaScript escapes (\u002B, \u002b, \/, \x2b), HTML character
 // references (&#43;, &#x2b;, &amp;, and every HTML5 name: &lowbar;,
 // &period;), and these nested (a JSON-escaped URL); the text is decoded
@@ -424,9 +425,10 @@ func maskIn(s, search string, lits []literal) string {
 	for _, lit := range lits {
 		spans = findLiteral(search, nil, lit, spans)
 	}
-	// The escapes decoded, up to maxDecodeRounds deep; and the text read
-	// as UTF-16, its own escapes decoded as deep.
-	roots := append([]*view{decode(search, nil)}, utf16Views(search)...)
+	// The escapes decoded, up to maxDecodeRounds deep; the same as
+	// JavaScript's escape() means them; and the text read as UTF-16, its
+	// own escapes decoded as deep.
+	roots := append([]*view{decode(search, nil), decodeLatin1(search)}, utf16Views(search)...)
 	for _, v := range roots {
 		for round := 1; v != nil && round <= maxDecodeRounds; round++ {
 			for _, lit := range lits {

@@ -39,7 +39,33 @@ func mayHoldEscape(s string) bool { return strings.ContainsAny(s, `%\&`) }
 // decode returns the view of s with one level of escapes decoded, or nil
 // when it holds none; prev is the view s is the text of (nil: s is the
 // original text).
-func decode(s string, prev *view) *view {
+func decode(s string, prev *view) *view { return decodeWith(s, prev, false) }
+
+// decodeLatin1 is decode for text written by JavaScript's escape() (IIS and
+// old ASP pages echo so): %uXXXX is a UTF-16 unit, and %XX a Latin-1
+// character, not a UTF-8 byte (%E9 is "é"). It returns nil unless s holds
+// a %uXXXX escape, escape()'s mark (encodeURIComponent never writes one).
+func decodeLatin1(s string) *view {
+	for i := strings.Index(s, "%"); i >= 0 && i+6 <= len(s); i = nextPercent(s, i) {
+		if s[i+1] == 'u' || s[i+1] == 'U' {
+			if _, ok := hexAt(s, i+2, 4); ok {
+				return decodeWith(s, nil, true)
+			}
+		}
+	}
+	return nil
+}
+
+func nextPercent(s string, i int) int {
+	j := strings.IndexByte(s[i+1:], '%')
+	if j < 0 {
+		return -1
+	}
+	return i + 1 + j
+}
+
+// decodeWith is decode; latin1 reads %XX as escape() writes it.
+func decodeWith(s string, prev *view, latin1 bool) *view {
 	if !mayHoldEscape(s) {
 		return nil
 	}
@@ -51,7 +77,7 @@ func decode(s string, prev *view) *view {
 		if c != '%' && c != '\\' && c != '&' {
 			continue
 		}
-		out, n := unescapeAt(s, i)
+		out, n := unescapeAt(s, i, latin1)
 		if n == 0 {
 			continue
 		}
@@ -72,11 +98,18 @@ func decode(s string, prev *view) *view {
 }
 
 // unescapeAt decodes the escape that starts at s[i], returning its bytes
-// and its length in s (0 when none starts there).
-func unescapeAt(s string, i int) (string, int) {
+// and its length in s (0 when none starts there). latin1: %XX is the
+// Latin-1 character XX, as JavaScript's escape() writes it.
+func unescapeAt(s string, i int, latin1 bool) (string, int) {
 	switch s[i] {
 	case '%':
+		if i+1 < len(s) && (s[i+1] == 'u' || s[i+1] == 'U') {
+			return unescapeUnit(s, i, '%')
+		}
 		if h, ok := hexAt(s, i+1, 2); ok {
+			if latin1 && h >= 0x80 {
+				return string(rune(h)), 3
+			}
 			return string([]byte{byte(h)}), 3
 		}
 	case '\\':
@@ -109,20 +142,27 @@ func unescapeBackslash(s string, i int) (string, int) {
 			return string([]byte{byte(h)}), 4
 		}
 	case 'u':
-		r, ok := hexAt(s, i+2, 4)
-		if !ok {
-			return "", 0
-		}
-		if utf16.IsSurrogate(rune(r)) && i+12 <= len(s) && s[i+6] == '\\' && s[i+7] == 'u' {
-			if r2, ok := hexAt(s, i+8, 4); ok {
-				if p := utf16.DecodeRune(rune(r), rune(r2)); p != utf8.RuneError {
-					return string(p), 12
-				}
-			}
-		}
-		return string(rune(r)), 6
+		return unescapeUnit(s, i, '\\')
 	}
 	return "", 0
+}
+
+// unescapeUnit decodes a UTF-16 unit written as <esc>uXXXX (\u002B, or
+// %u002B as escape() writes it) at s[i], and the low surrogate escaped the
+// same way after a high one.
+func unescapeUnit(s string, i int, esc byte) (string, int) {
+	r, ok := hexAt(s, i+2, 4)
+	if !ok {
+		return "", 0
+	}
+	if utf16.IsSurrogate(rune(r)) && i+12 <= len(s) && s[i+6] == esc && (s[i+7] == 'u' || esc == '%' && s[i+7] == 'U') {
+		if r2, ok := hexAt(s, i+8, 4); ok {
+			if p := utf16.DecodeRune(rune(r), rune(r2)); p != utf8.RuneError {
+				return string(p), 12
+			}
+		}
+	}
+	return string(rune(r)), 6
 }
 
 // unescapeEntity decodes the HTML character reference at s[i]: numeric
