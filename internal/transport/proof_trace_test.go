@@ -108,3 +108,60 @@ func TestProxyDialFailureIsProof(t *testing.T) {
 	assert.Equal(t, int32(3), attempts.Load(), "retried")
 	assert.Equal(t, 0, srv.count())
 }
+
+// TestDeadlineBeforeConnectionIsKnown: a create whose deadline passed while
+// its connection was still being made (here a TLS server that accepts and
+// never answers the ClientHello) wrote nothing: it fails with the deadline
+// alone, not "outcome unknown" (net/http hands a request its connection
+// only once the handshake completed, and the trace saw none handed over).
+func TestDeadlineBeforeConnectionIsKnown(t *testing.T) {
+	t.Parallel()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	t.Cleanup(func() { ln.Close() })
+	var got atomic.Int64
+	go func() {
+		for {
+			conn, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer conn.Close()
+				n, _ := io.Copy(io.Discard, conn) // the ClientHello, never answered
+				got.Add(n)
+			}()
+		}
+	}()
+	c := newClient(t, "https://"+ln.Addr().String(), withRetries(2, time.Millisecond, 2*time.Millisecond))
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	_, err = c.Do(ctx, &Request{Method: http.MethodPost, Path: []string{"leads"}, JSON: map[string]int{"a": 1}})
+	require.Error(t, err)
+	assert.ErrorIs(t, err, context.DeadlineExceeded)
+	assert.NotErrorIs(t, err, leadkit.ErrOutcomeUnknown, "%v", err)
+}
+
+// TestProxyConnectRefusedIsProof: a proxy that answered the CONNECT with
+// an error never opened the tunnel the create would have gone through: it
+// is retried, and fails as not sent.
+func TestProxyConnectRefusedIsProof(t *testing.T) {
+	t.Parallel()
+	var connects atomic.Int32
+	proxy := newServer(t, func(_ int, w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodConnect {
+			connects.Add(1)
+		}
+		http.Error(w, "upstream unreachable", http.StatusBadGateway)
+	})
+	pu, err := url.Parse(proxy.URL)
+	require.NoError(t, err)
+	tr := NewDefaultTransport()
+	tr.Proxy = http.ProxyURL(pu)
+	t.Cleanup(tr.CloseIdleConnections)
+	c := newClient(t, "https://leads.example.invalid", withHTTPClient(&http.Client{Transport: tr}), withRetries(2, time.Millisecond, 2*time.Millisecond))
+	_, err = c.Do(context.Background(), &Request{Method: http.MethodPost, Path: []string{"leads"}, JSON: map[string]int{"a": 1}})
+	require.Error(t, err)
+	assert.NotErrorIs(t, err, leadkit.ErrOutcomeUnknown, "%v", err)
+	assert.Equal(t, int32(3), connects.Load(), "retried")
+}

@@ -238,6 +238,7 @@ func (t *attemptTransport) log(req *http.Request, st *callState, attempt int, ho
 // been written), and the errors of TLS handshakes that failed.
 type attemptTrace struct {
 	mu         sync.Mutex
+	asked      bool // net/http's Transport asked for a connection for it
 	connected  bool
 	dnsFailed  bool // a lookup for this attempt failed
 	dialFailed bool // a dial for this attempt failed
@@ -246,6 +247,11 @@ type attemptTrace struct {
 
 func (a *attemptTrace) hooks() *httptrace.ClientTrace {
 	return &httptrace.ClientTrace{
+		GetConn: func(string) {
+			a.mu.Lock()
+			a.asked = true
+			a.mu.Unlock()
+		},
 		GotConn: func(httptrace.GotConnInfo) {
 			a.mu.Lock()
 			a.connected = true
@@ -277,19 +283,25 @@ func (a *attemptTrace) hooks() *httptrace.ClientTrace {
 
 // provesNotSent reports positive proof that the attempt that failed with
 // err never wrote a byte of its request: no connection was handed to it,
-// and err is the failure of a lookup, a dial (refused, unreachable, timed
-// out) or a TLS handshake that net/http traced failing for this attempt
-// (the request is written only after the handshake completed). A TLS
-// record error or alert after the handshake, a garbled or plaintext answer,
-// a reset: anything after a connection was handed over is no proof, and
-// neither is the absence of any signal, nor a dial error nobody traced (a
-// caller's transport that rebuilt the request without its context may have
-// sent it elsewhere before its last dial failed).
+// and either net/http's Transport had asked for one for it (it writes a
+// request only on a connection it handed over, after the TLS handshake
+// and any proxy CONNECT: whatever ended the attempt before, a deadline, a
+// refused CONNECT, came before any byte of it), or err is the failure of a
+// lookup, a dial (refused, unreachable, timed out) or a TLS handshake that
+// was traced failing for this attempt (another transport on net's
+// dialer). A TLS record error or alert after the handshake, a garbled or
+// plaintext answer, a reset: anything after a connection was handed over
+// is no proof, and neither is the absence of any signal, nor a dial error
+// nobody traced (a caller's transport that rebuilt the request without
+// its context may have sent it elsewhere before its last dial failed).
 func (a *attemptTrace) provesNotSent(err error) bool {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if a.connected {
 		return false
+	}
+	if a.asked {
+		return true
 	}
 	var dnsErr *net.DNSError
 	if a.dnsFailed && errors.As(err, &dnsErr) {
