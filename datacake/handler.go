@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"path"
 	"strings"
+	"sync/atomic"
 
 	"github.com/leadkit/leadkit"
 	"github.com/leadkit/leadkit/internal/jsonx"
@@ -166,8 +167,11 @@ func WithHandlerErrorDetails() HandlerOption {
 }
 
 type handler struct {
-	erp    ERP
-	digest [sha256.Size]byte
+	erp ERP
+	// digest holds the token's SHA-256 (nil: refuse everything) where fmt
+	// cannot reach it (an atomic.Pointer prints as an address with every
+	// verb): printed, it would be an offline test of guesses at the token.
+	digest atomic.Pointer[[sha256.Size]byte]
 	// red masks the token (in every form) and the known credential
 	// patterns in what the handler logs and answers.
 	red    *transport.Redactor
@@ -224,7 +228,8 @@ func NewHandler(erp ERP, token string, opts ...HandlerOption) http.Handler {
 		h.mux, h.cfg.err = h.newMux()
 	}
 	if token != "" {
-		h.digest = sha256.Sum256([]byte(token))
+		sum := sha256.Sum256([]byte(token))
+		h.digest.Store(&sum)
 	}
 	return h
 }
@@ -302,12 +307,12 @@ func (h *handler) authorized(r *http.Request) bool {
 		v = v[len(h.cfg.scheme)+1:]
 	}
 	v = strings.TrimSpace(v)
-	var zero [sha256.Size]byte
-	if v == "" || h.digest == zero {
+	digest := h.digest.Load()
+	if v == "" || digest == nil {
 		return false
 	}
 	got := sha256.Sum256([]byte(v))
-	return subtle.ConstantTimeCompare(got[:], h.digest[:]) == 1
+	return subtle.ConstantTimeCompare(got[:], digest[:]) == 1
 }
 
 // ServeHTTP implements http.Handler: the token is checked first, then the

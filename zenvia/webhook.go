@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/leadkit/leadkit/internal/transport"
@@ -182,7 +183,7 @@ func NewWebhookHandler(secret string, fn func(context.Context, Event) error, opt
 	}
 	if secret != "" {
 		sum := sha256.Sum256([]byte(secret))
-		h.secret = sum[:]
+		h.secret.Store(&sum)
 	}
 	return h
 }
@@ -190,8 +191,11 @@ func NewWebhookHandler(secret string, fn func(context.Context, Event) error, opt
 // WebhookHandler is the http.Handler NewWebhookHandler returns. Shutdown
 // ends it.
 type WebhookHandler struct {
-	cfg    webhookConfig
-	secret []byte // sha256 of the secret; nil refuses everything
+	cfg webhookConfig
+	// secret holds the secret's SHA-256 (nil refuses everything) where fmt
+	// cannot reach it (an atomic.Pointer prints as an address with every
+	// verb): printed, it would be an offline test of guesses at the secret.
+	secret atomic.Pointer[[sha256.Size]byte]
 	// red masks the secret (in every form, under any parameter name) and
 	// the known credential patterns in what the handler logs.
 	red *transport.Redactor
@@ -225,7 +229,7 @@ func (h *WebhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	got := sha256.Sum256([]byte(r.URL.Query().Get(h.cfg.param)))
-	if h.secret == nil || subtle.ConstantTimeCompare(got[:], h.secret) != 1 {
+	if want := h.secret.Load(); want == nil || subtle.ConstantTimeCompare(got[:], want[:]) != 1 {
 		h.refuse(w, r, http.StatusUnauthorized, "wrong or missing secret", nil)
 		return
 	}
