@@ -248,7 +248,9 @@ func fail(status int, format string, args ...any) error {
 
 func (h *handler) writeJSON(w http.ResponseWriter, status int, v any) {
 	// What the ERP answered is checked as a client's body is: a NaN price
-	// or coordinate is refused (500, logged naming it), never sent as "NaN".
+	// or coordinate, or a name that is not UTF-8 (a Latin-1 table), is
+	// refused (500, logged naming it), never sent as "NaN" or with U+FFFD
+	// in place of its letters.
 	b, err := transport.MarshalJSON("", v)
 	if err != nil {
 		status = http.StatusInternalServerError
