@@ -65,7 +65,7 @@ type webhookConfig struct {
 //
 // It trades durability for latency: an event acknowledged is not delivered
 // again, and until fn has run it lives only in this process's memory. If fn
-// fails it is logged and lost; a crash loses every event waiting. Call
+// fails (returns an error or panics) it is logged and lost; a crash loses every event waiting. Call
 // WebhookHandler.Shutdown before the process exits: it stops accepting,
 // runs what is queued and hands back what it could not. Where no event may
 // be lost, keep the synchronous mode (fn stores the event before the 200),
@@ -143,7 +143,8 @@ func WithHandlerLogger(l *slog.Logger) HandlerOption {
 //   - 503 with Retry-After for a duplicate that arrives while fn is still
 //     handling the first delivery: an event counts as seen only once fn
 //     succeeded, so if the first run fails, the redelivery is not lost;
-//   - 500 only when fn returns an error, so that Zenvia delivers again;
+//   - 500 only when fn returns an error (or panics), so that Zenvia
+//     delivers again;
 //   - 200 otherwise.
 //
 // Bad input never gets a 5xx, so Zenvia does not retry garbage forever.
@@ -300,7 +301,7 @@ func (h *WebhookHandler) handle(w http.ResponseWriter, r *http.Request, key [32]
 		return
 	}
 	for _, ev := range evs {
-		if err := h.fn(r.Context(), ev); err != nil {
+		if err := h.call(r.Context(), ev); err != nil {
 			h.release(key) // let Zenvia's redelivery through
 			h.refuse(w, r, http.StatusInternalServerError, "handler failed", err)
 			return
