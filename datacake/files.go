@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/leadkit/leadkit"
+	"github.com/leadkit/leadkit/internal/transport"
 )
 
 // DefaultMaxFileBytes is the default cap on one uploaded file (decoded).
@@ -77,6 +78,9 @@ func uploadBody(prospectID string, withID bool, files []File, maxFile int64) ([]
 	buf.Grow(size)
 	buf.WriteByte('{')
 	if withID {
+		if err := transport.CheckEncodable("id_prospecto", prospectID); err != nil {
+			return nil, err
+		}
 		buf.WriteString(`"id_prospecto":`)
 		writeJSONString(&buf, prospectID)
 		buf.WriteByte(',')
@@ -154,6 +158,9 @@ func checkFile(i int, f *File, head []byte, maxFile int64) (string, error) {
 	switch {
 	case strings.TrimSpace(f.Name) == "":
 		return "", leadkit.Invalid(field+".nome", "must not be empty")
+	case transport.CheckEncodable(field+".nome", f.Name) != nil:
+		// Not UTF-8: JSON would send it with U+FFFD in place of its bytes.
+		return "", transport.CheckEncodable(field+".nome", f.Name)
 	case f.Data == nil && f.Reader == nil:
 		return "", leadkit.Invalid(field, "file %q has neither Data nor Reader", f.Name)
 	case f.Data != nil && int64(len(f.Data)) > maxFile:

@@ -11,7 +11,9 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"path"
 	"strings"
+	"sync/atomic"
 
 	"github.com/leadkit/leadkit"
 	"github.com/leadkit/leadkit/internal/jsonx"
@@ -165,8 +167,11 @@ func WithHandlerErrorDetails() HandlerOption {
 }
 
 type handler struct {
-	erp    ERP
-	digest [sha256.Size]byte
+	erp ERP
+	// digest holds the token's SHA-256 (nil: refuse everything) where fmt
+	// cannot reach it (an atomic.Pointer prints as an address with every
+	// verb): printed, it would be an offline test of guesses at the token.
+	digest atomic.Pointer[[sha256.Size]byte]
 	// red masks the token (in every form) and the known credential
 	// patterns in what the handler logs and answers.
 	red    *transport.Redactor
@@ -223,7 +228,8 @@ func NewHandler(erp ERP, token string, opts ...HandlerOption) http.Handler {
 		h.mux, h.cfg.err = h.newMux()
 	}
 	if token != "" {
-		h.digest = sha256.Sum256([]byte(token))
+		sum := sha256.Sum256([]byte(token))
+		h.digest.Store(&sum)
 	}
 	return h
 }
@@ -242,7 +248,9 @@ func fail(status int, format string, args ...any) error {
 
 func (h *handler) writeJSON(w http.ResponseWriter, status int, v any) {
 	// What the ERP answered is checked as a client's body is: a NaN price
-	// or coordinate is refused (500, logged naming it), never sent as "NaN".
+	// or coordinate, or a name that is not UTF-8 (a Latin-1 table), is
+	// refused (500, logged naming it), never sent as "NaN" or with U+FFFD
+	// in place of its letters.
 	b, err := transport.MarshalJSON("", v)
 	if err != nil {
 		status = http.StatusInternalServerError
@@ -301,12 +309,12 @@ func (h *handler) authorized(r *http.Request) bool {
 		v = v[len(h.cfg.scheme)+1:]
 	}
 	v = strings.TrimSpace(v)
-	var zero [sha256.Size]byte
-	if v == "" || h.digest == zero {
+	digest := h.digest.Load()
+	if v == "" || digest == nil {
 		return false
 	}
 	got := sha256.Sum256([]byte(v))
-	return subtle.ConstantTimeCompare(got[:], h.digest[:]) == 1
+	return subtle.ConstantTimeCompare(got[:], digest[:]) == 1
 }
 
 // ServeHTTP implements http.Handler: the token is checked first, then the
@@ -328,7 +336,35 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.writeError(w, fail(http.StatusUnauthorized, "missing or invalid token"))
 		return
 	}
-	h.mux.ServeHTTP(w, r)
+	h.mux.ServeHTTP(w, cleanPath(r))
+}
+
+// cleanPath returns r with its path cleaned as http.ServeMux cleans it
+// ("//produtos", "/./produtos", "/x/../produtos" are "/produtos"), so that
+// the mux serves it: the mux would answer an HTML redirect instead, whose
+// Location misses any prefix a front mux stripped.
+func cleanPath(r *http.Request) *http.Request {
+	p, raw := clean(r.URL.Path), clean(r.URL.RawPath)
+	if p == r.URL.Path && raw == r.URL.RawPath {
+		return r
+	}
+	r2 := *r
+	u := *r.URL
+	u.Path, u.RawPath = p, raw
+	r2.URL = &u
+	return &r2
+}
+
+// clean is path.Clean keeping a trailing slash ("" stays "").
+func clean(p string) string {
+	if p == "" {
+		return p
+	}
+	c := path.Clean("/" + p)
+	if strings.HasSuffix(p, "/") && c != "/" {
+		c += "/"
+	}
+	return c
 }
 
 // newMux routes the table: "METHOD path" per operation (a GET route serves

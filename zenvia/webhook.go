@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/leadkit/leadkit/internal/transport"
@@ -64,7 +65,7 @@ type webhookConfig struct {
 //
 // It trades durability for latency: an event acknowledged is not delivered
 // again, and until fn has run it lives only in this process's memory. If fn
-// fails it is logged and lost; a crash loses every event waiting. Call
+// fails (returns an error or panics) it is logged and lost; a crash loses every event waiting. Call
 // WebhookHandler.Shutdown before the process exits: it stops accepting,
 // runs what is queued and hands back what it could not. Where no event may
 // be lost, keep the synchronous mode (fn stores the event before the 200),
@@ -142,7 +143,8 @@ func WithHandlerLogger(l *slog.Logger) HandlerOption {
 //   - 503 with Retry-After for a duplicate that arrives while fn is still
 //     handling the first delivery: an event counts as seen only once fn
 //     succeeded, so if the first run fails, the redelivery is not lost;
-//   - 500 only when fn returns an error, so that Zenvia delivers again;
+//   - 500 only when fn returns an error (or panics), so that Zenvia
+//     delivers again;
 //   - 200 otherwise.
 //
 // Bad input never gets a 5xx, so Zenvia does not retry garbage forever.
@@ -182,7 +184,7 @@ func NewWebhookHandler(secret string, fn func(context.Context, Event) error, opt
 	}
 	if secret != "" {
 		sum := sha256.Sum256([]byte(secret))
-		h.secret = sum[:]
+		h.secret.Store(&sum)
 	}
 	return h
 }
@@ -190,8 +192,11 @@ func NewWebhookHandler(secret string, fn func(context.Context, Event) error, opt
 // WebhookHandler is the http.Handler NewWebhookHandler returns. Shutdown
 // ends it.
 type WebhookHandler struct {
-	cfg    webhookConfig
-	secret []byte // sha256 of the secret; nil refuses everything
+	cfg webhookConfig
+	// secret holds the secret's SHA-256 (nil refuses everything) where fmt
+	// cannot reach it (an atomic.Pointer prints as an address with every
+	// verb): printed, it would be an offline test of guesses at the secret.
+	secret atomic.Pointer[[sha256.Size]byte]
 	// red masks the secret (in every form, under any parameter name) and
 	// the known credential patterns in what the handler logs.
 	red *transport.Redactor
@@ -225,7 +230,7 @@ func (h *WebhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	got := sha256.Sum256([]byte(r.URL.Query().Get(h.cfg.param)))
-	if h.secret == nil || subtle.ConstantTimeCompare(got[:], h.secret) != 1 {
+	if want := h.secret.Load(); want == nil || subtle.ConstantTimeCompare(got[:], want[:]) != 1 {
 		h.refuse(w, r, http.StatusUnauthorized, "wrong or missing secret", nil)
 		return
 	}
@@ -296,7 +301,7 @@ func (h *WebhookHandler) handle(w http.ResponseWriter, r *http.Request, key [32]
 		return
 	}
 	for _, ev := range evs {
-		if err := h.fn(r.Context(), ev); err != nil {
+		if err := h.call(r.Context(), ev); err != nil {
 			h.release(key) // let Zenvia's redelivery through
 			h.refuse(w, r, http.StatusInternalServerError, "handler failed", err)
 			return

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net/http"
 )
 
 // enter counts a delivery in, unless Shutdown began.
@@ -78,7 +79,7 @@ func (h *WebhookHandler) work() {
 func (h *WebhookHandler) runQueued(q queued) []Event {
 	var failed []Event
 	for _, ev := range q.evs {
-		if err := h.fn(context.Background(), ev); err != nil {
+		if err := h.call(context.Background(), ev); err != nil {
 			failed = append(failed, ev)
 			if l := h.cfg.logger; l != nil {
 				l.LogAttrs(context.Background(), slog.LevelError, "zenvia webhook event failed after it was acknowledged",
@@ -92,6 +93,23 @@ func (h *WebhookHandler) runQueued(q queued) []Event {
 		h.release(q.key)
 	}
 	return failed
+}
+
+// call runs fn on ev. A panic is fn failing on it: in asynchronous mode fn
+// runs on the handler's own goroutine, where no http.Server recovers it,
+// and it would end the process with every event acknowledged and queued;
+// in synchronous mode the delivery is answered 500 and released, so that
+// Zenvia's redelivery is handled (not held as "in flight").
+func (h *WebhookHandler) call(ctx context.Context, ev Event) (err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			if v == http.ErrAbortHandler {
+				panic(v)
+			}
+			err = fmt.Errorf("zenvia: webhook fn panicked: %v", v)
+		}
+	}()
+	return h.fn(ctx, ev)
 }
 
 // Shutdown stops the handler: from now on every delivery is answered 503

@@ -509,7 +509,7 @@ func (c *Client) send(ctx context.Context, req *Request, u *url.URL, body []byte
 		// Nothing was sent: a create's outcome is known.
 		return nil, c.callError(req.Method, u, err, false)
 	}
-	st := &callState{idempotent: req.idempotent(), maxBody: c.maxBody, maxWait: c.rc.RetryWaitMax, auth: auth}
+	st := &callState{idempotent: req.idempotent(), maxBody: c.maxBody, maxWait: c.rc.RetryWaitMax, auth: auth, origin: u}
 	ctx = context.WithValue(ctx, stateKey{}, st)
 	rreq, err := c.newRequest(ctx, req, u, body, ctype)
 	if err != nil {

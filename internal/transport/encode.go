@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/leadkit/leadkit"
 )
@@ -79,12 +80,18 @@ func (w *encWalk) walk(path string, v reflect.Value, custom bool, depth int) err
 		return nil
 	}
 	t := v.Type()
-	custom = custom || w.floatsOnly || t.Implements(jsonMarshaler) || reflect.PointerTo(t).Implements(jsonMarshaler) ||
-		t.Implements(textMarshaler) || reflect.PointerTo(t).Implements(textMarshaler)
+	self := encodesItself(t)
+	custom = custom || w.floatsOnly || self
 	switch v.Kind() {
 	case reflect.Float32, reflect.Float64:
 		if f := v.Float(); math.IsNaN(f) || math.IsInf(f, 0) {
 			return leadkit.Invalid(orBody(path), "is %v: JSON has no such number (nothing non-finite is sent)", f)
+		}
+	case reflect.String:
+		// Also inside a type that encodes itself: one that hands its
+		// strings to encoding/json has them replaced all the same.
+		if i := invalidUTF8(v.String()); i >= 0 && !w.floatsOnly && !self {
+			return leadkit.Invalid(orBody(path), "is not valid UTF-8 (byte %d): JSON would replace it with U+FFFD", i)
 		}
 	case reflect.Complex64, reflect.Complex128, reflect.Chan, reflect.Func, reflect.UnsafePointer:
 		if !custom {
@@ -125,6 +132,29 @@ func (w *encWalk) walk(path string, v reflect.Value, custom bool, depth int) err
 	return nil
 }
 
+// encodesItself reports whether t (or *t) is a json.Marshaler or an
+// encoding.TextMarshaler.
+func encodesItself(t reflect.Type) bool {
+	return t.Implements(jsonMarshaler) || reflect.PointerTo(t).Implements(jsonMarshaler) ||
+		t.Implements(textMarshaler) || reflect.PointerTo(t).Implements(textMarshaler)
+}
+
+// invalidUTF8 returns the offset of the first byte of s that is not UTF-8,
+// or -1.
+func invalidUTF8(s string) int {
+	if utf8.ValidString(s) {
+		return -1
+	}
+	for i, r := range s {
+		if r == utf8.RuneError {
+			if _, n := utf8.DecodeRuneInString(s[i:]); n == 1 {
+				return i
+			}
+		}
+	}
+	return -1
+}
+
 func (w *encWalk) walkMap(path string, v reflect.Value, custom bool, depth int) error {
 	if v.IsNil() {
 		return nil
@@ -141,6 +171,9 @@ func (w *encWalk) walkMap(path string, v reflect.Value, custom bool, depth int) 
 	keys := v.MapKeys()
 	names := make([]string, len(keys))
 	for i, k := range keys {
+		if kt.Kind() == reflect.String && !w.floatsOnly && !encodesItself(kt) && invalidUTF8(k.String()) >= 0 {
+			return leadkit.Invalid(orBody(path), "has a key that is not valid UTF-8: JSON would replace it with U+FFFD")
+		}
 		names[i] = fmt.Sprint(k.Interface())
 	}
 	order := make([]int, len(keys))

@@ -36,11 +36,14 @@ var (
 // through it.
 //
 // A secret is found whatever subset of its characters is escaped, in
-// whichever case the hex digits are written: percent-encoding (%2B, %2b),
+// whichever case the hex digits are written: percent-encoding (%2B, %2b;
+// and as JavaScript's escape() writes it, %u043A, %E9 for "é"),
 // JSON and JavaScript escapes (\u002B, \u002b, \/, \x2b), HTML character
-// references (&#43;, &#x2b;, &amp;), and these nested (a JSON-escaped URL);
-// the text is decoded into views (see view) and the secret matched in each,
-// not a list of the escapes some library writes. A secret in base64 is
+// references (&#43;, &#x2b;, &amp;, and every HTML5 name: &lowbar;,
+// &period;), and these nested (a JSON-escaped URL); the text is decoded
+// into views (see view) and the secret matched in each, not a list of the
+// escapes some library writes. Text holding a zero byte is also read as
+// UTF-16 (either byte order and alignment). A secret in base64 is
 // found in the standard and URL alphabets, with and without padding, also
 // inside longer base64 text (Basic credentials, a token wrapping it), with
 // the characters beside it that still carry some of its bytes.
@@ -422,12 +425,17 @@ func maskIn(s, search string, lits []literal) string {
 	for _, lit := range lits {
 		spans = findLiteral(search, nil, lit, spans)
 	}
-	v := decode(search, nil)
-	for round := 1; v != nil && round <= maxDecodeRounds; round++ {
-		for _, lit := range lits {
-			spans = findLiteral(v.text, v, lit, spans)
+	// The escapes decoded, up to maxDecodeRounds deep; the same as
+	// JavaScript's escape() means them; and the text read as UTF-16, its
+	// own escapes decoded as deep.
+	roots := append([]*view{decode(search, nil), decodeLatin1(search)}, utf16Views(search)...)
+	for _, v := range roots {
+		for round := 1; v != nil && round <= maxDecodeRounds; round++ {
+			for _, lit := range lits {
+				spans = findLiteral(v.text, v, lit, spans)
+			}
+			v = decode(v.text, v)
 		}
-		v = decode(v.text, v)
 	}
 	if spans == nil {
 		return s

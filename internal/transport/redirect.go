@@ -83,17 +83,23 @@ func (c *Client) redirectPolicy(next func(*http.Request, []*http.Request) error)
 // keptAcrossHosts are the only headers a hop to another origin carries.
 var keptAcrossHosts = []string{"User-Agent", "Accept", "Accept-Encoding", "Accept-Language", "Content-Type"}
 
+// crossOriginHeader returns the headers of h that a hop to another origin
+// carries: keptAcrossHosts only.
+func crossOriginHeader(h http.Header) http.Header {
+	out := http.Header{}
+	for _, k := range keptAcrossHosts {
+		if v, ok := h[k]; ok {
+			out[k] = v
+		}
+	}
+	return out
+}
+
 // stripCredentials takes every credential off a request bound for another
 // host: headers but the few above, query parameters that a QueryAuth of the
 // client sets or whose value holds a secret, and userinfo.
 func (c *Client) stripCredentials(req *http.Request) {
-	h := http.Header{}
-	for _, k := range keptAcrossHosts {
-		if v, ok := req.Header[k]; ok {
-			h[k] = v
-		}
-	}
-	req.Header = h
+	req.Header = crossOriginHeader(req.Header)
 	req.URL.User = nil
 	if req.URL.RawQuery == "" {
 		return

@@ -32,9 +32,15 @@ type h2ResetServer struct {
 	ln       net.Listener
 	requests atomic.Int32
 	pool     *x509.CertPool
+	// answer, when set, answers a stream read whole in place of the
+	// RST_STREAM PROTOCOL_ERROR; it returns true to close the connection.
+	answer func(w io.Writer, stream uint32) (closeConn bool)
 }
 
-func newH2ResetServer(t *testing.T) *h2ResetServer {
+func newH2ResetServer(t *testing.T) *h2ResetServer { return newH2Server(t, nil) }
+
+// newH2Server is newH2ResetServer with another answer.
+func newH2Server(t *testing.T, answer func(w io.Writer, stream uint32) bool) *h2ResetServer {
 	t.Helper()
 	// Borrow httptest's certificate for 127.0.0.1.
 	ts := httptest.NewUnstartedServer(http.NotFoundHandler())
@@ -45,7 +51,7 @@ func newH2ResetServer(t *testing.T) *h2ResetServer {
 	ts.Close()
 	ln, err := tls.Listen("tcp", "127.0.0.1:0", &tls.Config{Certificates: []tls.Certificate{cert}, NextProtos: []string{"h2"}})
 	require.NoError(t, err)
-	s := &h2ResetServer{ln: ln, pool: pool}
+	s := &h2ResetServer{ln: ln, pool: pool, answer: answer}
 	t.Cleanup(func() { ln.Close() })
 	go s.serve()
 	return s
@@ -125,6 +131,12 @@ func (s *h2ResetServer) conn(c net.Conn) {
 				// The whole request is here: count it, then refuse the
 				// stream with PROTOCOL_ERROR.
 				s.requests.Add(1)
+				if s.answer != nil {
+					if s.answer(c, stream) {
+						return
+					}
+					continue
+				}
 				code := make([]byte, 4)
 				binary.BigEndian.PutUint32(code, h2ProtocolError)
 				_ = writeFrame(c, h2RSTStream, 0, stream, code)

@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptrace"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -24,7 +25,8 @@ type callState struct {
 	idempotent bool
 	maxBody    int64
 	maxWait    time.Duration
-	auth       Auth // re-applied on a redirect to the same host
+	auth       Auth     // re-applied on a redirect to the same host
+	origin     *url.URL // the call's URL: a hop elsewhere carries no credential
 
 	mu       sync.Mutex
 	attempts int
@@ -114,10 +116,10 @@ func readLimited(r io.Reader, buf []byte, limit int64) ([]byte, error) {
 }
 
 // attemptTransport wraps the caller's transport: it counts attempts, notes
-// positive proof that an attempt never left (attemptTrace), takes GetBody off
-// creates so that no transport below replays them (net/http's HTTP/1 and
-// HTTP/2 clients resend a request that has one after some connection and
-// stream errors), and logs one line per attempt and redirect hop. It
+// positive proof that an attempt never left (attemptTrace), makes creates
+// unreplayable so that no transport below resends them (net/http's HTTP/1
+// and HTTP/2 clients resend a request with GetBody, or without a body, after
+// some connection and stream errors), and logs one line per attempt and redirect hop. It
 // deliberately has no CloseIdleConnections, so retryablehttp's giving-up
 // path does not empty the caller's connection pool.
 type attemptTransport struct {
@@ -138,9 +140,14 @@ func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 		}
 		attempt = st.attempts
 		st.mu.Unlock()
-		if !st.idempotent && req.GetBody != nil {
+		if !st.idempotent {
+			req = unreplayable(req)
+		}
+		if hop && st.origin != nil && !sameOrigin(st.origin, req.URL) {
+			// net/http adds a jar's cookies after CheckRedirect ran (and a
+			// cookie is scoped by host name, not port): filter again here.
 			r2 := *req
-			r2.GetBody = nil
+			r2.Header = crossOriginHeader(req.Header)
 			req = &r2
 		}
 		if !hop {
@@ -173,6 +180,33 @@ func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 	return resp, err
 }
 
+// unreplayable returns a create as no transport below may replay it:
+// without GetBody, and with a body even when it has none. Go's HTTP/2 client
+// resends a request whose Body is nil or http.NoBody after a stream reset
+// (PROTOCOL_ERROR, REFUSED_STREAM) or a GOAWAY, whatever its method, and
+// one it can rewind with GetBody; HTTP/1 one it can rewind, or one without a
+// body that carries an Idempotency-Key. An empty body goes out as such
+// (HTTP/1: chunked, a zero-length chunk; HTTP/2: an empty DATA frame that
+// ends the stream).
+func unreplayable(req *http.Request) *http.Request {
+	if req.GetBody == nil && req.Body != nil && req.Body != http.NoBody {
+		return req
+	}
+	r2 := *req
+	r2.GetBody = nil
+	if r2.Body == nil || r2.Body == http.NoBody {
+		r2.Body, r2.ContentLength = emptyBody{}, 0
+	}
+	return &r2
+}
+
+// emptyBody is a request body of no bytes that net/http cannot tell from
+// any other body, so it never counts the request as safe to replay.
+type emptyBody struct{}
+
+func (emptyBody) Read([]byte) (int, error) { return 0, io.EOF }
+func (emptyBody) Close() error             { return nil }
+
 // log writes the attempt's debug line (masked), when a logger wants it.
 func (t *attemptTransport) log(req *http.Request, st *callState, attempt int, hop bool, start time.Time, resp *http.Response, err error) {
 	l := t.c.logger
@@ -203,17 +237,39 @@ func (t *attemptTransport) log(req *http.Request, st *callState, attempt int, ho
 // a connection was handed to the request (from then on its bytes may have
 // been written), and the errors of TLS handshakes that failed.
 type attemptTrace struct {
-	mu        sync.Mutex
-	connected bool
-	handshake []error
+	mu         sync.Mutex
+	asked      bool // net/http's Transport asked for a connection for it
+	connected  bool
+	dnsFailed  bool // a lookup for this attempt failed
+	dialFailed bool // a dial for this attempt failed
+	handshake  []error
 }
 
 func (a *attemptTrace) hooks() *httptrace.ClientTrace {
 	return &httptrace.ClientTrace{
+		GetConn: func(string) {
+			a.mu.Lock()
+			a.asked = true
+			a.mu.Unlock()
+		},
 		GotConn: func(httptrace.GotConnInfo) {
 			a.mu.Lock()
 			a.connected = true
 			a.mu.Unlock()
+		},
+		DNSDone: func(info httptrace.DNSDoneInfo) {
+			if info.Err != nil {
+				a.mu.Lock()
+				a.dnsFailed = true
+				a.mu.Unlock()
+			}
+		},
+		ConnectDone: func(_, _ string, err error) {
+			if err != nil {
+				a.mu.Lock()
+				a.dialFailed = true
+				a.mu.Unlock()
+			}
 		},
 		TLSHandshakeDone: func(_ tls.ConnectionState, err error) {
 			if err != nil {
@@ -227,30 +283,54 @@ func (a *attemptTrace) hooks() *httptrace.ClientTrace {
 
 // provesNotSent reports positive proof that the attempt that failed with
 // err never wrote a byte of its request: no connection was handed to it,
-// and err is the failure of our dialer (DNS, a refused or unreachable
-// connection, a dial timeout) or of a TLS handshake that net/http reported
-// failing (the request is written only after the handshake completed).
-// A TLS record error or alert after the handshake, a garbled or plaintext
-// answer, a reset: anything after a connection was handed over is no proof,
-// and neither is the absence of any signal.
+// and either net/http's Transport had asked for one for it (it writes a
+// request only on a connection it handed over, after the TLS handshake
+// and any proxy CONNECT: whatever ended the attempt before, a deadline, a
+// refused CONNECT, came before any byte of it), or err is the failure of a
+// lookup, a dial (refused, unreachable, timed out) or a TLS handshake that
+// was traced failing for this attempt (another transport on net's
+// dialer). A TLS record error or alert after the handshake, a garbled or
+// plaintext answer, a reset: anything after a connection was handed over
+// is no proof, and neither is the absence of any signal, nor a dial error
+// nobody traced (a caller's transport that rebuilt the request without
+// its context may have sent it elsewhere before its last dial failed).
 func (a *attemptTrace) provesNotSent(err error) bool {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if a.connected {
 		return false
 	}
-	var dnsErr *net.DNSError
-	if errors.As(err, &dnsErr) {
+	if a.asked {
 		return true
 	}
-	var op *net.OpError
-	if errors.As(err, &op) && op.Op == "dial" {
+	var dnsErr *net.DNSError
+	if a.dnsFailed && errors.As(err, &dnsErr) {
+		return true
+	}
+	if a.dialFailed && dialError(err) {
 		return true
 	}
 	for _, h := range a.handshake {
 		if errors.Is(err, h) {
 			return true
 		}
+	}
+	return false
+}
+
+// dialError reports whether err holds a *net.OpError of a dial, also under
+// net/http's "proxyconnect" one (a proxy that could not be reached was sent
+// nothing).
+func dialError(err error) bool {
+	var op *net.OpError
+	for errors.As(err, &op) {
+		if op.Op == "dial" {
+			return true
+		}
+		if op.Op != "proxyconnect" {
+			return false
+		}
+		err = op.Err
 	}
 	return false
 }

@@ -189,12 +189,15 @@ func ParseBaseURL(raw string) (*url.URL, error) {
 }
 
 // RequireNonEmpty returns an *leadkit.InputError naming field when value is
-// blank.
+// blank or holds a control character (a credential with one cannot be sent
+// in a header: net/http refuses it on every call, and a create would come
+// back "outcome unknown" although nothing was sent). The value is not
+// quoted: it may be a key.
 func RequireNonEmpty(field, value string) error {
 	if strings.TrimSpace(value) == "" {
 		return leadkit.Invalid(field, "must not be empty")
 	}
-	if strings.ContainsAny(value, "\r\n\x00") {
+	if strings.ContainsFunc(value, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
 		return leadkit.Invalid(field, "must not contain control characters")
 	}
 	return nil

@@ -1,6 +1,7 @@
 package transport
 
 import (
+	"html"
 	"sort"
 	"strings"
 	"unicode/utf16"
@@ -25,6 +26,10 @@ type view struct {
 // of the text it was decoded from.
 type edit struct{ at, n, src, srcN int }
 
+// maxEntity bounds the length of an HTML character reference: "&", the
+// longest HTML5 name (32 bytes) and ";".
+const maxEntity = 34
+
 // maxDecodeRounds bounds how many encodings deep a secret is looked for.
 const maxDecodeRounds = 3
 
@@ -34,7 +39,33 @@ func mayHoldEscape(s string) bool { return strings.ContainsAny(s, `%\&`) }
 // decode returns the view of s with one level of escapes decoded, or nil
 // when it holds none; prev is the view s is the text of (nil: s is the
 // original text).
-func decode(s string, prev *view) *view {
+func decode(s string, prev *view) *view { return decodeWith(s, prev, false) }
+
+// decodeLatin1 is decode for text written by JavaScript's escape() (IIS and
+// old ASP pages echo so): %uXXXX is a UTF-16 unit, and %XX a Latin-1
+// character, not a UTF-8 byte (%E9 is "é"). It returns nil unless s holds
+// a %uXXXX escape, escape()'s mark (encodeURIComponent never writes one).
+func decodeLatin1(s string) *view {
+	for i := strings.Index(s, "%"); i >= 0 && i+6 <= len(s); i = nextPercent(s, i) {
+		if s[i+1] == 'u' || s[i+1] == 'U' {
+			if _, ok := hexAt(s, i+2, 4); ok {
+				return decodeWith(s, nil, true)
+			}
+		}
+	}
+	return nil
+}
+
+func nextPercent(s string, i int) int {
+	j := strings.IndexByte(s[i+1:], '%')
+	if j < 0 {
+		return -1
+	}
+	return i + 1 + j
+}
+
+// decodeWith is decode; latin1 reads %XX as escape() writes it.
+func decodeWith(s string, prev *view, latin1 bool) *view {
 	if !mayHoldEscape(s) {
 		return nil
 	}
@@ -46,7 +77,7 @@ func decode(s string, prev *view) *view {
 		if c != '%' && c != '\\' && c != '&' {
 			continue
 		}
-		out, n := unescapeAt(s, i)
+		out, n := unescapeAt(s, i, latin1)
 		if n == 0 {
 			continue
 		}
@@ -67,11 +98,18 @@ func decode(s string, prev *view) *view {
 }
 
 // unescapeAt decodes the escape that starts at s[i], returning its bytes
-// and its length in s (0 when none starts there).
-func unescapeAt(s string, i int) (string, int) {
+// and its length in s (0 when none starts there). latin1: %XX is the
+// Latin-1 character XX, as JavaScript's escape() writes it.
+func unescapeAt(s string, i int, latin1 bool) (string, int) {
 	switch s[i] {
 	case '%':
+		if i+1 < len(s) && (s[i+1] == 'u' || s[i+1] == 'U') {
+			return unescapeUnit(s, i, '%')
+		}
 		if h, ok := hexAt(s, i+1, 2); ok {
+			if latin1 && h >= 0x80 {
+				return string(rune(h)), 3
+			}
 			return string([]byte{byte(h)}), 3
 		}
 	case '\\':
@@ -104,33 +142,48 @@ func unescapeBackslash(s string, i int) (string, int) {
 			return string([]byte{byte(h)}), 4
 		}
 	case 'u':
-		r, ok := hexAt(s, i+2, 4)
-		if !ok {
-			return "", 0
-		}
-		if utf16.IsSurrogate(rune(r)) && i+12 <= len(s) && s[i+6] == '\\' && s[i+7] == 'u' {
-			if r2, ok := hexAt(s, i+8, 4); ok {
-				if p := utf16.DecodeRune(rune(r), rune(r2)); p != utf8.RuneError {
-					return string(p), 12
-				}
-			}
-		}
-		return string(rune(r)), 6
+		return unescapeUnit(s, i, '\\')
 	}
 	return "", 0
 }
 
-var entities = map[string]string{"amp": "&", "lt": "<", "gt": ">", "quot": `"`, "apos": "'", "sol": "/", "plus": "+", "equals": "=", "percnt": "%"}
+// unescapeUnit decodes a UTF-16 unit written as <esc>uXXXX (\u002B, or
+// %u002B as escape() writes it) at s[i], and the low surrogate escaped the
+// same way after a high one.
+func unescapeUnit(s string, i int, esc byte) (string, int) {
+	r, ok := hexAt(s, i+2, 4)
+	if !ok {
+		return "", 0
+	}
+	if utf16.IsSurrogate(rune(r)) && i+12 <= len(s) && s[i+6] == esc && (s[i+7] == 'u' || esc == '%' && s[i+7] == 'U') {
+		if r2, ok := hexAt(s, i+8, 4); ok {
+			if p := utf16.DecodeRune(rune(r), rune(r2)); p != utf8.RuneError {
+				return string(p), 12
+			}
+		}
+	}
+	return string(rune(r)), 6
+}
 
+// unescapeEntity decodes the HTML character reference at s[i]: numeric
+// (&#43;, &#x2B;) or any of HTML5's named ones, as html.UnescapeString
+// knows them (PHP's htmlentities with ENT_HTML5 writes "_" as &lowbar;,
+// "." as &period;, ":" as &colon;, "é" as &eacute;), also in another
+// letter case (&AMP;, &Sol;).
 func unescapeEntity(s string, i int) (string, int) {
-	end := strings.IndexByte(s[i:min(len(s), i+12)], ';')
+	end := strings.IndexByte(s[i:min(len(s), i+maxEntity)], ';')
 	if end < 2 {
 		return "", 0
 	}
 	name := s[i+1 : i+end]
 	if name[0] != '#' {
-		if out, ok := entities[strings.ToLower(name)]; ok {
-			return out, end + 1
+		for _, ref := range []string{s[i : i+end+1], "&" + strings.ToLower(name) + ";"} {
+			// A name that only starts with an entity's ("&ltx;") decodes
+			// in part ("<x;"): take only a reference decoded whole, to
+			// the one or two characters of an entity.
+			if out := html.UnescapeString(ref); out != ref && utf8.RuneCountInString(out) <= 2 && !strings.ContainsAny(out[1:], ";&") {
+				return out, end + 1
+			}
 		}
 		return "", 0
 	}
@@ -181,6 +234,55 @@ func hexVal(c byte) int {
 		return int(c-'A') + 10
 	}
 	return -1
+}
+
+// utf16Views returns s read as UTF-16 when it holds a zero byte (which
+// UTF-16 writes beside every ASCII character, and UTF-8 text never holds):
+// little- and big-endian, from its first byte and from its second (an
+// excerpt or a window may start mid-unit). A .NET or Java server answering
+// in charset=utf-16 echoes a key so.
+func utf16Views(s string) []*view {
+	if strings.IndexByte(s, 0) < 0 {
+		return nil
+	}
+	var out []*view
+	for _, order := range []func(string, int) uint16{utf16LE, utf16BE} {
+		for off := 0; off < 2; off++ {
+			if v := utf16View(s, off, order); v != nil {
+				out = append(out, v)
+			}
+		}
+	}
+	return out
+}
+
+func utf16LE(s string, i int) uint16 { return uint16(s[i]) | uint16(s[i+1])<<8 }
+func utf16BE(s string, i int) uint16 { return uint16(s[i])<<8 | uint16(s[i+1]) }
+
+// utf16View decodes s from byte off as UTF-16 units read by unit; every
+// unit (or surrogate pair) is an edit, so a match maps back to its bytes.
+func utf16View(s string, off int, unit func(string, int) uint16) *view {
+	if len(s)-off < 2 {
+		return nil
+	}
+	var b strings.Builder
+	b.Grow(len(s) - off)
+	edits := make([]edit, 0, (len(s)-off)/2)
+	for i := off; i+1 < len(s); {
+		r, n := rune(unit(s, i)), 2
+		if utf16.IsSurrogate(r) {
+			r = utf8.RuneError
+			if i+3 < len(s) {
+				if p := utf16.DecodeRune(rune(unit(s, i)), rune(unit(s, i+2))); p != utf8.RuneError {
+					r, n = p, 4
+				}
+			}
+		}
+		edits = append(edits, edit{at: b.Len(), n: utf8.RuneLen(r), src: i, srcN: n})
+		b.WriteRune(r)
+		i += n
+	}
+	return &view{text: b.String(), edits: edits}
 }
 
 // origin maps bytes [i, j) of the view to the bytes of the original text

@@ -1,0 +1,60 @@
+package leadkit_test
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"sync/atomic"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/leadkit/leadkit"
+	"github.com/leadkit/leadkit/datacake"
+	"github.com/leadkit/leadkit/internal/transport"
+	"github.com/leadkit/leadkit/zenvia"
+)
+
+// TestCredentialWithControlCharacterRefused: a key with a control
+// character other than CR, LF or NUL (a \x01, a DEL, a tab pasted in) was
+// accepted, and every call then failed in net/http ("invalid header field
+// value"); a create was reported as "outcome unknown, the request may have
+// reached the server" although nothing left the process. It is refused
+// when the client is built, naming the field, without quoting the key.
+func TestCredentialWithControlCharacterRefused(t *testing.T) {
+	t.Parallel()
+	for _, ctl := range []string{"\x01", "\x7f", "\t", "\x1b"} {
+		key := "k3y" + ctl + "SECRETVALUE"
+		err := transport.RequireNonEmpty("token", key)
+		var ie *leadkit.InputError
+		require.True(t, errors.As(err, &ie), "%q: %v", ctl, err)
+		assert.Equal(t, "token", ie.Field)
+		assert.NotContains(t, err.Error(), "SECRETVALUE")
+
+		_, err = datacake.NewClient("http://127.0.0.1:1", key)
+		assert.ErrorIs(t, err, leadkit.ErrInvalidInput, "datacake %q", ctl)
+		_, err = zenvia.NewClient(key)
+		assert.ErrorIs(t, err, leadkit.ErrInvalidInput, "zenvia %q", ctl)
+	}
+}
+
+// TestCreateRefusedLocallyIsNotUnknown shows the harm through a create:
+// with the key accepted, datacake's Prospects.Create said "outcome unknown"
+// for a request the server never saw.
+func TestCreateRefusedLocallyIsNotUnknown(t *testing.T) {
+	t.Parallel()
+	var n atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { n.Add(1) }))
+	t.Cleanup(srv.Close)
+	c, err := datacake.NewClient(srv.URL, "k3y\x01SECRETVALUE")
+	if err != nil {
+		assert.ErrorIs(t, err, leadkit.ErrInvalidInput)
+		return
+	}
+	_, err = c.Prospects.Create(context.Background(), &datacake.Prospect{Name: "Ana", Document: "11144477735"})
+	require.Error(t, err)
+	assert.NotErrorIs(t, err, leadkit.ErrOutcomeUnknown, "nothing was sent: %v", err)
+	assert.Equal(t, int32(0), n.Load())
+}
