@@ -255,7 +255,8 @@ func TestFailuresTheVendorProves(t *testing.T) {
 		assert.Contains(t, d1.LastError, "phone rejected by the vendor")
 		assert.Equal(t, 1, sb.zenvia.Count(http.MethodPost, "/lead"))
 
-		sb.salesman.Fail(leadkittest.Fault{Method: http.MethodPost, Status: http.StatusServiceUnavailable, Times: 4})
+		sb.salesman.Fail(leadkittest.Fault{Method: http.MethodPost, Status: http.StatusServiceUnavailable, Times: 4,
+			Header: http.Header{"Retry-After": {"0"}}})
 		sb.salesman.Fail(leadkittest.Fault{Method: http.MethodPost, Status: http.StatusTooManyRequests, Header: http.Header{"Retry-After": {"1"}}})
 		start := time.Now()
 		k, err := r.Enqueue(ctx, salesmanLead(5))

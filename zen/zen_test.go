@@ -571,16 +571,29 @@ func TestSendLeadIsNotRetriedAfterA500OrGatewayError(t *testing.T) {
 	require.Error(t, err)
 	assert.Equal(t, 2, mock.GetTotalCallCount())
 
-	// 503 means "not processed": that one is retried.
+	// A 503 with Retry-After means "not processed": that one is retried.
 	var n atomic.Int32
 	mock.RegisterResponder("POST", base+"/api/lead", func(*http.Request) (*http.Response, error) {
 		if n.Add(1) == 1 {
-			return httpmock.NewStringResponse(503, `{"Erro":"503","Mensagem":"Indisponível"}`), nil
+			r := httpmock.NewStringResponse(503, `{"Erro":"503","Mensagem":"Indisponível"}`)
+			r.Header.Set("Retry-After", "0")
+			return r, nil
 		}
 		return httpmock.NewStringResponse(200, `{"Sucesso":"ok"}`), nil
 	})
 	require.NoError(t, c.Leads.Send(context.Background(), &zen.LeadEntry{Action: zen.ActionInsert, Name: "x"}))
 	assert.EqualValues(t, 2, n.Load())
+
+	// A bare 503 is no proof (a router may answer it after the app stored
+	// the lead): sent once, outcome unknown.
+	n.Store(0)
+	mock.RegisterResponder("POST", base+"/api/lead", func(*http.Request) (*http.Response, error) {
+		n.Add(1)
+		return httpmock.NewStringResponse(503, "<html>Application Error</html>"), nil
+	})
+	err = c.Leads.Send(context.Background(), &zen.LeadEntry{Action: zen.ActionInsert, Name: "x"})
+	require.ErrorIs(t, err, leadkit.ErrOutcomeUnknown)
+	assert.EqualValues(t, 1, n.Load())
 }
 
 func TestEnumStrings(t *testing.T) {

@@ -22,9 +22,6 @@ import (
 // stores the lead and then answers such a 503: the create must go out once
 // and come back as outcome unknown.
 func TestBare503AfterCreateIsNoProof(t *testing.T) {
-	t.Skip("known: a 503 without Retry-After to a create is taken as proof that it was not processed " +
-		"(docs/reliability.md's rule); the fix changes the relay's TestFailuresTheVendorProves and zen's " +
-		"TestSendLeadIsNotRetriedAfterA500OrGatewayError and the core's TestRetriesExhaustedKeepBody, see /work/notes/rev23-report.md")
 	t.Parallel()
 	var stored atomic.Int32
 	srv := newServer(t, func(_ int, w http.ResponseWriter, r *http.Request) {

@@ -625,9 +625,10 @@ func (c *Client) statusError(req *Request, r *Response) error {
 		// A create is never followed through a redirect: the 3xx is its
 		// answer, and no vendor documents what one means for a create.
 		return &OutcomeUnknownError{Method: r.Method, URL: r.URL, Err: err}
-	case r.StatusCode >= 500 && r.StatusCode != http.StatusServiceUnavailable:
-		// Only 503 (and 429) say "not processed"; any other 5xx may come
-		// after the create was stored (a server that failed while logging).
+	case r.StatusCode >= 500 && !(r.StatusCode == http.StatusServiceUnavailable && saysNotProcessed(r.Header)):
+		// Only a 503 with Retry-After (and a 429) says "not processed"; any
+		// other 5xx may come after the create was stored (a server that
+		// failed while logging, a router that gave up on a slow app).
 		return &OutcomeUnknownError{Method: r.Method, URL: r.URL, Err: err}
 	}
 	return err

@@ -378,6 +378,12 @@ func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, erro
 		// A create is resent only on positive proof that it never left.
 		return st.provedNotSent(), nil
 	}
+	if resp.StatusCode == http.StatusServiceUnavailable && !st.idempotent && !saysNotProcessed(resp.Header) {
+		// A bare 503 is no proof: a router (Heroku's H12/H13, Envoy's
+		// "disconnect/reset before headers") answers it after the app
+		// read, and maybe stored, the create.
+		return false, nil
+	}
 	switch resp.StatusCode {
 	case http.StatusTooManyRequests, http.StatusServiceUnavailable:
 		// The server says it did not process the request: if the context
@@ -400,6 +406,14 @@ func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, erro
 		return st.idempotent && (m == http.MethodGet || m == http.MethodHead), nil
 	}
 	return false, nil
+}
+
+// saysNotProcessed reports a 503 that is the server's own "come back
+// later": one that says when, with a Retry-After that parses. Only such a
+// 503 (and a 429) proves that a create was not processed.
+func saysNotProcessed(h http.Header) bool {
+	_, ok := ParseRetryAfter(h.Get("Retry-After"), time.Now())
+	return ok
 }
 
 // retryableError reports whether a transport error may pass on a new try.

@@ -220,6 +220,7 @@ func TestRetriesExhaustedKeepBody(t *testing.T) {
 		t.Run(cl.name, func(t *testing.T) {
 			t.Parallel()
 			ts := newServer(t, func(_ int, w http.ResponseWriter, _ *http.Request) {
+				w.Header().Set("Retry-After", "0") // the server's own "not processed" (a bare 503 is no proof for a create)
 				jsonStatus(w, 503, `{"error":"maintenance","code":77}`)
 			})
 			hc, ct := newCountingClient(t)
