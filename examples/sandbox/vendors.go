@@ -94,10 +94,10 @@ func allVendors() []vendor {
 			start: func(st *settings) instance {
 				s := zenviatest.NewUnstartedServer(&zenviatest.Options{
 					Seed: st.seed, Tidy: st.tidy, NoRateLimits: st.noRateLimits, Latency: st.latency, FailRate: st.failRate,
-					Prospects: st.leads, Async: st.zenviaAsync, AllowRemoteCallbacks: st.zenviaRemoteCBs,
+					Prospects: st.leads, Async: st.zenviaAsync, AllowRemoteCallbacks: st.zenviaRemoteCBs, Now: st.now,
 				})
 				return instance{s, func(u string) { s.URL = u }, s.Credentials, s.Close,
-					fmt.Sprintf("%d prospects, a tree of groups with agents", orDefault(st.leads, zenviatest.DefaultProspects))}
+					fmt.Sprintf("%d prospects created over the year to yesterday, a tree of groups with agents", orDefault(st.leads, zenviatest.DefaultProspects))}
 			},
 		},
 		{

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"slices"
-	"time"
 )
 
 // appEvent is POST /apps/event: CustomEvent, served without authorization
@@ -43,7 +42,7 @@ func (s *Server) appEvent(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	s.st.more.events = append(s.st.more.events, AppEvent{Event: in.Event, Type: in.Type, ProspectID: in.ProspectID,
 		UserID: in.UserID, Details: in.Data.Details})
-	id := s.st.newID(time.Now())
+	id := s.st.newID(s.opts.Now())
 	s.mu.Unlock()
 	s.ok(w, http.StatusOK, map[string]string{"messageId": id, "status": "received"})
 }

@@ -36,15 +36,19 @@ func asciiFold(s string) string {
 	return strings.ToLower(rep.Replace(s))
 }
 
-// seedBase is the creation time of the first seeded object.
-var seedBase = time.Date(2024, 1, 8, 12, 0, 0, 0, time.UTC)
+// seedBase is the creation time of the first seeded object: the seeded
+// prospects then spread over about a year that ends the day before now.
+func seedBase(now time.Time) time.Time {
+	return time.Date(now.Year(), now.Month(), now.Day(), 12, 0, 0, 0, time.UTC).AddDate(-1, 0, -2)
+}
 
 // seed fills st with groups, agents, prospects and interactions,
-// deterministically for opts.Seed.
+// deterministically for opts.Seed and the day of opts.Now.
 func (st *state) seed(opts *Options) {
 	r := rand.New(rand.NewPCG(uint64(opts.Seed), 0x2e3f1a))
 	st.rng = r
-	at := seedBase
+	now := opts.Now().UTC()
+	at := seedBase(now)
 	next := func() (string, time.Time) {
 		at = at.Add(time.Duration(30+r.IntN(90)) * time.Minute)
 		return st.newID(at), at
@@ -55,13 +59,21 @@ func (st *state) seed(opts *Options) {
 	if n == 0 {
 		n = DefaultProspects
 	}
-	step := time.Duration(0)
-	if n > 0 {
-		// spread the seeded prospects over about a year
-		step = 365 * 24 * time.Hour / time.Duration(n)
+	if n <= 0 {
+		return
 	}
+	// The prospects spread over the year up to the day before now: their
+	// gaps are drawn first, then laid out backwards from that day.
+	gaps := make([]time.Duration, n)
+	step := 365 * 24 * time.Hour / time.Duration(n)
+	var total time.Duration
+	for i := range gaps {
+		gaps[i] = step/2 + time.Duration(r.Int64N(int64(step/2)+1))
+		total += gaps[i]
+	}
+	at = time.Date(now.Year(), now.Month(), now.Day(), 12, 0, 0, 0, time.UTC).AddDate(0, 0, -1).Add(-total)
 	for i := 0; i < n; i++ {
-		at = at.Add(step/2 + time.Duration(r.Int64N(int64(step/2)+1)))
+		at = at.Add(gaps[i])
 		st.seedProspect(r, at)
 	}
 }

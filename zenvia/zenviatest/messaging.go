@@ -98,7 +98,7 @@ func (s *Server) lockOpenChannel(w http.ResponseWriter, r *http.Request) (*prosp
 	if p == nil {
 		return nil, nil, time.Time{}
 	}
-	now := time.Now().UTC()
+	now := s.opts.Now().UTC()
 	if !s.st.windowOpen(p, now) {
 		s.mu.Unlock()
 		s.invalid(w, "the prospect has not written in the last 24 hours: only a template can be sent")
@@ -191,7 +191,7 @@ func (s *Server) sendTemplate(w http.ResponseWriter, r *http.Request) {
 		s.invalid(w, "template "+strconv.Quote(in.Key)+" does not exist on channel "+c.Name)
 		return
 	}
-	out, ev := s.sent(p, c, map[string]any{"template": in.Key, "parameters": in.Parameters}, time.Now().UTC())
+	out, ev := s.sent(p, c, map[string]any{"template": in.Key, "parameters": in.Parameters}, s.opts.Now().UTC())
 	s.answerSent(w, out, ev)
 }
 

@@ -7,7 +7,6 @@ import (
 	"slices"
 	"sort"
 	"strconv"
-	"time"
 )
 
 func (rt *router) more() {
@@ -155,7 +154,7 @@ func (s *Server) createCSAT(w http.ResponseWriter, r *http.Request) {
 	if p == nil {
 		return
 	}
-	rt := Rating{ProspectID: p.ID, Result: *in.Result, Comment: in.Comment, Created: time.Now().UTC()}
+	rt := Rating{ProspectID: p.ID, Result: *in.Result, Comment: in.Comment, Created: s.opts.Now().UTC()}
 	s.st.more.ratings = append(s.st.more.ratings, rt)
 	s.mu.Unlock()
 	s.ok(w, http.StatusOK, rt)

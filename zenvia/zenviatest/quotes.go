@@ -191,7 +191,7 @@ func (s *Server) createQuote(w http.ResponseWriter, r *http.Request) {
 	if p == nil {
 		return
 	}
-	now := time.Now().UTC()
+	now := s.opts.Now().UTC()
 	qt := &quote{ID: s.st.newID(now), ProspectID: p.ID, Status: status, Items: items, CreatedAt: now}
 	qt.settle(now)
 	s.st.more.quotes[p.ID] = append(s.st.more.quotes[p.ID], qt)
@@ -260,7 +260,7 @@ func (s *Server) updateQuote(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	qt.Status = in.Status
-	qt.settle(time.Now().UTC())
+	qt.settle(s.opts.Now().UTC())
 	out := quoteJSON(qt)
 	s.mu.Unlock()
 	s.deliver("quotes", out)

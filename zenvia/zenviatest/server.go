@@ -106,6 +106,10 @@ type Options struct {
 	// Which events are drawn from Seed and the event's number.
 	RedeliverRate  float64
 	RedeliverAfter time.Duration
+	// Now is the sandbox's clock (time.Now when nil). The seeded prospects
+	// spread over the year that ends the day before Now, so the API's
+	// 31-day windows find recent ones, as on a real account.
+	Now func() time.Time
 }
 
 // Fault makes the sandbox misbehave for matching requests.
@@ -176,6 +180,9 @@ func NewUnstartedServer(opts *Options) *Server {
 	}
 	if o.RedeliverAfter <= 0 {
 		o.RedeliverAfter = o.DeliveryBackoff
+	}
+	if o.Now == nil {
+		o.Now = time.Now
 	}
 	s := &Server{
 		opts: o,
@@ -573,7 +580,7 @@ func (s *Server) createLead(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mu.Lock()
-	isNew, ia, body, event := s.takeLead(&in, typ, time.Now().UTC())
+	isNew, ia, body, event := s.takeLead(&in, typ, s.opts.Now().UTC())
 	s.mu.Unlock()
 
 	s.deliver("prospects", event)
@@ -702,7 +709,7 @@ func (s *Server) listProspects(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	f, msg := parseProspectFilter(q)
+	f, msg := parseProspectFilter(q, s.opts.Now())
 	if msg != "" {
 		s.invalid(w, msg)
 		return
@@ -742,7 +749,7 @@ type adFilter struct{ field, op, value string }
 
 // parseProspectFilter reads the filters of q; the message is "" when they
 // are valid.
-func parseProspectFilter(q url.Values) (*prospectFilter, string) {
+func parseProspectFilter(q url.Values, now time.Time) (*prospectFilter, string) {
 	f := &prospectFilter{q: q, times: map[string]time.Time{}, search: strings.ToLower(q.Get("search")),
 		phone: transport.Digits(q.Get("phoneNumber"))}
 	for _, k := range []string{"createdAfter", "createdBefore", "claimedAfter", "claimedBefore", "transferredAfter", "transferredBefore"} {
@@ -758,7 +765,7 @@ func parseProspectFilter(q url.Values) (*prospectFilter, string) {
 	if !f.after.IsZero() {
 		end := f.before
 		if end.IsZero() {
-			end = time.Now()
+			end = now
 		}
 		if end.Sub(f.after) > 31*24*time.Hour {
 			return nil, "the createdAfter to createdBefore range must not exceed 31 days"
@@ -951,7 +958,7 @@ func (s *Server) transfer(w http.ResponseWriter, r *http.Request) {
 	if p == nil {
 		return
 	}
-	now := time.Now().UTC()
+	now := s.opts.Now().UTC()
 	if in.Group != "" {
 		g := s.st.groupByID[in.Group]
 		if g == nil {
@@ -1179,7 +1186,7 @@ func (s *Server) isWorking(w http.ResponseWriter, kind, id string) {
 		s.notFound(w, strings.TrimSuffix(strings.ToUpper(kind[:1])+kind[1:], "s"))
 		return
 	}
-	now := time.Now().In(time.FixedZone("-03", -3*3600))
+	now := s.opts.Now().In(time.FixedZone("-03", -3*3600))
 	hours := now.Weekday() != time.Saturday && now.Weekday() != time.Sunday && now.Hour() >= 8 && now.Hour() < 20
 	s.ok(w, http.StatusOK, map[string]bool{"isWorking": active && hours})
 }
@@ -1236,7 +1243,7 @@ func (s *Server) addInteraction(w http.ResponseWriter, r *http.Request) {
 	if p == nil {
 		return
 	}
-	now := time.Now().UTC()
+	now := s.opts.Now().UTC()
 	ia := &interaction{ID: s.st.newID(now), ProspectID: id, AgentID: p.AgentID, CreatedAt: now, Status: "created", Via: "other"}
 	switch in["type"] {
 	case "note":
@@ -1359,7 +1366,7 @@ func (s *Server) subscribe(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mu.Lock()
-	in.ID = s.st.newID(time.Now())
+	in.ID = s.st.newID(s.opts.Now())
 	// One subscription per group (the sandbox's key is one group): a new
 	// one deactivates the previous one (unless MaxSubscriptions allows more).
 	s.st.subs = append(s.st.subs, &in)

@@ -85,7 +85,7 @@ func (st *state) seedMore(opts *Options) {
 	r := rand.New(rand.NewPCG(uint64(opts.Seed), 0x9e0a7))
 	m := &moreState{quotes: map[string][]*quote{}, orders: map[string][]*order{}, selections: map[string][]string{}}
 	st.more = m
-	at := seedBase
+	at := seedBase(opts.Now().UTC())
 	m.integration = st.newID(at)
 	m.channels = []channel{
 		{Name: "whatsapp", ID: st.newID(at), Templates: []map[string]string{

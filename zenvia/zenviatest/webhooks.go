@@ -95,7 +95,7 @@ func (s *Server) Redeliver(id string, copies int) error {
 // the Object of their events. The leads' contents are drawn from
 // Options.Seed and their number among the bursts' leads.
 func (s *Server) Burst(n int) []string {
-	now := time.Now().UTC()
+	now := s.opts.Now().UTC()
 	ids := make([]string, 0, max(n, 0))
 	events := make([]map[string]any, 0, max(n, 0))
 	s.mu.Lock()
