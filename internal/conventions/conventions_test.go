@@ -309,6 +309,10 @@ func checkClient(p *pkg) []violation {
 }
 
 // checkSandbox checks a <vendor>test package.
+// maxSandboxFuncLines bounds a sandbox function's length, so that a reader
+// finds an endpoint by its route and reads it whole (issue 27).
+const maxSandboxFuncLines = 60
+
 func checkSandbox(p *pkg) []violation {
 	var out []violation
 	methods := map[string]bool{}
@@ -319,6 +323,11 @@ func checkSandbox(p *pkg) []violation {
 			case *ast.FuncDecl:
 				if recvName(d) == "Server" {
 					methods[d.Name.Name] = true
+				}
+				if d.Body != nil {
+					if n := p.fset.Position(d.End()).Line - p.fset.Position(d.Pos()).Line; n > maxSandboxFuncLines {
+						out = append(out, violation{"short-functions", fmt.Sprintf("%s.%s is %d lines (at most %d: one handler per operation)", p.name, d.Name.Name, n, maxSandboxFuncLines)})
+					}
 				}
 			case *ast.GenDecl:
 				for _, s := range d.Specs {
@@ -575,6 +584,7 @@ func TestConventionsCatchDrift(t *testing.T) {
 		"inputs-by-pointer": {"bad.LeadsService.Add takes NewLead by value"},
 		"no-internal-types": {"bad.Option is an alias of an internal type", "badtest.Fault names an internal type"},
 		"sandbox-methods":   {"badtest.Server.Token: credentials come from Credentials()"},
+		"short-functions":   {"badtest.serve is 6"},
 		"service-lists":     {"bad.Client.Leads's doc lists Stat, which LeadsService does not have", "bad.Client.Leads's doc lists the methods of LeadsService but omits Every"},
 		"money":             {"bad.Invoice.Amount is a float", "bad.Invoice.Fees is a float", "bad.Price is a float"},
 	} {

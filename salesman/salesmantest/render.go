@@ -98,76 +98,92 @@ func strp(s string) *string {
 	return &s
 }
 
+// rendered is what every version's row is made of.
+type rendered struct {
+	datum    string
+	datumDo  *string
+	userName string
+	info     *infoFields // nil in a list row
+}
+
 // render returns l in the version's shape; info adds the info-only fields.
 func (s *Server) render(l lead, version int, info bool) any {
-	datum := s.date(l.datum)
-	var datumDo *string
+	c := rendered{datum: s.date(l.datum)}
 	if !l.datumDo.IsZero() {
 		d := s.date(l.datumDo)
-		datumDo = &d
+		c.datumDo = &d
 	}
-	userName := ""
 	if u := s.userByID(l.user); u != nil {
-		userName = u.name
+		c.userName = u.name
 	}
-	var inf *infoFields
 	if info {
-		inf = &infoFields{
+		c.info = &infoFields{
 			Description: l.description, IP: l.ip, Partner: l.partner,
 			UTMSource: l.utm[0], UTMMedium: l.utm[1], UTMCampaign: l.utm[2], UTMTerm: l.utm[3], UTMContent: l.utm[4],
 		}
 	}
 	if version == 1 {
-		r := &v1Lead{
-			ID: strconv.Itoa(l.id), Datum: datum, DatumDo: datumDo,
-			Email: l.email, Phone: l.phone, Site: l.site, Company: l.company, City: l.city, Country: l.country,
-			Content: l.description, Clid: strconv.Itoa(l.clid), Client: strp(l.client), Pid: strconv.Itoa(l.pid),
-			Person: strp(l.person), Deal: strp(l.deal), UserName: strp(userName),
-			Status: strconv.Itoa(l.status), StatusName: statusName(l.status),
-			Rezult: strconv.Itoa(l.rezult), RezultName: resultName(l.rezult),
-			ClientPath: strconv.Itoa(l.clientpath), ClientPathName: strp(s.pathName(l.clientpath)),
-			infoFields: inf,
-		}
-		if inf != nil {
-			r.Title = l.title
-			inf.IDUser = strconv.Itoa(l.user)
-			r.UIDs = s.uidRecords(l)
-		}
-		if l.did != 0 || s.opts.Tidy {
-			r.Did = strp(strconv.Itoa(l.did))
-		}
-		if s.opts.Tidy {
-			r.User = strp(strconv.Itoa(l.user))
-		} else {
-			// The real v1 sends the user's name in user, and its placeholder
-			// "not set" in userName.
-			r.User, r.UserName = strp(userName), strp(userNotSet)
-			if l.rezult == 0 {
-				r.RezultName = 0
-			}
-		}
-		return r
+		return s.renderV1(l, c)
 	}
+	return s.renderV2(l, c)
+}
+
+// renderV1 writes l as v1 does: every number a string.
+func (s *Server) renderV1(l lead, c rendered) *v1Lead {
+	r := &v1Lead{
+		ID: strconv.Itoa(l.id), Datum: c.datum, DatumDo: c.datumDo,
+		Email: l.email, Phone: l.phone, Site: l.site, Company: l.company, City: l.city, Country: l.country,
+		Content: l.description, Clid: strconv.Itoa(l.clid), Client: strp(l.client), Pid: strconv.Itoa(l.pid),
+		Person: strp(l.person), Deal: strp(l.deal), UserName: strp(c.userName),
+		Status: strconv.Itoa(l.status), StatusName: statusName(l.status),
+		Rezult: strconv.Itoa(l.rezult), RezultName: resultName(l.rezult),
+		ClientPath: strconv.Itoa(l.clientpath), ClientPathName: strp(s.pathName(l.clientpath)),
+		infoFields: c.info,
+	}
+	if c.info != nil {
+		r.Title = l.title
+		c.info.IDUser = strconv.Itoa(l.user)
+		r.UIDs = s.uidRecords(l)
+	}
+	if l.did != 0 || s.opts.Tidy {
+		r.Did = strp(strconv.Itoa(l.did))
+	}
+	if s.opts.Tidy {
+		r.User = strp(strconv.Itoa(l.user))
+	} else {
+		// The real v1 sends the user's name in user, and its placeholder
+		// "not set" in userName.
+		r.User, r.UserName = strp(c.userName), strp(userNotSet)
+		if l.rezult == 0 {
+			r.RezultName = 0
+		}
+	}
+	return r
+}
+
+// renderV2 writes l as v2 and v3 do: numbers as numbers, except clientpath
+// in lists.
+func (s *Server) renderV2(l lead, c rendered) *v2Lead {
 	r := &v2Lead{
-		ID: l.id, Datum: datum, DatumDo: datumDo,
+		ID: l.id, Datum: c.datum, DatumDo: c.datumDo,
 		Email: l.email, Phone: l.phone, Site: l.site, Company: l.company, City: l.city, Country: l.country,
 		Content: l.description, Clid: l.clid, Client: strp(l.client), Pid: l.pid, Person: strp(l.person),
-		Did: l.did, Deal: strp(l.deal), User: l.user, UserName: userName,
+		Did: l.did, Deal: strp(l.deal), User: l.user, UserName: c.userName,
 		Status: l.status, StatusName: statusName(l.status), Rezult: l.rezult, RezultName: resultName(l.rezult),
 		ClientPath: l.clientpath, ClientPathName: strp(s.pathName(l.clientpath)),
-		infoFields: inf,
+		infoFields: c.info,
 	}
-	if len(l.uids) > 0 || !info {
+	if len(l.uids) > 0 || c.info == nil {
 		recs := s.uidRecords(l)
 		if recs == nil {
 			recs = []uidRecord{}
 		}
 		r.UIDs = &recs
 	}
-	if inf != nil {
-		inf.IDUser = l.user
+	if c.info != nil {
+		c.info.IDUser = l.user
 		if l.partner == "" {
-			inf.Partner = 0
+			c.info.Partner = 0
 		}
 		r.Title = l.title
 	} else if !s.opts.Tidy {
