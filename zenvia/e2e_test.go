@@ -114,7 +114,7 @@ func TestSandboxProspectOperations(t *testing.T) {
 	before, err := c.Prospects.Get(ctx, id)
 	require.NoError(t, err)
 	p, err := c.Prospects.Update(ctx, id, &zenvia.ProspectUpdate{FirstName: zenvia.String("Renata"),
-		Phone: zenvia.String("+5511912345678"), Email: zenvia.String("renata@example.com"), Label: zenvia.String("quente")})
+		Phone: zenvia.String("+5511912345678"), Email: zenvia.String("renata@example.com"), Label: zenvia.String("hot")})
 	require.NoError(t, err)
 	assert.Equal(t, "Renata", p.FirstName)
 	assert.Equal(t, append(append([]string{}, before.Phones...), "+5511912345678"), p.Phones, "the phone is added")

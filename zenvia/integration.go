@@ -93,3 +93,16 @@ func (s *IntegrationsService) CheckCredentials(ctx context.Context) error {
 func (s *LeadsService) Industries(ctx context.Context) ([]string, error) {
 	return s.c.names(ctx, []string{"industries"})
 }
+
+// names reads a list of names, each a string or {"name": …}.
+func (c *Client) names(ctx context.Context, path []string) ([]string, error) {
+	var raw []CategoryName
+	if err := c.get(ctx, path, nil, &raw); err != nil {
+		return nil, err
+	}
+	out := make([]string, len(raw))
+	for i, n := range raw {
+		out[i] = string(n)
+	}
+	return out, nil
+}

@@ -33,19 +33,19 @@ func TestMissingOperations(t *testing.T) {
 	reasons, err := c.AsUser.ArchivingReasons(ctx)
 	require.NoError(t, err)
 	require.NotEmpty(t, reasons)
-	p, err := c.AsUser.Label(ctx, id, labels[0])
+	p, err := c.AsUser.Label(ctx, id, labels[0].Key)
 	require.NoError(t, err)
 	assert.Equal(t, id, p.ID)
 	p, err = c.AsUser.Transfer(ctx, id, zenvia.ToGroup(groups[1]))
 	require.NoError(t, err)
 	assert.Equal(t, groups[1], p.GroupID)
-	p, err = c.AsUser.Archive(ctx, id, reasons[0])
+	p, err = c.AsUser.Archive(ctx, id, reasons[0].Reason)
 	require.NoError(t, err)
 	assert.Equal(t, zenvia.StatusArchived, p.Status)
 	_, err = c.AsUser.Archive(ctx, id, "")
 	assert.ErrorIs(t, err, leadkit.ErrInvalidInput)
 	noUser, c2 := sandbox(t, &zenviatest.Options{Seed: 5, NoIntegrationUser: true})
-	_, err = c2.AsUser.Label(ctx, noUser.ProspectIDs()[0], "quente")
+	_, err = c2.AsUser.Label(ctx, noUser.ProspectIDs()[0], "hot")
 	assert.ErrorIs(t, err, zenvia.ErrConflict, "409 without an integration user")
 
 	// interactions, account-wide and one
@@ -143,4 +143,31 @@ func TestSpecFields(t *testing.T) {
 	assert.True(t, p.SentWorkingHourMessage)
 	assert.Equal(t, 2026, p.WhatsAppDueAt.Year())
 	assert.True(t, p.FacebookDueAt.IsZero())
+}
+
+// Labels and archiving reasons come as the spec's {key|reason, name} pairs:
+// the key is what Label and Archive take; a name is refused as Zenvia
+// refuses it. A bare string (some accounts) is both.
+func TestLabelsAndReasonsCarryTheirKeys(t *testing.T) {
+	t.Parallel()
+	s, c := sandbox(t, &zenviatest.Options{Seed: 5})
+	ctx := context.Background()
+	id := s.ProspectIDs()[0]
+	labels, err := c.AsUser.Labels(ctx)
+	require.NoError(t, err)
+	assert.Contains(t, labels, zenvia.Label{Key: "hot", Name: "Quente"})
+	reasons, err := c.AsUser.ArchivingReasons(ctx)
+	require.NoError(t, err)
+	assert.Contains(t, reasons, zenvia.ArchivingReason{Reason: "converted", Name: "Venda"})
+	_, err = c.AsUser.Archive(ctx, id, "Venda")
+	assert.ErrorIs(t, err, zenvia.ErrBadRequest, "the name is not the reason")
+	p, err := c.AsUser.Archive(ctx, id, "converted")
+	require.NoError(t, err)
+	assert.Equal(t, "converted", p.ArchivingReason)
+
+	var got []zenvia.ArchivingReason
+	require.NoError(t, json.Unmarshal([]byte(`["inactive",{"reason":"converted","name":"Venta"},{"reason":"x"}]`), &got))
+	assert.Equal(t, []zenvia.ArchivingReason{{Reason: "inactive", Name: "inactive"}, {Reason: "converted", Name: "Venta"}, {Reason: "x", Name: "x"}}, got)
+	var bad []zenvia.Label
+	assert.Error(t, json.Unmarshal([]byte(`[{"name":"Quente"}]`), &bad), "a label without its key could not be set")
 }

@@ -177,14 +177,14 @@ func zenviaVendor(t *testing.T) *vendor {
 				}},
 			{name: "AsUser.Archive", class: classCreate, match: route("POST", "prospect", "*", "as-user", "archive"),
 				call: func(ctx context.Context, x any) error {
-					_, err := c(x).AsUser.Archive(ctx, prospect, "sem interesse")
+					_, err := c(x).AsUser.Archive(ctx, prospect, "notInterested")
 					return err
 				}, override: map[fault]expect{
 					fEmpty: ok(1).because("the prospect in the answer is optional: an empty 200 is the success"),
 				}},
 			{name: "AsUser.Label", class: classCreate, match: route("POST", "prospect", "*", "as-user", "label"),
 				call: func(ctx context.Context, x any) error {
-					_, err := c(x).AsUser.Label(ctx, prospect, "quente")
+					_, err := c(x).AsUser.Label(ctx, prospect, "hot")
 					return err
 				}, override: map[fault]expect{
 					fEmpty: ok(1).because("the prospect in the answer is optional: an empty 200 is the success"),

@@ -109,7 +109,7 @@ func (s *Server) deprecatedArchivingReasons(w http.ResponseWriter, r *http.Reque
 	s.mu.Lock()
 	a := s.st.agentByID[id]
 	s.mu.Unlock()
-	s.answer(w, "Agent", a != nil, archivingReasons)
+	s.answer(w, "Agent", a != nil, keyNames("reason", archivingReasons))
 }
 
 // additionalFieldDefs are the additional fields the sandbox's account

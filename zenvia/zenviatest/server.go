@@ -1121,12 +1121,33 @@ func (s *Server) asUserArchive(w http.ResponseWriter, r *http.Request) { s.asUse
 // asUserLabel is POST /prospect/{id}/as-user/label.
 func (s *Server) asUserLabel(w http.ResponseWriter, r *http.Request) { s.asUserSet(w, r, "label") }
 
-// labels is GET /as-user/labels.
-func (s *Server) labels(w http.ResponseWriter, _ *http.Request) { s.ok(w, http.StatusOK, asUserLabels) }
+// labels is GET /as-user/labels: {key, name} items ("ProspectLabel").
+func (s *Server) labels(w http.ResponseWriter, _ *http.Request) {
+	s.ok(w, http.StatusOK, keyNames("key", asUserLabels))
+}
 
-// archivingReasons is GET /as-user/archiving-reasons.
+// archivingReasons is GET /as-user/archiving-reasons: {reason, name} items
+// ("ArchivingReason").
 func (s *Server) archivingReasons(w http.ResponseWriter, _ *http.Request) {
-	s.ok(w, http.StatusOK, archivingReasons)
+	s.ok(w, http.StatusOK, keyNames("reason", archivingReasons))
+}
+
+// keyNames writes pairs as the spec's items: the key under k, and "name".
+func keyNames(k string, pairs [][2]string) []map[string]string {
+	out := make([]map[string]string, len(pairs))
+	for i, p := range pairs {
+		out[i] = map[string]string{k: p[0], "name": p[1]}
+	}
+	return out
+}
+
+// keysOf are the keys of pairs.
+func keysOf(pairs [][2]string) []string {
+	out := make([]string, len(pairs))
+	for i, p := range pairs {
+		out[i] = p[0]
+	}
+	return out
 }
 
 // asUserSet sets the archiving reason or the label (what) of the prospect
@@ -1134,9 +1155,9 @@ func (s *Server) archivingReasons(w http.ResponseWriter, _ *http.Request) {
 func (s *Server) asUserSet(w http.ResponseWriter, r *http.Request, what string) {
 	var in map[string]string
 	_ = json.NewDecoder(r.Body).Decode(&in)
-	key, allowed := "archivingReason", archivingReasons
+	key, allowed := "archivingReason", keysOf(archivingReasons)
 	if what == "label" {
-		key, allowed = "label", asUserLabels
+		key, allowed = "label", keysOf(asUserLabels)
 	}
 	v := in[key]
 	if !slices.Contains(allowed, v) {
@@ -1214,10 +1235,12 @@ func (s *Server) responseTime(w http.ResponseWriter, kind, id string) {
 	s.ok(w, http.StatusOK, map[string]any{"id": id, "averageSeconds": 540})
 }
 
-// The sandbox's as-user labels and archiving reasons.
+// The sandbox's as-user labels and archiving reasons: the key the API
+// takes, and the name a person reads.
 var (
-	asUserLabels     = []string{"quente", "morno", "frio"}
-	archivingReasons = []string{"sem interesse", "sem contato", "comprou com outro", "duplicado"}
+	asUserLabels     = [][2]string{{"hot", "Quente"}, {"warm", "Morno"}, {"cold", "Frio"}}
+	archivingReasons = [][2]string{{"notInterested", "Sem interesse"}, {"noContact", "Sem contato"},
+		{"boughtElsewhere", "Comprou com outro"}, {"duplicated", "Duplicado"}, {"converted", "Venda"}}
 )
 
 // addInteraction is POST /prospect/{id}/interactions: a NewEvent, a note
