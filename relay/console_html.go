@@ -31,7 +31,7 @@ const consoleHTML = `
 {{template "foot" .}}{{end}}
 
 {{define "overview"}}{{template "head" .}}
-<p class="lead">{{if .Review}}<a class="badge review" href="list?state=needs_review">{{.Review}} need review</a>{{else}}<span class="badge ok">nothing needs review</span>{{end}}
+<p class="lead">{{if .Review}}<a class="badge review" href="list?state=needs_review">{{.Review}} {{if eq .Review 1}}needs{{else}}need{{end}} review</a>{{else}}<span class="badge ok">nothing needs review</span>{{end}}
 {{if .Failed}}<a class="badge failed" href="list?state=failed">{{.Failed}} failed</a>{{end}}</p>
 <table class="counts">
 <thead><tr><th>vendor</th>{{range .States}}<th class="n">{{label .}}</th>{{end}}<th class="n">total</th></tr></thead>
