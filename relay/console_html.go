@@ -70,7 +70,7 @@ const consoleHTML = `
 <dt>attempts</dt><dd>{{.Attempts}} sent to the vendor</dd>
 <dt>enqueued</dt><dd>{{when .Enqueued}}</dd>
 <dt>updated</dt><dd>{{when .Updated}}</dd>
-<dt>River's job</dt><dd>{{$.River}}</dd>
+<dt>River's job</dt><dd id="river-job">{{$.River}}</dd>
 </dl>{{end}}
 {{if .D.Review}}<h2>Review note</h2>
 {{if .Access.PersonalData}}<p class="note">{{.D.Review}}</p>{{else}}<p class="hidden">Hidden: it may name the lead's personal data, which your access does not include.</p>{{end}}{{end}}
