@@ -172,11 +172,7 @@ func (h *console) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	}
 	path := "/" + strings.TrimPrefix(req.URL.Path, "/")
 	if h.cfg.riverUI != nil && (path == "/riverui" || strings.HasPrefix(path, "/riverui/")) {
-		if req.Method != http.MethodGet && req.Method != http.MethodHead && !acc.Resolve {
-			h.fail(w, req, http.StatusForbidden, "Forbidden: River UI's actions need the Resolve access.")
-			return
-		}
-		h.cfg.riverUI.ServeHTTP(w, req)
+		h.riverUI(w, req, acc)
 		return
 	}
 	switch path {
@@ -210,6 +206,32 @@ func (h *console) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 		hd.Set("Cache-Control", "no-cache")
 		_, _ = w.Write([]byte(consoleCSS))
 	}
+}
+
+// riverUICSP lets River UI's own scripts, styles and API calls run, from
+// this site only.
+const riverUICSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; font-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+
+// riverUI serves River UI to operators allowed personal data (it shows
+// every job's arguments, the leads); its actions (retry, cancel, delete
+// River's jobs) need Resolve and must come from this site.
+func (h *console) riverUI(w http.ResponseWriter, req *http.Request, acc Access) {
+	if !acc.PersonalData {
+		h.fail(w, req, http.StatusForbidden, "Forbidden: River UI shows the jobs' arguments (the leads' personal data), which your access does not include.")
+		return
+	}
+	if req.Method != http.MethodGet && req.Method != http.MethodHead {
+		if !acc.Resolve {
+			h.fail(w, req, http.StatusForbidden, "Forbidden: River UI's actions need the Resolve access.")
+			return
+		}
+		if !sameOrigin(req) || req.Header.Get("Origin") == "" && req.Header.Get("Sec-Fetch-Site") == "" {
+			h.fail(w, req, http.StatusForbidden, "Forbidden: River UI's actions must come from its own page.")
+			return
+		}
+	}
+	w.Header().Set("Content-Security-Policy", riverUICSP)
+	h.cfg.riverUI.ServeHTTP(w, req)
 }
 
 // access authorizes req: the function's answer, or, on loopback, full

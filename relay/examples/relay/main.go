@@ -34,6 +34,12 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+	"github.com/riverqueue/river/riverdriver/riversqlite"
+	"riverqueue.com/riverui"
+	"riverqueue.com/riverui/uiendpoints"
+
 	"github.com/leadkit/leadkit/datacake"
 	"github.com/leadkit/leadkit/datacake/datacaketest"
 	"github.com/leadkit/leadkit/internal/cli"
@@ -139,7 +145,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}()
 
 	if *consoleAddr != "" {
-		stopConsole, err := serveConsole(r, *consoleAddr, stderr)
+		stopConsole, err := serveConsole(interrupted, r, *schema, *consoleAddr, stderr)
 		if err != nil {
 			return cli.Failf(stderr, prog, "%v", err)
 		}
@@ -380,10 +386,14 @@ func isTerminal(w io.Writer) bool {
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }
 
-// serveConsole serves the relay's review console at addr (loopback) and
-// returns what stops it.
-func serveConsole(r *relay.Relay[any], addr string, stderr io.Writer) (func(), error) {
-	h, err := relay.Console(r, relay.WithUnauthenticatedLoopback())
+// serveConsole serves the relay's review console at addr (loopback), with
+// River UI under /riverui/, and returns what stops it.
+func serveConsole(ctx context.Context, r *relay.Relay[any], schema, addr string, stderr io.Writer) (func(), error) {
+	ui, err := riverUI(ctx, r, schema, "/riverui")
+	if err != nil {
+		return nil, err
+	}
+	h, err := relay.Console(r, relay.WithUnauthenticatedLoopback(), relay.WithRiverUI(ui))
 	if err != nil {
 		return nil, err
 	}
@@ -393,10 +403,39 @@ func serveConsole(r *relay.Relay[any], addr string, stderr io.Writer) (func(), e
 	}
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = srv.Serve(ln) }()
-	fmt.Fprintf(stderr, "%s: the review console is at http://%s/\n", prog, ln.Addr())
+	fmt.Fprintf(stderr, "%s: the review console is at http://%s/ (River UI at /riverui/)\n", prog, ln.Addr())
 	return func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
 		_ = srv.Shutdown(ctx)
 	}, nil
+}
+
+// riverUI builds River UI's handler on the relay's database (a River
+// client of its own that only reads and acts on jobs: it works none),
+// served at prefix.
+func riverUI(ctx context.Context, r *relay.Relay[any], schema, prefix string) (http.Handler, error) {
+	quiet := slog.New(slog.DiscardHandler)
+	var endpoints uiendpoints.Bundle
+	if db := r.DB(); db != nil {
+		c, err := river.NewClient(riversqlite.New(db), &river.Config{Logger: quiet})
+		if err != nil {
+			return nil, err
+		}
+		endpoints = riverui.NewEndpoints(c, nil)
+	} else {
+		c, err := river.NewClient(riverpgxv5.New(r.Pool()), &river.Config{Logger: quiet, Schema: schema})
+		if err != nil {
+			return nil, err
+		}
+		endpoints = riverui.NewEndpoints(c, nil)
+	}
+	ui, err := riverui.NewHandler(&riverui.HandlerOpts{Endpoints: endpoints, Logger: quiet, Prefix: prefix, JobListHideArgsByDefault: true})
+	if err != nil {
+		return nil, fmt.Errorf("river UI: %w", err)
+	}
+	if err := ui.Start(ctx); err != nil {
+		return nil, fmt.Errorf("river UI: %w", err)
+	}
+	return ui, nil
 }

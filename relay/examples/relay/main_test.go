@@ -135,6 +135,26 @@ func TestRunConsole(t *testing.T) {
 	assert.Equal(t, 200, res.StatusCode)
 	assert.Contains(t, string(body), "1 needs review", "the Datacake prospect in doubt")
 	assert.Contains(t, res.Header.Get("Content-Security-Policy"), "default-src 'none'")
+	// River UI, behind the same loopback check: its page and its API.
+	res, err = http.Get(base + "riverui/")
+	require.NoError(t, err)
+	body, _ = io.ReadAll(res.Body)
+	res.Body.Close()
+	assert.Equal(t, 200, res.StatusCode, string(body))
+	assert.Contains(t, string(body), `id="config__json"`)
+	res, err = http.Get(base + "riverui/api/jobs?state=cancelled")
+	require.NoError(t, err)
+	body, _ = io.ReadAll(res.Body)
+	res.Body.Close()
+	assert.Equal(t, 200, res.StatusCode, string(body))
+	assert.Contains(t, string(body), "leadkit_datacake_prospect", "the job the relay parked for review")
+	req, err := http.NewRequest("GET", base+"riverui/", nil)
+	require.NoError(t, err)
+	req.Host = "evil.example"
+	res, err = http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	res.Body.Close()
+	assert.Equal(t, 403, res.StatusCode, "River UI is behind the console's check")
 	cancel()
 	select {
 	case code := <-done:
