@@ -163,7 +163,9 @@ func (h *console) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	hd.Set("Content-Security-Policy", consoleCSP)
 	hd.Set("X-Content-Type-Options", "nosniff")
 	hd.Set("X-Frame-Options", "DENY")
-	hd.Set("Referrer-Policy", "no-referrer")
+	// same-origin: keys in URLs go to no other site, and the browser
+	// sends this site's Origin with the console's own POSTs.
+	hd.Set("Referrer-Policy", "same-origin")
 	hd.Set("Cache-Control", "no-store")
 	acc, ok := h.access(req)
 	if !ok {
@@ -345,16 +347,17 @@ func (e refTakenError) Error() string { return string(e) }
 
 func (refTakenError) Is(target error) bool { return target == errRefTaken }
 
-// sameOrigin refuses a POST a browser says came from another site.
+// sameOrigin refuses a POST a browser says came from another site, or
+// from an opaque origin ("null": a sandboxed frame, a data: URL).
 func sameOrigin(req *http.Request) bool {
 	switch req.Header.Get("Sec-Fetch-Site") {
 	case "", "same-origin", "none":
 	default:
 		return false
 	}
-	if o := req.Header.Get("Origin"); o != "" && o != "null" {
+	if o := req.Header.Get("Origin"); o != "" {
 		u, err := url.Parse(o)
-		if err != nil || !strings.EqualFold(u.Host, req.Host) {
+		if err != nil || u.Host == "" || !strings.EqualFold(u.Host, req.Host) {
 			return false
 		}
 	}
@@ -491,12 +494,14 @@ func safeCheck(j Job) (s string) {
 }
 
 // readableJob is the job's JSON indented, with its text as written (not
-// \u003c for <: the page escapes it).
+// \u003c for <: the page escapes it), and a long string (a file's
+// content) replaced by its length.
 func readableJob(raw json.RawMessage) string {
 	var v any
 	if len(raw) == 0 || json.Unmarshal(raw, &v) != nil {
 		return string(raw)
 	}
+	v = trimLong(v, 0)
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
 	enc.SetEscapeHTML(false)
@@ -505,6 +510,31 @@ func readableJob(raw json.RawMessage) string {
 		return string(raw)
 	}
 	return b.String()
+}
+
+// maxShown is the longest string of a job the console shows whole.
+const maxShown = 2000
+
+func trimLong(v any, depth int) any {
+	switch x := v.(type) {
+	case string:
+		if len(x) > maxShown {
+			return fmt.Sprintf("(%d bytes, not shown)", len(x))
+		}
+	case map[string]any:
+		if depth < 32 {
+			for k, e := range x {
+				x[k] = trimLong(e, depth+1)
+			}
+		}
+	case []any:
+		if depth < 32 {
+			for i, e := range x {
+				x[i] = trimLong(e, depth+1)
+			}
+		}
+	}
+	return v
 }
 
 func (h *console) delivery(w http.ResponseWriter, req *http.Request, acc Access, problem string, status int) {

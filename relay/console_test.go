@@ -252,6 +252,7 @@ func TestConsoleReview(t *testing.T) {
 			"bob with alice's": {"bob", mark(review[0], "P-900"), nil},
 			"another site":     {"alice", mark(review[0], "P-900"), []string{"Origin", "https://evil.example"}},
 			"cross-site fetch": {"alice", mark(review[0], "P-900"), []string{"Sec-Fetch-Site", "cross-site"}},
+			"opaque origin":    {"alice", mark(review[0], "P-900"), []string{"Origin", "null"}},
 			"unauthorized":     {"", mark(review[0], "P-900"), nil},
 		} {
 			res, body := cc.do(c.who, "POST", "mark", c.form, c.hdr...)
