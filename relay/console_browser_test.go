@@ -3,6 +3,7 @@ package relay_test
 import (
 	"bytes"
 	"context"
+	"log/slog"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -11,8 +12,11 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver/riversqlite"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"riverqueue.com/riverui"
 
 	"github.com/leadkit/leadkit/relay"
 )
@@ -158,4 +162,38 @@ func TestConsoleInBrowser(t *testing.T) {
 
 	run(chromedp.Navigate(srv.URL + "/"))
 	assert.Equal(t, "2 need review", text("a.badge.review"))
+}
+
+// River UI, mounted by the console (WithRiverUI), runs in the browser
+// under the console's authorization and its CSP for River UI: its
+// scripts load and it lists the relay's jobs.
+func TestRiverUIInBrowser(t *testing.T) {
+	tab := browser(t)
+	r := open(t, sqliteBackend(t))
+	ctx := context.Background()
+	_, err := r.Enqueue(ctx, relay.SalesmanLead{Key: "riverui-a", Lead: salesmanLead(1).Lead})
+	require.NoError(t, err)
+	quiet := slog.New(slog.DiscardHandler)
+	rc, err := river.NewClient(riversqlite.New(r.DB()), &river.Config{Logger: quiet})
+	require.NoError(t, err)
+	ui, err := riverui.NewHandler(&riverui.HandlerOpts{Endpoints: riverui.NewEndpoints(rc, nil), Logger: quiet, Prefix: "/riverui"})
+	require.NoError(t, err)
+	uctx, cancel := context.WithCancel(ctx)
+	t.Cleanup(cancel)
+	require.NoError(t, ui.Start(uctx))
+	h, err := relay.Console(r, relay.WithUnauthenticatedLoopback(), relay.WithRiverUI(ui))
+	require.NoError(t, err)
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+
+	c, ccancel := context.WithTimeout(tab, 30*time.Second)
+	defer ccancel()
+	require.NoError(t, chromedp.Do(c, chromedp.Navigate(srv.URL+"/riverui/jobs?state=available")))
+	var body string
+	for deadline := time.Now().Add(20 * time.Second); !strings.Contains(body, "leadkit_salesman_lead"); {
+		require.True(t, time.Now().Before(deadline), "River UI did not list the job; page text: %q", body)
+		time.Sleep(100 * time.Millisecond)
+		body, err = chromedp.Run(c, chromedp.Evaluate[string](`document.body.innerText`))
+		require.NoError(t, err)
+	}
 }
