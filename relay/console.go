@@ -26,9 +26,10 @@ import (
 // Access is what an operator of the console may do, as the authorization
 // function decides for each request.
 type Access struct {
-	// Operator names who is asking (shown on every page; the CSRF token of
-	// the console's forms is bound to it, so a token taken from one
-	// operator's page is refused for another's request).
+	// Operator names who is asking (shown on every page, and logged with
+	// every action; the CSRF token of the console's forms is bound to it,
+	// so a token taken from one operator's page is refused for another's
+	// request). A request whose Access names no operator is refused.
 	Operator string
 	// Resolve allows the actions: Resend and Mark delivered.
 	Resolve bool
@@ -240,7 +241,8 @@ func (h *console) riverUI(w http.ResponseWriter, req *http.Request, acc Access) 
 // access for a request that is local from end to end.
 func (h *console) access(req *http.Request) (Access, bool) {
 	if h.cfg.authorize != nil {
-		return h.cfg.authorize(req)
+		acc, ok := h.cfg.authorize(req)
+		return acc, ok && acc.Operator != ""
 	}
 	if !localRequest(req) {
 		return Access{}, false
@@ -322,6 +324,8 @@ func (h *console) act(w http.ResponseWriter, req *http.Request, acc Access, acti
 		}
 		err, done = h.c.markDelivered(req.Context(), key, id), "marked"
 	}
+	h.c.log.InfoContext(req.Context(), "relay: console action", "operator", acc.Operator, "action", action, "key", key,
+		"vendor_id", req.PostForm.Get("vendor_id"), "ok", err == nil)
 	if err != nil {
 		status := http.StatusInternalServerError
 		switch {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -17,6 +18,7 @@ import (
 
 	"github.com/leadkit/leadkit"
 	"github.com/leadkit/leadkit/datacake/datacaketest"
+	"github.com/leadkit/leadkit/internal/testutil"
 	"github.com/leadkit/leadkit/leadkittest"
 	"github.com/leadkit/leadkit/relay"
 )
@@ -28,10 +30,10 @@ const xssName = `<script>document.title='pwned'</script><img src=x onerror=alert
 // creates are stored and then answered 500 (so the relay cannot tell, and
 // parks them for review); the first prospect is named xssName. It returns
 // the relay, started, and the keys in review, first the xssName one.
-func reviewFixture(t *testing.T, b backend) (*relay.Relay[any], []string) {
+func reviewFixture(t *testing.T, b backend, opts ...relay.Option) (*relay.Relay[any], []string) {
 	t.Helper()
 	ctx := context.Background()
-	r := open(t, b)
+	r := open(t, b, opts...)
 	sb := startSandboxes(t, nil)
 	sb.datacake.Fail(leadkittest.Fault{Method: http.MethodPost, Path: "prospecto", Status: http.StatusInternalServerError, AfterVendor: true, Times: 3})
 	var review []string
@@ -63,6 +65,8 @@ func operators(req *http.Request) (relay.Access, bool) {
 		return relay.Access{Operator: "alice", Resolve: true, PersonalData: true}, true
 	case "bob":
 		return relay.Access{Operator: "bob"}, true
+	case "nobody": // an Access without an operator
+		return relay.Access{Resolve: true, PersonalData: true}, true
 	}
 	return relay.Access{}, false
 }
@@ -193,7 +197,8 @@ func TestConsoleLoopbackOnly(t *testing.T) {
 // unknown path; a name with markup shown as text.
 func TestConsoleReview(t *testing.T) {
 	eachBackend(t, func(t *testing.T, b backend) {
-		r, review := reviewFixture(t, b)
+		var logs testutil.SyncBuffer
+		r, review := reviewFixture(t, b, relay.WithLogger(slog.New(slog.NewTextHandler(&logs, nil))))
 		ctx := context.Background()
 		h, err := relay.Console(r, relay.WithAuthorize(operators))
 		require.NoError(t, err)
@@ -201,6 +206,8 @@ func TestConsoleReview(t *testing.T) {
 
 		res, _ := cc.do("", "GET", "", nil)
 		assert.Equal(t, 403, res.StatusCode)
+		res, _ = cc.do("nobody", "GET", "", nil)
+		assert.Equal(t, 403, res.StatusCode, "an Access that names no operator")
 		res, body := cc.do("bob", "GET", "", nil)
 		require.Equal(t, 200, res.StatusCode, body)
 		assert.Contains(t, body, "3 need review")
@@ -282,6 +289,10 @@ func TestConsoleReview(t *testing.T) {
 		assert.Contains(t, body, "Marked delivered.")
 		assert.Contains(t, body, `id="vendor-id">P-900<`)
 		assert.NotContains(t, body, `name="csrf"`, "a delivered delivery offers no action")
+
+		// The action is in the log: who, what, which delivery; not the lead.
+		assert.Regexp(t, `relay: console action" operator=alice action=mark key=review-a vendor_id=P-900 ok=true`, logs.String())
+		assert.NotContains(t, logs.String(), datacaketest.CPF(100000900))
 
 		// Again: the fenced code refuses (delivered), the page says why.
 		res, body = cc.do("alice", "POST", "mark", mark(review[0], "P-901"))

@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -18,6 +17,7 @@ import (
 
 	"github.com/leadkit/leadkit/datacake/datacaketest"
 	"github.com/leadkit/leadkit/internal/cli"
+	"github.com/leadkit/leadkit/internal/testutil"
 	"github.com/leadkit/leadkit/salesman/salesmantest"
 	"github.com/leadkit/leadkit/zen/zentest"
 	"github.com/leadkit/leadkit/zenvia/zenviatest"
@@ -85,25 +85,6 @@ func TestRunUsage(t *testing.T) {
 	assert.Contains(t, errOut.String(), "dsn")
 }
 
-// lockedBuffer is a bytes.Buffer written by run's goroutines and read by
-// the test.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 // -console serves the review console on loopback while the leads are
 // delivered and after, until interrupted; a non-loopback address is bad
 // usage (the example's console has no login).
@@ -114,7 +95,7 @@ func TestRunConsole(t *testing.T) {
 
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	var serr lockedBuffer
+	var serr testutil.SyncBuffer
 	done := make(chan int, 1)
 	go func() {
 		done <- run(ctx, []string{"-leads", "2", "-fail-rate", "0", "-console", "127.0.0.1:0"}, noEnv, &out, &serr)
