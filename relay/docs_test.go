@@ -14,6 +14,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
@@ -25,6 +26,7 @@ import (
 var (
 	_ = errors.Is
 	_ = fmt.Sprint
+	_ = http.Handle
 	_ = relay.Open
 	_ = salesman.NewClient
 	_ = zen.NewClient

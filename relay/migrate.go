@@ -74,6 +74,21 @@ var migrations = []migration{
 			`CREATE INDEX IF NOT EXISTS leadkit_relay_delivery_ident ON {d} (vendor, ident) WHERE ident <> ''`,
 		}
 	}},
+	{3, "listing by state and enqueue time", func(d dialect) []string {
+		// Deliveries walks (state, created_ms, key) or (created_ms, key)
+		// with keyset pagination; the first index replaces the one on
+		// state alone (its prefix), so a state change updates as many
+		// indexes as before.
+		prefix := ""
+		if d.schema != "" {
+			prefix = `"` + d.schema + `".`
+		}
+		return []string{
+			`CREATE INDEX IF NOT EXISTS leadkit_relay_delivery_list ON {d} (state, created_ms, key)`,
+			`CREATE INDEX IF NOT EXISTS leadkit_relay_delivery_created ON {d} (created_ms, key)`,
+			`DROP INDEX IF EXISTS ` + prefix + `leadkit_relay_delivery_state`,
+		}
+	}},
 }
 
 // schemaVersion is the version of the relay's tables this code needs.

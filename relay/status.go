@@ -216,7 +216,7 @@ func (r *core) resolveTx(ctx context.Context, t txn, key string, change func(*ro
 			return fmt.Errorf("%w: %s", ErrConflict, key)
 		}
 		if errors.Is(err, errRefTaken) {
-			return fmt.Errorf("relay: another delivery of %s already holds %s", row.Vendor, row.VendorRef)
+			return refTakenError("relay: another delivery of " + row.Vendor + " already holds " + row.VendorRef)
 		}
 		return fmt.Errorf("relay: record %s: %w", key, err)
 	}

@@ -12,6 +12,10 @@
 // prints the final counts per vendor and state as JSON. Exit status: 0 when
 // every lead is delivered or parked for review, 1 otherwise, 2 on bad
 // usage.
+//
+// -console 127.0.0.1:8080 also serves the relay's review console there
+// (loopback only: this example's console has no login) and keeps serving,
+// the workers running, after the leads settle, until interrupted.
 package main
 
 import (
@@ -21,12 +25,20 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
+	"net/netip"
 	"os"
 	"os/signal"
 	"path/filepath"
 	"text/tabwriter"
 	"time"
+
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+	"github.com/riverqueue/river/riverdriver/riversqlite"
+	"riverqueue.com/riverui"
+	"riverqueue.com/riverui/uiendpoints"
 
 	"github.com/leadkit/leadkit/datacake"
 	"github.com/leadkit/leadkit/datacake/datacaketest"
@@ -64,6 +76,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			"its path is printed, and it is removed on exit.",
 		},
 		Examples: []string{"go -C relay run ./examples/relay -leads 200 -json",
+			"go -C relay run ./examples/relay -console 127.0.0.1:8080",
 			"go -C relay run ./examples/relay -db 'postgres://postgres@127.0.0.1:5432/test?sslmode=disable'"},
 	}.Use(fs)
 	db := fs.String("db", "", "the relay's database: sqlite:///path/relay.db or postgres://… (default $RELAY_DB, else a new SQLite file)")
@@ -73,6 +86,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	timeout := fs.Duration("timeout", 2*time.Minute, "give up after this long")
 	verbose := fs.Bool("v", false, "log every delivery attempt (key, vendor, outcome) to stderr")
 	asJSON := fs.Bool("json", false, "print the final counts per vendor and state as JSON")
+	consoleAddr := fs.String("console", "", "serve the review console at this loopback address (127.0.0.1:8080) until interrupted")
 	if ok, code := cli.Parse(fs, args); !ok {
 		return code
 	}
@@ -81,6 +95,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	if *failRate < 0 || *failRate >= 1 {
 		return cli.Usagef(stderr, prog, "-fail-rate must be in [0, 1), got %g", *failRate)
+	}
+	if *consoleAddr != "" {
+		host, _, err := net.SplitHostPort(*consoleAddr)
+		a, perr := netip.ParseAddr(host)
+		if err != nil || perr != nil || !a.IsLoopback() {
+			return cli.Usagef(stderr, prog, "-console must be a loopback address and port (127.0.0.1:8080): this example's console has no login")
+		}
 	}
 	dsn := *db
 	if dsn == "" {
@@ -108,6 +129,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if *schema != "" {
 		opts = append(opts, relay.WithSchema(*schema))
 	}
+	interrupted := ctx
 	ctx, cancel := context.WithTimeout(ctx, *timeout)
 	defer cancel()
 	r, err := relay.Open(ctx, dsn, opts...)
@@ -121,6 +143,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		defer ccancel()
 		_ = r.Close(cctx)
 	}()
+
+	if *consoleAddr != "" {
+		stopConsole, err := serveConsole(interrupted, r, *schema, *consoleAddr, stderr)
+		if err != nil {
+			return cli.Failf(stderr, prog, "%v", err)
+		}
+		defer stopConsole()
+	}
 
 	sb := startSandboxes(*failRate)
 	defer sb.close()
@@ -145,7 +175,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		batch = batch[n:]
 	}
 	total := 4 * *leads
-	if err := r.Start(ctx, clients); err != nil {
+	startCtx := ctx
+	if *consoleAddr != "" {
+		startCtx = interrupted // the workers outlive -timeout, for the console's Resends
+	}
+	if err := r.Start(startCtx, clients); err != nil {
 		return cli.Failf(stderr, prog, "%v", err)
 	}
 	var s relay.Stats
@@ -183,6 +217,15 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	if live {
 		fmt.Fprintln(stderr)
+	}
+	if *consoleAddr != "" {
+		// The workers keep running (a Resend in the console is delivered)
+		// until the user interrupts.
+		fmt.Fprintf(stderr, "%s: settled; the console keeps serving until interrupted (Ctrl-C)\n", prog)
+		<-interrupted.Done()
+		var endCancel context.CancelFunc
+		ctx, endCancel = context.WithTimeout(context.WithoutCancel(ctx), 15*time.Second)
+		defer endCancel()
 	}
 	if err := r.Stop(ctx); err != nil && !errors.Is(err, context.Canceled) {
 		return cli.Failf(stderr, prog, "stop: %v", err)
@@ -341,4 +384,58 @@ func isTerminal(w io.Writer) bool {
 	}
 	st, err := f.Stat()
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+// serveConsole serves the relay's review console at addr (loopback), with
+// River UI under /riverui/, and returns what stops it.
+func serveConsole(ctx context.Context, r *relay.Relay[any], schema, addr string, stderr io.Writer) (func(), error) {
+	ui, err := riverUI(ctx, r, schema, "/riverui")
+	if err != nil {
+		return nil, err
+	}
+	h, err := relay.Console(r, relay.WithUnauthenticatedLoopback(), relay.WithRiverUI(ui))
+	if err != nil {
+		return nil, err
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("console: %w", err)
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = srv.Serve(ln) }()
+	fmt.Fprintf(stderr, "%s: the review console is at http://%s/ (River UI at /riverui/)\n", prog, ln.Addr())
+	return func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(ctx)
+	}, nil
+}
+
+// riverUI builds River UI's handler on the relay's database (a River
+// client of its own that only reads and acts on jobs: it works none),
+// served at prefix.
+func riverUI(ctx context.Context, r *relay.Relay[any], schema, prefix string) (http.Handler, error) {
+	quiet := slog.New(slog.DiscardHandler)
+	var endpoints uiendpoints.Bundle
+	if db := r.DB(); db != nil {
+		c, err := river.NewClient(riversqlite.New(db), &river.Config{Logger: quiet})
+		if err != nil {
+			return nil, err
+		}
+		endpoints = riverui.NewEndpoints(c, nil)
+	} else {
+		c, err := river.NewClient(riverpgxv5.New(r.Pool()), &river.Config{Logger: quiet, Schema: schema})
+		if err != nil {
+			return nil, err
+		}
+		endpoints = riverui.NewEndpoints(c, nil)
+	}
+	ui, err := riverui.NewHandler(&riverui.HandlerOpts{Endpoints: endpoints, Logger: quiet, Prefix: prefix, JobListHideArgsByDefault: true})
+	if err != nil {
+		return nil, fmt.Errorf("river UI: %w", err)
+	}
+	if err := ui.Start(ctx); err != nil {
+		return nil, fmt.Errorf("river UI: %w", err)
+	}
+	return ui, nil
 }

@@ -4,16 +4,20 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
+	"net/http"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/leadkit/leadkit/datacake/datacaketest"
 	"github.com/leadkit/leadkit/internal/cli"
+	"github.com/leadkit/leadkit/internal/testutil"
 	"github.com/leadkit/leadkit/salesman/salesmantest"
 	"github.com/leadkit/leadkit/zen/zentest"
 	"github.com/leadkit/leadkit/zenvia/zenviatest"
@@ -79,4 +83,66 @@ func TestRunUsage(t *testing.T) {
 	errOut.Reset()
 	assert.Equal(t, 1, run(context.Background(), []string{"-db", "mysql://x"}, noEnv, &out, &errOut))
 	assert.Contains(t, errOut.String(), "dsn")
+}
+
+// -console serves the review console on loopback while the leads are
+// delivered and after, until interrupted; a non-loopback address is bad
+// usage (the example's console has no login).
+func TestRunConsole(t *testing.T) {
+	var out, errOut bytes.Buffer
+	assert.Equal(t, 2, run(context.Background(), []string{"-console", "0.0.0.0:8080"}, noEnv, &out, &errOut))
+	assert.Contains(t, errOut.String(), "-console must be a loopback address")
+
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var serr testutil.SyncBuffer
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, []string{"-leads", "2", "-fail-rate", "0", "-console", "127.0.0.1:0"}, noEnv, &out, &serr)
+	}()
+	deadline := time.Now().Add(60 * time.Second)
+	var base string
+	for base == "" || !strings.Contains(serr.String(), "settled; the console keeps serving") {
+		require.True(t, time.Now().Before(deadline), "stderr: %s", serr.String())
+		if m := regexp.MustCompile(`the review console is at (http://\S+)`).FindStringSubmatch(serr.String()); m != nil {
+			base = m[1]
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	res, err := http.Get(base)
+	require.NoError(t, err)
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	assert.Equal(t, 200, res.StatusCode)
+	assert.Contains(t, string(body), "1 needs review", "the Datacake prospect in doubt")
+	assert.Contains(t, res.Header.Get("Content-Security-Policy"), "default-src 'none'")
+	// River UI, behind the same loopback check: its page and its API.
+	res, err = http.Get(base + "riverui/")
+	require.NoError(t, err)
+	body, _ = io.ReadAll(res.Body)
+	res.Body.Close()
+	assert.Equal(t, 200, res.StatusCode, string(body))
+	assert.Contains(t, string(body), `id="config__json"`)
+	res, err = http.Get(base + "riverui/api/jobs?state=cancelled")
+	require.NoError(t, err)
+	body, _ = io.ReadAll(res.Body)
+	res.Body.Close()
+	assert.Equal(t, 200, res.StatusCode, string(body))
+	assert.Contains(t, string(body), "leadkit_datacake_prospect", "the job the relay parked for review")
+	req, err := http.NewRequest("GET", base+"riverui/", nil)
+	require.NoError(t, err)
+	req.Host = "evil.example"
+	res, err = http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	res.Body.Close()
+	assert.Equal(t, 403, res.StatusCode, "River UI is behind the console's check")
+	cancel()
+	select {
+	case code := <-done:
+		assert.Equal(t, 0, code, "stderr: %s", serr.String())
+	case <-time.After(30 * time.Second):
+		t.Fatal("run did not return after the interrupt")
+	}
+	_, err = http.Get(base)
+	assert.Error(t, err, "the console stopped with the program")
 }
