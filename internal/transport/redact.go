@@ -428,11 +428,18 @@ func maskIn(s, search string, lits []literal) string {
 	// The escapes decoded, up to maxDecodeRounds deep; the same as
 	// JavaScript's escape() means them; and the text read as UTF-16, its
 	// own escapes decoded as deep.
-	roots := append([]*view{decode(search, nil), decodeLatin1(search)}, utf16Views(search)...)
+	// Quoted-printable is read on its own (decodeQP), from the text and
+	// from each view (QP inside JSON: "\u003d3D").
+	roots := append([]*view{decode(search, nil), decodeLatin1(search), decodeQP(search, nil)}, utf16Views(search)...)
 	for _, v := range roots {
 		for round := 1; v != nil && round <= maxDecodeRounds; round++ {
 			for _, lit := range lits {
 				spans = findLiteral(v.text, v, lit, spans)
+			}
+			if q := decodeQP(v.text, v); q != nil {
+				for _, lit := range lits {
+					spans = findLiteral(q.text, q, lit, spans)
+				}
 			}
 			v = decode(v.text, v)
 		}

@@ -56,6 +56,59 @@ func decodeLatin1(s string) *view {
 	return nil
 }
 
+// decodeQP is the view of s with its quoted-printable escapes decoded
+// (RFC 2045: "=3D" for "=", in either case, and the soft line break "=\r\n"
+// or "=\n" that splits a long line, also inside a key), as a mail gateway's
+// bounce or a multipart answer echoes a key. It is a root of its own, not
+// one more escape of decode: a key holding "=" followed by hex digits, sent
+// percent-encoded, would then no longer read as itself. It returns nil when
+// s holds no such escape; prev is the view s is the text of (nil: the
+// original).
+func decodeQP(s string, prev *view) *view {
+	var b strings.Builder
+	var edits []edit
+	last := 0
+	for i := strings.IndexByte(s, '='); i >= 0 && i+1 < len(s); i = nextEquals(s, i) {
+		var out string
+		n := 0
+		switch {
+		case s[i+1] == '\n':
+			n = 2
+		case s[i+1] == '\r' && i+2 < len(s) && s[i+2] == '\n':
+			n = 3
+		default:
+			if h, ok := hexAt(s, i+1, 2); ok {
+				out, n = string([]byte{byte(h)}), 3
+			}
+		}
+		if n == 0 {
+			continue
+		}
+		if b.Len() == 0 {
+			b.Grow(len(s))
+		}
+		b.WriteString(s[last:i])
+		edits = append(edits, edit{at: b.Len(), n: len(out), src: i, srcN: n})
+		b.WriteString(out)
+		last = i + n
+	}
+	if edits == nil {
+		return nil
+	}
+	b.WriteString(s[last:])
+	return &view{text: b.String(), edits: edits, prev: prev}
+}
+
+// nextEquals returns the index of the next "=" after the escape or "=" at
+// s[i] (-1 when none).
+func nextEquals(s string, i int) int {
+	j := strings.IndexByte(s[i+1:], '=')
+	if j < 0 {
+		return -1
+	}
+	return i + 1 + j
+}
+
 func nextPercent(s string, i int) int {
 	j := strings.IndexByte(s[i+1:], '%')
 	if j < 0 {
