@@ -219,46 +219,56 @@ func unescapeUnit(s string, i int, esc byte) (string, int) {
 }
 
 // unescapeEntity decodes the HTML character reference at s[i]: numeric
-// (&#43;, &#x2B;) or any of HTML5's named ones, as html.UnescapeString
+// (see unescapeNumericRef) or any of HTML5's named ones, as html.UnescapeString
 // knows them (PHP's htmlentities with ENT_HTML5 writes "_" as &lowbar;,
 // "." as &period;, ":" as &colon;, "é" as &eacute;), also in another
 // letter case (&AMP;, &Sol;).
 func unescapeEntity(s string, i int) (string, int) {
+	if i+1 < len(s) && s[i+1] == '#' {
+		return unescapeNumericRef(s, i)
+	}
 	end := strings.IndexByte(s[i:min(len(s), i+maxEntity)], ';')
 	if end < 2 {
 		return "", 0
 	}
 	name := s[i+1 : i+end]
-	if name[0] != '#' {
-		for _, ref := range []string{s[i : i+end+1], "&" + strings.ToLower(name) + ";"} {
-			// A name that only starts with an entity's ("&ltx;") decodes
-			// in part ("<x;"): take only a reference decoded whole, to
-			// the one or two characters of an entity.
-			if out := html.UnescapeString(ref); out != ref && utf8.RuneCountInString(out) <= 2 && !strings.ContainsAny(out[1:], ";&") {
-				return out, end + 1
-			}
+	for _, ref := range []string{s[i : i+end+1], "&" + strings.ToLower(name) + ";"} {
+		// A name that only starts with an entity's ("&ltx;") decodes in
+		// part ("<x;"): take only a reference decoded whole, to the one
+		// or two characters of an entity.
+		if out := html.UnescapeString(ref); out != ref && utf8.RuneCountInString(out) <= 2 && !strings.ContainsAny(out[1:], ";&") {
+			return out, end + 1
 		}
-		return "", 0
 	}
-	base, digits := 10, name[1:]
-	if len(digits) > 0 && (digits[0] == 'x' || digits[0] == 'X') {
-		base, digits = 16, digits[1:]
+	return "", 0
+}
+
+// unescapeNumericRef decodes the numeric character reference at s[i]
+// ("&#43;", "&#x2B;", "&#0043;"), also without its ";" ("&#43", which HTML
+// parsers decode all the same), returning its bytes and its length in s.
+// Its digits run as far as they go, as an HTML parser reads them.
+func unescapeNumericRef(s string, i int) (string, int) {
+	j, base := i+2, 10
+	if j < len(s) && (s[j] == 'x' || s[j] == 'X') {
+		j, base = j+1, 16
 	}
-	if digits == "" {
-		return "", 0
-	}
-	r := 0
-	for j := 0; j < len(digits); j++ {
-		d := hexVal(digits[j])
-		if d < 0 || d >= base || r > utf8.MaxRune {
+	start, r := j, 0
+	for ; j < len(s); j++ {
+		d := hexVal(s[j])
+		if d < 0 || d >= base {
+			break
+		}
+		if r = r*base + d; r > utf8.MaxRune {
 			return "", 0
 		}
-		r = r*base + d
 	}
-	if r > utf8.MaxRune {
+	if j == start {
 		return "", 0
 	}
-	return string(rune(r)), end + 1
+	if j < len(s) && s[j] == ';' {
+		j++
+	}
+	return string(rune(r)), j - i
 }
 
 // hexAt reads n hex digits (either case) at s[i:].
