@@ -458,12 +458,17 @@ func findSpans(s string, lits []literal, fold bool, spans [][2]int) [][2]int {
 	search(nil, s)
 	// Quoted-printable is read on its own (decodeQP), from the text and
 	// from each view (QP inside JSON: "\u003d3D").
-	roots := append([]*view{decode(s, nil), decodeLatin1(s), decodeQP(s, nil)}, utf16Views(s)...)
+	// Base64 runs are decoded (decodeBase64) the same way: their text is
+	// read through the escape rounds when they come from s, and as it is
+	// when they come from a view.
+	roots := append([]*view{decode(s, nil), decodeLatin1(s), decodeQP(s, nil), decodeBase64(s, nil)}, utf16Views(s)...)
 	for _, v := range roots {
 		for round := 1; v != nil && round <= maxDecodeRounds; round++ {
 			search(v, v.text)
-			if q := decodeQP(v.text, v); q != nil {
-				search(q, q.text)
+			for _, w := range []*view{decodeQP(v.text, v), decodeBase64(v.text, v)} {
+				if w != nil {
+					search(w, w.text)
+				}
 			}
 			v = decode(v.text, v)
 		}

@@ -1,6 +1,7 @@
 package transport
 
 import (
+	"encoding/base64"
 	"html"
 	"sort"
 	"strings"
@@ -97,6 +98,77 @@ func decodeQP(s string, prev *view) *view {
 	}
 	b.WriteString(s[last:])
 	return &view{text: b.String(), edits: edits, prev: prev}
+}
+
+// minBase64Run is the shortest run of base64 characters decodeBase64
+// decodes: 12 bytes, room for a key of MinFreeSecret bytes and a little.
+const minBase64Run = 16
+
+// decodeBase64 is the view of s with each run of at least minBase64Run
+// base64 characters (standard or URL alphabet, padded or not) decoded, as
+// a server writes a cursor or a "state" holding the query string it saw,
+// or a JWT whose payload quotes a key: a key escaped and then
+// base64-encoded shows in no base64 form of the key itself. A match inside
+// a decoded run masks the whole run. It returns nil when s holds no run
+// that decodes; prev is the view s is the text of (nil: the original).
+func decodeBase64(s string, prev *view) *view {
+	var b strings.Builder
+	var edits []edit
+	last := 0
+	for i := 0; i < len(s); {
+		if !isBase64Byte(s[i]) {
+			i++
+			continue
+		}
+		j := i
+		for j < len(s) && isBase64Byte(s[j]) {
+			j++
+		}
+		end := j
+		for k := 0; k < 2 && end < len(s) && s[end] == '='; k++ {
+			end++
+		}
+		out, ok := base64Run(s[i:j])
+		if ok {
+			if b.Len() == 0 {
+				b.Grow(len(s))
+			}
+			b.WriteString(s[last:i])
+			edits = append(edits, edit{at: b.Len(), n: len(out), src: i, srcN: end - i})
+			b.WriteString(out)
+			last = end
+		}
+		i = end
+	}
+	if edits == nil {
+		return nil
+	}
+	b.WriteString(s[last:])
+	return &view{text: b.String(), edits: edits, prev: prev}
+}
+
+// base64Run decodes run (base64 characters, no padding) in the alphabet
+// its characters name, or reports false.
+func base64Run(run string) (string, bool) {
+	if len(run) < minBase64Run {
+		return "", false
+	}
+	std, url := strings.ContainsAny(run, "+/"), strings.ContainsAny(run, "-_")
+	if std && url {
+		return "", false
+	}
+	if len(run)%4 == 1 {
+		run = run[:len(run)-1]
+	}
+	enc := base64.RawStdEncoding
+	if url {
+		enc = base64.RawURLEncoding
+	}
+	out, err := enc.DecodeString(run)
+	if err != nil {
+		return "", false
+	}
+	return string(out), true
 }
 
 // nextEquals returns the index of the next "=" after the escape or "=" at
