@@ -97,3 +97,38 @@ func TestCallerTransportRetryDoesNotReplayCreateH2(t *testing.T) {
 	assert.ErrorIs(t, err, leadkit.ErrOutcomeUnknown, "%v", err)
 	assert.Equal(t, int64(1), n.Load(), "the create reached the server once")
 }
+
+// TestCallerTransportOwnRequestIsNotAResend: a caller's transport that
+// makes a request of its own with the create's context before sending it
+// (a token fetch to the same server) is not taken for a resend: the create
+// goes out once and succeeds.
+func TestCallerTransportOwnRequestIsNotAResend(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t, func(_ int, w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/token" {
+			jsonStatus(w, 200, `{"token":"x"}`)
+			return
+		}
+		jsonStatus(w, 201, `{"id":1}`)
+	})
+	base := NewDefaultTransport()
+	t.Cleanup(base.CloseIdleConnections)
+	rt := roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		tok, err := http.NewRequestWithContext(r.Context(), http.MethodGet, srv.URL+"/token", nil)
+		if err != nil {
+			return nil, err
+		}
+		resp, err := base.RoundTrip(tok)
+		if err != nil {
+			return nil, err
+		}
+		_, _ = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		return base.RoundTrip(r)
+	})
+	c := newClient(t, srv.URL, withHTTPClient(&http.Client{Transport: rt}))
+	resp, err := c.Do(context.Background(), &Request{Method: http.MethodPost, Path: []string{"leads"}, JSON: map[string]int{"a": 1}})
+	require.NoError(t, err)
+	assert.Equal(t, 201, resp.StatusCode)
+	assert.Equal(t, 2, srv.count(), "the token fetch and the create, once")
+}

@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -156,6 +157,10 @@ func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 		if !hop {
 			tr = &attemptTrace{create: !st.idempotent}
 			req = req.WithContext(httptrace.WithClientTrace(req.Context(), tr.hooks()))
+			if tr.create {
+				// req is WithContext's copy: its Body may be replaced.
+				req.Body = &watchedBody{ReadCloser: req.Body, read: &tr.bodyRead}
+			}
 		}
 	}
 	// No attempt starts once the call's context is done, nor past its
@@ -203,6 +208,18 @@ func unreplayable(req *http.Request) *http.Request {
 	return &r2
 }
 
+// watchedBody notes that a create's body was read: from then on a second
+// connection handed to the attempt carries a resend (attemptTrace).
+type watchedBody struct {
+	io.ReadCloser
+	read *atomic.Bool
+}
+
+func (b *watchedBody) Read(p []byte) (int, error) {
+	b.read.Store(true)
+	return b.ReadCloser.Read(p)
+}
+
 // emptyBody is a request body of no bytes that net/http cannot tell from
 // any other body, so it never counts the request as safe to replay.
 type emptyBody struct{}
@@ -240,9 +257,12 @@ func (t *attemptTransport) log(req *http.Request, st *callState, attempt int, ho
 // a connection was handed to the request (from then on its bytes may have
 // been written), and the errors of TLS handshakes that failed.
 type attemptTrace struct {
-	create     bool // the request is a create: nothing below may resend it
+	create     bool        // the request is a create: nothing below may resend it
+	bodyRead   atomic.Bool // its body was read (written, or kept by a transport to resend)
 	mu         sync.Mutex
-	asked      bool // net/http's Transport asked for a connection for it
+	asked      bool   // net/http's Transport asked for a connection for it
+	host       string // the address of the last connection asked for
+	first      string // the address of the first connection handed over
 	connected  bool
 	wrote      bool // the headers were written on a connection handed over
 	dnsFailed  bool // a lookup for this attempt failed
@@ -252,24 +272,31 @@ type attemptTrace struct {
 
 func (a *attemptTrace) hooks() *httptrace.ClientTrace {
 	return &httptrace.ClientTrace{
-		GetConn: func(string) {
+		GetConn: func(hostPort string) {
 			a.mu.Lock()
 			a.asked = true
+			a.host = hostPort
 			a.mu.Unlock()
 		},
 		GotConn: func(info httptrace.GotConnInfo) {
 			a.mu.Lock()
-			resend := a.create && a.connected && (a.wrote || !isH2(info.Conn))
+			if !a.connected {
+				a.first = a.host
+			}
+			resend := a.create && a.connected && a.bodyRead.Load() && a.host == a.first && (a.wrote || !isH2(info.Conn))
 			a.connected = true
 			a.mu.Unlock()
 			if resend && info.Conn != nil {
 				// A transport beneath ours (a caller's that retries by
-				// itself) is sending this create again on a second
-				// connection: close it before a byte of it is written.
-				// net/http's own clients never resend a create (see
-				// unreplayable); HTTP/2's retry on a connection found
-				// unusable before the stream started writes nothing
-				// first, and is let through.
+				// itself) is sending this create again, to the same
+				// address, on a second connection: close it before a
+				// byte of it is written. net/http's own clients never
+				// resend a create (see unreplayable); HTTP/2's retry on
+				// a connection found unusable before the stream started
+				// writes nothing first, and is let through; so is a
+				// request of the caller's transport's own made with this
+				// context before the create's body was read (a token
+				// fetch), or to another address.
 				_ = info.Conn.Close()
 			}
 		},
