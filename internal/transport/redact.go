@@ -461,7 +461,7 @@ func findSpans(s string, lits []literal, fold bool, spans [][2]int) [][2]int {
 	// Base64 runs are decoded (decodeBase64) the same way: their text is
 	// read through the escape rounds when they come from s, and as it is
 	// when they come from a view.
-	roots := append([]*view{decode(s, nil), decodeLatin1(s), decodeQP(s, nil), decodeBase64(s, nil)}, utf16Views(s)...)
+	roots := append([]*view{decode(s, nil), decodeLatin1(s), decodeQP(s, nil), decodeBase64(s, nil), decodeBase64Lines(s)}, utf16Views(s)...)
 	for _, v := range roots {
 		for round := 1; v != nil && round <= maxDecodeRounds; round++ {
 			search(v, v.text)

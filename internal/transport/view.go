@@ -111,7 +111,20 @@ const minBase64Run = 16
 // base64-encoded shows in no base64 form of the key itself. A match inside
 // a decoded run masks the whole run. It returns nil when s holds no run
 // that decodes; prev is the view s is the text of (nil: the original).
-func decodeBase64(s string, prev *view) *view {
+func decodeBase64(s string, prev *view) *view { return decodeBase64With(s, prev, false) }
+
+// decodeBase64Lines is decodeBase64 with a run continuing across line
+// breaks ("\n", "\r\n"), as MIME and PEM wrap base64 every 64 or 76
+// characters: a long key, or Basic credentials, echoed in a mail or a
+// multipart answer. It returns nil when s holds no line break.
+func decodeBase64Lines(s string) *view {
+	if strings.IndexByte(s, '\n') < 0 {
+		return nil
+	}
+	return decodeBase64With(s, nil, true)
+}
+
+func decodeBase64With(s string, prev *view, lines bool) *view {
 	var b strings.Builder
 	var edits []edit
 	last := 0
@@ -124,11 +137,31 @@ func decodeBase64(s string, prev *view) *view {
 		for j < len(s) && isBase64Byte(s[j]) {
 			j++
 		}
+		run := s[i:j]
+		if lines {
+			var joined strings.Builder
+			joined.WriteString(run)
+			for {
+				k := j
+				if k < len(s) && s[k] == '\r' {
+					k++
+				}
+				if k >= len(s) || s[k] != '\n' || k+1 >= len(s) || !isBase64Byte(s[k+1]) {
+					break
+				}
+				j = k + 1
+				for j < len(s) && isBase64Byte(s[j]) {
+					j++
+				}
+				joined.WriteString(s[k+1 : j])
+			}
+			run = joined.String()
+		}
 		end := j
 		for k := 0; k < 2 && end < len(s) && s[end] == '='; k++ {
 			end++
 		}
-		out, ok := base64Run(s[i:j])
+		out, ok := base64Run(run)
 		if ok {
 			if b.Len() == 0 {
 				b.Grow(len(s))
