@@ -434,12 +434,6 @@ func asciiLower(s string) string {
 	return b.String()
 }
 
-// maskLiterals masks every occurrence of lits in s and in each decoded view
-// of s (see view).
-func maskLiterals(s string, lits []literal) string {
-	return maskSpans(s, findSpans(s, lits, false, nil))
-}
-
 // findSpans appends the spans of s where lits occur, in s and in each
 // decoded view of s (see view). fold: lits are lowered (foldLiterals) and
 // are matched in s and its views lowered, that is in any ASCII case; the
