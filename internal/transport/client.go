@@ -267,9 +267,6 @@ func (r *Response) DecodeJSON(out any) error {
 	return nil
 }
 
-// MaskJSON returns raw, a part of this response handed back as sent, with
-// the client's secrets masked (see the function MaskJSON).
-func (r *Response) MaskJSON(raw json.RawMessage) json.RawMessage { return MaskJSON(r.c.redactor, raw) }
 
 // BodyError is the error for a response whose body cannot be used: a
 // *leadkit.ResponseError of the given kind, wrapped in an
