@@ -1,6 +1,7 @@
 package faulttest
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
@@ -191,6 +192,16 @@ func (v *vendor) expect(o *op, f fault) expect {
 	if status, cross := f.redirectStatus(); status != 0 {
 		return redirectExpect(o, status, cross)
 	}
+	if f == fCallerRetry {
+		// The caller's transport resends what failed: a read or an
+		// idempotent write passes on its second try (the core sees one
+		// success); a create is stopped beneath it (its second connection
+		// closed before a byte was written) and is outcome unknown.
+		if o.class == classCreate {
+			return fail(1, errUnknown)
+		}
+		return ok(2)
+	}
 	if f == fH2Reset || f.isTLSGarbage() {
 		// The stream was reset, or garbage came beneath TLS, after the
 		// server read the request: reads and idempotent writes are retried;
@@ -299,6 +310,9 @@ func runCell(v *vendor, o *op, f fault) (c cell) {
 		base = srv.URL
 	}
 	hc := &http.Client{Transport: tr}
+	if f == fCallerRetry {
+		hc.Transport = retryingTransport{tr}
+	}
 	client, err := v.newClient(base, common{hc: hc, logger: logger})
 	if err != nil {
 		c.setupErr = err
@@ -578,4 +592,28 @@ func summary(vs []*vendor, results []cell) string {
 		b.WriteString("\n\\* differs from its class:\n\n" + strings.Join(notes, "\n") + "\n")
 	}
 	return b.String()
+}
+
+// retryingTransport is a caller's transport that resends a request by
+// itself, as resilience wrappers do: it keeps the body and tries again, the
+// request's context and all, up to three times on any error.
+type retryingTransport struct{ base http.RoundTripper }
+
+func (rt retryingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	var body []byte
+	if r.Body != nil {
+		body, _ = io.ReadAll(r.Body)
+		r.Body.Close()
+	}
+	var err error
+	for range 3 {
+		r2 := r.Clone(r.Context())
+		r2.Body = io.NopCloser(bytes.NewReader(body))
+		r2.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
+		var resp *http.Response
+		if resp, err = rt.base.RoundTrip(r2); err == nil {
+			return resp, nil
+		}
+	}
+	return nil, err
 }

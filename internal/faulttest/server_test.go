@@ -53,6 +53,7 @@ const (
 	fTLSGarbled                // HTTP/1.1 over TLS: the server reads the request, then writes a garbled record
 	fTLSPlaintext              // likewise, then writes a plaintext HTTP answer beneath TLS
 	fTLSOversized              // likewise, then writes a record header announcing 64 KiB
+	fCallerRetry               // the caller's http.Client has a transport that resends by itself; the server reads, then resets
 	numFaults
 )
 
@@ -84,6 +85,7 @@ var faultNames = [numFaults]string{
 	"301 same host", "302 same host", "303 same host", "307 same host", "308 same host",
 	"301 other host", "302 other host", "303 other host", "307 other host", "308 other host",
 	"HTTP/2 stream reset", "TLS garbled record", "TLS plaintext answer", "TLS oversized record",
+	"reset, caller's transport retries",
 }
 
 func (f fault) String() string { return faultNames[f] }
@@ -132,7 +134,7 @@ func (f *front) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch f.fault {
 	case fNone:
 		f.pass(w, r)
-	case fResetBefore:
+	case fResetBefore, fCallerRetry:
 		// The request was read; whether it was processed, the client cannot
 		// know. (It is not passed on, so that a retried DELETE finds its
 		// object still there.)

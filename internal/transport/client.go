@@ -14,6 +14,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"reflect"
 	"strings"
 	"time"
 
@@ -249,7 +250,10 @@ func (c *Client) redactHeader(h http.Header) http.Header {
 func (r *Response) Redact(s string) string { return r.c.redactor.Redact(s) }
 
 // DecodeJSON decodes the body into out, turning an empty, HTML, truncated or
-// mis-shaped body into a *leadkit.ResponseError of the matching kind.
+// mis-shaped body into a *leadkit.ResponseError of the matching kind. Every
+// json.RawMessage out holds afterwards (an answer or an object kept as
+// sent) has the client's secrets masked (MaskJSON): a server that echoes
+// the request puts the key there.
 func (r *Response) DecodeJSON(out any) error {
 	kind, err := CheckJSON(r.Body)
 	if kind == nil {
@@ -259,8 +263,10 @@ func (r *Response) DecodeJSON(out any) error {
 	if kind != nil {
 		return r.BodyError(kind, r.c.redactErr(err))
 	}
+	maskRawMessages(r.c.redactor, reflect.ValueOf(out))
 	return nil
 }
+
 
 // BodyError is the error for a response whose body cannot be used: a
 // *leadkit.ResponseError of the given kind, wrapped in an

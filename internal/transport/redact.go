@@ -72,7 +72,8 @@ type redactorState struct {
 	fixed    []string  // secrets given once (Add)
 	rotating []rotated // rotating secrets (AddRotating), oldest first
 	lits     []literal
-	longest  int // the length of the longest literal
+	folded   []literal // lits lowered (see foldLiterals): what Redact matches
+	longest  int       // the length of the longest literal
 	now      func() time.Time
 }
 
@@ -214,16 +215,6 @@ func (r *Redactor) prune() bool {
 	return pruned
 }
 
-// literals returns the forms to mask (nil for a zero Redactor).
-func (r *Redactor) literals() []literal {
-	r.mu.RLock()
-	defer r.mu.RUnlock()
-	if r.state() == nil {
-		return nil
-	}
-	return r.state().lits
-}
-
 // init gives a zero Redactor its state. r.mu is held.
 func (r *Redactor) init() {
 	if r.state() == nil {
@@ -267,6 +258,7 @@ func (r *Redactor) rebuild() {
 	}
 	sort.SliceStable(lits, func(i, j int) bool { return len(lits[i].s) > len(lits[j].s) })
 	r.state().lits = lits
+	r.state().folded = foldLiterals(lits)
 	r.state().longest = 0
 	if len(lits) > 0 {
 		r.state().longest = len(lits[0].s)
@@ -372,71 +364,115 @@ func Clip(s string, n int) string {
 	return s[:cut] + "…"
 }
 
-// Redact returns s with every secret masked.
+// Redact returns s with every secret masked, also in another letter case
+// (a server that upper-cases what it echoes, "INVALID KEY SK_LIVE_…", or a
+// lookup that normalised it).
 func (r *Redactor) Redact(s string) string {
 	if s == "" {
 		return s
 	}
 	if r != nil {
-		if lits := r.literals(); len(lits) > 0 {
-			s = maskLiterals(s, lits)
+		if folded := r.folded(); len(folded) > 0 {
+			s = maskSpans(s, findSpans(s, folded, true, nil))
 		}
 	}
 	return RedactPatterns(s)
 }
 
-// RedactFold is Redact for text whose letter case was changed on the way,
-// such as an HTTP header name (net/http canonicalizes "x-echo-abc" into
-// "X-Echo-Abc"): the secrets are matched in any ASCII case.
-func (r *Redactor) RedactFold(s string) string {
-	if s == "" || r == nil {
-		return RedactPatterns(s)
+// RedactFold is Redact, kept for text whose letter case is known to have
+// been changed on the way, such as an HTTP header name (net/http
+// canonicalizes "x-echo-abc" into "X-Echo-Abc"): Redact matches the
+// secrets in any ASCII case anyway.
+func (r *Redactor) RedactFold(s string) string { return r.Redact(s) }
+
+// folded returns the forms to mask in lower case (nil for a zero
+// Redactor).
+func (r *Redactor) folded() []literal {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	if r.state() == nil {
+		return nil
 	}
-	lits := r.literals()
-	folded := make([]literal, len(lits))
-	for i, l := range lits {
-		folded[i] = l
-		folded[i].s = asciiLower(l.s)
+	return r.state().folded
+}
+
+// foldLiterals returns lits with their ASCII letters lowered, for matching
+// in lowered text (asciiLower keeps every byte in its place).
+func foldLiterals(lits []literal) []literal {
+	folded := make([]literal, 0, len(lits))
+	seen := map[string]bool{}
+	for _, l := range lits {
+		l.s = asciiLower(l.s)
+		if !seen[l.s] {
+			seen[l.s] = true
+			folded = append(folded, l)
+		}
 	}
-	return RedactPatterns(maskIn(s, asciiLower(s), folded))
+	return folded
 }
 
 // asciiLower lowers the ASCII letters of s only, so that every byte keeps
 // its place.
 func asciiLower(s string) string {
-	b := []byte(s)
-	for i, c := range b {
-		if 'A' <= c && c <= 'Z' {
-			b[i] = c + 'a' - 'A'
-		}
+	i := 0
+	for i < len(s) && !('A' <= s[i] && s[i] <= 'Z') {
+		i++
 	}
-	return string(b)
+	if i == len(s) {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	b.WriteString(s[:i])
+	for ; i < len(s); i++ {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		b.WriteByte(c)
+	}
+	return b.String()
 }
 
-// maskLiterals masks every occurrence of lits in s and in each decoded view
-// of s (see view).
-func maskLiterals(s string, lits []literal) string { return maskIn(s, s, lits) }
-
-// maskIn masks, in s, every occurrence of lits in search (s itself, or s
-// with each byte in its place changed, such as s lowered) and in each
-// decoded view of search.
-func maskIn(s, search string, lits []literal) string {
-	var spans [][2]int
-	for _, lit := range lits {
-		spans = findLiteral(search, nil, lit, spans)
+// findSpans appends the spans of s where lits occur, in s and in each
+// decoded view of s (see view). fold: lits are lowered (foldLiterals) and
+// are matched in s and its views lowered, that is in any ASCII case; the
+// views are decoded from the text as written (lowering first would change
+// what "&UnderBar;" or a UTF-16 unit decodes to, and "%43" still decodes to
+// "C", lowered after).
+func findSpans(s string, lits []literal, fold bool, spans [][2]int) [][2]int {
+	search := func(v *view, t string) {
+		if fold {
+			t = asciiLower(t)
+		}
+		for _, lit := range lits {
+			spans = findLiteral(t, v, lit, spans)
+		}
 	}
-	// The escapes decoded, up to maxDecodeRounds deep; the same as
-	// JavaScript's escape() means them; and the text read as UTF-16, its
-	// own escapes decoded as deep.
-	roots := append([]*view{decode(search, nil), decodeLatin1(search)}, utf16Views(search)...)
+	search(nil, s)
+	// Quoted-printable is read on its own (decodeQP), from the text and
+	// from each view (QP inside JSON: "\u003d3D").
+	// Base64 runs are decoded (decodeBase64) the same way: their text is
+	// read through the escape rounds when they come from s, and as it is
+	// when they come from a view.
+	roots := append([]*view{decode(s, nil), decodeLatin1(s), decodeQP(s, nil), decodeBase64(s, nil), decodeBase64Lines(s)}, utf16Views(s)...)
 	for _, v := range roots {
 		for round := 1; v != nil && round <= maxDecodeRounds; round++ {
-			for _, lit := range lits {
-				spans = findLiteral(v.text, v, lit, spans)
+			search(v, v.text)
+			for _, w := range []*view{decodeQP(v.text, v), decodeBase64(v.text, v)} {
+				if w != nil {
+					search(w, w.text)
+				}
 			}
 			v = decode(v.text, v)
 		}
 	}
+	return spans
+}
+
+// maskSpans replaces the spans of s (in any order, overlapping or not) with
+// Mask.
+func maskSpans(s string, spans [][2]int) string {
 	if spans == nil {
 		return s
 	}

@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -119,7 +120,10 @@ func readLimited(r io.Reader, buf []byte, limit int64) ([]byte, error) {
 // positive proof that an attempt never left (attemptTrace), makes creates
 // unreplayable so that no transport below resends them (net/http's HTTP/1
 // and HTTP/2 clients resend a request with GetBody, or without a body, after
-// some connection and stream errors), and logs one line per attempt and redirect hop. It
+// some connection and stream errors), closes a second connection handed to
+// the same attempt of a create before anything is written on it (a
+// caller's transport that resends a request by itself; see attemptTrace),
+// and logs one line per attempt and redirect hop. It
 // deliberately has no CloseIdleConnections, so retryablehttp's giving-up
 // path does not empty the caller's connection pool.
 type attemptTransport struct {
@@ -151,8 +155,12 @@ func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 			req = &r2
 		}
 		if !hop {
-			tr = &attemptTrace{}
+			tr = &attemptTrace{create: !st.idempotent}
 			req = req.WithContext(httptrace.WithClientTrace(req.Context(), tr.hooks()))
+			if tr.create {
+				// req is WithContext's copy: its Body may be replaced.
+				req.Body = &watchedBody{ReadCloser: req.Body, read: &tr.bodyRead}
+			}
 		}
 	}
 	// No attempt starts once the call's context is done, nor past its
@@ -200,6 +208,18 @@ func unreplayable(req *http.Request) *http.Request {
 	return &r2
 }
 
+// watchedBody notes that a create's body was read: from then on a second
+// connection handed to the attempt carries a resend (attemptTrace).
+type watchedBody struct {
+	io.ReadCloser
+	read *atomic.Bool
+}
+
+func (b *watchedBody) Read(p []byte) (int, error) {
+	b.read.Store(true)
+	return b.ReadCloser.Read(p)
+}
+
 // emptyBody is a request body of no bytes that net/http cannot tell from
 // any other body, so it never counts the request as safe to replay.
 type emptyBody struct{}
@@ -237,9 +257,14 @@ func (t *attemptTransport) log(req *http.Request, st *callState, attempt int, ho
 // a connection was handed to the request (from then on its bytes may have
 // been written), and the errors of TLS handshakes that failed.
 type attemptTrace struct {
+	create     bool        // the request is a create: nothing below may resend it
+	bodyRead   atomic.Bool // its body was read (written, or kept by a transport to resend)
 	mu         sync.Mutex
-	asked      bool // net/http's Transport asked for a connection for it
+	asked      bool   // net/http's Transport asked for a connection for it
+	host       string // the address of the last connection asked for
+	first      string // the address of the first connection handed over
 	connected  bool
+	wrote      bool // the headers were written on a connection handed over
 	dnsFailed  bool // a lookup for this attempt failed
 	dialFailed bool // a dial for this attempt failed
 	handshake  []error
@@ -247,14 +272,37 @@ type attemptTrace struct {
 
 func (a *attemptTrace) hooks() *httptrace.ClientTrace {
 	return &httptrace.ClientTrace{
-		GetConn: func(string) {
+		GetConn: func(hostPort string) {
 			a.mu.Lock()
 			a.asked = true
+			a.host = hostPort
 			a.mu.Unlock()
 		},
-		GotConn: func(httptrace.GotConnInfo) {
+		GotConn: func(info httptrace.GotConnInfo) {
 			a.mu.Lock()
+			if !a.connected {
+				a.first = a.host
+			}
+			resend := a.create && a.connected && a.bodyRead.Load() && a.host == a.first && (a.wrote || !isH2(info.Conn))
 			a.connected = true
+			a.mu.Unlock()
+			if resend && info.Conn != nil {
+				// A transport beneath ours (a caller's that retries by
+				// itself) is sending this create again, to the same
+				// address, on a second connection: close it before a
+				// byte of it is written. net/http's own clients never
+				// resend a create (see unreplayable); HTTP/2's retry on
+				// a connection found unusable before the stream started
+				// writes nothing first, and is let through; so is a
+				// request of the caller's transport's own made with this
+				// context before the create's body was read (a token
+				// fetch), or to another address.
+				_ = info.Conn.Close()
+			}
+		},
+		WroteHeaders: func() {
+			a.mu.Lock()
+			a.wrote = true
 			a.mu.Unlock()
 		},
 		DNSDone: func(info httptrace.DNSDoneInfo) {
@@ -316,6 +364,14 @@ func (a *attemptTrace) provesNotSent(err error) bool {
 		}
 	}
 	return false
+}
+
+// isH2 reports whether conn speaks HTTP/2 (negotiated over TLS): net/http
+// hands one connection to many requests then, and retries a request by
+// itself on a connection it found unusable before writing anything.
+func isH2(conn net.Conn) bool {
+	tc, ok := conn.(*tls.Conn)
+	return ok && tc.ConnectionState().NegotiatedProtocol == "h2"
 }
 
 // dialError reports whether err holds a *net.OpError of a dial, also under

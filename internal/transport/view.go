@@ -1,6 +1,7 @@
 package transport
 
 import (
+	"encoding/base64"
 	"html"
 	"sort"
 	"strings"
@@ -54,6 +55,163 @@ func decodeLatin1(s string) *view {
 		}
 	}
 	return nil
+}
+
+// decodeQP is the view of s with its quoted-printable escapes decoded
+// (RFC 2045: "=3D" for "=", in either case, and the soft line break "=\r\n"
+// or "=\n" that splits a long line, also inside a key), as a mail gateway's
+// bounce or a multipart answer echoes a key. It is a root of its own, not
+// one more escape of decode: a key holding "=" followed by hex digits, sent
+// percent-encoded, would then no longer read as itself. It returns nil when
+// s holds no such escape; prev is the view s is the text of (nil: the
+// original).
+func decodeQP(s string, prev *view) *view {
+	var b strings.Builder
+	var edits []edit
+	last := 0
+	for i := strings.IndexByte(s, '='); i >= 0 && i+1 < len(s); i = nextEquals(s, i) {
+		var out string
+		n := 0
+		switch {
+		case s[i+1] == '\n':
+			n = 2
+		case s[i+1] == '\r' && i+2 < len(s) && s[i+2] == '\n':
+			n = 3
+		default:
+			if h, ok := hexAt(s, i+1, 2); ok {
+				out, n = string([]byte{byte(h)}), 3
+			}
+		}
+		if n == 0 {
+			continue
+		}
+		if b.Len() == 0 {
+			b.Grow(len(s))
+		}
+		b.WriteString(s[last:i])
+		edits = append(edits, edit{at: b.Len(), n: len(out), src: i, srcN: n})
+		b.WriteString(out)
+		last = i + n
+	}
+	if edits == nil {
+		return nil
+	}
+	b.WriteString(s[last:])
+	return &view{text: b.String(), edits: edits, prev: prev}
+}
+
+// minBase64Run is the shortest run of base64 characters decodeBase64
+// decodes: 12 bytes, room for a key of MinFreeSecret bytes and a little.
+const minBase64Run = 16
+
+// decodeBase64 is the view of s with each run of at least minBase64Run
+// base64 characters (standard or URL alphabet, padded or not) decoded, as
+// a server writes a cursor or a "state" holding the query string it saw,
+// or a JWT whose payload quotes a key: a key escaped and then
+// base64-encoded shows in no base64 form of the key itself. A match inside
+// a decoded run masks the whole run. It returns nil when s holds no run
+// that decodes; prev is the view s is the text of (nil: the original).
+func decodeBase64(s string, prev *view) *view { return decodeBase64With(s, prev, false) }
+
+// decodeBase64Lines is decodeBase64 with a run continuing across line
+// breaks ("\n", "\r\n"), as MIME and PEM wrap base64 every 64 or 76
+// characters: a long key, or Basic credentials, echoed in a mail or a
+// multipart answer. It returns nil when s holds no line break.
+func decodeBase64Lines(s string) *view {
+	if strings.IndexByte(s, '\n') < 0 {
+		return nil
+	}
+	return decodeBase64With(s, nil, true)
+}
+
+func decodeBase64With(s string, prev *view, lines bool) *view {
+	var b strings.Builder
+	var edits []edit
+	last := 0
+	for i := 0; i < len(s); {
+		if !isBase64Byte(s[i]) {
+			i++
+			continue
+		}
+		j := i
+		for j < len(s) && isBase64Byte(s[j]) {
+			j++
+		}
+		run := s[i:j]
+		if lines {
+			var joined strings.Builder
+			joined.WriteString(run)
+			for {
+				k := j
+				if k < len(s) && s[k] == '\r' {
+					k++
+				}
+				if k >= len(s) || s[k] != '\n' || k+1 >= len(s) || !isBase64Byte(s[k+1]) {
+					break
+				}
+				j = k + 1
+				for j < len(s) && isBase64Byte(s[j]) {
+					j++
+				}
+				joined.WriteString(s[k+1 : j])
+			}
+			run = joined.String()
+		}
+		end := j
+		for k := 0; k < 2 && end < len(s) && s[end] == '='; k++ {
+			end++
+		}
+		out, ok := base64Run(run)
+		if ok {
+			if b.Len() == 0 {
+				b.Grow(len(s))
+			}
+			b.WriteString(s[last:i])
+			edits = append(edits, edit{at: b.Len(), n: len(out), src: i, srcN: end - i})
+			b.WriteString(out)
+			last = end
+		}
+		i = end
+	}
+	if edits == nil {
+		return nil
+	}
+	b.WriteString(s[last:])
+	return &view{text: b.String(), edits: edits, prev: prev}
+}
+
+// base64Run decodes run (base64 characters, no padding) in the alphabet
+// its characters name, or reports false.
+func base64Run(run string) (string, bool) {
+	if len(run) < minBase64Run {
+		return "", false
+	}
+	std, url := strings.ContainsAny(run, "+/"), strings.ContainsAny(run, "-_")
+	if std && url {
+		return "", false
+	}
+	if len(run)%4 == 1 {
+		run = run[:len(run)-1]
+	}
+	enc := base64.RawStdEncoding
+	if url {
+		enc = base64.RawURLEncoding
+	}
+	out, err := enc.DecodeString(run)
+	if err != nil {
+		return "", false
+	}
+	return string(out), true
+}
+
+// nextEquals returns the index of the next "=" after the escape or "=" at
+// s[i] (-1 when none).
+func nextEquals(s string, i int) int {
+	j := strings.IndexByte(s[i+1:], '=')
+	if j < 0 {
+		return -1
+	}
+	return i + 1 + j
 }
 
 func nextPercent(s string, i int) int {
@@ -166,46 +324,56 @@ func unescapeUnit(s string, i int, esc byte) (string, int) {
 }
 
 // unescapeEntity decodes the HTML character reference at s[i]: numeric
-// (&#43;, &#x2B;) or any of HTML5's named ones, as html.UnescapeString
+// (see unescapeNumericRef) or any of HTML5's named ones, as html.UnescapeString
 // knows them (PHP's htmlentities with ENT_HTML5 writes "_" as &lowbar;,
 // "." as &period;, ":" as &colon;, "é" as &eacute;), also in another
 // letter case (&AMP;, &Sol;).
 func unescapeEntity(s string, i int) (string, int) {
+	if i+1 < len(s) && s[i+1] == '#' {
+		return unescapeNumericRef(s, i)
+	}
 	end := strings.IndexByte(s[i:min(len(s), i+maxEntity)], ';')
 	if end < 2 {
 		return "", 0
 	}
 	name := s[i+1 : i+end]
-	if name[0] != '#' {
-		for _, ref := range []string{s[i : i+end+1], "&" + strings.ToLower(name) + ";"} {
-			// A name that only starts with an entity's ("&ltx;") decodes
-			// in part ("<x;"): take only a reference decoded whole, to
-			// the one or two characters of an entity.
-			if out := html.UnescapeString(ref); out != ref && utf8.RuneCountInString(out) <= 2 && !strings.ContainsAny(out[1:], ";&") {
-				return out, end + 1
-			}
+	for _, ref := range []string{s[i : i+end+1], "&" + strings.ToLower(name) + ";"} {
+		// A name that only starts with an entity's ("&ltx;") decodes in
+		// part ("<x;"): take only a reference decoded whole, to the one
+		// or two characters of an entity.
+		if out := html.UnescapeString(ref); out != ref && utf8.RuneCountInString(out) <= 2 && !strings.ContainsAny(out[1:], ";&") {
+			return out, end + 1
 		}
-		return "", 0
 	}
-	base, digits := 10, name[1:]
-	if len(digits) > 0 && (digits[0] == 'x' || digits[0] == 'X') {
-		base, digits = 16, digits[1:]
+	return "", 0
+}
+
+// unescapeNumericRef decodes the numeric character reference at s[i]
+// ("&#43;", "&#x2B;", "&#0043;"), also without its ";" ("&#43", which HTML
+// parsers decode all the same), returning its bytes and its length in s.
+// Its digits run as far as they go, as an HTML parser reads them.
+func unescapeNumericRef(s string, i int) (string, int) {
+	j, base := i+2, 10
+	if j < len(s) && (s[j] == 'x' || s[j] == 'X') {
+		j, base = j+1, 16
 	}
-	if digits == "" {
-		return "", 0
-	}
-	r := 0
-	for j := 0; j < len(digits); j++ {
-		d := hexVal(digits[j])
-		if d < 0 || d >= base || r > utf8.MaxRune {
+	start, r := j, 0
+	for ; j < len(s); j++ {
+		d := hexVal(s[j])
+		if d < 0 || d >= base {
+			break
+		}
+		if r = r*base + d; r > utf8.MaxRune {
 			return "", 0
 		}
-		r = r*base + d
 	}
-	if r > utf8.MaxRune {
+	if j == start {
 		return "", 0
 	}
-	return string(rune(r)), end + 1
+	if j < len(s) && s[j] == ';' {
+		j++
+	}
+	return string(rune(r)), j - i
 }
 
 // hexAt reads n hex digits (either case) at s[i:].
