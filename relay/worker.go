@@ -48,6 +48,7 @@ func (r *core) start(ctx context.Context, c Clients) error {
 	}
 	if c.Datacake != nil {
 		river.AddWorker(workers, &deliverer[DatacakeProspect]{r: r, c: &c})
+		r.clientMaxFile.Store(c.Datacake.MaxFileBytes())
 		n++
 	}
 	if n == 0 {
