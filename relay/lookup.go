@@ -85,7 +85,7 @@ func (j ZenLead) lookup(ctx context.Context, c *Clients, a *attempt) (verdict, e
 	settled := a.localTime(max(a.row.DoubtEndMS, a.row.InDoubtMS) + a.r.cfg.settle[VendorZen].Milliseconds())
 	var mine []zen.ArchivedLead
 	newer := map[string]bool{} // codes of the other deals created since the attempt
-	for _, d := range zenDays(a.inDoubt, time.Now()) {
+	for _, d := range zenDays(a.inDoubt, time.Now(), time.UnixMilli(max(a.row.DoubtEndMS, a.row.InDoubtMS))) {
 		arc, err := a.zen.read(ctx, c.Zen, d, settled)
 		if err != nil {
 			return verdict{}, err
@@ -169,17 +169,30 @@ var saoPaulo = func() *time.Location {
 	return time.FixedZone("BRT", -3*60*60)
 }()
 
-// zenDays returns the distinct dates of the attempt and of now, in São
-// Paulo and in the process's own zone, each as a time whose Format gives it.
-func zenDays(inDoubt, now time.Time) []time.Time {
+// zenDays returns the distinct dates the archive may file the lead under,
+// each as a time whose Format gives it: in São Paulo, those of the attempt
+// and of now, each with zenSkew either side (Zen's clock may differ from
+// ours, so an attempt near midnight can be filed under the day before or
+// after), and of the times in more (when the attempt's request could last
+// be in flight); and, in the process's own zone, those of the attempt and
+// of now.
+func zenDays(inDoubt, now time.Time, more ...time.Time) []time.Time {
 	var out []time.Time
 	seen := map[string]bool{}
-	for _, t := range []time.Time{inDoubt.In(saoPaulo), inDoubt, now.In(saoPaulo), now} {
+	add := func(t time.Time) {
 		if k := t.Format(time.DateOnly); !seen[k] {
 			seen[k] = true
 			out = append(out, t)
 		}
 	}
+	for _, t := range append([]time.Time{inDoubt, now}, more...) {
+		sp := t.In(saoPaulo)
+		add(sp.Add(-zenSkew))
+		add(sp)
+		add(sp.Add(zenSkew))
+	}
+	add(inDoubt)
+	add(now)
 	return out
 }
 
