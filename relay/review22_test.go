@@ -7,10 +7,15 @@ import (
 	"testing"
 	"time"
 
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+	"github.com/riverqueue/river/riverdriver/riversqlite"
+	"github.com/riverqueue/river/rivertype"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/leadkit/leadkit/datacake"
+	"github.com/leadkit/leadkit/leadkittest"
 	"github.com/leadkit/leadkit/relay"
 )
 
@@ -46,5 +51,100 @@ func TestDatacakeClientCapBelowRelayCap(t *testing.T) {
 		j.Prospect.Document = datacakeProspect(42).Prospect.Document
 		_, err = r.Enqueue(ctx, j)
 		require.ErrorContains(t, err, "arquivos[0]")
+	})
+}
+
+// jobRow reads River's row of the delivery of key.
+func jobRow(t *testing.T, r *relay.Relay[any], schema, key string) *rivertype.JobRow {
+	t.Helper()
+	ctx := context.Background()
+	id := jobID(t, r, schema, key)
+	var (
+		j   *rivertype.JobRow
+		err error
+	)
+	if r.Pool() != nil {
+		c, cerr := river.NewClient(riverpgxv5.New(r.Pool()), &river.Config{Schema: schema})
+		require.NoError(t, cerr)
+		j, err = c.JobGet(ctx, id)
+	} else {
+		c, cerr := river.NewClient(riversqlite.New(r.DB()), &river.Config{})
+		require.NoError(t, cerr)
+		j, err = c.JobGet(ctx, id)
+	}
+	require.NoError(t, err)
+	return j
+}
+
+// TestRateLimitWaitIsCapped: a 429 whose Retry-After asks for a day is
+// waited for an hour at most, as a 503's is (the docs: "snooze until then";
+// the 503 path capped at an hour, the 429 path did not: red before, the job
+// was scheduled a day ahead).
+func TestRateLimitWaitIsCapped(t *testing.T) {
+	eachBackend(t, func(t *testing.T, b backend) {
+		sb := startSandboxes(t, nil)
+		r := open(t, b)
+		ctx := context.Background()
+		sb.salesman.Fail(leadkittest.Fault{Method: http.MethodPost, Status: http.StatusTooManyRequests, Times: -1,
+			Header: http.Header{"Retry-After": {"86400"}}})
+		key, err := r.Enqueue(ctx, salesmanLead(61))
+		require.NoError(t, err)
+		require.NoError(t, r.Start(ctx, clientsFor(t, sb.urls, nil, nil)))
+		var j *rivertype.JobRow
+		require.Eventually(t, func() bool {
+			j = jobRow(t, r, b.schema, key)
+			return j.State == rivertype.JobStateScheduled
+		}, 20*time.Second, 20*time.Millisecond)
+		wait := time.Until(j.ScheduledAt)
+		assert.LessOrEqual(t, wait, time.Hour+time.Minute, "snoozed for %s", wait)
+		assert.Greater(t, wait, 50*time.Minute, "snoozed for %s", wait)
+		d, err := r.Status(ctx, key)
+		require.NoError(t, err)
+		assert.Equal(t, relay.StateRetrying, d.State)
+	})
+}
+
+// TestRateLimitWithoutRetryAfterBacksOff: a vendor that answers every
+// create 429 without saying when to come back is asked again with growing
+// waits (the relay's backoff), not every 100 ms for ever (red before: about
+// 30 requests in two seconds, every snooze 100 ms).
+func TestRateLimitWithoutRetryAfterBacksOff(t *testing.T) {
+	eachBackend(t, func(t *testing.T, b backend) {
+		sb := startSandboxes(t, nil)
+		r := open(t, b, relay.WithRetries(50, time.Minute)) // the relay's backoff: 1 s, 2 s, ...
+		ctx := context.Background()
+		sb.salesman.Fail(leadkittest.Fault{Method: http.MethodPost, Status: http.StatusTooManyRequests, Times: -1})
+		key, err := r.Enqueue(ctx, salesmanLead(62))
+		require.NoError(t, err)
+		require.NoError(t, r.Start(ctx, clientsFor(t, sb.urls, nil, nil)))
+		time.Sleep(2 * time.Second)
+		// Each attempt is 3 requests (the client's own 2 retries); 1 s, then
+		// 2 s of backoff: 2 attempts in 2 s, 3 at most.
+		n := sb.salesman.Count(http.MethodPost, "")
+		assert.LessOrEqual(t, n, 9, "creates in 2 s")
+		assert.GreaterOrEqual(t, n, 3)
+		d, err := r.Status(ctx, key)
+		require.NoError(t, err)
+		assert.Equal(t, relay.StateRetrying, d.State)
+		assert.LessOrEqual(t, jobRow(t, r, b.schema, key).Attempt, 1, "no attempt of River's spent: the vendor is busy, not refusing")
+	})
+}
+
+// TestLookupUnavailableSnoozes: the vendor answers the reconciling lookup
+// 503 with Retry-After (down, and saying when to come back): the lookup
+// waits that long without spending an attempt, like a send does (red
+// before: it counted as a failed lookup, and on the last attempt the
+// delivery was parked for review although the vendor held the lead).
+func TestLookupUnavailableSnoozes(t *testing.T) {
+	eachBackend(t, func(t *testing.T, b backend) {
+		sb := startSandboxes(t, nil)
+		r := open(t, b, relay.WithRetries(1, 10*time.Millisecond))
+		sb.salesman.Fail(leadkittest.Fault{Method: http.MethodPost, Status: http.StatusInternalServerError, AfterVendor: true})
+		sb.salesman.Fail(leadkittest.Fault{Method: http.MethodGet, Status: http.StatusServiceUnavailable, Times: 3,
+			Header: http.Header{"Retry-After": {"1"}}})
+		d := deliverOne(t, r, sb, salesmanLead(63))
+		assert.Equal(t, relay.StateDelivered, d.State, "%+v", d)
+		assert.True(t, d.Reconciled)
+		assert.Equal(t, 1, sb.salesman.Count(http.MethodPost, ""), "sent once")
 	})
 }
