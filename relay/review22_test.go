@@ -3,6 +3,7 @@ package relay_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"net/http"
 	"testing"
 	"time"
@@ -147,4 +148,65 @@ func TestLookupUnavailableSnoozes(t *testing.T) {
 		assert.True(t, d.Reconciled)
 		assert.Equal(t, 1, sb.salesman.Count(http.MethodPost, ""), "sent once")
 	})
+}
+
+// TestBare503IsReconciled: a create answered 503 without Retry-After (a
+// router that gave up on a slow app, after the app may have stored it) is
+// an unknown outcome since the core's change: each vendor's delivery
+// reconciles it, never resends it blindly. Stored: found, not sent again;
+// not stored: proved absent, sent once more; Datacake (no lookup): review.
+func TestBare503IsReconciled(t *testing.T) {
+	type vendorCase struct {
+		vendor relay.Vendor
+		job    relay.Job
+		server func(*sandboxes) faulter
+		path   string
+	}
+	vendors := []vendorCase{
+		{relay.VendorSalesman, salesmanLead(64), func(s *sandboxes) faulter { return s.salesman }, ""},
+		{relay.VendorZen, zenLead(64), func(s *sandboxes) faulter { return s.zen }, ""},
+		{relay.VendorZenvia, zenviaLead(64), func(s *sandboxes) faulter { return s.zenvia }, "/lead"},
+		{relay.VendorDatacake, datacakeProspect(64), func(s *sandboxes) faulter { return s.datacake }, "prospecto"},
+	}
+	for _, newBackend := range []func(testing.TB) backend{sqliteBackend, postgresBackend} {
+		for _, v := range vendors {
+			for _, stored := range []bool{true, false} {
+				t.Run(fmt.Sprintf("%s/stored=%v", v.vendor, stored), func(t *testing.T) {
+					b := newBackend(t)
+					t.Log("on", b.name)
+					sb := startSandboxes(t, nil)
+					r := open(t, b)
+					v.server(sb).Fail(leadkittest.Fault{Method: http.MethodPost, Path: v.path, Status: http.StatusServiceUnavailable, AfterVendor: stored})
+					d := deliverOne(t, r, sb, v.job)
+					creates := sb.urlsCount(v.vendor, v.path)
+					switch {
+					case v.vendor == relay.VendorDatacake:
+						assert.Equal(t, relay.StateNeedsReview, d.State, "%+v", d)
+						assert.Equal(t, 1, creates, "never resent blindly")
+					case stored:
+						assert.Equal(t, relay.StateDelivered, d.State, "%+v", d)
+						assert.True(t, d.Reconciled, "%+v", d)
+						assert.Equal(t, 1, creates, "found: not sent again")
+					default:
+						assert.Equal(t, relay.StateDelivered, d.State, "%+v", d)
+						assert.False(t, d.Reconciled, "%+v", d)
+						assert.Equal(t, 2, creates, "proved absent: sent once more")
+					}
+				})
+			}
+		}
+	}
+}
+
+// urlsCount counts the creates (POSTs on path) a vendor's sandbox received.
+func (s *sandboxes) urlsCount(v relay.Vendor, path string) int {
+	switch v {
+	case relay.VendorSalesman:
+		return s.salesman.Count(http.MethodPost, path)
+	case relay.VendorZen:
+		return s.zen.Count(http.MethodPost, path)
+	case relay.VendorZenvia:
+		return s.zenvia.Count(http.MethodPost, path)
+	}
+	return s.datacake.Count(http.MethodPost, path)
 }
