@@ -74,13 +74,15 @@ const zenSkew = 2 * time.Minute
 // lookup reads the archive of every day the lead can be filed under. The
 // relay's own code (derived from the key) is this lead's alone: a deal
 // with it is the lead. A caller's code may be the contact's: a deal with
-// it is the lead only when it is the one deal with that code and no other
-// delivery was sent with it. When no deal carries the code, the lead may
+// it is the lead only when it is the one deal with that code created since
+// the attempt (a deal created before cannot be it) and no other delivery
+// was sent with it. When no deal carries the code, the lead may
 // still be there, filed under the code of a contact Zen merged it into:
 // absent only when every deal created since the attempt carries the code
 // of a lead the relay sent for another person.
 func (j ZenLead) lookup(ctx context.Context, c *Clients, a *attempt) (verdict, error) {
 	code := j.ident()
+	own := code == zenCode(j.Key)
 	since := a.inDoubt.Add(-zenSkew)
 	settled := a.localTime(max(a.row.DoubtEndMS, a.row.InDoubtMS) + a.r.cfg.settle[VendorZen].Milliseconds())
 	var mine []zen.ArchivedLead
@@ -92,7 +94,11 @@ func (j ZenLead) lookup(ctx context.Context, c *Clients, a *attempt) (verdict, e
 		}
 		for _, l := range arc {
 			switch got := strings.TrimSpace(l.IntegrationCode); {
-			case code != "" && got == code:
+			case code != "" && got == code && (own || !l.Created.Before(since)):
+				// The relay's code is this lead's alone, whenever its deal
+				// reads created; the caller's may be the contact's, and a
+				// deal of the contact created before the attempt (another
+				// channel's, an earlier lead) cannot be this lead.
 				mine = append(mine, l)
 			case !l.Created.Before(since):
 				newer[got] = true

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -18,6 +19,8 @@ import (
 	"github.com/leadkit/leadkit/datacake"
 	"github.com/leadkit/leadkit/leadkittest"
 	"github.com/leadkit/leadkit/relay"
+	"github.com/leadkit/leadkit/zen"
+	"github.com/leadkit/leadkit/zen/zentest"
 )
 
 // TestDatacakeClientCapBelowRelayCap: the relay's file cap (WithMaxFileBytes,
@@ -209,4 +212,35 @@ func (s *sandboxes) urlsCount(v relay.Vendor, path string) int {
 		return s.zenvia.Count(http.MethodPost, path)
 	}
 	return s.datacake.Count(http.MethodPost, path)
+}
+
+// TestZenCallersCodeOnAnOlderDeal: the caller sends a Zen lead with its
+// own integration code, the contact's (as Zen describes the field). The
+// contact already has a deal with that code, created before the attempt
+// (another channel, ten minutes earlier). The attempt's create never
+// reached Zen: the older deal is not this lead (red before: it was taken
+// for it, the delivery read "delivered, reconciled", and the lead was
+// lost).
+func TestZenCallersCodeOnAnOlderDeal(t *testing.T) {
+	eachBackend(t, func(t *testing.T, b backend) {
+		sb := startSandboxes(t, nil)
+		var back atomic.Int64 // how far the Zen sandbox's clock is behind
+		zs := zentest.NewServer(&zentest.Options{Token: sbZenToken, NoRateLimits: true, Seed: 1, NoSeed: true,
+			Now: func() time.Time { return time.Now().Add(-time.Duration(back.Load())) }})
+		t.Cleanup(zs.Close)
+		sb.zen, sb.urls["zen"] = zs, zs.URL
+		ctx := context.Background()
+		c := clientsFor(t, sb.urls, nil, nil)
+		back.Store(int64(10 * time.Minute))
+		require.NoError(t, c.Zen.Leads.Send(ctx, &zen.LeadEntry{Action: zen.ActionInsert, Name: "Ana", Email: "ana@example.com.br", IntegrationCode: "CLIENTE-77"}))
+		back.Store(0)
+
+		r := open(t, b)
+		zs.Fail(leadkittest.Fault{Method: http.MethodPost, Drop: true}) // never reached Zen
+		d := deliverOne(t, r, sb, relay.ZenLead{Key: "ana-77", Lead: &zen.LeadEntry{Name: "Ana", Email: "ana@example.com.br", IntegrationCode: "CLIENTE-77"}})
+		assert.False(t, d.State == relay.StateDelivered && d.Reconciled, "the older deal taken for this lead: %+v", d)
+		if d.State == relay.StateDelivered {
+			assert.Equal(t, 3, zs.Count(http.MethodPost, ""), "the other channel's, the dropped one, the lead again")
+		}
+	})
 }
