@@ -32,7 +32,17 @@ func cannotTell(err error, what string) (verdict, bool) {
 }
 
 func (j SalesmanLead) lookup(ctx context.Context, c *Clients, a *attempt) (verdict, error) {
-	l, err := c.Salesman.Leads.Find(ctx, j.Lead, a.inDoubt)
+	// Find takes a row with any of the lead's uids for the lead; the
+	// caller's may be the person's (a customer id): only the relay's own
+	// uid identifies this lead.
+	lead := *j.Lead
+	lead.UIDs = nil
+	if token, ok := j.Lead.UIDs[markerUID]; ok {
+		if _, mt, marked := leadkit.FindMarker(lead.Description); marked && mt == token {
+			lead.UIDs = map[string]string{markerUID: token}
+		}
+	}
+	l, err := c.Salesman.Leads.Find(ctx, &lead, a.inDoubt)
 	if err == nil {
 		id := strconv.Itoa(l.ID)
 		return verdict{f: found, id: id, ref: id}, nil

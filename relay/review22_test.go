@@ -19,6 +19,7 @@ import (
 	"github.com/leadkit/leadkit/datacake"
 	"github.com/leadkit/leadkit/leadkittest"
 	"github.com/leadkit/leadkit/relay"
+	"github.com/leadkit/leadkit/salesman"
 	"github.com/leadkit/leadkit/zen"
 	"github.com/leadkit/leadkit/zen/zentest"
 )
@@ -243,4 +244,38 @@ func TestZenCallersCodeOnAnOlderDeal(t *testing.T) {
 			assert.Equal(t, 3, zs.Count(http.MethodPost, ""), "the other channel's, the dropped one, the lead again")
 		}
 	})
+}
+
+// TestSalesmanCallersUIDOfThePerson: the caller gives each SalesMan lead a
+// uid of its own system that is the person's, not the lead's (a customer
+// id). The person's first lead is stored; the second's create never
+// reached SalesMan. The first lead's uid is not proof that the second is
+// there: only the relay's marker is (red before on V2, which lists the
+// day's leads: the first lead was taken for the second, "delivered,
+// reconciled", and the second was lost).
+func TestSalesmanCallersUIDOfThePerson(t *testing.T) {
+	for _, v := range []salesman.APIVersion{salesman.V2, salesman.V3} {
+		t.Run(v.String(), func(t *testing.T) {
+			eachBackend(t, func(t *testing.T, b backend) {
+				sb := startSandboxes(t, nil)
+				r := open(t, b)
+				ctx := context.Background()
+				c := clientsWith(t, sb.urls, clientKnobs{version: v})
+				lead := func(visit int) relay.SalesmanLead {
+					j := salesmanPerson(5, visit).(relay.SalesmanLead)
+					j.Lead.UIDs = map[string]string{"customer": "C-5"}
+					return j
+				}
+				// The person's first lead, sent by the caller's other code path.
+				_, err := c.Salesman.Leads.Create(ctx, lead(1).Lead)
+				require.NoError(t, err)
+				require.NoError(t, r.Start(ctx, c))
+				sb.salesman.Fail(leadkittest.Fault{Method: http.MethodPost, Drop: true})
+				second := deliverNth(t, r, 1, lead(2))
+				assert.False(t, second.State == relay.StateDelivered && second.Reconciled, "the first lead taken for the second: %+v", second)
+				assert.Equal(t, relay.StateDelivered, second.State, "%+v", second)
+				assert.Equal(t, 2, sb.salesman.LeadCount()-20, "both leads stored, once each")
+			})
+		})
+	}
 }

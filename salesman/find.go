@@ -19,7 +19,10 @@ import (
 //   - The lead, when one carries what identifies this lead and no other:
 //     its marker (leadkit.Marker, put in Description: the server stores the
 //     description in the same INSERT as the lead and every version's list
-//     rows return it, as content), or one of its UIDs (V2 and V3).
+//     rows return it, as content), or one of its UIDs (V2 and V3): give
+//     only uids that are this lead's own, never the person's (a customer
+//     id is on every lead of the person, and would make Find answer another
+//     of them).
 //   - An error matching ErrNotFound, when the server proves it holds no
 //     such lead: V3 searches every lead's description for the marker
 //     (word); V2 lists every lead from the day before since to the day
