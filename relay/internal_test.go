@@ -96,3 +96,26 @@ func TestZenDaysAroundMidnight(t *testing.T) {
 		t.Errorf("an attempt at noon reads %v, want its day only", got)
 	}
 }
+
+// TestDoubtBeganOnTheEarlierClock: the database's clock runs 10 minutes
+// ahead of this process's (or behind it): a lookup window starts at the
+// earlier of the two readings of the attempt's start, so a vendor whose
+// clock agrees with either still has the lead inside it (red before: the
+// database's reading was taken alone, 10 minutes late by this process's
+// clock, and a Zen deal or a Zenvia lead created meanwhile fell before the
+// window).
+func TestDoubtBeganOnTheEarlierClock(t *testing.T) {
+	for _, skew := range []time.Duration{10 * time.Minute, -10 * time.Minute} {
+		local := time.Now()
+		dbNow := local.Add(skew).UnixMilli()
+		a := &attempt{row: &row{InDoubtMS: dbNow - 1000}, dbNow: dbNow, local: local}
+		got := a.doubtBegan()
+		want := local.Add(-time.Second) // this process's reading
+		if skew < 0 {
+			want = time.UnixMilli(dbNow - 1000) // the database's
+		}
+		if d := got.Sub(want); d < -5*time.Millisecond || d > 5*time.Millisecond {
+			t.Errorf("database clock %v ahead: the attempt began at %v, want %v", skew, got, want)
+		}
+	}
+}

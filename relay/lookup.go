@@ -96,8 +96,9 @@ func (j ZenLead) lookup(ctx context.Context, c *Clients, a *attempt) (verdict, e
 	since := a.inDoubt.Add(-zenSkew)
 	settled := a.localTime(max(a.row.DoubtEndMS, a.row.InDoubtMS) + a.r.cfg.settle[VendorZen].Milliseconds())
 	var mine []zen.ArchivedLead
-	newer := map[string]bool{} // codes of the other deals created since the attempt
-	for _, d := range zenDays(a.inDoubt, time.Now(), time.UnixMilli(max(a.row.DoubtEndMS, a.row.InDoubtMS))) {
+	newer := map[string]bool{}                    // codes of the other deals created since the attempt
+	end := max(a.row.DoubtEndMS, a.row.InDoubtMS) // the request's last moment in flight, on both clocks
+	for _, d := range zenDays(a.inDoubt, time.Now(), time.UnixMilli(end), a.localTime(end).Round(0)) {
 		arc, err := a.zen.read(ctx, c.Zen, d, settled)
 		if err != nil {
 			return verdict{}, err

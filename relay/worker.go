@@ -152,6 +152,19 @@ type attempt struct {
 
 func (a *attempt) now() int64 { return a.dbNow + time.Since(a.local).Milliseconds() }
 
+// doubtBegan is when the attempt in doubt began, on the earlier of two
+// clocks: the database's, which recorded it, and this process's. The
+// vendor dates the lead by a third; a lookup window (created since the
+// attempt, less the allowed skew) that starts by a clock running ahead
+// misses the lead and proves it absent.
+func (a *attempt) doubtBegan() time.Time {
+	db := time.UnixMilli(a.row.InDoubtMS)
+	if local := a.localTime(a.row.InDoubtMS).Round(0); local.Before(db) {
+		return local
+	}
+	return db
+}
+
 // localTime is the process's time at the database's ms.
 func (a *attempt) localTime(ms int64) time.Time {
 	return a.local.Add(time.Duration(ms-a.dbNow) * time.Millisecond)
@@ -217,7 +230,7 @@ func (a *attempt) last() bool { return a.jr.Attempt >= a.jr.MaxAttempts }
 // lead; done is false when the lead is proved absent (send it again).
 func (a *attempt) reconcile(ctx context.Context) (done bool, err error) {
 	row, v := a.row, a.job.vendor()
-	a.inDoubt = time.UnixMilli(row.InDoubtMS)
+	a.inDoubt = a.doubtBegan()
 	// Not before the attempt's request can no longer be in flight (its
 	// answer came, or its lease ended) and the vendor's settle time passed.
 	settled := max(row.DoubtEndMS, row.InDoubtMS) + a.r.cfg.settle[v].Milliseconds()
