@@ -95,7 +95,7 @@ func (j ZenLead) lookup(ctx context.Context, c *Clients, a *attempt) (verdict, e
 	own := code == zenCode(j.Key)
 	since := a.inDoubt.Add(-zenSkew)
 	settled := a.localTime(max(a.row.DoubtEndMS, a.row.InDoubtMS) + a.r.cfg.settle[VendorZen].Milliseconds())
-	var mine []zen.ArchivedLead
+	var mine, touched []zen.ArchivedLead
 	newer := map[string]bool{}                    // codes of the other deals created since the attempt
 	end := max(a.row.DoubtEndMS, a.row.InDoubtMS) // the request's last moment in flight, on both clocks
 	for _, d := range zenDays(a.inDoubt, time.Now(), time.UnixMilli(end), a.localTime(end).Round(0)) {
@@ -109,12 +109,21 @@ func (j ZenLead) lookup(ctx context.Context, c *Clients, a *attempt) (verdict, e
 				// The relay's code is this lead's alone, whenever its deal
 				// reads created; the caller's may be the contact's, and a
 				// deal of the contact created before the attempt (another
-				// channel's, an earlier lead) cannot be this lead.
+				// channel's, an earlier lead) is not this lead's...
 				mine = append(mine, l)
+			case code != "" && got == code && changedSince(l, since):
+				// ...unless it changed since: whether Zen merges a lead
+				// into the contact's open deal is not documented.
+				touched = append(touched, l)
 			case !l.Created.Before(since):
 				newer[got] = true
 			}
 		}
+	}
+	if len(touched) > 0 {
+		return verdict{f: undecidable, note: "integration code " + code + " (the caller's, which Zen treats as the contact's) is on " +
+			strconv.Itoa(len(touched)) + " deal(s) created before the attempt and changed since, and on " + strconv.Itoa(len(mine)) +
+			" created since: Zen may have merged this lead into one of them. Check the contact's deals; then MarkDelivered or Resend"}, nil
 	}
 	if len(mine) > 0 {
 		return j.judgeMine(ctx, a, code, mine)
@@ -129,6 +138,12 @@ func (j ZenLead) lookup(ctx context.Context, c *Clients, a *attempt) (verdict, e
 			strings.Join(unexplained, ", ")+". Check whether one of them is this lead", 1500) + "; then MarkDelivered or Resend"}, nil
 	}
 	return verdict{f: absent}, nil
+}
+
+// changedSince reports a deal whose status, stage or classification was
+// set at or after since.
+func changedSince(l zen.ArchivedLead, since time.Time) bool {
+	return !l.StatusAt.Before(since) || !l.StageAt.Before(since) || !l.ClassifiedAt.Before(since)
 }
 
 // judgeMine decides on the deals that carry the lead's code.

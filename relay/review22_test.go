@@ -279,3 +279,40 @@ func TestSalesmanCallersUIDOfThePerson(t *testing.T) {
 		})
 	}
 }
+
+// TestZenCallersCodeOnAnOlderDealChangedSince: as above, but the contact's
+// older deal changed after the attempt (an edit, or Zen merging this lead
+// into it: Zen does not document which). Nothing proves either: review,
+// never "delivered" (red before: delivered, reconciled; the lead lost) and
+// never sent again.
+func TestZenCallersCodeOnAnOlderDealChangedSince(t *testing.T) {
+	eachBackend(t, func(t *testing.T, b backend) {
+		sb := startSandboxes(t, nil)
+		var back atomic.Int64
+		zs := zentest.NewServer(&zentest.Options{Token: sbZenToken, NoRateLimits: true, Seed: 1, NoSeed: true,
+			Now: func() time.Time { return time.Now().Add(-time.Duration(back.Load())) }})
+		t.Cleanup(zs.Close)
+		sb.zen, sb.urls["zen"] = zs, zs.URL
+		ctx := context.Background()
+		c := clientsFor(t, sb.urls, nil, nil)
+		back.Store(int64(10 * time.Minute))
+		require.NoError(t, c.Zen.Leads.Send(ctx, &zen.LeadEntry{Action: zen.ActionInsert, Name: "Bia", Email: "bia@example.com.br", IntegrationCode: "CLIENTE-78"}))
+		back.Store(0)
+
+		r := open(t, b)
+		// The create never reaches Zen; the contact's deal is edited after
+		// the attempt began (the fault holds the dropped create 300 ms, and the edit comes meanwhile).
+		zs.Fail(leadkittest.Fault{Method: http.MethodPost, Drop: true, Delay: 300 * time.Millisecond})
+		edited := make(chan error, 1)
+		go func() {
+			for zs.Count(http.MethodPost, "") < 2 { // the relay's create arrived
+				time.Sleep(5 * time.Millisecond)
+			}
+			edited <- c.Zen.Leads.Send(ctx, &zen.LeadEntry{Action: zen.ActionEdit, IntegrationCode: "CLIENTE-78", Phone: "+5511999990078"})
+		}()
+		d := deliverOne(t, r, sb, relay.ZenLead{Key: "bia-78", Lead: &zen.LeadEntry{Name: "Bia", Email: "bia@example.com.br", IntegrationCode: "CLIENTE-78"}})
+		require.NoError(t, <-edited)
+		assert.Equal(t, relay.StateNeedsReview, d.State, "%+v", d)
+		assert.Contains(t, d.Review, "CLIENTE-78")
+	})
+}
