@@ -653,6 +653,11 @@ func (s *ProspectsService) UploadFiles(ctx context.Context, prospectID string, f
 	return decodeStatus(resp)
 }
 
+// MaxFileBytes is the cap on one file UploadFiles sends (WithMaxFileBytes,
+// DefaultMaxFileBytes when not set), for a caller that checks files before
+// it creates the prospect they belong to (datacake.ValidateFiles).
+func (c *Client) MaxFileBytes() int64 { return c.maxFile }
+
 // Status calls "Status do Prospecto (GET)": the prospect's current
 // status in the ERP.
 func (s *ProspectsService) Status(ctx context.Context, id string) (*Status, error) {

@@ -29,9 +29,11 @@
 //
 //   - success: the vendor's id is recorded (Status) and the job completes.
 //   - a failure that proves the lead was not processed (connection refused,
-//     503, a 4xx): 429, Zen's client-side window and a 503 with Retry-After
-//     snooze until then; other 503s and connection errors are retried with
-//     capped exponential backoff;
+//     429, a 503 with Retry-After, a 4xx): 429, Zen's client-side window and
+//     a 503 with Retry-After snooze until then, an hour at most (a 429 that
+//     does not say when: the relay's backoff); connection errors are retried
+//     with capped exponential backoff (a 503 without Retry-After proves
+//     nothing: an unknown outcome, below);
 //     a refusal (validation, other 4xx) is recorded as StateFailed with the
 //     vendor's message, never retried (Resend after fixing it).
 //   - leadkit.ErrOutcomeUnknown, or a process that died mid-attempt: before

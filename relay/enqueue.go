@@ -60,7 +60,11 @@ func (r *core) ready(job Job) (ready, error) {
 	if err := checkText("", reflect.ValueOf(job), 0); err != nil {
 		return ready{}, err
 	}
-	j, err := job.prepare(&r.cfg)
+	cfg := r.cfg
+	if m := r.clientMaxFile.Load(); m > 0 && m < cfg.maxFile {
+		cfg.maxFile = m // the cap of the datacake client this process started
+	}
+	j, err := job.prepare(&cfg)
 	if err != nil {
 		return ready{}, err
 	}

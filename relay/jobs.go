@@ -372,6 +372,14 @@ func (j DatacakeProspect) prepare(cfg *config) (Job, error) {
 func (j DatacakeProspect) send(ctx context.Context, c *Clients, a *attempt) (sent, error) {
 	id := a.row.VendorID
 	if a.row.Step == 0 {
+		if len(j.Files) > 0 {
+			// The files pass the client's own checks (its cap may be below
+			// the relay's) before the prospect they belong to is created:
+			// a file refused after the create would leave half a delivery.
+			if err := datacake.ValidateFiles(j.Files, c.Datacake.MaxFileBytes()); err != nil {
+				return sent{}, err
+			}
+		}
 		st, err := c.Datacake.Prospects.Create(ctx, j.Prospect)
 		if err != nil {
 			return sent{}, err

@@ -32,7 +32,17 @@ func cannotTell(err error, what string) (verdict, bool) {
 }
 
 func (j SalesmanLead) lookup(ctx context.Context, c *Clients, a *attempt) (verdict, error) {
-	l, err := c.Salesman.Leads.Find(ctx, j.Lead, a.inDoubt)
+	// Find takes a row with any of the lead's uids for the lead; the
+	// caller's may be the person's (a customer id): only the relay's own
+	// uid identifies this lead.
+	lead := *j.Lead
+	lead.UIDs = nil
+	if token, ok := j.Lead.UIDs[markerUID]; ok {
+		if _, mt, marked := leadkit.FindMarker(lead.Description); marked && mt == token {
+			lead.UIDs = map[string]string{markerUID: token}
+		}
+	}
+	l, err := c.Salesman.Leads.Find(ctx, &lead, a.inDoubt)
 	if err == nil {
 		id := strconv.Itoa(l.ID)
 		return verdict{f: found, id: id, ref: id}, nil
@@ -74,30 +84,46 @@ const zenSkew = 2 * time.Minute
 // lookup reads the archive of every day the lead can be filed under. The
 // relay's own code (derived from the key) is this lead's alone: a deal
 // with it is the lead. A caller's code may be the contact's: a deal with
-// it is the lead only when it is the one deal with that code and no other
-// delivery was sent with it. When no deal carries the code, the lead may
+// it is the lead only when it is the one deal with that code created since
+// the attempt (a deal created before cannot be it) and no other delivery
+// was sent with it. When no deal carries the code, the lead may
 // still be there, filed under the code of a contact Zen merged it into:
 // absent only when every deal created since the attempt carries the code
 // of a lead the relay sent for another person.
 func (j ZenLead) lookup(ctx context.Context, c *Clients, a *attempt) (verdict, error) {
 	code := j.ident()
+	own := code == zenCode(j.Key)
 	since := a.inDoubt.Add(-zenSkew)
 	settled := a.localTime(max(a.row.DoubtEndMS, a.row.InDoubtMS) + a.r.cfg.settle[VendorZen].Milliseconds())
-	var mine []zen.ArchivedLead
-	newer := map[string]bool{} // codes of the other deals created since the attempt
-	for _, d := range zenDays(a.inDoubt, time.Now()) {
+	var mine, touched []zen.ArchivedLead
+	newer := map[string]bool{}                    // codes of the other deals created since the attempt
+	end := max(a.row.DoubtEndMS, a.row.InDoubtMS) // the request's last moment in flight, on both clocks
+	for _, d := range zenDays(a.inDoubt, time.Now(), time.UnixMilli(end), a.localTime(end).Round(0)) {
 		arc, err := a.zen.read(ctx, c.Zen, d, settled)
 		if err != nil {
 			return verdict{}, err
 		}
 		for _, l := range arc {
 			switch got := strings.TrimSpace(l.IntegrationCode); {
-			case code != "" && got == code:
+			case code != "" && got == code && (own || !l.Created.Before(since)):
+				// The relay's code is this lead's alone, whenever its deal
+				// reads created; the caller's may be the contact's, and a
+				// deal of the contact created before the attempt (another
+				// channel's, an earlier lead) is not this lead's...
 				mine = append(mine, l)
+			case code != "" && got == code && changedSince(l, since):
+				// ...unless it changed since: whether Zen merges a lead
+				// into the contact's open deal is not documented.
+				touched = append(touched, l)
 			case !l.Created.Before(since):
 				newer[got] = true
 			}
 		}
+	}
+	if len(touched) > 0 {
+		return verdict{f: undecidable, note: "integration code " + code + " (the caller's, which Zen treats as the contact's) is on " +
+			strconv.Itoa(len(touched)) + " deal(s) created before the attempt and changed since, and on " + strconv.Itoa(len(mine)) +
+			" created since: Zen may have merged this lead into one of them. Check the contact's deals; then MarkDelivered or Resend"}, nil
 	}
 	if len(mine) > 0 {
 		return j.judgeMine(ctx, a, code, mine)
@@ -112,6 +138,12 @@ func (j ZenLead) lookup(ctx context.Context, c *Clients, a *attempt) (verdict, e
 			strings.Join(unexplained, ", ")+". Check whether one of them is this lead", 1500) + "; then MarkDelivered or Resend"}, nil
 	}
 	return verdict{f: absent}, nil
+}
+
+// changedSince reports a deal whose status, stage or classification was
+// set at or after since.
+func changedSince(l zen.ArchivedLead, since time.Time) bool {
+	return !l.StatusAt.Before(since) || !l.StageAt.Before(since) || !l.ClassifiedAt.Before(since)
 }
 
 // judgeMine decides on the deals that carry the lead's code.
@@ -169,17 +201,30 @@ var saoPaulo = func() *time.Location {
 	return time.FixedZone("BRT", -3*60*60)
 }()
 
-// zenDays returns the distinct dates of the attempt and of now, in São
-// Paulo and in the process's own zone, each as a time whose Format gives it.
-func zenDays(inDoubt, now time.Time) []time.Time {
+// zenDays returns the distinct dates the archive may file the lead under,
+// each as a time whose Format gives it: in São Paulo, those of the attempt
+// and of now, each with zenSkew either side (Zen's clock may differ from
+// ours, so an attempt near midnight can be filed under the day before or
+// after), and of the times in more (when the attempt's request could last
+// be in flight); and, in the process's own zone, those of the attempt and
+// of now.
+func zenDays(inDoubt, now time.Time, more ...time.Time) []time.Time {
 	var out []time.Time
 	seen := map[string]bool{}
-	for _, t := range []time.Time{inDoubt.In(saoPaulo), inDoubt, now.In(saoPaulo), now} {
+	add := func(t time.Time) {
 		if k := t.Format(time.DateOnly); !seen[k] {
 			seen[k] = true
 			out = append(out, t)
 		}
 	}
+	for _, t := range append([]time.Time{inDoubt, now}, more...) {
+		sp := t.In(saoPaulo)
+		add(sp.Add(-zenSkew))
+		add(sp)
+		add(sp.Add(zenSkew))
+	}
+	add(inDoubt)
+	add(now)
 	return out
 }
 

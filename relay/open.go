@@ -34,6 +34,9 @@ type core struct {
 	owned  bool // the relay opened sqlDB or pool, and closes it
 	log    *slog.Logger
 	closed atomic.Bool
+	// clientMaxFile is the started datacake client's file cap (0: none
+	// started here): Enqueue refuses what that client would refuse.
+	clientMaxFile atomic.Int64
 
 	zenCache zenArchives
 }

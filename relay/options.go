@@ -74,7 +74,10 @@ const DefaultMaxJobBytes = 16 << 20
 // WithMaxFileBytes caps each file of a DatacakeProspect (default
 // datacake.DefaultMaxFileBytes, 10 MiB; give what the datacake client's
 // WithMaxFileBytes allows). A file given by Reader is read up to the cap
-// and refused beyond it, never read whole.
+// and refused beyond it, never read whole. Where the datacake client's cap
+// is lower, it wins: Enqueue in a process that started that client refuses
+// the file, and a worker refuses it before it creates the prospect (the
+// delivery fails, and nothing was sent).
 func WithMaxFileBytes(n int64) Option {
 	return func(c *config) error {
 		if n < 1 {

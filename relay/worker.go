@@ -2,6 +2,7 @@ package relay
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -48,6 +49,7 @@ func (r *core) start(ctx context.Context, c Clients) error {
 	}
 	if c.Datacake != nil {
 		river.AddWorker(workers, &deliverer[DatacakeProspect]{r: r, c: &c})
+		r.clientMaxFile.Store(c.Datacake.MaxFileBytes())
 		n++
 	}
 	if n == 0 {
@@ -150,6 +152,19 @@ type attempt struct {
 
 func (a *attempt) now() int64 { return a.dbNow + time.Since(a.local).Milliseconds() }
 
+// doubtBegan is when the attempt in doubt began, on the earlier of two
+// clocks: the database's, which recorded it, and this process's. The
+// vendor dates the lead by a third; a lookup window (created since the
+// attempt, less the allowed skew) that starts by a clock running ahead
+// misses the lead and proves it absent.
+func (a *attempt) doubtBegan() time.Time {
+	db := time.UnixMilli(a.row.InDoubtMS)
+	if local := a.localTime(a.row.InDoubtMS).Round(0); local.Before(db) {
+		return local
+	}
+	return db
+}
+
 // localTime is the process's time at the database's ms.
 func (a *attempt) localTime(ms int64) time.Time {
 	return a.local.Add(time.Duration(ms-a.dbNow) * time.Millisecond)
@@ -215,7 +230,7 @@ func (a *attempt) last() bool { return a.jr.Attempt >= a.jr.MaxAttempts }
 // lead; done is false when the lead is proved absent (send it again).
 func (a *attempt) reconcile(ctx context.Context) (done bool, err error) {
 	row, v := a.row, a.job.vendor()
-	a.inDoubt = time.UnixMilli(row.InDoubtMS)
+	a.inDoubt = a.doubtBegan()
 	// Not before the attempt's request can no longer be in flight (its
 	// answer came, or its lease ended) and the vendor's settle time passed.
 	settled := max(row.DoubtEndMS, row.InDoubtMS) + a.r.cfg.settle[v].Milliseconds()
@@ -225,7 +240,10 @@ func (a *attempt) reconcile(ctx context.Context) (done bool, err error) {
 	vd, err := a.job.lookup(ctx, a.c, a)
 	if err != nil {
 		if d, ok := rateLimited(err); ok {
-			return true, a.finish(StateRetrying, outRateLimited, err, river.JobSnooze(d))
+			return true, a.finish(StateRetrying, outRateLimited, err, river.JobSnooze(a.vendorWait(d)))
+		}
+		if d, ok := unavailableFor(err); ok { // the vendor's "come back later", not a failed lookup
+			return true, a.finish(StateRetrying, outRetry, err, river.JobSnooze(a.vendorWait(d)))
 		}
 		if a.last() {
 			row.Review = fmt.Sprintf("the lookup failed on every attempt River allowed (%d); the last: %s. %s, then MarkDelivered or Resend",
@@ -293,13 +311,13 @@ func (a *attempt) send(ctx context.Context) error {
 	}
 	row.InDoubtMS, row.DoubtEndMS = 0, 0 // the client proved the request was not processed
 	if d, ok := rateLimited(err); ok {
-		return a.finish(StateRetrying, outRateLimited, err, river.JobSnooze(d))
+		return a.finish(StateRetrying, outRateLimited, err, river.JobSnooze(a.vendorWait(d)))
 	}
 	if d, ok := unavailableFor(err); ok {
 		// The vendor said when to come back (503 Retry-After): wait that
 		// long (an hour at most) instead of guessing, without spending an
 		// attempt: the vendor is down, not refusing the lead.
-		return a.finish(StateRetrying, outRetry, err, river.JobSnooze(min(d, time.Hour)))
+		return a.finish(StateRetrying, outRetry, err, river.JobSnooze(a.vendorWait(d)))
 	}
 	if permanent(err) {
 		return a.finish(StateFailed, outPermanent, err, river.JobCancel(err))
@@ -351,13 +369,33 @@ func isSnooze(err error) bool {
 }
 
 // rateLimited reports a *RateLimitError (HTTP 429 or a client-side window)
-// and how long to wait.
+// and how long it says to wait (0: it does not say).
 func rateLimited(err error) (time.Duration, bool) {
 	var rl *leadkit.RateLimitError
 	if !errors.As(err, &rl) {
 		return 0, false
 	}
-	return max(rl.RetryAfter, 100*time.Millisecond), true
+	return rl.RetryAfter, true
+}
+
+// maxVendorWait caps how long one Retry-After (429 or 503) holds a
+// delivery: a vendor asking for a day is asked again in an hour.
+const maxVendorWait = time.Hour
+
+// vendorWait is how long to snooze when the vendor is busy or down: what it
+// said (at least 100 ms, at most maxVendorWait), or, when it did not say,
+// the relay's backoff by the job's snoozes so far (River counts them; a
+// snooze spends no attempt), so a vendor that answers 429 for ever without
+// Retry-After is not asked every 100 ms.
+func (a *attempt) vendorWait(said time.Duration) time.Duration {
+	if said > 0 {
+		return min(max(said, 100*time.Millisecond), maxVendorWait)
+	}
+	var meta struct {
+		Snoozes int `json:"snoozes"`
+	}
+	_ = json.Unmarshal(a.jr.Metadata, &meta)
+	return min(a.r.cfg.maxBackoff, time.Second<<min(max(meta.Snoozes, 0), 30))
 }
 
 // unavailableFor reports a 503 whose Retry-After says when to come back.

@@ -19,10 +19,14 @@ import (
 //   - The lead, when one carries what identifies this lead and no other:
 //     its marker (leadkit.Marker, put in Description: the server stores the
 //     description in the same INSERT as the lead and every version's list
-//     rows return it, as content), or one of its UIDs (V2 and V3).
+//     rows return it, as content), or one of its UIDs (V2 and V3): give
+//     only uids that are this lead's own, never the person's (a customer
+//     id is on every lead of the person, and would make Find answer another
+//     of them).
 //   - An error matching ErrNotFound, when the server proves it holds no
 //     such lead: V3 searches every lead's description for the marker
-//     (word); V2 lists every lead since the day before since; V1 lists only
+//     (word); V2 lists every lead from the day before since to the day
+//     after (the server's clock may run ahead of the caller's); V1 lists only
 //     its newest 200 leads, which prove an absence when they reach back to
 //     the day before since. Without a marker, the absence of every lead of
 //     the same e-mail and phone is the proof.
@@ -109,9 +113,18 @@ func (s *LeadsService) findRows(ctx context.Context, m *matcher, since time.Time
 		// A LIKE over every lead's description: no date bound needed.
 		return s.All(ctx, &ListOptions{Word: m.token}), &complete
 	}
+	// Whole days in the client's zone, a day either side: the server's
+	// clock (which dates the lead) may differ from since's and from this
+	// process's, and a lead sent just before midnight is stored on the
+	// next day when it runs ahead.
 	from := since.Add(-24 * time.Hour)
+	to := time.Now()
+	if since.After(to) {
+		to = since
+	}
+	to = to.Add(24 * time.Hour)
 	return func(yield func(Lead, error) bool) {
-		for l, err := range s.All(ctx, &ListOptions{Newest: true, DateStart: from, DateEnd: time.Now()}) {
+		for l, err := range s.All(ctx, &ListOptions{Newest: true, DateStart: from, DateEnd: to}) {
 			if err == nil && !l.Created.IsZero() && l.Created.Before(from) {
 				return
 			}

@@ -65,6 +65,10 @@ func LeadRef(prospectID string, created time.Time) string {
 // person's prospect however old, and a list sees one window at a time.
 const FindHorizon = 366 * 24 * time.Hour
 
+// findAhead is how far past now FindLead's newest window reaches (Zenvia
+// takes dates up to 31 days ahead).
+const findAhead = 24 * time.Hour
+
 // findSkew is how much earlier than since a lead's created time may read
 // (clocks differ) and still be taken for a lead sent since.
 const findSkew = 2 * time.Minute
@@ -139,7 +143,10 @@ func (s *ProspectsService) FindLead(ctx context.Context, lead *Lead, since time.
 func (s *ProspectsService) eachHolder(ctx context.Context, lead *Lead, horizon time.Time, fn func(*Prospect)) error {
 	phones := s.findPhones(lead)
 	seen := map[string]bool{}
-	for end := time.Now().Add(time.Minute); end.After(horizon); end = end.Add(-MaxWindow) {
+	// The newest window reaches a day past this process's now: Zenvia
+	// dates a prospect by its own clock, which may run ahead, and a
+	// window ending at our now would miss the prospect just created.
+	for end := time.Now().Add(findAhead); end.After(horizon); end = end.Add(-MaxWindow) {
 		start := end.Add(-MaxWindow)
 		for _, o := range searches(phones, lead.Emails, start, end) {
 			for p, err := range s.All(ctx, &o) {
