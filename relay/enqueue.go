@@ -135,7 +135,7 @@ func inJobs(i int, err error) error {
 }
 
 // store enqueues jobs in one transaction (tx's, when not nil): River's
-// jobs, then the deliveries. A key River or the delivery table already
+// jobs in one statement, then the deliveries in one. A key River or the delivery table already
 // holds, or one earlier in jobs, is a duplicate, and nothing of it is
 // stored.
 func (r *core) store(ctx context.Context, tx any, jobs []ready) ([]EnqueueResult, error) {
@@ -149,29 +149,59 @@ func (r *core) store(ctx context.Context, tx any, jobs []ready) ([]EnqueueResult
 			fresh = append(fresh, i)
 		}
 	}
+	if len(fresh) == 0 {
+		return out, nil
+	}
 	err := r.eng.inTx(ctx, tx, func(t txn) error {
-		for _, i := range fresh {
-			j := jobs[i]
-			res, err := t.insert(j.job, r.insertOpts())
-			if err != nil {
-				return fmt.Errorf("relay: enqueue %s: %w", j.key, err)
-			}
-			if res.UniqueSkippedAsDuplicate {
+		// One statement for River's jobs of the batch (InsertManyTx)...
+		params := make([]river.InsertManyParams, len(fresh))
+		for n, i := range fresh {
+			params[n] = river.InsertManyParams{Args: jobs[i].job, InsertOpts: r.insertOpts(jobs[i].job.vendor())}
+		}
+		res, err := t.insertMany(params)
+		if err != nil {
+			return fmt.Errorf("relay: enqueue: %w", err)
+		}
+		if len(res) != len(fresh) {
+			return fmt.Errorf("relay: enqueue: River answered %d results for %d jobs", len(res), len(fresh))
+		}
+		// ...and one for the deliveries, of the jobs River took.
+		var rows []newDelivery
+		var ids []int64
+		for n, i := range fresh {
+			if res[n].UniqueSkippedAsDuplicate {
 				out[i].Duplicate = true
 				continue
 			}
-			ok, err := r.dial.insert(ctx, t.st, j.key, j.job.vendor(), j.job.ident(), string(j.body), res.Job.ID, time.Now().UnixMilli())
-			if err != nil {
-				return fmt.Errorf("relay: store %s: %w", j.key, err)
+			j := jobs[i]
+			rows = append(rows, newDelivery{Key: j.key, Vendor: string(j.job.vendor()), Ident: j.job.ident(), Job: string(j.body), JobID: res[n].Job.ID})
+			ids = append(ids, res[n].Job.ID)
+		}
+		if len(rows) == 0 {
+			return nil
+		}
+		stored, err := r.dial.insertMany(ctx, t.st, rows, time.Now().UnixMilli())
+		if err != nil {
+			return fmt.Errorf("relay: store the deliveries: %w", err)
+		}
+		if len(stored) == len(rows) {
+			return nil
+		}
+		// A key whose River job is gone (River's retention) while its
+		// delivery is not: the River job just inserted is not wanted.
+		var unwanted []int64
+		byKey := make(map[string]int, len(fresh))
+		for _, i := range fresh {
+			byKey[jobs[i].key] = i
+		}
+		for n, d := range rows {
+			if !stored[d.Key] {
+				out[byKey[d.Key]].Duplicate = true
+				unwanted = append(unwanted, ids[n])
 			}
-			if !ok {
-				// River's job of the key is gone (its retention) but the
-				// delivery is not: this River job is not wanted.
-				out[i].Duplicate = true
-				if err := r.dial.deleteJob(ctx, t.st, res.Job.ID); err != nil {
-					return fmt.Errorf("relay: store %s: %w", j.key, err)
-				}
-			}
+		}
+		if err := r.dial.deleteJobs(ctx, t.st, unwanted); err != nil {
+			return fmt.Errorf("relay: store: %w", err)
 		}
 		return nil
 	})
@@ -250,9 +280,11 @@ func join(path, name string) string {
 	return path + "." + name
 }
 
-func (r *core) insertOpts() *river.InsertOpts {
+// insertOpts are the River options of a job of vendor v: its vendor's
+// queue, the relay's attempts, and a key unique in every state.
+func (r *core) insertOpts(v Vendor) *river.InsertOpts {
 	return &river.InsertOpts{
-		Queue:       Queue,
+		Queue:       QueueOf(v),
 		MaxAttempts: r.cfg.maxAttempts,
 		UniqueOpts:  river.UniqueOpts{ByArgs: true, ByState: allStates},
 	}

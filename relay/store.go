@@ -3,6 +3,7 @@ package relay
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"regexp"
 	"strings"
@@ -196,12 +197,49 @@ func (d dialect) load(ctx context.Context, st store, key string) (*row, int64, e
 	return r, now, err
 }
 
-// insert adds a queued delivery of job (its JSON) and River's job id;
-// false when the key is taken.
-func (d dialect) insert(ctx context.Context, st store, key string, v Vendor, ident, job string, jobID, now int64) (bool, error) {
-	n, err := st.exec(ctx, d.t(`INSERT INTO {d} (key, vendor, state, ident, job, job_id, created_ms, updated_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $7)
-ON CONFLICT (key) DO NOTHING`), key, string(v), string(StateQueued), ident, job, jobID, now)
-	return n == 1, err
+// newDelivery is a delivery to store for a job River took.
+type newDelivery struct {
+	Key    string `json:"k"`
+	Vendor string `json:"v"`
+	Ident  string `json:"i"`
+	Job    string `json:"j"` // the job's JSON
+	JobID  int64  `json:"id"`
+}
+
+// insertMany adds the queued deliveries rows in one statement, and
+// returns the keys it stored: a key the table holds already is left out.
+func (d dialect) insertMany(ctx context.Context, st store, rows []newDelivery, now int64) (map[string]bool, error) {
+	var q string
+	var args []any
+	if d.sqlite {
+		body, err := json.Marshal(rows)
+		if err != nil {
+			return nil, err
+		}
+		q = `INSERT INTO {d} (key, vendor, state, ident, job, job_id, created_ms, updated_ms)
+SELECT value->>'k', value->>'v', 'queued', value->>'i', value->>'j', value->>'id', $2, $2 FROM json_each($1) WHERE true
+ON CONFLICT (key) DO NOTHING RETURNING key`
+		args = []any{string(body), now}
+	} else {
+		keys, vendors, idents, jobs, ids := make([]string, len(rows)), make([]string, len(rows)), make([]string, len(rows)), make([]string, len(rows)), make([]int64, len(rows))
+		for i, r := range rows {
+			keys[i], vendors[i], idents[i], jobs[i], ids[i] = r.Key, r.Vendor, r.Ident, r.Job, r.JobID
+		}
+		q = `INSERT INTO {d} (key, vendor, state, ident, job, job_id, created_ms, updated_ms)
+SELECT k, v, 'queued', i, j, id, $6, $6 FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[]) AS x(k, v, i, j, id)
+ON CONFLICT (key) DO NOTHING RETURNING key`
+		args = []any{keys, vendors, idents, jobs, ids, now}
+	}
+	stored := make(map[string]bool, len(rows))
+	err := st.query(ctx, d.t(q), func(s scanner) error {
+		var k string
+		if err := s.Scan(&k); err != nil {
+			return err
+		}
+		stored[k] = true
+		return nil
+	}, args...)
+	return stored, err
 }
 
 func (d dialect) setJob(ctx context.Context, st store, key string, id int64) error {
@@ -209,23 +247,51 @@ func (d dialect) setJob(ctx context.Context, st store, key string, id int64) err
 	return err
 }
 
-// deleteJob deletes River's job id (one the same transaction inserted).
-func (d dialect) deleteJob(ctx context.Context, st store, id int64) error {
-	_, err := st.exec(ctx, d.t(`DELETE FROM {j} WHERE id = $1`), id)
+// deleteJobs deletes River's jobs ids (ones the same transaction
+// inserted).
+func (d dialect) deleteJobs(ctx context.Context, st store, ids []int64) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	if d.sqlite {
+		body, err := json.Marshal(ids)
+		if err != nil {
+			return err
+		}
+		_, err = st.exec(ctx, d.t(`DELETE FROM {j} WHERE id IN (SELECT value FROM json_each($1))`), string(body))
+		return err
+	}
+	_, err := st.exec(ctx, d.t(`DELETE FROM {j} WHERE id = ANY($1::bigint[])`), ids)
 	return err
 }
 
 // claim takes the delivery's lease for leaseMS milliseconds and a new
 // fence, and returns the delivery as claimed and the database's clock; the
-// delivery is nil when a live lease is held by another attempt.
-func (d dialect) claim(ctx context.Context, key string, leaseMS int64) (*row, int64, error) {
-	var now int64
-	r, err := scanRow(d.db.queryRow(ctx, d.t(`UPDATE {d} SET lease_ms = {now} + $2, fence = fence + 1
-WHERE key = $1 AND lease_ms < {now} RETURNING `+rowCols+`, {now}`), key, leaseMS), &now)
+// delivery is nil when a live lease is held by another attempt. In the
+// same statement, a delivery to be sent (queued or retrying, nothing in
+// doubt) is recorded as being sent, as mark records it: in doubt from now
+// until its lease ends, attempts + 1 (marked reports it). The record before
+// the send is then the claim itself, fenced by the fence it takes.
+func (d dialect) claim(ctx context.Context, key string, leaseMS int64) (r *row, now int64, marked bool, err error) {
+	const fresh = `in_doubt_ms = 0 AND state IN ('queued', 'retrying', 'sending')`
+	r, err = scanRow(d.db.queryRow(ctx, d.t(`WITH n AS (SELECT {now} AS ms)
+UPDATE {d} SET lease_ms = n.ms + $2, fence = fence + 1,
+  state = CASE WHEN `+fresh+` THEN 'sending' ELSE state END,
+  attempts = CASE WHEN `+fresh+` THEN attempts + 1 ELSE attempts END,
+  doubt_end_ms = CASE WHEN `+fresh+` THEN n.ms + $2 ELSE doubt_end_ms END,
+  in_doubt_ms = CASE WHEN `+fresh+` THEN n.ms ELSE in_doubt_ms END
+FROM n WHERE key = $1 AND lease_ms < n.ms RETURNING `+rowCols+`, lease_ms - $2`), key, leaseMS), &now)
 	if errors.Is(err, errNoRows) {
-		return nil, 0, nil
+		return nil, 0, false, nil
 	}
-	return r, now, err
+	if err != nil {
+		return nil, 0, false, err
+	}
+	// Only a delivery marked now has its doubt begin now and end with the
+	// new lease (an earlier doubt ended before the lease it had, which
+	// ended before now).
+	marked = r.State == string(stateSending) && r.InDoubtMS == now && r.DoubtEndMS == r.LeaseMS
+	return r, now, marked, nil
 }
 
 // errFenced is a write refused because the delivery's fence moved on:

@@ -34,25 +34,27 @@ func (r *core) start(ctx context.Context, c Clients) error {
 		return ErrClosed
 	}
 	workers := river.NewWorkers()
-	n := 0
+	// A queue per vendor whose client is given, with workers of its own;
+	// the shared queue keeps the sweep and the jobs enqueued before.
+	queues := map[string]river.QueueConfig{Queue: {MaxWorkers: r.cfg.workers}}
 	if c.Salesman != nil {
 		river.AddWorker(workers, &deliverer[SalesmanLead]{r: r, c: &c})
-		n++
+		queues[QueueOf(VendorSalesman)] = river.QueueConfig{MaxWorkers: r.cfg.workersOf(VendorSalesman)}
 	}
 	if c.Zen != nil {
 		river.AddWorker(workers, &deliverer[ZenLead]{r: r, c: &c})
-		n++
+		queues[QueueOf(VendorZen)] = river.QueueConfig{MaxWorkers: r.cfg.workersOf(VendorZen)}
 	}
 	if c.Zenvia != nil {
 		river.AddWorker(workers, &deliverer[ZenviaLead]{r: r, c: &c})
-		n++
+		queues[QueueOf(VendorZenvia)] = river.QueueConfig{MaxWorkers: r.cfg.workersOf(VendorZenvia)}
 	}
 	if c.Datacake != nil {
 		river.AddWorker(workers, &deliverer[DatacakeProspect]{r: r, c: &c})
 		r.clientMaxFile.Store(c.Datacake.MaxFileBytes())
-		n++
+		queues[QueueOf(VendorDatacake)] = river.QueueConfig{MaxWorkers: r.cfg.workersOf(VendorDatacake)}
 	}
-	if n == 0 {
+	if len(queues) == 1 {
 		return leadkit.Invalid("Clients", "holds no client: give at least one vendor's")
 	}
 	river.AddWorker(workers, &sweeper{r: r})
@@ -63,9 +65,12 @@ func (r *core) start(ctx context.Context, c Clients) error {
 	if rescue <= r.cfg.lease() {
 		return leadkit.Invalid("RescueAfter", "must exceed the job timeout by more than %s", r.cfg.lease()-r.cfg.jobTimeout)
 	}
-	cooldown := min(100*time.Millisecond, r.cfg.poll)
+	cooldown := r.cfg.cooldown
+	if cooldown == 0 {
+		cooldown = min(100*time.Millisecond, r.cfg.poll)
+	}
 	return r.eng.start(ctx, &river.Config{
-		Queues:               map[string]river.QueueConfig{Queue: {MaxWorkers: r.cfg.workers}},
+		Queues:               queues,
 		Workers:              workers,
 		PeriodicJobs:         []*river.PeriodicJob{sweepJob(r.cfg.sweepEvery)},
 		FetchOnlyKnownKinds:  true,
@@ -146,6 +151,7 @@ type attempt struct {
 	bg    context.Context // records outcomes after the attempt's ctx ended
 
 	inDoubt  time.Time                  // when the attempt in doubt began
+	marked   bool                       // the claim recorded the send (see dialect.claim)
 	zen      *zenArchives               // the process's Zen archive reads
 	progress func(id, ref string) error // records a finished step (datacake) and marks the next in doubt
 }
@@ -173,7 +179,7 @@ func (a *attempt) localTime(ms int64) time.Time {
 func (r *core) work(ctx context.Context, c *Clients, job Job, jr *rivertype.JobRow) error {
 	key := job.IdempotencyKey()
 	start := time.Now()
-	row, dbNow, err := r.dial.claim(ctx, key, r.cfg.lease().Milliseconds())
+	row, dbNow, marked, err := r.dial.claim(ctx, key, r.cfg.lease().Milliseconds())
 	if err != nil {
 		return fmt.Errorf("relay: claim %s: %w", key, err)
 	}
@@ -183,7 +189,7 @@ func (r *core) work(ctx context.Context, c *Clients, job Job, jr *rivertype.JobR
 	// Outcomes are recorded even when the attempt's ctx ended.
 	bg, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 	defer cancel()
-	a := &attempt{r: r, c: c, job: job, jr: jr, row: row, dbNow: dbNow, local: start, bg: bg, zen: &r.zenCache}
+	a := &attempt{r: r, c: c, job: job, jr: jr, row: row, dbNow: dbNow, local: start, bg: bg, zen: &r.zenCache, marked: marked}
 	// The attempt's requests end before its lease does: a process paused
 	// past it (and so possibly taken over) starts none after (the HTTP
 	// core checks the deadline before every attempt).
@@ -209,6 +215,9 @@ func (r *core) leasedElsewhere(ctx context.Context, job Job, jr *rivertype.JobRo
 
 func (a *attempt) run(ctx context.Context) error {
 	row := a.row
+	if a.marked {
+		return a.send(ctx) // claimed fresh, and recorded as being sent
+	}
 	switch State(row.State) {
 	case StateDelivered:
 		return a.finish(StateDelivered, outDelivered, nil, nil)
@@ -285,7 +294,9 @@ func (a *attempt) mark(ctx context.Context) error {
 
 func (a *attempt) send(ctx context.Context) error {
 	row, v := a.row, a.job.vendor()
-	if err := a.mark(ctx); err != nil {
+	if a.marked {
+		a.marked = false // the claim recorded this send
+	} else if err := a.mark(ctx); err != nil {
 		if errors.Is(err, errFenced) {
 			return a.stop(ctx)
 		}
