@@ -52,8 +52,8 @@ type txn struct {
 	insert func(river.JobArgs, *river.InsertOpts) (*rivertype.JobInsertResult, error)
 	// insertMany inserts River's jobs in one statement (InsertManyTx).
 	insertMany func([]river.InsertManyParams) ([]*rivertype.JobInsertResult, error)
-	retry  func(id int64) (*rivertype.JobRow, error)
-	get    func(id int64) (*rivertype.JobRow, error)
+	retry      func(id int64) (*rivertype.JobRow, error)
+	get        func(id int64) (*rivertype.JobRow, error)
 }
 
 func (e *riverEngine[TTx]) migrator(schema string) (*rivermigrate.Migrator[TTx], error) {

@@ -64,9 +64,10 @@ func TestVendorQueues(t *testing.T) {
 		assert.Equal(t, 1, countQueue(relay.Queue))
 
 		require.NoError(t, r.Start(ctx, clientsFor(t, sb.urls, r.ZenLimiter(), nil)))
+		require.Eventually(t, func() bool { return hanging.Load() == 4 }, 20*time.Second, 10*time.Millisecond,
+			"SalesMan's four workers each hold a lead")
 		s := waitFor(t, r, 20*time.Second, func(s relay.Stats) bool { return s.Delivered == 6 })
 		assert.Equal(t, 4, s.Total()-s.Delivered, "SalesMan's leads still hang: %+v", s)
-		assert.Equal(t, int32(4), hanging.Load(), "SalesMan's four workers each hold a lead")
 		d, err := r.Status(ctx, res[9].Key)
 		require.NoError(t, err)
 		assert.Equal(t, relay.StateDelivered, d.State, "the shared queue's job was worked")
