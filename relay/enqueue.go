@@ -8,12 +8,14 @@ import (
 	"io"
 	"math"
 	"reflect"
+	"runtime"
+	"slices"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
 	"github.com/riverqueue/river"
-	"github.com/riverqueue/river/rivertype"
 
 	"github.com/leadkit/leadkit"
 )
@@ -22,13 +24,6 @@ import (
 // enqueued (in whatever state: queued, delivered, failed); EnqueueMany
 // reports such keys in its results instead.
 var ErrDuplicate = errors.New("relay: a job with this idempotency key was already enqueued")
-
-// allStates makes River's unique check cover every state of a job, so a key
-// is refused even after its job completed or was cancelled.
-var allStates = []rivertype.JobState{
-	rivertype.JobStateAvailable, rivertype.JobStateCancelled, rivertype.JobStateCompleted, rivertype.JobStateDiscarded,
-	rivertype.JobStatePending, rivertype.JobStateRetryable, rivertype.JobStateRunning, rivertype.JobStateScheduled,
-}
 
 // EnqueueResult is what EnqueueMany did with one job.
 type EnqueueResult struct {
@@ -111,15 +106,23 @@ func (r *core) enqueueMany(ctx context.Context, tx any, jobs []Job) ([]EnqueueRe
 		return []EnqueueResult{}, nil
 	}
 	all := make([]ready, len(jobs))
-	var errs []error
-	for i, job := range jobs {
-		j, err := r.ready(job)
-		if err != nil {
-			errs = append(errs, inJobs(i, err))
-		}
-		all[i] = j
+	errs := make([]error, len(jobs))
+	// A large batch is checked and encoded on every CPU.
+	parts := min(runtime.GOMAXPROCS(0), max(1, len(jobs)/256))
+	var wg sync.WaitGroup
+	for p := range parts {
+		wg.Go(func() {
+			for i := p; i < len(jobs); i += parts {
+				j, err := r.ready(jobs[i])
+				if err != nil {
+					errs[i] = inJobs(i, err)
+				}
+				all[i] = j
+			}
+		})
 	}
-	if len(errs) > 0 {
+	wg.Wait()
+	if errs = slices.DeleteFunc(errs, func(e error) bool { return e == nil }); len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
 	return r.store(ctx, tx, all)
@@ -156,7 +159,7 @@ func (r *core) store(ctx context.Context, tx any, jobs []ready) ([]EnqueueResult
 		// One statement for River's jobs of the batch (InsertManyTx)...
 		params := make([]river.InsertManyParams, len(fresh))
 		for n, i := range fresh {
-			params[n] = river.InsertManyParams{Args: jobs[i].job, InsertOpts: r.insertOpts(jobs[i].job.vendor())}
+			params[n] = river.InsertManyParams{Args: refOf(jobs[i].job), InsertOpts: r.insertOpts(jobs[i].job.vendor())}
 		}
 		res, err := t.insertMany(params)
 		if err != nil {
@@ -280,13 +283,31 @@ func join(path, name string) string {
 	return path + "." + name
 }
 
+// jobRef is what River's job of a delivery holds: the job's kind and key.
+// The job itself (the lead) is kept once, in the delivery row, which the
+// claim of every attempt reads; River's job stays small to insert and to
+// fetch (River indexes its args). Its JSON is a job's with only the key,
+// so the workers decode it as the job's type, and River's unique key (the
+// fields tagged unique: the key) is the same as a whole job's, which
+// relays before it enqueued.
+type jobRef struct {
+	kind string
+	Key  string `json:"key" river:"unique"`
+}
+
+// Kind implements river.JobArgs.
+func (j jobRef) Kind() string { return j.kind }
+
+func refOf(j Job) jobRef { return jobRef{kind: j.Kind(), Key: j.IdempotencyKey()} }
+
 // insertOpts are the River options of a job of vendor v: its vendor's
-// queue, the relay's attempts, and a key unique in every state.
+// queue and the relay's attempts. A key is unique by the delivery table's
+// primary key, in the same transaction (River's unique jobs would check it
+// again, at a cost, and only while River keeps the job).
 func (r *core) insertOpts(v Vendor) *river.InsertOpts {
 	return &river.InsertOpts{
 		Queue:       QueueOf(v),
 		MaxAttempts: r.cfg.maxAttempts,
-		UniqueOpts:  river.UniqueOpts{ByArgs: true, ByState: allStates},
 	}
 }
 

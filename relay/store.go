@@ -207,10 +207,11 @@ type newDelivery struct {
 }
 
 // insertMany adds the queued deliveries rows in one statement, and
-// returns the keys it stored: a key the table holds already is left out.
+// returns the keys it stored: a key the table holds already is left out
+// (and then, only then, a second statement finds which).
 func (d dialect) insertMany(ctx context.Context, st store, rows []newDelivery, now int64) (map[string]bool, error) {
-	var q string
-	var args []any
+	var q, which string
+	var args, whichArgs []any
 	if d.sqlite {
 		body, err := json.Marshal(rows)
 		if err != nil {
@@ -218,8 +219,10 @@ func (d dialect) insertMany(ctx context.Context, st store, rows []newDelivery, n
 		}
 		q = `INSERT INTO {d} (key, vendor, state, ident, job, job_id, created_ms, updated_ms)
 SELECT value->>'k', value->>'v', 'queued', value->>'i', value->>'j', value->>'id', $2, $2 FROM json_each($1) WHERE true
-ON CONFLICT (key) DO NOTHING RETURNING key`
+ON CONFLICT (key) DO NOTHING`
 		args = []any{string(body), now}
+		which = `SELECT d.key FROM {d} d JOIN json_each($1) x ON d.key = x.value->>'k' AND d.job_id = x.value->>'id'`
+		whichArgs = args[:1]
 	} else {
 		keys, vendors, idents, jobs, ids := make([]string, len(rows)), make([]string, len(rows)), make([]string, len(rows)), make([]string, len(rows)), make([]int64, len(rows))
 		for i, r := range rows {
@@ -227,18 +230,30 @@ ON CONFLICT (key) DO NOTHING RETURNING key`
 		}
 		q = `INSERT INTO {d} (key, vendor, state, ident, job, job_id, created_ms, updated_ms)
 SELECT k, v, 'queued', i, j, id, $6, $6 FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[]) AS x(k, v, i, j, id)
-ON CONFLICT (key) DO NOTHING RETURNING key`
+ON CONFLICT (key) DO NOTHING`
 		args = []any{keys, vendors, idents, jobs, ids, now}
+		which = `SELECT d.key FROM {d} d JOIN unnest($1::text[], $2::bigint[]) AS x(k, id) ON d.key = x.k AND d.job_id = x.id`
+		whichArgs = []any{keys, ids}
+	}
+	n, err := st.exec(ctx, d.t(q), args...)
+	if err != nil {
+		return nil, err
 	}
 	stored := make(map[string]bool, len(rows))
-	err := st.query(ctx, d.t(q), func(s scanner) error {
+	if int(n) == len(rows) {
+		for _, r := range rows {
+			stored[r.Key] = true
+		}
+		return stored, nil
+	}
+	err = st.query(ctx, d.t(which), func(s scanner) error {
 		var k string
 		if err := s.Scan(&k); err != nil {
 			return err
 		}
 		stored[k] = true
 		return nil
-	}, args...)
+	}, whichArgs...)
 	return stored, err
 }
 

@@ -176,15 +176,35 @@ func (a *attempt) localTime(ms int64) time.Time {
 	return a.local.Add(time.Duration(ms-a.dbNow) * time.Millisecond)
 }
 
-func (r *core) work(ctx context.Context, c *Clients, job Job, jr *rivertype.JobRow) error {
-	key := job.IdempotencyKey()
+// work runs one attempt of the delivery of ref's key. ref is River's job:
+// its key (and, for jobs enqueued before River's jobs held only the key,
+// the job again); the job sent is the delivery's own copy, which the claim
+// reads.
+func (r *core) work(ctx context.Context, c *Clients, ref Job, jr *rivertype.JobRow) error {
+	key := ref.IdempotencyKey()
 	start := time.Now()
 	row, dbNow, marked, err := r.dial.claim(ctx, key, r.cfg.lease().Milliseconds())
 	if err != nil {
 		return fmt.Errorf("relay: claim %s: %w", key, err)
 	}
 	if row == nil {
-		return r.leasedElsewhere(ctx, job, jr)
+		return r.leasedElsewhere(ctx, ref, jr)
+	}
+	job, err := decodeJob(ref.vendor(), row.Job)
+	if err != nil {
+		// Nothing to send can be read: this attempt sends nothing (the
+		// claim's record of its send is undone); an earlier attempt's
+		// doubt stays, for review.
+		a := &attempt{r: r, c: c, job: ref, jr: jr, row: row, dbNow: dbNow, local: start, bg: context.WithoutCancel(ctx)}
+		if marked {
+			row.InDoubtMS, row.DoubtEndMS = 0, 0
+			row.Attempts--
+		}
+		if row.InDoubtMS != 0 {
+			row.Review = fmt.Sprintf("the delivery's job could not be read (%v) while an attempt's outcome was unknown. Look the lead up at %s, then MarkDelivered or Resend", err, ref.vendor())
+			return a.finish(StateNeedsReview, outReview, err, river.JobCancel(errNeedsReview))
+		}
+		return a.finish(StateFailed, outPermanent, err, river.JobCancel(err))
 	}
 	// Outcomes are recorded even when the attempt's ctx ended.
 	bg, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
