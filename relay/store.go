@@ -288,25 +288,48 @@ func (d dialect) deleteJobs(ctx context.Context, st store, ids []int64) error {
 // until its lease ends, attempts + 1 (marked reports it). The record before
 // the send is then the claim itself, fenced by the fence it takes.
 func (d dialect) claim(ctx context.Context, key string, leaseMS int64) (r *row, now int64, marked bool, err error) {
-	const fresh = `in_doubt_ms = 0 AND state IN ('queued', 'retrying', 'sending')`
-	r, err = scanRow(d.db.queryRow(ctx, d.t(`WITH n AS (SELECT {now} AS ms)
-UPDATE {d} SET lease_ms = n.ms + $2, fence = fence + 1,
-  state = CASE WHEN `+fresh+` THEN 'sending' ELSE state END,
-  attempts = CASE WHEN `+fresh+` THEN attempts + 1 ELSE attempts END,
-  doubt_end_ms = CASE WHEN `+fresh+` THEN n.ms + $2 ELSE doubt_end_ms END,
-  in_doubt_ms = CASE WHEN `+fresh+` THEN n.ms ELSE in_doubt_ms END
-FROM n WHERE key = $1 AND lease_ms < n.ms RETURNING `+rowCols+`, lease_ms - $2`), key, leaseMS), &now)
+	r, err = scanRow(d.db.queryRow(ctx, d.t(claimSQL(`key = $1`)), key, leaseMS), &now)
 	if errors.Is(err, errNoRows) {
 		return nil, 0, false, nil
 	}
 	if err != nil {
 		return nil, 0, false, err
 	}
-	// Only a delivery marked now has its doubt begin now and end with the
-	// new lease (an earlier doubt ended before the lease it had, which
-	// ended before now).
-	marked = r.State == string(stateSending) && r.InDoubtMS == now && r.DoubtEndMS == r.LeaseMS
-	return r, now, marked, nil
+	return r, now, claimMarked(r, now), nil
+}
+
+// claimSQL is the claim of the deliveries which match: see claim.
+func claimSQL(which string) string {
+	const fresh = `in_doubt_ms = 0 AND state IN ('queued', 'retrying', 'sending')`
+	return `WITH n AS (SELECT {now} AS ms)
+UPDATE {d} SET lease_ms = n.ms + $2, fence = fence + 1,
+  state = CASE WHEN ` + fresh + ` THEN 'sending' ELSE state END,
+  attempts = CASE WHEN ` + fresh + ` THEN attempts + 1 ELSE attempts END,
+  doubt_end_ms = CASE WHEN ` + fresh + ` THEN n.ms + $2 ELSE doubt_end_ms END,
+  in_doubt_ms = CASE WHEN ` + fresh + ` THEN n.ms ELSE in_doubt_ms END
+FROM n WHERE ` + which + ` AND lease_ms < n.ms RETURNING ` + rowCols + `, lease_ms - $2`
+}
+
+// claimMarked reports a claim that recorded the send: only a delivery
+// marked by it has its doubt begin at the claim and end with the new lease
+// (an earlier doubt ended before the lease it had, which ended before now).
+func claimMarked(r *row, now int64) bool {
+	return r.State == string(stateSending) && r.InDoubtMS == now && r.DoubtEndMS == r.LeaseMS
+}
+
+// claimMany is claim for several keys in one statement (PostgreSQL): the
+// deliveries claimed, by key (a key missing: leased elsewhere).
+func (d dialect) claimMany(ctx context.Context, keys []string, leaseMS int64) (map[string]*row, int64, error) {
+	got := make(map[string]*row, len(keys))
+	var now int64
+	err := d.db.query(ctx, d.t(claimSQL(`key = ANY($1::text[])`)), func(s scanner) error {
+		r, err := scanRow(s, &now)
+		if err == nil {
+			got[r.Key] = r
+		}
+		return err
+	}, keys, leaseMS)
+	return got, now, err
 }
 
 // errFenced is a write refused because the delivery's fence moved on:
@@ -349,6 +372,44 @@ WHERE key = $1 AND fence = $2`
 	}
 	r.Fence = next
 	return nil
+}
+
+// writeMany is write (no new fence, no idle check) for rows in one
+// statement, on PostgreSQL: written holds the keys written, the others'
+// fences moved. A unique vendor record met fails the whole statement with
+// errRefTaken, nothing written.
+func (d dialect) writeMany(ctx context.Context, rows []*row, nows []int64) (map[string]bool, error) {
+	n := len(rows)
+	keys, states, ids, refs, lastErrs, reviews := make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+	fences, inDoubt, doubtEnd, leases := make([]int64, n), make([]int64, n), make([]int64, n), make([]int64, n)
+	attempts, recs, steps := make([]int32, n), make([]int32, n), make([]int32, n)
+	for i, r := range rows {
+		keys[i], states[i], ids[i], refs[i], lastErrs[i], reviews[i] = r.Key, r.State, r.VendorID, r.VendorRef, r.LastError, r.Review
+		fences[i], inDoubt[i], doubtEnd[i], leases[i] = r.Fence, r.InDoubtMS, r.DoubtEndMS, r.LeaseMS
+		attempts[i], steps[i] = int32(r.Attempts), int32(r.Step)
+		if r.Reconciled {
+			recs[i] = 1
+		}
+	}
+	written := make(map[string]bool, n)
+	err := d.db.query(ctx, d.t(`UPDATE {d} AS d SET state = v.state, attempts = v.attempts, in_doubt_ms = v.in_doubt_ms,
+doubt_end_ms = v.doubt_end_ms, lease_ms = v.lease_ms, reconciled = v.reconciled, vendor_id = v.vendor_id,
+vendor_ref = v.vendor_ref, step = v.step, last_error = v.last_error, review = v.review, updated_ms = v.updated_ms
+FROM unnest($1::text[], $2::bigint[], $3::text[], $4::int[], $5::bigint[], $6::bigint[], $7::bigint[], $8::int[],
+  $9::text[], $10::text[], $11::int[], $12::text[], $13::text[], $14::bigint[])
+  AS v(key, fence, state, attempts, in_doubt_ms, doubt_end_ms, lease_ms, reconciled, vendor_id, vendor_ref, step, last_error, review, updated_ms)
+WHERE d.key = v.key AND d.fence = v.fence RETURNING d.key`), func(s scanner) error {
+		var k string
+		if err := s.Scan(&k); err != nil {
+			return err
+		}
+		written[k] = true
+		return nil
+	}, keys, fences, states, attempts, inDoubt, doubtEnd, leases, recs, ids, refs, steps, lastErrs, reviews, nows)
+	if isUniqueViolation(err) {
+		return nil, errRefTaken
+	}
+	return written, err
 }
 
 // isUniqueViolation reports a unique constraint's refusal on either

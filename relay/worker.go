@@ -25,6 +25,10 @@ func (c config) lease() time.Duration {
 	return c.jobTimeout + min(15*time.Second, max(500*time.Millisecond, c.jobTimeout/2))
 }
 
+// outcomeTimeout bounds the recording of an attempt's outcome, which
+// goes on after the attempt's context ended.
+const outcomeTimeout = 30 * time.Second
+
 // start is Relay.Start.
 func (r *core) start(ctx context.Context, c Clients) error {
 	if ctx == nil {
@@ -69,7 +73,20 @@ func (r *core) start(ctx context.Context, c Clients) error {
 	if cooldown == 0 {
 		cooldown = min(100*time.Millisecond, r.cfg.poll)
 	}
-	return r.eng.start(ctx, &river.Config{
+	var outs *outcomes
+	var cls *claims
+	if !r.dial.sqlite { // one connection on SQLite: nothing to batch
+		outs, cls = newOutcomes(r.dial), newClaims(r.dial, r.cfg.lease().Milliseconds())
+		if !r.outs.CompareAndSwap(nil, outs) {
+			outs.close()
+			outs = nil
+		}
+		if !r.claims.CompareAndSwap(nil, cls) {
+			cls.close()
+			cls = nil
+		}
+	}
+	err := r.eng.start(ctx, &river.Config{
 		Queues:               queues,
 		Workers:              workers,
 		PeriodicJobs:         []*river.PeriodicJob{sweepJob(r.cfg.sweepEvery)},
@@ -83,6 +100,44 @@ func (r *core) start(ctx context.Context, c Clients) error {
 		FetchPollInterval:    r.cfg.poll,
 		FetchCooldown:        cooldown,
 	})
+	if err != nil && outs != nil {
+		r.outs.CompareAndSwap(outs, nil)
+		outs.close()
+	}
+	if err != nil && cls != nil {
+		r.claims.CompareAndSwap(cls, nil)
+		cls.close()
+	}
+	return err
+}
+
+// claim is dialect.claim, in a batch with other workers' while started on
+// PostgreSQL.
+func (r *core) claim(ctx context.Context, key string) (*row, int64, bool, error) {
+	if c := r.claims.Load(); c != nil {
+		return c.claim(ctx, key)
+	}
+	return r.dial.claim(ctx, key, r.cfg.lease().Milliseconds())
+}
+
+// writeOutcome records an attempt's end (dialect.write, no new fence), in
+// a batch with other workers' while started on PostgreSQL.
+func (r *core) writeOutcome(ctx context.Context, row *row, now int64) error {
+	if o := r.outs.Load(); o != nil {
+		return o.write(ctx, row, now)
+	}
+	return r.dial.write(ctx, r.dial.db, row, now, false, false)
+}
+
+// stopOutcomes ends the batching of claims and outcomes once the workers
+// stopped.
+func (r *core) stopOutcomes() {
+	if o := r.outs.Swap(nil); o != nil {
+		o.close()
+	}
+	if c := r.claims.Swap(nil); c != nil {
+		c.close()
+	}
 }
 
 // stop is Relay.Stop.
@@ -90,7 +145,9 @@ func (r *core) stop(ctx context.Context) error {
 	if r.closed.Load() {
 		return ErrClosed
 	}
-	return r.eng.stop(ctx)
+	err := r.eng.stop(ctx)
+	r.stopOutcomes()
+	return err
 }
 
 // backoff is exponential from one second, capped, with 10% jitter.
@@ -183,7 +240,7 @@ func (a *attempt) localTime(ms int64) time.Time {
 func (r *core) work(ctx context.Context, c *Clients, ref Job, jr *rivertype.JobRow) error {
 	key := ref.IdempotencyKey()
 	start := time.Now()
-	row, dbNow, marked, err := r.dial.claim(ctx, key, r.cfg.lease().Milliseconds())
+	row, dbNow, marked, err := r.claim(ctx, key)
 	if err != nil {
 		return fmt.Errorf("relay: claim %s: %w", key, err)
 	}
@@ -207,7 +264,7 @@ func (r *core) work(ctx context.Context, c *Clients, ref Job, jr *rivertype.JobR
 		return a.finish(StateFailed, outPermanent, err, river.JobCancel(err))
 	}
 	// Outcomes are recorded even when the attempt's ctx ended.
-	bg, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	bg, cancel := context.WithTimeout(context.WithoutCancel(ctx), outcomeTimeout)
 	defer cancel()
 	a := &attempt{r: r, c: c, job: job, jr: jr, row: row, dbNow: dbNow, local: start, bg: bg, zen: &r.zenCache, marked: marked}
 	// The attempt's requests end before its lease does: a process paused
@@ -374,7 +431,7 @@ func (a *attempt) finish(state State, out outcome, lastErr error, ret error) err
 	if lastErr != nil {
 		row.LastError = transport.Clip(lastErr.Error(), maxErrorText)
 	}
-	err := a.r.dial.write(a.bg, a.r.dial.db, row, a.now(), false, false)
+	err := a.r.writeOutcome(a.bg, row, a.now())
 	if errors.Is(err, errRefTaken) {
 		holder, _ := a.r.dial.refHolder(a.bg, a.job.vendor(), row.VendorRef, row.Key)
 		row.Review = fmt.Sprintf("the vendor answered %s, which delivery %s holds: only one of them can be it. %s", row.VendorRef, holder, a.job.check())
