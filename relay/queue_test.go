@@ -197,11 +197,12 @@ func TestEnqueueManyOneStatementPerTable(t *testing.T) {
 }
 
 // A delivery on the happy path costs the relay two statements: the claim,
-// which also records the attempt before the send, and the outcome. Red
+// which also records the attempt before the send, and the outcome (one
+// worker: no batching of several workers' claims or outcomes). Red
 // before: three (claim, record, outcome).
 func TestDeliveryTwoStatements(t *testing.T) {
 	st := &statements{}
-	r, _ := tracedPostgres(t, st)
+	r, _ := tracedPostgres(t, st, relay.WithWorkers(1))
 	sb := startSandboxes(t, nil)
 	ctx := context.Background()
 	const n = 20
