@@ -69,8 +69,8 @@ func invalidSchema() error {
 }
 
 // DefaultMaxJobBytes is the default cap on a job as the relay stores it
-// (its JSON, files base64-encoded): 16 MiB. The relay keeps the job twice,
-// in River's job and in its own delivery row.
+// (its JSON, files base64-encoded): 16 MiB. The relay keeps the job once,
+// in its delivery row (River's job holds its key).
 const DefaultMaxJobBytes = 16 << 20
 
 // WithMaxFileBytes caps each file of a DatacakeProspect (default
