@@ -192,7 +192,10 @@ func (c *claims) loop() {
 				p.res <- claimed{err: err}
 				continue
 			}
+			// A key twice in the batch (two River jobs of one delivery):
+			// the first holds the lease, the other finds it held.
 			r := got[p.key]
+			delete(got, p.key)
 			p.res <- claimed{r, now, r != nil && claimMarked(r, now), nil}
 		}
 	}
