@@ -396,13 +396,37 @@ func (c *chaosRun) openSix() {
 	c.r, c.r2 = relays[0], relays[1]
 }
 
+// enqueue enqueues leads from to to: ten at a time with Enqueue, the next
+// ten in batches with EnqueueMany (each batch ends with its first job
+// again, which must come back a duplicate), and so on.
 func (c *chaosRun) enqueue(from, to int) {
+	var batch []relay.Job
+	flush := func() {
+		if len(batch) == 0 {
+			return
+		}
+		batch = append(batch, batch[0])
+		res, err := c.r.EnqueueMany(context.Background(), batch)
+		require.NoError(c.t, err)
+		for i, e := range res {
+			require.Equal(c.t, i == len(batch)-1, e.Duplicate, "job %d of the batch", i)
+		}
+		batch = nil
+	}
 	for i := from; i < to; i++ {
 		for _, v := range chaosVendors {
+			if (i/10)%2 == 1 {
+				batch = append(batch, chaosJob(v, i, c.n))
+				continue
+			}
 			_, err := c.r.Enqueue(context.Background(), chaosJob(v, i, c.n))
 			require.NoError(c.t, err)
 		}
+		if len(batch) >= 40 {
+			flush()
+		}
 	}
+	flush()
 }
 
 // startWorker starts a worker process speaking the next SalesMan version.

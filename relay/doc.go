@@ -9,7 +9,8 @@
 //   - SQLite (OpenSQLite, or NewSQLite on the application's *sql.DB):
 //     embedded, pure Go, one file; one delivering process.
 //   - PostgreSQL (OpenPostgres, or NewPostgres on the application's
-//     *pgxpool.Pool): any number of replicas share one queue, and River
+//     *pgxpool.Pool): any number of replicas share the queues (one per
+//     vendor, QueueOf, each with workers of its own), and River
 //     gives each job to one of them.
 //
 // A Relay is typed by its driver's transaction, as River's Client is:

@@ -50,8 +50,10 @@ type engine interface {
 type txn struct {
 	st     store
 	insert func(river.JobArgs, *river.InsertOpts) (*rivertype.JobInsertResult, error)
-	retry  func(id int64) (*rivertype.JobRow, error)
-	get    func(id int64) (*rivertype.JobRow, error)
+	// insertMany inserts River's jobs in one statement (InsertManyTx).
+	insertMany func([]river.InsertManyParams) ([]*rivertype.JobInsertResult, error)
+	retry      func(id int64) (*rivertype.JobRow, error)
+	get        func(id int64) (*rivertype.JobRow, error)
 }
 
 func (e *riverEngine[TTx]) migrator(schema string) (*rivermigrate.Migrator[TTx], error) {
@@ -126,6 +128,9 @@ func (e *riverEngine[TTx]) inTx(ctx context.Context, tx any, fn func(txn) error)
 			st: e.wrap(t),
 			insert: func(a river.JobArgs, o *river.InsertOpts) (*rivertype.JobInsertResult, error) {
 				return e.inserter.InsertTx(ctx, t, a, o)
+			},
+			insertMany: func(p []river.InsertManyParams) ([]*rivertype.JobInsertResult, error) {
+				return e.inserter.InsertManyTx(ctx, t, p)
 			},
 			retry: func(id int64) (*rivertype.JobRow, error) { return e.inserter.JobRetryTx(ctx, t, id) },
 			get:   func(id int64) (*rivertype.JobRow, error) { return e.inserter.JobGetTx(ctx, t, id) },

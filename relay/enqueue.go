@@ -8,12 +8,14 @@ import (
 	"io"
 	"math"
 	"reflect"
+	"runtime"
+	"slices"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
 	"github.com/riverqueue/river"
-	"github.com/riverqueue/river/rivertype"
 
 	"github.com/leadkit/leadkit"
 )
@@ -22,13 +24,6 @@ import (
 // enqueued (in whatever state: queued, delivered, failed); EnqueueMany
 // reports such keys in its results instead.
 var ErrDuplicate = errors.New("relay: a job with this idempotency key was already enqueued")
-
-// allStates makes River's unique check cover every state of a job, so a key
-// is refused even after its job completed or was cancelled.
-var allStates = []rivertype.JobState{
-	rivertype.JobStateAvailable, rivertype.JobStateCancelled, rivertype.JobStateCompleted, rivertype.JobStateDiscarded,
-	rivertype.JobStatePending, rivertype.JobStateRetryable, rivertype.JobStateRunning, rivertype.JobStateScheduled,
-}
 
 // EnqueueResult is what EnqueueMany did with one job.
 type EnqueueResult struct {
@@ -111,15 +106,23 @@ func (r *core) enqueueMany(ctx context.Context, tx any, jobs []Job) ([]EnqueueRe
 		return []EnqueueResult{}, nil
 	}
 	all := make([]ready, len(jobs))
-	var errs []error
-	for i, job := range jobs {
-		j, err := r.ready(job)
-		if err != nil {
-			errs = append(errs, inJobs(i, err))
-		}
-		all[i] = j
+	errs := make([]error, len(jobs))
+	// A large batch is checked and encoded on every CPU.
+	parts := min(runtime.GOMAXPROCS(0), max(1, len(jobs)/256))
+	var wg sync.WaitGroup
+	for p := range parts {
+		wg.Go(func() {
+			for i := p; i < len(jobs); i += parts {
+				j, err := r.ready(jobs[i])
+				if err != nil {
+					errs[i] = inJobs(i, err)
+				}
+				all[i] = j
+			}
+		})
 	}
-	if len(errs) > 0 {
+	wg.Wait()
+	if errs = slices.DeleteFunc(errs, func(e error) bool { return e == nil }); len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
 	return r.store(ctx, tx, all)
@@ -135,7 +138,7 @@ func inJobs(i int, err error) error {
 }
 
 // store enqueues jobs in one transaction (tx's, when not nil): River's
-// jobs, then the deliveries. A key River or the delivery table already
+// jobs in one statement, then the deliveries in one. A key River or the delivery table already
 // holds, or one earlier in jobs, is a duplicate, and nothing of it is
 // stored.
 func (r *core) store(ctx context.Context, tx any, jobs []ready) ([]EnqueueResult, error) {
@@ -149,29 +152,59 @@ func (r *core) store(ctx context.Context, tx any, jobs []ready) ([]EnqueueResult
 			fresh = append(fresh, i)
 		}
 	}
+	if len(fresh) == 0 {
+		return out, nil
+	}
 	err := r.eng.inTx(ctx, tx, func(t txn) error {
-		for _, i := range fresh {
-			j := jobs[i]
-			res, err := t.insert(j.job, r.insertOpts())
-			if err != nil {
-				return fmt.Errorf("relay: enqueue %s: %w", j.key, err)
-			}
-			if res.UniqueSkippedAsDuplicate {
+		// One statement for River's jobs of the batch (InsertManyTx)...
+		params := make([]river.InsertManyParams, len(fresh))
+		for n, i := range fresh {
+			params[n] = river.InsertManyParams{Args: refOf(jobs[i].job), InsertOpts: r.insertOpts(jobs[i].job.vendor())}
+		}
+		res, err := t.insertMany(params)
+		if err != nil {
+			return fmt.Errorf("relay: enqueue: %w", err)
+		}
+		if len(res) != len(fresh) {
+			return fmt.Errorf("relay: enqueue: River answered %d results for %d jobs", len(res), len(fresh))
+		}
+		// ...and one for the deliveries, of the jobs River took.
+		var rows []newDelivery
+		var ids []int64
+		for n, i := range fresh {
+			if res[n].UniqueSkippedAsDuplicate {
 				out[i].Duplicate = true
 				continue
 			}
-			ok, err := r.dial.insert(ctx, t.st, j.key, j.job.vendor(), j.job.ident(), string(j.body), res.Job.ID, time.Now().UnixMilli())
-			if err != nil {
-				return fmt.Errorf("relay: store %s: %w", j.key, err)
+			j := jobs[i]
+			rows = append(rows, newDelivery{Key: j.key, Vendor: string(j.job.vendor()), Ident: j.job.ident(), Job: string(j.body), JobID: res[n].Job.ID})
+			ids = append(ids, res[n].Job.ID)
+		}
+		if len(rows) == 0 {
+			return nil
+		}
+		stored, err := r.dial.insertMany(ctx, t.st, rows, time.Now().UnixMilli())
+		if err != nil {
+			return fmt.Errorf("relay: store the deliveries: %w", err)
+		}
+		if len(stored) == len(rows) {
+			return nil
+		}
+		// A key whose River job is gone (River's retention) while its
+		// delivery is not: the River job just inserted is not wanted.
+		var unwanted []int64
+		byKey := make(map[string]int, len(fresh))
+		for _, i := range fresh {
+			byKey[jobs[i].key] = i
+		}
+		for n, d := range rows {
+			if !stored[d.Key] {
+				out[byKey[d.Key]].Duplicate = true
+				unwanted = append(unwanted, ids[n])
 			}
-			if !ok {
-				// River's job of the key is gone (its retention) but the
-				// delivery is not: this River job is not wanted.
-				out[i].Duplicate = true
-				if err := r.dial.deleteJob(ctx, t.st, res.Job.ID); err != nil {
-					return fmt.Errorf("relay: store %s: %w", j.key, err)
-				}
-			}
+		}
+		if err := r.dial.deleteJobs(ctx, t.st, unwanted); err != nil {
+			return fmt.Errorf("relay: store: %w", err)
 		}
 		return nil
 	})
@@ -250,11 +283,31 @@ func join(path, name string) string {
 	return path + "." + name
 }
 
-func (r *core) insertOpts() *river.InsertOpts {
+// jobRef is what River's job of a delivery holds: the job's kind and key.
+// The job itself (the lead) is kept once, in the delivery row, which the
+// claim of every attempt reads; River's job stays small to insert and to
+// fetch (River indexes its args). Its JSON is a job's with only the key,
+// so the workers decode it as the job's type, and River's unique key (the
+// fields tagged unique: the key) is the same as a whole job's, which
+// relays before it enqueued.
+type jobRef struct {
+	kind string
+	Key  string `json:"key" river:"unique"`
+}
+
+// Kind implements river.JobArgs.
+func (j jobRef) Kind() string { return j.kind }
+
+func refOf(j Job) jobRef { return jobRef{kind: j.Kind(), Key: j.IdempotencyKey()} }
+
+// insertOpts are the River options of a job of vendor v: its vendor's
+// queue and the relay's attempts. A key is unique by the delivery table's
+// primary key, in the same transaction (River's unique jobs would check it
+// again, at a cost, and only while River keeps the job).
+func (r *core) insertOpts(v Vendor) *river.InsertOpts {
 	return &river.InsertOpts{
-		Queue:       Queue,
+		Queue:       QueueOf(v),
 		MaxAttempts: r.cfg.maxAttempts,
-		UniqueOpts:  river.UniqueOpts{ByArgs: true, ByState: allStates},
 	}
 }
 

@@ -24,16 +24,22 @@ func TestFencedWrite(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	stale, now, err := r.dial.claim(ctx, key, 1) // a 1 ms lease: over at once
+	stale, now, marked, err := r.dial.claim(ctx, key, 1) // a 1 ms lease: over at once
 	if err != nil || stale == nil {
 		t.Fatalf("claim: %v %v", stale, err)
+	}
+	if !marked || stale.State != string(stateSending) || stale.Attempts != 1 || stale.InDoubtMS != now || stale.DoubtEndMS != stale.LeaseMS {
+		t.Fatalf("the claim of a queued delivery did not record the send: marked %v, %+v", marked, stale)
 	}
 	for now2 := now; now2 <= now+2; { // let the lease pass on the database's clock
 		_, now2, _ = r.dial.load(ctx, r.dial.db, key)
 	}
-	fresh, _, err := r.dial.claim(ctx, key, 60_000)
+	fresh, _, marked, err := r.dial.claim(ctx, key, 60_000)
 	if err != nil || fresh == nil {
 		t.Fatalf("second claim: %v %v", fresh, err)
+	}
+	if marked || fresh.Attempts != 1 || fresh.InDoubtMS != stale.InDoubtMS || fresh.DoubtEndMS != stale.DoubtEndMS {
+		t.Fatalf("the claim of a delivery in doubt changed its doubt (it is reconciled, not sent): marked %v, %+v", marked, fresh)
 	}
 	if fresh.Fence != stale.Fence+1 {
 		t.Fatalf("fences %d then %d", stale.Fence, fresh.Fence)
@@ -45,7 +51,7 @@ func TestFencedWrite(t *testing.T) {
 	if err := r.dial.write(ctx, r.dial.db, fresh, now, true, true); !errors.Is(err, errFenced) {
 		t.Fatalf("an operator's write while a lease is live: %v, want errFenced", err)
 	}
-	fresh.State = string(StateDelivered)
+	fresh.State, fresh.InDoubtMS, fresh.DoubtEndMS = string(StateDelivered), 0, 0
 	if err := r.dial.write(ctx, r.dial.db, fresh, now, false, false); err != nil {
 		t.Fatalf("the holder's write: %v", err)
 	}

@@ -37,6 +37,8 @@ type core struct {
 	// clientMaxFile is the started datacake client's file cap (0: none
 	// started here): Enqueue refuses what that client would refuse.
 	clientMaxFile atomic.Int64
+	outs          atomic.Pointer[outcomes] // batches the workers' outcomes while started on PostgreSQL
+	claims        atomic.Pointer[claims]   // and their claims
 
 	zenCache zenArchives
 }
@@ -265,6 +267,7 @@ func (r *core) close(ctx context.Context) error {
 	var err error
 	if r.eng != nil {
 		err = r.eng.stop(ctx)
+		r.stopOutcomes()
 	}
 	if !r.owned {
 		return err

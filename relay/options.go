@@ -16,7 +16,9 @@ type Option func(*config) error
 type config struct {
 	schema      string
 	logger      *slog.Logger
-	workers     int
+	workers     int            // per queue
+	vendorWork  map[Vendor]int // per vendor's queue, over workers
+	cooldown    time.Duration  // River's FetchCooldown; 0: the default
 	poolSize    int
 	jobTimeout  time.Duration
 	rescueAfter time.Duration
@@ -67,8 +69,8 @@ func invalidSchema() error {
 }
 
 // DefaultMaxJobBytes is the default cap on a job as the relay stores it
-// (its JSON, files base64-encoded): 16 MiB. The relay keeps the job twice,
-// in River's job and in its own delivery row.
+// (its JSON, files base64-encoded): 16 MiB. The relay keeps the job once,
+// in its delivery row (River's job holds its key).
 const DefaultMaxJobBytes = 16 << 20
 
 // WithMaxFileBytes caps each file of a DatacakeProspect (default
@@ -153,13 +155,63 @@ func WithLogger(l *slog.Logger) Option {
 	}
 }
 
-// WithWorkers sets how many jobs one process works at once (default 4).
+// WithWorkers sets how many jobs of each of the relay's River queues one
+// process works at once (default 4): each vendor's queue (QueueOf) whose
+// client Start was given, unless WithVendorWorkers sets it, and the shared
+// queue (Queue). A process given the four clients works up to 5 × n jobs
+// at once; on PostgreSQL each uses a connection of the pool while it
+// reads or writes its delivery, never during the vendor's call.
 func WithWorkers(n int) Option {
 	return func(c *config) error {
 		if n < 1 || n > 10000 {
 			return leadkit.Invalid("Workers", "must be between 1 and 10000")
 		}
 		c.workers = n
+		return nil
+	}
+}
+
+// WithVendorWorkers sets how many jobs of vendor v's queue (QueueOf) one
+// process works at once (default: WithWorkers' count, 4). A vendor that
+// answers slowly holds only its own workers: give it more to keep up
+// (its throughput is about n divided by its answer time), or fewer to
+// spare it.
+func WithVendorWorkers(v Vendor, n int) Option {
+	return func(c *config) error {
+		if _, ok := c.settle[v]; !ok {
+			return leadkit.Invalid("Vendor", "unknown vendor %q", string(v))
+		}
+		if n < 1 || n > 10000 {
+			return leadkit.Invalid("VendorWorkers", "must be between 1 and 10000")
+		}
+		if c.vendorWork == nil {
+			c.vendorWork = map[Vendor]int{}
+		}
+		c.vendorWork[v] = n
+		return nil
+	}
+}
+
+// workersOf is the worker count of vendor v's queue.
+func (c config) workersOf(v Vendor) int {
+	if n, ok := c.vendorWork[v]; ok {
+		return n
+	}
+	return c.workers
+}
+
+// WithFetchCooldown sets the shortest time between two fetches of jobs
+// from one queue while jobs keep coming (River's FetchCooldown; default
+// 100 ms, or the poll interval when shorter). A queue fetches as many jobs
+// as it has free workers, so while it is busy it works at most its workers
+// per cooldown (4 workers, 100 ms: 40 leads a second per vendor): shorten
+// it for more, at the cost of more queries. At least 1 ms.
+func WithFetchCooldown(d time.Duration) Option {
+	return func(c *config) error {
+		if d < time.Millisecond {
+			return leadkit.Invalid("FetchCooldown", "must be at least 1ms")
+		}
+		c.cooldown = d
 		return nil
 	}
 }

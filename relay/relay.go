@@ -15,9 +15,18 @@ import (
 	"github.com/leadkit/leadkit/zen"
 )
 
-// Queue is the River queue the relay's jobs go to, so that a relay can share
-// a River schema with the application's own jobs.
+// Queue is the relay's shared River queue: its periodic sweep, and the
+// jobs enqueued before the relay had a queue per vendor (a started relay
+// keeps working it, with WithWorkers' count). New jobs go to their vendor's
+// queue (QueueOf). All the relay's queues start with Queue, so that a
+// relay can share a River schema with the application's own jobs.
 const Queue = "leadkit_relay"
+
+// QueueOf is the River queue of vendor v's jobs, "leadkit_relay_" and the
+// vendor ("leadkit_relay_salesman"): each vendor's jobs are fetched and
+// worked by workers of their own (WithWorkers, WithVendorWorkers), so a
+// slow vendor does not hold up the others.
+func QueueOf(v Vendor) string { return Queue + "_" + string(v) }
 
 // ErrClosed is returned by every call on a relay after Close (errors.Is
 // matches it), a second Close included.

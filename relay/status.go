@@ -235,7 +235,7 @@ func (r *core) resolveTx(ctx context.Context, t txn, key string, change func(*ro
 	if err != nil {
 		return err
 	}
-	res, err := t.insert(job, r.insertOpts())
+	res, err := t.insert(refOf(job), r.insertOpts(job.vendor()))
 	if err != nil {
 		return fmt.Errorf("relay: enqueue %s again: %w", key, err)
 	}

@@ -3,6 +3,7 @@ package relay
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"regexp"
 	"strings"
@@ -196,12 +197,64 @@ func (d dialect) load(ctx context.Context, st store, key string) (*row, int64, e
 	return r, now, err
 }
 
-// insert adds a queued delivery of job (its JSON) and River's job id;
-// false when the key is taken.
-func (d dialect) insert(ctx context.Context, st store, key string, v Vendor, ident, job string, jobID, now int64) (bool, error) {
-	n, err := st.exec(ctx, d.t(`INSERT INTO {d} (key, vendor, state, ident, job, job_id, created_ms, updated_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $7)
-ON CONFLICT (key) DO NOTHING`), key, string(v), string(StateQueued), ident, job, jobID, now)
-	return n == 1, err
+// newDelivery is a delivery to store for a job River took.
+type newDelivery struct {
+	Key    string `json:"k"`
+	Vendor string `json:"v"`
+	Ident  string `json:"i"`
+	Job    string `json:"j"` // the job's JSON
+	JobID  int64  `json:"id"`
+}
+
+// insertMany adds the queued deliveries rows in one statement, and
+// returns the keys it stored: a key the table holds already is left out
+// (and then, only then, a second statement finds which).
+func (d dialect) insertMany(ctx context.Context, st store, rows []newDelivery, now int64) (map[string]bool, error) {
+	var q, which string
+	var args, whichArgs []any
+	if d.sqlite {
+		body, err := json.Marshal(rows)
+		if err != nil {
+			return nil, err
+		}
+		q = `INSERT INTO {d} (key, vendor, state, ident, job, job_id, created_ms, updated_ms)
+SELECT value->>'k', value->>'v', 'queued', value->>'i', value->>'j', value->>'id', $2, $2 FROM json_each($1) WHERE true
+ON CONFLICT (key) DO NOTHING`
+		args = []any{string(body), now}
+		which = `SELECT d.key FROM {d} d JOIN json_each($1) x ON d.key = x.value->>'k' AND d.job_id = x.value->>'id'`
+		whichArgs = args[:1]
+	} else {
+		keys, vendors, idents, jobs, ids := make([]string, len(rows)), make([]string, len(rows)), make([]string, len(rows)), make([]string, len(rows)), make([]int64, len(rows))
+		for i, r := range rows {
+			keys[i], vendors[i], idents[i], jobs[i], ids[i] = r.Key, r.Vendor, r.Ident, r.Job, r.JobID
+		}
+		q = `INSERT INTO {d} (key, vendor, state, ident, job, job_id, created_ms, updated_ms)
+SELECT k, v, 'queued', i, j, id, $6, $6 FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[]) AS x(k, v, i, j, id)
+ON CONFLICT (key) DO NOTHING`
+		args = []any{keys, vendors, idents, jobs, ids, now}
+		which = `SELECT d.key FROM {d} d JOIN unnest($1::text[], $2::bigint[]) AS x(k, id) ON d.key = x.k AND d.job_id = x.id`
+		whichArgs = []any{keys, ids}
+	}
+	n, err := st.exec(ctx, d.t(q), args...)
+	if err != nil {
+		return nil, err
+	}
+	stored := make(map[string]bool, len(rows))
+	if int(n) == len(rows) {
+		for _, r := range rows {
+			stored[r.Key] = true
+		}
+		return stored, nil
+	}
+	err = st.query(ctx, d.t(which), func(s scanner) error {
+		var k string
+		if err := s.Scan(&k); err != nil {
+			return err
+		}
+		stored[k] = true
+		return nil
+	}, whichArgs...)
+	return stored, err
 }
 
 func (d dialect) setJob(ctx context.Context, st store, key string, id int64) error {
@@ -209,23 +262,74 @@ func (d dialect) setJob(ctx context.Context, st store, key string, id int64) err
 	return err
 }
 
-// deleteJob deletes River's job id (one the same transaction inserted).
-func (d dialect) deleteJob(ctx context.Context, st store, id int64) error {
-	_, err := st.exec(ctx, d.t(`DELETE FROM {j} WHERE id = $1`), id)
+// deleteJobs deletes River's jobs ids (ones the same transaction
+// inserted).
+func (d dialect) deleteJobs(ctx context.Context, st store, ids []int64) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	if d.sqlite {
+		body, err := json.Marshal(ids)
+		if err != nil {
+			return err
+		}
+		_, err = st.exec(ctx, d.t(`DELETE FROM {j} WHERE id IN (SELECT value FROM json_each($1))`), string(body))
+		return err
+	}
+	_, err := st.exec(ctx, d.t(`DELETE FROM {j} WHERE id = ANY($1::bigint[])`), ids)
 	return err
 }
 
 // claim takes the delivery's lease for leaseMS milliseconds and a new
 // fence, and returns the delivery as claimed and the database's clock; the
-// delivery is nil when a live lease is held by another attempt.
-func (d dialect) claim(ctx context.Context, key string, leaseMS int64) (*row, int64, error) {
-	var now int64
-	r, err := scanRow(d.db.queryRow(ctx, d.t(`UPDATE {d} SET lease_ms = {now} + $2, fence = fence + 1
-WHERE key = $1 AND lease_ms < {now} RETURNING `+rowCols+`, {now}`), key, leaseMS), &now)
+// delivery is nil when a live lease is held by another attempt. In the
+// same statement, a delivery to be sent (queued or retrying, nothing in
+// doubt) is recorded as being sent, as mark records it: in doubt from now
+// until its lease ends, attempts + 1 (marked reports it). The record before
+// the send is then the claim itself, fenced by the fence it takes.
+func (d dialect) claim(ctx context.Context, key string, leaseMS int64) (r *row, now int64, marked bool, err error) {
+	r, err = scanRow(d.db.queryRow(ctx, d.t(claimSQL(`key = $1`)), key, leaseMS), &now)
 	if errors.Is(err, errNoRows) {
-		return nil, 0, nil
+		return nil, 0, false, nil
 	}
-	return r, now, err
+	if err != nil {
+		return nil, 0, false, err
+	}
+	return r, now, claimMarked(r, now), nil
+}
+
+// claimSQL is the claim of the deliveries which match: see claim.
+func claimSQL(which string) string {
+	const fresh = `in_doubt_ms = 0 AND state IN ('queued', 'retrying', 'sending')`
+	return `WITH n AS (SELECT {now} AS ms)
+UPDATE {d} SET lease_ms = n.ms + $2, fence = fence + 1,
+  state = CASE WHEN ` + fresh + ` THEN 'sending' ELSE state END,
+  attempts = CASE WHEN ` + fresh + ` THEN attempts + 1 ELSE attempts END,
+  doubt_end_ms = CASE WHEN ` + fresh + ` THEN n.ms + $2 ELSE doubt_end_ms END,
+  in_doubt_ms = CASE WHEN ` + fresh + ` THEN n.ms ELSE in_doubt_ms END
+FROM n WHERE ` + which + ` AND lease_ms < n.ms RETURNING ` + rowCols + `, lease_ms - $2`
+}
+
+// claimMarked reports a claim that recorded the send: only a delivery
+// marked by it has its doubt begin at the claim and end with the new lease
+// (an earlier doubt ended before the lease it had, which ended before now).
+func claimMarked(r *row, now int64) bool {
+	return r.State == string(stateSending) && r.InDoubtMS == now && r.DoubtEndMS == r.LeaseMS
+}
+
+// claimMany is claim for several keys in one statement (PostgreSQL): the
+// deliveries claimed, by key (a key missing: leased elsewhere).
+func (d dialect) claimMany(ctx context.Context, keys []string, leaseMS int64) (map[string]*row, int64, error) {
+	got := make(map[string]*row, len(keys))
+	var now int64
+	err := d.db.query(ctx, d.t(claimSQL(`key = ANY($1::text[])`)), func(s scanner) error {
+		r, err := scanRow(s, &now)
+		if err == nil {
+			got[r.Key] = r
+		}
+		return err
+	}, keys, leaseMS)
+	return got, now, err
 }
 
 // errFenced is a write refused because the delivery's fence moved on:
@@ -268,6 +372,44 @@ WHERE key = $1 AND fence = $2`
 	}
 	r.Fence = next
 	return nil
+}
+
+// writeMany is write (no new fence, no idle check) for rows in one
+// statement, on PostgreSQL: written holds the keys written, the others'
+// fences moved. A unique vendor record met fails the whole statement with
+// errRefTaken, nothing written.
+func (d dialect) writeMany(ctx context.Context, rows []*row, nows []int64) (map[string]bool, error) {
+	n := len(rows)
+	keys, states, ids, refs, lastErrs, reviews := make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+	fences, inDoubt, doubtEnd, leases := make([]int64, n), make([]int64, n), make([]int64, n), make([]int64, n)
+	attempts, recs, steps := make([]int32, n), make([]int32, n), make([]int32, n)
+	for i, r := range rows {
+		keys[i], states[i], ids[i], refs[i], lastErrs[i], reviews[i] = r.Key, r.State, r.VendorID, r.VendorRef, r.LastError, r.Review
+		fences[i], inDoubt[i], doubtEnd[i], leases[i] = r.Fence, r.InDoubtMS, r.DoubtEndMS, r.LeaseMS
+		attempts[i], steps[i] = int32(r.Attempts), int32(r.Step)
+		if r.Reconciled {
+			recs[i] = 1
+		}
+	}
+	written := make(map[string]bool, n)
+	err := d.db.query(ctx, d.t(`UPDATE {d} AS d SET state = v.state, attempts = v.attempts, in_doubt_ms = v.in_doubt_ms,
+doubt_end_ms = v.doubt_end_ms, lease_ms = v.lease_ms, reconciled = v.reconciled, vendor_id = v.vendor_id,
+vendor_ref = v.vendor_ref, step = v.step, last_error = v.last_error, review = v.review, updated_ms = v.updated_ms
+FROM unnest($1::text[], $2::bigint[], $3::text[], $4::int[], $5::bigint[], $6::bigint[], $7::bigint[], $8::int[],
+  $9::text[], $10::text[], $11::int[], $12::text[], $13::text[], $14::bigint[])
+  AS v(key, fence, state, attempts, in_doubt_ms, doubt_end_ms, lease_ms, reconciled, vendor_id, vendor_ref, step, last_error, review, updated_ms)
+WHERE d.key = v.key AND d.fence = v.fence RETURNING d.key`), func(s scanner) error {
+		var k string
+		if err := s.Scan(&k); err != nil {
+			return err
+		}
+		written[k] = true
+		return nil
+	}, keys, fences, states, attempts, inDoubt, doubtEnd, leases, recs, ids, refs, steps, lastErrs, reviews, nows)
+	if isUniqueViolation(err) {
+		return nil, errRefTaken
+	}
+	return written, err
 }
 
 // isUniqueViolation reports a unique constraint's refusal on either

@@ -25,6 +25,10 @@ func (c config) lease() time.Duration {
 	return c.jobTimeout + min(15*time.Second, max(500*time.Millisecond, c.jobTimeout/2))
 }
 
+// outcomeTimeout bounds the recording of an attempt's outcome, which
+// goes on after the attempt's context ended.
+const outcomeTimeout = 30 * time.Second
+
 // start is Relay.Start.
 func (r *core) start(ctx context.Context, c Clients) error {
 	if ctx == nil {
@@ -34,25 +38,27 @@ func (r *core) start(ctx context.Context, c Clients) error {
 		return ErrClosed
 	}
 	workers := river.NewWorkers()
-	n := 0
+	// A queue per vendor whose client is given, with workers of its own;
+	// the shared queue keeps the sweep and the jobs enqueued before.
+	queues := map[string]river.QueueConfig{Queue: {MaxWorkers: r.cfg.workers}}
 	if c.Salesman != nil {
 		river.AddWorker(workers, &deliverer[SalesmanLead]{r: r, c: &c})
-		n++
+		queues[QueueOf(VendorSalesman)] = river.QueueConfig{MaxWorkers: r.cfg.workersOf(VendorSalesman)}
 	}
 	if c.Zen != nil {
 		river.AddWorker(workers, &deliverer[ZenLead]{r: r, c: &c})
-		n++
+		queues[QueueOf(VendorZen)] = river.QueueConfig{MaxWorkers: r.cfg.workersOf(VendorZen)}
 	}
 	if c.Zenvia != nil {
 		river.AddWorker(workers, &deliverer[ZenviaLead]{r: r, c: &c})
-		n++
+		queues[QueueOf(VendorZenvia)] = river.QueueConfig{MaxWorkers: r.cfg.workersOf(VendorZenvia)}
 	}
 	if c.Datacake != nil {
 		river.AddWorker(workers, &deliverer[DatacakeProspect]{r: r, c: &c})
 		r.clientMaxFile.Store(c.Datacake.MaxFileBytes())
-		n++
+		queues[QueueOf(VendorDatacake)] = river.QueueConfig{MaxWorkers: r.cfg.workersOf(VendorDatacake)}
 	}
-	if n == 0 {
+	if len(queues) == 1 {
 		return leadkit.Invalid("Clients", "holds no client: give at least one vendor's")
 	}
 	river.AddWorker(workers, &sweeper{r: r})
@@ -63,9 +69,25 @@ func (r *core) start(ctx context.Context, c Clients) error {
 	if rescue <= r.cfg.lease() {
 		return leadkit.Invalid("RescueAfter", "must exceed the job timeout by more than %s", r.cfg.lease()-r.cfg.jobTimeout)
 	}
-	cooldown := min(100*time.Millisecond, r.cfg.poll)
-	return r.eng.start(ctx, &river.Config{
-		Queues:               map[string]river.QueueConfig{Queue: {MaxWorkers: r.cfg.workers}},
+	cooldown := r.cfg.cooldown
+	if cooldown == 0 {
+		cooldown = min(100*time.Millisecond, r.cfg.poll)
+	}
+	var outs *outcomes
+	var cls *claims
+	if !r.dial.sqlite { // one connection on SQLite: nothing to batch
+		outs, cls = newOutcomes(r.dial), newClaims(r.dial, r.cfg.lease().Milliseconds())
+		if !r.outs.CompareAndSwap(nil, outs) {
+			outs.close()
+			outs = nil
+		}
+		if !r.claims.CompareAndSwap(nil, cls) {
+			cls.close()
+			cls = nil
+		}
+	}
+	err := r.eng.start(ctx, &river.Config{
+		Queues:               queues,
 		Workers:              workers,
 		PeriodicJobs:         []*river.PeriodicJob{sweepJob(r.cfg.sweepEvery)},
 		FetchOnlyKnownKinds:  true,
@@ -78,6 +100,44 @@ func (r *core) start(ctx context.Context, c Clients) error {
 		FetchPollInterval:    r.cfg.poll,
 		FetchCooldown:        cooldown,
 	})
+	if err != nil && outs != nil {
+		r.outs.CompareAndSwap(outs, nil)
+		outs.close()
+	}
+	if err != nil && cls != nil {
+		r.claims.CompareAndSwap(cls, nil)
+		cls.close()
+	}
+	return err
+}
+
+// claim is dialect.claim, in a batch with other workers' while started on
+// PostgreSQL.
+func (r *core) claim(ctx context.Context, key string) (*row, int64, bool, error) {
+	if c := r.claims.Load(); c != nil {
+		return c.claim(ctx, key)
+	}
+	return r.dial.claim(ctx, key, r.cfg.lease().Milliseconds())
+}
+
+// writeOutcome records an attempt's end (dialect.write, no new fence), in
+// a batch with other workers' while started on PostgreSQL.
+func (r *core) writeOutcome(ctx context.Context, row *row, now int64) error {
+	if o := r.outs.Load(); o != nil {
+		return o.write(ctx, row, now)
+	}
+	return r.dial.write(ctx, r.dial.db, row, now, false, false)
+}
+
+// stopOutcomes ends the batching of claims and outcomes once the workers
+// stopped.
+func (r *core) stopOutcomes() {
+	if o := r.outs.Swap(nil); o != nil {
+		o.close()
+	}
+	if c := r.claims.Swap(nil); c != nil {
+		c.close()
+	}
 }
 
 // stop is Relay.Stop.
@@ -85,7 +145,9 @@ func (r *core) stop(ctx context.Context) error {
 	if r.closed.Load() {
 		return ErrClosed
 	}
-	return r.eng.stop(ctx)
+	err := r.eng.stop(ctx)
+	r.stopOutcomes()
+	return err
 }
 
 // backoff is exponential from one second, capped, with 10% jitter.
@@ -146,6 +208,7 @@ type attempt struct {
 	bg    context.Context // records outcomes after the attempt's ctx ended
 
 	inDoubt  time.Time                  // when the attempt in doubt began
+	marked   bool                       // the claim recorded the send (see dialect.claim)
 	zen      *zenArchives               // the process's Zen archive reads
 	progress func(id, ref string) error // records a finished step (datacake) and marks the next in doubt
 }
@@ -170,20 +233,40 @@ func (a *attempt) localTime(ms int64) time.Time {
 	return a.local.Add(time.Duration(ms-a.dbNow) * time.Millisecond)
 }
 
-func (r *core) work(ctx context.Context, c *Clients, job Job, jr *rivertype.JobRow) error {
-	key := job.IdempotencyKey()
+// work runs one attempt of the delivery of ref's key. ref is River's job:
+// its key (and, for jobs enqueued before River's jobs held only the key,
+// the job again); the job sent is the delivery's own copy, which the claim
+// reads.
+func (r *core) work(ctx context.Context, c *Clients, ref Job, jr *rivertype.JobRow) error {
+	key := ref.IdempotencyKey()
 	start := time.Now()
-	row, dbNow, err := r.dial.claim(ctx, key, r.cfg.lease().Milliseconds())
+	row, dbNow, marked, err := r.claim(ctx, key)
 	if err != nil {
 		return fmt.Errorf("relay: claim %s: %w", key, err)
 	}
 	if row == nil {
-		return r.leasedElsewhere(ctx, job, jr)
+		return r.leasedElsewhere(ctx, ref, jr)
+	}
+	job, err := decodeJob(ref.vendor(), row.Job)
+	if err != nil {
+		// Nothing to send can be read: this attempt sends nothing (the
+		// claim's record of its send is undone); an earlier attempt's
+		// doubt stays, for review.
+		a := &attempt{r: r, c: c, job: ref, jr: jr, row: row, dbNow: dbNow, local: start, bg: context.WithoutCancel(ctx)}
+		if marked {
+			row.InDoubtMS, row.DoubtEndMS = 0, 0
+			row.Attempts--
+		}
+		if row.InDoubtMS != 0 {
+			row.Review = fmt.Sprintf("the delivery's job could not be read (%v) while an attempt's outcome was unknown. Look the lead up at %s, then MarkDelivered or Resend", err, ref.vendor())
+			return a.finish(StateNeedsReview, outReview, err, river.JobCancel(errNeedsReview))
+		}
+		return a.finish(StateFailed, outPermanent, err, river.JobCancel(err))
 	}
 	// Outcomes are recorded even when the attempt's ctx ended.
-	bg, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	bg, cancel := context.WithTimeout(context.WithoutCancel(ctx), outcomeTimeout)
 	defer cancel()
-	a := &attempt{r: r, c: c, job: job, jr: jr, row: row, dbNow: dbNow, local: start, bg: bg, zen: &r.zenCache}
+	a := &attempt{r: r, c: c, job: job, jr: jr, row: row, dbNow: dbNow, local: start, bg: bg, zen: &r.zenCache, marked: marked}
 	// The attempt's requests end before its lease does: a process paused
 	// past it (and so possibly taken over) starts none after (the HTTP
 	// core checks the deadline before every attempt).
@@ -209,6 +292,9 @@ func (r *core) leasedElsewhere(ctx context.Context, job Job, jr *rivertype.JobRo
 
 func (a *attempt) run(ctx context.Context) error {
 	row := a.row
+	if a.marked {
+		return a.send(ctx) // claimed fresh, and recorded as being sent
+	}
 	switch State(row.State) {
 	case StateDelivered:
 		return a.finish(StateDelivered, outDelivered, nil, nil)
@@ -285,7 +371,9 @@ func (a *attempt) mark(ctx context.Context) error {
 
 func (a *attempt) send(ctx context.Context) error {
 	row, v := a.row, a.job.vendor()
-	if err := a.mark(ctx); err != nil {
+	if a.marked {
+		a.marked = false // the claim recorded this send
+	} else if err := a.mark(ctx); err != nil {
 		if errors.Is(err, errFenced) {
 			return a.stop(ctx)
 		}
@@ -343,7 +431,7 @@ func (a *attempt) finish(state State, out outcome, lastErr error, ret error) err
 	if lastErr != nil {
 		row.LastError = transport.Clip(lastErr.Error(), maxErrorText)
 	}
-	err := a.r.dial.write(a.bg, a.r.dial.db, row, a.now(), false, false)
+	err := a.r.writeOutcome(a.bg, row, a.now())
 	if errors.Is(err, errRefTaken) {
 		holder, _ := a.r.dial.refHolder(a.bg, a.job.vendor(), row.VendorRef, row.Key)
 		row.Review = fmt.Sprintf("the vendor answered %s, which delivery %s holds: only one of them can be it. %s", row.VendorRef, holder, a.job.check())
