@@ -329,7 +329,7 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}()
 	if h.cfg.err != nil {
-		h.writeJSON(w, http.StatusInternalServerError, map[string]string{"error": "datacake handler misconfigured: " + h.cfg.err.Error()})
+		h.writeJSON(w, http.StatusInternalServerError, map[string]string{"error": h.red.Redact("datacake handler misconfigured: " + h.cfg.err.Error())})
 		return
 	}
 	if !h.authorized(r) {

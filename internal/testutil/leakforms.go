@@ -20,7 +20,13 @@ import (
 // either case; JSON-escaped as Go writes it, with "\/" (PHP), with every
 // character \uXXXX in either case and with every other one (.NET escapes
 // some); HTML character references of every character, decimal and hex;
-// base64 in the standard and URL alphabets, with and without padding.
+// base64 in the standard and URL alphabets, with and without padding;
+// C/JavaScript/Python escapes of every byte (\x2b, \x2B, octal \053) and of
+// every character (ES6 \u{2B}), CSS escapes (\2B  and \00002B), the key
+// split by a backslash-newline continuation, by a soft hyphen, by each
+// zero-width character and by <wbr> between every two characters, in
+// full-width letters and digits (U+FF01..U+FF5E); and nested once: \xNN
+// inside a JSON string, full-width inside percent-encoding.
 func LeakForms(secret string) []string {
 	goJSON, _ := json.Marshal(secret)
 	js := strings.Trim(string(goJSON), `"`)
@@ -34,8 +40,48 @@ func LeakForms(secret string) []string {
 	for _, e := range []*base64.Encoding{base64.StdEncoding, base64.RawStdEncoding, base64.URLEncoding, base64.RawURLEncoding} {
 		forms = append(forms, e.EncodeToString([]byte(secret)))
 	}
+	hex := EachByte(secret, `\x%02x`)
+	forms = append(forms, hex, EachByte(secret, `\x%02X`), EachByte(secret, `\%03o`),
+		EachRune(secret, `\u{%x}`), EachRune(secret, `\u{%X}`), EachRune(secret, `\%X `), EachRune(secret, `\%06X`),
+		Interleave(secret, "\\\n"), FullWidth(secret),
+		strings.ReplaceAll(hex, `\`, `\\`), url.QueryEscape(FullWidth(secret)))
+	for _, sep := range Invisibles {
+		forms = append(forms, Interleave(secret, sep))
+	}
 	slices.Sort(forms)
 	return slices.Compact(forms)
+}
+
+// Invisibles are what a page or a library may put inside a word without
+// changing how it reads: a soft hyphen, the zero-width space, non-joiner
+// and joiner, the word joiner, the byte-order mark (zero-width no-break
+// space), and HTML's <wbr> line-break opportunity.
+var Invisibles = []string{"\u00ad", "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "<wbr>"}
+
+// Interleave writes sep between every two characters of s.
+func Interleave(s, sep string) string {
+	var b strings.Builder
+	for i, r := range []rune(s) {
+		if i > 0 {
+			b.WriteString(sep)
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// FullWidth writes every printable ASCII character of s ("!".."~") in its
+// full-width form (U+FF01..U+FF5E), as East Asian input methods and some
+// echoes write it; other characters stay.
+func FullWidth(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if r >= '!' && r <= '~' {
+			r += 0xFF01 - '!'
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }
 
 // LowerHex writes the hex digits of every %XX of s in lower case.
@@ -62,11 +108,12 @@ func EachByte(s, format string) string {
 }
 
 // EachRune writes every character of s with format: for a \u format as
-// UTF-16 units (surrogate pairs beyond the BMP), else as the rune ("&#%d;").
+// UTF-16 units (surrogate pairs beyond the BMP), else as the rune ("&#%d;",
+// ES6's "\u{%x}").
 func EachRune(s, format string) string {
 	var b strings.Builder
 	for _, r := range s {
-		if strings.HasPrefix(format, `\u`) {
+		if strings.HasPrefix(format, `\u`) && !strings.HasPrefix(format, `\u{`) {
 			for _, u := range utf16.Encode([]rune{r}) {
 				fmt.Fprintf(&b, format, u)
 			}

@@ -267,7 +267,6 @@ func (r *Response) DecodeJSON(out any) error {
 	return nil
 }
 
-
 // BodyError is the error for a response whose body cannot be used: a
 // *leadkit.ResponseError of the given kind, wrapped in an
 // *OutcomeUnknownError when the request was a create that the server

@@ -276,6 +276,11 @@ func matchForms(s string) (plain, b64 []string) {
 	if strings.Contains(s, " ") {
 		plain = append(plain, strings.ReplaceAll(s, " ", "+"))
 	}
+	// A secret that itself holds full-width or invisible characters reads
+	// in decodeCompat's views as its compatibility form.
+	if v := decodeCompat(s, nil); v != nil {
+		plain = append(plain, v.text)
+	}
 	encs := []*base64.Encoding{base64.StdEncoding, base64.URLEncoding}
 	for _, e := range encs {
 		full := e.EncodeToString([]byte(s))
@@ -455,11 +460,17 @@ func findSpans(s string, lits []literal, fold bool, spans [][2]int) [][2]int {
 	// Base64 runs are decoded (decodeBase64) the same way: their text is
 	// read through the escape rounds when they come from s, and as it is
 	// when they come from a view.
-	roots := append([]*view{decode(s, nil), decodeLatin1(s), decodeQP(s, nil), decodeBase64(s, nil), decodeBase64Lines(s)}, utf16Views(s)...)
+	// CSS escapes (decodeCSS) and the text as it reads (decodeCompat:
+	// invisible characters dropped, full-width letters as ASCII) too: each
+	// is a root whose text goes through the escape rounds (percent-encoding
+	// written in full-width letters), and each is read from every view
+	// (full-width letters percent-encoded, a CSS escape inside JSON).
+	roots := append([]*view{decode(s, nil), decodeLatin1(s), decodeQP(s, nil), decodeBase64(s, nil), decodeBase64Lines(s),
+		decodeCSS(s, nil), decodeCompat(s, nil), decodeContinued(s)}, utf16Views(s)...)
 	for _, v := range roots {
 		for round := 1; v != nil && round <= maxDecodeRounds; round++ {
 			search(v, v.text)
-			for _, w := range []*view{decodeQP(v.text, v), decodeBase64(v.text, v)} {
+			for _, w := range []*view{decodeQP(v.text, v), decodeBase64(v.text, v), decodeCSS(v.text, v), decodeCompat(v.text, v)} {
 				if w != nil {
 					search(w, w.text)
 				}

@@ -5,8 +5,11 @@ import (
 	"html"
 	"sort"
 	"strings"
+	"unicode"
 	"unicode/utf16"
 	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // view is text with its escapes decoded, once: percent-escapes (%2f, %2F),
@@ -278,31 +281,276 @@ func unescapeAt(s string, i int, latin1 bool) (string, int) {
 	return "", 0
 }
 
+// unescapeBackslash decodes the backslash escape at s[i] as JSON,
+// JavaScript, C and Python write them: \n and the like; \xNN (either
+// case); octal \NNN (C, Python, PHP, Perl: one to three digits, a byte);
+// \uXXXX and ES6's \u{X..X}; Python's \UXXXXXXXX; a backslash before
+// a line break, which continues the line and stands for nothing; \", \',
+// \/ and \\. A backslash before other punctuation (JavaScript's identity
+// escapes, a regular expression or a shell quoting a key: \+, \=, \.) is
+// read by decodeCSS, which reads every "\c" as "c": here it would eat a
+// key's own trailing backslash before "&".
 func unescapeBackslash(s string, i int) (string, int) {
 	if i+1 >= len(s) {
 		return "", 0
 	}
-	switch c := s[i+1]; c {
-	case '"', '\\', '/', '\'':
-		return string(c), 2
-	case 'n':
+	switch c := s[i+1]; {
+	case c == 'n':
 		return "\n", 2
-	case 'r':
+	case c == 'r':
 		return "\r", 2
-	case 't':
+	case c == 't':
 		return "\t", 2
-	case 'b':
+	case c == 'b':
 		return "\b", 2
-	case 'f':
+	case c == 'f':
 		return "\f", 2
-	case 'x':
+	case c == 'x' || c == 'X':
 		if h, ok := hexAt(s, i+2, 2); ok {
 			return string([]byte{byte(h)}), 4
 		}
-	case 'u':
+	case c == 'u':
+		if i+2 < len(s) && s[i+2] == '{' {
+			return unescapeBraced(s, i)
+		}
 		return unescapeUnit(s, i, '\\')
+	case c == 'U':
+		if h, ok := hexAt(s, i+2, 8); ok && h <= utf8.MaxRune {
+			return string(rune(h)), 10
+		}
+	case c >= '0' && c <= '7':
+		v, j := 0, i+1
+		for ; j < len(s) && j < i+4 && s[j] >= '0' && s[j] <= '7'; j++ {
+			v = v<<3 | int(s[j]-'0')
+		}
+		if v > 0xFF { // \400 and up: two digits, then a digit
+			v, j = v>>3, j-1
+		}
+		return string([]byte{byte(v)}), j - i
+	case c == '\n':
+		return "", 2
+	case c == '\r':
+		if i+2 < len(s) && s[i+2] == '\n' {
+			return "", 3
+		}
+		return "", 2
+	case c == '"' || c == '\\' || c == '/' || c == '\'':
+		return string(c), 2
 	}
 	return "", 0
+}
+
+// unescapeBraced decodes ES6's \u{X..X} (one to six hex digits) at s[i].
+func unescapeBraced(s string, i int) (string, int) {
+	v, j := 0, i+3
+	for ; j < len(s) && j < i+9; j++ {
+		d := hexVal(s[j])
+		if d < 0 {
+			break
+		}
+		v = v<<4 | d
+	}
+	if j == i+3 || j >= len(s) || s[j] != '}' || v > utf8.MaxRune {
+		return "", 0
+	}
+	return string(rune(v)), j + 1 - i
+}
+
+// decodeContinued is the view of s with only its backslash-newline
+// continuations ("\\\n", "\\\r\n") taken out, as C, Python, shells and
+// JavaScript strings split a long line, also inside a key. decode takes
+// them out too, along with every other escape; this view keeps the rest as
+// written, so that a key ending in a backslash still reads as itself where
+// a quote follows it (decode would read that backslash and the quote as
+// one escape). It returns nil when s holds none.
+func decodeContinued(s string) *view {
+	i := strings.Index(s, "\\\n")
+	if j := strings.Index(s, "\\\r\n"); j >= 0 && (i < 0 || j < i) {
+		i = j
+	}
+	if i < 0 {
+		return nil
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	var edits []edit
+	last := 0
+	for ; i >= 0 && i+1 < len(s); i = nextByte(s, i, '\\') {
+		n := 0
+		switch {
+		case s[i+1] == '\n':
+			n = 2
+		case s[i+1] == '\r' && i+2 < len(s) && s[i+2] == '\n':
+			n = 3
+		default:
+			continue
+		}
+		b.WriteString(s[last:i])
+		edits = append(edits, edit{at: b.Len(), src: i, srcN: n})
+		last = i + n
+		i += n - 1
+	}
+	b.WriteString(s[last:])
+	return &view{text: b.String(), edits: edits}
+}
+
+// decodeCSS is the view of s with its CSS escapes decoded (a stylesheet, a
+// selector, CSS.escape): a backslash and one to six hex digits is a code
+// point, and one white space after them belongs to the escape ("\2B " and
+// "\00002B" are "+"); a backslash before a line break stands for nothing,
+// before any other character for that character (so this view also reads
+// the identity escapes of JavaScript, regular expressions and shells:
+// "\+", "\=", "\."). It is a root of its own,
+// not one more escape of decode: "\53" is "S" in CSS and "+" in C. It
+// returns nil when s holds no backslash; prev is the view s is the text of
+// (nil: the original).
+func decodeCSS(s string, prev *view) *view {
+	i := strings.IndexByte(s, '\\')
+	if i < 0 {
+		return nil
+	}
+	var b strings.Builder
+	var edits []edit
+	last := 0
+	for ; i >= 0 && i+1 < len(s); i = nextByte(s, i, '\\') {
+		var out string
+		n := 2
+		switch c := s[i+1]; {
+		case hexVal(c) >= 0:
+			v, j := 0, i+1
+			for ; j < len(s) && j < i+7 && hexVal(s[j]) >= 0; j++ {
+				v = v<<4 | hexVal(s[j])
+			}
+			if v > utf8.MaxRune {
+				continue
+			}
+			switch {
+			case j+1 < len(s) && s[j] == '\r' && s[j+1] == '\n':
+				j += 2
+			case j < len(s) && strings.IndexByte(" \t\n\r\f", s[j]) >= 0:
+				j++
+			}
+			out, n = string(rune(v)), j-i
+		case c == '\n' || c == '\f':
+		case c == '\r':
+			if i+2 < len(s) && s[i+2] == '\n' {
+				n = 3
+			}
+		default:
+			r, size := utf8.DecodeRuneInString(s[i+1:])
+			out, n = string(r), 1+size
+		}
+		if b.Len() == 0 {
+			b.Grow(len(s))
+		}
+		b.WriteString(s[last:i])
+		edits = append(edits, edit{at: b.Len(), n: len(out), src: i, srcN: n})
+		b.WriteString(out)
+		last = i + n
+		i += n - 1 // the next backslash is looked for after the escape
+	}
+	if edits == nil {
+		return nil
+	}
+	b.WriteString(s[last:])
+	return &view{text: b.String(), edits: edits, prev: prev}
+}
+
+// nextByte returns the index of the next c after s[i] (-1 when none).
+func nextByte(s string, i int, c byte) int {
+	j := strings.IndexByte(s[i+1:], c)
+	if j < 0 {
+		return -1
+	}
+	return i + 1 + j
+}
+
+// decodeCompat is the view of s as it reads: without the characters that
+// do not show and only break a word (the soft hyphen, zero-width space,
+// non-joiner and joiner, word joiner, byte-order mark, bidirectional marks,
+// variation selectors: every format character, and HTML's <wbr>), and with
+// each compatibility character in its NFKC form (full-width letters,
+// digits and signs U+FF01..U+FF5E as ASCII, the ideographic space, ligatures,
+// mathematical and circled letters). A key a page hyphenated, a chat or a
+// spreadsheet wrote in full-width letters reads as itself there. It returns
+// nil when s holds none of them; prev is the view s is the text of (nil:
+// the original).
+func decodeCompat(s string, prev *view) *view {
+	if !mayHoldCompat(s) {
+		return nil
+	}
+	var b strings.Builder
+	var edits []edit
+	last := 0
+	put := func(i, n int, out string) {
+		if edits == nil {
+			b.Grow(len(s))
+		}
+		b.WriteString(s[last:i])
+		edits = append(edits, edit{at: b.Len(), n: len(out), src: i, srcN: n})
+		b.WriteString(out)
+		last = i + n
+	}
+	for i := 0; i < len(s); {
+		if s[i] < 0x80 {
+			n := wbrAt(s, i)
+			if n > 0 {
+				put(i, n, "")
+			}
+			i += max(n, 1)
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r >= 0xFF01 && r <= 0xFF5E:
+			put(i, size, string(r-0xFF01+'!'))
+		case invisible(r):
+			put(i, size, "")
+		case r != utf8.RuneError && !norm.NFKC.IsNormalString(s[i:i+size]):
+			put(i, size, norm.NFKC.String(s[i:i+size]))
+		}
+		i += size
+	}
+	if edits == nil {
+		return nil
+	}
+	b.WriteString(s[last:])
+	return &view{text: b.String(), edits: edits, prev: prev}
+}
+
+// invisible reports whether r does not show and only breaks a word: a
+// format character (soft hyphen, zero-width space, joiners, word joiner,
+// byte-order mark, bidirectional marks), a variation selector, the
+// combining grapheme joiner, a Hangul filler.
+func invisible(r rune) bool {
+	return unicode.Is(unicode.Cf, r) || unicode.Is(unicode.Variation_Selector, r) ||
+		r == 0x034F || r == 0x115F || r == 0x1160 || r == 0x3164 || r == 0xFFA0
+}
+
+// mayHoldCompat is decodeCompat's cheap test: a non-ASCII byte or "<".
+func mayHoldCompat(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 || s[i] == '<' {
+			return true
+		}
+	}
+	return false
+}
+
+// wbrAt returns the length of the <wbr> tag at s[i] ("<wbr>", "<WBR/>",
+// "<wbr />"), 0 when none starts there.
+func wbrAt(s string, i int) int {
+	if s[i] != '<' || len(s)-i < 5 || !asciiEqualFold(s[i+1:i+4], "wbr") {
+		return 0
+	}
+	j := i + 4
+	for j < len(s) && (s[j] == ' ' || s[j] == '/') {
+		j++
+	}
+	if j < len(s) && s[j] == '>' {
+		return j + 1 - i
+	}
+	return 0
 }
 
 // unescapeUnit decodes a UTF-16 unit written as <esc>uXXXX (\u002B, or
