@@ -235,7 +235,7 @@ func (s *subscription) read(ctx context.Context) error {
 	for {
 		var page []ev
 		err := s.r.dial.db.query(ctx, s.r.dial.t(`SELECT key, vendor, state, reconciled, vendor_id, updated_ms FROM {d}
-WHERE (updated_ms > $1 OR (updated_ms = $1 AND key > $2)) AND state IN ('delivered', 'failed', 'needs_review')
+WHERE (updated_ms, key) > ($1, $2) AND state IN ('delivered', 'failed', 'needs_review')
 ORDER BY updated_ms, key LIMIT `+fmt.Sprint(eventPage)), func(sc scanner) error {
 			var e ev
 			var rec int

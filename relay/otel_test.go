@@ -67,7 +67,7 @@ func (e exported) strings() []string {
 	var out []string
 	add := func(kvs []attribute.KeyValue) {
 		for _, kv := range kvs {
-			out = append(out, string(kv.Key), kv.Value.Emit())
+			out = append(out, string(kv.Key), kv.Value.String())
 		}
 	}
 	for _, ps := range e.points {

@@ -133,7 +133,7 @@ func (r *core) retainEach(ctx context.Context, cond, change string, before int64
 		var keys []any
 		var jobs []any
 		err := r.dial.db.query(ctx, r.dial.t(`SELECT key, job_id, updated_ms FROM {d} WHERE `+cond+`
-AND (updated_ms > $2 OR (updated_ms = $2 AND key > $3)) ORDER BY updated_ms, key LIMIT `+fmt.Sprint(retainBatch)),
+AND (updated_ms, key) > ($2, $3) ORDER BY updated_ms, key LIMIT `+fmt.Sprint(retainBatch)),
 			func(sc scanner) error {
 				var key string
 				var job int64

@@ -135,7 +135,7 @@ func TestRetentionBoundsDisk(t *testing.T) {
 	}
 	vacuum := func() {
 		for _, tbl := range []string{"leadkit_relay_delivery", "river_job"} {
-			_, err := pool.Exec(ctx, q(`VACUUM {s}`+tbl))
+			_, err := pool.Exec(ctx, q(`VACUUM ANALYZE {s}`+tbl))
 			require.NoError(t, err)
 		}
 	}
