@@ -133,9 +133,9 @@ func (h *eventHub) nudge() {
 
 // ended is the worker's one notification point, after an attempt's
 // outcome is committed: the latency metric and the subscriptions' nudge.
-func (r *core) ended(ctx context.Context, row *row, out outcome) {
+func (r *core) ended(ctx context.Context, row *row, out outcome, nowMS int64) {
 	if out == outDelivered || out == outReconciled {
-		r.delivered(ctx, Vendor(row.Vendor), row.CreatedMS, row.UpdatedMS)
+		r.delivered(ctx, Vendor(row.Vendor), row.CreatedMS, nowMS)
 	}
 	switch out {
 	case outDelivered, outReconciled, outPermanent, outReview:

@@ -14,7 +14,7 @@ func hooks(r *core, ctx context.Context) {
 	ctx, end := r.startAttempt(ctx, "key-1", VendorZen, 1)
 	r.reconciled(ctx, VendorZen, verdict{f: found}, nil)
 	r.attempted(ctx, VendorZen, outDelivered)
-	r.ended(ctx, &row{Vendor: string(VendorZen), CreatedMS: 0, UpdatedMS: 1500}, outDelivered)
+	r.ended(ctx, &row{Vendor: string(VendorZen)}, outDelivered, 1500)
 	end()
 }
 

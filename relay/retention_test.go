@@ -193,9 +193,15 @@ func TestRetentionBoundsDisk(t *testing.T) {
 	require.NoError(t, pool.QueryRow(ctx, q(`SELECT count(*) FROM {s}river_job WHERE kind = 'leadkit_relay_zen' AND state = 'completed'`)).Scan(&riverJobs))
 	assert.Zero(t, riverJobs, "River's jobs of the erased and deleted deliveries are gone")
 	assert.Equal(t, 3*reviews+n, count())
-	assert.Equal(t, 3*reviews, count()-n, "needs_review is never deleted")
-	assert.Less(t, float64(full[2]), 1.05*float64(full[1]), "steady: the third %d fit in the space of the second", n)
-	assert.Less(t, float64(full[1]), 1.3*float64(full[0]), "the second %d reuse the first's space", n)
+	var reviewed int
+	require.NoError(t, pool.QueryRow(ctx, q(`SELECT count(*) FROM {s}leadkit_relay_delivery WHERE state = 'needs_review' AND job <> ''`)).Scan(&reviewed))
+	assert.Equal(t, 3*reviews, reviewed, "needs_review is never deleted or erased")
+	// Kept, each n would add the first's size again; with retention each
+	// adds a fraction, less each time (the indexes' freed pages are
+	// recycled a VACUUM later than the table's).
+	first, second, third := full[0], full[1]-full[0], full[2]-full[1]
+	assert.Less(t, float64(second), 0.25*float64(first), "the second %d mostly reuse the first's space", n)
+	assert.Less(t, third, second, "each cycle adds less than the one before")
 }
 
 // insertEnded bulk-inserts n deliveries (and their completed River jobs)

@@ -457,7 +457,7 @@ func (a *attempt) finish(state State, out outcome, lastErr error, ret error) err
 		}
 	}
 	a.r.logAttempt(a.bg, row.Key, a.job.vendor(), a.jr.Attempt, out, row.VendorID, lastErr)
-	a.r.ended(a.bg, row, out)
+	a.r.ended(a.bg, row, out, a.now())
 	return ret
 }
 
