@@ -19,8 +19,7 @@ const (
 	// EventDelivered: the vendor answered with the lead's id.
 	EventDelivered EventKind = "delivered"
 	// EventReconciled: delivered, proved by a lookup after an attempt
-	// whose outcome was unknown (or marked delivered by an operator after
-	// such an attempt).
+	// whose outcome was unknown (MarkDelivered is EventDelivered).
 	EventReconciled EventKind = "reconciled"
 	// EventFailed: the vendor refused the lead, or the attempts ran out.
 	EventFailed EventKind = "failed"
