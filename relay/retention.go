@@ -31,7 +31,8 @@ var ErrErased = errors.New("relay: the delivery's lead was erased by retention")
 // became delivered or failed (Delivery.Updated), its job as enqueued (the
 // lead: Delivery.Job, the lookup identity, the last error and review
 // texts, which may quote it) is erased, and so is River's job row of it,
-// which holds the lead in its args; key, vendor, state, vendor id,
+// whose args hold the key (and the lead, for jobs enqueued before River's
+// jobs held only the key) and whose errors may quote it; key, vendor, state, vendor id,
 // attempts and timestamps stay. deleteAfter after it (0: never), the
 // delivery's record is deleted (Status then answers ErrUnknownKey).
 // Deliveries that need review, and those still queued or retrying, are

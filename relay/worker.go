@@ -100,8 +100,8 @@ func (r *core) start(ctx context.Context, c Clients) error {
 		FetchPollInterval:    r.cfg.poll,
 		FetchCooldown:        cooldown,
 		Plugins:              r.cfg.riverPlugins(),
-		// River's job rows hold the lead too (their args): never kept
-		// past the relay's own erasure (retention.go).
+		// River's job rows (older ones' args hold the lead, any one's
+		// errors may quote it): never kept past the relay's erasure.
 		CompletedJobRetentionPeriod: r.cfg.riverRetention(24 * time.Hour),
 		CancelledJobRetentionPeriod: r.cfg.riverRetention(24 * time.Hour),
 		DiscardedJobRetentionPeriod: r.cfg.riverRetention(7 * 24 * time.Hour),
