@@ -314,6 +314,9 @@ func (r *core) insertOpts(v Vendor) *river.InsertOpts {
 // decodeJob rebuilds a job of vendor v from its JSON as stored (each
 // vendor has one job kind).
 func decodeJob(v Vendor, body string) (Job, error) {
+	if body == "" {
+		return nil, ErrErased
+	}
 	var j Job
 	var err error
 	switch v {

@@ -89,6 +89,12 @@ var migrations = []migration{
 			`DROP INDEX IF EXISTS ` + prefix + `leadkit_relay_delivery_state`,
 		}
 	}},
+	{4, "events and retention", func(d dialect) []string {
+		return []string{
+			`CREATE INDEX IF NOT EXISTS leadkit_relay_delivery_updated ON {d} (updated_ms, key)`,
+			`CREATE INDEX IF NOT EXISTS leadkit_relay_delivery_erasable ON {d} (updated_ms, key) WHERE ` + strings.ReplaceAll(erasable, ` AND updated_ms < $1`, ``),
+		}
+	}},
 }
 
 // schemaVersion is the version of the relay's tables this code needs.

@@ -41,6 +41,8 @@ type core struct {
 	claims        atomic.Pointer[claims]   // and their claims
 
 	zenCache zenArchives
+	tel      *telemetry // otel.go: nil without a provider
+	events   eventHub   // events.go
 }
 
 // SQLiteDSN is the data source name OpenSQLite opens path with, for an
@@ -269,6 +271,7 @@ func (r *core) close(ctx context.Context) error {
 		err = r.eng.stop(ctx)
 		r.stopOutcomes()
 	}
+	r.closeTelemetry()
 	if !r.owned {
 		return err
 	}

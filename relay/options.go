@@ -5,6 +5,9 @@ import (
 	"log/slog"
 	"time"
 
+	"go.opentelemetry.io/otel/metric"
+	"go.opentelemetry.io/otel/trace"
+
 	"github.com/leadkit/leadkit"
 	"github.com/leadkit/leadkit/datacake"
 )
@@ -31,6 +34,11 @@ type config struct {
 	maxFile     int64 // one file of a job
 	maxJob      int64 // a job as stored
 	sweepEvery  time.Duration
+
+	meterProvider  metric.MeterProvider // otel.go: nil, none
+	tracerProvider trace.TracerProvider
+	eraseAfter     time.Duration // retention.go: 0, never
+	deleteAfter    time.Duration
 }
 
 func defaults() config {
@@ -48,6 +56,9 @@ func defaults() config {
 		maxFile:    datacake.DefaultMaxFileBytes,
 		maxJob:     DefaultMaxJobBytes,
 		sweepEvery: time.Minute,
+
+		eraseAfter:  DefaultEraseAfter, // retention.go
+		deleteAfter: DefaultDeleteAfter,
 	}
 }
 

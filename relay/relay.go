@@ -248,7 +248,7 @@ func build[TTx any](ctx context.Context, opts []Option, open func(*core) error) 
 		}
 	}
 	c := &core{cfg: cfg, log: cfg.logger}
-	if err := open(c); err != nil {
+	if err := errors.Join(open(c), c.initTelemetry()); err != nil {
 		_ = c.close(context.WithoutCancel(ctx))
 		return nil, err
 	}

@@ -24,8 +24,10 @@ type sweeper struct {
 }
 
 func (w *sweeper) Work(ctx context.Context, _ *river.Job[sweepArgs]) error {
-	_, err := w.r.sweep(ctx)
-	return err
+	if _, err := w.r.sweep(ctx); err != nil {
+		return err
+	}
+	return w.r.retainLogged(ctx)
 }
 
 // sweepJob enqueues the sweep every interval (River's leader does).

@@ -99,6 +99,12 @@ func (r *core) start(ctx context.Context, c Clients) error {
 		Schema:               r.cfg.schema,
 		FetchPollInterval:    r.cfg.poll,
 		FetchCooldown:        cooldown,
+		Plugins:              r.cfg.riverPlugins(),
+		// River's job rows (older ones' args hold the lead, any one's
+		// errors may quote it): never kept past the relay's erasure.
+		CompletedJobRetentionPeriod: r.cfg.riverRetention(24 * time.Hour),
+		CancelledJobRetentionPeriod: r.cfg.riverRetention(24 * time.Hour),
+		DiscardedJobRetentionPeriod: r.cfg.riverRetention(7 * 24 * time.Hour),
 	})
 	if err != nil && outs != nil {
 		r.outs.CompareAndSwap(outs, nil)
@@ -240,6 +246,8 @@ func (a *attempt) localTime(ms int64) time.Time {
 func (r *core) work(ctx context.Context, c *Clients, ref Job, jr *rivertype.JobRow) error {
 	key := ref.IdempotencyKey()
 	start := time.Now()
+	ctx, end := r.startAttempt(ctx, key, ref.vendor(), jr.Attempt)
+	defer end()
 	row, dbNow, marked, err := r.claim(ctx, key)
 	if err != nil {
 		return fmt.Errorf("relay: claim %s: %w", key, err)
@@ -324,6 +332,7 @@ func (a *attempt) reconcile(ctx context.Context) (done bool, err error) {
 		return true, a.finish(StateRetrying, outSettling, nil, river.JobSnooze(time.Duration(wait)*time.Millisecond))
 	}
 	vd, err := a.job.lookup(ctx, a.c, a)
+	a.r.reconciled(ctx, v, vd, err)
 	if err != nil {
 		if d, ok := rateLimited(err); ok {
 			return true, a.finish(StateRetrying, outRateLimited, err, river.JobSnooze(a.vendorWait(d)))
@@ -448,6 +457,7 @@ func (a *attempt) finish(state State, out outcome, lastErr error, ret error) err
 		}
 	}
 	a.r.logAttempt(a.bg, row.Key, a.job.vendor(), a.jr.Attempt, out, row.VendorID, lastErr)
+	a.r.ended(a.bg, row, out, a.now())
 	return ret
 }
 
@@ -535,4 +545,5 @@ func (r *core) logAttempt(ctx context.Context, key string, v Vendor, n int, out 
 		attrs = append(attrs, slog.String("error", transport.Clip(err.Error(), maxErrorText)))
 	}
 	r.log.LogAttrs(ctx, level, "relay: attempt", attrs...)
+	r.attempted(ctx, v, out)
 }
