@@ -89,6 +89,7 @@ var migrations = []migration{
 			`DROP INDEX IF EXISTS ` + prefix + `leadkit_relay_delivery_state`,
 		}
 	}},
+	{4, "intake: inbox, cursors, seen items", intakeMigration},
 }
 
 // schemaVersion is the version of the relay's tables this code needs.

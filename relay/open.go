@@ -41,6 +41,7 @@ type core struct {
 	claims        atomic.Pointer[claims]   // and their claims
 
 	zenCache zenArchives
+	intake   intake // the inbox and the routes of this process (intake.go)
 }
 
 // SQLiteDSN is the data source name OpenSQLite opens path with, for an
