@@ -183,7 +183,7 @@ func TestInboxRefusesBadRegistration(t *testing.T) {
 	fn := func(context.Context, any, relay.InboxEvent) error { return nil }
 	for _, c := range []struct {
 		name, secret, field string
-		fn              func(context.Context, any, relay.InboxEvent) error
+		fn                  func(context.Context, any, relay.InboxEvent) error
 	}{
 		{"", "s", "name", fn}, {"Bad Name", "s", "name", fn}, {"ok", "", "secret", fn}, {"ok", "s", "fn", nil},
 	} {

@@ -199,7 +199,9 @@ type pollWorker struct {
 
 // Timeout lets a poll run as long as the relay's job timeout allows, at
 // least a minute (a poll reads up to MaxPages pages).
-func (w *pollWorker) Timeout(*river.Job[pollArgs]) time.Duration { return max(time.Minute, w.r.cfg.jobTimeout) }
+func (w *pollWorker) Timeout(*river.Job[pollArgs]) time.Duration {
+	return max(time.Minute, w.r.cfg.jobTimeout)
+}
 
 func (w *pollWorker) Work(ctx context.Context, j *river.Job[pollArgs]) error {
 	r := w.r
