@@ -230,11 +230,14 @@ func TestRouteWeCleverFinalized(t *testing.T) {
 		cr := wc.Credentials()
 		c, err := weclever.NewClient(cr["WECLEVER_PLATFORM_ID"], cr["WECLEVER_USER"], cr["WECLEVER_PASSWORD"], weclever.WithBaseURL(wc.URL))
 		require.NoError(t, err)
-		src, err := relay.WeCleverFinalized(c, relay.WeCleverFinalizedOptions{Lag: 30 * time.Second, Since: clk.now(), Now: clk.now})
+		src, err := relay.WeCleverFinalized(c, relay.WeCleverFinalizedOptions{Lag: 30 * time.Second, Since: clk.now(), Now: clk.now, Details: b.name == "postgres"})
 		require.NoError(t, err)
 		r := open(t, b)
 		var handled counter
-		require.NoError(t, relay.Route(r, src, func(ctx context.Context, tx any, l weclever.FinalizedLead) error {
+		require.NoError(t, relay.Route(r, src, func(ctx context.Context, tx any, l relay.WeCleverLead) error {
+			if (l.Details != nil) != (b.name == "postgres") {
+				return fmt.Errorf("lead %d: details %v", l.ID, l.Details != nil)
+			}
 			if l.ID%17 == 0 {
 				return leadkit.Invalid("lead", "refused by the test")
 			}
@@ -268,6 +271,9 @@ func TestRouteWeCleverFinalized(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, review, s.Review)
 		assert.Empty(t, s.LastError)
+		if b.name == "postgres" {
+			assert.Equal(t, len(want), wc.Count(http.MethodGet, "/weclever_id/"), "details fetched once per lead, not per window")
+		}
 		for _, id := range want {
 			if id%17 != 0 {
 				handled.mu.Lock()

@@ -41,6 +41,16 @@ type Source[T any] interface {
 	Poll(ctx context.Context, cursor string) (Page[T], error)
 }
 
+// Enricher is a Source that completes each new item before it is handed
+// on (a lead's details fetched from the vendor), outside the item's
+// transaction, so no database transaction waits on the vendor. Enrich is
+// called only for items the route has not handled yet. An error matching
+// *leadkit.InputError parks the item in review; any other fails the poll,
+// which is retried from the cursor.
+type Enricher[T any] interface {
+	Enrich(ctx context.Context, item T) (T, error)
+}
+
 // RouteOption configures a route.
 type RouteOption func(*routeConfig) error
 
@@ -79,6 +89,7 @@ type routeReg struct {
 	name   string
 	cfg    routeConfig
 	poll   func(ctx context.Context, cursor string) (Page[any], error)
+	enrich func(ctx context.Context, item any) (any, error) // nil: the source is no Enricher
 	handle func(ctx context.Context, tx any, item any) error
 }
 
@@ -135,6 +146,9 @@ func Route[TTx, T any](r *Relay[TTx], src Source[T], fn func(ctx context.Context
 			return out, nil
 		},
 		handle: func(ctx context.Context, tx any, item any) error { return fn(ctx, asTx[TTx](tx), item.(T)) },
+	}
+	if e, ok := src.(Enricher[T]); ok {
+		reg.enrich = func(ctx context.Context, item any) (any, error) { return e.Enrich(ctx, item.(T)) }
 	}
 	return r.c.intake.addRoute(reg)
 }
@@ -301,6 +315,25 @@ func (r *core) handleItem(ctx context.Context, reg *routeReg, it Item[any], pos,
 		return fmt.Errorf("relay: source %s gave an item without an ID", reg.name)
 	}
 	d := r.dial
+	var review error
+	if reg.enrich != nil {
+		var seen int
+		if err := d.db.queryRow(ctx, d.ti(`SELECT COUNT(*) FROM {se} WHERE source = $1 AND item = $2`), reg.name, it.ID).Scan(&seen); err != nil {
+			return fmt.Errorf("relay: route from %s, item %s: %w", reg.name, it.ID, err)
+		}
+		if seen == 0 {
+			v, err := reg.enrich(ctx, it.Value)
+			var ie *leadkit.InputError
+			switch {
+			case errors.As(err, &ie):
+				review = err
+			case err != nil:
+				return fmt.Errorf("relay: route from %s, complete item %s: %w", reg.name, it.ID, err)
+			default:
+				it.Value = v
+			}
+		}
+	}
 	mark := func(t txn, state, note string) (bool, error) {
 		if next == "" {
 			next = pos
@@ -320,8 +353,10 @@ ON CONFLICT (source, item) DO NOTHING`), reg.name, it.ID, state, clip(note))
 		}
 		return n == 1, nil
 	}
-	var review error
 	err := r.userTx(ctx, func(tx any, t txn) error {
+		if review != nil {
+			return review
+		}
 		isNew, err := mark(t, "handled", "")
 		if err != nil || !isNew {
 			return err

@@ -30,6 +30,17 @@ type WeCleverFinalizedOptions struct {
 	Zone *time.Location
 	// Now is the clock (time.Now when nil).
 	Now func() time.Time
+	// Details fetches each new lead's details ("Busca por informações do
+	// lead", Leads.Get) before it is handed on, outside the item's
+	// transaction, once per lead.
+	Details bool
+}
+
+// WeCleverLead is a lead of WeCleverFinalized: as the finalized list
+// gives it, and its details when WeCleverFinalizedOptions.Details is set.
+type WeCleverLead struct {
+	weclever.FinalizedLead
+	Details *weclever.Lead
 }
 
 // WeCleverFinalized is the source of the leads WeClever finalized ("Busca
@@ -43,7 +54,7 @@ type WeCleverFinalizedOptions struct {
 // the API (raise Lag); a change to a lead after it was handled (its status
 // mapped again: the route has handed it on already); a lead finalized
 // before Since.
-func WeCleverFinalized(c *weclever.Client, o WeCleverFinalizedOptions) (Source[weclever.FinalizedLead], error) {
+func WeCleverFinalized(c *weclever.Client, o WeCleverFinalizedOptions) (Source[WeCleverLead], error) {
 	if c == nil {
 		return nil, leadkit.Invalid("c", "must not be nil")
 	}
@@ -71,7 +82,23 @@ func WeCleverFinalized(c *weclever.Client, o WeCleverFinalizedOptions) (Source[w
 	if o.Now == nil {
 		o.Now = time.Now
 	}
+	if o.Details {
+		return &weCleverDetailed{weCleverFinalized{c: c, o: o}}, nil
+	}
 	return &weCleverFinalized{c: c, o: o}, nil
+}
+
+// weCleverDetailed is WeCleverFinalized with Details: an Enricher.
+type weCleverDetailed struct{ weCleverFinalized }
+
+// Enrich fetches the lead's details.
+func (s *weCleverDetailed) Enrich(ctx context.Context, l WeCleverLead) (WeCleverLead, error) {
+	d, err := s.c.Leads.Get(ctx, l.ID)
+	if err != nil {
+		return l, err
+	}
+	l.Details = d
+	return l, nil
 }
 
 type weCleverFinalized struct {
@@ -81,13 +108,13 @@ type weCleverFinalized struct {
 
 func (s *weCleverFinalized) Name() string { return s.o.Name }
 
-func (s *weCleverFinalized) Poll(ctx context.Context, cursor string) (Page[weclever.FinalizedLead], error) {
+func (s *weCleverFinalized) Poll(ctx context.Context, cursor string) (Page[WeCleverLead], error) {
 	now := s.o.Now().Truncate(time.Second)
 	end := s.o.Since
 	if cursor != "" {
 		t, err := time.Parse(time.RFC3339, cursor)
 		if err != nil {
-			return Page[weclever.FinalizedLead]{}, leadkit.Invalid("cursor", "is not an RFC 3339 time: %q", cursor)
+			return Page[WeCleverLead]{}, leadkit.Invalid("cursor", "is not an RFC 3339 time: %q", cursor)
 		}
 		end = t
 	} else if end.IsZero() {
@@ -112,11 +139,11 @@ func (s *weCleverFinalized) Poll(ctx context.Context, cursor string) (Page[wecle
 	}
 	leads, err := s.c.Leads.Finalized(ctx, lo, hi)
 	if err != nil {
-		return Page[weclever.FinalizedLead]{}, err
+		return Page[WeCleverLead]{}, err
 	}
-	p := Page[weclever.FinalizedLead]{Next: to.UTC().Format(time.RFC3339), More: more, Items: make([]Item[weclever.FinalizedLead], len(leads))}
+	p := Page[WeCleverLead]{Next: to.UTC().Format(time.RFC3339), More: more, Items: make([]Item[WeCleverLead], len(leads))}
 	for i, l := range leads {
-		p.Items[i] = Item[weclever.FinalizedLead]{ID: strconv.FormatInt(l.ID, 10), Value: l}
+		p.Items[i] = Item[WeCleverLead]{ID: strconv.FormatInt(l.ID, 10), Value: WeCleverLead{FinalizedLead: l}}
 	}
 	return p, nil
 }
