@@ -41,6 +41,8 @@ func intakeMigration(d dialect) []string {
 	items      BIGINT NOT NULL DEFAULT 0,
 	polls      BIGINT NOT NULL DEFAULT 0,
 	last_error TEXT NOT NULL DEFAULT '',
+	lease_ms   BIGINT NOT NULL DEFAULT 0,
+	holder     TEXT NOT NULL DEFAULT '',
 	updated_ms BIGINT NOT NULL DEFAULT 0
 )`),
 		d.ti(`CREATE TABLE IF NOT EXISTS {se} (

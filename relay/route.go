@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/rand/v2"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -57,6 +60,22 @@ type RouteOption func(*routeConfig) error
 type routeConfig struct {
 	every    time.Duration
 	maxPages int
+	timeout  time.Duration
+}
+
+// WithPollTimeout sets how long one poll may run (default: the relay's
+// WithJobTimeout). A poll of Zen waits for Zen's window (one call a minute)
+// between pages: give it more than a minute, or read one page a poll
+// (WithMaxPages(1)). A poll whose process died is taken up again after
+// the longer of this and WithRescueAfter.
+func WithPollTimeout(d time.Duration) RouteOption {
+	return func(c *routeConfig) error {
+		if d < time.Second {
+			return leadkit.Invalid("PollTimeout", "must be at least 1s, got %s", d)
+		}
+		c.timeout = d
+		return nil
+	}
 }
 
 // WithPollEvery sets how often a route polls its source (default 30
@@ -194,11 +213,17 @@ var liveStates = []rivertype.JobState{
 }
 
 // pollJob is the periodic job of a route: River's leader inserts it every
-// interval unless a poll of the source is live.
+// interval, once per interval (a poll left running by a process that died
+// does not hold back the next until River rescues it). One poll of a
+// source runs at a time all the same: each takes the cursor's lease first
+// (see poll).
 func pollJob(reg *routeReg) *river.PeriodicJob {
 	return river.NewPeriodicJob(river.PeriodicInterval(reg.cfg.every), func() (river.JobArgs, *river.InsertOpts) {
-		return pollArgs{Source: reg.name}, &river.InsertOpts{Queue: Queue, MaxAttempts: 25,
-			UniqueOpts: river.UniqueOpts{ByArgs: true, ByState: liveStates}}
+		opts := &river.InsertOpts{Queue: Queue, MaxAttempts: 3}
+		if reg.cfg.every >= time.Second { // River's least period
+			opts.UniqueOpts = river.UniqueOpts{ByArgs: true, ByPeriod: reg.cfg.every, ByState: liveStates}
+		}
+		return pollArgs{Source: reg.name}, opts
 	}, &river.PeriodicJobOpts{RunOnStart: true, ID: "leadkit_relay_poll:" + reg.name})
 }
 
@@ -259,15 +284,52 @@ func (r *core) poll(ctx context.Context, reg *routeReg) error {
 	if err != nil {
 		return err
 	}
+	// The cursor's lease: one poll of the source at a time; a poll whose
+	// process died holds it until its timeout has passed.
+	timeout := reg.cfg.timeout
+	if timeout <= 0 {
+		timeout = r.cfg.jobTimeout
+	}
+	d := r.dial
+	holder := strconv.FormatUint(rand.Uint64(), 36)
+	n, err := d.db.exec(ctx, d.ti(`UPDATE {cu} SET lease_ms = {now} + $2, holder = $3 WHERE source = $1 AND lease_ms < {now}`),
+		reg.name, (timeout + time.Second).Milliseconds(), holder)
+	if err != nil {
+		return fmt.Errorf("relay: lease the cursor of %s: %w", reg.name, err)
+	}
+	if n == 0 {
+		return nil // another poll is live
+	}
+	defer func() {
+		bg, stop := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		defer stop()
+		_, _ = d.db.exec(bg, d.ti(`UPDATE {cu} SET lease_ms = 0 WHERE source = $1 AND holder = $2`), reg.name, holder)
+	}()
 	for range reg.cfg.maxPages {
 		page, err := reg.poll(ctx, pos)
 		if err != nil {
 			return fmt.Errorf("relay: poll %s: %w", reg.name, err)
 		}
+		seen, err := r.seenOf(ctx, reg.name, page.Items)
+		if err != nil {
+			return err
+		}
 		for i, it := range page.Items {
 			next := it.Cursor
 			if i == len(page.Items)-1 && page.Next != "" {
 				next = page.Next // the page's end commits with its last item
+			}
+			if seen[it.ID] {
+				// Handled before (windows overlap): no transaction, unless
+				// the cursor moves.
+				if next != "" && next != pos {
+					if err := r.advance(ctx, reg.name, next, ver); err != nil {
+						return err
+					}
+					ver++
+					pos = next
+				}
+				continue
 			}
 			if err := r.handleItem(ctx, reg, it, pos, next, ver); err != nil {
 				return err
@@ -293,6 +355,37 @@ func (r *core) poll(ctx context.Context, reg *routeReg) error {
 	return nil
 }
 
+// seenOf returns which of items the route handled before (by their IDs).
+func (r *core) seenOf(ctx context.Context, name string, items []Item[any]) (map[string]bool, error) {
+	d := r.dial
+	seen := map[string]bool{}
+	for start := 0; start < len(items); start += 500 {
+		chunk := items[start:min(start+500, len(items))]
+		args := make([]any, 0, len(chunk)+1)
+		args = append(args, name)
+		var in strings.Builder
+		for i, it := range chunk {
+			if i > 0 {
+				in.WriteString(", ")
+			}
+			fmt.Fprintf(&in, "$%d", i+2)
+			args = append(args, it.ID)
+		}
+		err := d.db.query(ctx, d.ti(`SELECT item FROM {se} WHERE source = $1 AND item IN (`+in.String()+`)`), func(sc scanner) error {
+			var id string
+			if err := sc.Scan(&id); err != nil {
+				return err
+			}
+			seen[id] = true
+			return nil
+		}, args...)
+		if err != nil {
+			return nil, fmt.Errorf("relay: read what %s handled: %w", name, err)
+		}
+	}
+	return seen, nil
+}
+
 // advance stores the cursor of a page without new items.
 func (r *core) advance(ctx context.Context, name, next string, ver int64) error {
 	d := r.dial
@@ -316,22 +409,16 @@ func (r *core) handleItem(ctx context.Context, reg *routeReg, it Item[any], pos,
 	}
 	d := r.dial
 	var review error
-	if reg.enrich != nil {
-		var seen int
-		if err := d.db.queryRow(ctx, d.ti(`SELECT COUNT(*) FROM {se} WHERE source = $1 AND item = $2`), reg.name, it.ID).Scan(&seen); err != nil {
-			return fmt.Errorf("relay: route from %s, item %s: %w", reg.name, it.ID, err)
-		}
-		if seen == 0 {
-			v, err := reg.enrich(ctx, it.Value)
-			var ie *leadkit.InputError
-			switch {
-			case errors.As(err, &ie):
-				review = err
-			case err != nil:
-				return fmt.Errorf("relay: route from %s, complete item %s: %w", reg.name, it.ID, err)
-			default:
-				it.Value = v
-			}
+	if reg.enrich != nil { // the item was not seen when its page was read
+		v, err := reg.enrich(ctx, it.Value)
+		var ie *leadkit.InputError
+		switch {
+		case errors.As(err, &ie):
+			review = err
+		case err != nil:
+			return fmt.Errorf("relay: route from %s, complete item %s: %w", reg.name, it.ID, err)
+		default:
+			it.Value = v
 		}
 	}
 	mark := func(t txn, state, note string) (bool, error) {
