@@ -95,6 +95,7 @@ var migrations = []migration{
 			`CREATE INDEX IF NOT EXISTS leadkit_relay_delivery_erasable ON {d} (updated_ms, key) WHERE ` + strings.ReplaceAll(erasable, ` AND updated_ms < $1`, ``),
 		}
 	}},
+	{5, "intake: inbox, cursors, seen items", intakeMigration},
 }
 
 // schemaVersion is the version of the relay's tables this code needs.

@@ -165,7 +165,7 @@ func TestWithoutMigrations(t *testing.T) {
 		driver := map[bool]string{true: "postgres", false: "sqlite"}[b.schema != ""]
 		ms, err := relay.Migrations(driver, b.schema)
 		require.NoError(t, err)
-		require.Len(t, ms, 4)
+		require.Len(t, ms, 5)
 		var stmts []string
 		for _, m := range ms {
 			for _, s := range strings.Split(m.SQL, ";\n") {

@@ -43,6 +43,7 @@ type core struct {
 	zenCache zenArchives
 	tel      *telemetry // otel.go: nil without a provider
 	events   eventHub   // events.go
+	intake   intake     // the inbox and the routes of this process (intake.go)
 }
 
 // SQLiteDSN is the data source name OpenSQLite opens path with, for an

@@ -38,6 +38,7 @@ type workerConfig struct {
 	Version     salesman.APIVersion // SalesMan's (V3 when 0)
 	MaxWait     time.Duration       // the clients' longest retry wait
 	Log         bool                // log every attempt to stderr
+	Intake      *intakeWorker       // the intake chaos test's inbox and routes (intake_chaos_test.go)
 }
 
 // knobs are a relay's timing options, in a form a child process reads.
@@ -79,6 +80,12 @@ func runWorker(raw string) int {
 		return 2
 	}
 	t := &workerTB{}
+	if cfg.Intake != nil {
+		if err := startIntake(r, cfg.Intake); err != nil {
+			fmt.Fprintln(os.Stderr, "worker:", err)
+			return 2
+		}
+	}
 	if err := r.Start(ctx, clientsWith(t, cfg.URLs, clientKnobs{lim: r.ZenLimiter(), version: cfg.Version, maxWait: cfg.MaxWait})); err != nil {
 		fmt.Fprintln(os.Stderr, "worker:", err)
 		return 2

@@ -58,8 +58,11 @@ func (r *core) start(ctx context.Context, c Clients) error {
 		r.clientMaxFile.Store(c.Datacake.MaxFileBytes())
 		queues[QueueOf(VendorDatacake)] = river.QueueConfig{MaxWorkers: r.cfg.workersOf(VendorDatacake)}
 	}
-	if len(queues) == 1 {
-		return leadkit.Invalid("Clients", "holds no client: give at least one vendor's")
+	periodic := []*river.PeriodicJob{sweepJob(r.cfg.sweepEvery)}
+	k, jobs := r.intake.register(r, workers)
+	periodic = append(periodic, jobs...)
+	if len(queues) == 1 && k == 0 {
+		return leadkit.Invalid("Clients", "holds no client: give at least one vendor's (or register an inbox or a route)")
 	}
 	river.AddWorker(workers, &sweeper{r: r})
 	rescue := r.cfg.rescueAfter
@@ -89,7 +92,7 @@ func (r *core) start(ctx context.Context, c Clients) error {
 	err := r.eng.start(ctx, &river.Config{
 		Queues:               queues,
 		Workers:              workers,
-		PeriodicJobs:         []*river.PeriodicJob{sweepJob(r.cfg.sweepEvery)},
+		PeriodicJobs:         periodic,
 		FetchOnlyKnownKinds:  true,
 		JobTimeout:           r.cfg.jobTimeout,
 		RescueStuckJobsAfter: rescue,
