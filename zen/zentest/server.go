@@ -247,28 +247,47 @@ func (s *Server) leadsOn(day time.Time) []lead {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	out := make([]lead, 0, len(seeded)+len(s.entered))
+	listed := map[string]bool{}
 	for _, l := range seeded {
 		if !s.deleted[l.code] {
 			if e, ok := s.edits[l.code]; ok {
 				l = e
 			}
 			out = append(out, l)
+			listed[l.code] = true
 		}
 	}
-	y, m, d := day.Date()
 	for _, l := range s.entered {
-		ly, lm, ld := l.entered.Date()
-		if ly == y && lm == m && ld == d && !s.deleted[l.code] {
-			if e, ok := s.edits[l.code]; ok {
-				l = e
-			}
+		if s.deleted[l.code] {
+			continue
+		}
+		if e, ok := s.edits[l.code]; ok {
+			l = e
+		}
+		if sameDay(l.entered, day) {
 			out = append(out, l)
+			listed[l.code] = true
+		}
+	}
+	// A deal is also listed on the day it was changed ("criado ou alterado
+	// naquela data"): an older deal edited today is in today's archive.
+	for _, e := range s.edits {
+		if !listed[e.code] && !s.deleted[e.code] && !e.changed.IsZero() && sameDay(e.changed, day) {
+			out = append(out, e)
+			listed[e.code] = true
 		}
 	}
 	// In the order they entered: a lead that arrived backdated (Arrivals)
 	// lands among the others.
 	sort.SliceStable(out, func(i, j int) bool { return out[i].entered.Before(out[j].entered) })
 	return out
+}
+
+// sameDay reports t on day's calendar date, in day's location.
+func sameDay(t, day time.Time) bool {
+	y, m, d := day.Date()
+	ty, tm, td := t.In(day.Location()).Date()
+	return ty == y && tm == m && td == d
 }
 
 // num writes a count as the real server does: a number or a numeric string.
