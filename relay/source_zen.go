@@ -20,7 +20,9 @@ type ZenLeadsOptions struct {
 	// reads again (default 1: yesterday and today), for the leads that
 	// entered while the walk was on an earlier page.
 	OverlapDays int
-	// Since is the first day the first round reads (default: today).
+	// Since is the first day the first round reads (default: OverlapDays
+	// before today, as every later round: a lead that enters backdated
+	// into yesterday just after midnight is read).
 	Since time.Time
 	// Zone is the zone of Zen's calendar days (default UTC-03:00).
 	Zone *time.Location
@@ -78,7 +80,7 @@ func (s *zenLeads) Poll(ctx context.Context, cursor string) (Page[zen.UserLead],
 	today := s.o.Now().In(s.o.Zone)
 	from, page := s.o.Since, 1
 	if from.IsZero() {
-		from = today
+		from = today.AddDate(0, 0, -s.o.OverlapDays)
 	}
 	if cursor != "" {
 		d, p, ok := strings.Cut(cursor, "/")
