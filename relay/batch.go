@@ -95,13 +95,13 @@ func (o *outcomes) flush(batch []*pendingWrite) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(batch[0].ctx), outcomeTimeout)
 	defer cancel()
 	written, err := o.d.writeMany(ctx, rows, nows)
-	for _, p := range batch {
+	for i, p := range batch {
 		switch {
 		case errors.Is(err, errRefTaken):
 			p.err <- o.d.write(p.ctx, o.d.db, p.row, p.now, false, false)
 		case err != nil:
 			p.err <- err
-		case !written[p.row.Key]:
+		case !written[i]:
 			p.err <- errFenced
 		default:
 			p.err <- nil
