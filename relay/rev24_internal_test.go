@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
@@ -96,5 +97,40 @@ func TestBatchedOutcomeKeyTwiceTellsEach(t *testing.T) {
 	row, _, err := r.dial.load(context.Background(), r.dial.db, "a")
 	if err != nil || row.State != string(StateRetrying) || row.VendorRef != "" {
 		t.Fatalf("the stored delivery: %+v %v", row, err)
+	}
+}
+
+// One write that PostgreSQL refuses does not fail the other writes of
+// its batch: an error text holding a NUL byte (which a vendor's answer
+// can carry) is recorded, the NUL replaced; a write refused all the same
+// fails alone.
+func TestBatchedOutcomeBadRowAlone(t *testing.T) {
+	r, got, now := rev24Postgres(t, "a", "b", "c", "d")
+	o := &outcomes{d: r.dial}
+	a, b := got["a"], got["b"]
+	a.State, a.LeaseMS, a.InDoubtMS, a.DoubtEndMS, a.LastError = string(StateRetrying), 0, 0, 0, "bad\x00answer"
+	b.State, b.LeaseMS, b.InDoubtMS, b.DoubtEndMS, b.VendorID, b.VendorRef = string(StateDelivered), 0, 0, 0, "7", "7"
+	errs := flushTogether(o, []*row{a, b}, now)
+	if errs[0] != nil || errs[1] != nil {
+		t.Fatalf("writes: %v", errs)
+	}
+	ctx := context.Background()
+	if row, _, err := r.dial.load(ctx, r.dial.db, "b"); err != nil || row.State != string(StateDelivered) {
+		t.Fatalf("b: %+v %v", row, err)
+	}
+	ra, _, err := r.dial.load(ctx, r.dial.db, "a")
+	if err != nil || ra.State != string(StateRetrying) || !strings.HasPrefix(ra.LastError, "bad") || strings.Contains(ra.LastError, "\x00") {
+		t.Fatalf("a: %+v %v", ra, err)
+	}
+	// A value the database refuses in any case fails only its own write.
+	c, d := got["c"], got["d"]
+	c.State, c.LeaseMS, c.InDoubtMS, c.DoubtEndMS, c.VendorID, c.VendorRef = string(StateDelivered), 0, 0, 0, "8\x00", "8\x00"
+	d.State, d.LeaseMS, d.InDoubtMS, d.DoubtEndMS, d.VendorID, d.VendorRef = string(StateDelivered), 0, 0, 0, "9", "9"
+	errs = flushTogether(o, []*row{c, d}, now)
+	if errs[0] == nil || errs[1] != nil {
+		t.Fatalf("writes: %v (want the first alone failed)", errs)
+	}
+	if row, _, err := r.dial.load(ctx, r.dial.db, "d"); err != nil || row.State != string(StateDelivered) {
+		t.Fatalf("d: %+v %v", row, err)
 	}
 }

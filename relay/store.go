@@ -361,6 +361,7 @@ WHERE key = $1 AND fence = $2`
 	if r.Reconciled {
 		rec = 1
 	}
+	r.LastError, r.Review = dbText(r.LastError), dbText(r.Review)
 	n, err := st.exec(ctx, d.t(q), r.Key, r.Fence, r.State, r.Attempts, r.InDoubtMS, r.DoubtEndMS, r.LeaseMS, next,
 		rec, r.VendorID, r.VendorRef, r.Step, r.LastError, r.Review, now)
 	switch {
@@ -387,6 +388,7 @@ func (d dialect) writeMany(ctx context.Context, rows []*row, nows []int64) ([]bo
 	fences, inDoubt, doubtEnd, leases := make([]int64, n), make([]int64, n), make([]int64, n), make([]int64, n)
 	attempts, recs, steps := make([]int32, n), make([]int32, n), make([]int32, n)
 	for i, r := range rows {
+		r.LastError, r.Review = dbText(r.LastError), dbText(r.Review)
 		keys[i], states[i], ids[i], refs[i], lastErrs[i], reviews[i] = r.Key, r.State, r.VendorID, r.VendorRef, r.LastError, r.Review
 		fences[i], inDoubt[i], doubtEnd[i], leases[i] = r.Fence, r.InDoubtMS, r.DoubtEndMS, r.LeaseMS
 		attempts[i], steps[i] = int32(r.Attempts), int32(r.Step)
@@ -416,6 +418,13 @@ WHERE d.key = v.key AND d.fence = v.fence RETURNING v.i`), func(s scanner) error
 		return nil, errRefTaken
 	}
 	return written, err
+}
+
+// dbText is s as PostgreSQL's text takes it: a NUL byte (valid UTF-8,
+// which an error or a vendor's answer quoted in it can hold) is refused
+// there, and would fail the write of the attempt's outcome.
+func dbText(s string) string {
+	return strings.ReplaceAll(s, "\x00", "\uFFFD")
 }
 
 // isUniqueViolation reports a unique constraint's refusal on either
