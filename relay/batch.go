@@ -2,7 +2,6 @@ package relay
 
 import (
 	"context"
-	"errors"
 	"sync"
 )
 
@@ -15,8 +14,9 @@ const maxBatch = 256
 // one commit for all of them, as River's completer does for its jobs. A
 // write alone is written at once (no wait is added). Each write keeps its
 // own fence check and answer: errFenced for a delivery whose fence moved,
-// and, when a batch meets the unique vendor record, every write of it is
-// made again alone, so that only the one concerned gets errRefTaken.
+// and, when a batch fails (it meets the unique vendor record, or any other
+// error), every write of it is made again alone, so that only the one
+// concerned gets errRefTaken or the error.
 type outcomes struct {
 	d    dialect
 	in   chan *pendingWrite
@@ -95,13 +95,15 @@ func (o *outcomes) flush(batch []*pendingWrite) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(batch[0].ctx), outcomeTimeout)
 	defer cancel()
 	written, err := o.d.writeMany(ctx, rows, nows)
-	for _, p := range batch {
+	for i, p := range batch {
 		switch {
-		case errors.Is(err, errRefTaken):
-			p.err <- o.d.write(p.ctx, o.d.db, p.row, p.now, false, false)
 		case err != nil:
-			p.err <- err
-		case !written[p.row.Key]:
+			// The statement failed for all (one row met another's vendor
+			// record, one value the database refused, a lost connection):
+			// nothing of it was written, and each write is made again
+			// alone, so that one write's failure is only its own.
+			p.err <- o.d.write(p.ctx, o.d.db, p.row, p.now, false, false)
+		case !written[i]:
 			p.err <- errFenced
 		default:
 			p.err <- nil

@@ -74,7 +74,7 @@ func TestBatchedWritesKeepFences(t *testing.T) {
 		r.State, r.LeaseMS, r.InDoubtMS, r.DoubtEndMS, r.VendorID, r.VendorRef = string(StateDelivered), 0, 0, 0, "1"+string(rune('0'+i)), "ref"+string(rune('0'+i))
 	}
 	written, err := r.dial.writeMany(ctx, rows, []int64{now, now, now})
-	if err != nil || !written["a"] || written["b"] || !written["c"] {
+	if err != nil || len(written) != 3 || !written[0] || written[1] || !written[2] {
 		t.Fatalf("writeMany: %v %v", written, err)
 	}
 	// Through the batcher, as the workers write: each gets its own answer.

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"regexp"
 	"strings"
 
@@ -360,6 +361,7 @@ WHERE key = $1 AND fence = $2`
 	if r.Reconciled {
 		rec = 1
 	}
+	r.LastError, r.Review = dbText(r.LastError), dbText(r.Review)
 	n, err := st.exec(ctx, d.t(q), r.Key, r.Fence, r.State, r.Attempts, r.InDoubtMS, r.DoubtEndMS, r.LeaseMS, next,
 		rec, r.VendorID, r.VendorRef, r.Step, r.LastError, r.Review, now)
 	switch {
@@ -375,15 +377,18 @@ WHERE key = $1 AND fence = $2`
 }
 
 // writeMany is write (no new fence, no idle check) for rows in one
-// statement, on PostgreSQL: written holds the keys written, the others'
-// fences moved. A unique vendor record met fails the whole statement with
-// errRefTaken, nothing written.
-func (d dialect) writeMany(ctx context.Context, rows []*row, nows []int64) (map[string]bool, error) {
+// statement, on PostgreSQL: written[i] reports rows[i] written, the
+// others' fences moved. It answers by position, not by key: two writes of
+// one delivery (a stale attempt's and the current one's) can share a
+// batch, and only the one whose fence holds is written. A unique vendor
+// record met fails the whole statement with errRefTaken, nothing written.
+func (d dialect) writeMany(ctx context.Context, rows []*row, nows []int64) ([]bool, error) {
 	n := len(rows)
 	keys, states, ids, refs, lastErrs, reviews := make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
 	fences, inDoubt, doubtEnd, leases := make([]int64, n), make([]int64, n), make([]int64, n), make([]int64, n)
 	attempts, recs, steps := make([]int32, n), make([]int32, n), make([]int32, n)
 	for i, r := range rows {
+		r.LastError, r.Review = dbText(r.LastError), dbText(r.Review)
 		keys[i], states[i], ids[i], refs[i], lastErrs[i], reviews[i] = r.Key, r.State, r.VendorID, r.VendorRef, r.LastError, r.Review
 		fences[i], inDoubt[i], doubtEnd[i], leases[i] = r.Fence, r.InDoubtMS, r.DoubtEndMS, r.LeaseMS
 		attempts[i], steps[i] = int32(r.Attempts), int32(r.Step)
@@ -391,25 +396,35 @@ func (d dialect) writeMany(ctx context.Context, rows []*row, nows []int64) (map[
 			recs[i] = 1
 		}
 	}
-	written := make(map[string]bool, n)
+	written := make([]bool, n)
 	err := d.db.query(ctx, d.t(`UPDATE {d} AS d SET state = v.state, attempts = v.attempts, in_doubt_ms = v.in_doubt_ms,
 doubt_end_ms = v.doubt_end_ms, lease_ms = v.lease_ms, reconciled = v.reconciled, vendor_id = v.vendor_id,
 vendor_ref = v.vendor_ref, step = v.step, last_error = v.last_error, review = v.review, updated_ms = v.updated_ms
 FROM unnest($1::text[], $2::bigint[], $3::text[], $4::int[], $5::bigint[], $6::bigint[], $7::bigint[], $8::int[],
   $9::text[], $10::text[], $11::int[], $12::text[], $13::text[], $14::bigint[])
-  AS v(key, fence, state, attempts, in_doubt_ms, doubt_end_ms, lease_ms, reconciled, vendor_id, vendor_ref, step, last_error, review, updated_ms)
-WHERE d.key = v.key AND d.fence = v.fence RETURNING d.key`), func(s scanner) error {
-		var k string
-		if err := s.Scan(&k); err != nil {
+  WITH ORDINALITY AS v(key, fence, state, attempts, in_doubt_ms, doubt_end_ms, lease_ms, reconciled, vendor_id, vendor_ref, step, last_error, review, updated_ms, i)
+WHERE d.key = v.key AND d.fence = v.fence RETURNING v.i`), func(s scanner) error {
+		var i int64
+		if err := s.Scan(&i); err != nil {
 			return err
 		}
-		written[k] = true
+		if i < 1 || i > int64(n) {
+			return fmt.Errorf("relay: batched write answered row %d of %d", i, n)
+		}
+		written[i-1] = true
 		return nil
 	}, keys, fences, states, attempts, inDoubt, doubtEnd, leases, recs, ids, refs, steps, lastErrs, reviews, nows)
 	if isUniqueViolation(err) {
 		return nil, errRefTaken
 	}
 	return written, err
+}
+
+// dbText is s as PostgreSQL's text takes it: a NUL byte (valid UTF-8,
+// which an error or a vendor's answer quoted in it can hold) is refused
+// there, and would fail the write of the attempt's outcome.
+func dbText(s string) string {
+	return strings.ReplaceAll(s, "\x00", "\uFFFD")
 }
 
 // isUniqueViolation reports a unique constraint's refusal on either
