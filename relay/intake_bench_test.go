@@ -23,7 +23,7 @@ import (
 // The intake's benchmarks put the durable inbox beside zenvia's in-memory
 // webhook handler (and River) in the same run:
 //
-//	/work/bin/heavy go -C relay test -run '^$' -bench 'Inbox' -benchtime 1x -timeout 20m
+//	LEADKIT_BENCH_SAMPLES=200 LEADKIT_BENCH_EVENTS=2000 go -C relay test -count=1 -run '^$' -bench Inbox -benchtime 1x -timeout 10m
 //
 // (sizes from LEADKIT_BENCH_SAMPLES and LEADKIT_BENCH_EVENTS; b.N repeats
 // the whole measurement.)
