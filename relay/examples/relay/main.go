@@ -183,9 +183,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return cli.Failf(stderr, prog, "%v", err)
 	}
 	var s relay.Stats
-	live := isTerminal(stderr) // redraw one line; otherwise a line when the counts change, at most each second
-	var last string
-	var lastAt time.Time
+	progress := cli.NewCounts(stderr) // redrawn on a terminal; otherwise a line when the counts change, at most each second
 	tick := time.NewTicker(200 * time.Millisecond)
 	defer tick.Stop()
 	for {
@@ -196,28 +194,18 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		line := fmt.Sprintf("%s: enqueued %d | queued %d | delivered %d | retrying %d | reconciled %d | needs review %d | failed %d",
 			prog, s.Total(), s.Queued, s.Delivered, s.Retrying, s.Reconciled, s.NeedsReview, s.Failed)
 		done := s.Total() == total && s.Queued == 0 && s.Retrying == 0
-		switch {
-		case live:
-			fmt.Fprintf(stderr, "\r%s ", line)
-		case line != last && (done || time.Since(lastAt) >= time.Second):
-			fmt.Fprintln(stderr, line)
-			last, lastAt = line, time.Now()
-		}
+		progress.Show(line, done)
 		if done {
 			break
 		}
 		select {
 		case <-ctx.Done():
-			if live {
-				fmt.Fprintln(stderr)
-			}
+			progress.End()
 			return cli.Failf(stderr, prog, "stopped before every lead was delivered: %v", ctx.Err())
 		case <-tick.C:
 		}
 	}
-	if live {
-		fmt.Fprintln(stderr)
-	}
+	progress.End()
 	if *consoleAddr != "" {
 		// The workers keep running (a Resend in the console is delivered)
 		// until the user interrupts.
@@ -373,17 +361,6 @@ func (s *sandboxes) clients(r *relay.Relay[any]) (relay.Clients, error) {
 		return relay.Clients{}, err
 	}
 	return relay.Clients{Salesman: sc, Zen: zc, Zenvia: vc, Datacake: dc}, nil
-}
-
-// isTerminal reports whether w is a terminal, where the progress line is
-// redrawn in place.
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	st, err := f.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }
 
 // serveConsole serves the relay's review console at addr (loopback), with

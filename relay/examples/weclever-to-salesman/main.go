@@ -161,9 +161,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return cli.Failf(stderr, prog, "%v", err)
 	}
 
-	live := isTerminal(stderr)
-	var last string
-	var lastAt time.Time
+	progress := cli.NewCounts(stderr) // redrawn on a terminal; otherwise a line when the counts change, at most each second
 	tick := time.NewTicker(200 * time.Millisecond)
 	defer tick.Stop()
 	var rs relay.RouteStats
@@ -179,28 +177,18 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		line := fmt.Sprintf("%s: finalized %d/%d | handed on %d | in review %d | queued %d | delivered %d | retrying %d | reconciled %d | failed %d",
 			prog, finalized, *leads, rs.Handled, rs.Review, s.Queued, s.Delivered, s.Retrying, s.Reconciled, s.Failed)
 		done := finalized == *leads && rs.Handled+rs.Review == *leads && s.Total() == rs.Handled && s.Queued == 0 && s.Retrying == 0
-		switch {
-		case live:
-			fmt.Fprintf(stderr, "\r%s ", line)
-		case line != last && (done || time.Since(lastAt) >= time.Second):
-			fmt.Fprintln(stderr, line)
-			last, lastAt = line, time.Now()
-		}
+		progress.Show(line, done)
 		if done {
 			break
 		}
 		select {
 		case <-ctx.Done():
-			if live {
-				fmt.Fprintln(stderr)
-			}
+			progress.End()
 			return cli.Failf(stderr, prog, "stopped before every lead was moved: %v", ctx.Err())
 		case <-tick.C:
 		}
 	}
-	if live {
-		fmt.Fprintln(stderr)
-	}
+	progress.End()
 	_ = r.Stop(ctx)
 
 	// Count at both ends: every finalized lead is in SalesMan once.
@@ -259,15 +247,4 @@ func count(ctx context.Context, wc *weclevertest.Server, scl *salesman.Client) (
 		}
 	}
 	return c, nil
-}
-
-// isTerminal reports whether w is a terminal, where the progress line is
-// redrawn in place.
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	st, err := f.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }
