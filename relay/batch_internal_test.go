@@ -2,14 +2,9 @@ package relay
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
-	"os"
 	"sync"
 	"testing"
-
-	"github.com/jackc/pgx/v5"
 
 	"github.com/leadkit/leadkit/salesman"
 )
@@ -19,33 +14,8 @@ import (
 // are written; a batch meeting another delivery's vendor record is made
 // again write by write, so that only the one concerned gets errRefTaken.
 func TestBatchedWritesKeepFences(t *testing.T) {
-	url := os.Getenv("LEADKIT_POSTGRES_URL")
-	if url == "" {
-		url = "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
-	}
 	ctx := context.Background()
-	c, err := pgx.Connect(ctx, url)
-	if err != nil {
-		if os.Getenv("LEADKIT_REQUIRE_POSTGRES") != "" {
-			t.Fatal(err)
-		}
-		t.Skip("PostgreSQL is not reachable")
-	}
-	c.Close(ctx)
-	b := make([]byte, 6)
-	_, _ = rand.Read(b)
-	schema := "relay_t_" + hex.EncodeToString(b)
-	t.Cleanup(func() {
-		if c, err := pgx.Connect(context.Background(), url); err == nil {
-			_, _ = c.Exec(context.Background(), `DROP SCHEMA IF EXISTS "`+schema+`" CASCADE`)
-			c.Close(context.Background())
-		}
-	})
-	rl, err := OpenPostgres(ctx, url, WithSchema(schema))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rl.Close(ctx)
+	rl := internalPostgres(t, "relay_t_")
 	r := rl.c
 	var keys []string
 	for _, k := range []string{"a", "b", "c", "d"} {

@@ -2,9 +2,6 @@ package relay
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -60,24 +57,7 @@ func TestDeliveriesUseIndex(t *testing.T) {
 		}
 	})
 	t.Run("postgres", func(t *testing.T) {
-		url := os.Getenv("LEADKIT_POSTGRES_URL")
-		if url == "" {
-			url = "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
-		}
-		b := make([]byte, 6)
-		_, _ = rand.Read(b)
-		schema := "relay_t_" + hex.EncodeToString(b)
-		rl, err := OpenPostgres(ctx, url, WithSchema(schema))
-		if err != nil {
-			if os.Getenv("LEADKIT_REQUIRE_POSTGRES") != "" {
-				t.Fatalf("PostgreSQL: %v", err)
-			}
-			t.Skipf("PostgreSQL is not reachable (LEADKIT_POSTGRES_URL): %v", err)
-		}
-		defer func() {
-			_, _ = rl.Pool().Exec(ctx, `DROP SCHEMA IF EXISTS "`+schema+`" CASCADE`)
-			rl.Close(ctx)
-		}()
+		rl := internalPostgres(t, "relay_t_")
 		for _, c := range listPlans {
 			for _, first := range []bool{true, false} {
 				q := rl.c.dial.listSQL(&c.o, first, 5, "k", 100)

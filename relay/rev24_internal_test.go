@@ -2,14 +2,9 @@ package relay
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
-	"os"
 	"strings"
 	"testing"
-
-	"github.com/jackc/pgx/v5"
 
 	"github.com/leadkit/leadkit/salesman"
 )
@@ -20,33 +15,8 @@ import (
 // clock at the claim.
 func rev24Postgres(t *testing.T, keys ...string) (*core, map[string]*row, int64) {
 	t.Helper()
-	url := os.Getenv("LEADKIT_POSTGRES_URL")
-	if url == "" {
-		url = "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
-	}
 	ctx := context.Background()
-	c, err := pgx.Connect(ctx, url)
-	if err != nil {
-		if os.Getenv("LEADKIT_REQUIRE_POSTGRES") != "" {
-			t.Fatal(err)
-		}
-		t.Skip("PostgreSQL is not reachable")
-	}
-	c.Close(ctx)
-	b := make([]byte, 6)
-	_, _ = rand.Read(b)
-	schema := "relay_rev24_" + hex.EncodeToString(b)
-	t.Cleanup(func() {
-		if c, err := pgx.Connect(context.Background(), url); err == nil {
-			_, _ = c.Exec(context.Background(), `DROP SCHEMA IF EXISTS "`+schema+`" CASCADE`)
-			c.Close(context.Background())
-		}
-	})
-	rl, err := OpenPostgres(ctx, url, WithSchema(schema))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = rl.Close(context.Background()) })
+	rl := internalPostgres(t, "relay_rev24_")
 	r := rl.c
 	var stored []string
 	for _, k := range keys {
