@@ -114,7 +114,7 @@ func (e *riverEngine[TTx]) validate(ctx context.Context, schema string) error {
 }
 
 func (e *riverEngine[TTx]) init(ctx context.Context, cfg config) error {
-	c, err := river.NewClient(e.drv, &river.Config{Schema: cfg.schema, Logger: riverLogger(cfg.logger), Plugins: cfg.riverPlugins()})
+	c, err := river.NewClient(e.drv, &river.Config{Schema: cfg.schema, MaxAttempts: cfg.maxAttempts, Logger: riverLogger(cfg.logger), Plugins: cfg.riverPlugins()})
 	if err != nil {
 		return fmt.Errorf("relay: River client: %w", err)
 	}

@@ -238,3 +238,140 @@ func (r *Relay[TTx]) InboxStats(ctx context.Context, name string) (InboxStats, e
 	}
 	return s, nil
 }
+
+// ErrUnknownEvent is returned by RetryInboxEvent for an inbox or an event
+// id the relay's database does not hold.
+var ErrUnknownEvent = errors.New("relay: no such inbox event")
+
+// FailedEvent is an inbox event whose handling ended without it: its
+// function failed on every attempt River allowed (WithRetries), or the
+// event could not be handed to it. It waits for RetryInboxEvent.
+type FailedEvent struct {
+	// Inbox is the inbox's name; ID the event's identity (InboxEvent.ID).
+	Inbox, ID string
+	// Topic is the event's Zenvia topic.
+	Topic string
+	// ReceivedAt is when the event was first committed.
+	ReceivedAt time.Time
+	// Attempts counts the attempts at handling it, over every retry.
+	Attempts int
+	// LastError is the last attempt's error, clipped.
+	LastError string
+}
+
+// maxFailedPage bounds one FailedInboxEvents answer.
+const maxFailedPage = 1000
+
+// FailedInboxEvents returns the failed events of the inbox name, oldest
+// first, at most limit of them (0 means 100; at most 1,000). Each event
+// retried (RetryInboxEvent) leaves the list, so that calling again walks
+// on.
+func (r *Relay[TTx]) FailedInboxEvents(ctx context.Context, name string, limit int) ([]FailedEvent, error) {
+	if ctx == nil {
+		return nil, leadkit.Invalid("ctx", "must not be nil")
+	}
+	switch {
+	case limit < 0 || limit > maxFailedPage:
+		return nil, leadkit.Invalid("limit", "must be between 0 and %d", maxFailedPage)
+	case limit == 0:
+		limit = 100
+	}
+	if r.c.closed.Load() {
+		return nil, ErrClosed
+	}
+	d := r.c.dial
+	var out []FailedEvent
+	err := d.db.query(ctx, d.ti(`SELECT id, topic, received_ms, attempts, last_error FROM {ib}
+WHERE inbox = $1 AND state = 'failed' ORDER BY received_ms, id LIMIT `+fmt.Sprint(limit)), func(sc scanner) error {
+		ev := FailedEvent{Inbox: name}
+		var received int64
+		if err := sc.Scan(&ev.ID, &ev.Topic, &received, &ev.Attempts, &ev.LastError); err != nil {
+			return err
+		}
+		ev.ReceivedAt = time.UnixMilli(received)
+		out = append(out, ev)
+		return nil
+	}, name)
+	if err != nil {
+		return nil, fmt.Errorf("relay: failed inbox events: %w", err)
+	}
+	return out, nil
+}
+
+// RetryInboxEvent hands the failed event id of the inbox name to its
+// function again (after the operator fixed what made it fail), with a new
+// River job and River's retries from the first: the event is pending
+// again, and handled once, as when it came. A pending event whose River
+// job ended without it (its failure could not be recorded) is taken as
+// failed. It answers an error matching ErrUnknownEvent for an event the
+// database does not hold, and one matching ErrConflict for one that is
+// handled (once) or pending with a live job (it will be handled); of two
+// retries at once, one wins and the other gets ErrConflict.
+func (r *Relay[TTx]) RetryInboxEvent(ctx context.Context, name, id string) error {
+	if ctx == nil {
+		return leadkit.Invalid("ctx", "must not be nil")
+	}
+	if id == "" {
+		return leadkit.Invalid("id", "must not be empty")
+	}
+	c := r.c
+	if c.closed.Load() {
+		return ErrClosed
+	}
+	deadline := time.Now().Add(resolveWait)
+	for {
+		err := c.retryEvent(ctx, name, id)
+		if !errors.Is(err, errStillRunning) || time.Now().After(deadline) {
+			if errors.Is(err, errStillRunning) {
+				err = fmt.Errorf("%w: inbox %q, event %s: its River job is still running", ErrConflict, name, id)
+			}
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+}
+
+// retryEvent is one try of RetryInboxEvent: errStillRunning while the
+// event's job is running (its end not recorded by River yet).
+func (c *core) retryEvent(ctx context.Context, name, id string) error {
+	d := c.dial
+	return c.eng.inTx(ctx, nil, func(t txn) error {
+		// The event's row lock keeps two retries apart: the second reads
+		// the first's job once the first committed.
+		var state string
+		err := t.st.queryRow(ctx, d.ti(`SELECT state FROM {ib} WHERE inbox = $1 AND id = $2`+d.forUpdate()), name, id).Scan(&state)
+		switch {
+		case errors.Is(err, errNoRows):
+			return fmt.Errorf("%w: inbox %q, event %s", ErrUnknownEvent, name, id)
+		case err != nil:
+			return fmt.Errorf("relay: retry inbox event: %w", err)
+		case state == "handled":
+			return fmt.Errorf("%w: inbox %q, event %s was handled", ErrConflict, name, id)
+		}
+		// A job of the event still live (a failed event's last attempt
+		// whose end River has not recorded yet, or a pending one's).
+		var live, running int
+		err = t.st.queryRow(ctx, d.ti(`SELECT COUNT(*), COALESCE(SUM(CASE WHEN state = 'running' THEN 1 ELSE 0 END), 0) FROM {j}
+WHERE kind = $1 AND args->>'inbox' = $2 AND args->>'id' = $3 AND state NOT IN ('completed', 'cancelled', 'discarded')`),
+			inboxArgs{}.Kind(), name, id).Scan(&live, &running)
+		switch {
+		case err != nil:
+			return fmt.Errorf("relay: retry inbox event: %w", err)
+		case live > 0 && live == running:
+			return errStillRunning
+		case live > 0:
+			return fmt.Errorf("%w: inbox %q, event %s is %s: its River job will hand it to the function", ErrConflict, name, id, state)
+		}
+		if _, err := t.st.exec(ctx, d.ti(`UPDATE {ib} SET state = 'pending' WHERE inbox = $1 AND id = $2`), name, id); err != nil {
+			return fmt.Errorf("relay: retry inbox event: %w", err)
+		}
+		if _, err := t.insert(inboxArgs{Inbox: name, ID: id}, &river.InsertOpts{Queue: Queue}); err != nil {
+			return fmt.Errorf("relay: queue the event: %w", err)
+		}
+		return nil
+	})
+}
