@@ -441,11 +441,16 @@ func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, erro
 		// A create is resent only on positive proof that it never left.
 		return st.provedNotSent(), nil
 	}
-	if resp.StatusCode == http.StatusServiceUnavailable && !st.idempotent && !saysNotProcessed(resp.Header) {
+	if resp.StatusCode == http.StatusServiceUnavailable && !saysNotProcessed(resp.Header) {
 		// A bare 503 is no proof: a router (Heroku's H12/H13, Envoy's
 		// "disconnect/reset before headers") answers it after the app
-		// read, and maybe stored, the create.
-		return false, nil
+		// read, and maybe stored, the create, or did the DELETE (which
+		// then finds nothing on its retry: done, see reachedBefore).
+		if !st.idempotent {
+			return false, nil
+		}
+		st.set(func(st *callState) { st.reachedBefore = true })
+		return true, nil
 	}
 	switch resp.StatusCode {
 	case http.StatusTooManyRequests, http.StatusServiceUnavailable:
