@@ -46,3 +46,24 @@ func TestBaseURLQueryKeyMasked(t *testing.T) {
 		assert.Contains(t, err.Error(), "lang=pt", name)
 	}
 }
+
+// TestBaseURLQueryKeyNotCarriedAcrossOrigins: a careless server redirects
+// a GET to another host with the whole request URI, the base URL's key
+// (under a name of the vendor's own) included, in the target. The hop
+// reached the other host with the key in its URL; now the key is taken
+// off the hop like any credential.
+func TestBaseURLQueryKeyNotCarriedAcrossOrigins(t *testing.T) {
+	t.Parallel()
+	const key = "Zq9xW3kLmN0pQr7sTu"
+	other := newServer(t, func(_ int, w http.ResponseWriter, _ *http.Request) { jsonStatus(w, 200, `{}`) })
+	srv := newServer(t, func(_ int, w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, other.URL+r.URL.RequestURI(), http.StatusFound)
+	})
+	c := newClient(t, srv.URL+"/api?api_token="+key)
+	_, _ = c.Do(context.Background(), &Request{Method: http.MethodGet, Path: []string{"leads"}})
+	other.mu.Lock()
+	defer other.mu.Unlock()
+	for _, r := range other.reqs {
+		assert.NotContains(t, r.URL.String(), key, "the other host got the key")
+	}
+}
