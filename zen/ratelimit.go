@@ -2,7 +2,10 @@ package zen
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/rand"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"log/slog"
 	"sync"
@@ -94,8 +97,28 @@ type Limiter interface {
 // one token bucket of size one per key. Share one between clients of the
 // same process that use the same token.
 type MemoryLimiter struct {
-	mu      sync.Mutex
+	mu sync.Mutex
+	// buckets is keyed by an HMAC of each key under salt, a random value of
+	// this limiter's own: a key holds a digest of the client's token, and a
+	// limiter printed (%v, %#v, a panic's dump) must not show it (an
+	// offline test of guesses at the token).
+	salt    []byte
 	buckets map[string]*rate.Limiter
+}
+
+// bucketKey returns the name of key's bucket; m.mu is held.
+func (m *MemoryLimiter) bucketKey(key string) string {
+	if m.salt == nil {
+		m.salt = make([]byte, 32)
+		if _, err := rand.Read(m.salt); err != nil {
+			// Not on any platform Go supports today; a salt of the clock
+			// still keeps the print from being the token's plain digest.
+			binary.BigEndian.PutUint64(m.salt, uint64(time.Now().UnixNano()))
+		}
+	}
+	h := hmac.New(sha256.New, m.salt)
+	h.Write([]byte(key))
+	return string(h.Sum(nil)[:16])
 }
 
 // NewMemoryLimiter returns an empty in-process limiter.
@@ -112,10 +135,11 @@ func (m *MemoryLimiter) Allow(_ context.Context, key string, interval time.Durat
 	if m.buckets == nil { // the zero MemoryLimiter is ready to use
 		m.buckets = map[string]*rate.Limiter{}
 	}
-	b, ok := m.buckets[key]
+	bk := m.bucketKey(key)
+	b, ok := m.buckets[bk]
 	if !ok || b.Limit() != rate.Every(interval) {
 		b = rate.NewLimiter(rate.Every(interval), 1)
-		m.buckets[key] = b
+		m.buckets[bk] = b
 	}
 	m.mu.Unlock()
 	now := time.Now()

@@ -38,3 +38,27 @@ func TestBare503AfterCreateIsNoProof(t *testing.T) {
 	assert.ErrorIs(t, err, leadkit.ErrOutcomeUnknown, "%v", err)
 	assert.Equal(t, int32(1), stored.Load(), "the create was sent once")
 }
+
+// TestDeleteAfterBare503: the bare 503 of a router that gave up on a slow
+// app (Heroku H12, Envoy's "reset before headers") comes after the app read
+// the request, and maybe did it, as for a create. A DELETE that met one and
+// was retried, to find nothing, has done its job like one after a 502: it
+// succeeds (Gone), instead of failing "not found" on its own deletion.
+func TestDeleteAfterBare503(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t, func(n int, w http.ResponseWriter, _ *http.Request) {
+		if n == 1 {
+			// deleted by the app; the router gave up on it
+			w.Header().Set("Content-Type", "text/html")
+			w.WriteHeader(http.StatusServiceUnavailable)
+			_, _ = w.Write([]byte("<html><body>Application Error</body></html>"))
+			return
+		}
+		jsonStatus(w, 404, `{"error":"not found"}`)
+	})
+	c := newClient(t, srv.URL, withRetries(3, time.Millisecond, 2*time.Millisecond))
+	resp, err := c.Do(context.Background(), &Request{Method: http.MethodDelete, Path: []string{"prospect", "1"}})
+	require.NoError(t, err)
+	assert.True(t, resp.Gone)
+	assert.Equal(t, 2, srv.count())
+}

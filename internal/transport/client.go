@@ -75,6 +75,7 @@ func New(cfg Config) (*Client, error) {
 			return nil, err
 		}
 		c.base = u
+		c.redactor.Add(baseQuerySecrets(u)...)
 	}
 	if c.auth == nil {
 		c.auth = NoAuth{}
@@ -117,6 +118,24 @@ func New(cfg Config) (*Client, error) {
 		ErrorHandler: passLastResponse,
 	}
 	return c, nil
+}
+
+// baseQuerySecrets returns the values of the base URL's query that are
+// masked like credentials: every one of MinFreeSecret bytes or more. A
+// vendor that hands out a URL with parameters puts the tenant's key there,
+// under a name of its own (api_token, key, access_key...) that the
+// redactor's list of secret parameters cannot know; the URL is sent with
+// every request and named by every error and log line.
+func baseQuerySecrets(u *url.URL) []string {
+	var out []string
+	for _, vs := range u.Query() {
+		for _, v := range vs {
+			if len(v) >= MinFreeSecret {
+				out = append(out, v)
+			}
+		}
+	}
+	return out
 }
 
 func asMulti(a Auth) []Auth {

@@ -341,11 +341,18 @@ func (a *attemptTrace) hooks() *httptrace.ClientTrace {
 // plaintext answer, a reset: anything after a connection was handed over
 // is no proof, and neither is the absence of any signal, nor a dial error
 // nobody traced (a caller's transport that rebuilt the request without
-// its context may have sent it elsewhere before its last dial failed).
+// its context may have sent it elsewhere before its last dial failed), nor
+// any of these once a create's body was read (net/http reads it only on a
+// connection it handed over: read without one, it went by a path the trace
+// cannot see).
 func (a *attemptTrace) provesNotSent(err error) bool {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	if a.connected {
+	if a.connected || a.bodyRead.Load() {
+		// A create's body read while no connection was handed over was
+		// read by a path the trace does not see (a caller's transport
+		// writing it on a connection of its own before falling back to
+		// net/http): it may have left that way.
 		return false
 	}
 	if a.asked {
@@ -434,11 +441,16 @@ func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, erro
 		// A create is resent only on positive proof that it never left.
 		return st.provedNotSent(), nil
 	}
-	if resp.StatusCode == http.StatusServiceUnavailable && !st.idempotent && !saysNotProcessed(resp.Header) {
+	if resp.StatusCode == http.StatusServiceUnavailable && !saysNotProcessed(resp.Header) {
 		// A bare 503 is no proof: a router (Heroku's H12/H13, Envoy's
 		// "disconnect/reset before headers") answers it after the app
-		// read, and maybe stored, the create.
-		return false, nil
+		// read, and maybe stored, the create, or did the DELETE (which
+		// then finds nothing on its retry: done, see reachedBefore).
+		if !st.idempotent {
+			return false, nil
+		}
+		st.set(func(st *callState) { st.reachedBefore = true })
+		return true, nil
 	}
 	switch resp.StatusCode {
 	case http.StatusTooManyRequests, http.StatusServiceUnavailable:

@@ -171,7 +171,13 @@ func ParseBaseURL(raw string) (*url.URL, error) {
 		return nil, leadkit.Invalid("baseURL", "does not parse as a URL")
 	}
 	if u.Scheme != "http" && u.Scheme != "https" {
-		return nil, leadkit.Invalid("baseURL", "scheme must be http or https, got %q", u.Scheme)
+		switch u.Scheme {
+		case "", "ftp", "ws", "wss", "file", "mailto", "tcp", "unix":
+			return nil, leadkit.Invalid("baseURL", "scheme must be http or https, got %q", u.Scheme)
+		}
+		// Any other "scheme" may be the start of a credential passed
+		// where the URL goes ("key:rest" parses as scheme "key"): not quoted.
+		return nil, leadkit.Invalid("baseURL", "scheme must be http or https")
 	}
 	if u.Host == "" {
 		return nil, leadkit.Invalid("baseURL", "has no host")

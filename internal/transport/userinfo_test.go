@@ -44,3 +44,19 @@ func TestUserinfoInBaseURLRefused(t *testing.T) {
 	assert.Empty(t, leaked(pw, chainTexts(err)))
 	assert.Equal(t, 0, srv.count(), "nothing was sent")
 }
+
+// TestBaseURLSchemeNotQuoted: a credential passed where the base URL goes
+// (zen.NewClient(token, baseURL) with its arguments swapped) parses as a
+// URL whose scheme is the credential's part before a colon, and the error
+// quoted that scheme back. The error names the field and the rule only.
+func TestBaseURLSchemeNotQuoted(t *testing.T) {
+	t.Parallel()
+	const key = "Sk8LiveA9b2C7d4E:x7Y/q+Z="
+	_, err := ParseBaseURL(key)
+	var ie *leadkit.InputError
+	require.ErrorAs(t, err, &ie)
+	assert.Equal(t, "baseURL", ie.Field)
+	for _, text := range chainTexts(err) {
+		assert.NotContains(t, strings.ToLower(text), "sk8livea9b2c7d4e")
+	}
+}
