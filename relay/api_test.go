@@ -125,7 +125,7 @@ func TestCloseBoundedByContext(t *testing.T) {
 		defer cancel()
 		start := time.Now()
 		err = r.Close(cctx)
-		assert.Less(t, time.Since(start), 3*time.Second, "Close returned when its context ended")
+		assert.Less(t, time.Since(start), 10*time.Second, "Close returned when its context ended, not after the 30 s job (loose bound for a loaded machine)")
 		assert.ErrorIs(t, err, context.DeadlineExceeded)
 		r2 := open(t, b)
 		d, err := r2.Status(ctx, key)

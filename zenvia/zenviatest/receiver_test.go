@@ -40,6 +40,6 @@ func TestReceiverAnswerIsCapped(t *testing.T) {
 	d := srv.Deliveries()[0]
 	assert.Equal(t, http.StatusOK, d.Status)
 	assert.Empty(t, d.Error)
-	assert.Less(t, time.Since(start), 3*time.Second, "the delivery did not read the endless answer")
+	assert.Less(t, time.Since(start), 20*time.Second, "the delivery did not read the endless answer (loose bound: the byte count is the proof)")
 	assert.Less(t, written.Load(), int64(256<<20), "decompressed bytes the receiver got to write before the sandbox left")
 }
