@@ -66,3 +66,16 @@ func TestBadUsage(t *testing.T) {
 	assert.Equal(t, 2, run(context.Background(), []string{"x"}, env, &out, &errb))
 	assert.Equal(t, 2, run(context.Background(), []string{"-addr", "not-an-address"}, env, &out, &errb))
 }
+
+// A negative -customers is refused, naming the flag, rather than silently
+// seeding the default 300.
+func TestNegativeCustomers(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second) // RED: it would serve until then
+	defer cancel()
+	var out, errb testutil.SyncBuffer
+	code := run(ctx, []string{"-addr", "127.0.0.1:0", "-customers", "-1"}, func(string) string { return "" }, &out, &errb)
+	assert.Equal(t, 2, code, "stdout: %s", out.String())
+	assert.Equal(t, "datacake-erp: -customers must not be negative, got -1\n", errb.String())
+	assert.Empty(t, out.String(), "nothing served")
+}
