@@ -131,6 +131,8 @@ func announce(w io.Writer, asJSON bool, st startup) error {
 	switch st.TokenFrom {
 	case "sandbox":
 		fmt.Fprintf(w, "%s: token: %s (the sandbox's; set DATACAKE_TOKEN or -token for your own)\n", prog, st.Token)
+	case "-token": // the curl line reads $DATACAKE_TOKEN, which this shell may not have
+		fmt.Fprintf(w, "%s: token: the one in -token (for the curl line below: export DATACAKE_TOKEN=<that token>)\n", prog)
 	default:
 		fmt.Fprintf(w, "%s: token: the one in %s\n", prog, st.TokenFrom)
 	}
