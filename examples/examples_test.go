@@ -237,6 +237,11 @@ func TestExamplesBehaveAlike(t *testing.T) {
 		assert.Greater(t, n, 100, "more than two pages of 50")
 	})
 
+	t.Run("docs/sandbox.md's second terminal", func(t *testing.T) {
+		t.Parallel()
+		checkSandboxDoc(t, dir)
+	})
+
 	t.Run("servers", func(t *testing.T) {
 		t.Parallel()
 		for _, name := range []string{"datacake-erp", "sandbox"} {
@@ -375,4 +380,61 @@ func lastWeekday() string {
 		d = d.AddDate(0, 0, -1)
 	}
 	return d.Format("2006-01-02")
+}
+
+// checkSandboxDoc runs the lines docs/sandbox.md gives the second terminal,
+// one after the other as written (curl in a shell, "go run ./examples/X" as
+// the built program), against the sandbox started as the doc starts it:
+// every line succeeds, and its export lines carry the sandbox's credentials.
+func checkSandboxDoc(t *testing.T, dir string) {
+	if _, err := exec.LookPath("curl"); err != nil {
+		t.Skip("the doc's lines are curl lines, and this machine has no curl")
+	}
+	b, err := os.ReadFile(filepath.Join("..", "docs", "sandbox.md"))
+	require.NoError(t, err)
+	m := regexp.MustCompile("(?s)In another terminal.*?```sh\n(.*?)\n```").FindSubmatch(b)
+	require.NotNil(t, m, "docs/sandbox.md: the second terminal's sh block")
+	qa := startQASandbox(t, filepath.Join(dir, "sandbox"), "-seed", "7")
+	env := []string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir()}
+	have := map[string]bool{}
+	for _, vars := range qa {
+		env = append(env, vars...)
+		for _, v := range vars {
+			have[v] = true
+		}
+	}
+	comment := regexp.MustCompile(`\s+#.*$`)
+	goRun := regexp.MustCompile(`^go run \./examples/([a-z-]+)`)
+	ran := 0
+	for _, line := range strings.Split(string(m[1]), "\n") {
+		line = strings.TrimSpace(comment.ReplaceAllString(line, ""))
+		if line == "" {
+			continue
+		}
+		if rest, ok := strings.CutPrefix(line, "export "); ok {
+			for _, kv := range strings.Fields(rest) {
+				if !strings.Contains(kv, "_URL=") {
+					assert.True(t, have[kv], "docs/sandbox.md exports %s, which the sandbox started with -seed 7 does not print", kv)
+				}
+			}
+			continue
+		}
+		shell := goRun.ReplaceAllStringFunc(line, func(s string) string {
+			return filepath.Join(dir, goRun.FindStringSubmatch(s)[1])
+		})
+		if strings.HasPrefix(shell, "curl ") {
+			shell += ` -sS -o /dev/null -w '%{http_code}'`
+		}
+		cmd := exec.Command("sh", "-c", shell)
+		cmd.Env = env
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		out, err := cmd.Output()
+		require.NoError(t, err, "docs/sandbox.md: %s\n%s", line, stderr.String())
+		if strings.HasPrefix(shell, "curl ") {
+			assert.Regexp(t, `^2\d\d$`, string(out), "docs/sandbox.md: %s", line)
+		}
+		ran++
+	}
+	assert.GreaterOrEqual(t, ran, 4, "the block's lines")
 }

@@ -59,11 +59,14 @@ func run(ctx context.Context, args []string, env func(string) string, stdout, st
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on (host:port; port 0 picks one)")
 	token := fs.String("token", "", "token clients must send (default $DATACAKE_TOKEN, else the sandbox token)")
 	seed := fs.Int64("seed", 1, "seed of the in-memory ERP's data")
-	customers := fs.Int("customers", datacaketest.DefaultCustomers, "customers to seed")
+	customers := fs.Int("customers", datacaketest.DefaultCustomers, "customers to seed, at least the 3 example ones; 0 seeds the default")
 	verbose := fs.Bool("v", false, "log refused requests and ERP failures")
 	asJSON := fs.Bool("json", false, "print the URL, the token's origin and the curl line as one JSON document")
 	if ok, code := cli.Parse(fs, args); !ok {
 		return code
+	}
+	if *customers < 0 {
+		return cli.Usagef(stderr, prog, "-customers must not be negative, got %d", *customers)
 	}
 	if _, _, err := net.SplitHostPort(*addr); err != nil {
 		return cli.Usagef(stderr, prog, "-addr must be host:port, got %q", *addr)
@@ -128,6 +131,8 @@ func announce(w io.Writer, asJSON bool, st startup) error {
 	switch st.TokenFrom {
 	case "sandbox":
 		fmt.Fprintf(w, "%s: token: %s (the sandbox's; set DATACAKE_TOKEN or -token for your own)\n", prog, st.Token)
+	case "-token": // the curl line reads $DATACAKE_TOKEN, which this shell may not have
+		fmt.Fprintf(w, "%s: token: the one in -token (for the curl line below: export DATACAKE_TOKEN=<that token>)\n", prog)
 	default:
 		fmt.Fprintf(w, "%s: token: the one in %s\n", prog, st.TokenFrom)
 	}

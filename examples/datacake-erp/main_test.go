@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"io"
+	"net"
 	"net/http"
 	"strings"
 	"testing"
@@ -65,4 +66,32 @@ func TestBadUsage(t *testing.T) {
 	assert.Equal(t, 2, run(context.Background(), []string{"-nope"}, env, &out, &errb))
 	assert.Equal(t, 2, run(context.Background(), []string{"x"}, env, &out, &errb))
 	assert.Equal(t, 2, run(context.Background(), []string{"-addr", "not-an-address"}, env, &out, &errb))
+}
+
+// A negative -customers is refused, naming the flag, rather than silently
+// seeding the default 300.
+func TestNegativeCustomers(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second) // RED: it would serve until then
+	defer cancel()
+	var out, errb testutil.SyncBuffer
+	code := run(ctx, []string{"-addr", "127.0.0.1:0", "-customers", "-1"}, func(string) string { return "" }, &out, &errb)
+	assert.Equal(t, 2, code, "stdout: %s", out.String())
+	assert.Equal(t, "datacake-erp: -customers must not be negative, got -1\n", errb.String())
+	assert.Empty(t, out.String(), "nothing served")
+}
+
+// With -token the curl line reads $DATACAKE_TOKEN, which the user's shell
+// does not have (the token came from the flag): the line before says so,
+// and the token itself is still not printed.
+func TestAnnounceTokenFromFlag(t *testing.T) {
+	t.Parallel()
+	var b strings.Builder
+	require.NoError(t, announce(&b, false, newStartup(&net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 8080}, "-token")))
+	assert.Contains(t, b.String(), "datacake-erp: token: the one in -token (for the curl line below: export DATACAKE_TOKEN=<that token>)\n")
+	assert.Contains(t, b.String(), `curl -H "Authorization: Bearer $DATACAKE_TOKEN" 'http://127.0.0.1:8080/cliente?cnpj_cpf=`)
+
+	b.Reset()
+	require.NoError(t, announce(&b, false, newStartup(&net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 8080}, "DATACAKE_TOKEN")))
+	assert.Contains(t, b.String(), "datacake-erp: token: the one in DATACAKE_TOKEN\n", "the shell that set it has it")
 }

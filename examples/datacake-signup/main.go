@@ -11,6 +11,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"flag"
@@ -83,7 +84,19 @@ func run(ctx context.Context, args []string, env func(string) string, stdout, st
 			return 2
 		}
 		defer f.Close()
-		doc = datacake.File{Name: baseName(*file), Reader: f} // encoded as it is read
+		// The type is told from the first bytes: a file the contract does not
+		// take is refused here, before the prospect is created.
+		head := make([]byte, 512)
+		n, err := io.ReadFull(f, head)
+		if err != nil && err != io.ErrUnexpectedEOF && err != io.EOF {
+			fmt.Fprintf(stderr, "datacake-signup: -file: %v\n", err)
+			return 2
+		}
+		if _, err := datacake.SniffContentType(head[:n]); err != nil {
+			fmt.Fprintf(stderr, "datacake-signup: -file: %v\n", err)
+			return 2
+		}
+		doc = datacake.File{Name: baseName(*file), Reader: io.MultiReader(bytes.NewReader(head[:n]), f)} // encoded as it is read
 	}
 
 	vars, err := cli.AllOrNone(env, "DATACAKE_URL", "DATACAKE_TOKEN")

@@ -82,3 +82,25 @@ func TestBadUsage(t *testing.T) {
 	code, _, _ = runIt(t, nil, "-product", "999")
 	assert.Equal(t, 1, code)
 }
+
+// A -file the contract does not take (not JPEG, PNG, GIF or PDF) is bad
+// usage named by its flag, found before anything is sent: not an upload
+// refused after the prospect was created.
+func TestFileOfAnotherType(t *testing.T) {
+	t.Parallel()
+	srv := datacaketest.NewServer(nil)
+	defer srv.Close()
+	txt := filepath.Join(t.TempDir(), "notes.txt")
+	require.NoError(t, os.WriteFile(txt, []byte("just some text\n"), 0o600))
+	code, _, errs := runIt(t, srv.Credentials(), "-file", txt)
+	assert.Equal(t, 2, code, errs)
+	assert.Equal(t, "datacake-signup: -file: content is text/plain, not JPEG, PNG, GIF or PDF\n", errs)
+	assert.Zero(t, srv.Count("POST", "/prospectos"), "no prospect created")
+
+	// A real PDF still goes through, read from the file.
+	pdf := filepath.Join(t.TempDir(), "rg.pdf")
+	require.NoError(t, os.WriteFile(pdf, []byte("%PDF-1.4\n%%EOF\n"), 0o600))
+	code, out, errs := runIt(t, srv.Credentials(), "-file", pdf)
+	require.Equal(t, 0, code, errs)
+	assert.Contains(t, out, "rg.pdf")
+}

@@ -92,7 +92,24 @@ func run(ctx context.Context, args []string, env func(string) string, stdout, st
 	if *n < 0 {
 		return cli.Usagef(stderr, prog, "-n must not be negative, got %d", *n)
 	}
-	adding := l.Title != "" || l.Email != "" || l.Phone != ""
+	// Any of the lead's flags means a lead to add: checked here, before the
+	// sandbox starts, and never dropped because -title is missing.
+	adding := false
+	fs.Visit(func(f *flag.Flag) {
+		switch f.Name {
+		case "title", "email", "phone", "company", "city", "description", "path", "user":
+			adding = true
+		}
+	})
+	if adding {
+		if err := l.Validate(); err != nil {
+			var in *leadkit.InputError
+			if errors.As(err, &in) {
+				return cli.Usagef(stderr, prog, "-%s: %s (a lead to add needs -title and -email or -phone)", in.Field, in.Reason)
+			}
+			return cli.Usagef(stderr, prog, "%v", err)
+		}
+	}
 
 	vars, err := cli.AllOrNone(env, "SALESMAN_URL", "SALESMAN_LOGIN", "SALESMAN_APIKEY")
 	if err != nil {

@@ -106,3 +106,26 @@ func TestRunShowsResponsibleUser(t *testing.T) {
 		}
 	}
 }
+
+// A lead's flags without the ones a lead needs are bad usage naming the
+// flag, before anything starts: -company alone was silently dropped (the
+// program only listed), and -email alone was refused as "invalid title".
+func TestRunLeadFlagsNamed(t *testing.T) {
+	t.Parallel()
+	const hint = " (a lead to add needs -title and -email or -phone)\n"
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-company", "Acme"}, "salesman-leads: -title: must not be empty" + hint},
+		{[]string{"-city", "Москва", "-n", "1"}, "salesman-leads: -title: must not be empty" + hint},
+		{[]string{"-email", "v@example.ru"}, "salesman-leads: -title: must not be empty" + hint},
+		{[]string{"-title", "Иван"}, "salesman-leads: -email: an e-mail or a phone is required" + hint},
+		{[]string{"-title", "Иван", "-phone", "abc"}, `salesman-leads: -phone: "abc" has no digits` + hint},
+	} {
+		var out, errb bytes.Buffer
+		assert.Equal(t, 2, run(context.Background(), tc.args, noEnv, &out, &errb), tc.args)
+		assert.Equal(t, tc.want, errb.String(), tc.args)
+		assert.Empty(t, out.String(), tc.args)
+	}
+}

@@ -209,7 +209,7 @@ func summarise(id int64, l *weclever.Lead) *leadSummary {
 }
 
 func printTables(w io.Writer, rep report, limit int) {
-	fmt.Fprintf(w, "Leads finalized from %s to %s: %d\n\n", rep.From, rep.To, len(rep.Leads))
+	fmt.Fprintf(w, "Leads finalized from %s to %s: %d\n\n", asTyped(rep.From), asTyped(rep.To), len(rep.Leads))
 	rows := rep.Leads
 	if limit > 0 && len(rows) > limit {
 		rows = rows[:limit]
@@ -238,6 +238,12 @@ func printTables(w io.Writer, rep report, limit int) {
 		s.Feelings.Positive, s.Feelings.Neutral, s.Feelings.Negative, s.Feelings.TotalMessages)
 	fmt.Fprintf(tw, "  CSAT\t%s%s\n", orDash(s.CSAT.Rating), quoteOrEmpty(s.CSAT.Message))
 	_ = tw.Flush()
+}
+
+// asTyped writes WeClever's path date (YYYY-MM-DD+HH:mm:ss) the way -from
+// and -to take it, with a space for the '+'.
+func asTyped(pathDate string) string {
+	return strings.Replace(pathDate, "+", " ", 1)
 }
 
 // clientLeadID is the CRM's id as a person reads it: its text or its

@@ -109,3 +109,16 @@ func TestRunAPIErrorsHideSecrets(t *testing.T) {
 	assert.NotContains(t, out.String()+errOut.String(), canary)
 	assert.False(t, strings.Contains(errOut.String(), "Bearer wc."), "no token")
 }
+
+// The table's heading writes the range as the user typed it
+// ("YYYY-MM-DD HH:MM:SS"), not in WeClever's path form with its '+'.
+func TestTableRangeAsTyped(t *testing.T) {
+	t.Parallel()
+	srv := weclevertest.NewServer(&weclevertest.Options{Seed: 4, Now: may31})
+	defer srv.Close()
+	var out, errOut bytes.Buffer
+	code := run(context.Background(), []string{"-from", "2024-03-01", "-to", "2024-03-10 12:00:00"}, testutil.Env(srv.Credentials()), &out, &errOut)
+	require.Equal(t, 0, code, errOut.String())
+	assert.Regexp(t, `^Leads finalized from 2024-03-01 to 2024-03-10 12:00:00: \d+\n`, out.String())
+	assert.NotContains(t, out.String(), "+12:00:00")
+}

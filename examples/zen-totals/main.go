@@ -75,8 +75,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	baseURL, token := env[0], env[1]
 	var opts []zen.Option
+	embedded := baseURL == ""
 	switch {
-	case baseURL == "":
+	case embedded:
 		sb := zentest.NewServer(nil)
 		defer sb.Close()
 		baseURL, token = sb.URL, sb.Credentials()["ZEN_TOKEN"]
@@ -100,6 +101,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		fmt.Fprintf(stderr, "zen-totals: %v\n", err)
 		return 1
 	}
+	if embedded {
+		explainEmptyDay(stderr, totals, day)
+	}
 	if *asJSON {
 		if err := cli.PrintJSON(stdout, jsonTotals(totals)); err != nil {
 			fmt.Fprintf(stderr, "zen-totals: %v\n", err)
@@ -109,6 +113,25 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	printTable(stdout, totals)
 	return 0
+}
+
+// explainEmptyDay says, on stderr, why the embedded sandbox has no lead on
+// day (it seeds none on Sundays, nor before 08:00) and which day to read.
+func explainEmptyDay(w io.Writer, t *zen.Totals, day time.Time) {
+	for _, u := range t.Users {
+		if u.TotalLeads > 0 {
+			return
+		}
+	}
+	if t.Errors.Total() > 0 {
+		return
+	}
+	prev := day.AddDate(0, 0, -1)
+	for prev.Weekday() == time.Sunday {
+		prev = prev.AddDate(0, 0, -1)
+	}
+	fmt.Fprintf(w, "zen-totals: no leads on %s: the sandbox's leads come in Monday to Saturday, 08:00 to 19:00 in São Paulo; try -date %s\n",
+		day.Format(time.DateOnly), prev.Format(time.DateOnly))
 }
 
 func printTable(w io.Writer, t *zen.Totals) {

@@ -90,3 +90,21 @@ func TestBadUsage(t *testing.T) {
 		assert.NotEmpty(t, errOut.String())
 	}
 }
+
+// The README's first command on a day the embedded sandbox has no leads
+// (a Sunday, or before 08:00 in São Paulo) says why the table is empty and
+// which day to read instead, rather than a bare table of zeros.
+func TestEmbeddedSandboxEmptyDaySaysWhy(t *testing.T) {
+	t.Parallel()
+	var out, errOut bytes.Buffer
+	code := run(context.Background(), []string{"-date", "2026-11-22"}, testutil.Env(nil), &out, &errOut) // a Sunday
+	require.Equal(t, 0, code, errOut.String())
+	assert.Contains(t, out.String(), "TOTAL  0")
+	assert.Contains(t, errOut.String(), "zen-totals: no leads on 2026-11-22: the sandbox's leads come in Monday to Saturday, 08:00 to 19:00 in São Paulo; try -date 2026-11-21\n")
+
+	out.Reset()
+	errOut.Reset()
+	code = run(context.Background(), []string{"-date", "2026-11-23", "-json"}, testutil.Env(nil), &out, &errOut) // a Monday: it has leads
+	require.Equal(t, 0, code, errOut.String())
+	assert.NotContains(t, errOut.String(), "no leads")
+}

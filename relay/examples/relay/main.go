@@ -40,6 +40,7 @@ import (
 	"riverqueue.com/riverui"
 	"riverqueue.com/riverui/uiendpoints"
 
+	"github.com/leadkit/leadkit"
 	"github.com/leadkit/leadkit/datacake"
 	"github.com/leadkit/leadkit/datacake/datacaketest"
 	"github.com/leadkit/leadkit/internal/cli"
@@ -134,7 +135,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	defer cancel()
 	r, err := relay.Open(ctx, dsn, opts...)
 	if err != nil {
-		return cli.Failf(stderr, prog, "%v", err)
+		return openFailed(stderr, err)
 	}
 	defer func() {
 		// Close waits for running attempts 15 s at most (a cancelled one is
@@ -415,4 +416,17 @@ func riverUI(ctx context.Context, r *relay.Relay[any], schema, prefix string) (h
 		return nil, fmt.Errorf("river UI: %w", err)
 	}
 	return ui, nil
+}
+
+// openFailed reports why relay.Open refused: a -db (or RELAY_DB) or -schema
+// value it cannot take is bad usage naming the flag (the value is not
+// printed: a DSN may hold a password); anything else is a failure.
+func openFailed(stderr io.Writer, err error) int {
+	var in *leadkit.InputError
+	if errors.As(err, &in) {
+		if flag, ok := map[string]string{"dsn": "-db (or RELAY_DB)", "Schema": "-schema"}[in.Field]; ok {
+			return cli.Usagef(stderr, prog, "%s: %s", flag, in.Reason)
+		}
+	}
+	return cli.Failf(stderr, prog, "%v", err)
 }

@@ -81,8 +81,13 @@ func TestRunUsage(t *testing.T) {
 	errOut.Reset()
 	assert.Equal(t, 2, run(context.Background(), []string{"-nope"}, noEnv, &out, &errOut))
 	errOut.Reset()
-	assert.Equal(t, 1, run(context.Background(), []string{"-db", "mysql://x"}, noEnv, &out, &errOut))
-	assert.Contains(t, errOut.String(), "dsn")
+	// A database or schema the relay refuses is bad usage naming the flag
+	// (the README: bad usage exits 2 with a message naming the flag).
+	assert.Equal(t, 2, run(context.Background(), []string{"-db", "mysql://x"}, noEnv, &out, &errOut))
+	assert.Equal(t, "relay: -db (or RELAY_DB): must start with sqlite: or postgres://\n", errOut.String())
+	errOut.Reset()
+	assert.Equal(t, 2, run(context.Background(), []string{"-db", "sqlite://" + filepath.Join(t.TempDir(), "r.db"), "-schema", "Bad;x"}, noEnv, &out, &errOut))
+	assert.True(t, strings.HasPrefix(errOut.String(), "relay: -schema: must be lower-case"), errOut.String())
 }
 
 // -console serves the review console on loopback while the leads are

@@ -18,6 +18,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -30,6 +31,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/leadkit/leadkit"
 	"github.com/leadkit/leadkit/internal/cli"
 	"github.com/leadkit/leadkit/relay"
 	"github.com/leadkit/leadkit/salesman"
@@ -111,7 +113,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	r, err := relay.Open(ctx, dsn, opts...)
 	if err != nil {
-		return cli.Failf(stderr, prog, "%v", err)
+		return openFailed(stderr, err)
 	}
 	defer func() {
 		cctx, ccancel := context.WithTimeout(context.WithoutCancel(ctx), 15*time.Second)
@@ -247,4 +249,17 @@ func count(ctx context.Context, wc *weclevertest.Server, scl *salesman.Client) (
 		}
 	}
 	return c, nil
+}
+
+// openFailed reports why relay.Open refused: a -db (or RELAY_DB) or -schema
+// value it cannot take is bad usage naming the flag (the value is not
+// printed: a DSN may hold a password); anything else is a failure.
+func openFailed(stderr io.Writer, err error) int {
+	var in *leadkit.InputError
+	if errors.As(err, &in) {
+		if flag, ok := map[string]string{"dsn": "-db (or RELAY_DB)", "Schema": "-schema"}[in.Field]; ok {
+			return cli.Usagef(stderr, prog, "%s: %s", flag, in.Reason)
+		}
+	}
+	return cli.Failf(stderr, prog, "%v", err)
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -55,6 +56,9 @@ func TestRunUsage(t *testing.T) {
 		}
 	}
 	errOut.Reset()
-	assert.Equal(t, 1, run(context.Background(), []string{"-db", "mysql://x"}, noEnv, &out, &errOut))
-	assert.Contains(t, errOut.String(), "dsn")
+	assert.Equal(t, 2, run(context.Background(), []string{"-db", "mysql://x"}, noEnv, &out, &errOut))
+	assert.Equal(t, prog+": -db (or RELAY_DB): must start with sqlite: or postgres://\n", errOut.String())
+	errOut.Reset()
+	assert.Equal(t, 2, run(context.Background(), []string{"-db", "sqlite://" + filepath.Join(t.TempDir(), "r.db"), "-schema", "Bad;x"}, noEnv, &out, &errOut))
+	assert.True(t, strings.HasPrefix(errOut.String(), prog+": -schema: must be lower-case"), errOut.String())
 }
