@@ -49,7 +49,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		Sandbox: []string{
 			"With neither set, it starts the embedded Zen sandbox and reads it.",
 			"Against the QA sandbox (go run ./examples/sandbox), paste the export lines it prints.",
-			"Zen allows one totals call per 5 minutes: a second run within the window is refused (exit 1).",
+			"Zen allows one totals call per 5 minutes: a second run within the window is refused (exit 1);",
+			"against a sandbox with a window of 30 s or less (-zen-window) it waits, and says so on stderr.",
 		},
 		Examples: []string{"go run ./examples/zen-totals -date 2026-11-20 -json"},
 	}.Use(fs)
@@ -74,7 +75,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return 2
 	}
 	baseURL, token := env[0], env[1]
-	var opts []zen.Option
+	opts := []zen.Option{zen.WithLogger(cli.WaitLogger(stderr, "zen-totals"))}
 	embedded := baseURL == ""
 	switch {
 	case embedded:

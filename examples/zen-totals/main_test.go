@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -70,6 +71,17 @@ func TestAgainstServerFromEnv(t *testing.T) {
 	code = run(context.Background(), []string{"-date", "2026-11-19"}, testutil.Env(limited.Credentials()), &out, &errOut)
 	assert.Equal(t, 1, code)
 	assert.Contains(t, errOut.String(), "rate limited")
+	assert.NotContains(t, out.String()+errOut.String(), canary)
+
+	// A window short enough to wait for (the QA sandbox's -zen-window 2s):
+	// the second run waits, and says so instead of hanging in silence.
+	short := zentest.NewServer(&zentest.Options{Token: canary, TotalsWindow: 2 * time.Second})
+	defer short.Close()
+	require.Equal(t, 0, run(context.Background(), nil, testutil.Env(short.Credentials()), &out, &errOut))
+	errOut.Reset()
+	code = run(context.Background(), []string{"-date", "2026-11-19"}, testutil.Env(short.Credentials()), &out, &errOut)
+	assert.Equal(t, 0, code, errOut.String())
+	assert.Contains(t, errOut.String(), "zen-totals: waiting ")
 	assert.NotContains(t, out.String()+errOut.String(), canary)
 }
 

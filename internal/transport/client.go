@@ -114,10 +114,32 @@ func New(cfg Config) (*Client, error) {
 		RetryWaitMax: waitMax,
 		RetryMax:     s.MaxRetries,
 		CheckRetry:   checkRetry,
-		Backoff:      backoff,
+		Backoff:      c.backoffLogged,
 		ErrorHandler: passLastResponse,
 	}
 	return c, nil
+}
+
+// backoffLogged is backoff, telling the client's logger (Info) of a wait
+// of a second or more before a retry: the vendor's Retry-After, or a long
+// backoff. A program stays quiet that long otherwise (cli.WaitLogger says
+// it on a terminal). The line names the vendor, the status and the wait,
+// never the request's URL.
+func (c *Client) backoffLogged(minWait, maxWait time.Duration, attempt int, resp *http.Response) time.Duration {
+	d := backoff(minWait, maxWait, attempt, resp)
+	if c.logger == nil || d < time.Second {
+		return d
+	}
+	ctx := context.Background()
+	attrs := []slog.Attr{slog.String("vendor", c.vendor), slog.Duration("wait", d), slog.Int("attempt", attempt+1)}
+	if resp != nil {
+		if resp.Request != nil {
+			ctx = resp.Request.Context()
+		}
+		attrs = append(attrs, slog.Int("status", resp.StatusCode))
+	}
+	c.logger.LogAttrs(ctx, slog.LevelInfo, "leadkit retry wait", attrs...)
+	return d
 }
 
 // baseQuerySecrets returns the values of the base URL's query that are
