@@ -90,11 +90,11 @@ func TestMissingOperations(t *testing.T) {
 	}
 	_, err = c.Prospects.UpdateAdditionalData(ctx, ids[0], map[string]any{"renda": 7000})
 	require.NoError(t, err)
-	rich, err := c.Prospects.List(ctx, &zenvia.ProspectListOptions{AdditionalData: []string{"[renda][>=][5000]"}, Limit: 1000})
+	rich, err := c.Prospects.List(ctx, &zenvia.ProspectListOptions{AdditionalData: []string{"renda>=5000"}, Limit: 1000})
 	require.NoError(t, err)
 	require.Len(t, rich, 1)
 	assert.Equal(t, ids[0], rich[0].ID)
-	_, err = c.Prospects.List(ctx, &zenvia.ProspectListOptions{AdditionalData: []string{"renda>5000"}})
+	_, err = c.Prospects.List(ctx, &zenvia.ProspectListOptions{AdditionalData: []string{"[renda][>][5000]"}})
 	assert.ErrorIs(t, err, leadkit.ErrInvalidInput)
 	moved, err := c.Prospects.List(ctx, &zenvia.ProspectListOptions{TransferredAfter: p.Created, Limit: 1000})
 	require.NoError(t, err)

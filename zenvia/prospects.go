@@ -8,7 +8,6 @@ import (
 	"iter"
 	"net/http"
 	"net/url"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -22,8 +21,17 @@ import (
 // to 5000.
 const MaxPageSize = 5000
 
-// additionalFilter is "[FIELD][OP][VALUE]".
-var additionalFilter = regexp.MustCompile(`^\[[^\]]+\]\[(=|>=|>|<=|<|~)\]\[[^\]]*\]$`)
+// validAdditionalFilter reports whether f is an additionalData[] filter of
+// "List prospects". The spec writes the form "[FIELD][OPERATOR][VALUE]" and
+// means the three parts written together, as its examples send them:
+// "finance=1", "birthdate<01/01/2000", "birthdate>=01/01/1990",
+// "style~blue". The operator is the first of = >= > <= < ~ in f; the field
+// before it is not empty and holds no square bracket (the bracketed
+// "[finance][=][1]" is refused); the value is any string.
+func validAdditionalFilter(f string) bool {
+	i := strings.IndexAny(f, "=<>~")
+	return i > 0 && !strings.ContainsAny(f[:i], "[]")
+}
 
 // MaxWindow is the longest creation-date range Zenvia accepts for a list
 // (createdAfter to createdBefore). Without dates the API covers the last 31
@@ -60,8 +68,11 @@ type ProspectListOptions struct {
 	// WithAgent keeps the prospects that have (true) or lack (false) an
 	// agent (nil: unset).
 	WithAgent *bool
-	// AdditionalData filters on additional data, each "[FIELD][OP][VALUE]"
-	// with OP one of = >= > <= < ~ (sent as additionalData[]).
+	// AdditionalData filters on additional data, each FIELD, OPERATOR and
+	// VALUE written together as the spec's examples send them ("finance=1",
+	// "birthdate<01/01/2000", "style~blue"), OPERATOR one of = >= > <= < ~
+	// (~: contains), the field without square brackets; sent as
+	// additionalData[].
 	AdditionalData []string
 }
 
@@ -133,8 +144,8 @@ func (o *ProspectListOptions) values() (url.Values, error) {
 		v.Set("withAgent", strconv.FormatBool(*o.WithAgent))
 	}
 	for i, f := range o.AdditionalData {
-		if !additionalFilter.MatchString(f) {
-			return nil, leadkit.Invalid(indexed("additionalData", i), "%q is not [FIELD][OP][VALUE] with OP one of = >= > <= < ~", f)
+		if !validAdditionalFilter(f) {
+			return nil, leadkit.Invalid(indexed("additionalData", i), "%q is not FIELD, OPERATOR and VALUE written together (\"finance=1\", \"style~blue\"), OPERATOR one of = >= > <= < ~, the field without brackets", f)
 		}
 		v.Add("additionalData[]", f)
 	}

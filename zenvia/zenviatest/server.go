@@ -44,7 +44,6 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"regexp"
 	"slices"
 	"sort"
 	"strconv"
@@ -744,7 +743,9 @@ type prospectFilter struct {
 	ads           []adFilter
 }
 
-// adFilter is one additionalData[] filter, [FIELD][OP][VALUE].
+// adFilter is one additionalData[] filter: FIELD, OPERATOR and VALUE
+// written together, as the spec's examples send them ("finance=1",
+// "birthdate<01/01/2000", "style~blue").
 type adFilter struct{ field, op, value string }
 
 // parseProspectFilter reads the filters of q; the message is "" when they
@@ -775,11 +776,11 @@ func parseProspectFilter(q url.Values, now time.Time) (*prospectFilter, string) 
 		return nil, "phoneNumber has no digits"
 	}
 	for _, v := range q["additionalData[]"] {
-		m := additionalFilterRE.FindStringSubmatch(v)
-		if m == nil {
-			return nil, "additionalData[] must be [FIELD][OP][VALUE], got " + strconv.Quote(v)
+		a, ok := parseAdFilter(v)
+		if !ok {
+			return nil, "additionalData[] must be FIELD, OPERATOR (= >= > <= < ~) and VALUE written together, as finance=1, got " + strconv.Quote(v)
 		}
-		f.ads = append(f.ads, adFilter{m[1], m[2], m[3]})
+		f.ads = append(f.ads, a)
 	}
 	return f, ""
 }
@@ -1423,8 +1424,22 @@ func nilIfEmpty(s string) any {
 	return s
 }
 
-// additionalFilterRE is "[FIELD][OP][VALUE]".
-var additionalFilterRE = regexp.MustCompile(`^\[([^\]]+)\]\[(=|>=|>|<=|<|~)\]\[([^\]]*)\]$`)
+// parseAdFilter splits an additionalData[] filter at its operator, the
+// first of = >= > <= < ~; the field before it must not be empty. A field
+// with square brackets is refused: "[FIELD][OPERATOR][VALUE]" in the spec
+// names the parts, and "[finance][=][1]" would look for a field
+// "[finance][" that no prospect has.
+func parseAdFilter(v string) (adFilter, bool) {
+	i := strings.IndexAny(v, "=<>~")
+	if i <= 0 || strings.ContainsAny(v[:i], "[]") {
+		return adFilter{}, false
+	}
+	op := v[i : i+1]
+	if (op == ">" || op == "<") && strings.HasPrefix(v[i+1:], "=") {
+		op = v[i : i+2]
+	}
+	return adFilter{field: v[:i], op: op, value: v[i+len(op):]}, true
+}
 
 // matchAdditional applies one additionalData filter to a value: numbers
 // compare as numbers, "~" is a case-insensitive substring.

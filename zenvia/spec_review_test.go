@@ -1,0 +1,101 @@
+package zenvia_test
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/leadkit/leadkit"
+	"github.com/leadkit/leadkit/zenvia"
+	"github.com/leadkit/leadkit/zenvia/zenviatest"
+)
+
+// recorder is a 127.0.0.1 server that keeps the last request's query and
+// body and answers body, counting requests.
+type recorder struct {
+	srv   *httptest.Server
+	n     atomic.Int32
+	query atomic.Pointer[url.Values]
+	body  atomic.Pointer[string]
+}
+
+func newRecorder(t *testing.T, answer string) (*recorder, *zenvia.Client) {
+	t.Helper()
+	rec := &recorder{}
+	rec.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rec.n.Add(1)
+		q := r.URL.Query()
+		rec.query.Store(&q)
+		b, _ := io.ReadAll(r.Body)
+		s := string(b)
+		rec.body.Store(&s)
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, answer)
+	}))
+	t.Cleanup(rec.srv.Close)
+	c, err := zenvia.NewClient("k", zenvia.WithBaseURL(rec.srv.URL), zenvia.WithMaxRetries(0))
+	require.NoError(t, err)
+	return rec, c
+}
+
+// rawGet sends a GET with the sandbox's key and returns the status and body.
+func rawGet(t *testing.T, s *zenviatest.Server, path string, q url.Values) (int, string) {
+	t.Helper()
+	q.Set("api-key", s.Credentials()["ZENVIA_API_KEY"])
+	resp, err := http.Get(s.URL + path + "?" + q.Encode())
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	return resp.StatusCode, string(b)
+}
+
+// TestAdditionalDataFilterAsTheSpecWritesIt: the spec's additionalData[]
+// filters are FIELD, OPERATOR and VALUE written together
+// ("additionalData[]=finance=1", "birthdate<01/01/2000", "style~blue");
+// "[FIELD][OPERATOR][VALUE]" in its text names the parts, it is not sent
+// with brackets.
+func TestAdditionalDataFilterAsTheSpecWritesIt(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	rec, c := newRecorder(t, `[]`)
+	filters := []string{"finance=1", "birthdate<01/01/2000", "birthdate>=01/01/1990", "style~blue", "renda>5000", "x<=3"}
+	_, err := c.Prospects.List(ctx, &zenvia.ProspectListOptions{AdditionalData: filters})
+	require.NoError(t, err)
+	require.NotNil(t, rec.query.Load())
+	assert.Equal(t, filters, (*rec.query.Load())["additionalData[]"])
+
+	before := rec.n.Load()
+	for _, bad := range []string{"[renda][>=][5000]", "renda", "=1", "", "[finance]=1"} {
+		_, err = c.Prospects.List(ctx, &zenvia.ProspectListOptions{AdditionalData: []string{"finance=1", bad}})
+		require.ErrorIs(t, err, leadkit.ErrInvalidInput, "%q", bad)
+		assert.Contains(t, err.Error(), "additionalData[1]", "%q", bad)
+	}
+	assert.Equal(t, before, rec.n.Load(), "nothing sent for a bad filter")
+
+	// The sandbox reads the spec's form, and refuses the bracketed one.
+	s, c2 := sandbox(t, &zenviatest.Options{Seed: 5})
+	ids := s.ProspectIDs()
+	_, err = c2.Prospects.UpdateAdditionalData(ctx, ids[0], map[string]any{"renda": 7000, "estilo": "Azul marinho"})
+	require.NoError(t, err)
+	for _, f := range []string{"renda>=5000", "renda>6999", "renda=7000", "estilo~azul"} {
+		rich, err := c2.Prospects.List(ctx, &zenvia.ProspectListOptions{AdditionalData: []string{f}, Limit: 1000})
+		require.NoError(t, err, f)
+		require.Len(t, rich, 1, f)
+		assert.Equal(t, ids[0], rich[0].ID, f)
+	}
+	none, err := c2.Prospects.List(ctx, &zenvia.ProspectListOptions{AdditionalData: []string{"renda<7000"}, Limit: 1000})
+	require.NoError(t, err)
+	assert.Empty(t, none)
+	status, body := rawGet(t, s, "/prospects", url.Values{"additionalData[]": {"[renda][>=][5000]"}})
+	assert.Equal(t, http.StatusBadRequest, status, body)
+	assert.True(t, strings.Contains(body, "additionalData"), body)
+}
