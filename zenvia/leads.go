@@ -58,7 +58,19 @@ const (
 // String returns the type as Zenvia spells it (unknown values are kept).
 func (t NINType) String() string { return string(t) }
 
-// NIN is a national identification number ("nin").
+// Known reports whether t is one of the spec's NIN types (CUIT, CUIL, DNI,
+// CPF, RUN, RUT, CURP, RFC, IMSS, DNIC, RUC, CE), the only ones a lead may
+// send. A prospect read back keeps whatever type Zenvia answers.
+func (t NINType) Known() bool {
+	switch t {
+	case NINCUIT, NINCUIL, NINDNI, NINCPF, NINRUN, NINRUT, NINCURP, NINRFC, NINIMSS, NINDNIC, NINRUC, NINCE:
+		return true
+	}
+	return false
+}
+
+// NIN is a national identification number ("nin"). A lead sends a Type
+// that is Known (the spec's enumeration).
 type NIN struct {
 	Type   NINType `json:"type"`
 	Number string  `json:"number"`
@@ -130,6 +142,9 @@ func (l *Lead) Validate(industry Industry) error {
 	for i, n := range l.NIN {
 		if n.Type == "" || strings.TrimSpace(n.Number) == "" {
 			return leadkit.Invalid(indexed("nin", i), "needs a type and a number")
+		}
+		if !n.Type.Known() {
+			return leadkit.Invalid(indexed("nin", i)+".type", "%q is not one of the spec's CUIT, CUIL, DNI, CPF, RUN, RUT, CURP, RFC, IMSS, DNIC, RUC, CE", string(n.Type))
 		}
 	}
 	for i := range l.History {

@@ -99,3 +99,42 @@ func TestAdditionalDataFilterAsTheSpecWritesIt(t *testing.T) {
 	assert.Equal(t, http.StatusBadRequest, status, body)
 	assert.True(t, strings.Contains(body, "additionalData"), body)
 }
+
+// rawPost sends a JSON POST with the sandbox's key and returns the status
+// and body.
+func rawPost(t *testing.T, s *zenviatest.Server, path, body string) (int, string) {
+	t.Helper()
+	resp, err := http.Post(s.URL+path+"?api-key="+url.QueryEscape(s.Credentials()["ZENVIA_API_KEY"]), "application/json", strings.NewReader(body))
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	return resp.StatusCode, string(b)
+}
+
+// TestNINTypeIsTheSpecsEnumeration: a lead's nin[].type is one of the
+// spec's twelve (CUIT, CUIL, DNI, CPF, RUN, RUT, CURP, RFC, IMSS, DNIC, RUC,
+// CE); another is refused by the client before sending, and by the sandbox.
+func TestNINTypeIsTheSpecsEnumeration(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	rec, c := newRecorder(t, `{}`)
+	for _, typ := range []zenvia.NINType{"SSN", "cpf", " CPF"} {
+		_, err := c.Leads.Create(ctx, zenvia.IndustryRetail, &zenvia.Lead{UTMSource: "site", Phones: []string{"+5551987654321"},
+			NIN: []zenvia.NIN{{Type: zenvia.NINCPF, Number: "1"}, {Type: typ, Number: "123"}}})
+		require.ErrorIs(t, err, leadkit.ErrInvalidInput, "%q", typ)
+		assert.Contains(t, err.Error(), "nin[1].type", "%q", typ)
+	}
+	assert.Zero(t, rec.n.Load(), "nothing sent")
+	_, err := c.Leads.Create(ctx, zenvia.IndustryRetail, &zenvia.Lead{UTMSource: "site", Phones: []string{"+5551987654321"},
+		NIN: []zenvia.NIN{{Type: zenvia.NINRUC, Number: "1"}, {Type: zenvia.NINCE, Number: "2"}}})
+	require.NoError(t, err)
+
+	s := zenviatest.NewServer(&zenviatest.Options{Seed: 1})
+	t.Cleanup(s.Close)
+	status, body := rawPost(t, s, "/lead/retail", `{"utmSource":"a","phones":["+5551987654321"],"nin":[{"type":"SSN","number":"1"}]}`)
+	assert.Equal(t, http.StatusBadRequest, status, body)
+	assert.Contains(t, body, "nin[0].type")
+	status, body = rawPost(t, s, "/lead/retail", `{"utmSource":"a","phones":["+5551987654321"],"nin":[{"type":"CPF","number":"1"}]}`)
+	assert.Equal(t, http.StatusOK, status, body)
+}

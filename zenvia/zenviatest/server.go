@@ -566,6 +566,10 @@ type leadIn struct {
 	UTMCampaign string           `json:"utmCampaign"`
 }
 
+// ninTypes are the NIN types of the spec's enumeration, the only ones a
+// lead may send.
+var ninTypes = []string{"CUIT", "CUIL", "DNI", "CPF", "RUN", "RUT", "CURP", "RFC", "IMSS", "DNIC", "RUC", "CE"}
+
 // createLead is POST /lead/{industry} (and /v2/leads/{industry}).
 func (s *Server) createLead(w http.ResponseWriter, r *http.Request) {
 	typ, ok := industryType[r.PathValue("industry")]
@@ -624,6 +628,11 @@ func decodeLead(r *http.Request) (leadIn, string) {
 	}
 	if len(in.Phones) == 0 && len(in.Emails) == 0 {
 		return in, "a lead needs a phone or an email"
+	}
+	for i, n := range in.NIN {
+		if !slices.Contains(ninTypes, n.Type) {
+			return in, fmt.Sprintf("nin[%d].type must be one of %s", i, strings.Join(ninTypes, ", "))
+		}
 	}
 	for i, h := range in.History {
 		if msg := checkEvent(fmt.Sprintf("history[%d]", i), h); msg != "" {
