@@ -94,7 +94,7 @@ func TestLeadCreateMock(t *testing.T) {
 	res, err := c.Leads.Create(context.Background(), zenvia.IndustryRealEstate, &zenvia.Lead{
 		UTMSource: "zapimoveis", FirstName: "Maria", Phones: []string{"11987650000"},
 		History: []zenvia.HistoryEvent{zenvia.Note("visita sábado"), zenvia.Call(time.Date(2024, 3, 14, 15, 0, 0, 0, time.UTC), 2*time.Minute, "https://rec.example.com/1.mp3")},
-		Product: map[string]any{"type": "apartment", "bedrooms": 2},
+		Product: map[string]any{"type": "residential", "bedrooms": 2},
 	})
 	require.NoError(t, err)
 	assert.False(t, res.Accepted)

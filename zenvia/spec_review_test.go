@@ -2,6 +2,7 @@ package zenvia_test
 
 import (
 	"context"
+	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -137,4 +138,71 @@ func TestNINTypeIsTheSpecsEnumeration(t *testing.T) {
 	assert.Contains(t, body, "nin[0].type")
 	status, body = rawPost(t, s, "/lead/retail", `{"utmSource":"a","phones":["+5551987654321"],"nin":[{"type":"CPF","number":"1"}]}`)
 	assert.Equal(t, http.StatusOK, status, body)
+}
+
+// TestLeadProductAndPriorityTypes: the spec's types inside a lead. priority
+// is a number; a product's enumerations (real-estate type; vehicle
+// condition and fuelType; saving-plan goodType and condition) take only
+// their values; a price (MoneyAmount) has a numeric amount, a saving plan's
+// estimates (MoneyAmountEstimate) a numeric upperEstimate. The client
+// refuses the rest before sending, naming the field; the sandbox answers
+// 400 as the API does.
+func TestLeadProductAndPriorityTypes(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	rec, c := newRecorder(t, `{}`)
+	s := zenviatest.NewServer(&zenviatest.Options{Seed: 1})
+	t.Cleanup(s.Close)
+	cases := []struct {
+		industry zenvia.Industry
+		product  map[string]any
+		field    string
+	}{
+		{zenvia.IndustryRealEstate, map[string]any{"title": "Casa", "type": "castle"}, "product.type"},
+		{zenvia.IndustryVehicle, map[string]any{"make": "Fiat", "condition": "broken"}, "product.condition"},
+		{zenvia.IndustryVehicle, map[string]any{"fuelType": "coal"}, "product.fuelType"},
+		{zenvia.IndustrySavingPlan, map[string]any{"goodType": "boat"}, "product.goodType"},
+		{zenvia.IndustrySavingPlan, map[string]any{"goodType": "vehicle", "condition": "old"}, "product.condition"},
+		{zenvia.IndustryRetail, map[string]any{"sku": "1", "price": map[string]any{"amount": "79.90", "currency": "brl"}}, "product.price.amount"},
+		{zenvia.IndustryInsurance, map[string]any{"price": map[string]any{"currency": "brl"}}, "product.price.amount"},
+		{zenvia.IndustryRetail, map[string]any{"price": 79.9}, "product.price"},
+		{zenvia.IndustrySavingPlan, map[string]any{"creditAmountEstimate": map[string]any{"lowerEstimate": 1000}}, "product.creditAmountEstimate.upperEstimate"},
+		{zenvia.IndustrySavingPlan, map[string]any{"monthlyPaymentsEstimate": map[string]any{"upperEstimate": "9"}}, "product.monthlyPaymentsEstimate.upperEstimate"},
+	}
+	for _, tc := range cases {
+		lead := &zenvia.Lead{UTMSource: "site", Phones: []string{"+5551987654321"}, Product: tc.product}
+		_, err := c.Leads.Create(ctx, tc.industry, lead)
+		if assert.ErrorIs(t, err, leadkit.ErrInvalidInput, "%v", tc.product) {
+			assert.Contains(t, err.Error(), tc.field)
+		}
+		b, err := json.Marshal(lead)
+		require.NoError(t, err)
+		status, body := rawPost(t, s, "/lead/"+string(tc.industry), string(b))
+		assert.Equal(t, http.StatusBadRequest, status, "%s: %s", b, body)
+		assert.Contains(t, body, tc.field)
+	}
+	assert.Zero(t, rec.n.Load(), "nothing sent")
+
+	status, body := rawPost(t, s, "/lead/retail", `{"utmSource":"a","phones":["+5551987654321"],"priority":"high"}`)
+	assert.Equal(t, http.StatusBadRequest, status, body)
+	assert.Contains(t, body, "priority")
+
+	for _, ok := range []struct {
+		industry zenvia.Industry
+		product  map[string]any
+	}{
+		{zenvia.IndustryRealEstate, map[string]any{"title": "Casa", "type": "residential"}},
+		{zenvia.IndustryVehicle, map[string]any{"make": "Fiat", "condition": "used", "fuelType": "naturalGas"}},
+		{zenvia.IndustrySavingPlan, map[string]any{"goodType": "property", "condition": "new",
+			"creditAmountEstimate": map[string]any{"lowerEstimate": 1000, "upperEstimate": zenvia.Amount(150050), "currency": "brl"}}},
+		{zenvia.IndustryRetail, map[string]any{"price": map[string]any{"amount": zenvia.Amount(7990), "currency": "brl"}}},
+	} {
+		lead := &zenvia.Lead{UTMSource: "site", Priority: 2, Phones: []string{"+5551987654321"}, Product: ok.product}
+		_, err := c.Leads.Create(ctx, ok.industry, lead)
+		require.NoError(t, err, "%v", ok.product)
+		b, err := json.Marshal(lead)
+		require.NoError(t, err)
+		status, body := rawPost(t, s, "/lead/"+string(ok.industry), string(b))
+		assert.Equal(t, http.StatusOK, status, "%s: %s", b, body)
+	}
 }

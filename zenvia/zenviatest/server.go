@@ -570,6 +570,53 @@ type leadIn struct {
 // lead may send.
 var ninTypes = []string{"CUIT", "CUIL", "DNI", "CPF", "RUN", "RUT", "CURP", "RFC", "IMSS", "DNIC", "RUC", "CE"}
 
+// productEnums are the enumerations of the spec's products, by LeadData
+// type and field.
+var productEnums = map[string]map[string][]string{
+	"realEstate": {"type": {"residential", "commercial", "industrial", "land"}},
+	"vehicle": {"condition": {"used", "new"},
+		"fuelType": {"gasoline", "diesel", "flex", "hybrid", "electric", "hydrogen", "naturalGas", "propane"}},
+	"savingPlan": {"goodType": {"vehicle", "property", "loan", "other"}, "condition": {"used", "new"}},
+}
+
+// checkProduct checks a lead's product of type typ as the spec types it:
+// its enumerations, a price (MoneyAmount: amount a number, required) and a
+// saving plan's estimates (MoneyAmountEstimate: upperEstimate a number,
+// required; lowerEstimate a number). The message is "" for a valid one.
+func checkProduct(typ string, p map[string]any) string {
+	for field, values := range productEnums[typ] {
+		if v, ok := p[field]; ok && v != nil {
+			if s, isStr := v.(string); !isStr || !slices.Contains(values, s) {
+				return "product." + field + " must be one of " + strings.Join(values, ", ")
+			}
+		}
+	}
+	money := [][3]string{{"price", "amount", ""}}
+	if typ == "savingPlan" {
+		money = append(money, [3]string{"monthlyPaymentsEstimate", "upperEstimate", "lowerEstimate"},
+			[3]string{"creditAmountEstimate", "upperEstimate", "lowerEstimate"})
+	}
+	for _, m := range money {
+		v, ok := p[m[0]]
+		if !ok || v == nil {
+			continue
+		}
+		o, isObj := v.(map[string]any)
+		if !isObj {
+			return "product." + m[0] + " must be an object"
+		}
+		if _, isNum := o[m[1]].(float64); !isNum {
+			return "product." + m[0] + "." + m[1] + " is required and must be a number"
+		}
+		if x, set := o[m[2]]; m[2] != "" && set && x != nil {
+			if _, isNum := x.(float64); !isNum {
+				return "product." + m[0] + "." + m[2] + " must be a number"
+			}
+		}
+	}
+	return ""
+}
+
 // createLead is POST /lead/{industry} (and /v2/leads/{industry}).
 func (s *Server) createLead(w http.ResponseWriter, r *http.Request) {
 	typ, ok := industryType[r.PathValue("industry")]
@@ -577,7 +624,7 @@ func (s *Server) createLead(w http.ResponseWriter, r *http.Request) {
 		s.notFound(w, "Industry")
 		return
 	}
-	in, msg := decodeLead(r)
+	in, msg := decodeLead(r, typ)
 	if msg != "" {
 		s.invalid(w, msg)
 		return
@@ -615,7 +662,7 @@ func (s *Server) takeLead(in *leadIn, typ string, now time.Time) (isNew bool, ia
 
 // decodeLead reads and checks a lead as Zenvia does; the message is "" for
 // a valid one.
-func decodeLead(r *http.Request) (leadIn, string) {
+func decodeLead(r *http.Request, typ string) (leadIn, string) {
 	var in leadIn
 	if err := json.NewDecoder(r.Body).Decode(&in); err != nil {
 		return in, "body is not a valid lead: " + err.Error()
@@ -628,6 +675,15 @@ func decodeLead(r *http.Request) (leadIn, string) {
 	}
 	if len(in.Phones) == 0 && len(in.Emails) == 0 {
 		return in, "a lead needs a phone or an email"
+	}
+	if len(in.Priority) > 0 && string(in.Priority) != "null" {
+		var n float64
+		if err := json.Unmarshal(in.Priority, &n); err != nil {
+			return in, "priority must be a number"
+		}
+	}
+	if msg := checkProduct(typ, in.Product); msg != "" {
+		return in, msg
 	}
 	for i, n := range in.NIN {
 		if !slices.Contains(ninTypes, n.Type) {
