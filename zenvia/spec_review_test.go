@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -50,6 +51,7 @@ func newRecorder(t *testing.T, answer string) (*recorder, *zenvia.Client) {
 // rawGet sends a GET with the sandbox's key and returns the status and body.
 func rawGet(t *testing.T, s *zenviatest.Server, path string, q url.Values) (int, string) {
 	t.Helper()
+	q = maps.Clone(q)
 	q.Set("api-key", s.Credentials()["ZENVIA_API_KEY"])
 	resp, err := http.Get(s.URL + path + "?" + q.Encode())
 	require.NoError(t, err)
@@ -204,5 +206,47 @@ func TestLeadProductAndPriorityTypes(t *testing.T) {
 		require.NoError(t, err)
 		status, body := rawPost(t, s, "/lead/"+string(ok.industry), string(b))
 		assert.Equal(t, http.StatusOK, status, "%s: %s", b, body)
+	}
+}
+
+// TestSandboxQueryAndBodyTypes: the sandbox refuses what the spec's types
+// refuse, and reads the spec's names. A quote item's quantity and price
+// are numbers (JSON strings were taken: Go reads "3" into a json.Number);
+// withAgent is a boolean ("maybe" was read as false); the interactions'
+// via filter is named via in the spec (a qs server reads via=x and
+// via[]=x alike; the sandbox ignored via=x and answered everything).
+func TestSandboxQueryAndBodyTypes(t *testing.T) {
+	t.Parallel()
+	s := zenviatest.NewServer(&zenviatest.Options{Seed: 3})
+	t.Cleanup(s.Close)
+	pid := s.ProspectIDs()[0]
+	for _, body := range []string{`{"items":[{"quantity":1,"price":"3"}]}`, `{"items":[{"quantity":"1"}]}`} {
+		status, answer := rawPost(t, s, "/prospect/"+pid+"/quotes", body)
+		assert.Equal(t, http.StatusBadRequest, status, "%s: %s", body, answer)
+		assert.Contains(t, answer, "items[0].")
+	}
+	status, answer := rawPost(t, s, "/prospect/"+pid+"/quotes", `{"items":[{"quantity":1,"price":3.5}]}`)
+	assert.Equal(t, http.StatusOK, status, answer)
+
+	status, answer = rawGet(t, s, "/prospects", url.Values{"withAgent": {"maybe"}})
+	assert.Equal(t, http.StatusBadRequest, status, answer)
+	assert.Contains(t, answer, "withAgent")
+
+	ctx := context.Background()
+	c, err := zenvia.NewClient(s.Credentials()["ZENVIA_API_KEY"], zenvia.WithBaseURL(s.URL))
+	require.NoError(t, err)
+	_, err = c.Prospects.CreateNote(ctx, pid, "nota")
+	require.NoError(t, err)
+	for _, q := range []url.Values{{"via": {"other"}}, {"via[]": {"other"}}} {
+		status, answer = rawGet(t, s, "/prospects/interactions", q)
+		require.Equal(t, http.StatusOK, status, answer)
+		var got []struct {
+			Via any `json:"via"`
+		}
+		require.NoError(t, json.Unmarshal([]byte(answer), &got))
+		require.NotEmpty(t, got, "%v", q)
+		for _, in := range got {
+			assert.Equal(t, "other", in.Via, "%v", q)
+		}
 	}
 }

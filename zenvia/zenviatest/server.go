@@ -837,6 +837,9 @@ func parseProspectFilter(q url.Values, now time.Time) (*prospectFilter, string) 
 			return nil, "the createdAfter to createdBefore range must not exceed 31 days"
 		}
 	}
+	if v := q.Get("withAgent"); v != "" && v != "true" && v != "false" {
+		return nil, "withAgent must be true or false"
+	}
 	if q.Get("phoneNumber") != "" && f.phone == "" {
 		return nil, "phoneNumber has no digits"
 	}
@@ -1074,8 +1077,8 @@ func (s *Server) listInteractions(w http.ResponseWriter, r *http.Request) {
 	s.answer(w, "Prospect", p != nil, out)
 }
 
-// interactionFilter reads status, createdAfter, createdBefore, via[] and
-// agent; false when it answered a bad parameter.
+// interactionFilter reads status, createdAfter, createdBefore, via (or
+// via[]) and agent; false when it answered a bad parameter.
 func (s *Server) interactionFilter(w http.ResponseWriter, q url.Values) (func(*interaction) bool, bool) {
 	var after, before time.Time
 	var err error
@@ -1091,7 +1094,9 @@ func (s *Server) interactionFilter(w http.ResponseWriter, q url.Values) (func(*i
 			return nil, false
 		}
 	}
-	status, agent, vias := q.Get("status"), q.Get("agent"), q["via[]"]
+	// The spec names the filter via (an array): via=a&via=b and via[]=a
+	// both reach the API as one list.
+	status, agent, vias := q.Get("status"), q.Get("agent"), append(slices.Clone(q["via"]), q["via[]"]...)
 	return func(in *interaction) bool {
 		switch {
 		case status != "" && in.Status != status, agent != "" && in.AgentID != agent:
