@@ -6,6 +6,7 @@ import (
 	"iter"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/leadkit/leadkit"
@@ -44,7 +45,10 @@ func (o *InteractionListOptions) values(accountWide bool) (url.Values, error) {
 	if o.Status != "" {
 		v.Set("status", o.Status)
 	}
-	for _, via := range o.Via {
+	for i, via := range o.Via {
+		if strings.TrimSpace(via) == "" {
+			return nil, leadkit.Invalid(indexed("via", i), "must not be empty")
+		}
 		v.Add("via[]", via)
 	}
 	return v, setRanges(v, []timeRange{{"created", o.CreatedAfter, o.CreatedBefore}})

@@ -6,8 +6,10 @@ import (
 	"encoding/json"
 	"errors"
 	"iter"
+	"maps"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -351,14 +353,22 @@ func (s *ProspectsService) UpdateAdditionalData(ctx context.Context, id string, 
 	if len(data) == 0 {
 		return nil, leadkit.Invalid("additionalData", "sets no field")
 	}
-	for k, v := range data {
-		switch v.(type) {
-		case map[string]any, []any:
-			return nil, leadkit.Invalid("additionalData."+k, "must be a plain value (the object is flat)")
-		}
-	}
 	if err := transport.CheckEncodable("additionalData", data); err != nil {
 		return nil, err // a NaN, a channel, a func: additionalData["score"]
+	}
+	for _, k := range slices.Sorted(maps.Keys(data)) {
+		if strings.TrimSpace(k) == "" {
+			return nil, leadkit.Invalid("additionalData", "has an empty key")
+		}
+		// Flat: a value of any Go type that encodes as an object or an
+		// array (a []string, a struct, a json.RawMessage) is refused.
+		b, err := json.Marshal(data[k])
+		if err != nil {
+			return nil, leadkit.Invalid("additionalData."+k, "%v", err)
+		}
+		if t := trimSpace(b); len(t) > 0 && (t[0] == '{' || t[0] == '[') {
+			return nil, leadkit.Invalid("additionalData."+k, "must be a plain value (the object is flat)")
+		}
 	}
 	return s.patch(ctx, []string{"prospect", id, "additionalData"}, data)
 }

@@ -250,3 +250,57 @@ func TestSandboxQueryAndBodyTypes(t *testing.T) {
 		}
 	}
 }
+
+// TestFlatInputsRefusedBeforeSending: UpdateAdditionalData takes a flat
+// object (UpdateAdditionalData: a value per key): a nested value of any Go
+// type ([]string, map[string]string, a struct), not only []any and
+// map[string]any, and an empty key are refused naming the field; a via
+// filter of the interactions must not be empty. Nothing is sent. The
+// sandbox refuses the empty key too.
+func TestFlatInputsRefusedBeforeSending(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	rec, c := newRecorder(t, `{}`)
+	id := "0123456789abcdef01234567"
+	type point struct{ X int }
+	for _, tc := range []struct {
+		data  map[string]any
+		field string
+	}{
+		{map[string]any{"tags": []string{"a"}}, "additionalData.tags"},
+		{map[string]any{"ok": 1, "m": map[string]string{"a": "b"}}, "additionalData.m"},
+		{map[string]any{"p": point{1}}, "additionalData.p"},
+		{map[string]any{"pp": &point{1}}, "additionalData.pp"},
+		{map[string]any{"raw": json.RawMessage(`{"a":1}`)}, "additionalData.raw"},
+		{map[string]any{"": 1}, "additionalData"},
+		{map[string]any{" ": 1}, "additionalData"},
+	} {
+		_, err := c.Prospects.UpdateAdditionalData(ctx, id, tc.data)
+		if assert.ErrorIs(t, err, leadkit.ErrInvalidInput, "%v", tc.data) {
+			assert.Contains(t, err.Error(), tc.field)
+		}
+	}
+	for _, via := range [][]string{{""}, {"whatsApp", " "}} {
+		_, err := c.Interactions.List(ctx, &zenvia.InteractionListOptions{Via: via})
+		if assert.ErrorIs(t, err, leadkit.ErrInvalidInput, "%q", via) {
+			assert.Contains(t, err.Error(), "via[")
+		}
+		_, err = c.Prospects.Interactions(ctx, id, &zenvia.InteractionListOptions{Via: via})
+		assert.ErrorIs(t, err, leadkit.ErrInvalidInput, "%q", via)
+	}
+	assert.Zero(t, rec.n.Load(), "nothing sent")
+	_, err := c.Prospects.UpdateAdditionalData(ctx, id, map[string]any{"renda": 7000, "nome": "Ana", "vip": true, "nada": nil})
+	require.NoError(t, err)
+	assert.JSONEq(t, `{"renda":7000,"nome":"Ana","vip":true,"nada":null}`, *rec.body.Load())
+
+	s := zenviatest.NewServer(&zenviatest.Options{Seed: 3})
+	t.Cleanup(s.Close)
+	req, err := http.NewRequest(http.MethodPatch, s.URL+"/prospect/"+s.ProspectIDs()[0]+"/additionalData?api-key="+
+		url.QueryEscape(s.Credentials()["ZENVIA_API_KEY"]), strings.NewReader(`{"":1}`))
+	require.NoError(t, err)
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusBadRequest, resp.StatusCode, string(b))
+}

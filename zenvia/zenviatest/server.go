@@ -982,6 +982,10 @@ func (s *Server) updateAdditionalData(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	for k, v := range in {
+		if strings.TrimSpace(k) == "" {
+			s.invalid(w, "additionalData has an empty key")
+			return
+		}
 		switch v.(type) {
 		case map[string]any, []any:
 			s.invalid(w, "additionalData."+k+" must be a plain value")
