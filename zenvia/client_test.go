@@ -175,7 +175,7 @@ func TestProspectsMock(t *testing.T) {
 		assert.Equal(t, pid, q.Get("after"))
 		assert.Equal(t, "followUp", q.Get("status"))
 		assert.Equal(t, "+5551987654321", q.Get("phoneNumber"))
-		assert.Equal(t, "2024-01-01T00:00:00Z", q.Get("createdAfter"))
+		assert.Equal(t, "2024-01-01T00:00:00.000Z", q.Get("createdAfter"))
 		assert.Equal(t, groupID, q.Get("group"))
 		return jsonResponder(200, golden(t, "prospects_page.json"))(req)
 	}))

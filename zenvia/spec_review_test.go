@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -303,4 +304,43 @@ func TestFlatInputsRefusedBeforeSending(t *testing.T) {
 	b, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
 	assert.Equal(t, http.StatusBadRequest, resp.StatusCode, string(b))
+}
+
+// TestDateFiltersKeepMilliseconds: Zenvia stamps objects to the
+// millisecond ("2024-03-14T15:36:00.123Z") and its DateTime parameters
+// take the same ISO 8601 form. Dates were sent cut to the second, so a
+// createdBefore of 12:00:00.700 became 12:00:00 and left out what was
+// created in those 700 ms. An after bound is sent rounded down to the
+// millisecond and a before bound rounded up: both select exactly the
+// millisecond-stamped objects the caller's times select.
+func TestDateFiltersKeepMilliseconds(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	rec, c := newRecorder(t, `[]`)
+	at := time.Date(2026, 3, 14, 12, 0, 0, 0, time.UTC)
+	_, err := c.Prospects.List(ctx, &zenvia.ProspectListOptions{CreatedAfter: at.Add(250300 * time.Microsecond),
+		CreatedBefore: at.Add(700 * time.Millisecond), ClaimedBefore: at.Add(700100 * time.Microsecond),
+		TransferredAfter: at.Add(-time.Hour)})
+	require.NoError(t, err)
+	q := *rec.query.Load()
+	assert.Equal(t, "2026-03-14T12:00:00.250Z", q.Get("createdAfter"))
+	assert.Equal(t, "2026-03-14T12:00:00.700Z", q.Get("createdBefore"))
+	assert.Equal(t, "2026-03-14T12:00:00.701Z", q.Get("claimedBefore"))
+	assert.Equal(t, "2026-03-14T11:00:00.000Z", q.Get("transferredAfter"))
+	_, err = c.Interactions.List(ctx, &zenvia.InteractionListOptions{CreatedBefore: at.Add(1500 * time.Millisecond)})
+	require.NoError(t, err)
+	assert.Equal(t, "2026-03-14T12:00:01.500Z", rec.query.Load().Get("createdBefore"))
+	_, err = c.Quotes.List(ctx, &zenvia.QuoteListOptions{AcceptedAfter: at.In(time.FixedZone("BRT", -3*3600)).Add(time.Millisecond)})
+	require.NoError(t, err)
+	assert.Equal(t, "2026-03-14T12:00:00.001Z", rec.query.Load().Get("acceptedAfter"))
+
+	// End to end: a prospect created at 12:00:00.300 is before 12:00:00.700.
+	now := at.Add(300 * time.Millisecond)
+	s, c2 := sandbox(t, &zenviatest.Options{Seed: 2, Prospects: -1, Now: func() time.Time { return now }})
+	_ = s
+	_, err = c2.Leads.Create(ctx, zenvia.IndustryRetail, &zenvia.Lead{UTMSource: "site", Phones: []string{"+5551987654321"}})
+	require.NoError(t, err)
+	got, err := c2.Prospects.List(ctx, &zenvia.ProspectListOptions{CreatedAfter: at.Add(-time.Hour), CreatedBefore: at.Add(700 * time.Millisecond)})
+	require.NoError(t, err)
+	assert.Len(t, got, 1, "created at 12:00:00.300, before 12:00:00.700")
 }
