@@ -76,9 +76,9 @@ func TestMissingOperations(t *testing.T) {
 	got, err := c.Interactions.Get(ctx, id, mine[0].ID)
 	require.NoError(t, err)
 	assert.Equal(t, mine[0].ID, got.ID)
-	upd, err := c.Interactions.Update(ctx, id, mine[0].ID, map[string]any{"status": "finished"})
+	upd, err := c.Interactions.Update(ctx, id, mine[0].ID, map[string]any{"type": "message", "status": "read"})
 	require.NoError(t, err)
-	assert.Equal(t, "finished", upd.Status)
+	assert.Equal(t, "read", upd.Status)
 	_, err = c.Prospects.Interactions(ctx, id, &zenvia.InteractionListOptions{Limit: 5})
 	assert.ErrorIs(t, err, leadkit.ErrInvalidInput, "limit is for the account-wide list")
 

@@ -344,3 +344,68 @@ func TestDateFiltersKeepMilliseconds(t *testing.T) {
 	require.NoError(t, err)
 	assert.Len(t, got, 1, "created at 12:00:00.300, before 12:00:00.700")
 }
+
+// TestInteractionUpdateIsAnUpdateEvent: "Update interaction" (PUT
+// /prospect/{id}/interaction/{iid}) takes an UpdateEvent: type (required)
+// "message" {delivered, status (pending, sent, received, read, failed,
+// deleted), error} or "question" {answer, delivered, cancelReason}. The
+// client sent any map (the old test changed a "status" "finished" without
+// a type), and the sandbox took it and even rewrote a note's text. Now the
+// client refuses a body the spec refuses, naming the field, before
+// sending; the sandbox answers 400 to it.
+func TestInteractionUpdateIsAnUpdateEvent(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	rec, c := newRecorder(t, `{}`)
+	id, iid := "0123456789abcdef01234567", "0123456789abcdef01234568"
+	bad := []struct {
+		fields map[string]any
+		field  string
+	}{
+		{map[string]any{"status": "read"}, "type"},
+		{map[string]any{"type": "note", "status": "read"}, "type"},
+		{map[string]any{"type": "message", "status": "finished"}, "status"},
+		{map[string]any{"type": "message", "delivered": "yes"}, "delivered"},
+		{map[string]any{"type": "message", "output": map[string]any{"comment": "x"}}, "output"},
+		{map[string]any{"type": "message", "dueAt": "2026-01-01T00:00:00Z"}, "dueAt"},
+		{map[string]any{"type": "question", "answer": 3}, "answer"},
+		{map[string]any{"type": "question", "status": "read"}, "status"},
+	}
+	for _, tc := range bad {
+		_, err := c.Interactions.Update(ctx, id, iid, tc.fields)
+		var ie *leadkit.InputError
+		if assert.ErrorAs(t, err, &ie, "%v", tc.fields) {
+			assert.Equal(t, tc.field, ie.Field, "%v", tc.fields)
+		}
+	}
+	assert.Zero(t, rec.n.Load(), "nothing sent")
+	_, err := c.Interactions.Update(ctx, id, iid, map[string]any{"type": "message", "status": "read", "delivered": true})
+	require.NoError(t, err)
+	assert.JSONEq(t, `{"type":"message","status":"read","delivered":true}`, *rec.body.Load())
+
+	s, c2 := sandbox(t, &zenviatest.Options{Seed: 4})
+	pid := s.ProspectIDs()[0]
+	note, err := c2.Prospects.CreateNote(ctx, pid, "texto")
+	require.NoError(t, err)
+	put := func(body string) (int, string) {
+		req, err := http.NewRequest(http.MethodPut, s.URL+"/prospect/"+pid+"/interaction/"+note.ID+"?api-key="+
+			url.QueryEscape(s.Credentials()["ZENVIA_API_KEY"]), strings.NewReader(body))
+		require.NoError(t, err)
+		resp, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	for _, body := range []string{`{"status":"finished"}`, `{"type":"message","status":"finished"}`,
+		`{"type":"message","output":{"comment":"outro"}}`, `{"type":"message","delivered":"yes"}`} {
+		status, answer := put(body)
+		assert.Equal(t, http.StatusBadRequest, status, "%s: %s", body, answer)
+	}
+	status, answer := put(`{"type":"message","status":"read"}`)
+	require.Equal(t, http.StatusOK, status, answer)
+	got, err := c2.Interactions.Get(ctx, pid, note.ID)
+	require.NoError(t, err)
+	assert.Equal(t, "read", got.Status)
+	assert.Equal(t, "texto", got.Content, "the text is not changed by an update")
+}

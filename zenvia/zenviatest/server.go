@@ -1152,15 +1152,47 @@ func (s *Server) getInteraction(w http.ResponseWriter, r *http.Request) {
 	s.changeInteraction(w, r, nil)
 }
 
-// updateInteraction is PUT /prospect/{id}/interaction/{iid}: it changes the
-// status and a note's text (output.comment).
+// updateInteraction is PUT /prospect/{id}/interaction/{iid}, with the
+// spec's UpdateEvent: type (required) message {delivered, status, error} or
+// question {answer, delivered, cancelReason}; anything else is refused. It
+// changes the status (a message's).
 func (s *Server) updateInteraction(w http.ResponseWriter, r *http.Request) {
-	var upd map[string]any
-	if err := json.NewDecoder(r.Body).Decode(&upd); err != nil || len(upd) == 0 {
-		s.invalid(w, "the body is an object of the fields to change")
+	var upd struct {
+		Type         string          `json:"type"`
+		Delivered    *bool           `json:"delivered"`
+		Status       *string         `json:"status"`
+		Error        json.RawMessage `json:"error"`
+		Answer       *string         `json:"answer"`
+		CancelReason *string         `json:"cancelReason"`
+	}
+	dec := json.NewDecoder(r.Body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&upd); err != nil {
+		s.invalid(w, "the body is an UpdateEvent {type, delivered, status, error} or {type, answer, delivered, cancelReason}: "+err.Error())
 		return
 	}
-	s.changeInteraction(w, r, upd)
+	switch {
+	case upd.Type != "message" && upd.Type != "question":
+		s.invalid(w, "type is required: message or question")
+		return
+	case upd.Type == "message" && (upd.Answer != nil || upd.CancelReason != nil):
+		s.invalid(w, "answer and cancelReason are fields of a question update")
+		return
+	case upd.Type == "question" && (upd.Status != nil || upd.Error != nil):
+		s.invalid(w, "status and error are fields of a message update")
+		return
+	case upd.Status != nil && !slices.Contains([]string{"pending", "sent", "received", "read", "failed", "deleted"}, *upd.Status):
+		s.invalid(w, "status must be one of pending, sent, received, read, failed, deleted")
+		return
+	case len(upd.Error) > 0 && string(upd.Error) != "null" && upd.Error[0] != '{':
+		s.invalid(w, "error must be an object")
+		return
+	}
+	change := map[string]any{}
+	if upd.Status != nil {
+		change["status"] = *upd.Status
+	}
+	s.changeInteraction(w, r, change)
 }
 
 // changeInteraction applies upd (nil: nothing) to the interaction of the
@@ -1178,11 +1210,6 @@ func (s *Server) changeInteraction(w http.ResponseWriter, r *http.Request, upd m
 	if found != nil {
 		if v, ok := upd["status"].(string); ok {
 			found.Status = v
-		}
-		if o, ok := upd["output"].(map[string]any); ok {
-			if c, ok := o["comment"].(string); ok {
-				found.Content = c
-			}
 		}
 		out = s.interactionJSON(found)
 	}
