@@ -94,7 +94,7 @@ func TestLeadCreateMock(t *testing.T) {
 	res, err := c.Leads.Create(context.Background(), zenvia.IndustryRealEstate, &zenvia.Lead{
 		UTMSource: "zapimoveis", FirstName: "Maria", Phones: []string{"11987650000"},
 		History: []zenvia.HistoryEvent{zenvia.Note("visita sábado"), zenvia.Call(time.Date(2024, 3, 14, 15, 0, 0, 0, time.UTC), 2*time.Minute, "https://rec.example.com/1.mp3")},
-		Product: map[string]any{"type": "apartment", "bedrooms": 2},
+		Product: map[string]any{"type": "residential", "bedrooms": 2},
 	})
 	require.NoError(t, err)
 	assert.False(t, res.Accepted)
@@ -175,7 +175,7 @@ func TestProspectsMock(t *testing.T) {
 		assert.Equal(t, pid, q.Get("after"))
 		assert.Equal(t, "followUp", q.Get("status"))
 		assert.Equal(t, "+5551987654321", q.Get("phoneNumber"))
-		assert.Equal(t, "2024-01-01T00:00:00Z", q.Get("createdAfter"))
+		assert.Equal(t, "2024-01-01T00:00:00.000Z", q.Get("createdAfter"))
 		assert.Equal(t, groupID, q.Get("group"))
 		return jsonResponder(200, golden(t, "prospects_page.json"))(req)
 	}))

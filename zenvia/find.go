@@ -146,7 +146,9 @@ func (s *ProspectsService) eachHolder(ctx context.Context, lead *Lead, horizon t
 	// The newest window reaches a day past this process's now: Zenvia
 	// dates a prospect by its own clock, which may run ahead, and a
 	// window ending at our now would miss the prospect just created.
-	for end := time.Now().Add(findAhead); end.After(horizon); end = end.Add(-MaxWindow) {
+	// The windows start on a millisecond, so that each is sent as exactly
+	// MaxWindow (dates are sent to the millisecond).
+	for end := time.Now().Add(findAhead).Truncate(time.Millisecond); end.After(horizon); end = end.Add(-MaxWindow) {
 		start := end.Add(-MaxWindow)
 		for _, o := range searches(phones, lead.Emails, start, end) {
 			for p, err := range s.All(ctx, &o) {

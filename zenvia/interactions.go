@@ -4,11 +4,15 @@ import (
 	"context"
 	"encoding/json"
 	"iter"
+	"maps"
 	"net/http"
 	"net/url"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/leadkit/leadkit"
+	"github.com/leadkit/leadkit/internal/transport"
 )
 
 // InteractionListOptions filter a prospect's interactions
@@ -44,7 +48,10 @@ func (o *InteractionListOptions) values(accountWide bool) (url.Values, error) {
 	if o.Status != "" {
 		v.Set("status", o.Status)
 	}
-	for _, via := range o.Via {
+	for i, via := range o.Via {
+		if strings.TrimSpace(via) == "" {
+			return nil, leadkit.Invalid(indexed("via", i), "must not be empty")
+		}
 		v.Add("via[]", via)
 	}
 	return v, setRanges(v, []timeRange{{"created", o.CreatedAfter, o.CreatedBefore}})
@@ -98,9 +105,13 @@ func (s *InteractionsService) Get(ctx context.Context, prospectID, interactionID
 }
 
 // Update changes an interaction of a prospect:
-// PUT /prospect/{id}/interaction/{interactionId}, with the fields to change
-// as Zenvia names them (status, dueAt, output, ...). It returns the
-// interaction as Zenvia answers it (nil without a body).
+// PUT /prospect/{id}/interaction/{interactionId}, with an UpdateEvent as
+// the spec defines it: "type" (required) "message", with "delivered" (a
+// boolean), "status" (pending, sent, received, read, failed or deleted)
+// and "error" (an object), or "question", with "answer", "delivered" and
+// "cancelReason". Any other field, type or value is an input error naming
+// the field, nothing sent (the API refuses it, or would ignore it). It
+// returns the interaction as Zenvia answers it (nil without a body).
 func (s *InteractionsService) Update(ctx context.Context, prospectID, interactionID string, fields map[string]any) (*Interaction, error) {
 	if err := checkID("id", prospectID); err != nil {
 		return nil, err
@@ -110,6 +121,9 @@ func (s *InteractionsService) Update(ctx context.Context, prospectID, interactio
 	}
 	if len(fields) == 0 {
 		return nil, leadkit.Invalid("interaction", "sets no field")
+	}
+	if err := checkUpdateEvent(fields); err != nil {
+		return nil, err
 	}
 	var w *interactionWire
 	if err := s.c.send(ctx, http.MethodPut, []string{"prospect", prospectID, "interaction", interactionID}, fields, &w); err != nil {
@@ -195,4 +209,59 @@ func responseTime(ctx context.Context, c *Client, kind, id string, params map[st
 		return nil, err
 	}
 	return out, nil
+}
+
+// updateEventFields are the fields of the spec's UpdateEvent by type, and
+// the JSON kind each takes.
+var updateEventFields = map[string]map[string]string{
+	"message":  {"type": "string", "delivered": "boolean", "status": "string", "error": "object"},
+	"question": {"type": "string", "answer": "string", "delivered": "boolean", "cancelReason": "string"},
+}
+
+// messageStatuses are the statuses an UpdateMessageEvent sets.
+var messageStatuses = []string{"pending", "sent", "received", "read", "failed", "deleted"}
+
+// checkUpdateEvent checks fields, as they will be sent, against the
+// spec's UpdateEvent.
+func checkUpdateEvent(fields map[string]any) error {
+	if err := transport.CheckEncodable("interaction", fields); err != nil {
+		return err
+	}
+	b, err := json.Marshal(fields)
+	if err != nil {
+		return leadkit.Invalid("interaction", "%v", err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		return leadkit.Invalid("interaction", "%v", err)
+	}
+	typ, _ := m["type"].(string)
+	kinds, ok := updateEventFields[typ]
+	if !ok {
+		return leadkit.Invalid("type", "%s is not message or question (an update needs its type)", shortJSON(m["type"]))
+	}
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		kind, known := kinds[k]
+		if !known {
+			return leadkit.Invalid(k, "is not a field of a %s update (%s)", typ, strings.Join(slices.Sorted(maps.Keys(kinds)), ", "))
+		}
+		var fits bool
+		switch m[k].(type) {
+		case string:
+			fits = kind == "string"
+		case bool:
+			fits = kind == "boolean"
+		case map[string]any:
+			fits = kind == "object"
+		case nil:
+			fits = k != "type"
+		}
+		if !fits {
+			return leadkit.Invalid(k, "must be a %s, got %s", kind, shortJSON(m[k]))
+		}
+	}
+	if st, set := m["status"].(string); set && !slices.Contains(messageStatuses, st) {
+		return leadkit.Invalid("status", "%q is not one of %s", st, strings.Join(messageStatuses, ", "))
+	}
+	return nil
 }

@@ -1,9 +1,11 @@
 package zenvia
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/leadkit/leadkit"
@@ -58,7 +60,19 @@ const (
 // String returns the type as Zenvia spells it (unknown values are kept).
 func (t NINType) String() string { return string(t) }
 
-// NIN is a national identification number ("nin").
+// Known reports whether t is one of the spec's NIN types (CUIT, CUIL, DNI,
+// CPF, RUN, RUT, CURP, RFC, IMSS, DNIC, RUC, CE), the only ones a lead may
+// send. A prospect read back keeps whatever type Zenvia answers.
+func (t NINType) Known() bool {
+	switch t {
+	case NINCUIT, NINCUIL, NINDNI, NINCPF, NINRUN, NINRUT, NINCURP, NINRFC, NINIMSS, NINDNIC, NINRUC, NINCE:
+		return true
+	}
+	return false
+}
+
+// NIN is a national identification number ("nin"). A lead sends a Type
+// that is Known (the spec's enumeration).
 type NIN struct {
 	Type   NINType `json:"type"`
 	Number string  `json:"number"`
@@ -98,7 +112,11 @@ type Lead struct {
 	// shape: retail and insurance {make, model, detail, sku, price{amount,
 	// currency}}, saving-plan {goodType, goodSubType, brand, model,
 	// description, condition, planType, ...}, vehicle, real-estate {title,
-	// type}.
+	// type}. Create checks the spec's enumerations (real-estate type:
+	// residential, commercial, industrial, land; vehicle condition: used,
+	// new, and fuelType; saving-plan goodType and condition) and that a
+	// price's amount (and an estimate's upperEstimate) is a number: use
+	// Amount for exact money.
 	Product map[string]any `json:"product,omitempty"`
 }
 
@@ -131,6 +149,9 @@ func (l *Lead) Validate(industry Industry) error {
 		if n.Type == "" || strings.TrimSpace(n.Number) == "" {
 			return leadkit.Invalid(indexed("nin", i), "needs a type and a number")
 		}
+		if !n.Type.Known() {
+			return leadkit.Invalid(indexed("nin", i)+".type", "%q is not one of the spec's CUIT, CUIL, DNI, CPF, RUN, RUT, CURP, RFC, IMSS, DNIC, RUC, CE", string(n.Type))
+		}
 	}
 	for i := range l.History {
 		if err := l.History[i].check(indexed("history", i)); err != nil {
@@ -138,7 +159,87 @@ func (l *Lead) Validate(industry Industry) error {
 		}
 	}
 	// A NaN priority, a func in product: named here, never sent.
-	return transport.CheckEncodable("", l)
+	if err := transport.CheckEncodable("", l); err != nil {
+		return err
+	}
+	return checkProduct(industry, l.Product)
+}
+
+// shortJSON is v as JSON, cut at 40 bytes, for an input error.
+func shortJSON(v any) string {
+	if v == nil {
+		return "nothing"
+	}
+	b, _ := json.Marshal(v)
+	if len(b) > 40 {
+		return string(b[:40]) + "…"
+	}
+	return string(b)
+}
+
+// productEnums are the enumerations of the spec's products, by industry
+// and field: RealEstateProduct.type, VehicleProduct.condition and fuelType,
+// SavingPlanProduct.goodType and condition.
+var productEnums = map[Industry]map[string][]string{
+	IndustryRealEstate: {"type": {"residential", "commercial", "industrial", "land"}},
+	IndustryVehicle: {"condition": {"used", "new"},
+		"fuelType": {"gasoline", "diesel", "flex", "hybrid", "electric", "hydrogen", "naturalGas", "propane"}},
+	IndustrySavingPlan: {"goodType": {"vehicle", "property", "loan", "other"}, "condition": {"used", "new"}},
+}
+
+// checkProduct checks the typed parts of a lead's product as the spec
+// defines them: the enumerations of productEnums, a price (MoneyAmount)
+// with a numeric amount, and a saving plan's monthlyPaymentsEstimate and
+// creditAmountEstimate (MoneyAmountEstimate) with a numeric upperEstimate
+// (and lowerEstimate, when set). Amounts may be float64, json.Number or
+// Amount; the product is read as it will be sent.
+func checkProduct(industry Industry, product map[string]any) error {
+	if len(product) == 0 {
+		return nil
+	}
+	b, err := json.Marshal(product)
+	if err != nil {
+		return leadkit.Invalid("product", "%v", err)
+	}
+	var p map[string]any
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	if err := dec.Decode(&p); err != nil {
+		return leadkit.Invalid("product", "%v", err)
+	}
+	for field, values := range productEnums[industry] {
+		v, ok := p[field]
+		if !ok || v == nil {
+			continue
+		}
+		if s, isStr := v.(string); !isStr || !slices.Contains(values, s) {
+			return leadkit.Invalid("product."+field, "%s is not one of %s", shortJSON(v), strings.Join(values, ", "))
+		}
+	}
+	money := []struct{ field, required, optional string }{{"price", "amount", ""}}
+	if industry == IndustrySavingPlan {
+		money = append(money, struct{ field, required, optional string }{"monthlyPaymentsEstimate", "upperEstimate", "lowerEstimate"},
+			struct{ field, required, optional string }{"creditAmountEstimate", "upperEstimate", "lowerEstimate"})
+	}
+	for _, m := range money {
+		v, ok := p[m.field]
+		if !ok || v == nil {
+			continue
+		}
+		o, isObj := v.(map[string]any)
+		if !isObj {
+			return leadkit.Invalid("product."+m.field, "must be an object {%s, currency}", m.required)
+		}
+		if _, isNum := o[m.required].(json.Number); !isNum {
+			return leadkit.Invalid("product."+m.field+"."+m.required, "is required and must be a number, got %s", shortJSON(o[m.required]))
+		}
+		if x, set := o[m.optional]; m.optional != "" && set && x != nil {
+			if _, isNum := x.(json.Number); !isNum {
+				return leadkit.Invalid("product."+m.field+"."+m.optional, "must be a number, got %s", shortJSON(x))
+			}
+		}
+	}
+	return nil
 }
 
 func indexed(field string, i int) string {

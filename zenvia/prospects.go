@@ -6,9 +6,10 @@ import (
 	"encoding/json"
 	"errors"
 	"iter"
+	"maps"
 	"net/http"
 	"net/url"
-	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -22,8 +23,46 @@ import (
 // to 5000.
 const MaxPageSize = 5000
 
-// additionalFilter is "[FIELD][OP][VALUE]".
-var additionalFilter = regexp.MustCompile(`^\[[^\]]+\]\[(=|>=|>|<=|<|~)\]\[[^\]]*\]$`)
+// validAdditionalFilter reports whether f is an additionalData[] filter of
+// "List prospects". The spec writes the form "[FIELD][OPERATOR][VALUE]" and
+// means the three parts written together, as its examples send them:
+// "finance=1", "birthdate<01/01/2000", "birthdate>=01/01/1990",
+// "style~blue". The operator is the first of = >= > <= < ~ in f; the field
+// before it is not empty and holds no square bracket (the bracketed
+// "[finance][=][1]" is refused); the value is any string.
+func validAdditionalFilter(f string) bool {
+	i := strings.IndexAny(f, "=<>~")
+	return i > 0 && !strings.ContainsAny(f[:i], "[]")
+}
+
+// dateLayout is how Zenvia writes a date: ISO 8601 in UTC, to the
+// millisecond ("2024-03-14T15:36:00.123Z"), as its DateTime parameters take
+// it.
+const dateLayout = "2006-01-02T15:04:05.000Z07:00"
+
+// afterParam is t as the lower bound of a date filter (…After, exclusive),
+// rounded down to the millisecond: Zenvia's dates have milliseconds, so it
+// keeps exactly what t keeps. A date cut to the second would keep what was
+// stamped in the second before t as well.
+func afterParam(t time.Time) string {
+	return t.UTC().Truncate(time.Millisecond).Format(dateLayout)
+}
+
+// beforeParam is t as the upper bound of a date filter (…Before,
+// exclusive), rounded up to the millisecond, so that it keeps exactly what t
+// keeps. A date cut to the second left out what was stamped between the
+// second and t.
+func beforeParam(t time.Time) string {
+	return ceilMillis(t).UTC().Format(dateLayout)
+}
+
+// ceilMillis is t rounded up to the millisecond.
+func ceilMillis(t time.Time) time.Time {
+	if r := t.Truncate(time.Millisecond); !r.Equal(t) {
+		return r.Add(time.Millisecond)
+	}
+	return t
+}
 
 // MaxWindow is the longest creation-date range Zenvia accepts for a list
 // (createdAfter to createdBefore). Without dates the API covers the last 31
@@ -49,8 +88,9 @@ type ProspectListOptions struct {
 	Status      ProspectStatus
 	Agent       string // agent id
 	Group       string // group id
-	// CreatedAfter and CreatedBefore bound the creation time (zero: unset).
-	// The range they make (an open end meaning now) is at most MaxWindow;
+	// CreatedAfter and CreatedBefore bound the creation time (zero: unset),
+	// both exclusive; every date bound is sent to the millisecond, Zenvia's
+	// precision (an after rounded down, a before rounded up). The range they make (an open end meaning now) is at most MaxWindow;
 	// without them Zenvia covers the last 31 days.
 	CreatedAfter, CreatedBefore time.Time
 	// ClaimedAfter/Before and TransferredAfter/Before bound when the
@@ -60,8 +100,11 @@ type ProspectListOptions struct {
 	// WithAgent keeps the prospects that have (true) or lack (false) an
 	// agent (nil: unset).
 	WithAgent *bool
-	// AdditionalData filters on additional data, each "[FIELD][OP][VALUE]"
-	// with OP one of = >= > <= < ~ (sent as additionalData[]).
+	// AdditionalData filters on additional data, each FIELD, OPERATOR and
+	// VALUE written together as the spec's examples send them ("finance=1",
+	// "birthdate<01/01/2000", "style~blue"), OPERATOR one of = >= > <= < ~
+	// (~: contains), the field without square brackets; sent as
+	// additionalData[].
 	AdditionalData []string
 }
 
@@ -113,28 +156,30 @@ func (o *ProspectListOptions) values() (url.Values, error) {
 		v.Set("group", o.Group)
 	}
 	if !o.CreatedAfter.IsZero() {
-		v.Set("createdAfter", o.CreatedAfter.UTC().Format(time.RFC3339))
+		v.Set("createdAfter", afterParam(o.CreatedAfter))
 	}
 	if !o.CreatedBefore.IsZero() {
-		v.Set("createdBefore", o.CreatedBefore.UTC().Format(time.RFC3339))
+		v.Set("createdBefore", beforeParam(o.CreatedBefore))
 	}
 	if !o.CreatedAfter.IsZero() && !o.CreatedBefore.IsZero() && o.CreatedBefore.Before(o.CreatedAfter) {
 		return nil, leadkit.Invalid("createdBefore", "is before createdAfter")
 	}
 	for _, t := range []struct {
-		k string
-		v time.Time
-	}{{"claimedAfter", o.ClaimedAfter}, {"claimedBefore", o.ClaimedBefore}, {"transferredAfter", o.TransferredAfter}, {"transferredBefore", o.TransferredBefore}} {
+		k      string
+		v      time.Time
+		format func(time.Time) string
+	}{{"claimedAfter", o.ClaimedAfter, afterParam}, {"claimedBefore", o.ClaimedBefore, beforeParam},
+		{"transferredAfter", o.TransferredAfter, afterParam}, {"transferredBefore", o.TransferredBefore, beforeParam}} {
 		if !t.v.IsZero() {
-			v.Set(t.k, t.v.UTC().Format(time.RFC3339))
+			v.Set(t.k, t.format(t.v))
 		}
 	}
 	if o.WithAgent != nil {
 		v.Set("withAgent", strconv.FormatBool(*o.WithAgent))
 	}
 	for i, f := range o.AdditionalData {
-		if !additionalFilter.MatchString(f) {
-			return nil, leadkit.Invalid(indexed("additionalData", i), "%q is not [FIELD][OP][VALUE] with OP one of = >= > <= < ~", f)
+		if !validAdditionalFilter(f) {
+			return nil, leadkit.Invalid(indexed("additionalData", i), "%q is not FIELD, OPERATOR and VALUE written together (\"finance=1\", \"style~blue\"), OPERATOR one of = >= > <= < ~, the field without brackets", f)
 		}
 		v.Add("additionalData[]", f)
 	}
@@ -143,7 +188,8 @@ func (o *ProspectListOptions) values() (url.Values, error) {
 		if end.IsZero() {
 			end = time.Now()
 		}
-		if end.Sub(o.CreatedAfter) > MaxWindow {
+		// The range as sent: the bounds rounded to the millisecond.
+		if ceilMillis(end).Sub(o.CreatedAfter.Truncate(time.Millisecond)) > MaxWindow {
 			return nil, leadkit.Invalid("createdAfter", "the range to %s is longer than Zenvia's 31 days", end.UTC().Format(time.RFC3339))
 		}
 	}
@@ -340,14 +386,22 @@ func (s *ProspectsService) UpdateAdditionalData(ctx context.Context, id string, 
 	if len(data) == 0 {
 		return nil, leadkit.Invalid("additionalData", "sets no field")
 	}
-	for k, v := range data {
-		switch v.(type) {
-		case map[string]any, []any:
-			return nil, leadkit.Invalid("additionalData."+k, "must be a plain value (the object is flat)")
-		}
-	}
 	if err := transport.CheckEncodable("additionalData", data); err != nil {
 		return nil, err // a NaN, a channel, a func: additionalData["score"]
+	}
+	for _, k := range slices.Sorted(maps.Keys(data)) {
+		if strings.TrimSpace(k) == "" {
+			return nil, leadkit.Invalid("additionalData", "has an empty key")
+		}
+		// Flat: a value of any Go type that encodes as an object or an
+		// array (a []string, a struct, a json.RawMessage) is refused.
+		b, err := json.Marshal(data[k])
+		if err != nil {
+			return nil, leadkit.Invalid("additionalData."+k, "%v", err)
+		}
+		if t := trimSpace(b); len(t) > 0 && (t[0] == '{' || t[0] == '[') {
+			return nil, leadkit.Invalid("additionalData."+k, "must be a plain value (the object is flat)")
+		}
 	}
 	return s.patch(ctx, []string{"prospect", id, "additionalData"}, data)
 }

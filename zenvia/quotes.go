@@ -142,10 +142,10 @@ type timeRange struct {
 func setRanges(v url.Values, rs []timeRange) error {
 	for _, r := range rs {
 		if !r.after.IsZero() {
-			v.Set(r.name+"After", r.after.UTC().Format(time.RFC3339))
+			v.Set(r.name+"After", afterParam(r.after))
 		}
 		if !r.before.IsZero() {
-			v.Set(r.name+"Before", r.before.UTC().Format(time.RFC3339))
+			v.Set(r.name+"Before", beforeParam(r.before))
 		}
 		if !r.after.IsZero() && !r.before.IsZero() && r.before.Before(r.after) {
 			return leadkit.Invalid(r.name+"Before", "is before %sAfter", r.name)

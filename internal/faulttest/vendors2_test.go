@@ -204,7 +204,7 @@ func zenviaVendor(t *testing.T) *vendor {
 				}},
 			{name: "Interactions.Update", class: classIdem, body: true, match: route("PUT", "prospect", "*", "interaction", "*"),
 				call: func(ctx context.Context, x any) error {
-					_, err := c(x).Interactions.Update(ctx, prospect, interaction, map[string]any{"status": "finished"})
+					_, err := c(x).Interactions.Update(ctx, prospect, interaction, map[string]any{"type": "message", "status": "read"})
 					return err
 				},
 				override: map[fault]expect{

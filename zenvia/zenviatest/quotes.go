@@ -134,12 +134,38 @@ func (s *Server) prospectQuotes(w http.ResponseWriter, r *http.Request) {
 type quoteIn struct {
 	Status *string `json:"status"`
 	Items  []struct {
-		Quantity json.Number `json:"quantity"`
-		Price    json.Number `json:"price"`
-		Concept  string      `json:"concept"`
-		Code     string      `json:"code"`
-		Product  string      `json:"product"`
+		Quantity number `json:"quantity"`
+		Price    number `json:"price"`
+		Concept  string `json:"concept"`
+		Code     string `json:"code"`
+		Product  string `json:"product"`
 	} `json:"items"`
+}
+
+// number is a JSON value where the spec has a number: its text, and
+// whether it was one. json.Number would take a string ("3") as well.
+type number struct {
+	text string
+	ok   bool
+}
+
+// UnmarshalJSON keeps the value's text, ok only for a JSON number; null
+// leaves n zero (absent).
+func (n *number) UnmarshalJSON(b []byte) error {
+	var v any
+	dec := json.NewDecoder(strings.NewReader(string(b)))
+	dec.UseNumber()
+	if err := dec.Decode(&v); err != nil {
+		return err
+	}
+	switch j := v.(type) {
+	case nil: // null: absent
+	case json.Number:
+		*n = number{text: string(j), ok: true}
+	default:
+		*n = number{text: string(b)}
+	}
+	return nil
 }
 
 // decodeQuote reads a NewQuote as the spec states it: items required,
@@ -150,7 +176,7 @@ func decodeQuote(r *http.Request) ([]quoteItem, string, string) {
 	dec.DisallowUnknownFields()
 	dec.UseNumber()
 	if err := dec.Decode(&in); err != nil {
-		return nil, "", "the body takes status and items: " + err.Error()
+		return nil, "", "the body takes status and items (quantity and price numbers): " + err.Error()
 	}
 	status := "pending"
 	if in.Status != nil {
@@ -164,17 +190,17 @@ func decodeQuote(r *http.Request) ([]quoteItem, string, string) {
 	}
 	items := make([]quoteItem, len(in.Items))
 	for i, it := range in.Items {
-		qty, ok := new(big.Rat).SetString(string(it.Quantity))
-		if it.Quantity == "" || !ok {
+		qty, ok := new(big.Rat).SetString(it.Quantity.text)
+		if !it.Quantity.ok || !ok {
 			return nil, "", "items[" + strconv.Itoa(i) + "].quantity is required and must be a number"
 		}
 		f, _ := qty.Float64()
-		items[i] = quoteItem{Quantity: f, quantityText: string(it.Quantity), Concept: it.Concept, Code: it.Code, Product: it.Product}
-		if it.Price != "" {
-			if items[i].Price, ok = new(big.Rat).SetString(string(it.Price)); !ok {
+		items[i] = quoteItem{Quantity: f, quantityText: it.Quantity.text, Concept: it.Concept, Code: it.Code, Product: it.Product}
+		if it.Price != (number{}) {
+			if items[i].Price, ok = new(big.Rat).SetString(it.Price.text); !it.Price.ok || !ok {
 				return nil, "", "items[" + strconv.Itoa(i) + "].price must be a number"
 			}
-			items[i].priceText = string(it.Price)
+			items[i].priceText = it.Price.text
 		}
 	}
 	return items, status, ""

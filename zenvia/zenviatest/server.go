@@ -44,7 +44,6 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"regexp"
 	"slices"
 	"sort"
 	"strconv"
@@ -567,6 +566,57 @@ type leadIn struct {
 	UTMCampaign string           `json:"utmCampaign"`
 }
 
+// ninTypes are the NIN types of the spec's enumeration, the only ones a
+// lead may send.
+var ninTypes = []string{"CUIT", "CUIL", "DNI", "CPF", "RUN", "RUT", "CURP", "RFC", "IMSS", "DNIC", "RUC", "CE"}
+
+// productEnums are the enumerations of the spec's products, by LeadData
+// type and field.
+var productEnums = map[string]map[string][]string{
+	"realEstate": {"type": {"residential", "commercial", "industrial", "land"}},
+	"vehicle": {"condition": {"used", "new"},
+		"fuelType": {"gasoline", "diesel", "flex", "hybrid", "electric", "hydrogen", "naturalGas", "propane"}},
+	"savingPlan": {"goodType": {"vehicle", "property", "loan", "other"}, "condition": {"used", "new"}},
+}
+
+// checkProduct checks a lead's product of type typ as the spec types it:
+// its enumerations, a price (MoneyAmount: amount a number, required) and a
+// saving plan's estimates (MoneyAmountEstimate: upperEstimate a number,
+// required; lowerEstimate a number). The message is "" for a valid one.
+func checkProduct(typ string, p map[string]any) string {
+	for field, values := range productEnums[typ] {
+		if v, ok := p[field]; ok && v != nil {
+			if s, isStr := v.(string); !isStr || !slices.Contains(values, s) {
+				return "product." + field + " must be one of " + strings.Join(values, ", ")
+			}
+		}
+	}
+	money := [][3]string{{"price", "amount", ""}}
+	if typ == "savingPlan" {
+		money = append(money, [3]string{"monthlyPaymentsEstimate", "upperEstimate", "lowerEstimate"},
+			[3]string{"creditAmountEstimate", "upperEstimate", "lowerEstimate"})
+	}
+	for _, m := range money {
+		v, ok := p[m[0]]
+		if !ok || v == nil {
+			continue
+		}
+		o, isObj := v.(map[string]any)
+		if !isObj {
+			return "product." + m[0] + " must be an object"
+		}
+		if _, isNum := o[m[1]].(float64); !isNum {
+			return "product." + m[0] + "." + m[1] + " is required and must be a number"
+		}
+		if x, set := o[m[2]]; m[2] != "" && set && x != nil {
+			if _, isNum := x.(float64); !isNum {
+				return "product." + m[0] + "." + m[2] + " must be a number"
+			}
+		}
+	}
+	return ""
+}
+
 // createLead is POST /lead/{industry} (and /v2/leads/{industry}).
 func (s *Server) createLead(w http.ResponseWriter, r *http.Request) {
 	typ, ok := industryType[r.PathValue("industry")]
@@ -574,7 +624,7 @@ func (s *Server) createLead(w http.ResponseWriter, r *http.Request) {
 		s.notFound(w, "Industry")
 		return
 	}
-	in, msg := decodeLead(r)
+	in, msg := decodeLead(r, typ)
 	if msg != "" {
 		s.invalid(w, msg)
 		return
@@ -612,7 +662,7 @@ func (s *Server) takeLead(in *leadIn, typ string, now time.Time) (isNew bool, ia
 
 // decodeLead reads and checks a lead as Zenvia does; the message is "" for
 // a valid one.
-func decodeLead(r *http.Request) (leadIn, string) {
+func decodeLead(r *http.Request, typ string) (leadIn, string) {
 	var in leadIn
 	if err := json.NewDecoder(r.Body).Decode(&in); err != nil {
 		return in, "body is not a valid lead: " + err.Error()
@@ -625,6 +675,20 @@ func decodeLead(r *http.Request) (leadIn, string) {
 	}
 	if len(in.Phones) == 0 && len(in.Emails) == 0 {
 		return in, "a lead needs a phone or an email"
+	}
+	if len(in.Priority) > 0 && string(in.Priority) != "null" {
+		var n float64
+		if err := json.Unmarshal(in.Priority, &n); err != nil {
+			return in, "priority must be a number"
+		}
+	}
+	if msg := checkProduct(typ, in.Product); msg != "" {
+		return in, msg
+	}
+	for i, n := range in.NIN {
+		if !slices.Contains(ninTypes, n.Type) {
+			return in, fmt.Sprintf("nin[%d].type must be one of %s", i, strings.Join(ninTypes, ", "))
+		}
 	}
 	for i, h := range in.History {
 		if msg := checkEvent(fmt.Sprintf("history[%d]", i), h); msg != "" {
@@ -744,7 +808,9 @@ type prospectFilter struct {
 	ads           []adFilter
 }
 
-// adFilter is one additionalData[] filter, [FIELD][OP][VALUE].
+// adFilter is one additionalData[] filter: FIELD, OPERATOR and VALUE
+// written together, as the spec's examples send them ("finance=1",
+// "birthdate<01/01/2000", "style~blue").
 type adFilter struct{ field, op, value string }
 
 // parseProspectFilter reads the filters of q; the message is "" when they
@@ -771,15 +837,18 @@ func parseProspectFilter(q url.Values, now time.Time) (*prospectFilter, string) 
 			return nil, "the createdAfter to createdBefore range must not exceed 31 days"
 		}
 	}
+	if v := q.Get("withAgent"); v != "" && v != "true" && v != "false" {
+		return nil, "withAgent must be true or false"
+	}
 	if q.Get("phoneNumber") != "" && f.phone == "" {
 		return nil, "phoneNumber has no digits"
 	}
 	for _, v := range q["additionalData[]"] {
-		m := additionalFilterRE.FindStringSubmatch(v)
-		if m == nil {
-			return nil, "additionalData[] must be [FIELD][OP][VALUE], got " + strconv.Quote(v)
+		a, ok := parseAdFilter(v)
+		if !ok {
+			return nil, "additionalData[] must be FIELD, OPERATOR (= >= > <= < ~) and VALUE written together, as finance=1, got " + strconv.Quote(v)
 		}
-		f.ads = append(f.ads, adFilter{m[1], m[2], m[3]})
+		f.ads = append(f.ads, a)
 	}
 	return f, ""
 }
@@ -913,6 +982,10 @@ func (s *Server) updateAdditionalData(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	for k, v := range in {
+		if strings.TrimSpace(k) == "" {
+			s.invalid(w, "additionalData has an empty key")
+			return
+		}
 		switch v.(type) {
 		case map[string]any, []any:
 			s.invalid(w, "additionalData."+k+" must be a plain value")
@@ -1008,8 +1081,8 @@ func (s *Server) listInteractions(w http.ResponseWriter, r *http.Request) {
 	s.answer(w, "Prospect", p != nil, out)
 }
 
-// interactionFilter reads status, createdAfter, createdBefore, via[] and
-// agent; false when it answered a bad parameter.
+// interactionFilter reads status, createdAfter, createdBefore, via (or
+// via[]) and agent; false when it answered a bad parameter.
 func (s *Server) interactionFilter(w http.ResponseWriter, q url.Values) (func(*interaction) bool, bool) {
 	var after, before time.Time
 	var err error
@@ -1025,7 +1098,9 @@ func (s *Server) interactionFilter(w http.ResponseWriter, q url.Values) (func(*i
 			return nil, false
 		}
 	}
-	status, agent, vias := q.Get("status"), q.Get("agent"), q["via[]"]
+	// The spec names the filter via (an array): via=a&via=b and via[]=a
+	// both reach the API as one list.
+	status, agent, vias := q.Get("status"), q.Get("agent"), append(slices.Clone(q["via"]), q["via[]"]...)
 	return func(in *interaction) bool {
 		switch {
 		case status != "" && in.Status != status, agent != "" && in.AgentID != agent:
@@ -1077,15 +1152,47 @@ func (s *Server) getInteraction(w http.ResponseWriter, r *http.Request) {
 	s.changeInteraction(w, r, nil)
 }
 
-// updateInteraction is PUT /prospect/{id}/interaction/{iid}: it changes the
-// status and a note's text (output.comment).
+// updateInteraction is PUT /prospect/{id}/interaction/{iid}, with the
+// spec's UpdateEvent: type (required) message {delivered, status, error} or
+// question {answer, delivered, cancelReason}; anything else is refused. It
+// changes the status (a message's).
 func (s *Server) updateInteraction(w http.ResponseWriter, r *http.Request) {
-	var upd map[string]any
-	if err := json.NewDecoder(r.Body).Decode(&upd); err != nil || len(upd) == 0 {
-		s.invalid(w, "the body is an object of the fields to change")
+	var upd struct {
+		Type         string          `json:"type"`
+		Delivered    *bool           `json:"delivered"`
+		Status       *string         `json:"status"`
+		Error        json.RawMessage `json:"error"`
+		Answer       *string         `json:"answer"`
+		CancelReason *string         `json:"cancelReason"`
+	}
+	dec := json.NewDecoder(r.Body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&upd); err != nil {
+		s.invalid(w, "the body is an UpdateEvent {type, delivered, status, error} or {type, answer, delivered, cancelReason}: "+err.Error())
 		return
 	}
-	s.changeInteraction(w, r, upd)
+	switch {
+	case upd.Type != "message" && upd.Type != "question":
+		s.invalid(w, "type is required: message or question")
+		return
+	case upd.Type == "message" && (upd.Answer != nil || upd.CancelReason != nil):
+		s.invalid(w, "answer and cancelReason are fields of a question update")
+		return
+	case upd.Type == "question" && (upd.Status != nil || upd.Error != nil):
+		s.invalid(w, "status and error are fields of a message update")
+		return
+	case upd.Status != nil && !slices.Contains([]string{"pending", "sent", "received", "read", "failed", "deleted"}, *upd.Status):
+		s.invalid(w, "status must be one of pending, sent, received, read, failed, deleted")
+		return
+	case len(upd.Error) > 0 && string(upd.Error) != "null" && upd.Error[0] != '{':
+		s.invalid(w, "error must be an object")
+		return
+	}
+	change := map[string]any{}
+	if upd.Status != nil {
+		change["status"] = *upd.Status
+	}
+	s.changeInteraction(w, r, change)
 }
 
 // changeInteraction applies upd (nil: nothing) to the interaction of the
@@ -1103,11 +1210,6 @@ func (s *Server) changeInteraction(w http.ResponseWriter, r *http.Request, upd m
 	if found != nil {
 		if v, ok := upd["status"].(string); ok {
 			found.Status = v
-		}
-		if o, ok := upd["output"].(map[string]any); ok {
-			if c, ok := o["comment"].(string); ok {
-				found.Content = c
-			}
 		}
 		out = s.interactionJSON(found)
 	}
@@ -1423,8 +1525,22 @@ func nilIfEmpty(s string) any {
 	return s
 }
 
-// additionalFilterRE is "[FIELD][OP][VALUE]".
-var additionalFilterRE = regexp.MustCompile(`^\[([^\]]+)\]\[(=|>=|>|<=|<|~)\]\[([^\]]*)\]$`)
+// parseAdFilter splits an additionalData[] filter at its operator, the
+// first of = >= > <= < ~; the field before it must not be empty. A field
+// with square brackets is refused: "[FIELD][OPERATOR][VALUE]" in the spec
+// names the parts, and "[finance][=][1]" would look for a field
+// "[finance][" that no prospect has.
+func parseAdFilter(v string) (adFilter, bool) {
+	i := strings.IndexAny(v, "=<>~")
+	if i <= 0 || strings.ContainsAny(v[:i], "[]") {
+		return adFilter{}, false
+	}
+	op := v[i : i+1]
+	if (op == ">" || op == "<") && strings.HasPrefix(v[i+1:], "=") {
+		op = v[i : i+2]
+	}
+	return adFilter{field: v[:i], op: op, value: v[i+len(op):]}, true
+}
 
 // matchAdditional applies one additionalData filter to a value: numbers
 // compare as numbers, "~" is a case-insensitive substring.
