@@ -337,6 +337,9 @@ func (r *Relay[TTx]) RetryInboxEvent(ctx context.Context, name, id string) error
 	deadline := time.Now().Add(resolveWait)
 	for {
 		err := c.retryEvent(ctx, name, id)
+		if err != nil && c.closed.Load() && !errors.Is(err, ErrConflict) && !errors.Is(err, ErrUnknownEvent) {
+			return ErrClosed // closed while it waited (its database is gone)
+		}
 		if !errors.Is(err, errStillRunning) || time.Now().After(deadline) {
 			if errors.Is(err, errStillRunning) {
 				err = fmt.Errorf("%w: inbox %q, event %s: its River job is still running", ErrConflict, name, id)

@@ -91,3 +91,34 @@ func TestInboxRetryPanickedEvent(t *testing.T) {
 		assert.Empty(t, left)
 	})
 }
+
+// TestInboxRetryClosedWhileWaiting: a retry waiting for the event's job to
+// end (a process that crashed mid-attempt leaves it 'running' until River
+// rescues it) answers ErrClosed once the relay is closed, not the closed
+// database's error.
+func TestInboxRetryClosedWhileWaiting(t *testing.T) {
+	eachBackend(t, func(t *testing.T, b backend) {
+		ctx := context.Background()
+		r := open(t, b)
+		inbox, err := r.ZenviaInbox("zenvia", inboxSecret, func(context.Context, any, relay.InboxEvent) error { return nil })
+		require.NoError(t, err)
+		rec := httptest.NewRecorder()
+		inbox.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/?secret="+inboxSecret+"&topic=prospects",
+			strings.NewReader(`{"id":"p-1","leads":[],"phones":[],"email":"a@example.com"}`)))
+		require.Equal(t, http.StatusOK, rec.Code)
+		runSQL(t, b, `UPDATE `+table(b, "river_job")+` SET state = 'running', attempt = 1, attempted_at = CURRENT_TIMESTAMP WHERE kind = 'leadkit_relay_inbox'`)
+		ids := eventIDs(t, r, b)
+		require.Len(t, ids, 1)
+
+		done := make(chan error, 1)
+		go func() { done <- r.RetryInboxEvent(ctx, "zenvia", ids[0]) }()
+		time.Sleep(300 * time.Millisecond)
+		require.NoError(t, closeRelay(r))
+		select {
+		case err := <-done:
+			require.ErrorIs(t, err, relay.ErrClosed)
+		case <-time.After(15 * time.Second):
+			t.Fatal("RetryInboxEvent did not return")
+		}
+	})
+}
