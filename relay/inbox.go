@@ -213,6 +213,9 @@ type InboxStats struct {
 // InboxStats counts the events of the inbox name by state.
 func (r *Relay[TTx]) InboxStats(ctx context.Context, name string) (InboxStats, error) {
 	var s InboxStats
+	if err := checkName("name", name); err != nil {
+		return s, err
+	}
 	if r.c.closed.Load() {
 		return s, ErrClosed
 	}
@@ -263,12 +266,18 @@ type FailedEvent struct {
 const maxFailedPage = 1000
 
 // FailedInboxEvents returns the failed events of the inbox name, oldest
-// first, at most limit of them (0 means 100; at most 1,000). Each event
-// retried (RetryInboxEvent) leaves the list, so that calling again walks
-// on.
+// first, at most limit of them (0 means 100; at most 1,000): those whose
+// function failed on every attempt, and the pending ones whose River job
+// ended without their failure being recorded (the function panicked, the
+// process that worked the job had no such inbox registered, the database
+// was down; InboxStats counts these as pending). Each event retried
+// (RetryInboxEvent) leaves the list, so that calling again walks on.
 func (r *Relay[TTx]) FailedInboxEvents(ctx context.Context, name string, limit int) ([]FailedEvent, error) {
 	if ctx == nil {
 		return nil, leadkit.Invalid("ctx", "must not be nil")
+	}
+	if err := checkName("name", name); err != nil {
+		return nil, err
 	}
 	switch {
 	case limit < 0 || limit > maxFailedPage:
@@ -281,8 +290,12 @@ func (r *Relay[TTx]) FailedInboxEvents(ctx context.Context, name string, limit i
 	}
 	d := r.c.dial
 	var out []FailedEvent
-	err := d.db.query(ctx, d.ti(`SELECT id, topic, received_ms, attempts, last_error FROM {ib}
-WHERE inbox = $1 AND state = 'failed' ORDER BY received_ms, id LIMIT `+fmt.Sprint(limit)), func(sc scanner) error {
+	// A pending event without a live job is failed: its job ended (River
+	// discarded it) without the worker recording why.
+	err := d.db.query(ctx, d.ti(`SELECT e.id, e.topic, e.received_ms, e.attempts, e.last_error FROM {ib} e
+WHERE e.inbox = $1 AND (e.state = 'failed' OR (e.state = 'pending' AND NOT EXISTS (SELECT 1 FROM {j} j
+	WHERE j.kind = $2 AND j.args->>'inbox' = e.inbox AND j.args->>'id' = e.id AND j.state NOT IN ('completed', 'cancelled', 'discarded'))))
+ORDER BY e.received_ms, e.id LIMIT `+fmt.Sprint(limit)), func(sc scanner) error {
 		ev := FailedEvent{Inbox: name}
 		var received int64
 		if err := sc.Scan(&ev.ID, &ev.Topic, &received, &ev.Attempts, &ev.LastError); err != nil {
@@ -291,7 +304,7 @@ WHERE inbox = $1 AND state = 'failed' ORDER BY received_ms, id LIMIT `+fmt.Sprin
 		ev.ReceivedAt = time.UnixMilli(received)
 		out = append(out, ev)
 		return nil
-	}, name)
+	}, name, inboxArgs{}.Kind())
 	if err != nil {
 		return nil, fmt.Errorf("relay: failed inbox events: %w", err)
 	}
@@ -311,8 +324,11 @@ func (r *Relay[TTx]) RetryInboxEvent(ctx context.Context, name, id string) error
 	if ctx == nil {
 		return leadkit.Invalid("ctx", "must not be nil")
 	}
-	if id == "" {
-		return leadkit.Invalid("id", "must not be empty")
+	if err := checkName("name", name); err != nil {
+		return err
+	}
+	if err := checkEventID(id); err != nil {
+		return err
 	}
 	c := r.c
 	if c.closed.Load() {
@@ -321,6 +337,9 @@ func (r *Relay[TTx]) RetryInboxEvent(ctx context.Context, name, id string) error
 	deadline := time.Now().Add(resolveWait)
 	for {
 		err := c.retryEvent(ctx, name, id)
+		if err != nil && c.closed.Load() && !errors.Is(err, ErrConflict) && !errors.Is(err, ErrUnknownEvent) {
+			return ErrClosed // closed while it waited (its database is gone)
+		}
 		if !errors.Is(err, errStillRunning) || time.Now().After(deadline) {
 			if errors.Is(err, errStillRunning) {
 				err = fmt.Errorf("%w: inbox %q, event %s: its River job is still running", ErrConflict, name, id)
@@ -333,6 +352,22 @@ func (r *Relay[TTx]) RetryInboxEvent(ctx context.Context, name, id string) error
 		case <-time.After(20 * time.Millisecond):
 		}
 	}
+}
+
+// checkEventID refuses what cannot be an event's identity (InboxEvent.ID,
+// eventID's 64 lowercase hex digits), without quoting it.
+func checkEventID(id string) error {
+	ok := len(id) == 2*sha256.Size
+	for i := 0; ok && i < len(id); i++ {
+		ok = '0' <= id[i] && id[i] <= '9' || 'a' <= id[i] && id[i] <= 'f'
+	}
+	if !ok {
+		if id == "" {
+			return leadkit.Invalid("id", "must not be empty")
+		}
+		return leadkit.Invalid("id", "must be an event's identity (InboxEvent.ID: %d lowercase hex digits), got %d bytes", 2*sha256.Size, len(id))
+	}
+	return nil
 }
 
 // retryEvent is one try of RetryInboxEvent: errStillRunning while the

@@ -91,7 +91,7 @@ func TestInboxRetryFailedEvent(t *testing.T) {
 		_, err = r.FailedInboxEvents(ctx, "zenvia", 1001)
 		requireInvalid(t, err, "limit")
 		requireInvalid(t, r.RetryInboxEvent(ctx, "zenvia", ""), "id")
-		require.ErrorIs(t, r.RetryInboxEvent(ctx, "zenvia", "no-such-event"), relay.ErrUnknownEvent)
+		require.ErrorIs(t, r.RetryInboxEvent(ctx, "zenvia", strings.Repeat("0", 64)), relay.ErrUnknownEvent)
 		require.ErrorIs(t, r.RetryInboxEvent(ctx, "other", failed[0].ID), relay.ErrUnknownEvent)
 
 		// The last event's failure was never recorded: pending, its job ended.
