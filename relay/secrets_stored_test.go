@@ -33,6 +33,10 @@ import (
 // for, only written in the DSN).
 const dsnPassword = "pg-pass-CANARY-4d7b21"
 
+// panicPhone is a lead's phone a user's function panics with: personal
+// data, which the relay's telemetry never carries.
+const panicPhone = "+55 11 98765-0042"
+
 // quoting is a text that quotes each secret in a few of the forms a
 // library or a vendor's echo writes it in.
 func quoting(secrets []string) string {
@@ -183,7 +187,7 @@ func TestStoredTextsMaskSecrets(t *testing.T) {
 		var inboxCalls atomic.Int32
 		inbox, err := r.ZenviaInbox("leaky", inboxSecret, func(context.Context, any, relay.InboxEvent) error {
 			if inboxCalls.Add(1) == 1 {
-				panic("inbox fn: " + quote)
+				panic("inbox fn: lead " + panicPhone + " " + quote)
 			}
 			return errors.New("inbox fn: " + quote)
 		})
@@ -197,7 +201,7 @@ func TestStoredTextsMaskSecrets(t *testing.T) {
 			case n == 1:
 				return errors.New("route fn: " + quote)
 			case n == 2:
-				panic(fmt.Errorf("route fn: %s", quote))
+				panic(fmt.Errorf("route fn: lead %s %s", panicPhone, quote))
 			default:
 				return leadkit.Invalid("lead", "route fn refused it: %s", quote)
 			}
@@ -239,12 +243,15 @@ func TestStoredTextsMaskSecrets(t *testing.T) {
 		require.Contains(t, stored, "route fn refused it", "the scan reads the review notes")
 		require.Contains(t, stored, "inbox fn", "the scan reads the inbox's errors")
 		require.Contains(t, stored, "source refused", "the scan reads River's job errors")
+		require.Contains(t, stored, "route fn: lead "+panicPhone, "River keeps what the attempt panicked with (masked)")
 		assertNoLeak(t, "the database", stored, secrets)
 		require.NoError(t, closeRelay(r))
 		lmu.Lock()
 		defer lmu.Unlock()
 		assertNoLeak(t, "the logs", logs.String(), secrets)
-		assertNoLeak(t, "OpenTelemetry", strings.Join(collectOTel(t, reader, rec).strings(), "\n"), secrets)
+		otel := strings.Join(collectOTel(t, reader, rec).strings(), "\n")
+		assertNoLeak(t, "OpenTelemetry", otel, secrets)
+		require.NotContains(t, otel, panicPhone, "a panic's text (the lead's phone) reaches OpenTelemetry")
 	})
 }
 
