@@ -93,7 +93,7 @@ func (r *core) initSQLite(ctx context.Context, db *sql.DB) error {
 		return leadkit.Invalid("PoolSize", "is for PostgreSQL")
 	}
 	r.sqlDB = db
-	r.dial = dialect{sqlite: true, db: sqlStore{db}}
+	r.dial = dialect{sqlite: true, db: sqlStore{db}, red: r.red}
 	r.eng = &riverEngine[*sql.Tx]{
 		drv:   riversqlite.New(db),
 		begin: func(ctx context.Context) (*sql.Tx, error) { return db.BeginTx(ctx, nil) },
@@ -193,7 +193,7 @@ func (r *core) initPostgres(ctx context.Context, pool *pgxpool.Pool, red *transp
 	if err := pool.Ping(ctx); err != nil {
 		return transport.MaskError(red, fmt.Errorf("relay: connect to PostgreSQL at %s: %w", cc.Host, err))
 	}
-	r.dial = dialect{schema: r.cfg.schema, db: pgStore{pool}}
+	r.dial = dialect{schema: r.cfg.schema, db: pgStore{pool}, red: r.red}
 	r.eng = &riverEngine[pgx.Tx]{
 		drv:      riverpgxv5.New(pool),
 		begin:    func(ctx context.Context) (pgx.Tx, error) { return pool.Begin(ctx) },
