@@ -89,6 +89,7 @@ func (r *Relay[TTx]) ZenviaInbox(name, secret string, fn func(ctx context.Contex
 	if r.c.closed.Load() {
 		return nil, ErrClosed
 	}
+	r.c.red.Add(secret) // a function's error may quote the callback URL
 	reg := &inboxReg{name: name, fn: func(ctx context.Context, tx any, ev InboxEvent) error { return fn(ctx, asTx[TTx](tx), ev) }}
 	if err := r.c.intake.addInbox(reg); err != nil {
 		return nil, err
@@ -198,7 +199,7 @@ WHERE inbox = $1 AND id = $2`), a.Inbox, a.ID)
 	bg, stop := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer stop()
 	_, _ = d.db.exec(bg, d.ti(`UPDATE {ib} SET attempts = attempts + 1, last_error = $3, state = $4 WHERE inbox = $1 AND id = $2 AND state <> 'handled'`),
-		a.Inbox, a.ID, clip(err.Error()), state)
+		a.Inbox, a.ID, r.stored(err.Error()), state)
 	return err
 }
 

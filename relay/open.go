@@ -44,6 +44,8 @@ type core struct {
 	tel      *telemetry // otel.go: nil without a provider
 	events   eventHub   // events.go
 	intake   intake     // the inbox and the routes of this process (intake.go)
+
+	red *transport.Redactor // every secret the relay knows (redact.go)
 }
 
 // SQLiteDSN is the data source name OpenSQLite opens path with, for an
@@ -91,7 +93,7 @@ func (r *core) initSQLite(ctx context.Context, db *sql.DB) error {
 		return leadkit.Invalid("PoolSize", "is for PostgreSQL")
 	}
 	r.sqlDB = db
-	r.dial = dialect{sqlite: true, db: sqlStore{db}}
+	r.dial = dialect{sqlite: true, db: sqlStore{db}, red: r.red}
 	r.eng = &riverEngine[*sql.Tx]{
 		drv:   riversqlite.New(db),
 		begin: func(ctx context.Context) (*sql.Tx, error) { return db.BeginTx(ctx, nil) },
@@ -148,7 +150,7 @@ func sqlitePath(path string) string {
 var schemaName = regexp.MustCompile(`^[a-z_][a-z0-9_]{0,62}$`)
 
 func (r *core) openPostgres(ctx context.Context, dsn string) error {
-	red := transport.NewRedactor()
+	red := r.red
 	if err := checkDSN(dsn, red); err != nil {
 		return err
 	}
@@ -182,7 +184,7 @@ func (r *core) initPostgres(ctx context.Context, pool *pgxpool.Pool, red *transp
 	if red == nil {
 		// The server's answers can quote what it was sent: the password goes
 		// through the SDK's one masking function (raw, URL-encoded, JSON-escaped).
-		red = transport.NewRedactor()
+		red = r.red
 		if cc.Password != "" {
 			red.Add(cc.Password)
 		}
@@ -191,7 +193,7 @@ func (r *core) initPostgres(ctx context.Context, pool *pgxpool.Pool, red *transp
 	if err := pool.Ping(ctx); err != nil {
 		return transport.MaskError(red, fmt.Errorf("relay: connect to PostgreSQL at %s: %w", cc.Host, err))
 	}
-	r.dial = dialect{schema: r.cfg.schema, db: pgStore{pool}}
+	r.dial = dialect{schema: r.cfg.schema, db: pgStore{pool}, red: r.red}
 	r.eng = &riverEngine[pgx.Tx]{
 		drv:      riverpgxv5.New(pool),
 		begin:    func(ctx context.Context) (pgx.Tx, error) { return pool.Begin(ctx) },

@@ -111,14 +111,31 @@ func (c config) riverPlugins() []rivertype.Plugin {
 
 // quietWork is otelriver with the errors it sees reduced to their kind:
 // otelriver puts a failed job's error text in its span's status, and a
-// vendor's error may quote the lead (a refused phone). River still gets
-// the error itself (its job row keeps it, until retention).
+// vendor's error may quote the lead (a refused phone). A panic passes
+// otelriver as errPanicked: the SDK's span.End records the value of a
+// panic going through it (exception.message), and a user's function may
+// panic with the lead. River still gets the error or the panic itself
+// (its job row keeps it, until retention).
 type quietWork struct{ *otelriver.Middleware }
 
 // Work implements rivertype.WorkerMiddleware.
 func (q quietWork) Work(ctx context.Context, job *rivertype.JobRow, doInner func(context.Context) error) error {
 	var real error
+	var value any // what the attempt panicked with
+	panicked := false
+	defer func() {
+		if panicked {
+			_ = recover() // errPanicked, past otelriver
+			panic(value)
+		}
+	}()
 	err := q.Middleware.Work(ctx, job, func(ctx context.Context) error {
+		defer func() {
+			if v := recover(); v != nil {
+				value, panicked = v, true
+				panic(errPanicked)
+			}
+		}()
 		real = doInner(ctx)
 		return quiet(real)
 	})
@@ -127,6 +144,9 @@ func (q quietWork) Work(ctx context.Context, job *rivertype.JobRow, doInner func
 	}
 	return err
 }
+
+// errPanicked stands for a job's panic in otelriver's spans.
+var errPanicked = errors.New("relay: the attempt panicked (River's job row keeps the value)")
 
 // errAttempt stands for a job's error in otelriver's spans.
 var errAttempt = errors.New("relay: the attempt did not deliver (see the delivery's LastError)")

@@ -12,6 +12,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/leadkit/leadkit"
+	"github.com/leadkit/leadkit/internal/transport"
 	"github.com/leadkit/leadkit/zen"
 )
 
@@ -247,7 +248,7 @@ func build[TTx any](ctx context.Context, opts []Option, open func(*core) error) 
 			return nil, err
 		}
 	}
-	c := &core{cfg: cfg, log: cfg.logger}
+	c := &core{cfg: cfg, log: cfg.logger, red: transport.NewRedactor()}
 	if err := errors.Join(open(c), c.initTelemetry()); err != nil {
 		_ = c.close(context.WithoutCancel(ctx))
 		return nil, err

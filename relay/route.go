@@ -169,7 +169,13 @@ func Route[TTx, T any](r *Relay[TTx], src Source[T], fn func(ctx context.Context
 	if e, ok := src.(Enricher[T]); ok {
 		reg.enrich = func(ctx context.Context, item any) (any, error) { return e.Enrich(ctx, item.(T)) }
 	}
-	return r.c.intake.addRoute(reg)
+	if err := r.c.intake.addRoute(reg); err != nil {
+		return err
+	}
+	if s, ok := src.(redacting); ok { // a built-in source: its client's credentials
+		r.c.red.Include(s.redact)
+	}
+	return nil
 }
 
 // RouteJobs is Route with a function from an item to the delivery job that
@@ -256,7 +262,7 @@ func (w *pollWorker) Work(ctx context.Context, j *river.Job[pollArgs]) error {
 		bg, stop := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 		defer stop()
 		d := r.dial
-		_, _ = d.db.exec(bg, d.ti(`UPDATE {cu} SET last_error = $2 WHERE source = $1`), reg.name, clip(err.Error()))
+		_, _ = d.db.exec(bg, d.ti(`UPDATE {cu} SET last_error = $2 WHERE source = $1`), reg.name, r.stored(err.Error()))
 	}
 	return err
 }
@@ -434,7 +440,7 @@ WHERE source = $1 AND version = $2`), reg.name, ver, next)
 			return false, errMoved
 		}
 		n, err = t.st.exec(ctx, d.ti(`INSERT INTO {se} (source, item, state, note, seen_ms) VALUES ($1, $2, $3, $4, {now})
-ON CONFLICT (source, item) DO NOTHING`), reg.name, it.ID, state, clip(note))
+ON CONFLICT (source, item) DO NOTHING`), reg.name, it.ID, state, r.stored(note))
 		if err != nil {
 			return false, fmt.Errorf("relay: mark %s of %s: %w", it.ID, reg.name, err)
 		}

@@ -52,6 +52,9 @@ type salesmanNewLeads struct {
 
 func (s *salesmanNewLeads) Name() string { return s.o.Name }
 
+// redact masks the client's credentials (see Route).
+func (s *salesmanNewLeads) redact(t string) string { return s.c.Redact(t) }
+
 func (s *salesmanNewLeads) Poll(ctx context.Context, cursor string) (Page[salesman.Lead], error) {
 	page := s.o.FromPage
 	if cursor != "" {

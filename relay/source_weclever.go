@@ -108,6 +108,9 @@ type weCleverFinalized struct {
 
 func (s *weCleverFinalized) Name() string { return s.o.Name }
 
+// redact masks the client's credentials (see Route).
+func (s *weCleverFinalized) redact(t string) string { return s.c.Redact(t) }
+
 func (s *weCleverFinalized) Poll(ctx context.Context, cursor string) (Page[WeCleverLead], error) {
 	now := s.o.Now().Truncate(time.Second)
 	end := s.o.Since

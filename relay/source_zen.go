@@ -74,6 +74,9 @@ type zenLeads struct {
 
 func (s *zenLeads) Name() string { return s.o.Name }
 
+// redact masks the client's credentials (see Route).
+func (s *zenLeads) redact(t string) string { return s.c.Redact(t) }
+
 const zenDay = "2006-01-02"
 
 func (s *zenLeads) Poll(ctx context.Context, cursor string) (Page[zen.UserLead], error) {

@@ -66,6 +66,9 @@ type zenviaProspects struct {
 
 func (s *zenviaProspects) Name() string { return s.o.Name }
 
+// redact masks the client's credentials (see Route).
+func (s *zenviaProspects) redact(t string) string { return s.c.Redact(t) }
+
 // prospectCursor is a prospect's place: its creation time and id.
 func prospectCursor(p *zenvia.Prospect) string {
 	return p.Created.UTC().Format(time.RFC3339Nano) + "|" + p.ID

@@ -11,6 +11,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/leadkit/leadkit/internal/transport"
 )
 
 // store runs the relay's own SQL on a pool or inside a transaction.
@@ -125,6 +127,7 @@ type dialect struct {
 	sqlite bool
 	schema string
 	db     store
+	red    *transport.Redactor // the relay's (redact.go): the deliveries' texts are masked with it
 }
 
 // t expands {d} (deliveries), {l} (limits), {m} (the relay's migrations)
@@ -361,7 +364,7 @@ WHERE key = $1 AND fence = $2`
 	if r.Reconciled {
 		rec = 1
 	}
-	r.LastError, r.Review = dbText(r.LastError), dbText(r.Review)
+	r.LastError, r.Review = d.text(r.LastError), d.text(r.Review)
 	n, err := st.exec(ctx, d.t(q), r.Key, r.Fence, r.State, r.Attempts, r.InDoubtMS, r.DoubtEndMS, r.LeaseMS, next,
 		rec, r.VendorID, r.VendorRef, r.Step, r.LastError, r.Review, now)
 	switch {
@@ -388,7 +391,7 @@ func (d dialect) writeMany(ctx context.Context, rows []*row, nows []int64) ([]bo
 	fences, inDoubt, doubtEnd, leases := make([]int64, n), make([]int64, n), make([]int64, n), make([]int64, n)
 	attempts, recs, steps := make([]int32, n), make([]int32, n), make([]int32, n)
 	for i, r := range rows {
-		r.LastError, r.Review = dbText(r.LastError), dbText(r.Review)
+		r.LastError, r.Review = d.text(r.LastError), d.text(r.Review)
 		keys[i], states[i], ids[i], refs[i], lastErrs[i], reviews[i] = r.Key, r.State, r.VendorID, r.VendorRef, r.LastError, r.Review
 		fences[i], inDoubt[i], doubtEnd[i], leases[i] = r.Fence, r.InDoubtMS, r.DoubtEndMS, r.LeaseMS
 		attempts[i], steps[i] = int32(r.Attempts), int32(r.Step)
@@ -419,6 +422,10 @@ WHERE d.key = v.key AND d.fence = v.fence RETURNING v.i`), func(s scanner) error
 	}
 	return written, err
 }
+
+// text is s as the deliveries' table keeps it: masked with every secret
+// the relay knows, and as PostgreSQL's text takes it (dbText).
+func (d dialect) text(s string) string { return dbText(d.red.Redact(s)) }
 
 // dbText is s as PostgreSQL's text takes it: a NUL byte (valid UTF-8,
 // which an error or a vendor's answer quoted in it can hold) is refused

@@ -37,6 +37,7 @@ func (r *core) start(ctx context.Context, c Clients) error {
 	if r.closed.Load() {
 		return ErrClosed
 	}
+	r.red.Include(redactors(c)...)
 	workers := river.NewWorkers()
 	// A queue per vendor whose client is given, with workers of its own;
 	// the shared queue keeps the sweep and the jobs enqueued before.
@@ -103,6 +104,7 @@ func (r *core) start(ctx context.Context, c Clients) error {
 		FetchPollInterval:    r.cfg.poll,
 		FetchCooldown:        cooldown,
 		Plugins:              r.cfg.riverPlugins(),
+		Middleware:           []rivertype.Middleware{&maskWork{red: r.red}}, // inside the plugins' (redact.go)
 		// River's job rows (older ones' args hold the lead, any one's
 		// errors may quote it): never kept past the relay's erasure.
 		CompletedJobRetentionPeriod: r.cfg.riverRetention(24 * time.Hour),

@@ -148,6 +148,15 @@ type Client struct {
 	json    bool
 }
 
+// Redact returns s with the client's credentials masked ("REDACTED") in
+// every form the SDK masks them in its own errors and log lines (raw,
+// percent-, JSON- and HTML-escaped, base64, in any letter case, ...), and
+// the value of any known secret parameter (token=, apikey=, password=,
+// Authorization: ...) whoever's it is: for text built outside the client
+// that may quote them, such as an error of your own code. The relay passes
+// every text it stores or displays through it.
+func (c *Client) Redact(s string) string { return c.tc.Redactor().Redact(s) }
+
 // NewClient returns a client for the CRM at baseURL (its root, such as
 // https://crm.example.ru), authenticating as login (the user's e-mail login)
 // with apiKey.

@@ -154,6 +154,15 @@ type Client struct {
 	loc        *time.Location
 }
 
+// Redact returns s with the client's credentials masked ("REDACTED") in
+// every form the SDK masks them in its own errors and log lines (raw,
+// percent-, JSON- and HTML-escaped, base64, in any letter case, ...), and
+// the value of any known secret parameter (token=, apikey=, password=,
+// Authorization: ...) whoever's it is: for text built outside the client
+// that may quote them, such as an error of your own code. The relay passes
+// every text it stores or displays through it.
+func (c *Client) Redact(s string) string { return c.hc.Redactor().Redact(s) }
+
 // NewClient returns a client for the platform platformID that authenticates
 // with username and password (HTTP basic) to obtain its token. Nothing is
 // sent until the first call.

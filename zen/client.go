@@ -158,6 +158,15 @@ type Client struct {
 	logger  *slog.Logger
 }
 
+// Redact returns s with the client's credentials masked ("REDACTED") in
+// every form the SDK masks them in its own errors and log lines (raw,
+// percent-, JSON- and HTML-escaped, base64, in any letter case, ...), and
+// the value of any known secret parameter (token=, apikey=, password=,
+// Authorization: ...) whoever's it is: for text built outside the client
+// that may quote them, such as an error of your own code. The relay passes
+// every text it stores or displays through it.
+func (c *Client) Redact(s string) string { return c.tc.Redactor().Redact(s) }
+
 // NewClient returns a client for the Zen account at baseURL (scheme and host,
 // e.g. "https://app.crmzen.com.br") with the token from Zen's integration
 // screen.

@@ -232,6 +232,15 @@ type Client struct {
 	credential transport.Auth
 }
 
+// Redact returns s with the client's credentials masked ("REDACTED") in
+// every form the SDK masks them in its own errors and log lines (raw,
+// percent-, JSON- and HTML-escaped, base64, in any letter case, ...), and
+// the value of any known secret parameter (token=, apikey=, password=,
+// Authorization: ...) whoever's it is: for text built outside the client
+// that may quote them, such as an error of your own code. The relay passes
+// every text it stores or displays through it.
+func (c *Client) Redact(s string) string { return c.t.Redactor().Redact(s) }
+
 // NewClient returns a client that authenticates with apiKey, the key of an
 // "API Access" integration (Ventas > Integraciones).
 func NewClient(apiKey string, opts ...Option) (*Client, error) {

@@ -75,6 +75,7 @@ type redactorState struct {
 	folded   []literal // lits lowered (see foldLiterals): what Redact matches
 	longest  int       // the length of the longest literal
 	now      func() time.Time
+	included []func(string) string // other maskers (Include)
 }
 
 // rotated is a rotating secret and the requests that carry it.
@@ -135,6 +136,22 @@ func (r *Redactor) Add(secrets ...string) {
 	}
 	if len(r.state().fixed) != n {
 		r.rebuild()
+	}
+}
+
+// Include has r also mask, after its own secrets, what each of fns masks
+// (a vendor client's Redact): one Redactor, and MaskError with it, for
+// text that may quote the secrets of several clients whose values r is
+// never given. Excerpt's margin does not count their secrets' lengths.
+// It is safe for concurrent use.
+func (r *Redactor) Include(fns ...func(string) string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.init()
+	for _, f := range fns {
+		if f != nil {
+			r.state().included = append(r.state().included, f)
+		}
 	}
 }
 
@@ -380,8 +397,21 @@ func (r *Redactor) Redact(s string) string {
 		if folded := r.folded(); len(folded) > 0 {
 			s = maskSpans(s, findSpans(s, folded, true, nil))
 		}
+		for _, f := range r.includedFns() {
+			s = f(s)
+		}
 	}
 	return RedactPatterns(s)
+}
+
+// includedFns returns the maskers of Include (nil for a zero Redactor).
+func (r *Redactor) includedFns() []func(string) string {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	if r.state() == nil {
+		return nil
+	}
+	return r.state().included
 }
 
 // RedactFold is Redact, kept for text whose letter case is known to have

@@ -123,6 +123,32 @@ func TestRedactedErrorKeepsChain(t *testing.T) {
 	assert.Nil(t, c.redactErr(nil))
 }
 
+// TestRedactorInclude: a Redactor that includes other clients' maskers
+// masks their secrets too, at every level of MaskError's chain, and
+// concurrently with Redact.
+func TestRedactorInclude(t *testing.T) {
+	t.Parallel()
+	a := newClient(t, "http://h", withAuth(QueryKey("k", "zz-alpha-secret")))
+	b := newClient(t, "http://h", withAuth(QueryKey("k", "zz-beta-secret")))
+	r := NewRedactor("own-secret-value")
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() { defer wg.Done(); r.Include(a.Redactor().Redact, nil) }()
+	go func() { defer wg.Done(); _ = r.Redact("zz-alpha-secret") }()
+	wg.Wait()
+	r.Include(b.Redactor().Redact)
+	err := MaskError(r, fmt.Errorf("user: %s %w", "zz-alpha-secret", fmt.Errorf("inner: zz-beta-secret own-secret-value")))
+	for e := err; e != nil; e = errors.Unwrap(e) {
+		for _, s := range []string{"zz-alpha-secret", "zz-beta-secret", "own-secret-value"} {
+			assert.NotContains(t, e.Error(), s)
+		}
+	}
+	assert.Equal(t, "user: REDACTED inner: REDACTED REDACTED", err.Error())
+	var zero Redactor
+	zero.Include(a.Redactor().Redact)
+	assert.Equal(t, "REDACTED", zero.Redact("zz-alpha-secret"))
+}
+
 func FuzzRedactPatterns(f *testing.F) {
 	for _, s := range []string{"token=abc", `{"password":"x"}`, "Authorization: Bearer x", "http://a:b@c/", "apikey%3Dx", "ſecret=x"} {
 		f.Add(s)
