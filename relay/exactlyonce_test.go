@@ -65,3 +65,73 @@ func TestOlderLayoutQueuedLeadDelivered(t *testing.T) {
 		assert.Equal(t, 1, sb.salesman.Count(http.MethodPost, ""), "sent once")
 	})
 }
+
+// TestErasedDeliveredStaysDelivered: a process delivers a lead and records
+// it, then dies before River records its job completed; retention (shorter
+// than River's rescue) erases the delivered lead, whose River job is not
+// finished and so is kept; River rescues the job and another process works
+// it. The delivery stays delivered: the lead is not needed to see that.
+// Red before: the worker read the erased lead first and recorded the
+// delivered lead as failed ("erased by retention"), an EventFailed for a
+// lead the vendor holds.
+func TestErasedDeliveredStaysDelivered(t *testing.T) {
+	eachBackend(t, func(t *testing.T, b backend) {
+		ctx := context.Background()
+		sb := startSandboxes(t, nil)
+		r := open(t, b)
+		d := deliverOne(t, r, sb, salesmanLead(8))
+		require.Equal(t, relay.StateDelivered, d.State)
+		for !riverJobEnded(t, r, b.schema) { // River's completer is asynchronous
+			time.Sleep(20 * time.Millisecond)
+		}
+		require.NoError(t, closeRelay(r))
+		// The crash before River recorded the job's end: it is live again.
+		r = open(t, b)
+		execSQL(t, r, b.schema, `UPDATE river_job SET state = 'available', finalized_at = NULL WHERE kind = 'leadkit_salesman_lead'`)
+		require.NoError(t, closeRelay(r))
+
+		// Retention runs on a process that works no SalesMan job.
+		r = open(t, b, relay.WithRetention(time.Second, 0), relay.WithSweepInterval(100*time.Millisecond))
+		only := clientsFor(t, sb.urls, nil, nil)
+		only.Salesman = nil
+		require.NoError(t, r.Start(ctx, only))
+		deadline := time.Now().Add(20 * time.Second)
+		for {
+			got, err := r.Status(ctx, d.Key)
+			require.NoError(t, err)
+			if len(got.Job) == 0 {
+				break
+			}
+			require.True(t, time.Now().Before(deadline), "retention did not erase the lead")
+			time.Sleep(50 * time.Millisecond)
+		}
+		require.NoError(t, closeRelay(r))
+
+		r = open(t, b)
+		require.NoError(t, r.Start(ctx, clientsFor(t, sb.urls, nil, nil)))
+		deadline = time.Now().Add(20 * time.Second)
+		for !riverJobEnded(t, r, b.schema) {
+			require.True(t, time.Now().Before(deadline), "River did not work the job")
+			time.Sleep(50 * time.Millisecond)
+		}
+		got, err := r.Status(ctx, d.Key)
+		require.NoError(t, err)
+		assert.Equal(t, relay.StateDelivered, got.State, "last error: %s", got.LastError)
+		assert.Equal(t, d.VendorID, got.VendorID)
+		assert.Equal(t, 1, sb.salesman.Count(http.MethodPost, ""), "sent once")
+	})
+}
+
+// riverJobEnded reports the SalesMan River job finished (or deleted).
+func riverJobEnded(t *testing.T, r *relay.Relay[any], schema string) bool {
+	t.Helper()
+	ctx := context.Background()
+	q := `SELECT count(*) FROM river_job WHERE kind = 'leadkit_salesman_lead' AND state NOT IN ('completed', 'cancelled', 'discarded')`
+	var n int
+	if p := r.Pool(); p != nil {
+		require.NoError(t, p.QueryRow(ctx, strings.Replace(q, "river_job", `"`+schema+`".river_job`, 1)).Scan(&n))
+	} else {
+		require.NoError(t, r.DB().QueryRowContext(ctx, q).Scan(&n))
+	}
+	return n == 0
+}
