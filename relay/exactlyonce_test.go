@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/leadkit/leadkit/leadkittest"
 	"github.com/leadkit/leadkit/relay"
 )
 
@@ -134,4 +135,81 @@ func riverJobEnded(t *testing.T, r *relay.Relay[any], schema string) bool {
 		require.NoError(t, r.DB().QueryRowContext(ctx, q).Scan(&n))
 	}
 	return n == 0
+}
+
+// TestResendOfStrandedDoubtLooksUpFirst: the lead reached SalesMan but its
+// answer was lost (outcome unknown); while the delivery waits to reconcile,
+// River's job is cancelled outside the relay (River UI), and Resend, which
+// accepts a delivery River ended without it, is called before the sweep
+// parked it for review: nobody was shown the doubt, so nobody proved the
+// lead absent. The next attempt looks it up first and finds it. Red before:
+// Resend cleared the doubt and the lead was sent again (two POSTs).
+//
+// PostgreSQL only: on SQLite the job River retried for the Resend was, in
+// one run of three, not fetched within 30 s (not understood yet; see the
+// exactly-once review's report).
+func TestResendOfStrandedDoubtLooksUpFirst(t *testing.T) {
+	func(fn func(t *testing.T, b backend)) { fn(t, postgresBackend(t)) }(func(t *testing.T, b backend) {
+		ctx := context.Background()
+		sb := startSandboxes(t, nil)
+		sb.salesman.Fail(leadkittest.Fault{Method: http.MethodPost, Drop: true, AfterVendor: true})
+		r := open(t, b, relay.WithSweepInterval(time.Hour), relay.WithSettle(relay.VendorSalesman, 8*time.Second))
+		key, err := r.Enqueue(ctx, salesmanLead(9))
+		require.NoError(t, err)
+		require.NoError(t, r.Start(ctx, clientsFor(t, sb.urls, nil, nil)))
+		deadline := time.Now().Add(20 * time.Second)
+		for {
+			d, err := r.Status(ctx, key)
+			require.NoError(t, err)
+			if d.Attempts == 1 && d.LastError != "" {
+				break
+			}
+			require.True(t, time.Now().Before(deadline), "no unknown outcome: %+v", d)
+			time.Sleep(20 * time.Millisecond)
+		}
+		for !sweptOnce(t, r, b.schema) { // the sweep run at Start is over
+			require.True(t, time.Now().Before(deadline), "the sweep did not run")
+			time.Sleep(20 * time.Millisecond)
+		}
+		id := jobID(t, r, b.schema, key)
+		for riverJobState(t, r, b.schema, id) != "scheduled" { // River records the snooze
+			require.True(t, time.Now().Before(deadline), "the job was not snoozed")
+			time.Sleep(20 * time.Millisecond)
+		}
+		riverClient(t, r, b.schema)(ctx, id, "cancel")
+		require.NoError(t, r.Resend(ctx, key))
+		waitFor(t, r, 30*time.Second, func(s relay.Stats) bool { return s.Delivered+s.NeedsReview+s.Failed == 1 })
+		d, err := r.Status(ctx, key)
+		require.NoError(t, err)
+		require.Equal(t, relay.StateDelivered, d.State, "review: %s; last error: %s", d.Review, d.LastError)
+		assert.True(t, d.Reconciled, "found by its marker, not sent again")
+		assert.Equal(t, 1, sb.salesman.Count(http.MethodPost, ""), "the lead was sent once")
+	})
+}
+
+// riverJobState is the state of River's job id.
+func riverJobState(t *testing.T, r *relay.Relay[any], schema string, id int64) string {
+	t.Helper()
+	ctx := context.Background()
+	var st string
+	if p := r.Pool(); p != nil {
+		require.NoError(t, p.QueryRow(ctx, `SELECT state FROM "`+schema+`".river_job WHERE id = $1`, id).Scan(&st))
+	} else {
+		require.NoError(t, r.DB().QueryRowContext(ctx, `SELECT state FROM river_job WHERE id = $1`, id).Scan(&st))
+	}
+	return st
+}
+
+// sweptOnce reports the sweep River ran at Start completed.
+func sweptOnce(t *testing.T, r *relay.Relay[any], schema string) bool {
+	t.Helper()
+	ctx := context.Background()
+	q := `SELECT count(*) FROM river_job WHERE kind = 'leadkit_relay_sweep' AND state = 'completed'`
+	var n int
+	if p := r.Pool(); p != nil {
+		require.NoError(t, p.QueryRow(ctx, strings.Replace(q, "river_job", `"`+schema+`".river_job`, 1)).Scan(&n))
+	} else {
+		require.NoError(t, r.DB().QueryRowContext(ctx, q).Scan(&n))
+	}
+	return n > 0
 }
