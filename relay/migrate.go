@@ -215,6 +215,17 @@ func (d dialect) adopt(ctx context.Context, st store) error {
 			return fmt.Errorf("relay: upgrade leadkit_relay_delivery (add %s): %w", c, err)
 		}
 	}
+	// That layout kept the lead only in River's job args (the whole job):
+	// a delivery not yet delivered takes its copy from them, as the
+	// workers now read the lead from the delivery alone.
+	q := `UPDATE {d} SET job = j.args::text FROM {j} j WHERE j.id = {d}.job_id AND {d}.job = '' AND {d}.state <> 'delivered'`
+	if d.sqlite {
+		q = `UPDATE {d} SET job = (SELECT json(j.args) FROM {j} j WHERE j.id = {d}.job_id)
+WHERE job = '' AND state <> 'delivered' AND EXISTS (SELECT 1 FROM {j} j WHERE j.id = {d}.job_id)`
+	}
+	if _, err := st.exec(ctx, d.t(q)); err != nil {
+		return fmt.Errorf("relay: upgrade leadkit_relay_delivery (the leads from River's jobs): %w", err)
+	}
 	return nil
 }
 

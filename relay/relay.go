@@ -120,7 +120,9 @@ func (r *Relay[TTx]) Stats(ctx context.Context, v Vendor) (Stats, error) { retur
 // Resend sends again a delivery that is not delivered and whose River job
 // is not live: it needs review, it failed, or River ended its job without
 // it (see the sweep). The operator checked that the vendor does not hold
-// the lead (or fixed what the vendor refused). A Datacake delivery whose
+// the lead (or fixed what the vendor refused). A delivery River ended
+// while an attempt's outcome was unknown, not yet parked for review, is
+// looked up at the vendor before it is sent again. A Datacake delivery whose
 // prospect was created resumes with the file upload; others start over.
 // Two Resends of one delivery at once (two replicas) send it once: one
 // wins, the other returns ErrConflict.

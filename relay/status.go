@@ -139,7 +139,14 @@ var ErrConflict = errors.New("relay: the delivery changed or is being worked; no
 // resend is Relay.Resend.
 func (r *core) resend(ctx context.Context, key string) error {
 	return r.resolve(ctx, key, func(row *row) {
-		row.State, row.InDoubtMS, row.DoubtEndMS, row.Review = string(StateQueued), 0, 0, ""
+		if State(row.State) == StateNeedsReview {
+			// The review note told the operator what to check: the doubt
+			// is theirs to clear. A delivery River ended without it while
+			// an attempt was in doubt (not swept yet) keeps its doubt, and
+			// is looked up first, as its next attempt would have.
+			row.InDoubtMS, row.DoubtEndMS = 0, 0
+		}
+		row.State, row.Review = string(StateQueued), ""
 		if Vendor(row.Vendor) != VendorDatacake || row.Step == 0 {
 			row.Step, row.VendorID, row.VendorRef = 0, "", ""
 		}

@@ -266,6 +266,12 @@ func (r *core) work(ctx context.Context, c *Clients, ref Job, jr *rivertype.JobR
 		// claim's record of its send is undone); an earlier attempt's
 		// doubt stays, for review.
 		a := &attempt{r: r, c: c, job: ref, jr: jr, row: row, dbNow: dbNow, local: start, bg: context.WithoutCancel(ctx)}
+		if State(row.State) == StateDelivered {
+			// Nothing is sent for it: a job of a delivered delivery whose
+			// lead retention erased (River's job outlived the outcome it
+			// recorded) ends as delivered.
+			return a.finish(StateDelivered, outDelivered, nil, nil)
+		}
 		if marked {
 			row.InDoubtMS, row.DoubtEndMS = 0, 0
 			row.Attempts--
