@@ -34,6 +34,19 @@ func TestRetention(t *testing.T) {
 			require.NotEmpty(t, d.Job)
 			before[kind] = d
 		}
+		// River records a job's end after the relay records the delivery's:
+		// retention deletes River's jobs that ended, so the test waits for
+		// River first (a job still running at erasure keeps its row, with
+		// the key only, until River's own retention, capped to the relay's).
+		require.Eventually(t, func() bool {
+			live := 0
+			for _, key := range keys {
+				var n int
+				countRows(t, r, b.schema, `SELECT count(*) FROM river_job WHERE args->>'key' = $1 AND state NOT IN ('completed', 'cancelled', 'discarded')`, &n, key)
+				live += n
+			}
+			return live == 0
+		}, 20*time.Second, 20*time.Millisecond, "River recorded the end of every job")
 		age := map[relay.EventKind]time.Duration{
 			relay.EventDelivered: 3 * time.Hour, relay.EventReconciled: 90 * time.Minute,
 			relay.EventFailed: 90 * time.Minute, relay.EventNeedsReview: 3 * time.Hour,
