@@ -165,9 +165,12 @@ func (r *core) stop(ctx context.Context) error {
 type backoff struct{ max time.Duration }
 
 func (b backoff) NextRetry(job *rivertype.JobRow) time.Time {
-	d := b.max
-	if n := job.Attempt; n < 40 {
-		d = min(b.max, time.Second<<max(n-1, 0))
+	d := max(b.max, 0)
+	// A second doubled per attempt: past 2^30 s (34 years) every cap is
+	// reached, and the shift must stop before int64 overflows (a second
+	// shifted by 34 is negative, and rand.Int64N panics on it).
+	if n := job.Attempt; n <= 31 {
+		d = min(d, time.Second<<max(n-1, 0))
 	}
 	d += time.Duration(rand.Int64N(int64(d)/10 + 1))
 	return time.Now().Add(d)
