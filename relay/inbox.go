@@ -295,7 +295,7 @@ func (r *Relay[TTx]) FailedInboxEvents(ctx context.Context, name string, limit i
 	// discarded it) without the worker recording why.
 	err := d.db.query(ctx, d.ti(`SELECT e.id, e.topic, e.received_ms, e.attempts, e.last_error FROM {ib} e
 WHERE e.inbox = $1 AND (e.state = 'failed' OR (e.state = 'pending' AND NOT EXISTS (SELECT 1 FROM {j} j
-	WHERE j.kind = $2 AND j.args->>'inbox' = e.inbox AND j.args->>'id' = e.id AND j.state NOT IN ('completed', 'cancelled', 'discarded'))))
+	WHERE j.kind = $2 AND j.args->>'inbox' = e.inbox AND j.args->>'id' = e.id AND j.state NOT IN `+finalStates+`)))
 ORDER BY e.received_ms, e.id LIMIT `+fmt.Sprint(limit)), func(sc scanner) error {
 		ev := FailedEvent{Inbox: name}
 		var received int64
@@ -392,7 +392,7 @@ func (c *core) retryEvent(ctx context.Context, name, id string) error {
 		// whose end River has not recorded yet, or a pending one's).
 		var live, running int
 		err = t.st.queryRow(ctx, d.ti(`SELECT COUNT(*), COALESCE(SUM(CASE WHEN state = 'running' THEN 1 ELSE 0 END), 0) FROM {j}
-WHERE kind = $1 AND args->>'inbox' = $2 AND args->>'id' = $3 AND state NOT IN ('completed', 'cancelled', 'discarded')`),
+WHERE kind = $1 AND args->>'inbox' = $2 AND args->>'id' = $3 AND state NOT IN `+finalStates),
 			inboxArgs{}.Kind(), name, id).Scan(&live, &running)
 		switch {
 		case err != nil:

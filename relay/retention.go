@@ -22,6 +22,10 @@ const (
 	DefaultDeleteAfter = 90 * 24 * time.Hour
 )
 
+// finalStates are River's job states after which a job never runs again,
+// as an SQL list (the relay's queries of live and ended jobs).
+const finalStates = `('completed', 'cancelled', 'discarded')`
+
 // ErrErased is returned by Resend for a delivery whose lead retention
 // erased (WithRetention): there is nothing left to send.
 var ErrErased = errors.New("relay: the delivery's lead was erased by retention")
@@ -149,7 +153,7 @@ AND (updated_ms, key) > ($2, $3) ORDER BY updated_ms, key LIMIT `+fmt.Sprint(ret
 		}
 		var n int64
 		err = r.eng.inTx(ctx, nil, func(t txn) error {
-			if _, err := t.st.exec(ctx, r.dial.t(`DELETE FROM {j} WHERE state IN ('completed', 'cancelled', 'discarded') AND id IN (`+params(1, len(jobs))+`)`), jobs...); err != nil {
+			if _, err := t.st.exec(ctx, r.dial.t(`DELETE FROM {j} WHERE state IN `+finalStates+` AND id IN (`+params(1, len(jobs))+`)`), jobs...); err != nil {
 				return err
 			}
 			var err error
