@@ -322,8 +322,11 @@ func chaosLeads(short bool) int {
 // database at once; and an operator resolving what needs review from two
 // replicas at once. Under -short: fewer leads, no kills, no freezes.
 func TestChaos(t *testing.T) {
-	t.Run("sqlite_one_process", func(t *testing.T) { runChaos(t, sqliteBackend(t), 1) })
-	t.Run("postgres_three_processes", func(t *testing.T) { runChaos(t, postgresBackend(t), 3) })
+	// The two runs share nothing (their own sandboxes, database and
+	// worker processes) and mostly wait (frozen workers, River's rescue),
+	// so they run side by side.
+	t.Run("sqlite_one_process", func(t *testing.T) { t.Parallel(); runChaos(t, sqliteBackend(t), 1) })
+	t.Run("postgres_three_processes", func(t *testing.T) { t.Parallel(); runChaos(t, postgresBackend(t), 3) })
 }
 
 // chaosRun is one run's shared state.

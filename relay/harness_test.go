@@ -116,6 +116,22 @@ func eachBackend(t *testing.T, fn func(t *testing.T, b backend)) {
 	t.Run("postgres", func(t *testing.T) { fn(t, postgresBackend(t)) })
 }
 
+// eachBackendSlowOnSQLite is eachBackend for the tests whose SQLite run
+// takes eight seconds or more under the race detector (modernc.org/sqlite is
+// C translated to Go, and -race instruments all of it): in a -race -short
+// run their SQLite half is skipped, as CI's race pass is; CI's second relay
+// pass runs every test on both databases without -race, and the race
+// detector still sees each of them on PostgreSQL.
+func eachBackendSlowOnSQLite(t *testing.T, fn func(t *testing.T, b backend)) {
+	t.Run("sqlite", func(t *testing.T) {
+		if raceDetector && testing.Short() {
+			t.Skip("slow on SQLite under -race -short; run without -race or -short for it")
+		}
+		fn(t, sqliteBackend(t))
+	})
+	t.Run("postgres", func(t *testing.T) { fn(t, postgresBackend(t)) })
+}
+
 // fastOpts are the knobs of a test relay: nothing waits for minutes.
 func fastOpts() []relay.Option {
 	return []relay.Option{

@@ -261,8 +261,9 @@ var intakeMarker = regexp.MustCompile(`\b(wc|sm|ev) (\S+)`)
 // right after a webhook's 200, right after a poll read a page, and at
 // random. On SQLite with one process, on PostgreSQL with three.
 func TestIntakeChaos(t *testing.T) {
-	t.Run("sqlite", func(t *testing.T) { runIntakeChaos(t, sqliteBackend(t), 1) })
-	t.Run("postgres_three_processes", func(t *testing.T) { runIntakeChaos(t, postgresBackend(t), 3) })
+	// Independent runs that mostly wait: side by side, as TestChaos's.
+	t.Run("sqlite", func(t *testing.T) { t.Parallel(); runIntakeChaos(t, sqliteBackend(t), 1) })
+	t.Run("postgres_three_processes", func(t *testing.T) { t.Parallel(); runIntakeChaos(t, postgresBackend(t), 3) })
 }
 
 func runIntakeChaos(t *testing.T, b backend, procs int) {

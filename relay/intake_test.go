@@ -64,7 +64,7 @@ func inboxLead(id string) relay.SalesmanLead {
 // a failing first attempt included, with a delivery enqueued in the
 // event's transaction.
 func TestInboxHandlesEachEventOnce(t *testing.T) {
-	eachBackend(t, func(t *testing.T, b backend) {
+	eachBackendSlowOnSQLite(t, func(t *testing.T, b backend) {
 		ctx := context.Background()
 		sb := startSandboxes(t, nil)
 		r := open(t, b)
@@ -221,7 +221,7 @@ func (c *clock) add(d time.Duration) {
 // that overlap by the lag; those finalized before the lag are not (what
 // the source cannot see), and a lead the function refuses is in review.
 func TestRouteWeCleverFinalized(t *testing.T) {
-	eachBackend(t, func(t *testing.T, b backend) {
+	eachBackendSlowOnSQLite(t, func(t *testing.T, b backend) {
 		ctx := context.Background()
 		clk := &clock{t: time.Date(2026, 3, 2, 9, 0, 0, 0, weclevertest.Location())}
 		wc := weclevertest.NewServer(&weclevertest.Options{Leads: -1, Seed: 7, Now: clk.now,
@@ -288,7 +288,7 @@ func TestRouteWeCleverFinalized(t *testing.T) {
 // TestRouteSalesmanNewLeads: the account's leads and those arriving while
 // the route walks its pages are each enqueued once for delivery.
 func TestRouteSalesmanNewLeads(t *testing.T) {
-	eachBackend(t, func(t *testing.T, b backend) {
+	eachBackendSlowOnSQLite(t, func(t *testing.T, b backend) {
 		ctx := context.Background()
 		src := salesmantest.NewServer(&salesmantest.Options{Login: "src@example.ru", APIKey: "src-key-CANARY-11", NoRateLimits: true,
 			Leads: 450, Seed: 3})

@@ -158,7 +158,7 @@ func (s leakySource) Poll(context.Context, string) (relay.Page[string], error) {
 // note, not in River's job rows (the errors and panics of every attempt),
 // not in RouteStats, not in a log line, not in OpenTelemetry.
 func TestStoredTextsMaskSecrets(t *testing.T) {
-	eachBackend(t, func(t *testing.T, b backend) {
+	eachBackendSlowOnSQLite(t, func(t *testing.T, b backend) {
 		ctx := context.Background()
 		secrets := []string{sbSalesmanKey, sbZenToken, sbZenviaKey, sbDatacakeToken, inboxSecret}
 		if b.name == "postgres" {

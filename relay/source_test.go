@@ -21,7 +21,7 @@ import (
 // the polls keep to Zen's window through the relay's shared limiter (the
 // sandbox enforces it: no call is answered 429).
 func TestRouteZenLeadsByUser(t *testing.T) {
-	eachBackend(t, func(t *testing.T, b backend) {
+	eachBackendSlowOnSQLite(t, func(t *testing.T, b backend) {
 		ctx := context.Background()
 		const window = 40 * time.Millisecond
 		zs := zentest.NewServer(&zentest.Options{Token: sbZenToken, Seed: 5, NoSeed: true, LeadsByUserWindow: window})
