@@ -74,6 +74,9 @@ func TestTwoLeadsOfOnePerson(t *testing.T) {
 			t.Run(c.name, func(t *testing.T) {
 				b := newBackend(t)
 				t.Log("on", b.name)
+				if c.name != "salesman/v1" {
+					skipSQLiteUnderRaceShort(t, b)
+				}
 				sb := startSandboxes(t, nil)
 				r := open(t, b)
 				ctx := context.Background()
@@ -166,7 +169,7 @@ func TestFoundRecordHeldByAnotherDelivery(t *testing.T) {
 // people, is proved absent and sent again; a lead stored then cut off is
 // found by its own code.
 func TestZenLeadsOfOnePerson(t *testing.T) {
-	eachBackend(t, func(t *testing.T, b backend) {
+	eachBackendSlowOnSQLite(t, func(t *testing.T, b backend) {
 		sb := startSandboxes(t, nil)
 		r := open(t, b)
 		ctx := context.Background()
