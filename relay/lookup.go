@@ -89,7 +89,8 @@ const zenSkew = 2 * time.Minute
 // was sent with it. When no deal carries the code, the lead may
 // still be there, filed under the code of a contact Zen merged it into:
 // absent only when every deal created since the attempt carries the code
-// of a lead the relay sent for another person.
+// of a lead the relay sent for another person (a deal without a code is
+// no one's proof: it may be any lead sent without one).
 func (j ZenLead) lookup(ctx context.Context, c *Clients, a *attempt) (verdict, error) {
 	code := j.ident()
 	own := code == zenCode(j.Key)
@@ -163,15 +164,24 @@ func (j ZenLead) judgeMine(ctx context.Context, a *attempt, code string, mine []
 }
 
 // unexplained returns the codes that could be this person's contact: codes
-// the relay never sent (another channel's), and codes it sent for a lead of
-// the same e-mail or phone.
+// the relay never sent (another channel's), codes it sent for a lead of
+// the same e-mail or phone, and no code at all: a deal without one may be
+// any lead sent without one (this one, when it has none), and no other
+// delivery sent without a code explains it.
 func (j ZenLead) unexplained(ctx context.Context, a *attempt, codes []string) ([]string, error) {
-	sentWith, err := a.r.dial.byIdent(ctx, VendorZen, j.Key, codes)
+	var out, sent []string
+	for _, code := range codes {
+		if code == "" {
+			out = append(out, `"" (no integration code)`)
+		} else {
+			sent = append(sent, code)
+		}
+	}
+	sentWith, err := a.r.dial.byIdent(ctx, VendorZen, j.Key, sent)
 	if err != nil {
 		return nil, err
 	}
-	var out []string
-	for _, code := range codes {
+	for _, code := range sent {
 		jobs := sentWith[code]
 		if len(jobs) == 0 {
 			out = append(out, code)

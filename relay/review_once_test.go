@@ -1,0 +1,64 @@
+package relay_test
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/leadkit/leadkit/leadkittest"
+	"github.com/leadkit/leadkit/relay"
+	"github.com/leadkit/leadkit/zen"
+)
+
+// zenCodeless is Zen's archive as docs/zen.md describes a lead sent
+// without an integration code: its deal carries none (the sandbox names
+// it ENT-<n>; here its archive rows say "").
+func zenCodeless(vendor string, h http.Handler) http.Handler {
+	if vendor != "zen" {
+		return h
+	}
+	assigned := regexp.MustCompile(`"integracao_lead":"ENT-[0-9]+"`)
+	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		for k, v := range rec.Header() {
+			w.Header()[k] = v
+		}
+		body := assigned.ReplaceAll(rec.Body.Bytes(), []byte(`"integracao_lead":""`))
+		w.Header().Del("Content-Length")
+		w.WriteHeader(rec.Code)
+		_, _ = w.Write(body)
+	})
+}
+
+// TestZenCodelessDealIsNotExplained: without the marker, a Zen lead given
+// no integration code is filed without one. A deal with no code created
+// since the attempt could be this lead: another delivery sent without a
+// code (another person's) does not explain it. Before, the lookup took
+// the empty code for that delivery's, proved the lead absent, and sent it
+// again: Zen held it twice.
+func TestZenCodelessDealIsNotExplained(t *testing.T) {
+	eachBackend(t, func(t *testing.T, b backend) {
+		sb := startSandboxes(t, zenCodeless)
+		r := open(t, b, relay.WithoutMarker())
+		ctx := context.Background()
+		require.NoError(t, r.Start(ctx, clientsFor(t, sb.urls, r.ZenLimiter(), nil)))
+		lead := func(key, email string) relay.Job {
+			return relay.ZenLead{Key: key, Lead: &zen.LeadEntry{Name: "Ana", Email: email}}
+		}
+		first := deliverNth(t, r, 1, lead("ana-1", "ana@example.com.br"))
+		require.Equal(t, relay.StateDelivered, first.State)
+
+		// Bia's create reaches Zen; its answer is lost.
+		sb.zen.Fail(leadkittest.Fault{Method: http.MethodPost, Drop: true, AfterVendor: true})
+		second := deliverNth(t, r, 2, lead("bia-1", "bia@example.com.br"))
+		assert.Equal(t, relay.StateNeedsReview, second.State, "%+v", second)
+		assert.Contains(t, second.Review, "no integration code")
+		assert.Equal(t, 2, sb.zen.Count(http.MethodPost, ""), "Bia's lead sent once: %+v", second)
+	})
+}
