@@ -6,10 +6,12 @@ import (
 	"net/http/httptest"
 	"regexp"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/leadkit/leadkit/internal/testutil"
 	"github.com/leadkit/leadkit/leadkittest"
 	"github.com/leadkit/leadkit/relay"
 	"github.com/leadkit/leadkit/zen"
@@ -60,5 +62,31 @@ func TestZenCodelessDealIsNotExplained(t *testing.T) {
 		assert.Equal(t, relay.StateNeedsReview, second.State, "%+v", second)
 		assert.Contains(t, second.Review, "no integration code")
 		assert.Equal(t, 2, sb.zen.Count(http.MethodPost, ""), "Bia's lead sent once: %+v", second)
+	})
+}
+
+// TestResendGetsEveryAttempt: Resend starts a delivery over, with the
+// attempts WithRetries gives. Before, River's retry of a job whose attempts
+// ran out allowed it one more: a Resend after an outage failed again at
+// the first error that another attempt would have ridden out.
+func TestResendGetsEveryAttempt(t *testing.T) {
+	eachBackend(t, func(t *testing.T, b backend) {
+		closed := "http://" + testutil.ClosedPort(t)
+		r := open(t, b, relay.WithRetries(3, 10*time.Millisecond))
+		ctx := context.Background()
+		key, err := r.Enqueue(ctx, salesmanLead(1))
+		require.NoError(t, err)
+		cs := clientsFor(t, map[string]string{"salesman": closed, "zen": closed, "zenvia": closed, "datacake": closed}, nil, nil)
+		require.NoError(t, r.Start(ctx, relay.Clients{Salesman: cs.Salesman}))
+		waitFor(t, r, 30*time.Second, func(s relay.Stats) bool { return s.Failed == 1 })
+		d, err := r.Status(ctx, key)
+		require.NoError(t, err)
+		require.Equal(t, 3, d.Attempts, "%+v", d)
+
+		require.NoError(t, r.Resend(ctx, key))
+		waitFor(t, r, 30*time.Second, func(s relay.Stats) bool { return s.Failed == 1 })
+		d, err = r.Status(ctx, key)
+		require.NoError(t, err)
+		assert.Equal(t, 6, d.Attempts, "three more attempts: %+v", d)
 	})
 }
