@@ -35,11 +35,16 @@ func (j SalesmanLead) lookup(ctx context.Context, c *Clients, a *attempt) (verdi
 	// Find takes a row with any of the lead's uids for the lead; the
 	// caller's may be the person's (a customer id): only the relay's own
 	// uid identifies this lead.
+	// Likewise only the relay's marker (leadkit.Marker of the key): the
+	// description may carry another lead's, copied with its text. Find
+	// looks for the marker the description holds, so it is given the
+	// lead's own alone (none: the person's leads are the candidates).
 	lead := *j.Lead
-	lead.UIDs = nil
-	if token, ok := j.Lead.UIDs[markerUID]; ok {
-		if _, mt, marked := leadkit.FindMarker(lead.Description); marked && mt == token {
-			lead.UIDs = map[string]string{markerUID: token}
+	lead.UIDs, lead.Description = nil, ""
+	if m, ok := ownMarker(j.Lead.Description, j.Key); ok {
+		lead.Description = m
+		if _, mt, _ := leadkit.FindMarker(m); j.Lead.UIDs[markerUID] == mt {
+			lead.UIDs = map[string]string{markerUID: mt}
 		}
 	}
 	l, err := c.Salesman.Leads.Find(ctx, &lead, a.inDoubt)
@@ -57,7 +62,14 @@ func (j SalesmanLead) lookup(ctx context.Context, c *Clients, a *attempt) (verdi
 }
 
 func (j ZenviaLead) lookup(ctx context.Context, c *Clients, a *attempt) (verdict, error) {
-	f, err := c.Zenvia.Prospects.FindLead(ctx, j.Lead, a.inDoubt)
+	// Only the relay's marker identifies the lead (see SalesmanLead.lookup):
+	// FindLead looks for the marker the comments hold.
+	lead := *j.Lead
+	lead.Comments = ""
+	if m, ok := ownMarker(j.Lead.Comments, j.Key); ok {
+		lead.Comments = m
+	}
+	f, err := c.Zenvia.Prospects.FindLead(ctx, &lead, a.inDoubt)
 	if err == nil {
 		return verdict{f: found, id: f.Prospect.ID, ref: f.Ref()}, nil
 	}

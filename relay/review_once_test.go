@@ -5,15 +5,18 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"regexp"
+	"strconv"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/leadkit/leadkit"
 	"github.com/leadkit/leadkit/internal/testutil"
 	"github.com/leadkit/leadkit/leadkittest"
 	"github.com/leadkit/leadkit/relay"
+	"github.com/leadkit/leadkit/salesman"
 	"github.com/leadkit/leadkit/zen"
 )
 
@@ -88,5 +91,31 @@ func TestResendGetsEveryAttempt(t *testing.T) {
 		d, err = r.Status(ctx, key)
 		require.NoError(t, err)
 		assert.Equal(t, 6, d.Attempts, "three more attempts: %+v", d)
+	})
+}
+
+// TestStaleMarkerInTheCallersText: a lead whose text carries another lead's
+// marker (copied from an earlier lead's Delivery.Job, whose record
+// retention deleted since) is still told apart by its own. Before, the
+// relay kept the copied marker as the lead's (it appended none), and the
+// lookup after a create that never arrived found the earlier lead by it:
+// recorded delivered with that lead's id, it was lost.
+func TestStaleMarkerInTheCallersText(t *testing.T) {
+	eachBackend(t, func(t *testing.T, b backend) {
+		sb := startSandboxes(t, nil)
+		r := open(t, b)
+		ctx := context.Background()
+		cs := clientsFor(t, sb.urls, nil, nil)
+		text := "pedido anterior " + leadkit.Marker("lead-2025-17")
+		earlier, err := cs.Salesman.Leads.Create(ctx, &salesman.NewLead{Title: "Иван", Email: "ivan@example.ru", Description: text})
+		require.NoError(t, err)
+		require.NoError(t, r.Start(ctx, cs))
+
+		sb.salesman.Fail(leadkittest.Fault{Method: http.MethodPost, Drop: true}) // never arrives
+		d := deliverNth(t, r, 1, relay.SalesmanLead{Key: "lead-2026-3", Lead: &salesman.NewLead{Title: "Иван", Email: "ivan@example.ru", Description: text}})
+		assert.Equal(t, relay.StateDelivered, d.State, "%+v", d)
+		assert.NotEqual(t, strconv.Itoa(earlier.ID), d.VendorID, "not the earlier lead: %+v", d)
+		assert.False(t, d.Reconciled, "proved absent and sent again: %+v", d)
+		assert.Equal(t, 22, sb.salesman.LeadCount(), "the 20 seeded, the earlier, and this one")
 	})
 }
