@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"regexp"
 	"strconv"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -18,6 +19,8 @@ import (
 	"github.com/leadkit/leadkit/relay"
 	"github.com/leadkit/leadkit/salesman"
 	"github.com/leadkit/leadkit/zen"
+	"github.com/leadkit/leadkit/zenvia"
+	"github.com/leadkit/leadkit/zenvia/zenviatest"
 )
 
 // zenCodeless is Zen's archive as docs/zen.md describes a lead sent
@@ -118,4 +121,37 @@ func TestStaleMarkerInTheCallersText(t *testing.T) {
 		assert.False(t, d.Reconciled, "proved absent and sent again: %+v", d)
 		assert.Equal(t, 22, sb.salesman.LeadCount(), "the 20 seeded, the earlier, and this one")
 	})
+}
+
+// TestZenviaReturningCustomerAfterAYear: Zenvia merges a lead into the
+// person's prospect however old it is. Ana's first lead made her prospect
+// 400 days ago; her second lead's answer is lost after Zenvia stored it.
+// The lookup must find it in that prospect, not call it absent because the
+// last year holds no prospect of hers. Red before: the lead was sent again
+// (the prospect held "visita 2" twice).
+func TestZenviaReturningCustomerAfterAYear(t *testing.T) {
+	var back atomic.Int64 // how far the sandbox's clock runs behind
+	back.Store(int64(400 * 24 * time.Hour))
+	zs := zenviatest.NewServer(&zenviatest.Options{APIKey: sbZenviaKey, NoRateLimits: true, Seed: 1, Prospects: 5,
+		Now: func() time.Time { return time.Now().Add(-time.Duration(back.Load())) }})
+	t.Cleanup(zs.Close)
+	r := open(t, postgresBackend(t))
+	ctx := context.Background()
+	cs := clientsFor(t, map[string]string{"zenvia": zs.URL, "salesman": zs.URL, "zen": zs.URL, "datacake": zs.URL}, nil, nil)
+	require.NoError(t, r.Start(ctx, relay.Clients{Zenvia: cs.Zenvia}))
+	lead := func(key, comments string) relay.Job {
+		return relay.ZenviaLead{Key: key, Industry: zenvia.IndustryRetail, Lead: &zenvia.Lead{UTMSource: "site", FirstName: "Ana",
+			Phones: []string{"+5521988887777"}, Comments: comments}}
+	}
+	first := deliverNth(t, r, 1, lead("ana-2025", "visita 1"))
+	require.Equal(t, relay.StateDelivered, first.State, "last error: %s", first.LastError)
+	back.Store(0) // 400 days later Ana comes back
+	zs.Fail(leadkittest.Fault{Method: http.MethodPost, Path: "/lead/", Drop: true, AfterVendor: true})
+	second := deliverNth(t, r, 2, lead("ana-2026", "visita 2"))
+	assert.Equal(t, relay.StateDelivered, second.State, "review: %s; last error: %s", second.Review, second.LastError)
+	assert.True(t, second.Reconciled, "found by its marker in the old prospect")
+	assert.Equal(t, first.VendorID, second.VendorID)
+	p, err := cs.Zenvia.Prospects.Get(ctx, first.VendorID)
+	require.NoError(t, err)
+	assert.Len(t, p.Leads, 2, "each lead once: %+v", p.Leads)
 }
