@@ -21,8 +21,12 @@ import (
 )
 
 // ErrDuplicate is returned by Enqueue and EnqueueTx for a key already
-// enqueued (in whatever state: queued, delivered, failed); EnqueueMany
-// reports such keys in its results instead.
+// enqueued for the same vendor (in whatever state: queued, delivered,
+// failed); EnqueueMany reports such keys in its results instead. Keys are
+// one namespace across vendors: a key another vendor's lead holds is a
+// *leadkit.InputError naming Key, not a duplicate (the second vendor's
+// lead would otherwise never be delivered by a caller that takes
+// ErrDuplicate for "already enqueued").
 var ErrDuplicate = errors.New("relay: a job with this idempotency key was already enqueued")
 
 // EnqueueResult is what EnqueueMany did with one job.
@@ -85,7 +89,7 @@ func (r *core) enqueue(ctx context.Context, tx any, job Job) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	res, err := r.store(ctx, tx, []ready{j})
+	res, err := r.store(ctx, tx, []ready{j}, false)
 	if err != nil {
 		return "", err
 	}
@@ -125,7 +129,7 @@ func (r *core) enqueueMany(ctx context.Context, tx any, jobs []Job) ([]EnqueueRe
 	if errs = slices.DeleteFunc(errs, func(e error) bool { return e == nil }); len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
-	return r.store(ctx, tx, all)
+	return r.store(ctx, tx, all, true)
 }
 
 // inJobs puts jobs[i] before the field an input error names.
@@ -140,8 +144,9 @@ func inJobs(i int, err error) error {
 // store enqueues jobs in one transaction (tx's, when not nil): River's
 // jobs in one statement, then the deliveries in one. A key River or the delivery table already
 // holds, or one earlier in jobs, is a duplicate, and nothing of it is
-// stored.
-func (r *core) store(ctx context.Context, tx any, jobs []ready) ([]EnqueueResult, error) {
+// stored. A key that another vendor's lead holds is an input error
+// (crossVendor), and nothing is stored.
+func (r *core) store(ctx context.Context, tx any, jobs []ready, batch bool) ([]EnqueueResult, error) {
 	out := make([]EnqueueResult, len(jobs))
 	seen := make(map[string]bool, len(jobs))
 	var fresh []int // the jobs whose key is first in the batch
@@ -155,7 +160,7 @@ func (r *core) store(ctx context.Context, tx any, jobs []ready) ([]EnqueueResult
 	if len(fresh) == 0 {
 		return out, nil
 	}
-	err := r.eng.inTx(ctx, tx, func(t txn) error {
+	err := r.eng.inTx(ctx, tx, func(t txn) (err error) {
 		// One statement for River's jobs of the batch (InsertManyTx)...
 		params := make([]river.InsertManyParams, len(fresh))
 		for n, i := range fresh {
@@ -181,14 +186,33 @@ func (r *core) store(ctx context.Context, tx any, jobs []ready) ([]EnqueueResult
 			ids = append(ids, res[n].Job.ID)
 		}
 		if len(rows) == 0 {
-			return nil
+			return r.crossVendor(ctx, t, jobs, out, batch)
 		}
 		stored, err := r.dial.insertMany(ctx, t.st, rows, time.Now().UnixMilli())
 		if err != nil {
 			return fmt.Errorf("relay: store the deliveries: %w", err)
 		}
+		// A key another vendor's lead holds refuses the batch: what this
+		// call stored is taken out again, so that a caller's transaction
+		// holds nothing of it either.
+		defer func() {
+			if !errors.Is(err, leadkit.ErrInvalidInput) {
+				return
+			}
+			var keys []string
+			for k, ok := range stored {
+				if ok {
+					keys = append(keys, k)
+				}
+			}
+			if e := r.dial.deleteDeliveries(ctx, t.st, keys); e != nil {
+				err = fmt.Errorf("relay: store: %w", e)
+			} else if e := r.dial.deleteJobs(ctx, t.st, ids); e != nil {
+				err = fmt.Errorf("relay: store: %w", e)
+			}
+		}()
 		if len(stored) == len(rows) {
-			return nil
+			return r.crossVendor(ctx, t, jobs, out, batch)
 		}
 		// A key whose River job is gone (River's retention) while its
 		// delivery is not: the River job just inserted is not wanted.
@@ -206,7 +230,7 @@ func (r *core) store(ctx context.Context, tx any, jobs []ready) ([]EnqueueResult
 		if err := r.dial.deleteJobs(ctx, t.st, unwanted); err != nil {
 			return fmt.Errorf("relay: store: %w", err)
 		}
-		return nil
+		return r.crossVendor(ctx, t, jobs, out, batch)
 	})
 	if err != nil {
 		for i := range out {
@@ -215,6 +239,42 @@ func (r *core) store(ctx context.Context, tx any, jobs []ready) ([]EnqueueResult
 		return nil, err
 	}
 	return out, nil
+}
+
+// crossVendor refuses a duplicate key that another vendor's lead holds
+// (earlier in the batch, or stored): keys are one namespace, and a caller
+// who sends one lead to two vendors under one key, then takes ErrDuplicate
+// for "already enqueued", would never deliver the second. Its error names
+// the key's field (Key, or jobs[i].Key for EnqueueMany); the transaction
+// is rolled back.
+func (r *core) crossVendor(ctx context.Context, t txn, jobs []ready, out []EnqueueResult, batch bool) error {
+	first := make(map[string]Vendor, len(jobs))
+	for i, j := range jobs {
+		v := j.job.vendor()
+		holder, ok := first[j.key]
+		if !ok {
+			first[j.key] = v
+			if !out[i].Duplicate {
+				continue
+			}
+			row, _, err := r.dial.load(ctx, t.st, j.key)
+			if errors.Is(err, errNoRows) {
+				continue // no delivery holds it
+			}
+			if err != nil {
+				return fmt.Errorf("relay: read the delivery of %s: %w", j.key, err)
+			}
+			holder = Vendor(row.Vendor)
+		}
+		if holder != v {
+			field := "Key"
+			if batch {
+				field = fmt.Sprintf("jobs[%d].Key", i)
+			}
+			return leadkit.Invalid(field, "%q is the key of a %s lead; keys are one namespace across vendors: give each vendor's lead its own key", j.key, holder)
+		}
+	}
+	return nil
 }
 
 // checkText walks v (a job and what it holds) and refuses a string with a

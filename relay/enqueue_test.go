@@ -52,7 +52,7 @@ func TestUniqueKeys(t *testing.T) {
 		j2 := zenLead(3)
 		j2.Key = "order-42"
 		_, err = r.Enqueue(ctx, j2)
-		assert.ErrorIs(t, err, relay.ErrDuplicate, "a caller's key is one key whatever the vendor")
+		assert.ErrorIs(t, err, leadkit.ErrInvalidInput, "a caller's key is one key whatever the vendor: another vendor's lead under it is refused by field, not taken for a duplicate")
 
 		// Concurrent enqueues of one key: exactly one wins.
 		var wg sync.WaitGroup

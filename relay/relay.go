@@ -48,9 +48,11 @@ type Relay[TTx any] struct {
 }
 
 // Enqueue stores job for delivery and returns its idempotency key. It
-// returns an error matching ErrDuplicate when the key was enqueued before,
-// and a *leadkit.InputError naming the field when the job is not valid (a
-// lead the vendor would refuse is refused here, before it is stored).
+// returns an error matching ErrDuplicate when the key was enqueued before
+// for the same vendor, and a *leadkit.InputError naming the field when the
+// job is not valid (a lead the vendor would refuse is refused here, before
+// it is stored) or its key is another vendor's lead's (keys are one
+// namespace: give each vendor's lead its own key).
 func (r *Relay[TTx]) Enqueue(ctx context.Context, job Job) (string, error) {
 	return r.c.enqueue(ctx, nil, job)
 }
@@ -73,7 +75,9 @@ func (r *Relay[TTx]) EnqueueTx(ctx context.Context, tx TTx, job Job) (string, er
 // key enqueued before, or earlier in jobs), for which nothing was stored;
 // the others are enqueued. Every job is checked as Enqueue checks it
 // first: when any is not valid, nothing is stored and the error joins a
-// *leadkit.InputError per invalid job, its Field prefixed "jobs[i].".
+// *leadkit.InputError per invalid job, its Field prefixed "jobs[i].". A key
+// given to two vendors' leads (in jobs, or stored) is refused the same way
+// ("jobs[i].Key"), with nothing stored.
 func (r *Relay[TTx]) EnqueueMany(ctx context.Context, jobs []Job) ([]EnqueueResult, error) {
 	return r.c.enqueueMany(ctx, nil, jobs)
 }

@@ -155,3 +155,80 @@ func TestZenviaReturningCustomerAfterAYear(t *testing.T) {
 	require.NoError(t, err)
 	assert.Len(t, p.Leads, 2, "each lead once: %+v", p.Leads)
 }
+
+// TestKeyOfAnotherVendorIsRefused: keys are one namespace across vendors. A
+// caller fanning one lead out to two vendors under one key used to get
+// ErrDuplicate for the second and, taking it for "already enqueued" (the
+// idempotent-retry pattern), never delivered it. The second vendor's job
+// is now an input error naming the key's field; the same vendor's is still
+// ErrDuplicate; a batch with the key for two vendors stores nothing.
+func TestKeyOfAnotherVendorIsRefused(t *testing.T) {
+	eachBackend(t, func(t *testing.T, b backend) {
+		ctx := context.Background()
+		r := open(t, b)
+		sm := salesmanLead(71)
+		sm.Key = "order-71"
+		_, err := r.Enqueue(ctx, sm)
+		require.NoError(t, err)
+		_, err = r.Enqueue(ctx, sm)
+		require.ErrorIs(t, err, relay.ErrDuplicate, "the same lead again")
+
+		zn := zenLead(71)
+		zn.Key = "order-71"
+		_, err = r.Enqueue(ctx, zn)
+		require.ErrorIs(t, err, leadkit.ErrInvalidInput)
+		require.NotErrorIs(t, err, relay.ErrDuplicate)
+		assert.Contains(t, err.Error(), "Key")
+		assert.Contains(t, err.Error(), "salesman")
+
+		_, err = r.EnqueueMany(ctx, []relay.Job{zenviaLead(72), zn})
+		require.ErrorIs(t, err, leadkit.ErrInvalidInput)
+		assert.Contains(t, err.Error(), "jobs[1].Key")
+
+		zn.Key, sm.Key = "order-73", "order-73"
+		_, err = r.EnqueueMany(ctx, []relay.Job{zn, sm})
+		require.ErrorIs(t, err, leadkit.ErrInvalidInput)
+		assert.Contains(t, err.Error(), "jobs[1].Key")
+		_, err = r.Status(ctx, "order-73")
+		require.ErrorIs(t, err, relay.ErrUnknownKey, "nothing of the batch stored")
+		s, err := r.Stats(ctx, "")
+		require.NoError(t, err)
+		assert.Equal(t, 1, s.Queued, "only the first lead: %+v", s)
+
+		res, err := r.EnqueueMany(ctx, []relay.Job{sm, sm})
+		require.NoError(t, err, "one vendor twice in a batch is a duplicate, as before")
+		assert.False(t, res[0].Duplicate)
+		assert.True(t, res[1].Duplicate)
+
+		// In the caller's transaction: a fresh lead, then a key a stored
+		// lead of another vendor holds. The caller commits anyway: nothing
+		// of the batch is in it.
+		fresh := zenviaLead(74)
+		fresh.Key = "order-74"
+		var tx any
+		var commit func() error
+		if p := r.Pool(); p != nil {
+			ptx, err := p.Begin(ctx)
+			require.NoError(t, err)
+			tx, commit = ptx, func() error { return ptx.Commit(ctx) }
+		} else {
+			stx, err := r.DB().BeginTx(ctx, nil)
+			require.NoError(t, err)
+			tx, commit = stx, stx.Commit
+		}
+		_, err = r.EnqueueManyTx(ctx, tx, []relay.Job{fresh, zn})
+		require.ErrorIs(t, err, leadkit.ErrInvalidInput)
+		assert.Contains(t, err.Error(), "jobs[1].Key")
+		require.NoError(t, commit())
+		_, err = r.Status(ctx, "order-74")
+		require.ErrorIs(t, err, relay.ErrUnknownKey, "nothing of the batch in the caller's transaction")
+		var jobs int
+		q := `SELECT count(*) FROM river_job`
+		if p := r.Pool(); p != nil {
+			require.NoError(t, p.QueryRow(ctx, `SELECT count(*) FROM "`+b.schema+`".river_job`).Scan(&jobs))
+		} else {
+			require.NoError(t, r.DB().QueryRowContext(ctx, q).Scan(&jobs))
+		}
+		assert.Equal(t, 2, jobs, "River holds the two leads enqueued, no more")
+	})
+}

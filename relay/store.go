@@ -284,6 +284,24 @@ func (d dialect) deleteJobs(ctx context.Context, st store, ids []int64) error {
 	return err
 }
 
+// deleteDeliveries deletes the deliveries of keys (ones the same
+// transaction inserted).
+func (d dialect) deleteDeliveries(ctx context.Context, st store, keys []string) error {
+	if len(keys) == 0 {
+		return nil
+	}
+	if d.sqlite {
+		body, err := json.Marshal(keys)
+		if err != nil {
+			return err
+		}
+		_, err = st.exec(ctx, d.t(`DELETE FROM {d} WHERE key IN (SELECT value FROM json_each($1))`), string(body))
+		return err
+	}
+	_, err := st.exec(ctx, d.t(`DELETE FROM {d} WHERE key = ANY($1::text[])`), keys)
+	return err
+}
+
 // claim takes the delivery's lease for leaseMS milliseconds and a new
 // fence, and returns the delivery as claimed and the database's clock; the
 // delivery is nil when a live lease is held by another attempt. In the
