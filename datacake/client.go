@@ -139,13 +139,7 @@ func WithAuthHeader(name, scheme string) Option {
 }
 
 func checkHeaderName(name string) error {
-	if name == "" {
-		return leadkit.Invalid("AuthHeader", "header name must not be empty")
-	}
-	if !transport.IsToken(name) {
-		return leadkit.Invalid("AuthHeader", "header name %q is not a valid token", name)
-	}
-	return nil
+	return transport.CheckHeaderName("AuthHeader", name)
 }
 
 // WithJSONBodyOnGet sends the parameters of GET requests (cnpj_cpf,

@@ -166,11 +166,11 @@ func WithMaxBodyBytes(n int64) Option { return Option{transport.WithMaxBodyBytes
 // instead of the api-key query parameter.
 func WithAuthHeader(name, scheme string) Option {
 	return Option{transport.VendorOption(func(c *config) error {
-		if name == "" || !transport.IsToken(name) {
-			return leadkit.Invalid("authHeader", "%q is not a valid header name", name)
+		if err := transport.CheckHeaderName("authHeader", name); err != nil {
+			return err
 		}
-		if scheme != "" && !transport.IsToken(scheme) {
-			return leadkit.Invalid("authScheme", "%q is not a valid scheme", scheme)
+		if err := transport.CheckAuthScheme("authScheme", scheme); err != nil {
+			return err
 		}
 		c.apiKeyHeader, c.apiKeyScheme = name, scheme
 		return nil

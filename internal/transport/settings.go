@@ -234,6 +234,31 @@ func IsToken(s string) bool {
 	return s != ""
 }
 
+// CheckHeaderName returns an *leadkit.InputError naming field when name
+// is not a header name (an RFC 9110 token). The name is not quoted: a
+// whole header line is what a caller passes there by mistake
+// ("x-api-key: <key>").
+func CheckHeaderName(field, name string) error {
+	if name == "" {
+		return leadkit.Invalid(field, "header name must not be empty")
+	}
+	if !IsToken(name) {
+		return leadkit.Invalid(field, "is not a valid header name (an RFC 9110 token: no spaces, colons or '='; the credential goes to the client, not here)")
+	}
+	return nil
+}
+
+// CheckAuthScheme returns an *leadkit.InputError naming field when scheme
+// is neither empty nor an RFC 9110 token. The scheme is not quoted: the
+// whole header value ("Bearer <token>") or the key itself is what a caller
+// passes there by mistake.
+func CheckAuthScheme(field, scheme string) error {
+	if scheme != "" && !IsToken(scheme) {
+		return leadkit.Invalid(field, "is not a valid scheme (one word such as Bearer; the credential goes to the client, not here)")
+	}
+	return nil
+}
+
 // CheckEmail returns an *leadkit.InputError naming field when value is not
 // one bare e-mail address (net/mail's grammar; no display name, no list).
 // Every vendor package checks e-mail addresses here, the same way.
