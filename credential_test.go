@@ -97,3 +97,32 @@ func TestAuthHeaderOptionQuotesNoCredential(t *testing.T) {
 		}
 	}
 }
+
+// TestAuthHeaderHoldingTheKeyRefused: a key of header-name characters
+// passed to WithAuthHeader as the scheme (WithAuthHeader("x-api-key", key),
+// read as "the header and its value") or as the name was accepted: every
+// call then failed with 401, and the zenvia client printed with %v, %+v or
+// %#v showed the key (the header's name and scheme are kept as plain
+// strings). NewClient refuses it, naming the field and quoting nothing.
+func TestAuthHeaderHoldingTheKeyRefused(t *testing.T) {
+	t.Parallel()
+	const key = "CANARYschemeKey0123456789"
+	for _, tc := range []struct{ name, scheme string }{{"x-api-key", key}, {key, ""}, {"Authorization", "Bearer"}} {
+		z, err := zenvia.NewClient(key, zenvia.WithAuthHeader(tc.name, tc.scheme))
+		d, derr := datacake.NewClient("http://127.0.0.1:1", key, datacake.WithAuthHeader(tc.name, tc.scheme))
+		if tc.scheme == "Bearer" {
+			require.NoError(t, err)
+			require.NoError(t, derr)
+			continue
+		}
+		for i, v := range []any{z, d} {
+			for _, verb := range []string{"%v", "%+v", "%#v"} {
+				assert.NotContains(t, fmt.Sprintf(verb, v), "CANARYscheme", "client %d, %q %q %s", i, tc.name, tc.scheme, verb)
+			}
+		}
+		for i, e := range []error{err, derr} {
+			assert.ErrorIs(t, e, leadkit.ErrInvalidInput, "client %d, %q %q", i, tc.name, tc.scheme)
+			assert.NotContains(t, fmt.Sprintf("%+v %#v", e, e), "CANARYscheme")
+		}
+	}
+}

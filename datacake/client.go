@@ -209,6 +209,11 @@ func NewClient(baseURL, token string, opts ...Option) (*Client, error) {
 	if _, err := transport.ParseBaseURL(s.BaseURL); err != nil {
 		return nil, err
 	}
+	for _, f := range []struct{ field, value string }{{"AuthHeader", cfg.headerName}, {"AuthScheme", cfg.scheme}} {
+		if err := transport.CheckNotHolding(f.field, f.value, token); err != nil {
+			return nil, err
+		}
+	}
 	routes, err := compileRoutes(cfg.routes)
 	if err != nil {
 		return nil, err

@@ -224,10 +224,20 @@ func NewHandler(erp ERP, token string, opts ...HandlerOption) http.Handler {
 			o(&h.cfg)
 		}
 	}
-	if h.cfg.err == nil && h.cfg.scheme != "" && h.red.Redact(h.cfg.scheme) != h.cfg.scheme {
-		// The token passed as the scheme too: every 401 would name it in
-		// WWW-Authenticate.
-		h.cfg.err = leadkit.Invalid("AuthScheme", "holds the token (the scheme is the word before it, such as Bearer)")
+	// The token passed as the scheme (every 401 would name it in
+	// WWW-Authenticate) or as the header's name: a misconfiguration, and
+	// neither is kept (the handler, printed, would show it).
+	if err := transport.CheckNotHolding("AuthScheme", h.cfg.scheme, token); err != nil {
+		h.cfg.scheme = ""
+		if h.cfg.err == nil {
+			h.cfg.err = err
+		}
+	}
+	if err := transport.CheckNotHolding("AuthHeader", h.cfg.headerName, token); err != nil {
+		h.cfg.headerName = ""
+		if h.cfg.err == nil {
+			h.cfg.err = err
+		}
 	}
 	if erp == nil && h.cfg.err == nil {
 		h.cfg.err = leadkit.Invalid("erp", "must not be nil")

@@ -2,6 +2,7 @@ package datacake_test
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -50,5 +51,14 @@ func TestHandlerSchemeHoldingTheTokenNotAnswered(t *testing.T) {
 			}
 		}
 		srv.Close()
+		for _, verb := range []string{"%v", "%+v", "%#v"} {
+			assert.NotContains(t, fmt.Sprintf(verb, h), "CANARYhandler", "scheme %q, the handler printed with %s", scheme, verb)
+		}
+	}
+	// The token as the header's name: refused too (the handler printed
+	// would show it).
+	h := datacake.NewHandler(datacaketest.NewMemoryERP(1, 5), token, datacake.WithHandlerAuthHeader(token, ""))
+	for _, verb := range []string{"%v", "%+v", "%#v"} {
+		assert.NotContains(t, fmt.Sprintf(verb, h), "CANARYhandler", "the handler printed with %s", verb)
 	}
 }

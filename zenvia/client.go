@@ -252,6 +252,12 @@ func NewClient(apiKey string, opts ...Option) (*Client, error) {
 	if err := transport.Apply(&s, &cfg, options(opts)); err != nil {
 		return nil, err
 	}
+	if err := transport.CheckNotHolding("authHeader", cfg.apiKeyHeader, apiKey); err != nil {
+		return nil, err
+	}
+	if err := transport.CheckNotHolding("authScheme", cfg.apiKeyScheme, apiKey); err != nil {
+		return nil, err
+	}
 	var auth transport.Auth = transport.QueryKey(APIKeyParam, apiKey)
 	if cfg.apiKeyHeader != "" {
 		auth = transport.HeaderAuth{Name: cfg.apiKeyHeader, Scheme: cfg.apiKeyScheme, Value: transport.NewSecret(apiKey)}

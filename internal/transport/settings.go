@@ -259,6 +259,19 @@ func CheckAuthScheme(field, scheme string) error {
 	return nil
 }
 
+// CheckNotHolding returns an *leadkit.InputError naming field when value
+// (an auth header's name or scheme) holds secret, in any form the
+// redactor knows: the credential passed where the header's name or scheme
+// goes (WithAuthHeader("x-api-key", key)). Every call would fail with 401,
+// and the name and scheme are kept as plain strings that print. Neither
+// is quoted.
+func CheckNotHolding(field, value, secret string) error {
+	if value != "" && secret != "" && NewRedactor(secret).Redact(value) != value {
+		return leadkit.Invalid(field, "holds the credential (the credential goes to the client, not here)")
+	}
+	return nil
+}
+
 // CheckEmail returns an *leadkit.InputError naming field when value is not
 // one bare e-mail address (net/mail's grammar; no display name, no list).
 // Every vendor package checks e-mail addresses here, the same way.
