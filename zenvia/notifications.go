@@ -63,9 +63,9 @@ func (s *NotificationsService) Topics(ctx context.Context) ([]Topic, error) {
 // previous one (put every topic in one subscription). Zenvia does not sign
 // its calls: put a secret of your own in callbackURL's query and check it
 // with NewWebhookHandler. From this call on the client masks, like its own
-// key, every value of callbackURL's query of callbackSecretMin bytes or
-// more but the topic (the secret, under whatever name the handler reads
-// it): a server that echoes the request puts it into the error.
+// key, every value of callbackURL's query of 16 bytes or more but the
+// topic (the secret, under whatever name the handler reads it): a server
+// that echoes the request puts it into the error.
 func (s *NotificationsService) Create(ctx context.Context, topics []string, callbackURL string) (*Subscription, error) {
 	if len(topics) == 0 {
 		return nil, leadkit.Invalid("topics", "at least one topic is required")
@@ -79,7 +79,7 @@ func (s *NotificationsService) Create(ctx context.Context, topics []string, call
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return nil, leadkit.Invalid("callbackUrl", "must be an absolute http or https URL")
 	}
-	s.c.t.Redactor().Add(callbackSecrets(u)...)
+	s.c.t.Redactor().Add(transport.CallbackSecrets(u)...)
 	body := struct {
 		Topics      []string `json:"topics"`
 		CallbackURL string   `json:"callbackUrl"`
@@ -155,27 +155,4 @@ func (s *NotificationsService) DeleteAll(ctx context.Context) (int, error) {
 		}
 	}
 	return int(out.Modified), nil
-}
-
-// callbackSecretMin is the length from which a value of a callback URL's
-// query is taken for the webhook's secret and masked (NewWebhookHandler
-// asks for a long random one; a topic name, "interactions", is shorter).
-const callbackSecretMin = 16
-
-// callbackSecrets returns the values of u's query that may be the
-// webhook's secret: every one of callbackSecretMin bytes or more, but the
-// topic's (the handler reads the topic from the URL too).
-func callbackSecrets(u *url.URL) []string {
-	var out []string
-	for k, vs := range u.Query() {
-		if k == "topic" {
-			continue
-		}
-		for _, v := range vs {
-			if len(v) >= callbackSecretMin {
-				out = append(out, v)
-			}
-		}
-	}
-	return out
 }

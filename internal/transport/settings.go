@@ -272,6 +272,31 @@ func CheckNotHolding(field, value, secret string) error {
 	return nil
 }
 
+// CallbackSecretMin is the length from which a value of a webhook
+// callback URL's query is taken for the webhook's secret (a handler asks
+// for a long random one; a topic name, "interactions", is shorter).
+const CallbackSecretMin = 16
+
+// CallbackSecrets returns the values of a webhook callback URL's query
+// that may be the webhook's secret, to be masked like a credential: every
+// one of CallbackSecretMin bytes or more but the topic's (a handler reads
+// the topic from the URL too). The secret's parameter has whatever name
+// the handler was given, which the list of secret names cannot know.
+func CallbackSecrets(u *url.URL) []string {
+	var out []string
+	for k, vs := range u.Query() {
+		if k == "topic" {
+			continue
+		}
+		for _, v := range vs {
+			if len(v) >= CallbackSecretMin {
+				out = append(out, v)
+			}
+		}
+	}
+	return out
+}
+
 // CheckEmail returns an *leadkit.InputError naming field when value is not
 // one bare e-mail address (net/mail's grammar; no display name, no list).
 // Every vendor package checks e-mail addresses here, the same way.
