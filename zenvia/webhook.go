@@ -178,7 +178,7 @@ func NewWebhookHandler(secret string, fn func(context.Context, Event) error, opt
 	}
 	h := &WebhookHandler{cfg: cfg, fn: fn, seen: map[[32]byte]seenEntry{}, red: transport.NewRedactor(secret),
 		wake: make(chan struct{}, 1), idle: make(chan struct{})}
-	if transport.CheckNotHolding("secretParam", cfg.param, secret) != nil {
+	if cfg.param != DefaultWebhookSecretParam && transport.CheckNotHolding("secretParam", cfg.param, secret) != nil {
 		// The secret given as the parameter's name (WithHandlerSecretParam
 		// read as "the handler's secret"): not kept, since the handler
 		// printed would show it; every delivery gets 500, so that Zenvia
