@@ -37,3 +37,18 @@ func TestWebhookSecretAsParamName(t *testing.T) {
 	resp.Body.Close()
 	assert.Equal(t, http.StatusInternalServerError, resp.StatusCode)
 }
+
+// TestWebhookSecretEqualToDefaultParam: a secret that happens to be the
+// default parameter's name ("secret") is no misconfiguration: the name was
+// not given, so it holds nothing.
+func TestWebhookSecretEqualToDefaultParam(t *testing.T) {
+	t.Parallel()
+	h := zenvia.NewWebhookHandler("secret", func(context.Context, zenvia.Event) error { return nil })
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	resp, err := http.Post(srv.URL+"/?secret=secret", "application/json",
+		strings.NewReader(`{"id":"5f1e0c3a9b7d2e4f6a8c0b1d","name":"Ana","leads":[]}`))
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusOK, resp.StatusCode)
+}
