@@ -196,7 +196,7 @@ func TestConsoleLoopbackOnly(t *testing.T) {
 // token, another site's form, no Resolve access, a GET for an action, an
 // unknown path; a name with markup shown as text.
 func TestConsoleReview(t *testing.T) {
-	eachBackend(t, func(t *testing.T, b backend) {
+	eachBackendSlowOnSQLite(t, func(t *testing.T, b backend) {
 		var logs testutil.SyncBuffer
 		r, review := reviewFixture(t, b, relay.WithLogger(slog.New(slog.NewTextHandler(&logs, nil))))
 		ctx := context.Background()

@@ -100,7 +100,7 @@ func jobID(t *testing.T, r *relay.Relay[any], schema, key string) int64 {
 // can resolve it. Red before: they read queued/retrying for ever, and
 // Resend and MarkDelivered refused them.
 func TestStrandedDeliveriesAreSwept(t *testing.T) {
-	eachBackend(t, func(t *testing.T, b backend) {
+	eachBackendSlowOnSQLite(t, func(t *testing.T, b backend) {
 		sb := startSandboxes(t, nil)
 		r := open(t, b, relay.WithSweepInterval(200*time.Millisecond))
 		ctx := context.Background()

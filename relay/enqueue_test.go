@@ -244,7 +244,7 @@ type pgxTxStandIn struct{ pgx.Tx }
 // Failures the vendor proves: a refusal is recorded and not retried; 503
 // and 429 are retried (429 after its Retry-After).
 func TestFailuresTheVendorProves(t *testing.T) {
-	eachBackend(t, func(t *testing.T, b backend) {
+	eachBackendSlowOnSQLite(t, func(t *testing.T, b backend) {
 		sb := startSandboxes(t, nil)
 		r := open(t, b)
 		ctx := context.Background()

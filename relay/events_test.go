@@ -69,7 +69,7 @@ func collectEvents(t *testing.T, ch <-chan relay.Event, want map[relay.EventKind
 // as far as the subscriber is concerned) a new process subscribing from
 // before re-sends them from the database (at least once).
 func TestEvents(t *testing.T) {
-	eachBackend(t, func(t *testing.T, b backend) {
+	eachBackendSlowOnSQLite(t, func(t *testing.T, b backend) {
 		sb := startSandboxes(t, nil)
 		r := open(t, b)
 		ctx, cancel := context.WithCancel(context.Background())

@@ -76,7 +76,7 @@ func TestOlderLayoutQueuedLeadDelivered(t *testing.T) {
 // delivered lead as failed ("erased by retention"), an EventFailed for a
 // lead the vendor holds.
 func TestErasedDeliveredStaysDelivered(t *testing.T) {
-	eachBackend(t, func(t *testing.T, b backend) {
+	eachBackendSlowOnSQLite(t, func(t *testing.T, b backend) {
 		ctx := context.Background()
 		sb := startSandboxes(t, nil)
 		r := open(t, b)

@@ -87,16 +87,25 @@ type verdict struct {
 // markerUID is the name of the uid the relay gives a SalesMan lead.
 const markerUID = "leadkit"
 
-// withMarker appends marker to text, unless text carries a marker already
-// (the caller's own).
+// withMarker appends marker to text, unless text carries it already (the
+// caller put it there). Another marker in text (one copied from another
+// lead's text) is not this lead's: marker is appended after it.
 func withMarker(text, marker string) string {
-	if _, _, ok := leadkit.FindMarker(text); ok {
+	if strings.Contains(text, marker) {
 		return text
 	}
 	if text == "" {
 		return marker
 	}
 	return text + " " + marker
+}
+
+// ownMarker returns the marker of key's lead when text carries it. Only it
+// identifies the lead: another marker in the text may be another lead's
+// (copied with its text), and a lookup by it would find that lead.
+func ownMarker(text, key string) (string, bool) {
+	m := leadkit.Marker(key)
+	return m, strings.Contains(text, m)
 }
 
 // SalesmanLead delivers a lead with salesman's Leads.Create (запрос "add").
@@ -133,7 +142,7 @@ func (j SalesmanLead) prepare(cfg *config) (Job, error) {
 	if cfg.marker {
 		marker := leadkit.Marker(j.Key)
 		l.Description = withMarker(l.Description, marker)
-		_, token, _ := leadkit.FindMarker(l.Description)
+		_, token, _ := leadkit.FindMarker(marker)
 		if l.UIDs == nil {
 			l.UIDs = map[string]string{}
 		}
@@ -156,7 +165,7 @@ func (j SalesmanLead) send(ctx context.Context, c *Clients, _ *attempt) (sent, e
 }
 
 func (j SalesmanLead) check() string {
-	if m, _, ok := leadkit.FindMarker(j.Lead.Description); ok {
+	if m, ok := ownMarker(j.Lead.Description, j.Key); ok {
 		return "Look in SalesMan for the lead whose description carries " + m
 	}
 	return "Look in SalesMan for this lead among the leads of its e-mail or phone (see the job)"
@@ -291,7 +300,7 @@ func (j ZenviaLead) send(ctx context.Context, c *Clients, _ *attempt) (sent, err
 	if p == nil {
 		return sent{res.ID, ""}, nil // queued (202): the prospect comes by webhook
 	}
-	if m, _, ok := leadkit.FindMarker(j.Lead.Comments); ok {
+	if m, ok := ownMarker(j.Lead.Comments, j.Key); ok {
 		for _, l := range p.Leads {
 			if strings.Contains(l.Comments, m) {
 				return sent{p.ID, zenvia.LeadRef(p.ID, l.Created)}, nil
@@ -302,7 +311,7 @@ func (j ZenviaLead) send(ctx context.Context, c *Clients, _ *attempt) (sent, err
 }
 
 func (j ZenviaLead) check() string {
-	if m, _, ok := leadkit.FindMarker(j.Lead.Comments); ok {
+	if m, ok := ownMarker(j.Lead.Comments, j.Key); ok {
 		return "Look in Zenvia, in the prospect of this lead's phone or e-mail, for the lead whose comments carry " + m
 	}
 	return "Look in Zenvia, in the prospect of this lead's phone or e-mail, for a lead created since the attempt"

@@ -35,11 +35,16 @@ func (j SalesmanLead) lookup(ctx context.Context, c *Clients, a *attempt) (verdi
 	// Find takes a row with any of the lead's uids for the lead; the
 	// caller's may be the person's (a customer id): only the relay's own
 	// uid identifies this lead.
+	// Likewise only the relay's marker (leadkit.Marker of the key): the
+	// description may carry another lead's, copied with its text. Find
+	// looks for the marker the description holds, so it is given the
+	// lead's own alone (none: the person's leads are the candidates).
 	lead := *j.Lead
-	lead.UIDs = nil
-	if token, ok := j.Lead.UIDs[markerUID]; ok {
-		if _, mt, marked := leadkit.FindMarker(lead.Description); marked && mt == token {
-			lead.UIDs = map[string]string{markerUID: token}
+	lead.UIDs, lead.Description = nil, ""
+	if m, ok := ownMarker(j.Lead.Description, j.Key); ok {
+		lead.Description = m
+		if _, mt, _ := leadkit.FindMarker(m); j.Lead.UIDs[markerUID] == mt {
+			lead.UIDs = map[string]string{markerUID: mt}
 		}
 	}
 	l, err := c.Salesman.Leads.Find(ctx, &lead, a.inDoubt)
@@ -57,7 +62,14 @@ func (j SalesmanLead) lookup(ctx context.Context, c *Clients, a *attempt) (verdi
 }
 
 func (j ZenviaLead) lookup(ctx context.Context, c *Clients, a *attempt) (verdict, error) {
-	f, err := c.Zenvia.Prospects.FindLead(ctx, j.Lead, a.inDoubt)
+	// Only the relay's marker identifies the lead (see SalesmanLead.lookup):
+	// FindLead looks for the marker the comments hold.
+	lead := *j.Lead
+	lead.Comments = ""
+	if m, ok := ownMarker(j.Lead.Comments, j.Key); ok {
+		lead.Comments = m
+	}
+	f, err := c.Zenvia.Prospects.FindLead(ctx, &lead, a.inDoubt)
 	if err == nil {
 		return verdict{f: found, id: f.Prospect.ID, ref: f.Ref()}, nil
 	}
@@ -89,7 +101,8 @@ const zenSkew = 2 * time.Minute
 // was sent with it. When no deal carries the code, the lead may
 // still be there, filed under the code of a contact Zen merged it into:
 // absent only when every deal created since the attempt carries the code
-// of a lead the relay sent for another person.
+// of a lead the relay sent for another person (a deal without a code is
+// no one's proof: it may be any lead sent without one).
 func (j ZenLead) lookup(ctx context.Context, c *Clients, a *attempt) (verdict, error) {
 	code := j.ident()
 	own := code == zenCode(j.Key)
@@ -163,15 +176,24 @@ func (j ZenLead) judgeMine(ctx context.Context, a *attempt, code string, mine []
 }
 
 // unexplained returns the codes that could be this person's contact: codes
-// the relay never sent (another channel's), and codes it sent for a lead of
-// the same e-mail or phone.
+// the relay never sent (another channel's), codes it sent for a lead of
+// the same e-mail or phone, and no code at all: a deal without one may be
+// any lead sent without one (this one, when it has none), and no other
+// delivery sent without a code explains it.
 func (j ZenLead) unexplained(ctx context.Context, a *attempt, codes []string) ([]string, error) {
-	sentWith, err := a.r.dial.byIdent(ctx, VendorZen, j.Key, codes)
+	var out, sent []string
+	for _, code := range codes {
+		if code == "" {
+			out = append(out, `"" (no integration code)`)
+		} else {
+			sent = append(sent, code)
+		}
+	}
+	sentWith, err := a.r.dial.byIdent(ctx, VendorZen, j.Key, sent)
 	if err != nil {
 		return nil, err
 	}
-	var out []string
-	for _, code := range codes {
+	for _, code := range sent {
 		jobs := sentWith[code]
 		if len(jobs) == 0 {
 			out = append(out, code)

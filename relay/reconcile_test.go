@@ -55,6 +55,9 @@ func TestReconciliation(t *testing.T) {
 				t.Run(string(v.vendor)+"/"+c.name, func(t *testing.T) {
 					b := newBackend(t)
 					t.Log("on", b.name)
+					if v.vendor != relay.VendorSalesman {
+						skipSQLiteUnderRaceShort(t, b)
+					}
 					sb := startSandboxes(t, nil)
 					r := open(t, b)
 					ctx := context.Background()

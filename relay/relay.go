@@ -123,7 +123,8 @@ func (r *Relay[TTx]) Stats(ctx context.Context, v Vendor) (Stats, error) { retur
 // the lead (or fixed what the vendor refused). A delivery River ended
 // while an attempt's outcome was unknown, not yet parked for review, is
 // looked up at the vendor before it is sent again. A Datacake delivery whose
-// prospect was created resumes with the file upload; others start over.
+// prospect was created resumes with the file upload; others start over,
+// with the attempts WithRetries gives.
 // Two Resends of one delivery at once (two replicas) send it once: one
 // wins, the other returns ErrConflict.
 func (r *Relay[TTx]) Resend(ctx context.Context, key string) error { return r.c.resend(ctx, key) }

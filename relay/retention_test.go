@@ -22,7 +22,7 @@ import (
 // resent; one that ended 3 hours ago is gone; one that needs review is
 // kept whole however old.
 func TestRetention(t *testing.T) {
-	eachBackend(t, func(t *testing.T, b backend) {
+	eachBackendSlowOnSQLite(t, func(t *testing.T, b backend) {
 		ctx := context.Background()
 		sb := startSandboxes(t, nil)
 		r := open(t, b, relay.WithRetention(time.Hour, 2*time.Hour), relay.WithSweepInterval(100*time.Millisecond))

@@ -141,7 +141,7 @@ func TestRateLimitWithoutRetryAfterBacksOff(t *testing.T) {
 // before: it counted as a failed lookup, and on the last attempt the
 // delivery was parked for review although the vendor held the lead).
 func TestLookupUnavailableSnoozes(t *testing.T) {
-	eachBackend(t, func(t *testing.T, b backend) {
+	eachBackendSlowOnSQLite(t, func(t *testing.T, b backend) {
 		sb := startSandboxes(t, nil)
 		r := open(t, b, relay.WithRetries(1, 10*time.Millisecond))
 		sb.salesman.Fail(leadkittest.Fault{Method: http.MethodPost, Status: http.StatusInternalServerError, AfterVendor: true})
@@ -178,6 +178,9 @@ func TestBare503IsReconciled(t *testing.T) {
 				t.Run(fmt.Sprintf("%s/stored=%v", v.vendor, stored), func(t *testing.T) {
 					b := newBackend(t)
 					t.Log("on", b.name)
+					if v.vendor != relay.VendorSalesman {
+						skipSQLiteUnderRaceShort(t, b)
+					}
 					sb := startSandboxes(t, nil)
 					r := open(t, b)
 					v.server(sb).Fail(leadkittest.Fault{Method: http.MethodPost, Path: v.path, Status: http.StatusServiceUnavailable, AfterVendor: stored})

@@ -69,7 +69,7 @@ func TestRouteZenLeadsByUser(t *testing.T) {
 // from the newest are each handed on once; those created before the first
 // poll are not (the source starts from now).
 func TestRouteZenviaProspects(t *testing.T) {
-	eachBackend(t, func(t *testing.T, b backend) {
+	eachBackendSlowOnSQLite(t, func(t *testing.T, b backend) {
 		ctx := context.Background()
 		zs := zenviatest.NewServer(&zenviatest.Options{APIKey: sbZenviaKey, NoRateLimits: true, Seed: 9, Prospects: 30})
 		t.Cleanup(zs.Close)

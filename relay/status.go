@@ -234,6 +234,12 @@ func (r *core) resolveTx(ctx context.Context, t txn, key string, change func(*ro
 		if _, err := t.retry(row.JobID); err != nil {
 			return fmt.Errorf("relay: retry the job of %s: %w", key, err)
 		}
+		// River's retry of a job whose attempts ran out allows it one
+		// more: the delivery starts over with the attempts WithRetries
+		// gives, as a job enqueued now would.
+		if _, err := t.st.exec(ctx, r.dial.t(`UPDATE {j} SET max_attempts = attempt + $2 WHERE id = $1`), row.JobID, r.cfg.maxAttempts); err != nil {
+			return fmt.Errorf("relay: retry the job of %s: %w", key, err)
+		}
 		return nil
 	}
 	// River deleted the finished job (its retention, 24 hours by default):

@@ -115,8 +115,17 @@ type RateLimitError = leadkit.RateLimitError
 type config struct {
 	apiKeyHeader string // "" sends the key in the query
 	apiKeyScheme string
-	phoneRegion  string // "" leaves phones as given
-	maxFile      int64  // the cap of a file Messaging.Send sends
+	phoneRegion  string    // "" leaves phones as given
+	maxFile      int64     // the cap of a file Messaging.Send sends
+	since        time.Time // the account's first day (WithAccountSince); zero: AccountSinceDefault
+}
+
+// accountSince is the first day FindLead looks back to.
+func (c *config) accountSince() time.Time {
+	if c.since.IsZero() {
+		return AccountSinceDefault
+	}
+	return c.since
 }
 
 // Option configures a Client. Pass options to NewClient.
@@ -189,6 +198,26 @@ func WithPhoneNormalization(region string) Option {
 			return err
 		}
 		c.phoneRegion = region
+		return nil
+	})}
+}
+
+// WithAccountSince tells the client the day its Zenvia account was opened
+// (any day before it will do). Prospects.FindLead looks back to it for a
+// person the last year has not seen (a lead merges into the person's
+// prospect however old): a later day makes that walk shorter; a day after
+// the account's first prospect would let FindLead miss a returning
+// customer's prospect and answer ErrNotFound for a lead Zenvia holds. The
+// default is AccountSinceDefault. A zero or future day is an input error.
+func WithAccountSince(day time.Time) Option {
+	return Option{transport.VendorOption(func(c *config) error {
+		if day.IsZero() {
+			return leadkit.Invalid("accountSince", "must be the day the account was opened, not zero")
+		}
+		if day.After(time.Now()) {
+			return leadkit.Invalid("accountSince", "%s is in the future", day.UTC().Format(time.DateOnly))
+		}
+		c.since = day
 		return nil
 	})}
 }

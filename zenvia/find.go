@@ -61,9 +61,16 @@ func LeadRef(prospectID string, created time.Time) string {
 }
 
 // FindHorizon is how far back before the send FindLead looks for the
-// person's prospects, in Zenvia's 31-day windows: a lead merges into the
-// person's prospect however old, and a list sees one window at a time.
+// person's prospects, in Zenvia's 31-day windows, before it decides: a lead
+// merges into the person's prospect however old, and a list sees one window
+// at a time. When the person holds no prospect created in it, FindLead looks
+// further back, to the account's first day (WithAccountSince).
 const FindHorizon = 366 * 24 * time.Hour
+
+// AccountSinceDefault is the first day FindLead looks back to when a
+// client is not told its account's (WithAccountSince): before Zenvia's
+// Sales API, then Sirena's, held any prospect.
+var AccountSinceDefault = time.Date(2012, 1, 1, 0, 0, 0, 0, time.UTC)
 
 // findAhead is how far past now FindLead's newest window reaches (Zenvia
 // takes dates up to 31 days ahead).
@@ -82,15 +89,23 @@ const findSkew = 2 * time.Minute
 //   - an error matching ErrNotFound, when none does and no lead created
 //     since (two minutes of clock skew allowed) could be it: every lead of
 //     the person created since carries another marker, or, for a lead
-//     without a marker, the person has no lead created since;
+//     without a marker, the person has no lead created since; a person
+//     with no prospect at all is looked for back to the account's first
+//     day (below) before ErrNotFound is answered;
 //   - a *leadkit.CannotTellError (leadkit.ErrCannotTell) with the
 //     candidates' refs, when a lead of the person created since could be
 //     this one: without a marker any such lead, with one a lead whose
 //     comments carry no marker at all (its comments may have been lost).
 //
 // The person's prospects are looked for in every 31-day window from now
-// back to FindHorizon before since (a lead merges into the person's
-// prospect however old it is): a prospect created before that is not seen.
+// back to FindHorizon before since. A lead merges into the person's
+// prospect however old it is, so when none holds the person there, the
+// windows go on back to the account's first day (WithAccountSince;
+// AccountSinceDefault when not set): a returning customer's prospect of
+// years ago is where the lead went, and "not found" is said only when
+// nothing the account holds could be it. That walk costs one list a
+// window for each phone and e-mail (about 180 windows from the default);
+// it is made only for a person the last year has not seen.
 // FindLead never answers a lead of the same person for this one.
 func (s *ProspectsService) FindLead(ctx context.Context, lead *Lead, since time.Time) (*FoundLead, error) {
 	if err := checkFindable(lead); err != nil {
@@ -102,7 +117,9 @@ func (s *ProspectsService) FindLead(ctx context.Context, lead *Lead, since time.
 	marker, _, marked := leadkit.FindMarker(lead.Comments)
 	var found *FoundLead
 	var candidates []string
-	err := s.eachHolder(ctx, lead, since.Add(-FindHorizon), func(p *Prospect) {
+	held := false
+	look := func(p *Prospect) {
+		held = true
 		for i, l := range p.Leads {
 			switch {
 			case marked && strings.Contains(l.Comments, marker):
@@ -118,7 +135,15 @@ func (s *ProspectsService) FindLead(ctx context.Context, lead *Lead, since time.
 				}
 			}
 		}
-	})
+	}
+	end := time.Now().Add(findAhead).Truncate(time.Millisecond)
+	horizon := since.Add(-FindHorizon)
+	end, err := s.eachHolder(ctx, lead, end, horizon, look)
+	if err == nil && !held {
+		// No prospect of the person in the last year: the lead may have
+		// gone into one of years ago. Look back to the account's first day.
+		_, err = s.eachHolder(ctx, lead, end, s.c.cfg.accountSince(), look)
+	}
 	switch {
 	case err != nil:
 		return nil, err
@@ -139,21 +164,24 @@ func (s *ProspectsService) FindLead(ctx context.Context, lead *Lead, since time.
 }
 
 // eachHolder calls fn once for every prospect holding one of lead's phones
-// or e-mails created from horizon on, window by window back from now.
-func (s *ProspectsService) eachHolder(ctx context.Context, lead *Lead, horizon time.Time, fn func(*Prospect)) error {
+// or e-mails created from horizon to end, window by window back from end.
+// It returns where it stopped: the end of the next, older window.
+//
+// The newest window (FindLead's first call) reaches a day past this
+// process's now: Zenvia dates a prospect by its own clock, which may run
+// ahead, and a window ending at our now would miss the prospect just
+// created. The windows start on a millisecond, so that each is sent as
+// exactly MaxWindow (dates are sent to the millisecond). A prospect on
+// the edge of two windows, listed by both, is handed to fn once.
+func (s *ProspectsService) eachHolder(ctx context.Context, lead *Lead, end, horizon time.Time, fn func(*Prospect)) (time.Time, error) {
 	phones := s.findPhones(lead)
 	seen := map[string]bool{}
-	// The newest window reaches a day past this process's now: Zenvia
-	// dates a prospect by its own clock, which may run ahead, and a
-	// window ending at our now would miss the prospect just created.
-	// The windows start on a millisecond, so that each is sent as exactly
-	// MaxWindow (dates are sent to the millisecond).
-	for end := time.Now().Add(findAhead).Truncate(time.Millisecond); end.After(horizon); end = end.Add(-MaxWindow) {
+	for ; end.After(horizon); end = end.Add(-MaxWindow) {
 		start := end.Add(-MaxWindow)
 		for _, o := range searches(phones, lead.Emails, start, end) {
 			for p, err := range s.All(ctx, &o) {
 				if err != nil {
-					return err
+					return end, err
 				}
 				if !seen[p.ID] && holds(&p, phones, lead.Emails) {
 					seen[p.ID] = true
@@ -162,7 +190,7 @@ func (s *ProspectsService) eachHolder(ctx context.Context, lead *Lead, horizon t
 			}
 		}
 	}
-	return nil
+	return end, nil
 }
 
 func checkFindable(lead *Lead) error {

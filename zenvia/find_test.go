@@ -3,6 +3,7 @@ package zenvia_test
 import (
 	"context"
 	"net/http"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -133,4 +134,57 @@ func TestFindLeadSeesOldProspects(t *testing.T) {
 	got, err := c.Prospects.FindLead(ctx, lead, old.Created.Add(60*24*time.Hour))
 	require.NoError(t, err)
 	assert.Equal(t, old.ID, got.Prospect.ID)
+}
+
+// TestFindLeadSeesAReturningCustomerOfYearsAgo: a lead merges into the
+// person's prospect however old it is, so a person with no prospect in the
+// last FindHorizon is looked for back to the account's first day before
+// FindLead says "not found". Red before: the lead, stored in the person's
+// prospect of three years ago, was ErrNotFound (and a caller resent it).
+func TestFindLeadSeesAReturningCustomerOfYearsAgo(t *testing.T) {
+	t.Parallel()
+	var back atomic.Int64 // how far the sandbox's clock runs behind
+	back.Store(int64(3 * 365 * 24 * time.Hour))
+	s, c := sandbox(t, &zenviatest.Options{Seed: 4, Prospects: 3, Now: func() time.Time { return time.Now().Add(-time.Duration(back.Load())) }})
+	ctx := context.Background()
+	phone := "+5521988887777"
+	first, err := c.Leads.Create(ctx, zenvia.IndustryRetail, &zenvia.Lead{UTMSource: "site", FirstName: "Ana", Phones: []string{phone}, Comments: "visit 1"})
+	require.NoError(t, err)
+	require.NotNil(t, first.Prospect)
+	back.Store(0) // three years later, Ana comes back
+	lead := &zenvia.Lead{UTMSource: "site", FirstName: "Ana", Phones: []string{phone}, Comments: "visit 2 " + leadkit.Marker("ana-2")}
+	sent := time.Now()
+	s.Fail(zenviatest.Fault{Method: http.MethodPost, Path: "/lead/", Drop: true, AfterVendor: true})
+	_, err = c.Leads.Create(ctx, zenvia.IndustryRetail, lead)
+	require.ErrorIs(t, err, leadkit.ErrOutcomeUnknown)
+	p, err := c.Prospects.Get(ctx, first.Prospect.ID)
+	require.NoError(t, err)
+	require.Len(t, p.Leads, 2, "merged into the old prospect")
+	require.Greater(t, time.Since(p.Created), zenvia.FindHorizon+zenvia.MaxWindow)
+
+	got, err := c.Prospects.FindLead(ctx, lead, sent)
+	require.NoError(t, err, "the lead is in the prospect of three years ago")
+	assert.Equal(t, first.Prospect.ID, got.Prospect.ID)
+	assert.Contains(t, got.Lead.Comments, leadkit.Marker("ana-2"))
+
+	// A lead that never arrived: every window back to the account's first
+	// day was read, and nothing there could be it.
+	gone := &zenvia.Lead{UTMSource: "site", Phones: []string{"+5521911112222"}, Comments: leadkit.Marker("never")}
+	before := len(s.Requests())
+	_, err = c.Prospects.FindLead(ctx, gone, sent)
+	require.ErrorIs(t, err, zenvia.ErrNotFound)
+	windows := len(s.Requests()) - before
+	assert.Greater(t, windows, int(time.Since(zenvia.AccountSinceDefault)/zenvia.MaxWindow), "one list a window back to the account's first day")
+
+	// An account opened two years ago: FindLead looks no further back.
+	ss, short := sandbox(t, &zenviatest.Options{Seed: 4, Prospects: 3}, zenvia.WithAccountSince(time.Now().AddDate(-2, 0, 0)))
+	_, err = short.Prospects.FindLead(ctx, gone, sent)
+	require.ErrorIs(t, err, zenvia.ErrNotFound)
+	assert.LessOrEqual(t, len(ss.Requests()), int(2*366*24*time.Hour/zenvia.MaxWindow)+3, "two years of windows")
+
+	for _, bad := range []time.Time{{}, time.Now().Add(48 * time.Hour)} {
+		_, err := zenvia.NewClient("k", zenvia.WithAccountSince(bad))
+		require.ErrorIs(t, err, leadkit.ErrInvalidInput)
+		assert.Contains(t, err.Error(), "accountSince")
+	}
 }
