@@ -42,7 +42,7 @@ func ParseAmount(s string) (Amount, error) {
 	v, err := jsonx.ParseCents([]byte(strconv.Quote(t)))
 	var ce *jsonx.CentsError
 	if errors.As(err, &ce) {
-		return 0, leadkit.Invalid("amount", "%q is not an amount: %s", ce.Text, ce.Reason)
+		return 0, leadkit.Invalid("amount", "%s is not an amount: %s", ce.Text, ce.Reason)
 	}
 	return Amount(v), err
 }
@@ -98,7 +98,7 @@ func (a *Amount) UnmarshalJSON(b []byte) error {
 	v, err := jsonx.ParseCents(b)
 	var ce *jsonx.CentsError
 	if errors.As(err, &ce) {
-		return &json.UnmarshalTypeError{Value: fmt.Sprintf("%q (%s)", ce.Text, ce.Reason), Type: amountType}
+		return &json.UnmarshalTypeError{Value: fmt.Sprintf("%s (%s)", ce.Text, ce.Reason), Type: amountType}
 	}
 	if err != nil {
 		return err

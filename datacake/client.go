@@ -139,13 +139,7 @@ func WithAuthHeader(name, scheme string) Option {
 }
 
 func checkHeaderName(name string) error {
-	if name == "" {
-		return leadkit.Invalid("AuthHeader", "header name must not be empty")
-	}
-	if !transport.IsToken(name) {
-		return leadkit.Invalid("AuthHeader", "header name %q is not a valid token", name)
-	}
-	return nil
+	return transport.CheckHeaderName("AuthHeader", name)
 }
 
 // WithJSONBodyOnGet sends the parameters of GET requests (cnpj_cpf,
@@ -214,6 +208,11 @@ func NewClient(baseURL, token string, opts ...Option) (*Client, error) {
 	}
 	if _, err := transport.ParseBaseURL(s.BaseURL); err != nil {
 		return nil, err
+	}
+	for _, f := range []struct{ field, value string }{{"AuthHeader", cfg.headerName}, {"AuthScheme", cfg.scheme}} {
+		if err := transport.CheckNotHolding(f.field, f.value, token); err != nil {
+			return nil, err
+		}
 	}
 	routes, err := compileRoutes(cfg.routes)
 	if err != nil {

@@ -121,10 +121,16 @@ func WithHandlerRoutes(r Routes) HandlerOption {
 
 // WithHandlerAuthHeader reads the token from header name, after scheme
 // (matched without regard to case) when scheme is not empty. The default is
-// ("Authorization", "Bearer").
+// ("Authorization", "Bearer"). A name or scheme that is not an RFC 9110
+// token, or a scheme that holds the token itself, is a misconfiguration:
+// the handler answers 500 to every request, quoting neither.
 func WithHandlerAuthHeader(name, scheme string) HandlerOption {
 	return func(c *handlerConfig) {
 		if err := checkHeaderName(name); err != nil {
+			c.err = err
+			return
+		}
+		if err := transport.CheckAuthScheme("AuthScheme", scheme); err != nil {
 			c.err = err
 			return
 		}
@@ -218,6 +224,21 @@ func NewHandler(erp ERP, token string, opts ...HandlerOption) http.Handler {
 			o(&h.cfg)
 		}
 	}
+	// The token passed as the scheme (every 401 would name it in
+	// WWW-Authenticate) or as the header's name: a misconfiguration, and
+	// neither is kept (the handler, printed, would show it).
+	if err := transport.CheckNotHolding("AuthScheme", h.cfg.scheme, token); err != nil {
+		h.cfg.scheme = ""
+		if h.cfg.err == nil {
+			h.cfg.err = err
+		}
+	}
+	if err := transport.CheckNotHolding("AuthHeader", h.cfg.headerName, token); err != nil {
+		h.cfg.headerName = ""
+		if h.cfg.err == nil {
+			h.cfg.err = err
+		}
+	}
 	if erp == nil && h.cfg.err == nil {
 		h.cfg.err = leadkit.Invalid("erp", "must not be nil")
 	}
@@ -291,7 +312,7 @@ func (h *handler) writeError(w http.ResponseWriter, err error) {
 	}
 	if he.status == http.StatusUnauthorized {
 		if h.cfg.scheme != "" {
-			w.Header().Set("WWW-Authenticate", h.cfg.scheme+` realm="datacake"`)
+			w.Header().Set("WWW-Authenticate", h.red.Redact(h.cfg.scheme)+` realm="datacake"`)
 		}
 	}
 	if he.status != http.StatusInternalServerError {

@@ -100,11 +100,11 @@ func WithMaxBodyBytes(n int64) Option { return Option{transport.WithMaxBodyBytes
 // sends "Authorization: Bearer <token>"; ("token", "") sends "token: <token>".
 func WithAuthHeader(name, scheme string) Option {
 	return Option{transport.VendorOption(func(c *config) error {
-		if name == "" || !transport.IsToken(name) {
-			return leadkit.Invalid("tokenHeader", "%q is not a valid header name", name)
+		if err := transport.CheckHeaderName("tokenHeader", name); err != nil {
+			return err
 		}
-		if scheme != "" && !transport.IsToken(scheme) {
-			return leadkit.Invalid("tokenScheme", "%q is not a valid scheme", scheme)
+		if err := transport.CheckAuthScheme("tokenScheme", scheme); err != nil {
+			return err
 		}
 		c.tokenHeader, c.tokenScheme, c.tokenHeaderSet = name, scheme, true
 		return nil

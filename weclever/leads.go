@@ -242,7 +242,9 @@ func (id *ClientLeadID) UnmarshalJSON(b []byte) error {
 		*id = ClientLeadID{kind: ClientLeadIDNumber, text: string(b)}
 		return nil
 	}
-	return errors.New("weclever: client_lead_id must be a string, a number or null, got " + strconv.Quote(transport.Clip(string(b), maxMessage)))
+	// Quoted whole or not at all: the client masks the error afterwards,
+	// and a cut would leave the start of a key echoed here unmasked.
+	return errors.New("weclever: client_lead_id must be a string, a number or null, got " + jsonx.QuoteShort(string(b), maxMessage))
 }
 
 // isJSONNumber reports whether s is exactly one JSON number literal.

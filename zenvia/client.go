@@ -175,11 +175,11 @@ func WithMaxBodyBytes(n int64) Option { return Option{transport.WithMaxBodyBytes
 // instead of the api-key query parameter.
 func WithAuthHeader(name, scheme string) Option {
 	return Option{transport.VendorOption(func(c *config) error {
-		if name == "" || !transport.IsToken(name) {
-			return leadkit.Invalid("authHeader", "%q is not a valid header name", name)
+		if err := transport.CheckHeaderName("authHeader", name); err != nil {
+			return err
 		}
-		if scheme != "" && !transport.IsToken(scheme) {
-			return leadkit.Invalid("authScheme", "%q is not a valid scheme", scheme)
+		if err := transport.CheckAuthScheme("authScheme", scheme); err != nil {
+			return err
 		}
 		c.apiKeyHeader, c.apiKeyScheme = name, scheme
 		return nil
@@ -279,6 +279,12 @@ func NewClient(apiKey string, opts ...Option) (*Client, error) {
 	s := transport.DefaultSettings(DefaultBaseURL)
 	cfg := config{maxFile: DefaultMaxFileBytes}
 	if err := transport.Apply(&s, &cfg, options(opts)); err != nil {
+		return nil, err
+	}
+	if err := transport.CheckNotHolding("authHeader", cfg.apiKeyHeader, apiKey); err != nil {
+		return nil, err
+	}
+	if err := transport.CheckNotHolding("authScheme", cfg.apiKeyScheme, apiKey); err != nil {
 		return nil, err
 	}
 	var auth transport.Auth = transport.QueryKey(APIKeyParam, apiKey)

@@ -62,7 +62,10 @@ func (s *NotificationsService) Topics(ctx context.Context) ([]Topic, error) {
 // Zenvia keeps one subscription per group: creating one deactivates the
 // previous one (put every topic in one subscription). Zenvia does not sign
 // its calls: put a secret of your own in callbackURL's query and check it
-// with NewWebhookHandler.
+// with NewWebhookHandler. From this call on the client masks, like its own
+// key, every value of callbackURL's query of 16 bytes or more but the
+// topic (the secret, under whatever name the handler reads it): a server
+// that echoes the request puts it into the error.
 func (s *NotificationsService) Create(ctx context.Context, topics []string, callbackURL string) (*Subscription, error) {
 	if len(topics) == 0 {
 		return nil, leadkit.Invalid("topics", "at least one topic is required")
@@ -76,6 +79,7 @@ func (s *NotificationsService) Create(ctx context.Context, topics []string, call
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return nil, leadkit.Invalid("callbackUrl", "must be an absolute http or https URL")
 	}
+	s.c.t.Redactor().Add(transport.CallbackSecrets(u)...)
 	body := struct {
 		Topics      []string `json:"topics"`
 		CallbackURL string   `json:"callbackUrl"`

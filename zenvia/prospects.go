@@ -211,7 +211,8 @@ func (s *ProspectsService) Get(ctx context.Context, id string) (*Prospect, error
 		return nil, err
 	}
 	if p, ok := decodeProspectFast(resp.Body); ok {
-		return p, nil // the usual shape, read in one pass
+		resp.MaskRaw(p) // JSON kept as sent, masked as DecodeJSON masks it
+		return p, nil   // the usual shape, read in one pass
 	}
 	return decodeProspectWire(resp.DecodeJSON)
 }
@@ -277,7 +278,8 @@ func (s *ProspectsService) List(ctx context.Context, opts *ProspectListOptions) 
 
 func decodeProspectPage(resp *transport.Response, limit int) ([]Prospect, error) {
 	if out, ok := decodeProspectsFast(resp.Body, limit); ok {
-		return out, nil // the usual shape, read in one pass
+		resp.MaskRaw(out) // JSON kept as sent, masked as DecodeJSON masks it
+		return out, nil   // the usual shape, read in one pass
 	}
 	return decodeProspectPageWire(resp.Body, resp.DecodeJSON)
 }

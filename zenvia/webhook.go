@@ -85,7 +85,8 @@ func WithHandlerAsync(queue int) HandlerOption {
 type HandlerOption func(*webhookConfig)
 
 // WithHandlerSecretParam names the callback URL's query parameter that carries the
-// secret (default "secret").
+// secret (default "secret"). A name that holds the secret itself is a
+// misconfiguration: the handler answers 500 to every delivery.
 func WithHandlerSecretParam(name string) HandlerOption {
 	return func(c *webhookConfig) {
 		if name != "" {
@@ -177,6 +178,13 @@ func NewWebhookHandler(secret string, fn func(context.Context, Event) error, opt
 	}
 	h := &WebhookHandler{cfg: cfg, fn: fn, seen: map[[32]byte]seenEntry{}, red: transport.NewRedactor(secret),
 		wake: make(chan struct{}, 1), idle: make(chan struct{})}
+	if cfg.param != DefaultWebhookSecretParam && transport.CheckNotHolding("secretParam", cfg.param, secret) != nil {
+		// The secret given as the parameter's name (WithHandlerSecretParam
+		// read as "the handler's secret"): not kept, since the handler
+		// printed would show it; every delivery gets 500, so that Zenvia
+		// delivers it again once the handler is fixed.
+		h.cfg.param, h.misconfigured = DefaultWebhookSecretParam, true
+	}
 	if cfg.async > 0 && fn != nil {
 		go h.work()
 	} else {
@@ -216,6 +224,8 @@ type WebhookHandler struct {
 	wake     chan struct{}  // a delivery was queued, or Shutdown began
 	idle     chan struct{}  // the worker ended (closed at once in synchronous mode)
 	shutOnce sync.Once
+	// misconfigured: WithHandlerSecretParam was given the secret itself.
+	misconfigured bool
 }
 
 type dedupEntry struct {
@@ -227,6 +237,10 @@ func (h *WebhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodPost {
 		w.Header().Set("Allow", http.MethodPost)
 		h.refuse(w, r, http.StatusMethodNotAllowed, "method not allowed", nil)
+		return
+	}
+	if h.misconfigured {
+		h.refuse(w, r, http.StatusInternalServerError, "misconfigured: the secret parameter's name holds the secret (WithHandlerSecretParam takes the name, such as \"secret\")", nil)
 		return
 	}
 	got := sha256.Sum256([]byte(r.URL.Query().Get(h.cfg.param)))

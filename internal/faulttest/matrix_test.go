@@ -202,6 +202,23 @@ func (v *vendor) expect(o *op, f fault) expect {
 		}
 		return ok(2)
 	}
+	switch f {
+	case f503Bare, f503BadRetryAfter, f504:
+		// No proof that the create was not processed (a 503 says so only
+		// with a Retry-After that parses): outcome unknown, not resent.
+		// Reads and idempotent writes are retried.
+		if o.class == classCreate {
+			return fail(1, errUnknown, errStatus)
+		}
+		return ok(2)
+	case fTLSCloseNotify:
+		// A clean end of the session after the request was read is no
+		// more proof than a reset.
+		if o.class == classCreate {
+			return fail(1, errUnknown)
+		}
+		return ok(2)
+	}
 	if f == fH2Reset || f.isTLSGarbage() {
 		// The stream was reset, or garbage came beneath TLS, after the
 		// server read the request: reads and idempotent writes are retried;
@@ -288,7 +305,7 @@ func runCell(v *vendor, o *op, f fault) (c cell) {
 		pool.AddCert(srv.Certificate())
 		tr.TLSClientConfig = &tls.Config{RootCAs: pool}
 		base = srv.URL
-	case fTLSGarbled, fTLSPlaintext, fTLSOversized:
+	case fTLSGarbled, fTLSPlaintext, fTLSOversized, fTLSCloseNotify:
 		srv := httptest.NewUnstartedServer(fr)
 		srv.StartTLS() // HTTP/1.1: the handler can reach the raw connection
 		defer srv.Close()

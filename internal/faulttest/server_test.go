@@ -23,37 +23,41 @@ import (
 type fault int
 
 const (
-	fNone         fault = iota // no fault: the sandbox answers (the success path is genuine)
-	fRefused                   // connection refused: nothing listens on the port
-	fResetBefore               // the server reads the request, then resets (SO_LINGER 0) before answering
-	fResetMid                  // the server sends the headers and half the body, then resets
-	fSlow                      // the answer takes longer than the caller's deadline (100ms)
-	f500                       // 500 with a JSON body
-	f502HTML                   // 502 with nginx's HTML page
-	f503                       // 503 with Retry-After: 1
-	f429Date                   // 429 with Retry-After as an HTTP date one second ahead
-	f429Far                    // 429 with Retry-After as an HTTP date one hour ahead (past the client's max wait)
-	fEcho                      // the vendor's error answer, echoing the whole request (URL, headers, body)
-	fEmpty                     // 200 with an empty body
-	fTruncated                 // 200 with the sandbox's JSON cut in half (complete HTTP body)
-	fHuge                      // 200 with the sandbox's JSON followed by 12 MiB of spaces
-	fBadUTF8                   // 200 with invalid UTF-8 bytes inside a string of the sandbox's JSON
-	fHTMLType                  // 200 with the sandbox's valid JSON labelled Content-Type: text/html
-	fSame301                   // 301 to the same URL on the same host (credentials left out of the target)
-	fSame302                   // 302, likewise
-	fSame303                   // 303, likewise
-	fSame307                   // 307, likewise
-	fSame308                   // 308, likewise
-	fCross301                  // 301 to another host, the target carrying the whole request URI (keys in the query too)
-	fCross302                  // 302, likewise
-	fCross303                  // 303, likewise
-	fCross307                  // 307, likewise
-	fCross308                  // 308, likewise
-	fH2Reset                   // HTTP/2 over TLS: the server reads the request, then resets the stream
-	fTLSGarbled                // HTTP/1.1 over TLS: the server reads the request, then writes a garbled record
-	fTLSPlaintext              // likewise, then writes a plaintext HTTP answer beneath TLS
-	fTLSOversized              // likewise, then writes a record header announcing 64 KiB
-	fCallerRetry               // the caller's http.Client has a transport that resends by itself; the server reads, then resets
+	fNone             fault = iota // no fault: the sandbox answers (the success path is genuine)
+	fRefused                       // connection refused: nothing listens on the port
+	fResetBefore                   // the server reads the request, then resets (SO_LINGER 0) before answering
+	fResetMid                      // the server sends the headers and half the body, then resets
+	fSlow                          // the answer takes longer than the caller's deadline (100ms)
+	f500                           // 500 with a JSON body
+	f502HTML                       // 502 with nginx's HTML page
+	f503                           // 503 with Retry-After: 1
+	f429Date                       // 429 with Retry-After as an HTTP date one second ahead
+	f429Far                        // 429 with Retry-After as an HTTP date one hour ahead (past the client's max wait)
+	fEcho                          // the vendor's error answer, echoing the whole request (URL, headers, body)
+	fEmpty                         // 200 with an empty body
+	fTruncated                     // 200 with the sandbox's JSON cut in half (complete HTTP body)
+	fHuge                          // 200 with the sandbox's JSON followed by 12 MiB of spaces
+	fBadUTF8                       // 200 with invalid UTF-8 bytes inside a string of the sandbox's JSON
+	fHTMLType                      // 200 with the sandbox's valid JSON labelled Content-Type: text/html
+	fSame301                       // 301 to the same URL on the same host (credentials left out of the target)
+	fSame302                       // 302, likewise
+	fSame303                       // 303, likewise
+	fSame307                       // 307, likewise
+	fSame308                       // 308, likewise
+	fCross301                      // 301 to another host, the target carrying the whole request URI (keys in the query too)
+	fCross302                      // 302, likewise
+	fCross303                      // 303, likewise
+	fCross307                      // 307, likewise
+	fCross308                      // 308, likewise
+	fH2Reset                       // HTTP/2 over TLS: the server reads the request, then resets the stream
+	fTLSGarbled                    // HTTP/1.1 over TLS: the server reads the request, then writes a garbled record
+	fTLSPlaintext                  // likewise, then writes a plaintext HTTP answer beneath TLS
+	fTLSOversized                  // likewise, then writes a record header announcing 64 KiB
+	fCallerRetry                   // the caller's http.Client has a transport that resends by itself; the server reads, then resets
+	f503Bare                       // 503 without Retry-After (a router that gave up after the app read the request)
+	f503BadRetryAfter              // 503 with a Retry-After that does not parse ("soon"): no more proof than none
+	f504                           // 504 with a gateway's HTML page
+	fTLSCloseNotify                // HTTP/1.1 over TLS: the server reads the request, then closes cleanly (close_notify, FIN), no answer
 	numFaults
 )
 
@@ -86,6 +90,7 @@ var faultNames = [numFaults]string{
 	"301 other host", "302 other host", "303 other host", "307 other host", "308 other host",
 	"HTTP/2 stream reset", "TLS garbled record", "TLS plaintext answer", "TLS oversized record",
 	"reset, caller's transport retries",
+	"503 without Retry-After", "503 Retry-After: soon", "504 HTML", "TLS close_notify, no answer",
 }
 
 func (f fault) String() string { return faultNames[f] }
@@ -98,6 +103,8 @@ const (
 )
 
 var hugePad = bytes.Repeat([]byte(" "), hugeSize)
+
+const nginx504 = "<html>\r\n<head><title>504 Gateway Time-out</title></head>\r\n<body>\r\n<center><h1>504 Gateway Time-out</h1></center>\r\n<hr><center>nginx/1.24.0</center>\r\n</body>\r\n</html>\r\n"
 
 const nginx502 = "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx/1.24.0</center>\r\n</body>\r\n</html>\r\n"
 
@@ -169,6 +176,20 @@ func (f *front) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		ra := time.Now().Add(d).UTC().Format(http.TimeFormat)
 		writeRaw(w, 429, "application/json", `{"error":"too many requests"}`, http.Header{"Retry-After": {ra}})
+	case f503Bare:
+		writeRaw(w, 503, "application/json", `{"error":"service unavailable"}`, nil)
+	case f503BadRetryAfter:
+		writeRaw(w, 503, "application/json", `{"error":"service unavailable"}`, http.Header{"Retry-After": {"soon"}})
+	case f504:
+		writeRaw(w, 504, "text/html", nginx504, nil)
+	case fTLSCloseNotify:
+		// The request was read; the server ends the TLS session cleanly
+		// (close_notify, then FIN) without a byte of answer.
+		conn, _, err := w.(http.Hijacker).Hijack()
+		if err != nil {
+			panic(http.ErrAbortHandler)
+		}
+		_ = conn.Close()
 	case fEcho:
 		status, b := f.echo(dumpRequest(r, body))
 		writeRaw(w, status, "application/json", b, nil)

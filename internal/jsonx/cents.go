@@ -8,13 +8,14 @@ import (
 )
 
 // CentsError is an amount that ParseCents refuses: Text is the value as
-// sent (clipped), Reason what is wrong with it.
+// sent, quoted, or only its size when it is too long to quote whole
+// (QuoteShort: never a cut prefix), Reason what is wrong with it.
 type CentsError struct {
 	Text, Reason string
 }
 
 func (e *CentsError) Error() string {
-	return fmt.Sprintf("jsonx: %q is not an amount: %s", e.Text, e.Reason)
+	return fmt.Sprintf("jsonx: %s is not an amount: %s", e.Text, e.Reason)
 }
 
 // maxCentsDigits bounds an amount: 18 digits of hundredths always fit an

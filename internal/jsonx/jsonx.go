@@ -62,7 +62,7 @@ func parseIntText(s string) (int64, error) {
 	}
 	f, err := strconv.ParseFloat(s, 64)
 	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) || f != math.Trunc(f) || math.Abs(f) > 1<<53 {
-		return 0, fmt.Errorf("jsonx: %q is not an integer", truncate(s))
+		return 0, fmt.Errorf("jsonx: %s is not an integer", truncate(s))
 	}
 	return int64(f), nil
 }
@@ -92,7 +92,7 @@ func ParseFloat(b []byte) (float64, error) {
 		// what it keeps), so this allocates nothing on success.
 		v, err := strconv.ParseFloat(string(b), 64)
 		if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
-			return 0, fmt.Errorf("jsonx: %q is not a number", truncate(string(b)))
+			return 0, fmt.Errorf("jsonx: %s is not a number", truncate(string(b)))
 		}
 		return v, nil
 	}
@@ -109,7 +109,7 @@ func ParseFloat(b []byte) (float64, error) {
 	}
 	v, err := strconv.ParseFloat(s, 64)
 	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
-		return 0, fmt.Errorf("jsonx: %q is not a number", truncate(s))
+		return 0, fmt.Errorf("jsonx: %s is not a number", truncate(s))
 	}
 	return v, nil
 }
@@ -276,12 +276,22 @@ func hex4(b []byte) (rune, bool) {
 	return r, true
 }
 
-func truncate(s string) string {
-	if len(s) > 40 {
-		return s[:40] + "…"
+// maxQuoted bounds a value an error of this package quotes.
+const maxQuoted = 40
+
+// QuoteShort returns s in Go's quoted syntax when it has at most n bytes,
+// and only its size ("a value of 57 bytes") when it is longer: never a cut
+// prefix. Errors quoting what a server sent are masked by the client
+// afterwards, and a masker matches a secret whole: a value cut inside an
+// echoed key would show the key's start.
+func QuoteShort(s string, n int) string {
+	if len(s) <= n {
+		return strconv.Quote(s)
 	}
-	return s
+	return fmt.Sprintf("a value of %d bytes", len(s))
 }
+
+func truncate(s string) string { return QuoteShort(s, maxQuoted) }
 
 // Date layouts.
 const (
@@ -316,5 +326,5 @@ func ParseTime(s string, loc *time.Location) (time.Time, error) {
 			return t, nil
 		}
 	}
-	return time.Time{}, fmt.Errorf("jsonx: %q is not a date (want YYYY-MM-DD or YYYY-MM-DD HH:MM:SS)", truncate(s))
+	return time.Time{}, fmt.Errorf("jsonx: %s is not a date (want YYYY-MM-DD or YYYY-MM-DD HH:MM:SS)", truncate(s))
 }

@@ -308,6 +308,12 @@ func (r *Response) DecodeJSON(out any) error {
 	return nil
 }
 
+// MaskRaw masks, as DecodeJSON does, every json.RawMessage that v (a
+// pointer or a slice) reaches: for a value a vendor decoded from Body by a
+// path of its own (a single-pass reader), which must hand back JSON kept
+// as sent masked as the encoding/json path does.
+func (r *Response) MaskRaw(v any) { maskRawMessages(r.c.redactor, reflect.ValueOf(v)) }
+
 // BodyError is the error for a response whose body cannot be used: a
 // *leadkit.ResponseError of the given kind, wrapped in an
 // *OutcomeUnknownError when the request was a create that the server

@@ -29,3 +29,21 @@ func TestPublicAuthIsSentButNotMasked(t *testing.T) {
 	assert.NotContains(t, err.Error(), "k-77")
 	assert.Empty(t, Public(BasicAuth{User: "u", Password: NewSecret("p")}).Secrets())
 }
+
+// TestCheckNotHoldingShortSecret: a short secret refuses a header name or
+// scheme only when it is the whole value (the token "x" and "x-api-key").
+func TestCheckNotHoldingShortSecret(t *testing.T) {
+	t.Parallel()
+	if err := CheckNotHolding("authHeader", "x-api-key", "x"); err != nil {
+		t.Errorf("the token x refused x-api-key: %v", err)
+	}
+	if err := CheckNotHolding("authScheme", "x", "x"); err == nil {
+		t.Error("the token x as the scheme was accepted")
+	}
+	if err := CheckNotHolding("authScheme", "Bearer", "Zm9vYmFyYmF6cXV4"); err != nil {
+		t.Errorf("Bearer refused: %v", err)
+	}
+	if err := CheckNotHolding("authScheme", "Zm9vYmFyYmF6cXV4", "Zm9vYmFyYmF6cXV4"); err == nil {
+		t.Error("the key as the scheme was accepted")
+	}
+}

@@ -234,6 +234,74 @@ func IsToken(s string) bool {
 	return s != ""
 }
 
+// CheckHeaderName returns an *leadkit.InputError naming field when name
+// is not a header name (an RFC 9110 token). The name is not quoted: a
+// whole header line is what a caller passes there by mistake
+// ("x-api-key: <key>").
+func CheckHeaderName(field, name string) error {
+	if name == "" {
+		return leadkit.Invalid(field, "header name must not be empty")
+	}
+	if !IsToken(name) {
+		return leadkit.Invalid(field, "is not a valid header name (an RFC 9110 token: no spaces, colons or '='; the credential goes to the client, not here)")
+	}
+	return nil
+}
+
+// CheckAuthScheme returns an *leadkit.InputError naming field when scheme
+// is neither empty nor an RFC 9110 token. The scheme is not quoted: the
+// whole header value ("Bearer <token>") or the key itself is what a caller
+// passes there by mistake.
+func CheckAuthScheme(field, scheme string) error {
+	if scheme != "" && !IsToken(scheme) {
+		return leadkit.Invalid(field, "is not a valid scheme (one word such as Bearer; the credential goes to the client, not here)")
+	}
+	return nil
+}
+
+// CheckNotHolding returns an *leadkit.InputError naming field when value
+// (an auth header's name or scheme) holds secret, in any form the
+// redactor knows: the credential passed where the header's name or scheme
+// goes (WithAuthHeader("x-api-key", key)). Every call would fail with 401,
+// and the name and scheme are kept as plain strings that print. Neither
+// is quoted.
+func CheckNotHolding(field, value, secret string) error {
+	if value == "" || secret == "" {
+		return nil
+	}
+	// A short secret counts only as the whole value: the token "x" must
+	// not refuse the header "x-api-key".
+	if value == secret || len(secret) >= MinFreeSecret && NewRedactor(secret).Redact(value) != value {
+		return leadkit.Invalid(field, "holds the credential (the credential goes to the client, not here)")
+	}
+	return nil
+}
+
+// CallbackSecretMin is the length from which a value of a webhook
+// callback URL's query is taken for the webhook's secret (a handler asks
+// for a long random one; a topic name, "interactions", is shorter).
+const CallbackSecretMin = 16
+
+// CallbackSecrets returns the values of a webhook callback URL's query
+// that may be the webhook's secret, to be masked like a credential: every
+// one of CallbackSecretMin bytes or more but the topic's (a handler reads
+// the topic from the URL too). The secret's parameter has whatever name
+// the handler was given, which the list of secret names cannot know.
+func CallbackSecrets(u *url.URL) []string {
+	var out []string
+	for k, vs := range u.Query() {
+		if k == "topic" {
+			continue
+		}
+		for _, v := range vs {
+			if len(v) >= CallbackSecretMin {
+				out = append(out, v)
+			}
+		}
+	}
+	return out
+}
+
 // CheckEmail returns an *leadkit.InputError naming field when value is not
 // one bare e-mail address (net/mail's grammar; no display name, no list).
 // Every vendor package checks e-mail addresses here, the same way.

@@ -9,6 +9,7 @@ import (
 	"io"
 	"math/rand/v2"
 	"net/http"
+	"net/url"
 	"time"
 
 	"github.com/leadkit/leadkit/internal/transport"
@@ -155,14 +156,13 @@ func (s *Server) newEvents(topic string, body []byte, object string) []*event {
 		}
 	}
 	s.mu.Unlock()
-	red := transport.NewRedactor(s.opts.APIKey)
 	s.dmu.Lock()
 	defer s.dmu.Unlock()
 	out := make([]*event, 0, len(urls))
 	for _, u := range urls {
 		s.eventSeq++
 		ev := &event{seq: s.eventSeq, url: u, body: body, WebhookEvent: WebhookEvent{
-			ID: fmt.Sprintf("evt-%06d", s.eventSeq), Topic: topic, CallbackURL: red.Redact(u), Object: object, Body: string(body),
+			ID: fmt.Sprintf("evt-%06d", s.eventSeq), Topic: topic, CallbackURL: s.callbackRedactor(u).Redact(u), Object: object, Body: string(body),
 		}}
 		if len(s.events) < maxEvents {
 			s.events = append(s.events, ev)
@@ -208,7 +208,7 @@ func (s *Server) redeliversOnItsOwn(ev *event) bool {
 // error, no answer within DeliveryTimeout, or a 5xx), records the delivery
 // and reports whether it was acknowledged (2xx).
 func (s *Server) post(ev *event, redelivery bool) bool {
-	red := transport.NewRedactor(s.opts.APIKey)
+	red := s.callbackRedactor(ev.url)
 	d := Delivery{Topic: ev.Topic, CallbackURL: ev.CallbackURL, Body: ev.Body, Event: ev.ID, Redelivery: redelivery}
 	for d.Attempts < s.opts.DeliveryAttempts {
 		if d.Attempts > 0 {
@@ -268,4 +268,16 @@ func (s *Server) record(ev *event, d Delivery) bool {
 	ev.Calls += d.Attempts
 	ev.Acknowledged = ev.Acknowledged || ok
 	return ok
+}
+
+// callbackRedactor masks the API key and the webhook's secret in what the
+// sandbox records of a delivery to callback (its URL, net/http's error
+// naming it): the secret sits in the callback's query under whatever name
+// the receiver reads it (transport.CallbackSecrets).
+func (s *Server) callbackRedactor(callback string) *transport.Redactor {
+	red := transport.NewRedactor(s.opts.APIKey)
+	if u, err := url.Parse(callback); err == nil {
+		red.Add(transport.CallbackSecrets(u)...)
+	}
+	return red
 }
