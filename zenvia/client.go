@@ -204,7 +204,7 @@ func WithPhoneNormalization(region string) Option {
 
 // WithAccountSince tells the client the day its Zenvia account was opened
 // (any day before it will do). Prospects.FindLead looks back to it for a
-// person the last year has not seen (a lead merges into the person's
+// lead the last year does not show (a lead merges into the person's
 // prospect however old): a later day makes that walk shorter; a day after
 // the account's first prospect would let FindLead miss a returning
 // customer's prospect and answer ErrNotFound for a lead Zenvia holds. The

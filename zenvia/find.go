@@ -63,8 +63,8 @@ func LeadRef(prospectID string, created time.Time) string {
 // FindHorizon is how far back before the send FindLead looks for the
 // person's prospects, in Zenvia's 31-day windows, before it decides: a lead
 // merges into the person's prospect however old, and a list sees one window
-// at a time. When the person holds no prospect created in it, FindLead looks
-// further back, to the account's first day (WithAccountSince).
+// at a time. When the lead is not found there, FindLead looks further back,
+// to the account's first day (WithAccountSince).
 const FindHorizon = 366 * 24 * time.Hour
 
 // AccountSinceDefault is the first day FindLead looks back to when a
@@ -89,9 +89,8 @@ const findSkew = 2 * time.Minute
 //   - an error matching ErrNotFound, when none does and no lead created
 //     since (two minutes of clock skew allowed) could be it: every lead of
 //     the person created since carries another marker, or, for a lead
-//     without a marker, the person has no lead created since; a person
-//     with no prospect at all is looked for back to the account's first
-//     day (below) before ErrNotFound is answered;
+//     without a marker, the person has no lead created since, back to
+//     the account's first day (below);
 //   - a *leadkit.CannotTellError (leadkit.ErrCannotTell) with the
 //     candidates' refs, when a lead of the person created since could be
 //     this one: without a marker any such lead, with one a lead whose
@@ -99,13 +98,13 @@ const findSkew = 2 * time.Minute
 //
 // The person's prospects are looked for in every 31-day window from now
 // back to FindHorizon before since. A lead merges into the person's
-// prospect however old it is, so when none holds the person there, the
-// windows go on back to the account's first day (WithAccountSince;
+// prospect however old it is, so when those windows do not show the lead,
+// they go on back to the account's first day (WithAccountSince;
 // AccountSinceDefault when not set): a returning customer's prospect of
-// years ago is where the lead went, and "not found" is said only when
+// years ago may be where it went, and "not found" is said only when
 // nothing the account holds could be it. That walk costs one list a
 // window for each phone and e-mail (about 180 windows from the default);
-// it is made only for a person the last year has not seen.
+// it is made only when the last year does not show the lead.
 // FindLead never answers a lead of the same person for this one.
 func (s *ProspectsService) FindLead(ctx context.Context, lead *Lead, since time.Time) (*FoundLead, error) {
 	if err := checkFindable(lead); err != nil {
@@ -117,9 +116,7 @@ func (s *ProspectsService) FindLead(ctx context.Context, lead *Lead, since time.
 	marker, _, marked := leadkit.FindMarker(lead.Comments)
 	var found *FoundLead
 	var candidates []string
-	held := false
 	look := func(p *Prospect) {
-		held = true
 		for i, l := range p.Leads {
 			switch {
 			case marked && strings.Contains(l.Comments, marker):
@@ -139,9 +136,12 @@ func (s *ProspectsService) FindLead(ctx context.Context, lead *Lead, since time.
 	end := time.Now().Add(findAhead).Truncate(time.Millisecond)
 	horizon := since.Add(-FindHorizon)
 	end, err := s.eachHolder(ctx, lead, end, horizon, look)
-	if err == nil && !held {
-		// No prospect of the person in the last year: the lead may have
-		// gone into one of years ago. Look back to the account's first day.
+	if err == nil && found == nil {
+		// The lead may have gone into a prospect of the person of years
+		// ago: with no prospect of theirs in the last year, or beside the
+		// ones there (a phone on an old prospect, an e-mail on a newer
+		// one: which one Zenvia merges into is not documented). Look back
+		// to the account's first day.
 		_, err = s.eachHolder(ctx, lead, end, s.c.cfg.accountSince(), look)
 	}
 	switch {

@@ -188,3 +188,43 @@ func TestFindLeadSeesAReturningCustomerOfYearsAgo(t *testing.T) {
 		assert.Contains(t, err.Error(), "accountSince")
 	}
 }
+
+// TestFindLeadSeesTheOldProspectBesideANewOne: a person's phone is on a
+// prospect of years ago and their e-mail on one of this year; their lead
+// carries both and went into the old one. FindLead must not stop at the
+// newer prospect (it holds the person, not the lead).
+func TestFindLeadSeesTheOldProspectBesideANewOne(t *testing.T) {
+	t.Parallel()
+	var back atomic.Int64
+	back.Store(int64(3 * 365 * 24 * time.Hour))
+	s, c := sandbox(t, &zenviatest.Options{Seed: 5, Prospects: 3, Now: func() time.Time { return time.Now().Add(-time.Duration(back.Load())) }})
+	ctx := context.Background()
+	phone, email := "+5521977776666", "bia.split@example.com"
+	old, err := c.Leads.Create(ctx, zenvia.IndustryRetail, &zenvia.Lead{UTMSource: "site", FirstName: "Bia", Phones: []string{phone}})
+	require.NoError(t, err)
+	back.Store(int64(60 * 24 * time.Hour))
+	newer, err := c.Leads.Create(ctx, zenvia.IndustryRetail, &zenvia.Lead{UTMSource: "site", FirstName: "Bia", Emails: []string{email}})
+	require.NoError(t, err)
+	require.NotEqual(t, old.Prospect.ID, newer.Prospect.ID)
+	back.Store(0)
+	lead := &zenvia.Lead{UTMSource: "site", FirstName: "Bia", Phones: []string{phone}, Emails: []string{email}, Comments: leadkit.Marker("bia-3")}
+	sent := time.Now()
+	s.Fail(zenviatest.Fault{Method: http.MethodPost, Path: "/lead/", Drop: true, AfterVendor: true})
+	_, err = c.Leads.Create(ctx, zenvia.IndustryRetail, lead)
+	require.ErrorIs(t, err, leadkit.ErrOutcomeUnknown)
+	var holder string
+	for _, id := range []string{old.Prospect.ID, newer.Prospect.ID} {
+		p, err := c.Prospects.Get(ctx, id)
+		require.NoError(t, err)
+		for _, l := range p.Leads {
+			if l.Comments == lead.Comments {
+				holder = id
+			}
+		}
+	}
+	require.NotEmpty(t, holder, "the sandbox stored the lead")
+	t.Logf("merged into the %s prospect", map[bool]string{true: "old", false: "newer"}[holder == old.Prospect.ID])
+	got, err := c.Prospects.FindLead(ctx, lead, sent)
+	require.NoError(t, err)
+	assert.Equal(t, holder, got.Prospect.ID)
+}
