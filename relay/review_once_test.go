@@ -232,3 +232,52 @@ func TestKeyOfAnotherVendorIsRefused(t *testing.T) {
 		assert.Equal(t, 2, jobs, "River holds the two leads enqueued, no more")
 	})
 }
+
+// TestParkedDeliveryWithARescuedJob: the process died after an attempt
+// parked a delivery for review but before River recorded the job's end;
+// River's rescuer made the job retryable, to run (and only end) at its next
+// retry, which WithRetries may put minutes away. The operator's
+// MarkDelivered and Resend act at once. Red before: both answered
+// ErrConflict ("its River job is retryable (being delivered)") until the
+// job ran (CI's chaos run: five rounds of the operator refused).
+func TestParkedDeliveryWithARescuedJob(t *testing.T) {
+	eachBackend(t, func(t *testing.T, b backend) {
+		ctx := context.Background()
+		sb := startSandboxes(t, nil)
+		r := open(t, b)
+		stored, err := r.Enqueue(ctx, datacakeProspect(81)) // its answer lost after the ERP stored it
+		require.NoError(t, err)
+		unsent, err := r.Enqueue(ctx, datacakeProspect(82)) // its connection dropped before the ERP read it
+		require.NoError(t, err)
+		sb.datacake.Fail(leadkittest.Fault{Method: http.MethodPost, Path: "prospecto", Drop: true, AfterVendor: true})
+		sb.datacake.Fail(leadkittest.Fault{Method: http.MethodPost, Path: "prospecto", Drop: true})
+		require.NoError(t, r.Start(ctx, clientsFor(t, sb.urls, nil, nil)))
+		waitFor(t, r, 30*time.Second, func(s relay.Stats) bool { return s.NeedsReview == 2 })
+		deadline := time.Now().Add(20 * time.Second)
+		for _, k := range []string{stored, unsent} {
+			for riverJobState(t, r, b.schema, jobID(t, r, b.schema, k)) != "cancelled" {
+				require.True(t, time.Now().Before(deadline), "River did not end the job")
+				time.Sleep(20 * time.Millisecond)
+			}
+		}
+		require.NoError(t, closeRelay(r))
+
+		r = open(t, b) // not started: nothing works the jobs
+		// What River's rescuer leaves: the jobs retryable.
+		for _, k := range []string{stored, unsent} {
+			execSQL(t, r, b.schema, `UPDATE river_job SET state = 'retryable', finalized_at = NULL WHERE id = $1`, jobID(t, r, b.schema, k))
+		}
+		// The id the operator read in the ERP: the sandbox numbers its
+		// prospects from 5001, and 81 was the first it stored.
+		require.NoError(t, r.MarkDelivered(ctx, stored, "5001"), "the operator found it in the ERP")
+		require.NoError(t, r.Resend(ctx, unsent), "the operator did not")
+		require.NoError(t, r.Start(ctx, clientsFor(t, sb.urls, nil, nil)))
+		waitFor(t, r, 30*time.Second, func(s relay.Stats) bool { return s.Delivered == 2 })
+		for _, k := range []string{stored, unsent} {
+			d, err := r.Status(ctx, k)
+			require.NoError(t, err)
+			assert.Equal(t, relay.StateDelivered, d.State, "%s: %s", k, d.LastError)
+		}
+		assert.Equal(t, 3, sb.datacake.Count(http.MethodPost, "prospecto"), "81 once; 82 dropped unread, then resent once")
+	})
+}

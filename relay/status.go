@@ -214,7 +214,14 @@ func (r *core) resolveTx(ctx context.Context, t txn, key string, change func(*ro
 		if parked && j.State == rivertype.JobStateRunning {
 			return errStillRunning
 		}
-		return fmt.Errorf("%w: %s is %s and its River job is %s (being delivered)", ErrConflict, key, row.State, j.State)
+		// A parked delivery whose job River will run again (its process
+		// died after the attempt parked it, and River's rescuer made the
+		// job retryable) is the operator's now: that run would only end
+		// the job. The write below is fenced against a run that starts
+		// meanwhile, and Resend makes the job available at once.
+		if !parked {
+			return fmt.Errorf("%w: %s is %s and its River job is %s (being delivered)", ErrConflict, key, row.State, j.State)
+		}
 	}
 	change(row)
 	row.LeaseMS = 0
