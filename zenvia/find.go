@@ -89,9 +89,8 @@ const findSkew = 2 * time.Minute
 //   - an error matching ErrNotFound, when none does and no lead created
 //     since (two minutes of clock skew allowed) could be it: every lead of
 //     the person created since carries another marker, or, for a lead
-//     without a marker, the person has no lead created since; a person
-//     with no prospect at all is looked for back to the account's first
-//     day (below) before ErrNotFound is answered;
+//     without a marker, the person has no lead created since, in every
+//     prospect back to the account's first day (below);
 //   - a *leadkit.CannotTellError (leadkit.ErrCannotTell) with the
 //     candidates' refs, when a lead of the person created since could be
 //     this one: without a marker any such lead, with one a lead whose
@@ -99,13 +98,14 @@ const findSkew = 2 * time.Minute
 //
 // The person's prospects are looked for in every 31-day window from now
 // back to FindHorizon before since. A lead merges into the person's
-// prospect however old it is, so when none holds the person there, the
-// windows go on back to the account's first day (WithAccountSince;
-// AccountSinceDefault when not set): a returning customer's prospect of
-// years ago is where the lead went, and "not found" is said only when
-// nothing the account holds could be it. That walk costs one list a
-// window for each phone and e-mail (about 180 windows from the default);
-// it is made only for a person the last year has not seen.
+// prospect however old it is, so when nothing there is the lead or could
+// be it, the windows go on back to the account's first day
+// (WithAccountSince; AccountSinceDefault when not set): a returning
+// customer's prospect of years ago is where the lead went (also when a
+// newer prospect holds another of its phones or e-mails), and "not found"
+// is said only when nothing the account holds could be it. That walk
+// costs one list a window for each phone and e-mail (about 180 windows
+// from the default); it is made before every ErrNotFound.
 // FindLead never answers a lead of the same person for this one.
 func (s *ProspectsService) FindLead(ctx context.Context, lead *Lead, since time.Time) (*FoundLead, error) {
 	if err := checkFindable(lead); err != nil {
@@ -117,9 +117,7 @@ func (s *ProspectsService) FindLead(ctx context.Context, lead *Lead, since time.
 	marker, _, marked := leadkit.FindMarker(lead.Comments)
 	var found *FoundLead
 	var candidates []string
-	held := false
 	look := func(p *Prospect) {
-		held = true
 		for i, l := range p.Leads {
 			switch {
 			case marked && strings.Contains(l.Comments, marker):
@@ -138,11 +136,15 @@ func (s *ProspectsService) FindLead(ctx context.Context, lead *Lead, since time.
 	}
 	end := time.Now().Add(findAhead).Truncate(time.Millisecond)
 	horizon := since.Add(-FindHorizon)
-	end, err := s.eachHolder(ctx, lead, end, horizon, look)
-	if err == nil && !held {
-		// No prospect of the person in the last year: the lead may have
-		// gone into one of years ago. Look back to the account's first day.
-		_, err = s.eachHolder(ctx, lead, end, s.c.cfg.accountSince(), look)
+	seen := map[string]bool{}
+	end, err := s.eachHolder(ctx, lead, end, horizon, seen, look)
+	if err == nil && found == nil && len(candidates) == 0 {
+		// Nothing in the last year is the lead: it may have gone into a
+		// prospect of years ago, even when a newer prospect holds one of
+		// its phones or e-mails (it merges into whichever Zenvia matched,
+		// the old one by the phone, say, and the new one by the e-mail).
+		// Look back to the account's first day before saying not found.
+		_, err = s.eachHolder(ctx, lead, end, s.c.cfg.accountSince(), seen, look)
 	}
 	switch {
 	case err != nil:
@@ -172,10 +174,10 @@ func (s *ProspectsService) FindLead(ctx context.Context, lead *Lead, since time.
 // ahead, and a window ending at our now would miss the prospect just
 // created. The windows start on a millisecond, so that each is sent as
 // exactly MaxWindow (dates are sent to the millisecond). A prospect on
-// the edge of two windows, listed by both, is handed to fn once.
-func (s *ProspectsService) eachHolder(ctx context.Context, lead *Lead, end, horizon time.Time, fn func(*Prospect)) (time.Time, error) {
+// the edge of two windows, listed by both, is handed to fn once (seen
+// holds the ids already handed, across calls).
+func (s *ProspectsService) eachHolder(ctx context.Context, lead *Lead, end, horizon time.Time, seen map[string]bool, fn func(*Prospect)) (time.Time, error) {
 	phones := s.findPhones(lead)
-	seen := map[string]bool{}
 	for ; end.After(horizon); end = end.Add(-MaxWindow) {
 		start := end.Add(-MaxWindow)
 		for _, o := range searches(phones, lead.Emails, start, end) {
