@@ -247,24 +247,33 @@ func (r *core) store(ctx context.Context, tx any, jobs []ready, batch bool) ([]E
 // for "already enqueued", would never deliver the second. Its error names
 // the key's field (Key, or jobs[i].Key for EnqueueMany); the transaction
 // is rolled back.
+//
+// The vendors of the stored keys are read in one statement (a batch sent
+// again has all its keys stored).
 func (r *core) crossVendor(ctx context.Context, t txn, jobs []ready, out []EnqueueResult, batch bool) error {
+	var held []string // the keys stored before, by their first job
+	firsts := make(map[string]bool, len(jobs))
+	for i, j := range jobs {
+		if !firsts[j.key] {
+			firsts[j.key] = true
+			if out[i].Duplicate {
+				held = append(held, j.key)
+			}
+		}
+	}
+	holders, err := r.dial.vendorsOf(ctx, t.st, held)
+	if err != nil {
+		return fmt.Errorf("relay: read the deliveries' vendors: %w", err)
+	}
 	first := make(map[string]Vendor, len(jobs))
 	for i, j := range jobs {
 		v := j.job.vendor()
 		holder, ok := first[j.key]
 		if !ok {
 			first[j.key] = v
-			if !out[i].Duplicate {
-				continue
+			if holder, ok = holders[j.key]; !ok {
+				continue // stored by this call, or no delivery holds it
 			}
-			row, _, err := r.dial.load(ctx, t.st, j.key)
-			if errors.Is(err, errNoRows) {
-				continue // no delivery holds it
-			}
-			if err != nil {
-				return fmt.Errorf("relay: read the delivery of %s: %w", j.key, err)
-			}
-			holder = Vendor(row.Vendor)
 		}
 		if holder != v {
 			field := "Key"

@@ -181,8 +181,10 @@ func Route[TTx, T any](r *Relay[TTx], src Source[T], fn func(ctx context.Context
 // RouteJobs is Route with a function from an item to the delivery job that
 // carries it to its destination: the job is enqueued (EnqueueTx) in the
 // item's transaction, so each item is enqueued once. An item whose job is
-// a duplicate (its idempotency key was enqueued before) counts as handled;
-// job returning nil skips the item (marked handled, nothing enqueued).
+// a duplicate (its idempotency key was enqueued before for the same
+// vendor) counts as handled; one whose key another vendor's lead holds is
+// an input error, and the item is parked for review; job returning nil
+// skips the item (marked handled, nothing enqueued).
 func RouteJobs[TTx, T any](r *Relay[TTx], src Source[T], job func(item T) (Job, error), opts ...RouteOption) error {
 	if job == nil {
 		return leadkit.Invalid("job", "must not be nil")

@@ -302,6 +302,32 @@ func (d dialect) deleteDeliveries(ctx context.Context, st store, keys []string) 
 	return err
 }
 
+// vendorsOf returns the vendor of the delivery of each of keys the table
+// holds, in one statement.
+func (d dialect) vendorsOf(ctx context.Context, st store, keys []string) (map[string]Vendor, error) {
+	out := make(map[string]Vendor, len(keys))
+	if len(keys) == 0 {
+		return out, nil
+	}
+	q, arg := `SELECT key, vendor FROM {d} WHERE key = ANY($1::text[])`, any(keys)
+	if d.sqlite {
+		body, err := json.Marshal(keys)
+		if err != nil {
+			return nil, err
+		}
+		q, arg = `SELECT key, vendor FROM {d} WHERE key IN (SELECT value FROM json_each($1))`, string(body)
+	}
+	err := st.query(ctx, d.t(q), func(s scanner) error {
+		var k, v string
+		if err := s.Scan(&k, &v); err != nil {
+			return err
+		}
+		out[k] = Vendor(v)
+		return nil
+	}, arg)
+	return out, err
+}
+
 // claim takes the delivery's lease for leaseMS milliseconds and a new
 // fence, and returns the delivery as claimed and the database's clock; the
 // delivery is nil when a live lease is held by another attempt. In the

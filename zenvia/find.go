@@ -63,8 +63,8 @@ func LeadRef(prospectID string, created time.Time) string {
 // FindHorizon is how far back before the send FindLead looks for the
 // person's prospects, in Zenvia's 31-day windows, before it decides: a lead
 // merges into the person's prospect however old, and a list sees one window
-// at a time. When the lead is not found there, FindLead looks further back,
-// to the account's first day (WithAccountSince).
+// at a time. When the person holds no prospect created in it, FindLead looks
+// further back, to the account's first day (WithAccountSince).
 const FindHorizon = 366 * 24 * time.Hour
 
 // AccountSinceDefault is the first day FindLead looks back to when a
@@ -89,8 +89,8 @@ const findSkew = 2 * time.Minute
 //   - an error matching ErrNotFound, when none does and no lead created
 //     since (two minutes of clock skew allowed) could be it: every lead of
 //     the person created since carries another marker, or, for a lead
-//     without a marker, the person has no lead created since, back to
-//     the account's first day (below);
+//     without a marker, the person has no lead created since, in every
+//     prospect back to the account's first day (below);
 //   - a *leadkit.CannotTellError (leadkit.ErrCannotTell) with the
 //     candidates' refs, when a lead of the person created since could be
 //     this one: without a marker any such lead, with one a lead whose
@@ -98,13 +98,15 @@ const findSkew = 2 * time.Minute
 //
 // The person's prospects are looked for in every 31-day window from now
 // back to FindHorizon before since. A lead merges into the person's
-// prospect however old it is, so when those windows do not show the lead,
-// they go on back to the account's first day (WithAccountSince;
-// AccountSinceDefault when not set): a returning customer's prospect of
-// years ago may be where it went, and "not found" is said only when
-// nothing the account holds could be it. That walk costs one list a
-// window for each phone and e-mail (about 180 windows from the default);
-// it is made only when the last year does not show the lead.
+// prospect however old it is, so when nothing there is the lead, the
+// windows go on back to the account's first day
+// (WithAccountSince; AccountSinceDefault when not set): a returning
+// customer's prospect of years ago is where the lead went (also when a
+// newer prospect holds another of its phones or e-mails), and "not found"
+// is said only when nothing the account holds could be it. That walk
+// costs one list a window for each phone and e-mail (about 180 windows
+// from the default); it is made before every ErrNotFound or
+// CannotTellError.
 // FindLead never answers a lead of the same person for this one.
 func (s *ProspectsService) FindLead(ctx context.Context, lead *Lead, since time.Time) (*FoundLead, error) {
 	if err := checkFindable(lead); err != nil {
@@ -135,14 +137,16 @@ func (s *ProspectsService) FindLead(ctx context.Context, lead *Lead, since time.
 	}
 	end := time.Now().Add(findAhead).Truncate(time.Millisecond)
 	horizon := since.Add(-FindHorizon)
-	end, err := s.eachHolder(ctx, lead, end, horizon, look)
+	seen := map[string]bool{}
+	end, err := s.eachHolder(ctx, lead, end, horizon, seen, look)
 	if err == nil && found == nil {
-		// The lead may have gone into a prospect of the person of years
-		// ago: with no prospect of theirs in the last year, or beside the
-		// ones there (a phone on an old prospect, an e-mail on a newer
-		// one: which one Zenvia merges into is not documented). Look back
-		// to the account's first day.
-		_, err = s.eachHolder(ctx, lead, end, s.c.cfg.accountSince(), look)
+		// Nothing in the last year is the lead (a candidate there may
+		// still be another lead of the person): it may have gone into a
+		// prospect of years ago, even when a newer prospect holds one of
+		// its phones or e-mails (it merges into whichever Zenvia matched,
+		// the old one by the phone, say, and the new one by the e-mail).
+		// Look back to the account's first day before saying not found.
+		_, err = s.eachHolder(ctx, lead, end, s.c.cfg.accountSince(), seen, look)
 	}
 	switch {
 	case err != nil:
@@ -172,10 +176,10 @@ func (s *ProspectsService) FindLead(ctx context.Context, lead *Lead, since time.
 // ahead, and a window ending at our now would miss the prospect just
 // created. The windows start on a millisecond, so that each is sent as
 // exactly MaxWindow (dates are sent to the millisecond). A prospect on
-// the edge of two windows, listed by both, is handed to fn once.
-func (s *ProspectsService) eachHolder(ctx context.Context, lead *Lead, end, horizon time.Time, fn func(*Prospect)) (time.Time, error) {
+// the edge of two windows, listed by both, is handed to fn once (seen
+// holds the ids already handed, across calls).
+func (s *ProspectsService) eachHolder(ctx context.Context, lead *Lead, end, horizon time.Time, seen map[string]bool, fn func(*Prospect)) (time.Time, error) {
 	phones := s.findPhones(lead)
-	seen := map[string]bool{}
 	for ; end.After(horizon); end = end.Add(-MaxWindow) {
 		start := end.Add(-MaxWindow)
 		for _, o := range searches(phones, lead.Emails, start, end) {
