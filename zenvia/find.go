@@ -3,6 +3,7 @@ package zenvia
 import (
 	"context"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/leadkit/leadkit"
@@ -180,22 +181,71 @@ func (s *ProspectsService) FindLead(ctx context.Context, lead *Lead, since time.
 // holds the ids already handed, across calls).
 func (s *ProspectsService) eachHolder(ctx context.Context, lead *Lead, end, horizon time.Time, seen map[string]bool, fn func(*Prospect)) (time.Time, error) {
 	phones := s.findPhones(lead)
+	var lists []ProspectListOptions
 	for ; end.After(horizon); end = end.Add(-MaxWindow) {
-		start := end.Add(-MaxWindow)
-		for _, o := range searches(phones, lead.Emails, start, end) {
-			for p, err := range s.All(ctx, &o) {
-				if err != nil {
-					return end, err
+		lists = append(lists, searches(phones, lead.Emails, end.Add(-MaxWindow), end)...)
+	}
+	// The lists are read findReaders at a time (a walk back to the
+	// account's first day is hundreds of them: one by one, a slow API
+	// would take longer than a relay attempt may), and their prospects
+	// handed to fn in the order of the lists, newest window first.
+	pages := make([][]Prospect, len(lists))
+	walk, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var mu sync.Mutex
+	var failed error // the first list's error; the others stop
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(findReaders, len(lists)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				for p, err := range s.All(walk, &lists[i]) {
+					if err != nil {
+						mu.Lock()
+						if failed == nil {
+							failed = err
+						}
+						mu.Unlock()
+						cancel()
+						break
+					}
+					pages[i] = append(pages[i], p)
 				}
-				if !seen[p.ID] && holds(&p, phones, lead.Emails) {
-					seen[p.ID] = true
-					fn(&p)
-				}
+			}
+		}()
+	}
+feed:
+	for i := range lists {
+		select {
+		case next <- i:
+		case <-walk.Done():
+			break feed
+		}
+	}
+	close(next)
+	wg.Wait()
+	if failed != nil {
+		return end, failed
+	}
+	if err := ctx.Err(); err != nil {
+		return end, err // the caller's context ended before every list was read
+	}
+	for _, page := range pages {
+		for i := range page {
+			p := &page[i]
+			if !seen[p.ID] && holds(p, phones, lead.Emails) {
+				seen[p.ID] = true
+				fn(p)
 			}
 		}
 	}
 	return end, nil
 }
+
+// findReaders is how many lists FindLead reads at once.
+const findReaders = 8
 
 func checkFindable(lead *Lead) error {
 	if lead == nil {

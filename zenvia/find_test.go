@@ -3,6 +3,7 @@ package zenvia_test
 import (
 	"context"
 	"net/http"
+	"net/http/httptest"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -187,4 +188,37 @@ func TestFindLeadSeesAReturningCustomerOfYearsAgo(t *testing.T) {
 		require.ErrorIs(t, err, leadkit.ErrInvalidInput)
 		assert.Contains(t, err.Error(), "accountSince")
 	}
+}
+
+// TestFindLeadWalkFailsWhole: the walk back reads its lists several at a
+// time; one list failing (here the 40th, on the walk back to the account's
+// first day) fails the lookup with its error, never "not found".
+func TestFindLeadWalkFailsWhole(t *testing.T) {
+	t.Parallel()
+	zs := zenviatest.NewUnstartedServer(&zenviatest.Options{Seed: 6, Prospects: 3})
+	var lists atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet && r.URL.Path == "/prospects" && lists.Add(1) == 40 {
+			http.Error(w, `{"error":"chaos"}`, http.StatusBadRequest)
+			return
+		}
+		zs.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	c, err := zenvia.NewClient(zs.Credentials()["ZENVIA_API_KEY"], zenvia.WithBaseURL(srv.URL), zenvia.WithMaxRetries(0))
+	require.NoError(t, err)
+	ctx := context.Background()
+	gone := &zenvia.Lead{UTMSource: "site", Phones: []string{"+5521933334444"}, Comments: leadkit.Marker("walk-1")}
+	_, err = c.Prospects.FindLead(ctx, gone, time.Now())
+	require.Error(t, err)
+	assert.NotErrorIs(t, err, zenvia.ErrNotFound)
+	var ze *zenvia.Error
+	require.ErrorAs(t, err, &ze)
+	assert.Equal(t, http.StatusBadRequest, ze.StatusCode)
+	assert.Greater(t, int(lists.Load()), 40, "the walk went past the first year")
+
+	cancelled, cancel := context.WithCancel(ctx)
+	cancel()
+	_, err = c.Prospects.FindLead(cancelled, gone, time.Now())
+	require.ErrorIs(t, err, context.Canceled)
 }
