@@ -266,21 +266,31 @@ func (d dialect) setJob(ctx context.Context, st store, key string, id int64) err
 	return err
 }
 
+// inList is a condition "col is one of vals" for $1 and its argument: a
+// JSON array walked by json_each on SQLite, a typed array (pgType[]) on
+// PostgreSQL.
+func (d dialect) inList(col, pgType string, vals any) (string, any, error) {
+	if !d.sqlite {
+		return col + ` = ANY($1::` + pgType + `[])`, vals, nil
+	}
+	body, err := json.Marshal(vals)
+	if err != nil {
+		return "", nil, err
+	}
+	return col + ` IN (SELECT value FROM json_each($1))`, string(body), nil
+}
+
 // deleteJobs deletes River's jobs ids (ones the same transaction
 // inserted).
 func (d dialect) deleteJobs(ctx context.Context, st store, ids []int64) error {
 	if len(ids) == 0 {
 		return nil
 	}
-	if d.sqlite {
-		body, err := json.Marshal(ids)
-		if err != nil {
-			return err
-		}
-		_, err = st.exec(ctx, d.t(`DELETE FROM {j} WHERE id IN (SELECT value FROM json_each($1))`), string(body))
+	cond, arg, err := d.inList("id", "bigint", ids)
+	if err != nil {
 		return err
 	}
-	_, err := st.exec(ctx, d.t(`DELETE FROM {j} WHERE id = ANY($1::bigint[])`), ids)
+	_, err = st.exec(ctx, d.t(`DELETE FROM {j} WHERE `+cond), arg)
 	return err
 }
 
@@ -290,15 +300,11 @@ func (d dialect) deleteDeliveries(ctx context.Context, st store, keys []string) 
 	if len(keys) == 0 {
 		return nil
 	}
-	if d.sqlite {
-		body, err := json.Marshal(keys)
-		if err != nil {
-			return err
-		}
-		_, err = st.exec(ctx, d.t(`DELETE FROM {d} WHERE key IN (SELECT value FROM json_each($1))`), string(body))
+	cond, arg, err := d.inList("key", "text", keys)
+	if err != nil {
 		return err
 	}
-	_, err := st.exec(ctx, d.t(`DELETE FROM {d} WHERE key = ANY($1::text[])`), keys)
+	_, err = st.exec(ctx, d.t(`DELETE FROM {d} WHERE `+cond), arg)
 	return err
 }
 
@@ -309,15 +315,11 @@ func (d dialect) vendorsOf(ctx context.Context, st store, keys []string) (map[st
 	if len(keys) == 0 {
 		return out, nil
 	}
-	q, arg := `SELECT key, vendor FROM {d} WHERE key = ANY($1::text[])`, any(keys)
-	if d.sqlite {
-		body, err := json.Marshal(keys)
-		if err != nil {
-			return nil, err
-		}
-		q, arg = `SELECT key, vendor FROM {d} WHERE key IN (SELECT value FROM json_each($1))`, string(body)
+	cond, arg, err := d.inList("key", "text", keys)
+	if err != nil {
+		return nil, err
 	}
-	err := st.query(ctx, d.t(q), func(s scanner) error {
+	err = st.query(ctx, d.t(`SELECT key, vendor FROM {d} WHERE `+cond), func(s scanner) error {
 		var k, v string
 		if err := s.Scan(&k, &v); err != nil {
 			return err
